@@ -1,0 +1,41 @@
+package dev.berth.core.container;
+
+import java.util.List;
+
+/**
+ * How the host runs a container (the part of Docker's {@code HostConfig} the engine acts on).
+ *
+ * @param networkMode {@code default}, {@code bridge}, {@code none} or {@code host}
+ * @param consoleHeight initial TTY rows, 0 when unknown
+ * @param init null when unset, as Docker reports it
+ */
+public record HostConfig(
+    boolean autoRemove,
+    String networkMode,
+    RestartPolicy restartPolicy,
+    int consoleHeight,
+    int consoleWidth,
+    boolean privileged,
+    boolean readonlyRootfs,
+    List<String> capAdd,
+    List<String> capDrop,
+    List<String> extraHosts,
+    List<String> dns,
+    List<String> dnsSearch,
+    List<String> dnsOptions,
+    Boolean init) {
+
+  public static final HostConfig DEFAULT =
+      new HostConfig(false, "default", RestartPolicy.NO, 0, 0, false, false, null, null, null, null, null, null, null);
+
+  public HostConfig {
+    networkMode = networkMode == null || networkMode.isEmpty() ? "default" : networkMode;
+    restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy;
+    capAdd = capAdd == null ? List.of() : List.copyOf(capAdd);
+    capDrop = capDrop == null ? List.of() : List.copyOf(capDrop);
+    extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+    dns = dns == null ? List.of() : List.copyOf(dns);
+    dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
+    dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
+  }
+}

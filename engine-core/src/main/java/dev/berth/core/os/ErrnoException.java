@@ -1,0 +1,23 @@
+package dev.berth.core.os;
+
+/** A failed system call. Callers turn it into an engine error where they know what it means. */
+public final class ErrnoException extends RuntimeException {
+
+  public static final int ENOENT = 2;
+  public static final int ESRCH = 3;
+  public static final int EINTR = 4;
+  public static final int EBUSY = 16;
+  public static final int EEXIST = 17;
+  public static final int EINVAL = 22;
+
+  private final int errno;
+
+  public ErrnoException(String call, int errno) {
+    super(call + ": " + LibC.strerror(errno));
+    this.errno = errno;
+  }
+
+  public int errno() {
+    return errno;
+  }
+}

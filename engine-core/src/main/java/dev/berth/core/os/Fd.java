@@ -1,0 +1,132 @@
+package dev.berth.core.os;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/** Raw file descriptors: the pipes handed to conmon, which Java streams cannot wrap. */
+public final class Fd {
+
+  public static final int O_CLOEXEC = 0x80000;
+  private static final short POLLIN = 1;
+
+  private Fd() {}
+
+  /** A pipe whose ends are close-on-exec; spawn dup2s the end a child needs, clearing that flag. */
+  public record Pipe(int readFd, int writeFd) {
+
+    public static Pipe open() {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment fds = arena.allocate(JAVA_INT, 2);
+        MemorySegment state = LibC.captureState(arena);
+        int rc = (int) LibC.PIPE2.invokeExact(state, fds, O_CLOEXEC);
+        if (rc != 0) {
+          throw new ErrnoException("pipe2", LibC.errno(state));
+        }
+        return new Pipe(fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1));
+      } catch (Throwable t) {
+        throw LibC.propagate(t);
+      }
+    }
+
+    public void close() {
+      Fd.close(readFd);
+      Fd.close(writeFd);
+    }
+  }
+
+  public static void close(int fd) {
+    if (fd < 0) {
+      return;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      int ignored = (int) LibC.CLOSE.invokeExact(LibC.captureState(arena), fd);
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /** Reads up to {@code max} bytes; null at end of file. Retries on EINTR. */
+  public static byte[] read(int fd, int max) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocate(max);
+      MemorySegment state = LibC.captureState(arena);
+      while (true) {
+        long n = (long) LibC.READ.invokeExact(state, fd, buf, (long) max);
+        if (n < 0) {
+          int errno = LibC.errno(state);
+          if (errno == ErrnoException.EINTR) {
+            continue;
+          }
+          throw new ErrnoException("read", errno);
+        }
+        return n == 0 ? null : buf.asSlice(0, n).toArray(JAVA_BYTE);
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /** Reads until end of file or a newline; null if nothing came before end of file. */
+  public static String readLine(int fd) {
+    var out = new ByteArrayOutputStream();
+    while (true) {
+      byte[] b = read(fd, 1);
+      if (b == null) {
+        return out.size() == 0 ? null : out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      }
+      if (b[0] == '\n') {
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+      }
+      out.write(b[0]);
+    }
+  }
+
+  public static void write(int fd, byte[] data) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buf = arena.allocateFrom(JAVA_BYTE, data);
+      MemorySegment state = LibC.captureState(arena);
+      long off = 0;
+      while (off < data.length) {
+        long n = (long) LibC.WRITE.invokeExact(state, fd, buf.asSlice(off), (long) data.length - off);
+        if (n < 0) {
+          int errno = LibC.errno(state);
+          if (errno == ErrnoException.EINTR) {
+            continue;
+          }
+          throw new ErrnoException("write", errno);
+        }
+        off += n;
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /** True if {@code fd} becomes readable (or hits end of file) within {@code timeoutMillis}. */
+  public static boolean pollIn(int fd, int timeoutMillis) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment pfd = arena.allocate(8, 4);
+      pfd.set(JAVA_INT, 0, fd);
+      pfd.set(JAVA_SHORT, 4, POLLIN);
+      MemorySegment state = LibC.captureState(arena);
+      while (true) {
+        int rc = (int) LibC.POLL.invokeExact(state, pfd, 1L, timeoutMillis);
+        if (rc < 0) {
+          int errno = LibC.errno(state);
+          if (errno == ErrnoException.EINTR) {
+            continue;
+          }
+          throw new ErrnoException("poll", errno);
+        }
+        return rc > 0;
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+}

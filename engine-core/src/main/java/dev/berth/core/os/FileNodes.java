@@ -1,0 +1,105 @@
+package dev.berth.core.os;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Device nodes, FIFOs, overlay whiteouts and extended attributes, which java.nio cannot make. */
+public final class FileNodes {
+
+  public static final int S_IFIFO = 0010000;
+  public static final int S_IFCHR = 0020000;
+  public static final int S_IFBLK = 0060000;
+  private static final int ENODATA = 61;
+
+  private FileNodes() {}
+
+  /** mknod(2); {@code type} is one of the S_IF* constants, {@code mode} the permission bits. */
+  public static void mknod(Path path, int type, int mode, int major, int minor) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int rc = (int) LibC.MKNOD.invokeExact(state, arena.allocateFrom(path.toString()), type | (mode & 07777),
+          makedev(major, minor));
+      if (rc != 0) {
+        throw new ErrnoException("mknod " + path, LibC.errno(state));
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /** An overlayfs whiteout: a character device 0/0 hides the same name in lower layers. */
+  public static void whiteout(Path path) {
+    mknod(path, S_IFCHR, 0, 0, 0);
+  }
+
+  /** lsetxattr(2): never follows a symlink, so a link's own attributes are set. */
+  public static void setXattr(Path path, String name, byte[] value) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      MemorySegment v = value.length == 0 ? arena.allocate(1) : arena.allocateFrom(JAVA_BYTE, value);
+      int rc = (int) LibC.LSETXATTR.invokeExact(state, arena.allocateFrom(path.toString()), arena.allocateFrom(name),
+          v, (long) value.length, 0);
+      if (rc != 0) {
+        throw new ErrnoException("setxattr " + name + " " + path, LibC.errno(state));
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  public static Optional<byte[]> getXattr(Path path, String name) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      MemorySegment buf = arena.allocate(65536);
+      long n = (long) LibC.LGETXATTR.invokeExact(state, arena.allocateFrom(path.toString()), arena.allocateFrom(name),
+          buf, 65536L);
+      if (n < 0) {
+        int errno = LibC.errno(state);
+        if (errno == ENODATA) {
+          return Optional.empty();
+        }
+        throw new ErrnoException("getxattr " + name + " " + path, errno);
+      }
+      return Optional.of(buf.asSlice(0, n).toArray(JAVA_BYTE));
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  public static List<String> listXattrs(Path path) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      MemorySegment buf = arena.allocate(65536);
+      long n = (long) LibC.LLISTXATTR.invokeExact(state, arena.allocateFrom(path.toString()), buf, 65536L);
+      if (n < 0) {
+        throw new ErrnoException("listxattr " + path, LibC.errno(state));
+      }
+      var names = new ArrayList<String>();
+      byte[] all = buf.asSlice(0, n).toArray(JAVA_BYTE);
+      int start = 0;
+      for (int i = 0; i < all.length; i++) {
+        if (all[i] == 0) {
+          names.add(new String(all, start, i - start, StandardCharsets.UTF_8));
+          start = i + 1;
+        }
+      }
+      return names;
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /** glibc's makedev encoding. */
+  static long makedev(int major, int minor) {
+    long ma = major & 0xffffffffL;
+    long mi = minor & 0xffffffffL;
+    return ((ma & 0x00000fffL) << 8) | ((ma & 0xfffff000L) << 32) | (mi & 0x000000ffL) | ((mi & 0xffffff00L) << 12);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.berth.core.os;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Downcall handles for the few libc functions the JDK lacks. Every call that sets errno is bound
+ * with errno capture, because the JVM may clobber errno between the call and our read of it.
+ */
+final class LibC {
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+  private static final VarHandle ERRNO =
+      CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+  private static final Linker.Option WITH_ERRNO = Linker.Option.captureCallState("errno");
+
+  static final MethodHandle MOUNT = errno("mount", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+  static final MethodHandle UMOUNT2 = errno("umount2", JAVA_INT, ADDRESS, JAVA_INT);
+  static final MethodHandle MKNOD = errno("mknod", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
+  static final MethodHandle LSETXATTR = errno("lsetxattr", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
+  static final MethodHandle LGETXATTR = errno("lgetxattr", JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
+  static final MethodHandle LLISTXATTR = errno("llistxattr", JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
+  static final MethodHandle PIPE2 = errno("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
+  static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
+  static final MethodHandle READ = errno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+  static final MethodHandle WRITE = errno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+  static final MethodHandle KILL = errno("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+  static final MethodHandle WAITPID = errno("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+  static final MethodHandle POLL = errno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+  static final MethodHandle GETEUID = plain("geteuid", JAVA_INT);
+  static final MethodHandle STRERROR = plain("strerror", ADDRESS, JAVA_INT);
+
+  // posix_spawn and its helpers return the error number instead of setting errno.
+  static final MethodHandle SPAWN = plain("posix_spawn", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+  static final MethodHandle FA_INIT = plain("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
+  static final MethodHandle FA_DESTROY = plain("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
+  static final MethodHandle FA_DUP2 = plain("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+  static final MethodHandle FA_OPEN =
+      plain("posix_spawn_file_actions_addopen", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+  static final MethodHandle FA_CLOSEFROM = plain("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
+  static final MethodHandle ATTR_INIT = plain("posix_spawnattr_init", JAVA_INT, ADDRESS);
+  static final MethodHandle ATTR_DESTROY = plain("posix_spawnattr_destroy", JAVA_INT, ADDRESS);
+  static final MethodHandle ATTR_SETFLAGS = plain("posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
+  static final MethodHandle ATTR_SETSIGMASK = plain("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
+  static final MethodHandle ATTR_SETSIGDEFAULT = plain("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
+  static final MethodHandle SIGEMPTYSET = plain("sigemptyset", JAVA_INT, ADDRESS);
+  static final MethodHandle SIGFILLSET = plain("sigfillset", JAVA_INT, ADDRESS);
+
+  private LibC() {}
+
+  private static MethodHandle errno(String name, MemoryLayout ret, MemoryLayout... args) {
+    return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args), WITH_ERRNO);
+  }
+
+  private static MethodHandle plain(String name, MemoryLayout ret, MemoryLayout... args) {
+    return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args));
+  }
+
+  private static MemorySegment find(String name) {
+    return LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(name));
+  }
+
+  static MemorySegment captureState(Arena arena) {
+    return arena.allocate(CAPTURE);
+  }
+
+  static int errno(MemorySegment state) {
+    return (int) ERRNO.get(state, 0L);
+  }
+
+  static String strerror(int errno) {
+    try {
+      MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
+      return p.reinterpret(1024).getString(0);
+    } catch (Throwable t) {
+      return "errno " + errno;
+    }
+  }
+
+  static MemorySegment cString(Arena arena, String s) {
+    return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
+  }
+
+  /** Rethrows what a downcall threw: nothing checked can come out of invokeExact on these handles. */
+  static RuntimeException propagate(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new IllegalStateException(t);
+  }
+}

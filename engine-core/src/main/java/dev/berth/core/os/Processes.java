@@ -1,0 +1,164 @@
+package dev.berth.core.os;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Spawning and signalling processes. ProcessBuilder cannot hand a child a chosen fd (conmon's sync
+ * pipe is fd 3) and would leak nothing, but posix_spawn without closefrom would leak every JVM fd
+ * (the API socket, the database) into conmon, which outlives us.
+ */
+public final class Processes {
+
+  private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+  private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+  private static final int O_RDONLY = 0;
+  private static final int O_WRONLY = 1;
+  private static final int DUP_STAGING = 100;
+
+  private Processes() {}
+
+  /**
+   * posix_spawn with an explicit fd table: {@code fds} maps child fd to parent fd; stdin, stdout
+   * and stderr not in it are /dev/null; every other fd is closed in the child. Signal mask and
+   * dispositions are reset, since the JVM blocks and handles signals the child must not inherit.
+   *
+   * @return the child's pid; the caller must reap it with {@link #waitFor}
+   */
+  public static int spawn(Path program, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
+    int closeFrom = fds.keySet().stream().mapToInt(Integer::intValue).max().orElse(2) + 1;
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment actions = arena.allocate(256, 16);
+      MemorySegment attr = arena.allocate(512, 16);
+      MemorySegment sigset = arena.allocate(128, 16);
+      check((int) LibC.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
+      check((int) LibC.ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
+      try {
+        // Two passes so that a target fd never clobbers a source still to be copied.
+        for (var e : fds.entrySet()) {
+          check((int) LibC.FA_DUP2.invokeExact(actions, (int) e.getValue(), DUP_STAGING + e.getKey()), "adddup2");
+        }
+        for (var e : fds.entrySet()) {
+          check((int) LibC.FA_DUP2.invokeExact(actions, DUP_STAGING + e.getKey(), (int) e.getKey()), "adddup2");
+        }
+        MemorySegment devNull = arena.allocateFrom("/dev/null");
+        for (int std = 0; std <= 2; std++) {
+          if (!fds.containsKey(std)) {
+            check((int) LibC.FA_OPEN.invokeExact(actions, std, devNull, std == 0 ? O_RDONLY : O_WRONLY, 0), "addopen");
+          }
+        }
+        check((int) LibC.FA_CLOSEFROM.invokeExact(actions, closeFrom), "addclosefrom_np");
+        check((int) LibC.ATTR_SETFLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
+            "setflags");
+        int ignored = (int) LibC.SIGEMPTYSET.invokeExact(sigset);
+        check((int) LibC.ATTR_SETSIGMASK.invokeExact(attr, sigset), "setsigmask");
+        ignored = (int) LibC.SIGFILLSET.invokeExact(sigset);
+        check((int) LibC.ATTR_SETSIGDEFAULT.invokeExact(attr, sigset), "setsigdefault");
+        MemorySegment pid = arena.allocate(JAVA_INT);
+        int rc = (int) LibC.SPAWN.invokeExact(pid, arena.allocateFrom(program.toString()), actions, attr,
+            strings(arena, argv), strings(arena, env));
+        if (rc != 0) {
+          throw new ErrnoException("posix_spawn " + program, rc);
+        }
+        return pid.get(JAVA_INT, 0);
+      } finally {
+        int ignored = (int) LibC.FA_DESTROY.invokeExact(actions);
+        ignored = (int) LibC.ATTR_DESTROY.invokeExact(attr);
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /** Waits for a child spawned here and returns its exit status (128 + signal if killed). */
+  public static int waitFor(int pid) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment status = arena.allocate(JAVA_INT);
+      MemorySegment state = LibC.captureState(arena);
+      while (true) {
+        int rc = (int) LibC.WAITPID.invokeExact(state, pid, status, 0);
+        if (rc < 0) {
+          int errno = LibC.errno(state);
+          if (errno == ErrnoException.EINTR) {
+            continue;
+          }
+          throw new ErrnoException("waitpid " + pid, errno);
+        }
+        int s = status.get(JAVA_INT, 0);
+        return (s & 0x7f) == 0 ? (s >> 8) & 0xff : 128 + (s & 0x7f);
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /** kill(2); false if no such process. */
+  public static boolean kill(int pid, int signal) {
+    if (pid <= 0) {
+      throw new IllegalArgumentException("refusing to signal pid " + pid);
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int rc = (int) LibC.KILL.invokeExact(state, pid, signal);
+      if (rc == 0) {
+        return true;
+      }
+      int errno = LibC.errno(state);
+      if (errno == ErrnoException.ESRCH) {
+        return false;
+      }
+      throw new ErrnoException("kill " + pid, errno);
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /**
+   * The process's start time in clock ticks since boot (field 22 of /proc/PID/stat), which with the
+   * pid identifies a process across pid reuse. Empty if it is gone or a zombie.
+   */
+  public static OptionalLong startTime(int pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      if (after[0].equals("Z") || after[0].equals("X")) {
+        return OptionalLong.empty();
+      }
+      return OptionalLong.of(Long.parseLong(after[19]));
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  public static boolean isRoot() {
+    try {
+      return (int) LibC.GETEUID.invokeExact() == 0;
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  private static MemorySegment strings(Arena arena, List<String> values) {
+    MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
+    for (int i = 0; i < values.size(); i++) {
+      array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));
+    }
+    array.setAtIndex(ADDRESS, values.size(), MemorySegment.NULL);
+    return array;
+  }
+
+  private static void check(int rc, String call) {
+    if (rc != 0) {
+      throw new ErrnoException(call, rc);
+    }
+  }
+}

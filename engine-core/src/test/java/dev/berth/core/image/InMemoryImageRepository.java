@@ -1,0 +1,132 @@
+package dev.berth.core.image;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The reference implementation of {@link ImageRepository}'s contract, for tests. */
+public final class InMemoryImageRepository implements ImageRepository {
+
+  private record Row(ImageId id, ImageConfig config, long size, Instant loaded) {}
+
+  private final Map<ImageId, Row> images = new LinkedHashMap<>();
+  private final Map<String, ImageId> refs = new LinkedHashMap<>();
+  private final Map<String, Instant> refTimes = new LinkedHashMap<>();
+  private final Map<ImageId, List<String>> repoDigests = new LinkedHashMap<>();
+  private final Map<ChainId, Layer> layers = new LinkedHashMap<>();
+
+  @Override
+  public synchronized Optional<Image> find(ImageId id) {
+    return Optional.ofNullable(images.get(id)).map(this::assemble);
+  }
+
+  @Override
+  public synchronized List<Image> findByIdPrefix(String hexPrefix) {
+    return images.values().stream().filter(r -> r.id().digest().hex().startsWith(hexPrefix)).map(this::assemble).toList();
+  }
+
+  @Override
+  public synchronized Optional<Image> findByReference(ImageReference ref) {
+    return Optional.ofNullable(refs.get(ref.toString())).flatMap(this::find);
+  }
+
+  @Override
+  public synchronized List<Image> list() {
+    var all = new ArrayList<>(images.values());
+    all.sort(Comparator.comparing(Row::loaded).reversed());
+    return all.stream().map(this::assemble).toList();
+  }
+
+  @Override
+  public synchronized void insert(ImageId id, ImageConfig config, long size, Instant loaded) {
+    for (ChainId c : ChainId.chain(config.diffIds())) {
+      if (!layers.containsKey(c)) {
+        throw new IllegalStateException("layer not stored: " + c);
+      }
+    }
+    images.putIfAbsent(id, new Row(id, config, size, loaded));
+  }
+
+  @Override
+  public synchronized void tag(ImageReference ref, ImageId id, Instant when) {
+    if (!images.containsKey(id)) {
+      throw new IllegalStateException("no image " + id);
+    }
+    refs.put(ref.toString(), id);
+    refTimes.put(ref.toString(), when);
+  }
+
+  @Override
+  public synchronized boolean untag(ImageReference ref) {
+    refTimes.remove(ref.toString());
+    return refs.remove(ref.toString()) != null;
+  }
+
+  @Override
+  public synchronized void addRepoDigest(ImageId id, String repoDigest) {
+    var list = repoDigests.computeIfAbsent(id, k -> new ArrayList<>());
+    if (!list.contains(repoDigest)) {
+      list.add(repoDigest);
+    }
+  }
+
+  @Override
+  public synchronized void delete(ImageId id) {
+    images.remove(id);
+    repoDigests.remove(id);
+    refs.values().removeIf(id::equals);
+  }
+
+  @Override
+  public synchronized Optional<Layer> findLayer(ChainId chainId) {
+    return Optional.ofNullable(layers.get(chainId));
+  }
+
+  @Override
+  public synchronized void insertLayer(Layer layer) {
+    layers.putIfAbsent(layer.chainId(), layer);
+  }
+
+  @Override
+  public synchronized List<Layer> unusedLayers() {
+    Set<ChainId> used = new HashSet<>();
+    images.values().forEach(r -> used.addAll(ChainId.chain(r.config().diffIds())));
+    var unused = new ArrayList<Layer>();
+    for (Layer l : layers.values()) {
+      if (!used.contains(l.chainId())) {
+        unused.add(l);
+      }
+    }
+    // Children before parents: a layer's depth is its chain length.
+    unused.sort(Comparator.comparingInt(this::depth).reversed());
+    return unused;
+  }
+
+  @Override
+  public synchronized void deleteLayer(ChainId chainId) {
+    layers.remove(chainId);
+  }
+
+  private int depth(Layer l) {
+    int d = 0;
+    for (Layer cur = l; cur != null && cur.parent() != null; cur = layers.get(cur.parent())) {
+      d++;
+    }
+    return d;
+  }
+
+  private Image assemble(Row r) {
+    var tags = refs.entrySet().stream().filter(e -> e.getValue().equals(r.id()))
+        .map(e -> ImageReference.parse(e.getKey())).toList();
+    Instant last = refs.entrySet().stream().filter(e -> e.getValue().equals(r.id()))
+        .map(e -> refTimes.get(e.getKey())).max(Comparator.naturalOrder()).orElse(null);
+    return new Image(r.id(), r.config(), r.size(), r.loaded(), tags,
+        repoDigests.getOrDefault(r.id(), List.of()), last);
+  }
+}
