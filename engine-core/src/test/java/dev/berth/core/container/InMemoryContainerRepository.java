@@ -38,9 +38,12 @@ public final class InMemoryContainerRepository implements ContainerRepository {
 
   @Override
   public synchronized void insert(Container c) {
-    if (byId.containsKey(c.id()) || findByName(c.name()).isPresent()) {
-      throw new ConflictException("container name or ID in use: " + c.name());
+    if (byId.containsKey(c.id())) {
+      throw new ConflictException("container ID " + c.id() + " is already in use");
     }
+    findByName(c.name()).ifPresent(other -> {
+      throw nameInUse(c.name(), other.id());
+    });
     byId.put(c.id(), c);
   }
 
@@ -50,7 +53,7 @@ public final class InMemoryContainerRepository implements ContainerRepository {
       throw new NotFoundException("No such container: " + c.id());
     }
     findByName(c.name()).filter(other -> !other.id().equals(c.id())).ifPresent(other -> {
-      throw new ConflictException("container name in use: " + c.name());
+      throw nameInUse(c.name(), other.id());
     });
     byId.put(c.id(), c);
   }
@@ -58,5 +61,11 @@ public final class InMemoryContainerRepository implements ContainerRepository {
   @Override
   public synchronized void delete(ContainerId id) {
     byId.remove(id);
+  }
+
+  /** dockerd's wording, which the SQLite repository uses too. */
+  private static ConflictException nameInUse(ContainerName name, ContainerId holder) {
+    return new ConflictException("Conflict. The container name \"" + name.slashed() + "\" is already in use by container \""
+        + holder + "\". You have to remove (or rename) that container to be able to reuse that name.");
   }
 }

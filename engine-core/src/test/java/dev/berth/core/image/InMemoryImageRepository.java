@@ -1,5 +1,6 @@
 package dev.berth.core.image;
 
+import dev.berth.core.error.ConflictException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -10,7 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The reference implementation of {@link ImageRepository}'s contract, for tests. */
+/**
+ * The reference implementation of {@link ImageRepository}'s contract ({@code ImageRepositoryContract}),
+ * for tests.
+ */
 public final class InMemoryImageRepository implements ImageRepository {
 
   private record Row(ImageId id, ImageConfig config, long size, Instant loaded) {}
@@ -70,6 +74,9 @@ public final class InMemoryImageRepository implements ImageRepository {
 
   @Override
   public synchronized void addRepoDigest(ImageId id, String repoDigest) {
+    if (!images.containsKey(id)) {
+      throw new IllegalStateException("no image " + id);
+    }
     var list = repoDigests.computeIfAbsent(id, k -> new ArrayList<>());
     if (!list.contains(repoDigest)) {
       list.add(repoDigest);
@@ -80,7 +87,13 @@ public final class InMemoryImageRepository implements ImageRepository {
   public synchronized void delete(ImageId id) {
     images.remove(id);
     repoDigests.remove(id);
-    refs.values().removeIf(id::equals);
+    refs.entrySet().removeIf(e -> {
+      if (e.getValue().equals(id)) {
+        refTimes.remove(e.getKey());
+        return true;
+      }
+      return false;
+    });
   }
 
   @Override
@@ -90,6 +103,9 @@ public final class InMemoryImageRepository implements ImageRepository {
 
   @Override
   public synchronized void insertLayer(Layer layer) {
+    if (layer.parent() != null && !layers.containsKey(layer.parent())) {
+      throw new IllegalStateException("parent layer not stored: " + layer.parent());
+    }
     layers.putIfAbsent(layer.chainId(), layer);
   }
 
@@ -110,6 +126,11 @@ public final class InMemoryImageRepository implements ImageRepository {
 
   @Override
   public synchronized void deleteLayer(ChainId chainId) {
+    boolean listed = images.values().stream().anyMatch(r -> ChainId.chain(r.config().diffIds()).contains(chainId));
+    boolean beneath = layers.values().stream().anyMatch(l -> chainId.equals(l.parent()));
+    if (listed || beneath) {
+      throw new ConflictException("layer " + chainId + " is in use by an image or a layer above it");
+    }
     layers.remove(chainId);
   }
 
@@ -121,12 +142,13 @@ public final class InMemoryImageRepository implements ImageRepository {
     return d;
   }
 
+  // Tags and repo digests sorted by their full text, as dockerd's reference store returns them.
   private Image assemble(Row r) {
     var tags = refs.entrySet().stream().filter(e -> e.getValue().equals(r.id()))
-        .map(e -> ImageReference.parse(e.getKey())).toList();
+        .map(Map.Entry::getKey).sorted().map(ImageReference::parse).toList();
     Instant last = refs.entrySet().stream().filter(e -> e.getValue().equals(r.id()))
         .map(e -> refTimes.get(e.getKey())).max(Comparator.naturalOrder()).orElse(null);
     return new Image(r.id(), r.config(), r.size(), r.loaded(), tags,
-        repoDigests.getOrDefault(r.id(), List.of()), last);
+        repoDigests.getOrDefault(r.id(), List.of()).stream().sorted().toList(), last);
   }
 }

@@ -1,0 +1,26 @@
+package dev.berth.store.container;
+
+import dev.berth.core.container.ContainerConfig;
+import dev.berth.core.container.HostConfig;
+import dev.berth.core.error.InternalException;
+
+/**
+ * What {@code containers.config_json} holds. Adding a field to a core record needs no change
+ * here; changing the meaning of one needs a new {@code version} and a conversion on read.
+ */
+record ContainerDocument(int version, ContainerConfig config, HostConfig hostConfig) {
+
+  static final int CURRENT = 1;
+
+  static ContainerDocument of(ContainerConfig config, HostConfig hostConfig) {
+    return new ContainerDocument(CURRENT, config, hostConfig);
+  }
+
+  ContainerDocument requireReadable(String containerId) {
+    if (version != CURRENT) {
+      throw new InternalException("container " + containerId + " has config version " + version
+          + ", this berth reads only " + CURRENT);
+    }
+    return this;
+  }
+}

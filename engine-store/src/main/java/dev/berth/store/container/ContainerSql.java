@@ -1,0 +1,58 @@
+package dev.berth.store.container;
+
+/** Every statement on the {@code containers} table. */
+final class ContainerSql {
+
+  private ContainerSql() {}
+
+  private static final String SELECT = """
+      SELECT id, name, image_id, created, status, pid, monitor_pid, exit_code, started_at,
+             finished_at, error, oom_killed, restart_count, config_json
+        FROM containers
+      """;
+
+  static final String FIND_BY_ID = SELECT + """
+       WHERE id = ?
+      """;
+
+  static final String FIND_BY_NAME = SELECT + """
+       WHERE name = ?
+      """;
+
+  /** A half-open range on the primary key, so the prefix search uses its index. */
+  static final String FIND_BY_ID_RANGE = SELECT + """
+       WHERE id >= ? AND id < ?
+       ORDER BY id
+      """;
+
+  static final String LIST = SELECT + """
+       ORDER BY created DESC, id
+      """;
+
+  static final String INSERT = """
+      INSERT INTO containers (id, name, image_id, created, status, pid, monitor_pid, exit_code,
+                              started_at, finished_at, error, oom_killed, restart_count, config_json)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """;
+
+  /** Parameters in the same order as {@link #INSERT}, the id last. */
+  static final String UPDATE = """
+      UPDATE containers
+         SET name = ?, image_id = ?, created = ?, status = ?, pid = ?, monitor_pid = ?,
+             exit_code = ?, started_at = ?, finished_at = ?, error = ?, oom_killed = ?,
+             restart_count = ?, config_json = ?
+       WHERE id = ?
+      """;
+
+  static final String DELETE = """
+      DELETE FROM containers WHERE id = ?
+      """;
+
+  static final String ID_EXISTS = """
+      SELECT 1 FROM containers WHERE id = ?
+      """;
+
+  static final String ID_BY_NAME = """
+      SELECT id FROM containers WHERE name = ?
+      """;
+}

@@ -1,0 +1,181 @@
+package dev.berth.store.container;
+
+import dev.berth.core.container.Container;
+import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.ContainerName;
+import dev.berth.core.container.ContainerRepository;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.image.ImageId;
+import dev.berth.store.Database;
+import dev.berth.store.JsonColumn;
+import dev.berth.store.SqliteError;
+import dev.berth.store.Timestamps;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** {@link ContainerRepository} on the {@code containers} table. */
+public final class SqliteContainerRepository implements ContainerRepository {
+
+  private static final Pattern HEX_PREFIX = Pattern.compile("[a-f0-9]*");
+
+  private final Database db;
+  private final JsonColumn<ContainerDocument> json = JsonColumn.of(ContainerDocument.class);
+
+  public SqliteContainerRepository(Database db) {
+    this.db = db;
+  }
+
+  @Override
+  public Optional<Container> find(ContainerId id) {
+    return db.read(c -> queryOne(c, ContainerSql.FIND_BY_ID, id.hex()));
+  }
+
+  @Override
+  public Optional<Container> findByName(ContainerName name) {
+    return db.read(c -> queryOne(c, ContainerSql.FIND_BY_NAME, name.value()));
+  }
+
+  @Override
+  public List<Container> findByIdPrefix(String hexPrefix) {
+    if (!HEX_PREFIX.matcher(hexPrefix).matches()) {
+      return List.of(); // IDs are lowercase hex: nothing else can start one.
+    }
+    // Every ID starting with the prefix sorts below prefix + "g", since 'g' follows every hex digit.
+    return db.read(c -> query(c, ContainerSql.FIND_BY_ID_RANGE, hexPrefix, hexPrefix + "g"));
+  }
+
+  @Override
+  public List<Container> list() {
+    return db.read(c -> query(c, ContainerSql.LIST));
+  }
+
+  @Override
+  public void insert(Container container) {
+    db.writeVoid(c -> {
+      try (var ps = c.prepareStatement(ContainerSql.INSERT)) {
+        ps.setString(1, container.id().hex());
+        bindRow(ps, 2, container);
+        ps.executeUpdate();
+      } catch (SQLException e) {
+        if (SqliteError.isUniqueViolation(e)) {
+          throw idTaken(c, container.id()) ? idConflict(container.id(), e) : nameConflict(c, container.name(), e);
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public void update(Container container) {
+    db.writeVoid(c -> {
+      int changed;
+      try (var ps = c.prepareStatement(ContainerSql.UPDATE)) {
+        int next = bindRow(ps, 1, container);
+        ps.setString(next, container.id().hex());
+        changed = ps.executeUpdate();
+      } catch (SQLException e) {
+        if (SqliteError.isUniqueViolation(e)) {
+          throw nameConflict(c, container.name(), e);
+        }
+        throw e;
+      }
+      if (changed == 0) {
+        throw new NotFoundException("No such container: " + container.id());
+      }
+    });
+  }
+
+  @Override
+  public void delete(ContainerId id) {
+    db.writeVoid(c -> {
+      try (var ps = c.prepareStatement(ContainerSql.DELETE)) {
+        ps.setString(1, id.hex());
+        ps.executeUpdate();
+      }
+    });
+  }
+
+  /** Binds every column after the id, starting at {@code first}; returns the next index. */
+  private int bindRow(PreparedStatement ps, int first, Container container) throws SQLException {
+    int i = first;
+    ps.setString(i++, container.name().value());
+    ps.setString(i++, container.imageId().toString());
+    ps.setString(i++, Timestamps.format(container.created()));
+    StateColumns.of(container.state()).bind(ps, i);
+    i += StateColumns.WIDTH;
+    ps.setInt(i++, container.restartCount());
+    ps.setString(i++, json.write(ContainerDocument.of(container.config(), container.hostConfig())));
+    return i;
+  }
+
+  private Container row(ResultSet rs) throws SQLException {
+    String id = rs.getString("id");
+    ContainerDocument doc = json.read(rs.getString("config_json")).requireReadable(id);
+    return new Container(
+        new ContainerId(id),
+        new ContainerName(rs.getString("name")),
+        Timestamps.parse(rs.getString("created")),
+        ImageId.parse(rs.getString("image_id")),
+        doc.config(),
+        doc.hostConfig(),
+        StateColumns.read(rs).toState(id),
+        rs.getInt("restart_count"));
+  }
+
+  private Optional<Container> queryOne(Connection c, String sql, String param) throws SQLException {
+    List<Container> found = query(c, sql, param);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.getFirst());
+  }
+
+  private List<Container> query(Connection c, String sql, String... params) throws SQLException {
+    try (var ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setString(i + 1, params[i]);
+      }
+      try (var rs = ps.executeQuery()) {
+        var out = new ArrayList<Container>();
+        while (rs.next()) {
+          out.add(row(rs));
+        }
+        return out;
+      }
+    }
+  }
+
+  private static boolean idTaken(Connection c, ContainerId id) throws SQLException {
+    try (var ps = c.prepareStatement(ContainerSql.ID_EXISTS)) {
+      ps.setString(1, id.hex());
+      try (var rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  private static ConflictException idConflict(ContainerId id, SQLException cause) {
+    return new ConflictException("container ID " + id + " is already in use", cause);
+  }
+
+  /**
+   * Names the holder in dockerd's words. The statement failed but its transaction is still open,
+   * so the lookup sees exactly the row that made it fail.
+   */
+  private static ConflictException nameConflict(Connection c, ContainerName name, SQLException cause)
+      throws SQLException {
+    try (var ps = c.prepareStatement(ContainerSql.ID_BY_NAME)) {
+      ps.setString(1, name.value());
+      try (var rs = ps.executeQuery()) {
+        String holder = rs.next() ? rs.getString(1) : "";
+        return new ConflictException("Conflict. The container name \"" + name.slashed()
+            + "\" is already in use by container \"" + holder
+            + "\". You have to remove (or rename) that container to be able to reuse that name.", cause);
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.berth.store.container;
+
+import dev.berth.core.container.ContainerState;
+import dev.berth.core.error.InternalException;
+import dev.berth.store.Timestamps;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+
+/**
+ * A {@link ContainerState} as the state columns of a {@code containers} row: {@code status} says
+ * which variant, the other columns hold that variant's fields and are null otherwise.
+ */
+record StateColumns(
+    String status,
+    Integer pid,
+    Integer monitorPid,
+    Integer exitCode,
+    Instant startedAt,
+    Instant finishedAt,
+    String error,
+    Boolean oomKilled) {
+
+  /** Parameter count of {@link #bind}. */
+  static final int WIDTH = 8;
+
+  static StateColumns of(ContainerState state) {
+    return switch (state) {
+      case ContainerState.Created c -> new StateColumns("created", null, null, c.exitCode(), null, null, c.error(), null);
+      case ContainerState.Running r ->
+          new StateColumns("running", r.pid(), r.monitorPid(), null, r.startedAt(), null, null, null);
+      case ContainerState.Exited e -> new StateColumns(
+          "exited", null, null, e.exitCode(), e.startedAt(), e.finishedAt(), e.error(), e.oomKilled());
+      case ContainerState.Dead d -> new StateColumns("dead", null, null, null, d.startedAt(), d.finishedAt(), d.error(), null);
+    };
+  }
+
+  ContainerState toState(String containerId) {
+    return switch (status) {
+      case "created" -> new ContainerState.Created(exitCode, error);
+      case "running" -> new ContainerState.Running(pid, monitorPid, startedAt);
+      case "exited" -> new ContainerState.Exited(exitCode, startedAt, finishedAt, error, oomKilled);
+      case "dead" -> new ContainerState.Dead(startedAt, finishedAt, error);
+      default -> throw new InternalException("container " + containerId + " has unknown status " + status);
+    };
+  }
+
+  static StateColumns read(ResultSet rs) throws SQLException {
+    Integer oomKilled = nullableInt(rs, "oom_killed");
+    return new StateColumns(
+        rs.getString("status"),
+        nullableInt(rs, "pid"),
+        nullableInt(rs, "monitor_pid"),
+        nullableInt(rs, "exit_code"),
+        Timestamps.parse(rs.getString("started_at")),
+        Timestamps.parse(rs.getString("finished_at")),
+        rs.getString("error"),
+        oomKilled == null ? null : oomKilled != 0);
+  }
+
+  /** Binds status, pid, monitor_pid, exit_code, started_at, finished_at, error, oom_killed. */
+  void bind(PreparedStatement ps, int first) throws SQLException {
+    int i = first;
+    ps.setString(i++, status);
+    setInt(ps, i++, pid);
+    setInt(ps, i++, monitorPid);
+    setInt(ps, i++, exitCode);
+    ps.setString(i++, Timestamps.format(startedAt));
+    ps.setString(i++, Timestamps.format(finishedAt));
+    ps.setString(i++, error);
+    setInt(ps, i, oomKilled == null ? null : oomKilled ? 1 : 0);
+  }
+
+  private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+    int v = rs.getInt(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static void setInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.INTEGER);
+    } else {
+      ps.setInt(index, value);
+    }
+  }
+}

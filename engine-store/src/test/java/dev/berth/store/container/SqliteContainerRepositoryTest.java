@@ -1,0 +1,130 @@
+package dev.berth.store.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.container.Container;
+import dev.berth.core.container.ContainerRepository;
+import dev.berth.core.container.ContainerRepositoryContract;
+import dev.berth.core.container.ContainerState;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InternalException;
+import dev.berth.store.Database;
+import dev.berth.store.TestDatabases;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteContainerRepositoryTest extends ContainerRepositoryContract {
+
+  @TempDir
+  Path dir;
+
+  private Database db;
+  private SqliteContainerRepository repo;
+
+  @Override
+  protected ContainerRepository newRepository() {
+    db = TestDatabases.migrated(dir);
+    repo = new SqliteContainerRepository(db);
+    return repo;
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  @Test
+  void nameConflictNamesTheHolderAsDockerdDoes() {
+    Container first = container("web", T0);
+    repo.insert(first);
+
+    var e = assertThrows(ConflictException.class, () -> repo.insert(container("web", T0)));
+
+    assertEquals("Conflict. The container name \"/web\" is already in use by container \"" + first.id().hex()
+        + "\". You have to remove (or rename) that container to be able to reuse that name.", e.getMessage());
+  }
+
+  @Test
+  void survivesAReopen() {
+    Container c = container("web", T0).withState(new ContainerState.Running(10, 9, T0.plusNanos(7)));
+    repo.insert(c);
+    db.close();
+
+    db = TestDatabases.migrated(dir);
+    assertEquals(c, new SqliteContainerRepository(db).find(c.id()).orElseThrow());
+  }
+
+  @Test
+  void configJsonToleratesUnknownAndMissingProperties() {
+    Container c = container("web", T0);
+    repo.insert(c);
+
+    // As a newer berth might have written it: an extra field, and one this record still has gone.
+    sql("UPDATE containers SET config_json = json_set(json_remove(config_json, '$.config.cmd', '$.hostConfig.init'),"
+        + " '$.config.futureField', 42, '$.hostConfig.future', json('{\"a\": [1]}'), '$.future', 'x')");
+
+    Container read = repo.find(c.id()).orElseThrow();
+    assertNull(read.config().cmd());
+    assertEquals(c.config().env(), read.config().env());
+    assertEquals(c.hostConfig(), read.hostConfig());
+  }
+
+  @Test
+  void anUnknownConfigVersionIsRefusedNotMisread() {
+    Container c = container("web", T0);
+    repo.insert(c);
+    sql("UPDATE containers SET config_json = json_set(config_json, '$.version', 2)");
+
+    assertThrows(InternalException.class, () -> repo.find(c.id()));
+  }
+
+  @Test
+  void stateIsStoredInColumnsNotInTheJson() {
+    repo.insert(container("web", T0).withState(
+        new ContainerState.Exited(137, T0, T0.plusSeconds(1), "killed", true)));
+
+    String row = db.read(c -> {
+      try (var st = c.createStatement();
+          var rs = st.executeQuery("SELECT status, exit_code, oom_killed, pid, finished_at, config_json FROM containers")) {
+        rs.next();
+        assertTrue(!rs.getString(6).contains("exitCode"), rs.getString(6));
+        return rs.getString(1) + " " + rs.getInt(2) + " " + rs.getInt(3) + " " + rs.getObject(4) + " " + rs.getString(5);
+      }
+    });
+    assertEquals("exited 137 1 null 2025-03-01T10:15:31.123456789Z", row);
+  }
+
+  @Test
+  void listsHundredsOfContainersQuickly() {
+    var all = new ArrayList<Container>();
+    for (int i = 0; i < 500; i++) {
+      all.add(container("c" + i, T0.plusNanos(i)));
+    }
+    all.forEach(repo::insert);
+    repo.list();
+
+    long start = System.nanoTime();
+    List<Container> listed = repo.list();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertEquals(500, listed.size());
+    assertEquals(all.getLast(), listed.getFirst());
+    assertTrue(took.compareTo(Duration.ofSeconds(1)) < 0, "list() of 500 took " + took);
+  }
+
+  private void sql(String statement) {
+    db.writeVoid(c -> {
+      try (var st = c.createStatement()) {
+        st.executeUpdate(statement);
+      }
+    });
+  }
+}
