@@ -27,7 +27,8 @@
 --   created         orders `docker ps` (newest first)
 --   status          which ContainerState variant: created | running | exited | dead
 --   pid .. oom_killed  that variant's fields; NULL where the variant has no such field
---                   created: exit_code, error          running: pid, monitor_pid, started_at
+--                   created: exit_code, error          running: pid, monitor_pid, monitor_start_time,
+--                                                      started_at
 --                   exited:  exit_code, started_at, finished_at, error, oom_killed
 --                   dead:    started_at, finished_at, error
 --   restart_count   restarts done by the restart policy since the last manual start
@@ -53,6 +54,7 @@ CREATE TABLE containers (
   status        TEXT    NOT NULL CHECK (status IN ('created', 'running', 'exited', 'dead')),
   pid           INTEGER,
   monitor_pid   INTEGER,
+  monitor_start_time INTEGER,
   exit_code     INTEGER,
   started_at    TEXT,
   finished_at   TEXT,

@@ -15,8 +15,11 @@ public sealed interface ContainerState {
     public static final Created FRESH = new Created(0, "");
   }
 
-  /** The process runs; {@code monitorPid} is its conmon. */
-  record Running(int pid, int monitorPid, Instant startedAt) implements ContainerState {}
+  /**
+   * The process runs under its monitor (conmon); {@code monitorStartTime} tells that monitor apart
+   * from a later process that reuses its pid.
+   */
+  record Running(int pid, int monitorPid, long monitorStartTime, Instant startedAt) implements ContainerState {}
 
   /** The process ended with {@code exitCode} (128 + signal when killed). */
   record Exited(int exitCode, Instant startedAt, Instant finishedAt, String error, boolean oomKilled)

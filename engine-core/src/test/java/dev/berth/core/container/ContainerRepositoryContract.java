@@ -119,7 +119,7 @@ public abstract class ContainerRepositoryContract {
   void updateReplacesEverything() {
     Container c = container("web", T0);
     repo.insert(c);
-    var running = new ContainerState.Running(4242, 4241, T0.plusMillis(5));
+    var running = new ContainerState.Running(4242, 4241, 987654321L, T0.plusMillis(5));
     Container changed = new Container(c.id(), c.name(), c.created(), c.imageId(),
         config(List.of("/bin/sh", "-c"), List.of("sleep 1")),
         new HostConfig(true, "host", new RestartPolicy("on-failure", 3), 24, 80, true, true,
@@ -206,7 +206,7 @@ public abstract class ContainerRepositoryContract {
     return Stream.of(
         ContainerState.Created.FRESH,
         new ContainerState.Created(127, "exec: \"nope\": executable file not found in $PATH"),
-        new ContainerState.Running(4242, 4241, started),
+        new ContainerState.Running(4242, 4241, 987654321L, started),
         new ContainerState.Exited(0, started, finished, "", false),
         new ContainerState.Exited(137, started, finished, "", true),
         new ContainerState.Exited(1, ContainerState.NEVER, ContainerState.NEVER, "boom", false),

@@ -6,8 +6,8 @@ final class ContainerSql {
   private ContainerSql() {}
 
   private static final String SELECT = """
-      SELECT id, name, image_id, created, status, pid, monitor_pid, exit_code, started_at,
-             finished_at, error, oom_killed, restart_count, config_json
+      SELECT id, name, image_id, created, status, pid, monitor_pid, monitor_start_time, exit_code,
+             started_at, finished_at, error, oom_killed, restart_count, config_json
         FROM containers
       """;
 
@@ -30,15 +30,16 @@ final class ContainerSql {
       """;
 
   static final String INSERT = """
-      INSERT INTO containers (id, name, image_id, created, status, pid, monitor_pid, exit_code,
-                              started_at, finished_at, error, oom_killed, restart_count, config_json)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO containers (id, name, image_id, created, status, pid, monitor_pid,
+                              monitor_start_time, exit_code, started_at, finished_at, error, oom_killed, restart_count, config_json)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
   /** Parameters in the same order as {@link #INSERT}, the id last. */
   static final String UPDATE = """
       UPDATE containers
          SET name = ?, image_id = ?, created = ?, status = ?, pid = ?, monitor_pid = ?,
+             monitor_start_time = ?,
              exit_code = ?, started_at = ?, finished_at = ?, error = ?, oom_killed = ?,
              restart_count = ?, config_json = ?
        WHERE id = ?

@@ -17,6 +17,7 @@ record StateColumns(
     String status,
     Integer pid,
     Integer monitorPid,
+    Long monitorStartTime,
     Integer exitCode,
     Instant startedAt,
     Instant finishedAt,
@@ -24,23 +25,23 @@ record StateColumns(
     Boolean oomKilled) {
 
   /** Parameter count of {@link #bind}. */
-  static final int WIDTH = 8;
+  static final int WIDTH = 9;
 
   static StateColumns of(ContainerState state) {
     return switch (state) {
-      case ContainerState.Created c -> new StateColumns("created", null, null, c.exitCode(), null, null, c.error(), null);
+      case ContainerState.Created c -> new StateColumns("created", null, null, null, c.exitCode(), null, null, c.error(), null);
       case ContainerState.Running r ->
-          new StateColumns("running", r.pid(), r.monitorPid(), null, r.startedAt(), null, null, null);
+          new StateColumns("running", r.pid(), r.monitorPid(), r.monitorStartTime(), null, r.startedAt(), null, null, null);
       case ContainerState.Exited e -> new StateColumns(
-          "exited", null, null, e.exitCode(), e.startedAt(), e.finishedAt(), e.error(), e.oomKilled());
-      case ContainerState.Dead d -> new StateColumns("dead", null, null, null, d.startedAt(), d.finishedAt(), d.error(), null);
+          "exited", null, null, null, e.exitCode(), e.startedAt(), e.finishedAt(), e.error(), e.oomKilled());
+      case ContainerState.Dead d -> new StateColumns("dead", null, null, null, null, d.startedAt(), d.finishedAt(), d.error(), null);
     };
   }
 
   ContainerState toState(String containerId) {
     return switch (status) {
       case "created" -> new ContainerState.Created(exitCode, error);
-      case "running" -> new ContainerState.Running(pid, monitorPid, startedAt);
+      case "running" -> new ContainerState.Running(pid, monitorPid, monitorStartTime, startedAt);
       case "exited" -> new ContainerState.Exited(exitCode, startedAt, finishedAt, error, oomKilled);
       case "dead" -> new ContainerState.Dead(startedAt, finishedAt, error);
       default -> throw new InternalException("container " + containerId + " has unknown status " + status);
@@ -53,6 +54,7 @@ record StateColumns(
         rs.getString("status"),
         nullableInt(rs, "pid"),
         nullableInt(rs, "monitor_pid"),
+        nullableLong(rs, "monitor_start_time"),
         nullableInt(rs, "exit_code"),
         Timestamps.parse(rs.getString("started_at")),
         Timestamps.parse(rs.getString("finished_at")),
@@ -60,12 +62,17 @@ record StateColumns(
         oomKilled == null ? null : oomKilled != 0);
   }
 
-  /** Binds status, pid, monitor_pid, exit_code, started_at, finished_at, error, oom_killed. */
+  /** Binds status, pid, monitor_pid, monitor_start_time, exit_code, started_at, finished_at, error, oom_killed. */
   void bind(PreparedStatement ps, int first) throws SQLException {
     int i = first;
     ps.setString(i++, status);
     setInt(ps, i++, pid);
     setInt(ps, i++, monitorPid);
+    if (monitorStartTime == null) {
+      ps.setNull(i++, Types.INTEGER);
+    } else {
+      ps.setLong(i++, monitorStartTime);
+    }
     setInt(ps, i++, exitCode);
     ps.setString(i++, Timestamps.format(startedAt));
     ps.setString(i++, Timestamps.format(finishedAt));
@@ -75,6 +82,11 @@ record StateColumns(
 
   private static Integer nullableInt(ResultSet rs, String column) throws SQLException {
     int v = rs.getInt(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
     return rs.wasNull() ? null : v;
   }
 

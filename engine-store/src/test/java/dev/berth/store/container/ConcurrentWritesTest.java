@@ -50,7 +50,7 @@ class ConcurrentWritesTest {
         Container c = container("c" + i, i);
         repo.insert(c);
         // A write and reads interleaved with the other threads' writes.
-        repo.update(c.withState(new ContainerState.Running(1000 + i, 999, Instant.EPOCH.plusNanos(i))));
+        repo.update(c.withState(new ContainerState.Running(1000 + i, 999, 5L, Instant.EPOCH.plusNanos(i))));
         repo.findByName(c.name()).orElseThrow();
         repo.list();
         return c;

@@ -54,7 +54,7 @@ class SqliteContainerRepositoryTest extends ContainerRepositoryContract {
 
   @Test
   void survivesAReopen() {
-    Container c = container("web", T0).withState(new ContainerState.Running(10, 9, T0.plusNanos(7)));
+    Container c = container("web", T0).withState(new ContainerState.Running(10, 9, 123L, T0.plusNanos(7)));
     repo.insert(c);
     db.close();
 

@@ -1,0 +1,115 @@
+package dev.berth.core.container;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The files dockerd generates for every container and binds over the image's: /etc/hostname,
+ * /etc/hosts and /etc/resolv.conf. They live in the container's directory so they survive a
+ * berthd restart and are removed with the container.
+ */
+final class ContainerFiles {
+
+  private static final String LOCAL_HOSTS = """
+      127.0.0.1\tlocalhost
+      ::1\tlocalhost ip6-localhost ip6-loopback
+      fe00::\tip6-localnet
+      ff00::\tip6-mcastprefix
+      ff02::1\tip6-allnodes
+      ff02::2\tip6-allrouters
+      """;
+  // dockerd's fallback when the host has only loopback resolvers, which a container cannot reach.
+  private static final List<String> FALLBACK_NAMESERVERS = List.of("8.8.8.8", "8.8.4.4");
+
+  private final Path hostResolvConf;
+  private final Path hostHosts;
+
+  ContainerFiles(Path hostResolvConf, Path hostHosts) {
+    this.hostResolvConf = hostResolvConf;
+    this.hostHosts = hostHosts;
+  }
+
+  record Written(Path hostname, Path hosts, Path resolvConf) {}
+
+  Written write(Path dir, Container c, boolean hostNetwork) {
+    HostConfig hc = c.hostConfig();
+    String hostname = c.config().hostname();
+    try {
+      Path hostnameFile = dir.resolve("hostname");
+      Files.writeString(hostnameFile, hostname + "\n");
+
+      var hosts = new StringBuilder(hostNetwork && Files.exists(hostHosts) ? Files.readString(hostHosts) : LOCAL_HOSTS);
+      if (hosts.length() > 0 && hosts.charAt(hosts.length() - 1) != '\n') {
+        hosts.append('\n');
+      }
+      for (String extra : hc.extraHosts()) {
+        int sep = extra.indexOf(':');
+        if (sep > 0) {
+          hosts.append(extra.substring(sep + 1)).append('\t').append(extra, 0, sep).append('\n');
+        }
+      }
+      Path hostsFile = dir.resolve("hosts");
+      Files.writeString(hostsFile, hosts.toString());
+
+      Path resolvFile = dir.resolve("resolv.conf");
+      Files.writeString(resolvFile, resolvConf(hc, hostNetwork));
+      return new Written(hostnameFile, hostsFile, resolvFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String resolvConf(HostConfig hc, boolean hostNetwork) throws IOException {
+    List<String> lines = Files.exists(hostResolvConf) ? Files.readAllLines(hostResolvConf) : List.of();
+    var nameservers = new ArrayList<String>();
+    var search = new ArrayList<String>();
+    var options = new ArrayList<String>();
+    for (String line : lines) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 2) {
+        continue;
+      }
+      switch (f[0]) {
+        case "nameserver" -> nameservers.add(f[1]);
+        case "search", "domain" -> search.addAll(List.of(f).subList(1, f.length));
+        case "options" -> options.addAll(List.of(f).subList(1, f.length));
+        default -> { }
+      }
+    }
+    if (!hostNetwork) {
+      nameservers.removeIf(ContainerFiles::isLoopback);
+      if (nameservers.isEmpty()) {
+        nameservers.addAll(FALLBACK_NAMESERVERS);
+      }
+    }
+    if (!hc.dns().isEmpty()) {
+      nameservers = new ArrayList<>(hc.dns());
+    }
+    if (!hc.dnsSearch().isEmpty()) {
+      search = new ArrayList<>(hc.dnsSearch());
+      search.removeIf("."::equals);
+    }
+    if (!hc.dnsOptions().isEmpty()) {
+      options = new ArrayList<>(hc.dnsOptions());
+    }
+    var out = new StringBuilder();
+    if (!search.isEmpty()) {
+      out.append("search ").append(String.join(" ", search)).append('\n');
+    }
+    for (String ns : nameservers) {
+      out.append("nameserver ").append(ns).append('\n');
+    }
+    if (!options.isEmpty()) {
+      out.append("options ").append(String.join(" ", options)).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static boolean isLoopback(String ip) {
+    return ip.startsWith("127.") || ip.equals("::1");
+  }
+}

@@ -1,0 +1,110 @@
+package dev.berth.core.container;
+
+import dev.berth.core.config.EnginePaths;
+import dev.berth.core.error.InternalException;
+import dev.berth.core.image.ImageService;
+import dev.berth.core.os.ErrnoException;
+import dev.berth.core.os.Mounts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+
+/**
+ * A container's filesystem: an overlay of its image's layers under its own upper directory. The
+ * overlay is mounted while the container runs; the upper directory lives until it is removed.
+ */
+final class ContainerRootfs {
+
+  private final EnginePaths paths;
+  private final ImageService images;
+
+  ContainerRootfs(EnginePaths paths, ImageService images) {
+    this.paths = paths;
+    this.images = images;
+  }
+
+  Path dir(ContainerId id) {
+    return paths.container(id.hex());
+  }
+
+  Path merged(ContainerId id) {
+    return dir(id).resolve("merged");
+  }
+
+  /** Mounts the overlay (if it is not mounted already) and returns its root. */
+  Path mount(Container c) {
+    Path dir = dir(c.id());
+    Path upper = dir.resolve("upper");
+    Path work = dir.resolve("work");
+    Path merged = merged(c.id());
+    try {
+      Files.createDirectories(upper);
+      Files.createDirectories(work);
+      Files.createDirectories(merged);
+      if (Mounts.isMountPoint(merged)) {
+        return merged;
+      }
+      List<Path> lowers = images.layerDirs(c.imageId());
+      if (lowers.isEmpty()) {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        lowers = List.of(empty);
+      }
+      Mounts.overlay(lowers, upper, work, merged);
+      return merged;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (ErrnoException e) {
+      throw new InternalException("mounting the root filesystem of " + c.id().shortId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  void unmount(ContainerId id) {
+    Path merged = merged(id);
+    try {
+      Mounts.unmount(merged, false);
+    } catch (ErrnoException e) {
+      // Busy (a process still holds it): detach so it goes when the last user does.
+      Mounts.unmount(merged, true);
+    }
+  }
+
+  /** Unmounts and deletes everything the container had on disk. Idempotent. */
+  void destroy(ContainerId id) {
+    Path dir = dir(id);
+    for (Path mount : Mounts.under(dir)) {
+      Mounts.unmount(mount, true);
+    }
+    deleteTree(dir);
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+          if (exc != null) {
+            throw exc;
+          }
+          Files.delete(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("removing " + dir, e);
+    }
+  }
+}

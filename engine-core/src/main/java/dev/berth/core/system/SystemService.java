@@ -1,0 +1,71 @@
+package dev.berth.core.system;
+
+import dev.berth.core.container.ContainerRepository;
+import dev.berth.core.container.ContainerState;
+import dev.berth.core.image.ImageRepository;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+/** Engine-wide facts: counts, runtimes, host. */
+public final class SystemService {
+
+  private final ContainerRepository containers;
+  private final ImageRepository images;
+  private final String defaultRuntime;
+  private final Map<String, String> runtimes;
+  private final Path dataRoot;
+  private final String cgroupParent;
+  private final HostFacts host;
+  private final String id;
+
+  public SystemService(ContainerRepository containers, ImageRepository images, String defaultRuntime,
+      Map<String, String> runtimes, Path dataRoot, String cgroupParent, HostFacts host) {
+    this.containers = containers;
+    this.images = images;
+    this.defaultRuntime = defaultRuntime;
+    this.runtimes = Map.copyOf(runtimes);
+    this.dataRoot = dataRoot;
+    this.cgroupParent = cgroupParent;
+    this.host = host;
+    this.id = engineId(dataRoot);
+  }
+
+  public HostFacts host() {
+    return host;
+  }
+
+  public SystemInfo info() {
+    int running = 0;
+    int stopped = 0;
+    var all = containers.list();
+    for (var c : all) {
+      if (c.state() instanceof ContainerState.Running) {
+        running++;
+      } else {
+        stopped++;
+      }
+    }
+    return new SystemInfo(id, all.size(), running, 0, stopped, images.list().size(), defaultRuntime, runtimes,
+        dataRoot, cgroupParent, host);
+  }
+
+  /** A stable identity for this engine's data, kept next to its data like dockerd's engine-id. */
+  private static String engineId(Path dataRoot) {
+    Path file = dataRoot.resolve("engine-id");
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file).strip();
+      }
+      String id = UUID.randomUUID().toString();
+      Files.createDirectories(dataRoot);
+      Files.writeString(file, id);
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

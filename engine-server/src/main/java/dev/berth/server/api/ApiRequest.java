@@ -1,0 +1,128 @@
+package dev.berth.server.api;
+
+import dev.berth.core.error.InvalidArgumentException;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A request as handlers see it: path parameters from the route template, the API version from
+ * the path prefix, and query values decoded the way Go decodes them.
+ */
+public final class ApiRequest {
+
+  private final ServerRequest request;
+  private final Map<String, String> pathParams;
+  private final ApiVersion version;
+  private final Map<String, List<String>> query;
+
+  ApiRequest(ServerRequest request, Map<String, String> pathParams, ApiVersion version) {
+    this.request = request;
+    this.pathParams = pathParams;
+    this.version = version;
+    this.query = parseQuery(request.query().rawValue());
+  }
+
+  public ServerRequest raw() {
+    return request;
+  }
+
+  public ApiVersion version() {
+    return version;
+  }
+
+  public String path(String name) {
+    String v = pathParams.get(name);
+    if (v == null) {
+      throw new IllegalStateException("route has no path parameter " + name);
+    }
+    return v;
+  }
+
+  public Optional<String> query(String name) {
+    List<String> values = query.get(name);
+    return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.getFirst());
+  }
+
+  public List<String> queryAll(String name) {
+    return query.getOrDefault(name, List.of());
+  }
+
+  public boolean hasQuery(String name) {
+    return query.containsKey(name);
+  }
+
+  /** Go's httputils.BoolValue: false only for "", 0, no, false, none (any case). */
+  public boolean bool(String name) {
+    return query(name).map(ApiRequest::truthy).orElse(false);
+  }
+
+  public static boolean truthy(String v) {
+    String s = v.trim().toLowerCase(Locale.ROOT);
+    return !(s.isEmpty() || s.equals("0") || s.equals("no") || s.equals("false") || s.equals("none"));
+  }
+
+  public Optional<Integer> integer(String name) {
+    Optional<String> v = query(name).filter(s -> !s.isEmpty());
+    if (v.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Integer.parseInt(v.get()));
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("invalid value for " + name + ": " + v.get());
+    }
+  }
+
+  public Optional<String> header(HeaderName name) {
+    return request.headers().first(name);
+  }
+
+  public boolean wantsUpgrade() {
+    return header(HeaderNames.UPGRADE).map(v -> v.equalsIgnoreCase("tcp")).orElse(false);
+  }
+
+  public InputStream body() {
+    return request.content().inputStream();
+  }
+
+  /** Docker's filters parameter: {@code {"k":{"v":true}}} from Go clients, {@code {"k":["v"]}} from others. */
+  public Filters filters() {
+    return Filters.parse(query("filters").orElse(""));
+  }
+
+  private static Map<String, List<String>> parseQuery(String raw) {
+    var out = new LinkedHashMap<String, List<String>>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String k = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String v = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      out.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+    }
+    return out;
+  }
+
+  // Go's url.ParseQuery turns '+' into a space; docker-java relies on it.
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("invalid query: " + s);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.berth.server.error;
+
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.EngineException;
+import dev.berth.core.error.InternalException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.error.NotModifiedException;
+import dev.berth.core.error.UnavailableException;
+import dev.berth.server.api.Json;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Map;
+
+/**
+ * The only place where kinds of failure become HTTP statuses. Bodies are {@code {"message":...}}
+ * with a Content-Type of exactly {@code application/json}: with a charset suffix the docker CLI
+ * prints the raw JSON instead of the message.
+ */
+public final class ErrorMapper {
+
+  private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
+  public static final String JSON = "application/json";
+
+  private ErrorMapper() {}
+
+  public static Status status(EngineException e) {
+    return switch (e) {
+      case NotFoundException x -> Status.NOT_FOUND_404;
+      case ConflictException x -> Status.CONFLICT_409;
+      case InvalidArgumentException x -> Status.BAD_REQUEST_400;
+      case NotModifiedException x -> Status.NOT_MODIFIED_304;
+      case UnavailableException x -> Status.SERVICE_UNAVAILABLE_503;
+      case InternalException x -> Status.INTERNAL_SERVER_ERROR_500;
+    };
+  }
+
+  public static void write(ServerRequest req, ServerResponse res, EngineException e) {
+    if (res.isSent()) {
+      return;
+    }
+    Status status = status(e);
+    res.status(status);
+    if (status == Status.NOT_MODIFIED_304) {
+      res.send();
+      return;
+    }
+    if (e instanceof InternalException) {
+      LOG.log(System.Logger.Level.ERROR, req.prologue().method().text() + " " + req.path().path() + ": "
+          + e.getMessage(), e.getCause());
+    }
+    sendJson(res, e.getMessage());
+  }
+
+  public static void unexpected(ServerRequest req, ServerResponse res, Throwable t) {
+    LOG.log(System.Logger.Level.ERROR, "unexpected failure on " + req.prologue().method().text() + " "
+        + req.path().path(), t);
+    if (res.isSent()) {
+      return;
+    }
+    res.status(Status.INTERNAL_SERVER_ERROR_500);
+    sendJson(res, t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+  }
+
+  private static void sendJson(ServerResponse res, String message) {
+    res.header(HeaderNames.CONTENT_TYPE, JSON);
+    res.send(Json.bytes(Map.of("message", message == null ? "" : message)));
+  }
+}

@@ -1,0 +1,85 @@
+package dev.berth.server.system;
+
+import dev.berth.core.system.EngineVersion;
+import dev.berth.core.system.HostFacts;
+import dev.berth.core.system.SystemInfo;
+import dev.berth.core.system.SystemService;
+import dev.berth.server.api.ApiRequest;
+import dev.berth.server.api.ApiRoutes;
+import dev.berth.server.api.ApiVersion;
+import dev.berth.server.api.Responses;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /_ping}, {@code /version}, {@code /info}. */
+public final class SystemHandlers implements ApiRoutes.Group {
+
+  private final SystemService system;
+
+  public SystemHandlers(SystemService system) {
+    this.system = system;
+  }
+
+  @Override
+  public void routes(ApiRoutes r) {
+    r.get("/_ping", this::systemPing);
+    r.head("/_ping", this::systemPing);
+    r.get("/version", this::systemVersion);
+    r.get("/info", this::systemInfo);
+  }
+
+  private void systemPing(ApiRequest req, ServerResponse res) {
+    res.header("Cache-Control", "no-cache, no-store, must-revalidate");
+    res.header("Pragma", "no-cache");
+    res.header("Swarm", "inactive");
+    // We have no builder; "1" keeps the CLI off BuildKit's /session and /grpc endpoints.
+    res.header("Builder-Version", "1");
+    res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    if (req.raw().prologue().method().text().equals("HEAD")) {
+      res.header(HeaderNames.CONTENT_LENGTH, "0");
+      res.send();
+    } else {
+      res.send("OK");
+    }
+  }
+
+  private void systemVersion(ApiRequest req, ServerResponse res) {
+    HostFacts host = system.host();
+    String goArch = HostFacts.goArch();
+    var engine = new SystemJson.Component("Engine", EngineVersion.DOCKER_COMPATIBLE, Map.of(
+        "ApiVersion", ApiVersion.CURRENT.toString(), "MinAPIVersion", ApiVersion.MIN.toString(),
+        "Os", "linux", "Arch", goArch, "KernelVersion", host.kernelVersion(), "Experimental", "false",
+        "GitCommit", "berth-" + EngineVersion.VERSION, "GoVersion", "java" + Runtime.version().feature()));
+    var runtime = system.info();
+    var rt = new SystemJson.Component(runtime.defaultRuntime(), "", Map.of("GitCommit", ""));
+    Responses.json(res, 200, new SystemJson.Version(new SystemJson.Platform("berth " + EngineVersion.VERSION),
+        List.of(engine, rt), EngineVersion.DOCKER_COMPATIBLE, ApiVersion.CURRENT.toString(),
+        ApiVersion.MIN.toString(), "berth-" + EngineVersion.VERSION, "java" + Runtime.version().feature(),
+        "linux", goArch, host.kernelVersion(), false, ""));
+  }
+
+  private void systemInfo(ApiRequest req, ServerResponse res) {
+    SystemInfo i = system.info();
+    HostFacts h = i.host();
+    var runtimes = new LinkedHashMap<String, SystemJson.RuntimeJson>();
+    i.runtimes().forEach((name, path) -> runtimes.put(name, new SystemJson.RuntimeJson(path)));
+    var registry = new SystemJson.RegistryConfig(List.of("::1/128", "127.0.0.0/8"),
+        Map.of("docker.io", new SystemJson.IndexInfo("docker.io", List.of(), true, true)), List.of());
+    Responses.json(res, 200, new SystemJson.Info(
+        i.id(), i.containers(), i.running(), i.paused(), i.stopped(), i.images(),
+        "overlay2", List.of(List.of("Backing Filesystem", "extfs"), List.of("Supports d_type", "true")),
+        new SystemJson.Plugins(List.of("local"), List.of("bridge", "host", "null"), null, List.of("k8s-file")),
+        true, true, true, true, true, true, true, false, false, 0, true, 0,
+        Instant.now().toString(), "k8s-file", "cgroupfs", h.cgroupVersion(), 0, h.kernelVersion(),
+        h.operatingSystem(), h.osVersion(), "linux", h.architecture(), h.cpus(), h.memoryBytes(),
+        "https://index.docker.io/v1/", registry, null, "", "", "", h.hostname(), List.of(), false,
+        EngineVersion.DOCKER_COMPATIBLE, runtimes, i.defaultRuntime(),
+        new SystemJson.Swarm("", "", "inactive", false, "", null), true, "", "conmon",
+        new SystemJson.Commit(""), new SystemJson.Commit(""), new SystemJson.Commit(""),
+        List.of(), List.of(), List.of(), i.dataRoot().toString()));
+  }
+}

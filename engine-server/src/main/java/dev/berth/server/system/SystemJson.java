@@ -1,0 +1,99 @@
+package dev.berth.server.system;
+
+import java.util.List;
+import java.util.Map;
+
+/** Wire shapes of the system endpoints; field names are the spec's. */
+final class SystemJson {
+
+  private SystemJson() {}
+
+  record Platform(String Name) {}
+
+  record Component(String Name, String Version, Map<String, String> Details) {}
+
+  record Version(
+      Platform Platform,
+      List<Component> Components,
+      String Version,
+      String ApiVersion,
+      String MinAPIVersion,
+      String GitCommit,
+      String GoVersion,
+      String Os,
+      String Arch,
+      String KernelVersion,
+      boolean Experimental,
+      String BuildTime) {}
+
+  record RuntimeJson(String path) {}
+
+  record Swarm(String NodeID, String NodeAddr, String LocalNodeState, boolean ControlAvailable, String Error,
+      Object RemoteManagers) {}
+
+  record Plugins(List<String> Volume, List<String> Network, List<String> Authorization, List<String> Log) {}
+
+  record Commit(String ID) {}
+
+  record IndexInfo(String Name, List<String> Mirrors, boolean Secure, boolean Official) {}
+
+  record RegistryConfig(List<String> InsecureRegistryCIDRs, Map<String, IndexInfo> IndexConfigs, List<String> Mirrors) {}
+
+  record Info(
+      String ID,
+      int Containers,
+      int ContainersRunning,
+      int ContainersPaused,
+      int ContainersStopped,
+      int Images,
+      String Driver,
+      List<List<String>> DriverStatus,
+      Plugins Plugins,
+      boolean MemoryLimit,
+      boolean SwapLimit,
+      boolean CpuCfsPeriod,
+      boolean CpuCfsQuota,
+      boolean CPUShares,
+      boolean CPUSet,
+      boolean PidsLimit,
+      boolean IPv4Forwarding,
+      boolean Debug,
+      int NFd,
+      boolean OomKillDisable,
+      int NGoroutines,
+      String SystemTime,
+      String LoggingDriver,
+      String CgroupDriver,
+      String CgroupVersion,
+      int NEventsListener,
+      String KernelVersion,
+      String OperatingSystem,
+      String OSVersion,
+      String OSType,
+      String Architecture,
+      int NCPU,
+      long MemTotal,
+      String IndexServerAddress,
+      RegistryConfig RegistryConfig,
+      List<Object> GenericResources,
+      String HttpProxy,
+      String HttpsProxy,
+      String NoProxy,
+      String Name,
+      List<String> Labels,
+      boolean ExperimentalBuild,
+      String ServerVersion,
+      Map<String, RuntimeJson> Runtimes,
+      String DefaultRuntime,
+      Swarm Swarm,
+      boolean LiveRestoreEnabled,
+      String Isolation,
+      String InitBinary,
+      Commit ContainerdCommit,
+      Commit RuncCommit,
+      Commit InitCommit,
+      List<String> SecurityOptions,
+      List<String> CDISpecDirs,
+      List<String> Warnings,
+      String DockerRootDir) {}
+}
