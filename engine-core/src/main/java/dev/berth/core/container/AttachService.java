@@ -1,0 +1,77 @@
+package dev.berth.core.container;
+
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.runtime.ContainerRuntime;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Attaching clients to containers' stdio, live. */
+public final class AttachService {
+
+  private final ContainerService containers;
+  private final ContainerRuntime runtime;
+  private final ContainerLocks locks;
+  private final Map<ContainerId, Set<AttachSession>> pending = new ConcurrentHashMap<>();
+
+  AttachService(ContainerService containers, ContainerRuntime runtime, ContainerLocks locks) {
+    this.containers = containers;
+    this.runtime = runtime;
+    this.locks = locks;
+  }
+
+  /**
+   * Opens a session. A running container is connected at once; any other waits for its next start
+   * (that is how {@code docker run} and {@code docker start -a} see the first output).
+   *
+   * @throws dev.berth.core.error.NotFoundException for an unknown container
+   */
+  public AttachSession open(String ref, AttachOptions options) {
+    Container found = containers.find(ref);
+    ContainerId id = found.id();
+    return locks.with(id, () -> {
+      Container c = containers.get(id).orElseThrow(() -> new ConflictException("container " + id + " was removed"));
+      var session = new AttachSession(c, options, this::forget);
+      if (!options.stream()) {
+        session.end();
+      } else if (c.state().isRunning()) {
+        connect(session, id);
+      } else {
+        pending.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(session);
+      }
+      return session;
+    });
+  }
+
+  /** Connects sessions waiting for {@code id}; called by its start, before the process runs. */
+  void connectPending(ContainerId id) {
+    Set<AttachSession> waiting = pending.remove(id);
+    if (waiting != null) {
+      waiting.forEach(s -> connect(s, id));
+    }
+  }
+
+  /** Ends sessions waiting for a container that will never start again. */
+  void containerRemoved(ContainerId id) {
+    Set<AttachSession> waiting = pending.remove(id);
+    if (waiting != null) {
+      waiting.forEach(AttachSession::end);
+    }
+  }
+
+  private void connect(AttachSession session, ContainerId id) {
+    try {
+      session.connect(runtime.attach(id));
+    } catch (RuntimeException e) {
+      // The container ended between our check and the connect: there is no live output.
+      session.end();
+    }
+  }
+
+  private void forget(AttachSession session) {
+    pending.computeIfPresent(session.container().id(), (k, set) -> {
+      set.remove(session);
+      return set.isEmpty() ? null : set;
+    });
+  }
+}

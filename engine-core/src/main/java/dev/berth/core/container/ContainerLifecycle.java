@@ -1,0 +1,329 @@
+package dev.berth.core.container;
+
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.EngineException;
+import dev.berth.core.error.InternalException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotModifiedException;
+import dev.berth.core.runtime.ContainerRuntime;
+import dev.berth.core.runtime.MonitorProcess;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Every change of a container's state: start, stop, kill, restart, exit, removal. The runtime's
+ * exit records are the truth about processes; this class records what they say. Each transition
+ * holds the container's lock, so an exit is never lost between a check and a wait.
+ */
+public final class ContainerLifecycle {
+
+  private static final System.Logger LOG = System.getLogger(ContainerLifecycle.class.getName());
+  private static final int DEFAULT_STOP_TIMEOUT = 10;
+  private static final Duration KILL_GRACE = Duration.ofSeconds(30);
+
+  private final ContainerService containers;
+  private final ContainerRepository repository;
+  private final ContainerRuntime runtime;
+  private final ContainerRootfs rootfs;
+  private final RunSpecFactory specs;
+  private final AttachService attach;
+  private final ContainerLocks locks;
+  private final ContainerWaiters waiters = new ContainerWaiters();
+  private final Clock clock;
+
+  ContainerLifecycle(ContainerService containers, ContainerRepository repository, ContainerRuntime runtime,
+      ContainerRootfs rootfs, RunSpecFactory specs, AttachService attach, ContainerLocks locks, Clock clock) {
+    this.containers = containers;
+    this.repository = repository;
+    this.runtime = runtime;
+    this.rootfs = rootfs;
+    this.specs = specs;
+    this.attach = attach;
+    this.locks = locks;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts a container. Attach sessions waiting for it are connected before its process runs.
+   *
+   * @throws NotModifiedException if it is running
+   * @throws InvalidArgumentException if the runtime refuses to run it (its message says why)
+   */
+  public void start(String ref) {
+    ContainerId id = containers.find(ref).id();
+    locks.run(id, () -> {
+      Container c = current(id);
+      if (c.state().isRunning()) {
+        throw new NotModifiedException("container already started");
+      }
+      try {
+        var dir = rootfs.dir(id);
+        var root = rootfs.mount(c);
+        var spec = specs.build(c, dir, root);
+        MonitorProcess process = runtime.create(spec);
+        attach.connectPending(id);
+        runtime.start(id);
+        repository.update(c.withState(
+            new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), clock.instant())));
+        LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
+      } catch (RuntimeException e) {
+        cleanUpRun(id);
+        throw startFailed(c, e);
+      }
+    });
+  }
+
+  /**
+   * Stops a container: its stop signal, then SIGKILL after the timeout.
+   *
+   * @param timeoutSeconds null for the container's StopTimeout (10 s by default); negative waits forever
+   * @param signal null for the container's StopSignal (SIGTERM by default)
+   * @throws NotModifiedException if it is not running
+   */
+  public void stop(String ref, Integer timeoutSeconds, String signal) {
+    Container c = containers.find(ref);
+    if (!c.state().isRunning()) {
+      throw new NotModifiedException("container already stopped");
+    }
+    int sig = signal != null && !signal.isEmpty() ? Signals.parse(signal) : stopSignal(c);
+    int timeout = timeoutSeconds != null ? timeoutSeconds
+        : c.config().stopTimeout() != null ? c.config().stopTimeout() : DEFAULT_STOP_TIMEOUT;
+    CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
+    signalOrReap(c.id(), sig);
+    if (timeout < 0) {
+      await(exit, null);
+      return;
+    }
+    if (!await(exit, Duration.ofSeconds(timeout))) {
+      LOG.log(System.Logger.Level.INFO, "container " + c.id().shortId() + " did not stop in " + timeout
+          + "s; killing it");
+      signalOrReap(c.id(), Signals.SIGKILL);
+      if (!await(exit, KILL_GRACE)) {
+        throw new InternalException("container " + c.id().shortId() + " did not exit after SIGKILL");
+      }
+    }
+  }
+
+  /** @throws ConflictException if it is not running, with dockerd's wording */
+  public void kill(String ref, String signal) {
+    Container c = containers.find(ref);
+    if (!c.state().isRunning()) {
+      throw notRunning(ref, c);
+    }
+    int sig = signal == null || signal.isEmpty() ? Signals.SIGKILL : Signals.parse(signal);
+    CompletableFuture<ExitStatus> exit = sig == Signals.SIGKILL ? waiters.add(c.id(), WaitCondition.NEXT_EXIT) : null;
+    if (!runtime.signal(c.id(), sig)) {
+      handleExit(c.id());
+      throw notRunning(ref, c);
+    }
+    // dockerd returns from a SIGKILL only once the container is dead, so `kill; inspect` agrees.
+    if (exit != null) {
+      await(exit, KILL_GRACE);
+    }
+  }
+
+  public void restart(String ref, Integer timeoutSeconds, String signal) {
+    try {
+      stop(ref, timeoutSeconds, signal);
+    } catch (NotModifiedException e) {
+      // restarting a stopped container just starts it
+    }
+    start(ref);
+  }
+
+  /**
+   * Removes a container and everything it had on disk.
+   *
+   * @throws ConflictException if it runs and {@code force} is false
+   */
+  public void remove(String ref, boolean force) {
+    Container c = containers.find(ref);
+    if (c.state().isRunning()) {
+      if (!force) {
+        throw new ConflictException("cannot remove container \"" + c.name().slashed()
+            + "\": container is running: stop the container before removing or force remove");
+      }
+      CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
+      signalOrReap(c.id(), Signals.SIGKILL);
+      if (!await(exit, KILL_GRACE)) {
+        throw new InternalException("container " + c.id().shortId() + " did not exit after SIGKILL");
+      }
+    }
+    removeStopped(c.id());
+  }
+
+  /**
+   * Registers a wait. The future completes with the exit status when the condition holds.
+   *
+   * @throws dev.berth.core.error.NotFoundException before anything is registered
+   */
+  public CompletableFuture<ExitStatus> waitFor(String ref, WaitCondition condition) {
+    ContainerId id = containers.find(ref).id();
+    return locks.with(id, () -> {
+      Container c = current(id);
+      if (condition == WaitCondition.NOT_RUNNING && !c.state().isRunning()) {
+        return CompletableFuture.completedFuture(exitStatus(c.state()));
+      }
+      return waiters.add(id, condition);
+    });
+  }
+
+  /**
+   * Records that a container's process ended, as its monitor says; removes it if it was
+   * created with AutoRemove. Safe to call more than once and for containers that still run.
+   */
+  public void handleExit(ContainerId id) {
+    Container exited = locks.with(id, () -> {
+      Container c = repository.find(id).orElse(null);
+      if (c == null || !(c.state() instanceof ContainerState.Running r)) {
+        return null;
+      }
+      OptionalInt code = runtime.exitCode(id);
+      ContainerState next;
+      if (code.isPresent()) {
+        next = new ContainerState.Exited(code.getAsInt(), r.startedAt(), clock.instant(), "", false);
+      } else if (runtime.monitorAlive(new MonitorProcess(r.pid(), r.monitorPid(), r.monitorStartTime()))) {
+        return null;
+      } else {
+        next = new ContainerState.Dead(r.startedAt(), clock.instant(), "container monitor exited without recording an exit code");
+      }
+      cleanUpRun(id);
+      Container after = c.withState(next);
+      repository.update(after);
+      waiters.exited(id, exitStatus(next));
+      LOG.log(System.Logger.Level.INFO, "container " + id.shortId() + " exited: " + exitStatus(next).code());
+      return after;
+    });
+    if (exited != null && exited.hostConfig().autoRemove()) {
+      removeStopped(id);
+    }
+  }
+
+  /**
+   * Reconciles records with the runtime after berthd starts: containers that exited while it was
+   * down are recorded, ones whose monitor vanished are marked dead, auto-remove ones go.
+   */
+  public void recover() {
+    for (Container c : repository.list()) {
+      try {
+        switch (c.state()) {
+          case ContainerState.Running r -> handleExit(c.id());
+          case ContainerState.Created x -> removeIfAuto(c);
+          case ContainerState.Exited x -> removeIfAuto(c);
+          case ContainerState.Dead x -> removeIfAuto(c);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "recovering container " + c.id().shortId() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private void removeIfAuto(Container c) {
+    rootfs.unmount(c.id());
+    if (c.hostConfig().autoRemove()) {
+      removeStopped(c.id());
+    }
+  }
+
+  private void removeStopped(ContainerId id) {
+    ExitStatus status = locks.with(id, () -> {
+      Container c = repository.find(id).orElse(null);
+      if (c == null) {
+        return null;
+      }
+      if (c.state().isRunning()) {
+        throw new ConflictException("cannot remove container \"" + c.name().slashed() + "\": container is running");
+      }
+      runtime.delete(id);
+      rootfs.destroy(id);
+      repository.delete(id);
+      attach.containerRemoved(id);
+      ExitStatus s = exitStatus(c.state());
+      waiters.removed(id, s);
+      return s;
+    });
+    if (status != null) {
+      locks.forget(id);
+      LOG.log(System.Logger.Level.INFO, "removed container " + id.shortId());
+    }
+  }
+
+  /** Runtime state and the rootfs mount go when a run ends; the container's files stay. */
+  private void cleanUpRun(ContainerId id) {
+    try {
+      runtime.delete(id);
+    } finally {
+      rootfs.unmount(id);
+    }
+  }
+
+  private void signalOrReap(ContainerId id, int signal) {
+    if (!runtime.signal(id, signal)) {
+      // Already dead; record it now in case its exit has not been seen yet.
+      handleExit(id);
+    }
+  }
+
+  private Container current(ContainerId id) {
+    return repository.find(id).orElseThrow(() -> new ConflictException("container " + id + " was removed"));
+  }
+
+  private EngineException startFailed(Container c, RuntimeException e) {
+    if (!(e instanceof InvalidArgumentException)) {
+      return e instanceof EngineException ee ? ee : new InternalException("starting container: " + e.getMessage(), e);
+    }
+    String message = e.getMessage();
+    String full = message.startsWith("unable to find") ? message
+        : "failed to create task for container: OCI runtime create failed: " + message;
+    int code = message.contains("executable file not found") || message.contains("no such file or directory") ? 127
+        : message.contains("permission denied") ? 126 : 128;
+    ContainerState failed = switch (c.state()) {
+      case ContainerState.Exited x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full, false);
+      default -> new ContainerState.Created(code, full);
+    };
+    repository.update(c.withState(failed));
+    return new InvalidArgumentException(full, e);
+  }
+
+  private static ConflictException notRunning(String ref, Container c) {
+    return new ConflictException("cannot kill container: " + ref + ": container " + c.id().hex() + " is not running");
+  }
+
+  private static int stopSignal(Container c) {
+    String s = c.config().stopSignal();
+    return s.isEmpty() ? Signals.SIGTERM : Signals.parse(s);
+  }
+
+  static ExitStatus exitStatus(ContainerState s) {
+    return switch (s) {
+      case ContainerState.Created c -> new ExitStatus(c.exitCode(), c.error());
+      case ContainerState.Running r -> new ExitStatus(0, "");
+      case ContainerState.Exited e -> new ExitStatus(e.exitCode(), e.error());
+      case ContainerState.Dead d -> new ExitStatus(255, d.error());
+    };
+  }
+
+  /** Waits for an exit; false on timeout. A null timeout waits forever. */
+  private static boolean await(CompletableFuture<ExitStatus> exit, Duration timeout) {
+    try {
+      if (timeout == null) {
+        exit.get();
+      } else {
+        exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InternalException("interrupted while waiting for the container to exit", e);
+    } catch (ExecutionException e) {
+      throw new InternalException("waiting for exit: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+}

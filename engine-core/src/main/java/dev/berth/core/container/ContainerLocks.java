@@ -1,0 +1,37 @@
+package dev.berth.core.container;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * One lock per container, so that a state change (start, exit, removal, attach registration) is
+ * never interleaved with another on the same container. Reentrant: an exit handled inside a
+ * removal already holding the lock does not deadlock.
+ */
+final class ContainerLocks {
+
+  private final ConcurrentHashMap<ContainerId, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  <T> T with(ContainerId id, Supplier<T> work) {
+    ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      return work.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void run(ContainerId id, Runnable work) {
+    with(id, () -> {
+      work.run();
+      return null;
+    });
+  }
+
+  /** Drops the lock object of a container that no longer exists. */
+  void forget(ContainerId id) {
+    locks.remove(id);
+  }
+}

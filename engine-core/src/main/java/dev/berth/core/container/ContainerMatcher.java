@@ -1,0 +1,58 @@
+package dev.berth.core.container;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/** {@link ContainerFilter} as a predicate, with dockerd's matching rules for each key. */
+final class ContainerMatcher {
+
+  private ContainerMatcher() {}
+
+  /** @param ancestorIds resolves an image reference or ID to the image IDs (hex) it names */
+  static Predicate<Container> of(ContainerFilter f, Function<String, List<String>> ancestorIds) {
+    List<String> ancestors = f.ancestors().stream().flatMap(a -> ancestorIds.apply(a).stream()).toList();
+    boolean statusGiven = !f.statuses().isEmpty() || !f.exitCodes().isEmpty();
+    return c -> {
+      String status = ContainerStatus.of(c.state());
+      if (!f.all() && !statusGiven && !status.equals("running")) {
+        return false;
+      }
+      if (!f.ids().isEmpty() && f.ids().stream().noneMatch(i -> c.id().hex().startsWith(i))) {
+        return false;
+      }
+      // dockerd matches names as regular expressions against "/name".
+      if (!f.names().isEmpty() && f.names().stream().noneMatch(n -> matchesName(n, c.name()))) {
+        return false;
+      }
+      if (!f.labels().stream().allMatch(l -> hasLabel(c, l))) {
+        return false;
+      }
+      if (!f.statuses().isEmpty() && !f.statuses().contains(status)) {
+        return false;
+      }
+      if (!f.exitCodes().isEmpty()) {
+        if (!(c.state() instanceof ContainerState.Exited e) || !f.exitCodes().contains(e.exitCode())) {
+          return false;
+        }
+      }
+      return f.ancestors().isEmpty() || ancestors.contains(c.imageId().digest().hex());
+    };
+  }
+
+  private static boolean matchesName(String pattern, ContainerName name) {
+    try {
+      return java.util.regex.Pattern.compile(pattern).matcher(name.slashed()).find();
+    } catch (java.util.regex.PatternSyntaxException e) {
+      return name.value().equals(pattern);
+    }
+  }
+
+  private static boolean hasLabel(Container c, String filter) {
+    int eq = filter.indexOf('=');
+    if (eq < 0) {
+      return c.config().labels().containsKey(filter);
+    }
+    return filter.substring(eq + 1).equals(c.config().labels().get(filter.substring(0, eq)));
+  }
+}

@@ -1,0 +1,166 @@
+package dev.berth.core.container;
+
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.image.Image;
+import dev.berth.core.image.ImageService;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/** Creating, finding, listing and renaming containers. Transitions are {@link ContainerLifecycle}'s. */
+public final class ContainerService {
+
+  private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
+  private static final int NAME_ATTEMPTS = 10;
+
+  private final ContainerRepository repository;
+  private final ImageService images;
+  private final NameGenerator names;
+  private final Clock clock;
+
+  public ContainerService(ContainerRepository repository, ImageService images, NameGenerator names, Clock clock) {
+    this.repository = repository;
+    this.images = images;
+    this.names = names;
+    this.clock = clock;
+  }
+
+  /**
+   * Finds a container by full ID, name (with or without the leading slash) or unique ID prefix.
+   *
+   * @throws NotFoundException {@code No such container: <ref>}
+   */
+  public Container find(String ref) {
+    return findOptional(ref).orElseThrow(() -> new NotFoundException("No such container: " + ref));
+  }
+
+  public Optional<Container> findOptional(String ref) {
+    if (ref == null || ref.isEmpty()) {
+      return Optional.empty();
+    }
+    if (ContainerId.isHex64(ref)) {
+      Optional<Container> byId = repository.find(new ContainerId(ref));
+      if (byId.isPresent()) {
+        return byId;
+      }
+    }
+    String name = ref.startsWith("/") ? ref.substring(1) : ref;
+    if (name.length() >= 2 && name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
+      Optional<Container> byName = repository.findByName(new ContainerName(name));
+      if (byName.isPresent()) {
+        return byName;
+      }
+    }
+    if (HEX.matcher(ref).matches()) {
+      List<Container> matches = repository.findByIdPrefix(ref);
+      if (matches.size() > 1) {
+        throw new InvalidArgumentException("multiple IDs found with provided prefix: " + ref);
+      }
+      return matches.stream().findFirst();
+    }
+    return Optional.empty();
+  }
+
+  public Optional<Container> get(ContainerId id) {
+    return repository.find(id);
+  }
+
+  /**
+   * Creates a container from an image the engine has. The image's defaults are merged in now,
+   * so later changes to the image's tags do not change the container.
+   *
+   * @throws NotFoundException if the image is missing ({@code docker run} pulls on this 404)
+   * @throws ConflictException if the name is in use, with dockerd's sentence
+   */
+  public Container create(ContainerCreateRequest request) {
+    ContainerConfig requested = request.config();
+    if (requested.image() == null || requested.image().isEmpty()) {
+      throw new InvalidArgumentException("config cannot be empty in order to create a container");
+    }
+    HostConfig host = normalize(request.hostConfig());
+    Image image = images.find(requested.image());
+    ContainerId id = ContainerId.random();
+    ContainerConfig config = ImageDefaults.merge(requested, image.config().config(), id);
+    if (config.argv().isEmpty()) {
+      throw new InvalidArgumentException("no command specified");
+    }
+    synchronized (this) {
+      ContainerName name = request.name() == null || request.name().isEmpty()
+          ? freeGeneratedName()
+          : ContainerName.parse(request.name());
+      repository.findByName(name).ifPresent(other -> {
+        throw nameInUse(name, other.id());
+      });
+      var container = new Container(id, name, clock.instant(), image.id(), config, host,
+          ContainerState.Created.FRESH, 0);
+      repository.insert(container);
+      return container;
+    }
+  }
+
+  /** Containers matching the filter, newest first. */
+  public List<Container> list(ContainerFilter filter) {
+    Predicate<Container> matches = ContainerMatcher.of(filter, this::ancestorIds);
+    var out = repository.list().stream().filter(matches).toList();
+    return filter.limit() > 0 && out.size() > filter.limit() ? out.subList(0, filter.limit()) : out;
+  }
+
+  /** @throws ConflictException if {@code newName} is taken */
+  public synchronized void rename(String ref, String newName) {
+    Container c = find(ref);
+    if (newName == null || newName.isEmpty()) {
+      throw new InvalidArgumentException("Neither old nor new names may be empty");
+    }
+    ContainerName name = ContainerName.parse(newName);
+    if (name.equals(c.name())) {
+      throw new ConflictException("Renaming a container with the same name as its current name");
+    }
+    repository.findByName(name).ifPresent(other -> {
+      throw nameInUse(name, other.id());
+    });
+    repository.update(c.withName(name));
+  }
+
+  static ConflictException nameInUse(ContainerName name, ContainerId holder) {
+    return new ConflictException("Conflict. The container name \"" + name.slashed()
+        + "\" is already in use by container \"" + holder.hex()
+        + "\". You have to remove (or rename) that container to be able to reuse that name.");
+  }
+
+  private ContainerName freeGeneratedName() {
+    for (int attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
+      ContainerName n = names.next(attempt);
+      if (repository.findByName(n).isEmpty()) {
+        return n;
+      }
+    }
+    throw new ConflictException("could not generate a free container name");
+  }
+
+  private List<String> ancestorIds(String ref) {
+    try {
+      return List.of(images.find(ref).id().digest().hex());
+    } catch (NotFoundException e) {
+      return List.of();
+    }
+  }
+
+  /** dockerd records the "default" network mode as "bridge" on Linux. */
+  private static HostConfig normalize(HostConfig host) {
+    String mode = switch (host.networkMode()) {
+      case "default", "bridge" -> "bridge";
+      case "none", "host" -> host.networkMode();
+      default -> throw new NotFoundException("network " + host.networkMode() + " not found");
+    };
+    if (host.autoRemove() && !host.restartPolicy().name().equals("no")) {
+      throw new InvalidArgumentException("can't create 'AutoRemove' container with restart policy");
+    }
+    return new HostConfig(host.autoRemove(), mode, host.restartPolicy(), host.consoleHeight(), host.consoleWidth(),
+        host.privileged(), host.readonlyRootfs(), host.capAdd(), host.capDrop(), host.extraHosts(), host.dns(),
+        host.dnsSearch(), host.dnsOptions(), host.init());
+  }
+}

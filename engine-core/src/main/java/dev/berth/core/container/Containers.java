@@ -1,0 +1,33 @@
+package dev.berth.core.container;
+
+import dev.berth.core.config.EnginePaths;
+import dev.berth.core.image.ImageService;
+import dev.berth.core.runtime.ContainerRuntime;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/** The container services, wired together; they share per-container locks. */
+public record Containers(ContainerService service, ContainerLifecycle lifecycle, AttachService attach) {
+
+  private static final System.Logger LOG = System.getLogger(Containers.class.getName());
+
+  public static Containers create(EnginePaths paths, ContainerRepository repository, ImageService images,
+      ContainerRuntime runtime, List<String> defaultCapabilities, Clock clock) {
+    var locks = new ContainerLocks();
+    var service = new ContainerService(repository, images, new NameGenerator(RandomGenerator.getDefault()), clock);
+    var attach = new AttachService(service, runtime, locks);
+    var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
+    var lifecycle = new ContainerLifecycle(service, repository, runtime, new ContainerRootfs(paths, images),
+        new RunSpecFactory(files, defaultCapabilities), attach, locks, clock);
+    runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
+      try {
+        lifecycle.handleExit(id);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "recording the exit of " + id.shortId() + " failed", e);
+      }
+    }));
+    return new Containers(service, lifecycle, attach);
+  }
+}

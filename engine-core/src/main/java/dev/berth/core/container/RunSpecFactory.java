@@ -1,0 +1,105 @@
+package dev.berth.core.container;
+
+import dev.berth.core.fs.RootedPath;
+import dev.berth.core.runtime.BindMount;
+import dev.berth.core.runtime.NetworkNamespace;
+import dev.berth.core.runtime.ProcessSpec;
+import dev.berth.core.runtime.RunSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Turns a container record and its mounted root filesystem into what the runtime runs: the
+ * user resolved in the image's passwd file, the working directory made, the generated /etc
+ * files written, and the environment dockerd would give (PATH, HOSTNAME, TERM, HOME).
+ */
+final class RunSpecFactory {
+
+  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  private final ContainerFiles files;
+  private final List<String> defaultCapabilities;
+
+  RunSpecFactory(ContainerFiles files, List<String> defaultCapabilities) {
+    this.files = files;
+    this.defaultCapabilities = List.copyOf(defaultCapabilities);
+  }
+
+  RunSpec build(Container c, Path dir, Path rootfs) {
+    ContainerConfig cfg = c.config();
+    HostConfig hc = c.hostConfig();
+    boolean hostNetwork = hc.networkMode().equals("host");
+    ExecUser user = ExecUser.resolve(rootfs, cfg.user());
+    String cwd = cfg.workingDir().isEmpty() ? "/" : cfg.workingDir();
+    makeWorkingDir(rootfs, cwd);
+    ContainerFiles.Written written = files.write(dir, c, hostNetwork);
+
+    var process = new ProcessSpec(cfg.argv(), environment(cfg, user), cwd, user.uid(), user.gid(),
+        user.additionalGids(), cfg.tty(), cfg.openStdin(), cfg.stdinOnce(), hc.consoleHeight(), hc.consoleWidth());
+    var mounts = List.of(
+        new BindMount(written.resolvConf(), "/etc/resolv.conf", false),
+        new BindMount(written.hostname(), "/etc/hostname", false),
+        new BindMount(written.hosts(), "/etc/hosts", false));
+    return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
+        hostNetwork ? NetworkNamespace.HOST : NetworkNamespace.PRIVATE, mounts,
+        capabilities(hc), hc.privileged(), dir.resolve("container.log"));
+  }
+
+  /** dockerd's order: its defaults first, then the container's own, which replace same-named ones. */
+  static List<String> environment(ContainerConfig cfg, ExecUser user) {
+    var env = new ArrayList<String>();
+    env.add("PATH=" + DEFAULT_PATH);
+    env.add("HOSTNAME=" + cfg.hostname());
+    if (cfg.tty()) {
+      env.add("TERM=xterm");
+    }
+    for (String e : cfg.env()) {
+      String key = e.contains("=") ? e.substring(0, e.indexOf('=')) : e;
+      if (!e.contains("=")) {
+        continue;
+      }
+      env.removeIf(d -> d.startsWith(key + "="));
+      env.add(e);
+    }
+    if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
+      env.add("HOME=" + user.home());
+    }
+    return env;
+  }
+
+  List<String> capabilities(HostConfig hc) {
+    var caps = new LinkedHashSet<String>();
+    List<String> add = hc.capAdd().stream().map(RunSpecFactory::capName).toList();
+    List<String> drop = hc.capDrop().stream().map(RunSpecFactory::capName).toList();
+    if (!drop.contains("CAP_ALL")) {
+      caps.addAll(defaultCapabilities);
+    }
+    caps.removeAll(drop);
+    for (String a : add) {
+      if (!a.equals("CAP_ALL")) {
+        caps.add(a);
+      }
+    }
+    return List.copyOf(caps);
+  }
+
+  private static String capName(String s) {
+    String up = s.toUpperCase(Locale.ROOT);
+    return up.startsWith("CAP_") ? up : "CAP_" + up;
+  }
+
+  private static void makeWorkingDir(Path rootfs, String cwd) {
+    Path p = RootedPath.resolve(rootfs, cwd);
+    try {
+      Files.createDirectories(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("creating working directory " + cwd, e);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.berth.server;
+
+import dev.berth.core.container.Containers;
+import dev.berth.core.image.ImageService;
+import dev.berth.core.system.SystemService;
+import dev.berth.server.api.ApiRouter;
+import dev.berth.server.container.ContainerHandlers;
+import dev.berth.server.image.ImageHandlers;
+import dev.berth.server.system.SystemHandlers;
+import java.time.Clock;
+import java.util.List;
+
+/** The Docker Engine API as berthd serves it: every handler group, in one table. */
+public final class DockerApi {
+
+  /** The services the handlers call. */
+  public record Services(SystemService system, Containers containers, ImageService images,
+      ContainerHandlers.InspectFacts inspectFacts, Clock clock) {}
+
+  private DockerApi() {}
+
+  public static ApiRouter router(Services s) {
+    return new ApiRouter().register(
+        new SystemHandlers(s.system()),
+        new ContainerHandlers(s.containers(), s.images(), s.inspectFacts(), s.clock()),
+        new ImageHandlers(s.images()));
+  }
+
+  /** Every served route; handlers only register here, so no service is needed to list them. */
+  public static List<ApiRouter.Route> routeTable() {
+    return router(new Services(null, null, null, null, Clock.systemUTC())).routes();
+  }
+}

@@ -1,0 +1,163 @@
+package dev.berth.server.container;
+
+import dev.berth.core.container.AttachOptions;
+import dev.berth.core.container.AttachSession;
+import dev.berth.core.container.Container;
+import dev.berth.core.container.Containers;
+import dev.berth.core.container.ExitStatus;
+import dev.berth.core.container.WaitCondition;
+import dev.berth.core.image.ImageService;
+import dev.berth.server.api.ApiRequest;
+import dev.berth.server.api.ApiRoutes;
+import dev.berth.server.api.Json;
+import dev.berth.server.api.Responses;
+import dev.berth.server.stream.HijackedConnection;
+import dev.berth.server.stream.StdStreamWriter;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** The {@code /containers} endpoints. Handlers parse, make one domain call, and answer. */
+public final class ContainerHandlers implements ApiRoutes.Group {
+
+  private final Containers engine;
+  private final ImageService images;
+  private final InspectFacts facts;
+  private final Clock clock;
+
+  /** Engine facts the inspect shape reports. */
+  public record InspectFacts(java.nio.file.Path containersDir, String runtime, String cgroupnsMode,
+      List<String> maskedPaths, List<String> readonlyPaths) {}
+
+  public ContainerHandlers(Containers c, ImageService images, InspectFacts facts, Clock clock) {
+    this.engine = c;
+    this.images = images;
+    this.facts = facts;
+    this.clock = clock;
+  }
+
+  @Override
+  public void routes(ApiRoutes r) {
+    r.post("/containers/create", this::containerCreate);
+    r.get("/containers/json", this::containerList);
+    r.get("/containers/{id}/json", this::containerInspect);
+    r.post("/containers/{id}/start", this::containerStart);
+    r.post("/containers/{id}/stop", this::containerStop);
+    r.post("/containers/{id}/restart", this::containerRestart);
+    r.post("/containers/{id}/kill", this::containerKill);
+    r.post("/containers/{id}/rename", this::containerRename);
+    r.post("/containers/{id}/wait", this::containerWait);
+    r.post("/containers/{id}/attach", this::containerAttach);
+    r.delete("/containers/{id}", this::containerDelete);
+  }
+
+  private void containerCreate(ApiRequest req, ServerResponse res) throws IOException {
+    var request = ContainerTranslator.createRequest(req.body().readAllBytes(), req.query("name").orElse(null));
+    Container c = engine.service().create(request);
+    Responses.json(res, 201, new ContainerJson.CreateResponse(c.id().hex(), List.of()));
+  }
+
+  private void containerList(ApiRequest req, ServerResponse res) {
+    int limit = req.integer("limit").orElse(-1);
+    var filter = ContainerTranslator.filter(req.bool("all"), limit, req.filters());
+    var now = clock.instant();
+    Responses.json(res, 200, engine.service().list(filter).stream().map(c -> ContainerTranslator.summary(c, now)).toList());
+  }
+
+  private void containerInspect(ApiRequest req, ServerResponse res) {
+    Container c = engine.service().find(req.path("id"));
+    var ctx = new ContainerTranslator.InspectContext(facts.containersDir().resolve(c.id().hex()),
+        images.layerDirs(c.imageId()), facts.runtime(), facts.cgroupnsMode(), facts.maskedPaths(),
+        facts.readonlyPaths(), clock.instant());
+    Responses.json(res, 200, ContainerTranslator.inspect(c, ctx));
+  }
+
+  private void containerStart(ApiRequest req, ServerResponse res) {
+    engine.lifecycle().start(req.path("id"));
+    Responses.noContent(res);
+  }
+
+  private void containerStop(ApiRequest req, ServerResponse res) {
+    engine.lifecycle().stop(req.path("id"), timeout(req), req.query("signal").orElse(null));
+    Responses.noContent(res);
+  }
+
+  private void containerRestart(ApiRequest req, ServerResponse res) {
+    engine.lifecycle().restart(req.path("id"), timeout(req), req.query("signal").orElse(null));
+    Responses.noContent(res);
+  }
+
+  private void containerKill(ApiRequest req, ServerResponse res) {
+    engine.lifecycle().kill(req.path("id"), req.query("signal").orElse(null));
+    Responses.noContent(res);
+  }
+
+  private void containerRename(ApiRequest req, ServerResponse res) {
+    engine.service().rename(req.path("id"), req.query("name").orElse(""));
+    Responses.noContent(res);
+  }
+
+  private void containerDelete(ApiRequest req, ServerResponse res) {
+    engine.lifecycle().remove(req.path("id"), req.bool("force"));
+    Responses.noContent(res);
+  }
+
+  /**
+   * The CLI starts a container only after this answer's headers arrive, so they go out before
+   * the wait is over: one space of JSON whitespace, flushed, then the result when it comes.
+   */
+  private void containerWait(ApiRequest req, ServerResponse res) throws Exception {
+    WaitCondition condition = WaitCondition.parse(req.query("condition").orElse(""));
+    CompletableFuture<ExitStatus> exit = engine.lifecycle().waitFor(req.path("id"), condition);
+    res.header(HeaderNames.CONTENT_TYPE, Responses.JSON);
+    try (OutputStream out = res.outputStream()) {
+      out.write(' ');
+      out.flush();
+      ExitStatus s = exit.get();
+      out.write(Json.bytes(new ContainerJson.WaitResponse(s.code(),
+          s.error() == null || s.error().isEmpty() ? null : new ContainerJson.WaitError(s.error()))));
+      out.write('\n');
+    }
+  }
+
+  /**
+   * Attach hijacks the connection (101 with {@code Upgrade: tcp}, else a bare 200 as dockerd
+   * answers docker-java) and copies stdin in and output out until the container's output ends.
+   */
+  private void containerAttach(ApiRequest req, ServerResponse res) throws Exception {
+    var options = new AttachOptions(req.bool("stdin"), req.bool("stdout"), req.bool("stderr"), req.bool("stream"),
+        req.bool("logs"));
+    try (AttachSession session = engine.attach().open(req.path("id"), options)) {
+      boolean multiplexed = !session.tty() && req.version().atLeast(1, 42);
+      var conn = HijackedConnection.takeOver(req.wantsUpgrade(),
+          multiplexed ? HijackedConnection.MULTIPLEXED : HijackedConnection.RAW);
+      var writer = new StdStreamWriter(conn.output(), !session.tty());
+      Thread output = Thread.ofVirtual().start(() -> {
+        try {
+          session.copyOutput(writer::write);
+        } catch (IOException e) {
+          // the client went away
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } finally {
+          conn.close();
+        }
+      });
+      try {
+        session.copyInput(conn.input());
+      } catch (IOException e) {
+        // the client or the container went away; output decides when we are done
+      }
+      output.join();
+      throw conn.finished();
+    }
+  }
+
+  private static Integer timeout(ApiRequest req) {
+    return req.integer("t").or(() -> req.integer("timeout")).orElse(null);
+  }
+}

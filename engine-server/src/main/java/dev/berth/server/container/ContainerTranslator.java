@@ -1,0 +1,308 @@
+package dev.berth.server.container;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.core.container.Container;
+import dev.berth.core.container.ContainerConfig;
+import dev.berth.core.container.ContainerCreateRequest;
+import dev.berth.core.container.ContainerFilter;
+import dev.berth.core.container.ContainerState;
+import dev.berth.core.container.ContainerStatus;
+import dev.berth.core.container.HostConfig;
+import dev.berth.core.container.RestartPolicy;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.image.Healthcheck;
+import dev.berth.server.api.Filters;
+import dev.berth.server.api.WireTime;
+import dev.berth.server.api.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Docker JSON to domain and back, for containers. Pure: no I/O, no services. */
+final class ContainerTranslator {
+
+  private static final Set<String> LIST_FILTERS =
+      Set.of("id", "name", "label", "status", "ancestor", "exited", "before", "since", "health", "network",
+          "volume", "publish", "expose", "is-task");
+  private static final Set<String> STATUSES =
+      Set.of("created", "restarting", "running", "removing", "paused", "exited", "dead");
+  private static final long DEFAULT_SHM = 64L * 1024 * 1024;
+  /**
+   * docker-py follows a container's logs only when its log driver is json-file or journald. berth
+   * reads its own k8s-file logs back as Docker's stream, so it reports json-file to clients.
+   */
+  static final String LOG_DRIVER = "json-file";
+
+  private ContainerTranslator() {}
+
+  /** Everything the inspect shape needs besides the container record itself. */
+  record InspectContext(Path dir, List<Path> layers, String runtime, String cgroupnsMode,
+      List<String> maskedPaths, List<String> readonlyPaths, Instant now) {}
+
+  static ContainerCreateRequest createRequest(byte[] body, String name) {
+    JsonNode root;
+    ContainerJson.Config cfg;
+    ContainerJson.CreateExtras extras;
+    try {
+      root = body.length == 0 ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
+      if (root == null || root.isNull() || root.isMissingNode()) {
+        root = Json.MAPPER.createObjectNode();
+      }
+      cfg = Json.MAPPER.treeToValue(root, ContainerJson.Config.class);
+      extras = Json.MAPPER.treeToValue(root, ContainerJson.CreateExtras.class);
+    } catch (JsonProcessingException e) {
+      throw new InvalidArgumentException("invalid JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
+    }
+    return new ContainerCreateRequest(name, config(cfg), hostConfig(extras.HostConfig()));
+  }
+
+  static ContainerConfig config(ContainerJson.Config c) {
+    return new ContainerConfig(
+        c.Image(),
+        c.Entrypoint(),
+        c.Cmd(),
+        c.Env(),
+        c.WorkingDir(),
+        c.User(),
+        c.Hostname(),
+        c.Domainname(),
+        c.Labels(),
+        c.Tty(),
+        c.OpenStdin(),
+        c.StdinOnce(),
+        c.AttachStdin(),
+        c.AttachStdout(),
+        c.AttachStderr(),
+        c.StopSignal(),
+        c.StopTimeout(),
+        keys(c.ExposedPorts()),
+        keys(c.Volumes()),
+        healthcheck(c.Healthcheck()),
+        c.OnBuild(),
+        c.Shell(),
+        Boolean.TRUE.equals(c.ArgsEscaped()));
+  }
+
+  static HostConfig hostConfig(ContainerJson.HostConfig h) {
+    if (h == null) {
+      return HostConfig.DEFAULT;
+    }
+    RestartPolicy restart = h.RestartPolicy() == null ? RestartPolicy.NO
+        : new RestartPolicy(h.RestartPolicy().Name(), h.RestartPolicy().MaximumRetryCount());
+    List<Integer> size = h.ConsoleSize();
+    int height = size != null && size.size() == 2 && size.get(0) != null ? size.get(0) : 0;
+    int width = size != null && size.size() == 2 && size.get(1) != null ? size.get(1) : 0;
+    if (height < 0 || width < 0) {
+      throw new InvalidArgumentException("invalid ConsoleSize: " + size);
+    }
+    return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
+        h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init());
+  }
+
+  static ContainerFilter filter(boolean all, int limit, Filters f) {
+    f.only(LIST_FILTERS);
+    for (String s : f.get("status")) {
+      if (!STATUSES.contains(s)) {
+        throw new InvalidArgumentException("Invalid filter 'status=" + s + "'");
+      }
+    }
+    var exited = new ArrayList<Integer>();
+    for (String e : f.get("exited")) {
+      try {
+        exited.add(Integer.parseInt(e));
+      } catch (NumberFormatException x) {
+        throw new InvalidArgumentException("invalid filter 'exited=" + e + "'");
+      }
+    }
+    return new ContainerFilter(all || limit > 0, limit, f.get("id"), f.get("name"), f.get("label"),
+        f.get("status"), f.get("ancestor"), exited);
+  }
+
+  static ContainerJson.Summary summary(Container c, Instant now) {
+    return new ContainerJson.Summary(
+        c.id().hex(),
+        List.of(c.name().slashed()),
+        c.config().image(),
+        c.imageId().toString(),
+        String.join(" ", c.config().argv()),
+        c.created().getEpochSecond(),
+        List.of(),
+        null,
+        null,
+        c.config().labels(),
+        ContainerStatus.of(c.state()),
+        status(c.state(), now),
+        new ContainerJson.SummaryHostConfig(c.hostConfig().networkMode()),
+        new ContainerJson.SummaryNetworks(networks(c)),
+        List.of());
+  }
+
+  static ContainerJson.Inspect inspect(Container c, InspectContext ctx) {
+    List<String> argv = c.config().argv();
+    Path dir = ctx.dir();
+    return new ContainerJson.Inspect(
+        c.id().hex(),
+        time(c.created()),
+        argv.isEmpty() ? "" : argv.getFirst(),
+        argv.isEmpty() ? List.of() : argv.subList(1, argv.size()),
+        state(c.state()),
+        c.imageId().toString(),
+        dir.resolve("resolv.conf").toString(),
+        dir.resolve("hostname").toString(),
+        dir.resolve("hosts").toString(),
+        dir.resolve("container.log").toString(),
+        c.name().slashed(),
+        c.restartCount(),
+        "overlay2",
+        "linux",
+        "",
+        "",
+        "",
+        null,
+        hostConfigJson(c.hostConfig(), ctx),
+        new ContainerJson.GraphDriver("overlay2", graphData(dir, ctx.layers())),
+        null,
+        null,
+        List.of(),
+        configJson(c.config()),
+        networkSettings(c));
+  }
+
+  static ContainerJson.State state(ContainerState s) {
+    String never = time(ContainerState.NEVER);
+    return switch (s) {
+      case ContainerState.Created c ->
+          new ContainerJson.State("created", false, false, false, false, false, 0, c.exitCode(), c.error(), never, never);
+      case ContainerState.Running r -> new ContainerJson.State("running", true, false, false, false, false, r.pid(), 0,
+          "", time(r.startedAt()), never);
+      case ContainerState.Exited e -> new ContainerJson.State("exited", false, false, false, e.oomKilled(), false, 0,
+          e.exitCode(), e.error(), time(e.startedAt()), time(e.finishedAt()));
+      case ContainerState.Dead d -> new ContainerJson.State("dead", false, false, false, false, true, 0, 255,
+          d.error(), time(d.startedAt()), time(d.finishedAt()));
+    };
+  }
+
+  /** The STATUS column of {@code docker ps}: "Up 3 seconds", "Exited (0) 2 minutes ago". */
+  static String status(ContainerState s, Instant now) {
+    return switch (s) {
+      case ContainerState.Created c -> "Created";
+      case ContainerState.Running r -> "Up " + humanDuration(Duration.between(r.startedAt(), now));
+      case ContainerState.Exited e ->
+          "Exited (" + e.exitCode() + ") " + humanDuration(Duration.between(e.finishedAt(), now)) + " ago";
+      case ContainerState.Dead d -> "Dead";
+    };
+  }
+
+  /** The wording of go-units' HumanDuration, which the docker CLI and dockerd share. */
+  static String humanDuration(Duration d) {
+    long seconds = d.getSeconds();
+    if (seconds < 1) {
+      return "Less than a second";
+    } else if (seconds == 1) {
+      return "1 second";
+    } else if (seconds < 60) {
+      return seconds + " seconds";
+    }
+    long minutes = d.toMinutes();
+    if (minutes == 1) {
+      return "About a minute";
+    } else if (minutes < 60) {
+      return minutes + " minutes";
+    }
+    long hours = Math.round(d.toMillis() / 3_600_000.0);
+    if (hours == 1) {
+      return "About an hour";
+    } else if (hours < 48) {
+      return hours + " hours";
+    } else if (hours < 24 * 7 * 2) {
+      return hours / 24 + " days";
+    } else if (hours < 24 * 30 * 2) {
+      return hours / 24 / 7 + " weeks";
+    } else if (hours < 24 * 365 * 2) {
+      return hours / 24 / 30 + " months";
+    }
+    return d.toHours() / 24 / 365 + " years";
+  }
+
+  private static String time(Instant t) {
+    return WireTime.format(t);
+  }
+
+  static ContainerJson.Config configJson(ContainerConfig c) {
+    Healthcheck h = c.healthcheck();
+    return new ContainerJson.Config(
+        c.hostname(), c.domainname(), c.user(), c.attachStdin(), c.attachStdout(), c.attachStderr(),
+        c.exposedPorts().isEmpty() ? null : set(c.exposedPorts()), c.tty(), c.openStdin(), c.stdinOnce(), c.env(),
+        c.cmd(),
+        h == null ? null : new ContainerJson.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(),
+            h.startInterval(), h.retries()),
+        c.argsEscaped() ? true : null,
+        c.image(), c.volumes().isEmpty() ? null : set(c.volumes()), c.workingDir(), c.entrypoint(), null, null,
+        c.onBuild(), new LinkedHashMap<>(c.labels()), c.stopSignal().isEmpty() ? null : c.stopSignal(),
+        c.stopTimeout(), c.shell());
+  }
+
+  private static ContainerJson.HostConfig hostConfigJson(HostConfig h, InspectContext ctx) {
+    return new ContainerJson.HostConfig(
+        null, "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(), Map.of(),
+        new ContainerJson.RestartPolicy(h.restartPolicy().name(), h.restartPolicy().maxRetryCount()),
+        h.autoRemove(), "", null, List.of(h.consoleHeight(), h.consoleWidth()), null,
+        nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), ctx.cgroupnsMode(), h.dns(), h.dnsOptions(),
+        h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "", null, 0, "", h.privileged(), false,
+        h.readonlyRootfs(), null, null, null, "", "", DEFAULT_SHM, null, ctx.runtime(), "", 0, 0, 0, "", 0,
+        List.of(), List.of(), List.of(), List.of(), List.of(), 0, 0, 0, 0, "", "", List.of(), null, null, 0, 0,
+        null, null, null, null, 0, 0, 0, 0, null, h.init(),
+        h.privileged() ? null : ctx.maskedPaths(), h.privileged() ? null : ctx.readonlyPaths());
+  }
+
+  private static Map<String, String> graphData(Path dir, List<Path> layers) {
+    var data = new LinkedHashMap<String, String>();
+    data.put("LowerDir", layers.stream().map(Path::toString).collect(Collectors.joining(":")));
+    data.put("MergedDir", dir.resolve("merged").toString());
+    data.put("UpperDir", dir.resolve("upper").toString());
+    data.put("WorkDir", dir.resolve("work").toString());
+    return data;
+  }
+
+  private static ContainerJson.NetworkSettings networkSettings(Container c) {
+    return new ContainerJson.NetworkSettings("", "", false, "", 0, Map.of(), "", null, null, "", "", "", 0, "", 0,
+        "", "", networks(c));
+  }
+
+  /** Until networks exist, every container has one endpoint, named after its mode, with no address. */
+  private static Map<String, ContainerJson.Endpoint> networks(Container c) {
+    String mode = c.hostConfig().networkMode();
+    return Map.of(mode, new ContainerJson.Endpoint(null, null, "", null, null, 0, "", "", "", "", 0, "", "", 0, null));
+  }
+
+  private static Set<String> keys(Map<String, ?> m) {
+    return m == null ? Set.of() : new LinkedHashSet<>(m.keySet());
+  }
+
+  private static Map<String, Map<String, Object>> set(Set<String> keys) {
+    var out = new LinkedHashMap<String, Map<String, Object>>();
+    keys.stream().sorted().forEach(k -> out.put(k, Map.of()));
+    return out;
+  }
+
+  private static Healthcheck healthcheck(ContainerJson.HealthConfig h) {
+    if (h == null) {
+      return null;
+    }
+    return new Healthcheck(h.Test(), h.Interval(), h.Timeout(), h.StartPeriod(), h.StartInterval(), h.Retries());
+  }
+
+  private static <T> List<T> nullIfEmpty(List<T> l) {
+    return l.isEmpty() ? null : l;
+  }
+}

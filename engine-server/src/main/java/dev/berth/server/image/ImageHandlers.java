@@ -1,0 +1,120 @@
+package dev.berth.server.image;
+
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.image.Image;
+import dev.berth.core.image.ImageId;
+import dev.berth.core.image.ImageReference;
+import dev.berth.core.image.ImageService;
+import dev.berth.core.image.LoadedImage;
+import dev.berth.server.api.ApiRequest;
+import dev.berth.server.api.ApiRoutes;
+import dev.berth.server.api.Responses;
+import dev.berth.server.stream.JsonLines;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.OutputStream;
+import java.util.List;
+
+/** The {@code /images} endpoints. */
+public final class ImageHandlers implements ApiRoutes.Group {
+
+  private final ImageService images;
+
+  public ImageHandlers(ImageService images) {
+    this.images = images;
+  }
+
+  @Override
+  public void routes(ApiRoutes r) {
+    r.get("/images/json", this::imageList);
+    r.post("/images/load", this::imageLoad);
+    r.post("/images/create", this::imageCreate);
+    r.get("/images/get", this::imageGetAll);
+    r.get("/images/{name*}/json", this::imageInspect);
+    r.get("/images/{name*}/history", this::imageHistory);
+    r.get("/images/{name*}/get", this::imageGet);
+    r.post("/images/{name*}/tag", this::imageTag);
+    r.delete("/images/{name*}", this::imageDelete);
+  }
+
+  private void imageList(ApiRequest req, ServerResponse res) {
+    var filter = ImageTranslator.filter(req.filters());
+    Responses.json(res, 200, images.list(filter).stream().map(ImageTranslator::summary).toList());
+  }
+
+  private void imageInspect(ApiRequest req, ServerResponse res) {
+    Image i = images.find(req.path("name"));
+    Responses.json(res, 200, ImageTranslator.inspect(i, images.layerDirs(i.id())));
+  }
+
+  private void imageHistory(ApiRequest req, ServerResponse res) {
+    Responses.json(res, 200, images.history(req.path("name")).stream().map(ImageTranslator::history).toList());
+  }
+
+  private void imageTag(ApiRequest req, ServerResponse res) {
+    images.tag(req.path("name"), req.query("repo").orElse(""), req.query("tag").orElse(""));
+    res.status(Status.CREATED_201);
+    res.send();
+  }
+
+  private void imageDelete(ApiRequest req, ServerResponse res) {
+    var deleted = images.remove(req.path("name"), req.bool("force"), req.bool("noprune"));
+    Responses.json(res, 200, deleted.stream().map(ImageTranslator::deletion).toList());
+  }
+
+  /** {@code docker load}: the CLI parses the answer only when its Content-Type is exactly application/json. */
+  private void imageLoad(ApiRequest req, ServerResponse res) throws Exception {
+    try (var lines = new JsonLines(res)) {
+      try {
+        List<LoadedImage> loaded = images.load(req.body(), line -> lines.send(new ImageJson.Stream(line + "\n")));
+        if (loaded.isEmpty() && !lines.started()) {
+          // An archive with no images still gets a well-formed stream.
+          lines.send(new ImageJson.Stream(""));
+        }
+      } catch (RuntimeException e) {
+        lines.fail(e);
+      }
+    }
+  }
+
+  /** Import of a rootfs tar ({@code fromSrc=-}); pulling ({@code fromImage}) comes with registries. */
+  private void imageCreate(ApiRequest req, ServerResponse res) throws Exception {
+    if (req.query("fromImage").filter(s -> !s.isEmpty()).isPresent()) {
+      String ref = req.query("fromImage").get() + req.query("tag").filter(t -> !t.isEmpty()).map(t -> ":" + t).orElse("");
+      throw new NotFoundException("pull access denied for " + ref
+          + ", repository does not exist or may require 'docker login': berth cannot pull images yet");
+    }
+    String src = req.query("fromSrc").orElse("");
+    if (!src.equals("-")) {
+      throw new dev.berth.core.error.InvalidArgumentException("importing from a URL is not supported; use fromSrc=-");
+    }
+    String repo = req.query("repo").orElse("");
+    ImageReference tag = repo.isEmpty() ? null
+        : ImageReference.parse(repo).withTag(req.query("tag").filter(t -> !t.isEmpty()).orElse("latest"));
+    try (var lines = new JsonLines(res)) {
+      try {
+        ImageId id = images.importRootfs(req.body(), tag, req.queryAll("changes"), req.query("message").orElse(""));
+        lines.send(new ImageJson.Status(id.toString()));
+      } catch (RuntimeException e) {
+        lines.fail(e);
+      }
+    }
+  }
+
+  private void imageGet(ApiRequest req, ServerResponse res) throws Exception {
+    save(List.of(req.path("name")), res);
+  }
+
+  private void imageGetAll(ApiRequest req, ServerResponse res) throws Exception {
+    save(req.queryAll("names"), res);
+  }
+
+  private void save(List<String> names, ServerResponse res) throws Exception {
+    names.forEach(images::find);
+    res.header(HeaderNames.CONTENT_TYPE, "application/x-tar");
+    try (OutputStream out = res.outputStream()) {
+      images.save(names, out);
+    }
+  }
+}

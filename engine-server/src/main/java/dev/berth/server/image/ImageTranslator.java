@@ -1,0 +1,107 @@
+package dev.berth.server.image;
+
+import dev.berth.core.image.HistoryItem;
+import dev.berth.core.image.Image;
+import dev.berth.core.image.ImageConfig;
+import dev.berth.core.image.ImageDeletion;
+import dev.berth.core.image.ImageFilter;
+import dev.berth.core.image.ImageReference;
+import dev.berth.core.image.ImageRunConfig;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.server.api.Filters;
+import dev.berth.server.api.WireTime;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Docker JSON to domain and back, for images. Pure. */
+final class ImageTranslator {
+
+  private static final Set<String> LIST_FILTERS = Set.of("reference", "dangling", "label", "before", "since");
+
+  private ImageTranslator() {}
+
+  static ImageFilter filter(Filters f) {
+    f.only(LIST_FILTERS);
+    Boolean dangling = null;
+    for (String d : f.get("dangling")) {
+      dangling = switch (d.toLowerCase(java.util.Locale.ROOT)) {
+        case "true", "1" -> Boolean.TRUE;
+        case "false", "0" -> Boolean.FALSE;
+        default -> throw new InvalidArgumentException("Invalid filter 'dangling=" + d + "'");
+      };
+    }
+    return new ImageFilter(f.get("reference"), dangling, f.get("label"), first(f.get("before")), first(f.get("since")));
+  }
+
+  static ImageJson.Summary summary(Image i) {
+    Instant created = i.config().created();
+    Map<String, String> labels = i.config().config().labels();
+    return new ImageJson.Summary(i.id().toString(), "", tags(i), i.repoDigests(),
+        created == null ? 0 : created.getEpochSecond(), i.size(), -1, labels.isEmpty() ? null : labels, -1);
+  }
+
+  static ImageJson.Inspect inspect(Image i, List<Path> layers) {
+    ImageConfig c = i.config();
+    var data = new LinkedHashMap<String, String>();
+    if (!layers.isEmpty()) {
+      data.put("MergedDir", "");
+      data.put("UpperDir", layers.getFirst().toString());
+      data.put("WorkDir", "");
+      if (layers.size() > 1) {
+        data.put("LowerDir", layers.subList(1, layers.size()).stream().map(Path::toString).collect(Collectors.joining(":")));
+      }
+    }
+    return new ImageJson.Inspect(
+        i.id().toString(), tags(i), i.repoDigests(), "", c.comment(),
+        c.created() == null ? "" : time(c.created()), c.dockerVersion(), c.author(), config(c.config()),
+        c.architecture(), c.variant().isEmpty() ? null : c.variant(), c.os(), i.size(),
+        new ImageJson.GraphDriver("overlay2", data),
+        new ImageJson.RootFS("layers", c.diffIds().stream().map(Object::toString).toList()),
+        new ImageJson.Metadata(i.lastTagTime() == null ? "0001-01-01T00:00:00Z" : time(i.lastTagTime())));
+  }
+
+  static ImageJson.HistoryItem history(HistoryItem h) {
+    return new ImageJson.HistoryItem(h.id(), h.created() == null ? 0 : h.created().getEpochSecond(), h.createdBy(),
+        h.tags().isEmpty() ? null : h.tags(), h.size(), h.comment());
+  }
+
+  static Object deletion(ImageDeletion d) {
+    return switch (d) {
+      case ImageDeletion.Untagged u -> new ImageJson.Untagged(u.reference());
+      case ImageDeletion.Deleted x -> new ImageJson.Deleted(x.id());
+    };
+  }
+
+  private static ImageJson.Config config(ImageRunConfig c) {
+    var h = c.healthcheck();
+    return new ImageJson.Config(c.user(), c.exposedPorts().isEmpty() ? null : set(c.exposedPorts()), c.env(), c.cmd(),
+        h == null ? null : new ImageJson.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(),
+            h.startInterval(), h.retries()),
+        c.argsEscaped() ? true : null, c.volumes().isEmpty() ? null : set(c.volumes()), c.workingDir(),
+        c.entrypoint(), c.onBuild(), c.labels().isEmpty() ? null : c.labels(),
+        c.stopSignal().isEmpty() ? null : c.stopSignal(), c.shell());
+  }
+
+  private static List<String> tags(Image i) {
+    return i.tags().stream().map(ImageReference::familiar).sorted().toList();
+  }
+
+  private static Map<String, Map<String, Object>> set(Set<String> keys) {
+    var out = new LinkedHashMap<String, Map<String, Object>>();
+    keys.stream().sorted().forEach(k -> out.put(k, Map.of()));
+    return out;
+  }
+
+  private static String first(List<String> l) {
+    return l.isEmpty() ? null : l.getLast();
+  }
+
+  private static String time(Instant t) {
+    return WireTime.format(t);
+  }
+}
