@@ -1,0 +1,169 @@
+package dev.berth.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * berthd's settings, from dockerd-style flags and {@code daemon.json} (same keys as the flags).
+ * As with dockerd, a setting given both ways, or a key the file does not know, is an error.
+ */
+public record DaemonConfig(
+    Path socket, Path dataRoot, Path execRoot, String cgroupParent, String defaultRuntime, String logLevel,
+    Path configFile) {
+
+  public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/berth/daemon.json");
+  private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
+
+  /** A bad flag, value or config file; berthd prints the message and exits with status 2. */
+  public static final class UsageException extends RuntimeException {
+    public UsageException(String message) {
+      super(message);
+    }
+  }
+
+  static final String USAGE = """
+      Usage: berthd [OPTIONS]
+
+      A container engine that serves the Docker Engine API.
+
+      Options:
+        -H, --host string             Daemon socket to listen on (default "unix:///run/berth/berth.sock")
+            --data-root string        Root directory of persistent state (default "/var/lib/berth")
+            --exec-root string        Root directory of runtime state (default "/run/berth")
+            --cgroup-parent string    Parent cgroup for all containers (default "berth")
+            --default-runtime string  OCI runtime: auto, runc, crun or a path (default "auto")
+            --config-file string      Daemon configuration file (default "/etc/berth/daemon.json")
+        -l, --log-level string        debug, info, warn, error or fatal (default "info")
+        -h, --help                    Print usage
+      """;
+
+  private static final Map<String, String> DEFAULTS = Map.of(
+      "hosts", "unix:///run/berth/berth.sock",
+      "data-root", "/var/lib/berth",
+      "exec-root", "/run/berth",
+      "cgroup-parent", "berth",
+      "default-runtime", "auto",
+      "log-level", "info");
+
+  /** @throws UsageException with dockerd's style of message */
+  public static DaemonConfig parse(List<String> args) {
+    var flags = new LinkedHashMap<String, String>();
+    Path configFile = null;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String name;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (arg.startsWith("--") && eq > 0) {
+        name = arg.substring(2, eq);
+        value = arg.substring(eq + 1);
+      } else if (arg.startsWith("--")) {
+        name = arg.substring(2);
+      } else if (arg.startsWith("-") && arg.length() == 2) {
+        name = switch (arg) {
+          case "-H" -> "host";
+          case "-l" -> "log-level";
+          case "-h" -> "help";
+          default -> throw new UsageException("unknown shorthand flag: '" + arg.charAt(1) + "' in " + arg);
+        };
+      } else {
+        throw new UsageException("berthd takes no positional arguments, got \"" + arg + "\"");
+      }
+      if (name.equals("help")) {
+        throw new UsageException(USAGE);
+      }
+      String key = name.equals("host") ? "hosts" : name;
+      if (!DEFAULTS.containsKey(key) && !key.equals("config-file")) {
+        throw new UsageException("unknown flag: --" + name + "\n\n" + USAGE);
+      }
+      if (value == null) {
+        if (i + 1 >= args.size()) {
+          throw new UsageException("flag needs an argument: --" + name);
+        }
+        value = args.get(++i);
+      }
+      if (key.equals("config-file")) {
+        configFile = Path.of(value);
+      } else {
+        flags.put(key, value);
+      }
+    }
+    boolean explicitFile = configFile != null;
+    Path file = explicitFile ? configFile : DEFAULT_CONFIG_FILE;
+    Map<String, String> fromFile = readFile(file, explicitFile);
+    var conflicts = new ArrayList<String>();
+    for (var e : fromFile.entrySet()) {
+      if (flags.containsKey(e.getKey())) {
+        conflicts.add(e.getKey() + ": (from flag: " + flags.get(e.getKey()) + ", from file: " + e.getValue() + ")");
+      }
+    }
+    if (!conflicts.isEmpty()) {
+      throw new UsageException("unable to configure the daemon: the following directives are specified both as a "
+          + "flag and in the configuration file: " + String.join(", ", conflicts));
+    }
+    var merged = new LinkedHashMap<>(DEFAULTS);
+    merged.putAll(fromFile);
+    merged.putAll(flags);
+    return build(merged, file);
+  }
+
+  private static DaemonConfig build(Map<String, String> v, Path file) {
+    String host = v.get("hosts");
+    if (!host.startsWith("unix://")) {
+      throw new UsageException("berthd listens on unix sockets only: " + host);
+    }
+    String level = v.get("log-level");
+    if (!LOG_LEVELS.contains(level)) {
+      throw new UsageException("unable to configure the daemon: invalid log level: " + level);
+    }
+    return new DaemonConfig(Path.of(host.substring("unix://".length())), Path.of(v.get("data-root")),
+        Path.of(v.get("exec-root")), v.get("cgroup-parent"), v.get("default-runtime"), level, file);
+  }
+
+  private static Map<String, String> readFile(Path file, boolean required) {
+    if (!Files.exists(file)) {
+      if (required) {
+        throw new UsageException("unable to configure the daemon: open " + file + ": no such file or directory");
+      }
+      return Map.of();
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UsageException("unable to configure the daemon: " + file + ": " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new UsageException("unable to configure the daemon: " + file + " must hold a JSON object");
+    }
+    var out = new LinkedHashMap<String, String>();
+    var unknown = new ArrayList<String>();
+    for (var field : root.properties()) {
+      String key = field.getKey();
+      JsonNode value = field.getValue();
+      if (!DEFAULTS.containsKey(key)) {
+        unknown.add(key);
+      } else if (key.equals("hosts")) {
+        if (!value.isArray() || value.size() != 1) {
+          throw new UsageException("unable to configure the daemon: \"hosts\" must list exactly one unix socket");
+        }
+        out.put(key, value.get(0).asText());
+      } else {
+        out.put(key, value.asText());
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new UsageException("unable to configure the daemon: the following directives don't match any "
+          + "configuration option: " + String.join(", ", unknown));
+    }
+    return out;
+  }
+}
