@@ -47,6 +47,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private static final String CTL = "ctl";
   private static final String MONITOR_CGROUP = "conmon";
   private static final int SIGKILL = 9;
+  private static final int MAX_SOCKET_PATH = 108;
   private static final int MONITOR_EXIT_TIMEOUT_MILLIS = 10_000;
   private static final System.Logger LOG = System.getLogger(ConmonRuntime.class.getName());
 
@@ -57,13 +58,18 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private final CgroupTree cgroups;
   private final ConmonLauncher launcher;
   private ExitWatcher watcher;
-  private boolean monitorCgroupReady;
 
   /**
    * @param conmon the conmon binary ({@link #findConmon()})
    * @param conmonLogLevel conmon's {@code --log-level}: error, warn, info, debug or trace
    */
   public ConmonRuntime(EnginePaths paths, OciRuntime runtime, Path conmon, String conmonLogLevel) {
+    // <socket dir>/<64-hex id>/attach must fit in sun_path (108 bytes with its NUL), or attach fails.
+    int attachPathLength = paths.sockets().toString().getBytes(StandardCharsets.UTF_8).length + 1 + 64 + "/attach".length();
+    if (attachPathLength >= MAX_SOCKET_PATH) {
+      throw new InvalidArgumentException("exec root " + paths.execRoot() + " is too long: conmon's attach socket path would be "
+          + attachPathLength + " bytes, the limit is " + (MAX_SOCKET_PATH - 1));
+    }
     this.paths = paths;
     this.runtime = runtime;
     this.conmonLogLevel = conmonLogLevel;
@@ -249,6 +255,10 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     cgroups.remove(hex);
   }
 
+  /**
+   * Listeners run on the watcher's one platform thread, in turn: hand work off rather than block.
+   * An exit can be reported more than once.
+   */
   @Override
   public synchronized void onExit(Consumer<ContainerId> listener) {
     if (watcher == null) {
@@ -279,7 +289,6 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
       watcher = null;
     }
     if (cgroups.removeIfUnused(MONITOR_CGROUP)) {
-      monitorCgroupReady = false;
       cgroups.removeParentIfEmpty();
     }
   }
@@ -289,11 +298,10 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     return cgroups;
   }
 
-  private synchronized void ensureMonitorCgroup() {
-    if (!monitorCgroupReady) {
-      cgroups.create(MONITOR_CGROUP);
-      monitorCgroupReady = true;
-    }
+  // Made on every create (a few stat calls) rather than remembered: another engine instance's close
+  // may have removed it while it was empty.
+  private void ensureMonitorCgroup() {
+    cgroups.create(MONITOR_CGROUP);
   }
 
   private RuntimeException cleanUpAfter(ContainerId id, RuntimeException failure) {

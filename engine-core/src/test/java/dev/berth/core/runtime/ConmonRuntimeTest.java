@@ -151,6 +151,13 @@ class ConmonRuntimeTest {
   }
 
   @Test
+  void anExecRootTooLongForTheAttachSocketIsRefused() {
+    var paths = new dev.berth.core.config.EnginePaths(h.root, Path.of("/tmp/" + "x".repeat(40)), "/berth-unused");
+    assertThrows(InvalidArgumentException.class,
+        () -> new ConmonRuntime(paths, OciRuntime.select("auto"), ConmonRuntime.findConmon(), "error"));
+  }
+
+  @Test
   void exitCodesAreRecorded() throws Exception {
     var zero = h.run("true");
     var fortyTwo = h.run("sh", "-c", "exit 42");
@@ -236,6 +243,19 @@ class ConmonRuntimeTest {
   }
 
   @Test
+  void aTerminalStartsWithTheRequestedSize() throws Exception {
+    var id = ContainerId.random();
+    var process = new ProcessSpec(List.of("stty", "size"), List.of("PATH=/bin"), "/", 0, 0, List.of(), true, false, false,
+        40, 100);
+    h.create(h.spec(id, process));
+    try (var channel = h.runtime.attach(id)) {
+      h.runtime.start(id);
+      assertEquals("40 100\r\n", readAll(channel).stdout());
+    }
+    assertEquals(0, h.awaitExit(id));
+  }
+
+  @Test
   void signalsEndTheContainer() throws Exception {
     var killed = h.run("sleep", "100");
     var terminated = h.run("sh", "-c", "trap 'exit 143' TERM; while :; do sleep 0.05; done");
@@ -267,6 +287,12 @@ class ConmonRuntimeTest {
     var containerCgroups = Files.readString(Path.of("/proc/" + monitor.pid() + "/cgroup"));
     assertTrue(containerCgroups.contains(h.paths.cgroupParent() + "/" + id.hex()), containerCgroups);
     assertEquals(monitor, h.runtime.monitor(id).orElseThrow());
+    try (var fds = Files.list(Path.of("/proc/" + monitor.monitorPid() + "/fd"))) {
+      for (Path fd : fds.toList()) {
+        String target = Files.readSymbolicLink(fd).toString();
+        assertFalse(target.endsWith(".jar") || target.contains("surefire"), "conmon inherited a JVM fd: " + target);
+      }
+    }
 
     h.runtime.attach(id).close();
     h.runtime.start(id);
@@ -277,6 +303,31 @@ class ConmonRuntimeTest {
     assertEquals(137, h.awaitExit(id));
     assertTrue(Processes.awaitExit(monitor.monitorPid(), monitor.monitorStartTime(), 10_000));
     assertFalse(h.runtime.monitorAlive(monitor));
+  }
+
+  @Test
+  void aNewEngineInstanceTakesOverRunningContainers() throws Exception {
+    var id = ContainerId.random();
+    var process = new ProcessSpec(List.of("sh", "-c", "read x; echo got:$x; exit 5"), List.of("PATH=/bin"), "/", 0, 0,
+        List.of(), false, true, true, 0, 0);
+    var monitor = h.create(h.spec(id, process));
+    h.runtime.start(id);
+    new ConmonRuntime(h.paths, OciRuntime.select("auto"), ConmonRuntime.findConmon(), "error").close();
+    assertFalse(h.runtime.cgroups().existing("conmon").isEmpty(), "an engine shutting down keeps a live monitor's cgroup");
+    try (var restarted = new ConmonRuntime(h.paths, OciRuntime.select("auto"), ConmonRuntime.findConmon(), "error")) {
+      var exits = new java.util.concurrent.LinkedBlockingQueue<ContainerId>();
+      restarted.onExit(exits::add);
+      assertEquals(monitor, restarted.monitor(id).orElseThrow());
+      assertTrue(restarted.monitorAlive(monitor));
+      assertFalse(restarted.recordedExits().contains(id));
+      try (var channel = restarted.attach(id)) {
+        channel.writeStdin("hi\n".getBytes(), 0, 3);
+        channel.closeStdin();
+        assertEquals("got:hi\n", readAll(channel).stdout());
+      }
+      assertEquals(id, exits.poll(20, TimeUnit.SECONDS));
+      assertEquals(5, restarted.exitCode(id).orElseThrow());
+    }
   }
 
   @Test
