@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -49,6 +50,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private static final int SIGKILL = 9;
   private static final int MAX_SOCKET_PATH = 108;
   private static final int MONITOR_EXIT_TIMEOUT_MILLIS = 10_000;
+  private static final List<String> CONMON_LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
   private static final System.Logger LOG = System.getLogger(ConmonRuntime.class.getName());
 
   private final EnginePaths paths;
@@ -62,6 +64,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   /**
    * @param conmon the conmon binary ({@link #findConmon()})
    * @param conmonLogLevel conmon's {@code --log-level}: error, warn, info, debug or trace
+   * @throws InvalidArgumentException for an unknown log level, or an exec root so long that conmon's
+   *     attach socket path would not fit in 108 bytes
    */
   public ConmonRuntime(EnginePaths paths, OciRuntime runtime, Path conmon, String conmonLogLevel) {
     // <socket dir>/<64-hex id>/attach must fit in sun_path (108 bytes with its NUL), or attach fails.
@@ -69,6 +73,10 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (attachPathLength >= MAX_SOCKET_PATH) {
       throw new InvalidArgumentException("exec root " + paths.execRoot() + " is too long: conmon's attach socket path would be "
           + attachPathLength + " bytes, the limit is " + (MAX_SOCKET_PATH - 1));
+    }
+    if (!CONMON_LOG_LEVELS.contains(conmonLogLevel.toLowerCase(Locale.ROOT))) {
+      // conmon exits at once on a level it does not know, before reporting anything.
+      throw new InvalidArgumentException("unknown conmon log level " + conmonLogLevel + ": use one of " + CONMON_LOG_LEVELS);
     }
     this.paths = paths;
     this.runtime = runtime;
