@@ -6,9 +6,12 @@ public final class ErrnoException extends RuntimeException {
   public static final int ENOENT = 2;
   public static final int ESRCH = 3;
   public static final int EINTR = 4;
+  public static final int ENXIO = 6;
   public static final int EBUSY = 16;
   public static final int EEXIST = 17;
   public static final int EINVAL = 22;
+  public static final int ENOTEMPTY = 39;
+  public static final int ENOTCONN = 107;
 
   private final int errno;
 

@@ -11,6 +11,8 @@ import java.lang.foreign.MemorySegment;
 /** Raw file descriptors: the pipes handed to conmon, which Java streams cannot wrap. */
 public final class Fd {
 
+  public static final int O_WRONLY = 1;
+  public static final int O_NONBLOCK = 04000;
   public static final int O_CLOEXEC = 0x80000;
   private static final short POLLIN = 1;
 
@@ -36,6 +38,36 @@ public final class Fd {
     public void close() {
       Fd.close(readFd);
       Fd.close(writeFd);
+    }
+  }
+
+  /**
+   * open(2) with raw flags. Java cannot open a FIFO without blocking until a reader appears;
+   * {@code O_WRONLY | O_NONBLOCK} fails at once with ENXIO instead.
+   */
+  public static int open(java.nio.file.Path path, int flags) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int fd = (int) LibC.OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags | O_CLOEXEC, 0);
+      if (fd < 0) {
+        throw new ErrnoException("open " + path, LibC.errno(state));
+      }
+      return fd;
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /** shutdown(fd, SHUT_WR): the peer reads end of file while this side can still read. */
+  public static void shutdownWrite(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int rc = (int) LibC.SHUTDOWN.invokeExact(state, fd, 1);
+      if (rc != 0 && LibC.errno(state) != ErrnoException.ENOTCONN) {
+        throw new ErrnoException("shutdown", LibC.errno(state));
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
     }
   }
 

@@ -39,6 +39,12 @@ final class LibC {
   static final MethodHandle KILL = errno("kill", JAVA_INT, JAVA_INT, JAVA_INT);
   static final MethodHandle WAITPID = errno("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle POLL = errno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+  static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+  static final MethodHandle SHUTDOWN = errno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+  // pidfd_open and pidfd_send_signal have no glibc 2.36 wrappers on every distribution; syscall(2) is variadic.
+  static final MethodHandle SYSCALL_PIDFD_OPEN = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
+  static final MethodHandle SYSCALL_PIDFD_SEND_SIGNAL =
+      variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle GETEUID = plain("geteuid", JAVA_INT);
   static final MethodHandle STRERROR = plain("strerror", ADDRESS, JAVA_INT);
 
@@ -62,6 +68,11 @@ final class LibC {
 
   private static MethodHandle errno(String name, MemoryLayout ret, MemoryLayout... args) {
     return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args), WITH_ERRNO);
+  }
+
+  private static MethodHandle variadic(String name, int firstVariadic, MemoryLayout ret, MemoryLayout... args) {
+    return LINKER.downcallHandle(find(name), FunctionDescriptor.of(ret, args), WITH_ERRNO,
+        Linker.Option.firstVariadicArg(firstVariadic));
   }
 
   private static MethodHandle plain(String name, MemoryLayout ret, MemoryLayout... args) {

@@ -24,6 +24,8 @@ public final class Processes {
   private static final int O_RDONLY = 0;
   private static final int O_WRONLY = 1;
   private static final int DUP_STAGING = 100;
+  private static final long SYS_PIDFD_SEND_SIGNAL = 424;
+  private static final long SYS_PIDFD_OPEN = 434;
 
   private Processes() {}
 
@@ -117,6 +119,82 @@ public final class Processes {
         return false;
       }
       throw new ErrnoException("kill " + pid, errno);
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /**
+   * Sends {@code signal} to {@code pid} only if it is still the process that started at
+   * {@code startTime}. A pidfd pins the process: once it is open, checking the start time and
+   * signalling cannot hit a later process that reused the pid.
+   *
+   * @return false if that process is gone (or is a zombie)
+   */
+  public static boolean signalIfSame(int pid, long startTime, int signal) {
+    if (pid <= 0) {
+      throw new IllegalArgumentException("refusing to signal pid " + pid);
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int pidfd = (int) (long) LibC.SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
+      if (pidfd < 0) {
+        int errno = LibC.errno(state);
+        if (errno == ErrnoException.ESRCH) {
+          return false;
+        }
+        throw new ErrnoException("pidfd_open " + pid, errno);
+      }
+      try {
+        OptionalLong started = startTime(pid);
+        if (started.isEmpty() || started.getAsLong() != startTime) {
+          return false;
+        }
+        long rc = (long) LibC.SYSCALL_PIDFD_SEND_SIGNAL.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, pidfd, signal,
+            MemorySegment.NULL, 0);
+        if (rc == 0) {
+          return true;
+        }
+        int errno = LibC.errno(state);
+        if (errno == ErrnoException.ESRCH) {
+          return false;
+        }
+        throw new ErrnoException("pidfd_send_signal " + pid, errno);
+      } finally {
+        Fd.close(pidfd);
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /**
+   * Waits until the process {@code pid} that started at {@code startTime} has exited (a pidfd
+   * becomes readable then), at most {@code timeoutMillis}. True if it is gone.
+   */
+  public static boolean awaitExit(int pid, long startTime, int timeoutMillis) {
+    if (pid <= 0) {
+      throw new IllegalArgumentException("refusing to wait for pid " + pid);
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int pidfd = (int) (long) LibC.SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
+      if (pidfd < 0) {
+        int errno = LibC.errno(state);
+        if (errno == ErrnoException.ESRCH) {
+          return true;
+        }
+        throw new ErrnoException("pidfd_open " + pid, errno);
+      }
+      try {
+        OptionalLong started = startTime(pid);
+        if (started.isEmpty() || started.getAsLong() != startTime) {
+          return true;
+        }
+        return Fd.pollIn(pidfd, timeoutMillis);
+      } finally {
+        Fd.close(pidfd);
+      }
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }

@@ -1,0 +1,155 @@
+package dev.berth.core.logs;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Reads a container's k8s-file log: the records a {@link LogQuery} selects, byte for byte as the
+ * container wrote them, then (when following) what is appended until the container has stopped.
+ */
+public final class ContainerLogs {
+
+  private static final int BLOCK = 64 * 1024;
+  // A follow polls the file's size: quickly while output flows, backing off to this when idle.
+  private static final long MAX_IDLE_WAIT_MILLIS = 100;
+
+  private ContainerLogs() {}
+
+  /**
+   * Sends the selected records to {@code sink}. With {@code follow}, keeps reading while {@code
+   * stillRunning} says so; once it says no, reads to the end of the file and returns, so every
+   * byte written before the container stopped is delivered (conmon records the exit only after
+   * its log is flushed).
+   *
+   * @throws IOException from the sink (the client is gone) or from reading the file
+   */
+  public static void read(Path file, LogQuery query, BooleanSupplier stillRunning, LogSink sink) throws IOException {
+    FileChannel channel = open(file, query, stillRunning);
+    if (channel == null) {
+      return;
+    }
+    try (channel) {
+      long start = query.tail() < 0 ? 0 : TailScan.startOfLastLines(channel, query.tail());
+      var records = new RecordReader(channel, start);
+      long idleWait = 1;
+      while (true) {
+        // Sampled before draining: when it says stopped, the drain that follows sees the whole log.
+        boolean running = query.follow() && stillRunning.getAsBoolean();
+        boolean any = false;
+        for (byte[] line = records.next(); line != null; line = records.next()) {
+          any = true;
+          LogEntry entry = K8sFileFormat.parse(line, 0, records.length());
+          if (entry == null) {
+            continue;
+          }
+          if (query.until() != null && entry.time().isAfter(query.until())) {
+            return;
+          }
+          if (wanted(query, entry)) {
+            sink.accept(entry);
+          }
+        }
+        if (!running) {
+          return;
+        }
+        idleWait = any ? 1 : Math.min(idleWait * 2, MAX_IDLE_WAIT_MILLIS);
+        pause(idleWait);
+      }
+    }
+  }
+
+  private static boolean wanted(LogQuery query, LogEntry entry) {
+    if (query.since() != null && entry.time().isBefore(query.since())) {
+      return false;
+    }
+    return switch (entry.stream()) {
+      case STDOUT -> query.stdout();
+      case STDERR -> query.stderr();
+      case STDIN -> false;
+    };
+  }
+
+  // conmon creates the log when it starts; a follow that begins earlier waits for it.
+  private static FileChannel open(Path file, LogQuery query, BooleanSupplier stillRunning) throws IOException {
+    long idleWait = 1;
+    while (true) {
+      boolean running = query.follow() && stillRunning.getAsBoolean();
+      try {
+        return FileChannel.open(file, StandardOpenOption.READ);
+      } catch (NoSuchFileException e) {
+        if (!running) {
+          return null;
+        }
+      }
+      idleWait = Math.min(idleWait * 2, MAX_IDLE_WAIT_MILLIS);
+      pause(idleWait);
+    }
+  }
+
+  private static void pause(long millis) throws InterruptedIOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("log read interrupted");
+    }
+  }
+
+  /** Complete lines from a position on; a line still being written stays buffered until its newline. */
+  static final class RecordReader {
+    private final FileChannel channel;
+    private final ByteBuffer block = ByteBuffer.allocate(BLOCK);
+    private long position;
+    private byte[] line = new byte[BLOCK];
+    private int lineLength;
+    private int pending;
+    private boolean lineReady;
+
+    RecordReader(FileChannel channel, long position) {
+      this.channel = channel;
+      this.position = position;
+      block.flip();
+    }
+
+    /** The next complete line without its newline (valid up to {@link #length()}), or null for now. */
+    byte[] next() throws IOException {
+      if (lineReady) {
+        // The previous line was handed out; drop it.
+        lineReady = false;
+        pending = 0;
+      }
+      while (true) {
+        while (block.hasRemaining()) {
+          byte b = block.get();
+          if (b == '\n') {
+            lineLength = pending;
+            lineReady = true;
+            return line;
+          }
+          if (pending == line.length) {
+            line = Arrays.copyOf(line, line.length * 2);
+          }
+          line[pending++] = b;
+        }
+        block.clear();
+        int n = channel.read(block, position);
+        block.flip();
+        if (n <= 0) {
+          return null;
+        }
+        position += n;
+      }
+    }
+
+    int length() {
+      return lineLength;
+    }
+  }
+}

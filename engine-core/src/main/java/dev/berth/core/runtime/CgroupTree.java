@@ -1,0 +1,223 @@
+package dev.berth.core.runtime;
+
+import dev.berth.core.error.InternalException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The engine's own cgroups: directories under one absolute parent, mirrored in every mounted
+ * hierarchy (each cgroup v1 controller and the cgroup2 tree, which a hybrid host has side by
+ * side). Every path here is below the parent, so the engine never writes to a cgroup it does not
+ * own.
+ */
+final class CgroupTree {
+
+  private static final Pattern CHILD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
+
+  /** A mounted hierarchy; {@code cpuset} needs its cpus and mems filled in before it takes a process. */
+  record Hierarchy(Path mount, boolean cpuset) {}
+
+  private final String parent;
+  private final List<Hierarchy> hierarchies;
+
+  CgroupTree(String parent, List<Hierarchy> hierarchies) {
+    if (!parent.startsWith("/") || parent.equals("/") || parent.contains("..")) {
+      throw new IllegalArgumentException("cgroup parent must be an absolute, non-root path: " + parent);
+    }
+    this.parent = parent;
+    this.hierarchies = List.copyOf(hierarchies);
+  }
+
+  /** The hierarchies mounted in this process's mount namespace. */
+  static CgroupTree discover(String parent) {
+    try {
+      return new CgroupTree(parent, parseMountinfo(Files.readAllLines(Path.of("/proc/self/mountinfo"))));
+    } catch (IOException e) {
+      throw new InternalException("cannot read mountinfo: " + e.getMessage(), e);
+    }
+  }
+
+  static List<Hierarchy> parseMountinfo(List<String> lines) {
+    var found = new ArrayList<Hierarchy>();
+    var devices = new HashSet<String>();
+    for (String line : lines) {
+      String[] fields = line.split(" ");
+      int dash = List.of(fields).indexOf("-");
+      if (dash < 5 || dash + 1 >= fields.length) {
+        continue;
+      }
+      String type = fields[dash + 1];
+      if (!type.equals("cgroup") && !type.equals("cgroup2")) {
+        continue;
+      }
+      // The same hierarchy can be mounted twice; one directory per hierarchy is enough.
+      if (!devices.add(fields[2])) {
+        continue;
+      }
+      String superOptions = dash + 3 < fields.length ? fields[dash + 3] : "";
+      boolean cpuset = type.equals("cgroup") && List.of(superOptions.split(",")).contains("cpuset");
+      found.add(new Hierarchy(Path.of(fields[4]), cpuset));
+    }
+    return found;
+  }
+
+  String parent() {
+    return parent;
+  }
+
+  /** Creates {@code <parent>/<child>} in every hierarchy. */
+  void create(String child) {
+    checkChild(child);
+    for (Hierarchy h : hierarchies) {
+      Path dir = dir(h, child);
+      try {
+        Files.createDirectories(dir);
+        if (h.cpuset()) {
+          // A new v1 cpuset has no cpus or mems and refuses tasks until it inherits them.
+          inheritCpuset(h.mount().resolve(parent.substring(1)), h.mount());
+          inheritCpuset(dir, h.mount());
+        }
+      } catch (IOException e) {
+        throw new InternalException("cannot create cgroup " + dir + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Moves {@code pid} into {@code <parent>/<child>} in every hierarchy. */
+  void addProcess(String child, int pid) {
+    checkChild(child);
+    for (Hierarchy h : hierarchies) {
+      Path procs = dir(h, child).resolve("cgroup.procs");
+      try {
+        Files.writeString(procs, Integer.toString(pid), StandardOpenOption.WRITE);
+      } catch (IOException e) {
+        throw new InternalException("cannot move process " + pid + " into " + procs + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Removes {@code <parent>/<child>} from every hierarchy. A cgroup stays busy for a moment after
+   * its last process exits, so EBUSY is retried until a deadline.
+   */
+  void remove(String child) {
+    checkChild(child);
+    long deadline = System.nanoTime() + BUSY_TIMEOUT.toNanos();
+    for (Hierarchy h : hierarchies) {
+      Path dir = dir(h, child);
+      while (!removeDir(dir)) {
+        if (System.nanoTime() > deadline) {
+          throw new InternalException("cgroup " + dir + " is still in use");
+        }
+        pause();
+      }
+    }
+  }
+
+  /** Removes {@code <parent>/<child>} where it is empty; false if some hierarchy still has it in use. */
+  boolean removeIfUnused(String child) {
+    checkChild(child);
+    boolean removed = true;
+    for (Hierarchy h : hierarchies) {
+      removed &= removeDir(dir(h, child));
+    }
+    return removed;
+  }
+
+  /** Removes the parent itself where nothing is left under it; false if anything is. */
+  boolean removeParentIfEmpty() {
+    boolean removed = true;
+    for (Hierarchy h : hierarchies) {
+      removed &= removeDir(h.mount().resolve(parent.substring(1)));
+    }
+    return removed;
+  }
+
+  /** The hierarchies in which {@code <parent>/<child>} exists (for checks and tests). */
+  List<Path> existing(String child) {
+    checkChild(child);
+    return hierarchies.stream().map(h -> dir(h, child)).filter(Files::isDirectory).toList();
+  }
+
+  /** Pids in {@code <parent>/<child>}, over all hierarchies. */
+  List<Integer> pids(String child) {
+    var pids = new HashSet<Integer>();
+    for (Path dir : existing(child)) {
+      try {
+        for (String line : Files.readAllLines(dir.resolve("cgroup.procs"))) {
+          if (!line.isBlank()) {
+            pids.add(Integer.parseInt(line.trim()));
+          }
+        }
+      } catch (NoSuchFileException e) {
+        // Removed meanwhile.
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return List.copyOf(pids);
+  }
+
+  List<Hierarchy> hierarchies() {
+    return hierarchies;
+  }
+
+  private Path dir(Hierarchy h, String child) {
+    return h.mount().resolve(parent.substring(1)).resolve(child);
+  }
+
+  // rmdir(2); true when the directory is gone. A cgroup directory with only its control files is "empty".
+  private static boolean removeDir(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+      return true;
+    } catch (DirectoryNotEmptyException e) {
+      return false;
+    } catch (FileSystemException e) {
+      // EBUSY: processes or child cgroups remain.
+      return false;
+    } catch (IOException e) {
+      throw new InternalException("cannot remove cgroup " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void inheritCpuset(Path dir, Path root) throws IOException {
+    if (dir.equals(root)) {
+      return;
+    }
+    inheritCpuset(dir.getParent(), root);
+    for (String file : List.of("cpuset.cpus", "cpuset.mems")) {
+      Path own = dir.resolve(file);
+      if (Files.readString(own).isBlank()) {
+        Files.writeString(own, Files.readString(dir.getParent().resolve(file)).trim(), StandardOpenOption.WRITE);
+      }
+    }
+  }
+
+  private static void checkChild(String child) {
+    if (!CHILD.matcher(child).matches()) {
+      throw new IllegalArgumentException("not a cgroup name: " + child);
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InternalException("interrupted while removing a cgroup", e);
+    }
+  }
+}

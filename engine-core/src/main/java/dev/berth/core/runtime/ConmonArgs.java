@@ -1,0 +1,50 @@
+package dev.berth.core.runtime;
+
+import dev.berth.core.config.EnginePaths;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * conmon's command line (flags as conmon 2.1.6 {@code --help} lists them). An exec session will
+ * differ only in {@code -e --exec-process-spec}, its own exit dir and attach id.
+ */
+final class ConmonArgs {
+
+  private ConmonArgs() {}
+
+  /** Arguments (without the program) that create the container {@code spec.id()} from its bundle. */
+  static List<String> forContainer(EnginePaths paths, OciRuntime runtime, String logLevel, RunSpec spec) {
+    String id = spec.id().hex();
+    var bundle = paths.bundle(id);
+    var args = new ArrayList<>(List.of(
+        "--api-version", "1",
+        "-c", id,
+        // The attach socket lives at <socket-dir>/<-u>/attach: keep -u short and unique.
+        "-u", id,
+        "-n", id,
+        "-r", runtime.binary().toString(),
+        "-b", bundle.toString(),
+        "-p", bundle.resolve(ConmonRuntime.PIDFILE).toString(),
+        "-P", bundle.resolve(ConmonRuntime.CONMON_PIDFILE).toString(),
+        "-l", "k8s-file:" + spec.logPath().toAbsolutePath(),
+        "--exit-dir", paths.exits().toString(),
+        "--persist-dir", paths.persist(id).toString(),
+        "--socket-dir-path", paths.sockets().toString(),
+        "--log-level", logLevel));
+    for (String arg : runtime.globalArgs(paths.runtimeState())) {
+      args.add("--runtime-arg");
+      args.add(arg);
+    }
+    ProcessSpec process = spec.process();
+    if (process.terminal()) {
+      // With a TTY, conmon always forwards attach input to the terminal; -i would make a detach close it.
+      args.add("-t");
+    } else if (process.stdin()) {
+      args.add("-i");
+      if (!process.stdinOnce()) {
+        args.add("--leave-stdin-open");
+      }
+    }
+    return args;
+  }
+}

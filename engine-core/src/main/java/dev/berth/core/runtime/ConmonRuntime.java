@@ -1,0 +1,397 @@
+package dev.berth.core.runtime;
+
+import dev.berth.core.config.EnginePaths;
+import dev.berth.core.container.ContainerId;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InternalException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.os.ErrnoException;
+import dev.berth.core.os.Fd;
+import dev.berth.core.os.Processes;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * Runs each container under its own conmon over runc or crun.
+ *
+ * <p>Files per container: the bundle ({@code config.json}, the runtime's {@code pidfile}, conmon's
+ * {@code conmon.pid}, the {@code ctl} fifo, the attach socket, and the start times that tell these
+ * pids apart from later processes reusing them), {@code exits/<id>} and {@code persist/<id>/exit}
+ * written by conmon, and the symlink {@code socket/<id>} to the bundle.
+ *
+ * <p>Cgroups, under the engine's cgroup parent in every hierarchy: {@code <parent>/<id>} for the
+ * container (the runtime makes it; {@link #delete} makes sure it is gone) and {@code
+ * <parent>/conmon} shared by all monitors, removed by {@link #close} once no monitor is left in it.
+ */
+public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
+
+  static final String CONFIG = "config.json";
+  static final String PIDFILE = "pidfile";
+  static final String CONMON_PIDFILE = "conmon.pid";
+  private static final String INIT_START = "pidfile.start";
+  private static final String CONMON_START = "conmon.pid.start";
+  private static final String CTL = "ctl";
+  private static final String MONITOR_CGROUP = "conmon";
+  private static final int SIGKILL = 9;
+  private static final int MAX_SOCKET_PATH = 108;
+  private static final int MONITOR_EXIT_TIMEOUT_MILLIS = 10_000;
+  private static final List<String> CONMON_LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
+  private static final System.Logger LOG = System.getLogger(ConmonRuntime.class.getName());
+
+  private final EnginePaths paths;
+  private final OciRuntime runtime;
+  private final String conmonLogLevel;
+  private final OciSpecBuilder specs;
+  private final CgroupTree cgroups;
+  private final ConmonLauncher launcher;
+  private ExitWatcher watcher;
+
+  /**
+   * @param conmon the conmon binary ({@link #findConmon()})
+   * @param conmonLogLevel conmon's {@code --log-level}: error, warn, info, debug or trace
+   * @throws InvalidArgumentException for an unknown log level, or an exec root so long that conmon's
+   *     attach socket path would not fit in 108 bytes
+   */
+  public ConmonRuntime(EnginePaths paths, OciRuntime runtime, Path conmon, String conmonLogLevel) {
+    // <socket dir>/<64-hex id>/attach must fit in sun_path (108 bytes with its NUL), or attach fails.
+    int attachPathLength = paths.sockets().toString().getBytes(StandardCharsets.UTF_8).length + 1 + 64 + "/attach".length();
+    if (attachPathLength >= MAX_SOCKET_PATH) {
+      throw new InvalidArgumentException("exec root " + paths.execRoot() + " is too long: conmon's attach socket path would be "
+          + attachPathLength + " bytes, the limit is " + (MAX_SOCKET_PATH - 1));
+    }
+    if (!CONMON_LOG_LEVELS.contains(conmonLogLevel.toLowerCase(Locale.ROOT))) {
+      // conmon exits at once on a level it does not know, before reporting anything.
+      throw new InvalidArgumentException("unknown conmon log level " + conmonLogLevel + ": use one of " + CONMON_LOG_LEVELS);
+    }
+    this.paths = paths;
+    this.runtime = runtime;
+    this.conmonLogLevel = conmonLogLevel;
+    this.specs = new OciSpecBuilder(HostLimits.current(), paths.cgroupParent());
+    this.cgroups = CgroupTree.discover(paths.cgroupParent());
+    this.launcher = new ConmonLauncher(conmon, cgroups, MONITOR_CGROUP);
+  }
+
+  /** conmon from PATH (or the usual system directories). */
+  public static Path findConmon() {
+    return Executables.onPath("conmon").orElseThrow(() -> new InvalidArgumentException("conmon not found in PATH"));
+  }
+
+  @Override
+  public String name() {
+    return runtime.name();
+  }
+
+  @Override
+  public MonitorProcess create(RunSpec spec) {
+    String id = spec.id().hex();
+    Path bundle = paths.bundle(id);
+    if (Files.exists(paths.runtimeState().resolve(id))) {
+      throw new ConflictException("container " + id + " already exists in " + runtime.name());
+    }
+    try {
+      prepareBundle(spec);
+      ensureMonitorCgroup();
+      try (var session = launcher.launch(ConmonArgs.forContainer(paths, runtime, conmonLogLevel, spec))) {
+        SyncMessage reply = session.next();
+        if (reply.failed()) {
+          // The runtime refused the container (no such executable, bad working directory). Its words
+          // go to the client as they are: the docker CLI picks exit code 126 or 127 from them.
+          throw new InvalidArgumentException(reply.runtimeError());
+        }
+        int pid = reply.data();
+        int conmonPid = readInt(bundle.resolve(CONMON_PIDFILE))
+            .orElseThrow(() -> new InternalException("conmon wrote no pid file for " + id));
+        long conmonStart = Processes.startTime(conmonPid)
+            .orElseThrow(() -> new InternalException("conmon of " + id + " exited during create"));
+        long initStart = Processes.startTime(pid)
+            .orElseThrow(() -> new InternalException("the process of " + id + " exited during create"));
+        Files.writeString(bundle.resolve(INIT_START), Long.toString(initStart));
+        Files.writeString(bundle.resolve(CONMON_START), Long.toString(conmonStart));
+        return new MonitorProcess(pid, conmonPid, conmonStart);
+      }
+    } catch (IOException e) {
+      throw cleanUpAfter(spec.id(), new InternalException("cannot create " + id + ": " + e.getMessage(), e));
+    } catch (RuntimeException e) {
+      throw cleanUpAfter(spec.id(), e);
+    }
+  }
+
+  private void prepareBundle(RunSpec spec) throws IOException {
+    String id = spec.id().hex();
+    Path bundle = paths.bundle(id);
+    Files.createDirectories(bundle);
+    Files.write(bundle.resolve(CONFIG), specs.toJson(spec));
+    Files.createDirectories(paths.exits());
+    Files.createDirectories(paths.sockets());
+    Files.createDirectories(paths.runtimeState());
+    // conmon exits without an exit file if its persist dir is missing.
+    Files.createDirectories(paths.persist(id));
+    Files.createDirectories(spec.logPath().toAbsolutePath().getParent());
+    Files.deleteIfExists(paths.exits().resolve(id));
+  }
+
+  @Override
+  public void start(ContainerId id) {
+    var result = cli("start", id.hex());
+    if (result.exit() != 0) {
+      if (!Files.isDirectory(paths.runtimeState().resolve(id.hex()))) {
+        throw new NotFoundException("No such container: " + id.hex());
+      }
+      throw new InternalException("cannot start container " + id.hex() + ": " + result.error());
+    }
+  }
+
+  /**
+   * Signals the container's init process through a pidfd, after checking it is still the process
+   * the runtime created (same pid and start time), so a pid reused after the container exited is
+   * never hit.
+   */
+  @Override
+  public boolean signal(ContainerId id, int signal) {
+    if (exitCode(id).isPresent()) {
+      return false;
+    }
+    Path bundle = paths.bundle(id.hex());
+    OptionalInt pid = readInt(bundle.resolve(PIDFILE));
+    OptionalLong started = readLong(bundle.resolve(INIT_START));
+    if (pid.isEmpty() || started.isEmpty()) {
+      return false;
+    }
+    return Processes.signalIfSame(pid.getAsInt(), started.getAsLong(), signal);
+  }
+
+  @Override
+  public AttachChannel attach(ContainerId id) {
+    if (!Files.isDirectory(paths.bundle(id.hex()))) {
+      throw new NotFoundException("No such container: " + id.hex());
+    }
+    try {
+      // Through the short symlink conmon made: the bundle path may not fit in sun_path (108 bytes).
+      return ConmonAttachChannel.connect(paths.sockets().resolve(id.hex()).resolve("attach"));
+    } catch (IOException e) {
+      throw new ConflictException("Container " + id.hex() + " is not running");
+    }
+  }
+
+  @Override
+  public void resize(ContainerId id, int height, int width) {
+    if (height < 0 || width < 0 || height > 0xffff || width > 0xffff) {
+      throw new InvalidArgumentException("invalid TTY size " + height + "x" + width);
+    }
+    Path ctl = paths.bundle(id.hex()).resolve(CTL);
+    int fd;
+    try {
+      // Non-blocking: opening a FIFO for writing would otherwise wait forever once conmon is gone.
+      fd = Fd.open(ctl, Fd.O_WRONLY | Fd.O_NONBLOCK);
+    } catch (ErrnoException e) {
+      if (e.errno() == ErrnoException.ENXIO || e.errno() == ErrnoException.ENOENT) {
+        throw new ConflictException("Container " + id.hex() + " is not running");
+      }
+      throw new InternalException("cannot open " + ctl + ": " + e.getMessage(), e);
+    }
+    try {
+      // One write per message: conmon parses what a single read returns.
+      Fd.write(fd, ("1 " + height + " " + width + "\n").getBytes(StandardCharsets.US_ASCII));
+    } catch (ErrnoException e) {
+      throw new InternalException("cannot resize " + id.hex() + ": " + e.getMessage(), e);
+    } finally {
+      Fd.close(fd);
+    }
+  }
+
+  @Override
+  public OptionalInt exitCode(ContainerId id) {
+    return ExitWatcher.read(paths.exits().resolve(id.hex()));
+  }
+
+  @Override
+  public boolean monitorAlive(MonitorProcess process) {
+    OptionalLong started = Processes.startTime(process.monitorPid());
+    return started.isPresent() && started.getAsLong() == process.monitorStartTime();
+  }
+
+  /** The monitor recorded for {@code id}, to watch it again after an engine restart. */
+  public Optional<MonitorProcess> monitor(ContainerId id) {
+    Path bundle = paths.bundle(id.hex());
+    OptionalInt pid = readInt(bundle.resolve(PIDFILE));
+    OptionalInt conmonPid = readInt(bundle.resolve(CONMON_PIDFILE));
+    OptionalLong conmonStart = readLong(bundle.resolve(CONMON_START));
+    if (pid.isEmpty() || conmonPid.isEmpty() || conmonStart.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new MonitorProcess(pid.getAsInt(), conmonPid.getAsInt(), conmonStart.getAsLong()));
+  }
+
+  @Override
+  public void delete(ContainerId id) {
+    String hex = id.hex();
+    // Kill first and let conmon record the exit: `runtime delete --force` on a live container
+    // polls for its death in 100 ms steps, and conmon writes the exit file last, so it must be gone
+    // before the files are removed or it could write one afterwards.
+    signal(id, SIGKILL);
+    awaitMonitorExit(id);
+    if (Files.isDirectory(paths.runtimeState().resolve(hex))) {
+      var result = cli("delete", "--force", hex);
+      // Judge by the runtime's state, not its message: gone is gone, whoever removed it.
+      if (result.exit() != 0 && Files.isDirectory(paths.runtimeState().resolve(hex))) {
+        throw new InternalException("cannot delete container " + hex + ": " + result.error());
+      }
+    }
+    try {
+      deleteTree(paths.bundle(hex));
+      deleteTree(paths.persist(hex));
+      Files.deleteIfExists(paths.exits().resolve(hex));
+      Files.deleteIfExists(paths.sockets().resolve(hex));
+    } catch (IOException e) {
+      throw new InternalException("cannot remove the files of " + hex + ": " + e.getMessage(), e);
+    }
+    cgroups.remove(hex);
+  }
+
+  /**
+   * Listeners run on the watcher's one platform thread, in turn: hand work off rather than block.
+   * An exit can be reported more than once.
+   */
+  @Override
+  public synchronized void onExit(Consumer<ContainerId> listener) {
+    if (watcher == null) {
+      watcher = new ExitWatcher(paths.exits());
+      watcher.addListener(listener);
+      watcher.start();
+    } else {
+      watcher.addListener(listener);
+    }
+  }
+
+  /**
+   * Containers whose exit is already recorded. At engine start, call {@link #onExit} first and
+   * then this, so that no exit falls between the two.
+   */
+  public List<ContainerId> recordedExits() {
+    return ExitWatcher.recorded(paths.exits());
+  }
+
+  /**
+   * Stops the exit watcher and removes the monitor cgroup and the cgroup parent where nothing is
+   * left in them. Containers and their monitors keep running.
+   */
+  @Override
+  public synchronized void close() {
+    if (watcher != null) {
+      watcher.close();
+      watcher = null;
+    }
+    if (cgroups.removeIfUnused(MONITOR_CGROUP)) {
+      cgroups.removeParentIfEmpty();
+    }
+  }
+
+  /** The cgroup tree this runtime uses (for tests and diagnostics). */
+  CgroupTree cgroups() {
+    return cgroups;
+  }
+
+  // Made on every create (a few stat calls) rather than remembered: another engine instance's close
+  // may have removed it while it was empty.
+  private void ensureMonitorCgroup() {
+    cgroups.create(MONITOR_CGROUP);
+  }
+
+  private RuntimeException cleanUpAfter(ContainerId id, RuntimeException failure) {
+    try {
+      delete(id);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    return failure;
+  }
+
+  private void awaitMonitorExit(ContainerId id) {
+    Path bundle = paths.bundle(id.hex());
+    OptionalInt pid = readInt(bundle.resolve(CONMON_PIDFILE));
+    OptionalLong started = readLong(bundle.resolve(CONMON_START));
+    if (pid.isEmpty() || started.isEmpty()) {
+      return;
+    }
+    if (!Processes.awaitExit(pid.getAsInt(), started.getAsLong(), MONITOR_EXIT_TIMEOUT_MILLIS)) {
+      LOG.log(Level.WARNING, "conmon {0} of {1} outlived its container; killing it", pid.getAsInt(), id.hex());
+      Processes.signalIfSame(pid.getAsInt(), started.getAsLong(), SIGKILL);
+      if (!Processes.awaitExit(pid.getAsInt(), started.getAsLong(), MONITOR_EXIT_TIMEOUT_MILLIS)) {
+        throw new InternalException("conmon " + pid.getAsInt() + " of " + id.hex() + " does not exit");
+      }
+    }
+  }
+
+  private record CliResult(int exit, String error) {}
+
+  private CliResult cli(String... args) {
+    var command = runtime.command(paths.runtimeState(), args);
+    try {
+      Process process = new ProcessBuilder(command)
+          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      int exit = process.waitFor();
+      return new CliResult(exit, OciRuntime.errorMessage(stderr));
+    } catch (IOException e) {
+      throw new InternalException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InternalException("interrupted while running " + runtime.name(), e);
+    }
+  }
+
+  private static OptionalInt readInt(Path file) {
+    OptionalLong value = readLong(file);
+    return value.isPresent() ? OptionalInt.of((int) value.getAsLong()) : OptionalInt.empty();
+  }
+
+  private static OptionalLong readLong(Path file) {
+    try {
+      String text = Files.readString(file).strip();
+      return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
+    } catch (NoSuchFileException e) {
+      return OptionalLong.empty();
+    } catch (IOException | NumberFormatException e) {
+      throw new InternalException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        if (e != null) {
+          throw e;
+        }
+        Files.deleteIfExists(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

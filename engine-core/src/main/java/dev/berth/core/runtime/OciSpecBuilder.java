@@ -1,0 +1,192 @@
+package dev.berth.core.runtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.core.error.InternalException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a {@link RunSpec} into an OCI runtime config.json (runtime-spec 1.0.2) with Docker's
+ * defaults. Limits come from {@link HostLimits}: rlimits are clamped to what this process may
+ * grant, and a privileged container gets this process's bounding set rather than every capability
+ * the kernel knows (which would fail with EPERM where the engine itself lacks some).
+ */
+public final class OciSpecBuilder {
+
+  static final String OCI_VERSION = "1.0.2";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HostLimits host;
+  private final String cgroupParent;
+  private final List<String> maskedPaths;
+
+  /** @param cgroupParent absolute cgroup under which each container gets {@code <parent>/<id>} */
+  public OciSpecBuilder(HostLimits host, String cgroupParent) {
+    if (!cgroupParent.startsWith("/")) {
+      // A relative cgroupsPath nests under the runtime's own cgroup: never what we want.
+      throw new IllegalArgumentException("cgroup parent must be absolute: " + cgroupParent);
+    }
+    this.host = host;
+    this.cgroupParent = cgroupParent;
+    this.maskedPaths = maskedPaths();
+  }
+
+  public byte[] toJson(RunSpec spec) {
+    try {
+      return JSON.writeValueAsBytes(build(spec));
+    } catch (JsonProcessingException e) {
+      throw new InternalException("cannot write OCI spec: " + e.getMessage(), e);
+    }
+  }
+
+  /** The container's cgroup, the same path in every hierarchy. */
+  public String cgroupPath(String containerId) {
+    return cgroupParent + "/" + containerId;
+  }
+
+  ObjectNode build(RunSpec spec) {
+    ObjectNode config = JSON.createObjectNode();
+    config.put("ociVersion", OCI_VERSION);
+    config.set("process", process(spec.process(), spec.privileged() ? host.boundingSet() : spec.capabilities()));
+    config.putObject("root").put("path", spec.rootfs().toAbsolutePath().toString()).put("readonly", spec.readonlyRootfs());
+    if (spec.hostname() != null && !spec.hostname().isEmpty()) {
+      config.put("hostname", spec.hostname());
+    }
+    if (spec.domainname() != null && !spec.domainname().isEmpty()) {
+      config.put("domainname", spec.domainname());
+    }
+    config.set("mounts", mounts(spec));
+    config.set("linux", linux(spec));
+    return config;
+  }
+
+  /**
+   * The process object alone; exec sessions hand the same shape to the runtime as their
+   * {@code --process} file.
+   */
+  ObjectNode process(ProcessSpec p, List<String> capabilities) {
+    ObjectNode process = JSON.createObjectNode();
+    process.put("terminal", p.terminal());
+    if (p.terminal() && p.consoleHeight() > 0 && p.consoleWidth() > 0) {
+      process.putObject("consoleSize").put("height", p.consoleHeight()).put("width", p.consoleWidth());
+    }
+    ObjectNode user = process.putObject("user").put("uid", p.uid()).put("gid", p.gid());
+    if (!p.additionalGids().isEmpty()) {
+      ArrayNode gids = user.putArray("additionalGids");
+      p.additionalGids().forEach(gids::add);
+    }
+    strings(process.putArray("args"), p.args());
+    strings(process.putArray("env"), p.env());
+    process.put("cwd", p.cwd());
+    ObjectNode caps = process.putObject("capabilities");
+    for (String set : List.of("bounding", "effective", "permitted")) {
+      strings(caps.putArray(set), capabilities);
+    }
+    ArrayNode rlimits = process.putArray("rlimits");
+    for (var limit : DockerDefaults.RLIMITS) {
+      var clamped = limit.clampTo(host.hardLimit(limit.type()));
+      rlimits.addObject().put("type", clamped.type()).put("hard", unsigned(clamped.hard())).put("soft", unsigned(clamped.soft()));
+    }
+    // Docker leaves setuid binaries working unless --security-opt no-new-privileges.
+    process.put("noNewPrivileges", false);
+    return process;
+  }
+
+  private ArrayNode mounts(RunSpec spec) {
+    ArrayNode mounts = JSON.createArrayNode();
+    // A privileged container may write /sys (Docker clears "ro" on /sys and below for --privileged).
+    String sysMode = spec.privileged() ? "rw" : "ro";
+    mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
+    mount(mounts, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
+    mount(mounts, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
+    mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", sysMode);
+    mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", sysMode, "nosuid", "noexec", "nodev");
+    mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
+    mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777",
+        "size=" + DockerDefaults.SHM_SIZE / 1024 + "k");
+    for (BindMount bind : spec.mounts()) {
+      ObjectNode m = mounts.addObject()
+          .put("destination", bind.destination())
+          .put("type", "bind")
+          .put("source", bind.source().toAbsolutePath().toString());
+      ArrayNode options = m.putArray("options").add("rbind").add("rprivate");
+      if (bind.readOnly()) {
+        options.add("ro");
+      }
+    }
+    return mounts;
+  }
+
+  private ObjectNode linux(RunSpec spec) {
+    ObjectNode linux = JSON.createObjectNode();
+    ArrayNode namespaces = linux.putArray("namespaces");
+    for (String type : List.of("pid", "ipc", "uts", "mount")) {
+      namespaces.addObject().put("type", type);
+    }
+    // No network entry at all means the container stays in the runtime's (the host's) namespace.
+    if (spec.network() == NetworkNamespace.PRIVATE) {
+      namespaces.addObject().put("type", "network");
+    }
+    if (spec.domainname() != null && !spec.domainname().isEmpty()) {
+      // runc 1.1 ignores the domainname field (runtime-spec 1.1); the sysctl works in a private UTS
+      // namespace with every runtime, as dockerd set it before the field existed.
+      linux.putObject("sysctl").put("kernel.domainname", spec.domainname());
+    }
+    linux.put("cgroupsPath", cgroupPath(spec.id().hex()));
+    ArrayNode devices = linux.putObject("resources").putArray("devices");
+    for (var rule : spec.privileged() ? List.of(DockerDefaults.DeviceRule.allowAll()) : DockerDefaults.DEVICE_RULES) {
+      ObjectNode d = devices.addObject().put("allow", rule.allow());
+      if (rule.type() != null) {
+        d.put("type", rule.type());
+      }
+      if (rule.major() != null) {
+        d.put("major", rule.major());
+      }
+      if (rule.minor() != null) {
+        d.put("minor", rule.minor());
+      }
+      d.put("access", rule.access());
+    }
+    if (!spec.privileged()) {
+      strings(linux.putArray("maskedPaths"), maskedPaths);
+      strings(linux.putArray("readonlyPaths"), DockerDefaults.READONLY_PATHS);
+    }
+    return linux;
+  }
+
+  // Docker 28 also masks each CPU's thermal_throttle directory where the host has one.
+  private static List<String> maskedPaths() {
+    var paths = new ArrayList<>(DockerDefaults.MASKED_PATHS);
+    try (var cpus = Files.newDirectoryStream(Path.of("/sys/devices/system/cpu"), "cpu[0-9]*")) {
+      for (var cpu : cpus) {
+        if (Files.isDirectory(cpu.resolve("thermal_throttle"))) {
+          paths.add(cpu.resolve("thermal_throttle").toString());
+        }
+      }
+    } catch (IOException e) {
+      // No sysfs CPU list: nothing more to mask.
+    }
+    return List.copyOf(paths);
+  }
+
+  private static void mount(ArrayNode mounts, String destination, String type, String source, String... options) {
+    ObjectNode m = mounts.addObject().put("destination", destination).put("type", type).put("source", source);
+    strings(m.putArray("options"), List.of(options));
+  }
+
+  private static void strings(ArrayNode array, List<String> values) {
+    values.forEach(array::add);
+  }
+
+  // RLIM_INFINITY is all ones as a uint64; JSON wants the unsigned number.
+  private static BigInteger unsigned(long value) {
+    return new BigInteger(Long.toUnsignedString(value));
+  }
+}

@@ -1,0 +1,170 @@
+package dev.berth.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.container.ContainerId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OciSpecBuilderTest {
+
+  private static final ContainerId ID = new ContainerId("a".repeat(64));
+  private static final HostLimits HOST = new HostLimits(
+      Map.of("RLIMIT_NOFILE", 20000L, "RLIMIT_NPROC", 96365L, "RLIMIT_CORE", DockerDefaults.Rlimit.UNLIMITED),
+      List.of("CAP_CHOWN", "CAP_KILL", "CAP_SYS_ADMIN"));
+
+  private final OciSpecBuilder builder = new OciSpecBuilder(HOST, "/berth");
+
+  private static ProcessSpec process(boolean terminal) {
+    return new ProcessSpec(List.of("sh", "-c", "echo hi"), List.of("PATH=/bin", "HOSTNAME=web"), "/work", 1000, 1001,
+        List.of(10, 20), terminal, true, true, 24, 80);
+  }
+
+  private static RunSpec spec(NetworkNamespace network, boolean privileged, boolean readonly, List<BindMount> mounts) {
+    return new RunSpec(ID, Path.of("/var/lib/berth/containers/x/merged"), readonly, process(false), "web", "example.org",
+        network, mounts, DockerDefaults.CAPABILITIES, privileged, Path.of("/tmp/ctr.log"));
+  }
+
+  private JsonNode json(RunSpec spec) throws Exception {
+    return new ObjectMapper().readTree(builder.toJson(spec));
+  }
+
+  private static List<String> texts(JsonNode array) {
+    var out = new ArrayList<String>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
+  void processIsTheResolvedOne() throws Exception {
+    JsonNode p = json(spec(NetworkNamespace.PRIVATE, false, false, List.of())).get("process");
+    assertEquals(List.of("sh", "-c", "echo hi"), texts(p.get("args")));
+    assertEquals(List.of("PATH=/bin", "HOSTNAME=web"), texts(p.get("env")));
+    assertEquals("/work", p.get("cwd").asText());
+    assertEquals(1000, p.at("/user/uid").asInt());
+    assertEquals(1001, p.at("/user/gid").asInt());
+    assertEquals(List.of("10", "20"), texts(p.at("/user/additionalGids")));
+    assertFalse(p.get("terminal").asBoolean());
+    assertTrue(p.get("consoleSize") == null, "no console size without a terminal");
+    assertFalse(p.get("noNewPrivileges").asBoolean());
+    for (String set : List.of("bounding", "effective", "permitted")) {
+      assertEquals(DockerDefaults.CAPABILITIES, texts(p.at("/capabilities/" + set)), set);
+    }
+    assertTrue(p.at("/capabilities/inheritable").isMissingNode(), "Docker gives no inheritable capabilities");
+  }
+
+  @Test
+  void aTerminalGetsItsInitialSize() throws Exception {
+    var base = spec(NetworkNamespace.PRIVATE, false, false, List.of());
+    var tty = new RunSpec(base.id(), base.rootfs(), false, process(true), "web", "", NetworkNamespace.PRIVATE, List.of(),
+        base.capabilities(), false, base.logPath());
+    JsonNode p = json(tty).get("process");
+    assertTrue(p.get("terminal").asBoolean());
+    assertEquals(24, p.at("/consoleSize/height").asInt());
+    assertEquals(80, p.at("/consoleSize/width").asInt());
+  }
+
+  @Test
+  void rlimitsAreDockersClampedToTheHost() throws Exception {
+    JsonNode limits = json(spec(NetworkNamespace.PRIVATE, false, false, List.of())).at("/process/rlimits");
+    assertEquals(2, limits.size());
+    assertEquals("RLIMIT_NOFILE", limits.get(0).get("type").asText());
+    assertEquals(20000, limits.get(0).get("hard").asLong());
+    assertEquals(20000, limits.get(0).get("soft").asLong());
+    assertEquals("RLIMIT_NPROC", limits.get(1).get("type").asText());
+    assertEquals(96365, limits.get(1).get("hard").asLong());
+  }
+
+  @Test
+  void unlimitedStaysUnlimitedAsAnUnsignedNumber() throws Exception {
+    var unlimitedHost = new HostLimits(Map.of(), List.of());
+    JsonNode limits = new ObjectMapper().readTree(new OciSpecBuilder(unlimitedHost, "/berth")
+        .toJson(spec(NetworkNamespace.PRIVATE, false, false, List.of()))).at("/process/rlimits");
+    assertEquals(1048576, limits.get(0).get("hard").asLong());
+    assertEquals("18446744073709551615", limits.get(1).get("hard").bigIntegerValue().toString());
+  }
+
+  @Test
+  void rootHostnameAndDomainname() throws Exception {
+    JsonNode c = json(spec(NetworkNamespace.PRIVATE, false, true, List.of()));
+    assertEquals("1.0.2", c.get("ociVersion").asText());
+    assertEquals("/var/lib/berth/containers/x/merged", c.at("/root/path").asText());
+    assertTrue(c.at("/root/readonly").asBoolean());
+    assertEquals("web", c.get("hostname").asText());
+    assertEquals("example.org", c.get("domainname").asText());
+    assertEquals("example.org", c.at("/linux/sysctl/kernel.domainname").asText());
+  }
+
+  @Test
+  void namespacesFollowTheNetworkChoice() throws Exception {
+    JsonNode privNs = json(spec(NetworkNamespace.PRIVATE, false, false, List.of())).at("/linux/namespaces");
+    JsonNode hostNs = json(spec(NetworkNamespace.HOST, false, false, List.of())).at("/linux/namespaces");
+    assertEquals(List.of("pid", "ipc", "uts", "mount", "network"), texts(privNs.findValues("type")));
+    assertEquals(List.of("pid", "ipc", "uts", "mount"), texts(hostNs.findValues("type")), "no entry: the host's network");
+  }
+
+  private static List<String> texts(List<JsonNode> nodes) {
+    return nodes.stream().map(JsonNode::asText).toList();
+  }
+
+  @Test
+  void cgroupsPathIsAbsoluteUnderTheParent() throws Exception {
+    assertEquals("/berth/" + ID.hex(), json(spec(NetworkNamespace.PRIVATE, false, false, List.of())).at("/linux/cgroupsPath").asText());
+    assertThrows(IllegalArgumentException.class, () -> new OciSpecBuilder(HOST, "berth"));
+  }
+
+  @Test
+  void mountsAreDockersThenTheBinds() throws Exception {
+    var binds = List.of(new BindMount(Path.of("/data/hosts"), "/etc/hosts", false),
+        new BindMount(Path.of("/data/vol"), "/vol", true));
+    JsonNode mounts = json(spec(NetworkNamespace.PRIVATE, false, false, binds)).get("mounts");
+    assertEquals(List.of("/proc", "/dev", "/dev/pts", "/sys", "/sys/fs/cgroup", "/dev/mqueue", "/dev/shm", "/etc/hosts", "/vol"),
+        texts(mounts.findValues("destination")));
+    assertEquals(List.of("nosuid", "noexec", "nodev", "ro"), texts(mounts.get(3).get("options")));
+    assertTrue(texts(mounts.get(4).get("options")).contains("ro"));
+    assertTrue(texts(mounts.get(6).get("options")).contains("size=65536k"), "64 MiB /dev/shm");
+    assertEquals("tmpfs", mounts.get(6).get("type").asText());
+    assertEquals("bind", mounts.get(7).get("type").asText());
+    assertEquals("/data/hosts", mounts.get(7).get("source").asText());
+    assertEquals(List.of("rbind", "rprivate"), texts(mounts.get(7).get("options")));
+    assertEquals(List.of("rbind", "rprivate", "ro"), texts(mounts.get(8).get("options")));
+  }
+
+  @Test
+  void unprivilegedGetsDockersMasksAndDeviceRules() throws Exception {
+    JsonNode linux = json(spec(NetworkNamespace.PRIVATE, false, false, List.of())).get("linux");
+    assertTrue(texts(linux.get("maskedPaths")).containsAll(DockerDefaults.MASKED_PATHS));
+    assertEquals(DockerDefaults.READONLY_PATHS, texts(linux.get("readonlyPaths")));
+    JsonNode devices = linux.at("/resources/devices");
+    assertFalse(devices.get(0).get("allow").asBoolean(), "deny all first");
+    assertTrue(devices.get(0).get("type") == null);
+    assertEquals("rwm", devices.get(0).get("access").asText());
+    assertTrue(devices.get(1).get("allow").asBoolean());
+    assertEquals("c", devices.get(1).get("type").asText());
+    assertEquals(1, devices.get(1).get("major").asInt());
+    assertEquals(5, devices.get(1).get("minor").asInt());
+    assertEquals(DockerDefaults.DEVICE_RULES.size(), devices.size());
+  }
+
+  @Test
+  void privilegedGetsTheEnginesBoundingSetAllDevicesAndNoMasks() throws Exception {
+    JsonNode c = json(spec(NetworkNamespace.PRIVATE, true, false, List.of()));
+    assertEquals(HOST.boundingSet(), texts(c.at("/process/capabilities/bounding")));
+    assertEquals(HOST.boundingSet(), texts(c.at("/process/capabilities/effective")));
+    assertTrue(c.at("/linux/maskedPaths").isMissingNode());
+    assertTrue(c.at("/linux/readonlyPaths").isMissingNode());
+    JsonNode devices = c.at("/linux/resources/devices");
+    assertEquals(1, devices.size());
+    assertTrue(devices.get(0).get("allow").asBoolean());
+    assertEquals("rwm", devices.get(0).get("access").asText());
+    assertFalse(texts(c.get("mounts").get(3).get("options")).contains("ro"), "privileged /sys is writable");
+  }
+}
