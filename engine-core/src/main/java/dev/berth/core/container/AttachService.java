@@ -1,6 +1,7 @@
 package dev.berth.core.container;
 
 import dev.berth.core.error.ConflictException;
+import dev.berth.core.logs.LogQuery;
 import dev.berth.core.runtime.ContainerRuntime;
 import java.util.Map;
 import java.util.Set;
@@ -12,12 +13,14 @@ public final class AttachService {
   private final ContainerService containers;
   private final ContainerRuntime runtime;
   private final ContainerLocks locks;
+  private final LogService logs;
   private final Map<ContainerId, Set<AttachSession>> pending = new ConcurrentHashMap<>();
 
-  AttachService(ContainerService containers, ContainerRuntime runtime, ContainerLocks locks) {
+  AttachService(ContainerService containers, ContainerRuntime runtime, ContainerLocks locks, LogService logs) {
     this.containers = containers;
     this.runtime = runtime;
     this.locks = locks;
+    this.logs = logs;
   }
 
   /**
@@ -31,7 +34,9 @@ public final class AttachService {
     ContainerId id = found.id();
     return locks.with(id, () -> {
       Container c = containers.get(id).orElseThrow(() -> new ConflictException("container " + id + " was removed"));
-      var session = new AttachSession(c, options, this::forget);
+      AttachSession.Replay replay = sink -> logs.read(c, new LogQuery(options.stdout(), options.stderr(), -1, null,
+          null, false), e -> sink.write(e.stream(), e.data(), 0, e.data().length));
+      var session = new AttachSession(c, options, replay, this::forget);
       if (!options.stream()) {
         session.end();
       } else if (c.state().isRunning()) {

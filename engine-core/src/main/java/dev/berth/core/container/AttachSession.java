@@ -19,14 +19,23 @@ public final class AttachSession implements AutoCloseable {
     void write(StdStream stream, byte[] data, int offset, int length) throws IOException;
   }
 
+  /** Replays what was logged so far into a sink, for {@code logs=1}. */
+  @FunctionalInterface
+  interface Replay {
+    void into(OutputSink sink) throws IOException;
+  }
+
   private final Container container;
   private final AttachOptions options;
+  private final Replay replay;
   private final CompletableFuture<AttachChannel> channel = new CompletableFuture<>();
   private final java.util.function.Consumer<AttachSession> onClose;
 
-  AttachSession(Container container, AttachOptions options, java.util.function.Consumer<AttachSession> onClose) {
+  AttachSession(Container container, AttachOptions options, Replay replay,
+      java.util.function.Consumer<AttachSession> onClose) {
     this.container = container;
     this.options = options;
+    this.replay = replay;
     this.onClose = onClose;
   }
 
@@ -50,8 +59,15 @@ public final class AttachSession implements AutoCloseable {
     channel.complete(null);
   }
 
-  /** Copies the container's output to {@code sink} until it ends. */
+  /** Copies the container's output to {@code sink} until it ends (logged output first if asked). */
   public void copyOutput(OutputSink sink) throws IOException, InterruptedException {
+    if (options.logs()) {
+      replay.into((stream, data, off, len) -> {
+        if (wanted(stream)) {
+          sink.write(stream, data, off, len);
+        }
+      });
+    }
     AttachChannel ch = awaitChannel();
     if (ch == null) {
       return;

@@ -64,7 +64,7 @@ public final class ContainerLifecycle {
       try {
         var dir = rootfs.dir(id);
         var root = rootfs.mount(c);
-        var spec = specs.build(c, dir, root);
+        var spec = specs.build(c, dir, root, rootfs.logPath(id));
         MonitorProcess process = runtime.create(spec);
         attach.connectPending(id);
         runtime.start(id);

@@ -32,6 +32,11 @@ final class ContainerRootfs {
     return paths.container(id.hex());
   }
 
+  /** conmon's k8s-file log of the container's output, kept until the container is removed. */
+  Path logPath(ContainerId id) {
+    return dir(id).resolve("container.log");
+  }
+
   Path merged(ContainerId id) {
     return dir(id).resolve("merged");
   }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /** The container services, wired together; they share per-container locks. */
-public record Containers(ContainerService service, ContainerLifecycle lifecycle, AttachService attach) {
+public record Containers(ContainerService service, ContainerLifecycle lifecycle, AttachService attach, LogService logs) {
 
   private static final System.Logger LOG = System.getLogger(Containers.class.getName());
 
@@ -17,9 +17,11 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
       ContainerRuntime runtime, List<String> defaultCapabilities, Clock clock) {
     var locks = new ContainerLocks();
     var service = new ContainerService(repository, images, new NameGenerator(RandomGenerator.getDefault()), clock);
-    var attach = new AttachService(service, runtime, locks);
+    var rootfs = new ContainerRootfs(paths, images);
+    var logs = new LogService(service, rootfs);
+    var attach = new AttachService(service, runtime, locks, logs);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
-    var lifecycle = new ContainerLifecycle(service, repository, runtime, new ContainerRootfs(paths, images),
+    var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs,
         new RunSpecFactory(files, defaultCapabilities), attach, locks, clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {
@@ -28,6 +30,6 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
         LOG.log(System.Logger.Level.ERROR, "recording the exit of " + id.shortId() + " failed", e);
       }
     }));
-    return new Containers(service, lifecycle, attach);
+    return new Containers(service, lifecycle, attach, logs);
   }
 }

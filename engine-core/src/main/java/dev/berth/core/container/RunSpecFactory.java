@@ -31,7 +31,7 @@ final class RunSpecFactory {
     this.defaultCapabilities = List.copyOf(defaultCapabilities);
   }
 
-  RunSpec build(Container c, Path dir, Path rootfs) {
+  RunSpec build(Container c, Path dir, Path rootfs, Path logPath) {
     ContainerConfig cfg = c.config();
     HostConfig hc = c.hostConfig();
     boolean hostNetwork = hc.networkMode().equals("host");
@@ -48,7 +48,7 @@ final class RunSpecFactory {
         new BindMount(written.hosts(), "/etc/hosts", false));
     return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
         hostNetwork ? NetworkNamespace.HOST : NetworkNamespace.PRIVATE, mounts,
-        capabilities(hc), hc.privileged(), dir.resolve("container.log"));
+        capabilities(hc), hc.privileged(), logPath);
   }
 
   /** dockerd's order: its defaults first, then the container's own, which replace same-named ones. */

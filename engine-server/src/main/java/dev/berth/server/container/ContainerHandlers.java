@@ -7,6 +7,7 @@ import dev.berth.core.container.Containers;
 import dev.berth.core.container.ExitStatus;
 import dev.berth.core.container.WaitCondition;
 import dev.berth.core.image.ImageService;
+import dev.berth.core.logs.LogQuery;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;
 import dev.berth.server.api.Json;
@@ -52,6 +53,7 @@ public final class ContainerHandlers implements ApiRoutes.Group {
     r.post("/containers/{id}/rename", this::containerRename);
     r.post("/containers/{id}/wait", this::containerWait);
     r.post("/containers/{id}/attach", this::containerAttach);
+    r.get("/containers/{id}/logs", this::containerLogs);
     r.delete("/containers/{id}", this::containerDelete);
   }
 
@@ -155,6 +157,30 @@ public final class ContainerHandlers implements ApiRoutes.Group {
       output.join();
       throw conn.finished();
     }
+  }
+
+  /**
+   * Logs go out on the raw connection: the 200 and its headers leave at once (a follow may wait
+   * long for the first line), and the body ends when the connection closes, as dockerd's does.
+   */
+  private void containerLogs(ApiRequest req, ServerResponse res) throws Exception {
+    LogQuery query = ContainerTranslator.logQuery(req.bool("stdout"), req.bool("stderr"), req.query("tail").orElse(""),
+        req.query("since").orElse(""), req.query("until").orElse(""), req.bool("follow"));
+    boolean timestamps = req.bool("timestamps");
+    Container c = engine.logs().find(req.path("id"), query);
+    boolean multiplexed = !c.config().tty();
+    var conn = HijackedConnection.takeOver(false, multiplexed && req.version().atLeast(1, 42)
+        ? HijackedConnection.MULTIPLEXED : HijackedConnection.RAW);
+    var writer = new StdStreamWriter(conn.output(), multiplexed);
+    try {
+      engine.logs().read(c, query, e -> {
+        byte[] data = timestamps ? ContainerTranslator.withTimestamp(e.time(), e.data()) : e.data();
+        writer.write(e.stream(), data, 0, data.length);
+      });
+    } catch (IOException e) {
+      // the client went away
+    }
+    throw conn.finished();
   }
 
   private static Integer timeout(ApiRequest req) {

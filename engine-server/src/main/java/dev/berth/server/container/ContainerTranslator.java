@@ -12,6 +12,7 @@ import dev.berth.core.container.HostConfig;
 import dev.berth.core.container.RestartPolicy;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.Healthcheck;
+import dev.berth.core.logs.LogQuery;
 import dev.berth.server.api.Filters;
 import dev.berth.server.api.WireTime;
 import dev.berth.server.api.Json;
@@ -126,6 +127,51 @@ final class ContainerTranslator {
     }
     return new ContainerFilter(all || limit > 0, limit, f.get("id"), f.get("name"), f.get("label"),
         f.get("status"), f.get("ancestor"), exited);
+  }
+
+  static LogQuery logQuery(boolean stdout, boolean stderr, String tail, String since, String until, boolean follow) {
+    int n = -1;
+    if (!tail.isEmpty() && !tail.equals("all")) {
+      try {
+        n = Math.max(-1, Integer.parseInt(tail));
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+    }
+    return new LogQuery(stdout, stderr, n, timestamp(since), timestamp(until), follow);
+  }
+
+  /**
+   * {@code since}/{@code until} as the CLI sends them: Unix seconds with an optional fraction
+   * ({@code 1700000000.123456789}); 0 or empty means unset.
+   */
+  static Instant timestamp(String s) {
+    if (s.isEmpty()) {
+      return null;
+    }
+    try {
+      int dot = s.indexOf('.');
+      long secs = Long.parseLong(dot < 0 ? s : s.substring(0, dot));
+      long nanos = 0;
+      if (dot >= 0) {
+        String frac = (s.substring(dot + 1) + "000000000").substring(0, 9);
+        nanos = Long.parseLong(frac);
+      }
+      return secs == 0 && nanos == 0 ? null : Instant.ofEpochSecond(secs, nanos);
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("invalid value for time: " + s);
+    }
+  }
+
+  /** A log line with the timestamp dockerd prefixes: always nine fraction digits, UTC. */
+  static byte[] withTimestamp(Instant t, byte[] data) {
+    String ts = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(t) + " ";
+    byte[] prefix = ts.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] out = new byte[prefix.length + data.length];
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    System.arraycopy(data, 0, out, prefix.length, data.length);
+    return out;
   }
 
   static ContainerJson.Summary summary(Container c, Instant now) {

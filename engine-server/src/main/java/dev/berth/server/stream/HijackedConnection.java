@@ -37,7 +37,7 @@ public final class HijackedConnection implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("handler is not running on its connection's thread"));
     String head = upgrade
         ? "HTTP/1.1 101 UPGRADED\r\nContent-Type: " + contentType + "\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
-        : "HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\n";
+        : "HTTP/1.1 200 OK\r\nContent-Type: " + contentType + "\r\nConnection: close\r\n";
     head += "Api-Version: 1.51\r\nOstype: linux\r\nDocker-Experimental: false\r\n\r\n";
     ctx.dataWriter().writeNow(BufferData.create(head.getBytes(StandardCharsets.US_ASCII)));
     return new HijackedConnection(ctx);

@@ -1,0 +1,122 @@
+package dev.berth.server;
+
+import dev.berth.core.config.EnginePaths;
+import dev.berth.core.container.ContainerState;
+import dev.berth.core.container.Containers;
+import dev.berth.core.image.ImageService;
+import dev.berth.core.os.Processes;
+import dev.berth.core.runtime.ConmonRuntime;
+import dev.berth.core.runtime.DockerDefaults;
+import dev.berth.core.runtime.OciRuntime;
+import dev.berth.core.system.HostFacts;
+import dev.berth.core.system.SystemService;
+import dev.berth.server.container.ContainerHandlers;
+import dev.berth.store.Database;
+import dev.berth.store.Migrator;
+import dev.berth.store.container.SqliteContainerRepository;
+import dev.berth.store.image.SqliteImageRepository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** berthd: reads its configuration, wires the engine with constructors, serves the API. */
+public final class Main {
+
+  private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    DaemonConfig config;
+    try {
+      config = DaemonConfig.parse(List.of(args));
+    } catch (DaemonConfig.UsageException e) {
+      boolean help = e.getMessage().equals(DaemonConfig.USAGE);
+      (help ? System.out : System.err).println(e.getMessage());
+      System.exit(help ? 0 : 2);
+      return;
+    }
+    Logging.configure(config.logLevel());
+    if (!Processes.isRoot()) {
+      System.err.println("berthd needs to be started with root privileges");
+      System.exit(1);
+    }
+    try {
+      Engine engine = Engine.start(config);
+      Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "shutdown"));
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "berthd failed to start: " + e.getMessage(), e);
+      System.exit(1);
+    }
+  }
+
+  /** A running engine; closing it stops serving and leaves containers running. */
+  record Engine(ApiServer server, ConmonRuntime runtime, Database db, Path pidFile) implements AutoCloseable {
+
+    static Engine start(DaemonConfig config) {
+      Clock clock = Clock.systemUTC();
+      var paths = new EnginePaths(config.dataRoot(), config.execRoot(), config.cgroupParent());
+      Path pidFile = claimPidFile(paths.execRoot());
+      Database db = Database.open(paths.database());
+      new Migrator(db).migrate();
+      var containerRepo = new SqliteContainerRepository(db);
+      var imageRepo = new SqliteImageRepository(db);
+
+      OciRuntime oci = OciRuntime.select(config.defaultRuntime());
+      var runtime = new ConmonRuntime(paths, oci, ConmonRuntime.findConmon(), config.logLevel().equals("debug")
+          ? "debug" : "info");
+      var images = new ImageService(imageRepo, paths, (id, runningOnly) -> containerRepo.list().stream()
+          .filter(c -> c.imageId().equals(id) && (!runningOnly || c.state() instanceof ContainerState.Running))
+          .map(c -> c.id().hex()).findFirst(), clock);
+      var containers = Containers.create(paths, containerRepo, images, runtime, DockerDefaults.CAPABILITIES, clock);
+      containers.lifecycle().recover();
+
+      var system = new SystemService(containerRepo, imageRepo, oci.name(), Map.of(oci.name(), oci.binary().toString()),
+          paths.dataRoot(), paths.cgroupParent(), HostFacts.read());
+      var facts = new ContainerHandlers.InspectFacts(paths.dataRoot().resolve("containers"), oci.name(),
+          HostFacts.isCgroup2Root() ? "private" : "host", DockerDefaults.MASKED_PATHS, DockerDefaults.READONLY_PATHS);
+      var router = DockerApi.router(new DockerApi.Services(system, containers, images, facts, clock));
+      ApiServer server = ApiServer.start(config.socket(), router);
+      LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
+      return new Engine(server, runtime, db, pidFile);
+    }
+
+    @Override
+    public void close() {
+      LOG.log(System.Logger.Level.INFO, "berthd shutting down; containers keep running");
+      server.close();
+      runtime.close();
+      db.close();
+      try {
+        Files.deleteIfExists(pidFile);
+      } catch (IOException e) {
+        // nothing left to tell anyone
+      }
+    }
+
+    /** One berthd per exec root: a live one's pid file stops a second (which would steal its socket). */
+    private static Path claimPidFile(Path execRoot) {
+      Path pidFile = execRoot.resolve("berthd.pid");
+      try {
+        Files.createDirectories(execRoot);
+        Optional<Long> other = Files.exists(pidFile)
+            ? Optional.of(Long.parseLong(Files.readString(pidFile).strip())) : Optional.empty();
+        if (other.isPresent() && other.get() != ProcessHandle.current().pid()
+            && ProcessHandle.of(other.get()).map(ProcessHandle::isAlive).orElse(false)
+            && ProcessHandle.of(other.get()).flatMap(p -> p.info().commandLine())
+                .map(cmd -> cmd.contains("engine-server")).orElse(false)) {
+          throw new IllegalStateException("berthd is already running with exec root " + execRoot + " (pid "
+              + other.get() + ")");
+        }
+        Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
+        return pidFile;
+      } catch (IOException | NumberFormatException e) {
+        throw new IllegalStateException("cannot write " + pidFile + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,249 @@
+package dev.berth.server.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+/**
+ * A real berthd for a test: its own process, socket, data root, exec root and cgroup parent, all
+ * under a fresh short directory in /tmp. {@link #close} removes every container, stops the
+ * daemon and then checks that nothing is left: no conmon, mount or cgroup of this instance.
+ */
+final class BerthDaemon implements AutoCloseable {
+
+  private static final Path JAR = Path.of(System.getProperty("berth.jar", "target/engine-server.jar")).toAbsolutePath();
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+  private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+
+  final Path dir;
+  final Path socket;
+  final Path dataRoot;
+  final Path execRoot;
+  final String cgroupParent;
+  final Path log;
+  private final DockerCli docker;
+  private Process process;
+
+  private BerthDaemon(Path dir) {
+    this.dir = dir;
+    this.socket = dir.resolve("run/berth.sock");
+    this.dataRoot = dir.resolve("data");
+    this.execRoot = dir.resolve("run");
+    this.cgroupParent = "berth-it-" + dir.getFileName().toString().substring(3);
+    this.log = dir.resolve("berthd.log");
+    this.docker = new DockerCli(socket, dir.resolve("docker-config"));
+  }
+
+  static BerthDaemon start() {
+    String id = HexFormat.of().formatHex(ByteBuffer.allocate(4).putInt(ThreadLocalRandom.current().nextInt()).array());
+    try {
+      Path dir = Files.createDirectories(Path.of("/tmp/bt-" + id));
+      Files.createDirectories(dir.resolve("docker-config"));
+      Files.writeString(dir.resolve("daemon.json"), "{}");
+      var d = new BerthDaemon(dir);
+      d.launch();
+      return d;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  DockerCli docker() {
+    return docker;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Stops berthd with SIGTERM (or SIGKILL) and starts it again on the same state. */
+  void restart(boolean kill) {
+    stopProcess(kill);
+    launch();
+  }
+
+  private void launch() {
+    var cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-jar", JAR.toString(),
+        "-H", "unix://" + socket, "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(),
+        "--cgroup-parent", cgroupParent, "--config-file", dir.resolve("daemon.json").toString(), "--log-level", "debug");
+    try {
+      process = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("berthd exited with " + process.exitValue() + ":\n" + logTail());
+      }
+      if (pings()) {
+        return;
+      }
+      Poll.pause();
+    }
+    throw new AssertionError("berthd did not answer on " + socket + " within " + START_TIMEOUT + ":\n" + logTail());
+  }
+
+  /** One raw HTTP exchange on the socket; returns the whole response (the connection is closed after). */
+  String http(String method, String path, String body) {
+    String req = method + " " + path + " HTTP/1.1\r\nHost: berth\r\nConnection: close\r\n"
+        + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: "
+            + body.getBytes(StandardCharsets.UTF_8).length + "\r\n")
+        + "\r\n" + (body == null ? "" : body);
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      ch.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.UTF_8)));
+      var out = new java.io.ByteArrayOutputStream();
+      ByteBuffer buf = ByteBuffer.allocate(65536);
+      while (ch.read(buf) >= 0) {
+        out.write(buf.array(), 0, buf.position());
+        buf.clear();
+      }
+      return out.toString(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private boolean pings() {
+    if (!Files.exists(socket)) {
+      return false;
+    }
+    try {
+      return http("GET", "/_ping", null).startsWith("HTTP/1.1 200");
+    } catch (UncheckedIOException e) {
+      return false;
+    }
+  }
+
+  String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private void stopProcess(boolean kill) {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    if (kill) {
+      process.destroyForcibly();
+    } else {
+      process.destroy();
+    }
+    try {
+      if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Conmon processes of this instance (their command line names our exec root), by pid. */
+  List<Long> monitors() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("conmon") && c.contains(execRoot.toString())).orElse(false))
+        .map(ProcessHandle::pid).toList();
+  }
+
+  /** Mount points under this instance's directory. */
+  List<String> mounts() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+      return lines.map(l -> l.split(" ")[4]).filter(m -> m.startsWith(dir.toString())).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Cgroup directories of this instance in every hierarchy, below its parent. */
+  List<Path> cgroups() {
+    var out = new ArrayList<Path>();
+    for (Path parent : cgroupParents()) {
+      try (Stream<Path> walk = Files.walk(parent)) {
+        walk.filter(Files::isDirectory).filter(p -> !p.equals(parent)).forEach(out::add);
+      } catch (IOException e) {
+        // vanished meanwhile
+      }
+    }
+    return out;
+  }
+
+  private List<Path> cgroupParents() {
+    var out = new ArrayList<Path>();
+    try (Stream<Path> hierarchies = Files.list(CGROUP_ROOT)) {
+      hierarchies.map(h -> h.resolve(cgroupParent)).filter(Files::isDirectory).forEach(out::add);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (process != null && process.isAlive()) {
+        var ids = docker.run("ps", "-aq").out().strip();
+        if (!ids.isEmpty()) {
+          var args = new ArrayList<>(List.of("rm", "-f"));
+          args.addAll(List.of(ids.split("\\s+")));
+          docker.run(args.toArray(String[]::new));
+        }
+      }
+    } finally {
+      stopProcess(false);
+      sweep();
+    }
+  }
+
+  /** Removes what a failed test may have left; only this instance's own things are touched. */
+  private void sweep() {
+    for (long pid : monitors()) {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    Poll.until("monitors of " + dir + " to exit", Duration.ofSeconds(10), () -> monitors().isEmpty());
+    List<String> mounts = new ArrayList<>(mounts());
+    mounts.sort(Comparator.comparingInt(String::length).reversed());
+    for (String m : mounts) {
+      exec("umount", "-l", m);
+    }
+    for (Path parent : cgroupParents()) {
+      try (Stream<Path> walk = Files.walk(parent)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> exec("rmdir", p.toString()));
+      } catch (IOException e) {
+        // gone already
+      }
+    }
+    exec("rm", "-rf", dir.toString());
+  }
+
+  private static void exec(String... cmd) {
+    try {
+      new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

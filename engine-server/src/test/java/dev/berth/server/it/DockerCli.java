@@ -1,0 +1,108 @@
+package dev.berth.server.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The real docker CLI, pointed at one berthd through DOCKER_HOST, with its own config dir. */
+final class DockerCli {
+
+  /** What a command did. */
+  record Result(int exit, byte[] stdout, String stderr) {
+    String out() {
+      return new String(stdout, StandardCharsets.UTF_8);
+    }
+
+    /** The output with surrounding whitespace trimmed, for one-line answers. */
+    String line() {
+      return out().strip();
+    }
+
+    Result ok() {
+      if (exit != 0) {
+        throw new AssertionError("docker exited " + exit + "\nstdout: " + out() + "\nstderr: " + stderr);
+      }
+      return this;
+    }
+  }
+
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+  private final Path socket;
+  private final Path configDir;
+
+  DockerCli(Path socket, Path configDir) {
+    this.socket = socket;
+    this.configDir = configDir;
+  }
+
+  Result run(String... args) {
+    return run(null, DEFAULT_TIMEOUT, args);
+  }
+
+  Result withInput(byte[] stdin, String... args) {
+    return run(stdin, DEFAULT_TIMEOUT, args);
+  }
+
+  Result run(byte[] stdin, Duration timeout, String... args) {
+    Process p = start(stdin != null, args);
+    try {
+      CompletableFuture<byte[]> out = drain(p.getInputStream());
+      CompletableFuture<byte[]> err = drain(p.getErrorStream());
+      if (stdin != null) {
+        try (var in = p.getOutputStream()) {
+          in.write(stdin);
+        }
+      }
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("docker " + String.join(" ", args) + " did not finish in " + timeout);
+      }
+      return new Result(p.exitValue(), out.join(), new String(err.join(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  /** Starts a command and leaves it running, for follows and attaches. */
+  Process start(boolean stdin, String... args) {
+    var cmd = new ArrayList<String>(List.of("docker"));
+    cmd.addAll(List.of(args));
+    var pb = new ProcessBuilder(cmd);
+    pb.environment().put("DOCKER_HOST", "unix://" + socket);
+    pb.environment().put("DOCKER_CONFIG", configDir.toString());
+    pb.environment().remove("DOCKER_API_VERSION");
+    pb.environment().remove("DOCKER_CONTEXT");
+    if (!stdin) {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
+    try {
+      return pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run the docker CLI", e);
+    }
+  }
+
+  static CompletableFuture<byte[]> drain(InputStream in) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (in) {
+        var buf = new ByteArrayOutputStream();
+        in.transferTo(buf);
+        return buf.toByteArray();
+      } catch (IOException e) {
+        return new byte[0];
+      }
+    }, r -> Thread.ofVirtual().start(r));
+  }
+}
