@@ -1,0 +1,561 @@
+#!/usr/bin/env python3
+"""Writes openapi/berth.yaml: the operations listed in operations.txt, taken from Docker's
+Engine API v1.51 spec (Swagger 2.0) and converted to OpenAPI 3.1, plus berth's own facts.
+
+    python3 openapi/generate.py                 # rewrite berth.yaml
+    python3 openapi/generate.py --check         # exit 1 if berth.yaml is not what this writes
+    python3 openapi/generate.py --docker-spec PATH
+
+Docker's spec is found as shared/reference/docker-engine-api-v1.51.yaml in the nearest
+ancestor folder that has it. Where berth behaves differently from dockerd, or Docker's spec is
+silent, the facts are in BERTH_OPERATIONS / BERTH_SCHEMAS / BERTH_EXTRA_SCHEMAS below; every
+such text starts with "berth:" in the output, so a reader can tell ours from Docker's.
+"""
+
+import argparse
+import copy
+import sys
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+OPERATIONS = HERE / "operations.txt"
+OUTPUT = HERE / "berth.yaml"
+DOCKER_SPEC_NAME = "shared/reference/docker-engine-api-v1.51.yaml"
+
+MIN_VERSION, MAX_VERSION = (1, 24), (1, 51)
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+# Swagger 2.0 keys that say how to generate Go code; they mean nothing to berth.
+DROPPED_SCHEMA_KEYS = {"x-go-name", "x-omitempty"}
+# A parameter's own keys in OpenAPI 3.1; every other key of a Swagger 2.0 parameter
+# (type, format, enum, default, items, pattern, minimum, ...) moves into its `schema`.
+PARAMETER_KEYS = {"name", "in", "description", "required"}
+# How Swagger 2.0's collectionFormat becomes OpenAPI 3.1's style/explode for query parameters.
+COLLECTION_FORMATS = {
+    "csv": {"style": "form", "explode": False},
+    "ssv": {"style": "spaceDelimited", "explode": False},
+    "pipes": {"style": "pipeDelimited", "explode": False},
+    "multi": {"style": "form", "explode": True},
+}
+ERROR_REF = "#/components/schemas/ErrorResponse"
+# Bodies of these media types are bytes, described by the media type alone (no schema).
+BINARY_MEDIA = {"application/x-tar", "application/octet-stream",
+                "application/vnd.docker.raw-stream", "application/vnd.docker.multiplexed-stream"}
+
+
+# --- Swagger 2.0 -> OpenAPI 3.1 ------------------------------------------------------------
+
+def convert_schema(s):
+    """A Swagger 2.0 schema as a JSON Schema 2020-12 one (what OpenAPI 3.1 uses)."""
+    if isinstance(s, list):
+        return [convert_schema(x) for x in s]
+    if not isinstance(s, dict):
+        return s
+    out = {}
+    for key, value in s.items():
+        if key in DROPPED_SCHEMA_KEYS or key == "x-nullable":
+            continue
+        if key == "$ref":
+            out[key] = value.replace("#/definitions/", "#/components/schemas/")
+        elif key == "properties":
+            out[key] = {name: convert_schema(p) for name, p in value.items()}
+        elif key == "example":
+            out["examples"] = [value]  # 2020-12 has `examples` (a list); `example` is deprecated
+        elif key in ("items", "additionalProperties", "allOf", "anyOf", "oneOf", "not"):
+            out[key] = convert_schema(value)
+        else:
+            out[key] = value
+    if s.get("x-nullable") is True:
+        out = nullable(out)
+    return out
+
+
+def nullable(s):
+    """Lets `s` also be JSON null: a type array where there is a type, else anyOf with null."""
+    s = dict(s)
+    if isinstance(s.get("type"), str):
+        s["type"] = [s["type"], "null"]
+        if "enum" in s and None not in s["enum"]:
+            s["enum"] = s["enum"] + [None]
+        return s
+    if "$ref" in s or "allOf" in s:
+        keep = {k: v for k, v in s.items() if k in ("description", "title", "examples", "default")}
+        rest = {k: v for k, v in s.items() if k not in keep}
+        return {**keep, "anyOf": [rest, {"type": "null"}]}
+    return s  # no type at all: null is already allowed
+
+
+def convert_parameter(p):
+    if p["in"] == "formData":
+        raise SystemExit(f"formData parameter {p['name']}: not handled, extend generate.py")
+    out = {k: p[k] for k in ("name", "in", "description", "required") if k in p}
+    if p["in"] == "path":
+        out["required"] = True
+    rest = {k: v for k, v in p.items() if k not in PARAMETER_KEYS and k != "collectionFormat"}
+    if rest.get("type") == "array" and p["in"] == "query":
+        # Docker's spec leaves collectionFormat out (Swagger's default is csv), but dockerd and
+        # berth read a list from repeated parameters (names=a&names=b): that is OpenAPI's form/explode.
+        out.update(COLLECTION_FORMATS[p.get("collectionFormat", "multi")])
+    elif "collectionFormat" in p and p["collectionFormat"] != "csv":
+        raise SystemExit(f"collectionFormat {p['collectionFormat']} on {p['in']} parameter {p['name']}")
+    out["schema"] = convert_schema(rest)
+    return out
+
+
+def is_binary(schema):
+    return schema.get("type") == "string" and schema.get("format") == "binary"
+
+
+def media_object(schema, media_type):
+    """A Media Type Object; binary content has no schema in OpenAPI 3.1 (the media type says it)."""
+    if schema is None or is_binary(schema) or media_type in BINARY_MEDIA:
+        return {}
+    return {"schema": convert_schema(schema)}
+
+
+def convert_request_body(body, media_types):
+    schema = body["schema"]
+    out = {}
+    if body.get("description"):
+        out["description"] = body["description"]
+    out["required"] = bool(body.get("required", False))
+    out["content"] = {mt: media_object(schema, mt) for mt in media_types}
+    return out
+
+
+def convert_header(h):
+    out = {"description": h["description"]} if "description" in h else {}
+    out["schema"] = convert_schema({k: v for k, v in h.items() if k != "description"})
+    return out
+
+
+def convert_response(r, produces, method):
+    out = {"description": r.get("description", "")}
+    if r.get("headers"):
+        out["headers"] = {name: convert_header(h) for name, h in r["headers"].items()}
+    schema = r.get("schema")
+    if schema is None or method == "head":  # a HEAD answer never has a body
+        return out
+    if schema.get("$ref") == "#/definitions/ErrorResponse":
+        media_types = ["application/json"]  # errors are JSON whatever the operation produces
+    else:
+        media_types = produces
+    out["content"] = {mt: media_object(schema, mt) for mt in media_types}
+    for mt, example in (r.get("examples") or {}).items():
+        target = mt if mt in out["content"] else next(iter(out["content"]))
+        out["content"][target]["example"] = example
+    return out
+
+
+def convert_operation(op, method, request_media):
+    out = {}
+    for key in ("tags", "summary", "description", "operationId"):
+        if key in op:
+            out[key] = op[key]
+    params = [p for p in op.get("parameters", []) if p["in"] != "body"]
+    bodies = [p for p in op.get("parameters", []) if p["in"] == "body"]
+    if params:
+        out["parameters"] = [convert_parameter(p) for p in params]
+    if bodies:
+        media = request_media.get(op["operationId"]) or op.get("consumes") or ["application/json"]
+        out["requestBody"] = convert_request_body(bodies[0], media)
+    produces = op.get("produces") or ["application/json"]
+    out["responses"] = {str(code): convert_response(r, produces, method)
+                        for code, r in op["responses"].items()}
+    return out
+
+
+# --- berth's facts ---------------------------------------------------------------------------
+
+class Append(str):
+    """Text added to the end of a description in berth.yaml, as its own paragraph."""
+
+
+class Replace:
+    """A value that replaces Docker's instead of being merged into it."""
+
+    def __init__(self, value):
+        self.value = value
+
+
+def merge(base, patch):
+    """Applies a patch of berth facts to a converted operation or schema.
+
+    Dicts merge key by key; Append(text) adds a paragraph to a string; Replace(v) and any
+    other value replace. In an operation's patch, `parameters` is keyed by parameter name
+    (a name not found adds the parameter, which must then be complete)."""
+    for key, value in patch.items():
+        if isinstance(value, Replace):
+            base[key] = copy.deepcopy(value.value)
+        elif isinstance(value, Append):
+            base[key] = (base.get(key, "").rstrip("\n") + "\n\n" + value).strip("\n") + "\n"
+        elif key == "parameters" and isinstance(value, dict):
+            params = base.setdefault("parameters", [])
+            for name, p in value.items():
+                match = next((x for x in params if x["name"] == name), None)
+                if match is None:
+                    params.append(merge({}, p))
+                else:
+                    merge(match, p)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            merge(base[key], value)
+        else:
+            base[key] = merge({}, value) if isinstance(value, dict) else copy.deepcopy(value)
+    return base
+
+
+def berth(text):
+    return Append("**berth:** " + text.strip())
+
+
+def error(description, berth_text):
+    return {"description": f"{description}\n\n**berth:** {berth_text}\n",
+            "content": {"application/json": {"schema": {"$ref": ERROR_REF}}}}
+
+
+def json_lines(description):
+    return Replace({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONMessage"}}},
+    })
+
+
+IMAGE_NAME = {"description": berth(
+    "may contain slashes (`docker.io/library/busybox:latest`); the route matches them, as dockerd's does. "
+    "A short name is normalized (`busybox` is `docker.io/library/busybox:latest`)."
+)}
+
+PING_HEADERS = {
+    "Builder-Version": {
+        "description": berth("always `1`: berth has no BuildKit, and `1` keeps the docker CLI off "
+                             "`/session` and `/grpc`."),
+        "schema": {"default": "1"},
+    },
+}
+
+# Request media types that differ from Docker's `consumes`.
+REQUEST_MEDIA = {
+    "ContainerCreate": ["application/json"],  # Docker adds application/octet-stream; the body is JSON either way
+    "ImageLoad": ["application/x-tar"],
+    "ImageCreate": ["application/x-tar"],
+}
+
+BERTH_OPERATIONS = {
+    "SystemPing": {
+        "responses": {"200": {
+            "description": berth("`Content-Type: text/plain; charset=utf-8`, body `OK`."),
+            "headers": PING_HEADERS,
+        }},
+    },
+    "SystemPingHead": {
+        "responses": {"200": {
+            "description": berth("no body, `Content-Length: 0`. The docker CLI sends this before every command."),
+            "headers": {**PING_HEADERS, "Content-Length": {"schema": {"type": "integer", "const": 0}}},
+        }},
+    },
+    "ContainerList": {
+        "parameters": {"filters": {"description": berth(
+            'each filter may be a map (`{"status":{"exited":true}}`, as the Go client sends it) or a list '
+            '(`{"status":["exited"]}`, as docker-py and docker-java send it). `limit=-1` means no limit.')}},
+    },
+    "ContainerStart": {
+        "responses": {"304": {"description": berth(
+            "empty body, no Content-Type. Clients take it as success.")}},
+    },
+    "ContainerStop": {
+        "responses": {"304": {"description": berth(
+            "empty body, no Content-Type. Clients take it as success (`docker stop` prints the name).")}},
+    },
+    "ContainerWait": {
+        "description": berth(
+            "the status line and headers (`200`, `Content-Type: application/json`, chunked) are sent and "
+            "flushed as soon as the waiter is registered, before the wait is over: the docker CLI sends "
+            "`start` only after they arrive. A missing container or a bad condition is still a plain "
+            "404/400 before any headers."),
+        "responses": {"200": {"description": berth(
+            "the body is one space of JSON whitespace (flushed with the headers), then the result and a "
+            'newline once the condition is met: ` {"StatusCode":0,"Error":null}`.')}},
+    },
+    "ContainerAttach": {
+        "description": berth(
+            "the stream is multiplexed (`application/vnd.docker.multiplexed-stream`) when the container has "
+            "no TTY and the API version is 1.42 or newer, raw otherwise. The response head has no "
+            "Content-Length or Transfer-Encoding and goes out in a write of its own (docker-py reads the "
+            "stream from beneath its HTTP reader). With no stdin attached the CLI half-closes its side at "
+            "once; that does not end the output. The connection is closed when the container's output ends."),
+        "responses": {
+            "101": Replace({
+                "description": "**berth:** the client sent `Connection: Upgrade` and `Upgrade: tcp`. The answer is "
+                               "the raw head `HTTP/1.1 101 UPGRADED` with the headers below; then the socket "
+                               "carries stdin one way and the output the other.\n",
+                "headers": {
+                    "Connection": {"schema": {"type": "string", "const": "Upgrade"}},
+                    "Upgrade": {"schema": {"type": "string", "const": "tcp"}},
+                },
+                "content": {"application/vnd.docker.raw-stream": {},
+                            "application/vnd.docker.multiplexed-stream": {}},
+            }),
+            "200": Replace({
+                "description": "no error, no upgrade header found.\n\n**berth:** the same stream without "
+                               "an upgrade (docker-java, dockerode); it ends when the connection closes.\n",
+                "content": {"application/vnd.docker.raw-stream": {},
+                            "application/vnd.docker.multiplexed-stream": {}},
+            }),
+        },
+    },
+    "ContainerLogs": {
+        "description": berth(
+            "the `200` and its headers are flushed at once; an error after that travels in the stream as a "
+            "frame of type 3 (the docker CLI turns it into an error). Frames are multiplexed unless the "
+            "container has a TTY. With `follow` the stream ends when the container exits."),
+        "parameters": {
+            # Docker's spec says integer, but clients send `secs.nanos` (docker logs --since 10m).
+            "since": {"schema": Replace({"type": "string", "default": "0"}),
+                      "description": berth("a UNIX time as `seconds[.nanoseconds]`, as the docker CLI sends it.")},
+            "until": {"schema": Replace({"type": "string", "default": "0"}),
+                      "description": berth("a UNIX time as `seconds[.nanoseconds]`, as the docker CLI sends it.")},
+        },
+        "responses": {"400": error("bad parameter",
+                                   "neither `stdout` nor `stderr`, or a bad `since`, `until` or `tail`.")},
+    },
+    "ImageCreate": {
+        "description": berth(
+            "imports a rootfs tar from the body (`fromSrc=-`). Pulling (`fromImage`) is not available yet: it "
+            "answers 404 `pull access denied for <ref>, repository does not exist or may require 'docker "
+            "login': berth cannot pull images yet`, which clients treat as an unknown image. `fromSrc` "
+            "with a URL is a 400. The body is read whatever its Content-Type."),
+        "requestBody": {"description": berth("a tar of the root filesystem when `fromSrc=-`.")},
+        "responses": {
+            "200": json_lines(
+                "no error\n\n**berth:** JSON messages, one per line, each flushed; the import ends with "
+                '`{"status":"sha256:<id>"}`. An error after the first line travels in-band as '
+                '`{"errorDetail":{"message":"..."},"error":"..."}`.\n'),
+            "400": error("bad parameter", "`fromSrc` other than `-`."),
+        },
+    },
+    "ImageLoad": {
+        "requestBody": {"description": berth("the body may be chunked; it is read whatever its Content-Type.")},
+        "responses": {
+            "200": json_lines(
+                "no error\n\n**berth:** JSON messages, one per line, each flushed, with `Content-Type` exactly "
+                '`application/json` (the docker CLI parses them only then), e.g. '
+                '`{"stream":"Loaded image: busybox:latest\\n"}`. An error after the first line travels '
+                'in-band as `{"errorDetail":{"message":"..."},"error":"..."}`.\n'),
+            "400": error("bad parameter", "the body is not an image archive."),
+        },
+    },
+    "ImageGet": {
+        "parameters": {"name": IMAGE_NAME},
+        "responses": {"404": error("no such image", "checked before any of the tar is sent.")},
+    },
+    "ImageGetAll": {
+        "responses": {"404": error("no such image", "every name is checked before any of the tar is sent.")},
+    },
+    "ImageInspect": {"parameters": {"name": IMAGE_NAME}},
+    "ImageHistory": {"parameters": {"name": IMAGE_NAME}},
+    "ImageTag": {
+        "parameters": {"name": IMAGE_NAME},
+        "responses": {"201": {"description": berth("empty body.")}},
+    },
+    "ImageDelete": {"parameters": {"name": IMAGE_NAME}},
+}
+
+BERTH_SCHEMAS = {
+    "ErrorResponse": {"description": berth(
+        'every error body is `{"message": "..."}` with `Content-Type` exactly `application/json`: with a '
+        "`; charset` suffix the docker CLI prints the raw JSON instead of the message. Clients match some "
+        "messages (`No such image: ...`), so their text is API.")},
+    "ContainerWaitResponse": {"properties": {"Error": Replace({
+        "description": "**berth:** `null` when the wait ended without an error, as dockerd sends it.\n",
+        "anyOf": [{"$ref": "#/components/schemas/ContainerWaitExitError"}, {"type": "null"}],
+    })}},
+}
+
+# Schemas Docker's spec does not have.
+BERTH_EXTRA_SCHEMAS = {
+    "JSONMessage": {
+        "description": "**berth:** one line of a JSON-lines progress stream (load, import, pull), as dockerd's "
+                       "`jsonmessage.JSONMessage`. Docker's spec leaves these bodies undescribed.\n",
+        "type": "object",
+        "properties": {
+            "stream": {"type": "string", "description": "Text for the user, e.g. `Loaded image: busybox:latest\\n`."},
+            "status": {"type": "string"},
+            "id": {"type": "string"},
+            "progress": {"type": "string"},
+            "progressDetail": {"$ref": "#/components/schemas/ProgressDetail"},
+            "errorDetail": {"$ref": "#/components/schemas/ErrorDetail"},
+            "error": {"type": "string", "description": "The same message as `errorDetail.message`."},
+        },
+    },
+}
+
+INFO_DESCRIPTION = f"""\
+berth serves the Docker Engine API v1.51 on a Unix socket. This document describes exactly the
+routes berthd serves, and nothing more. Operations, parameters and schemas are Docker's
+(moby v28.5.2 `api/swagger.yaml`) converted to OpenAPI 3.1; paragraphs that start with
+**berth:** say where berth differs or where Docker's spec is silent. A test
+(`SpecMatchesRoutesTest`) fails when this document and `DockerApi.routeTable()` disagree.
+
+# Versioning
+
+Every path is served both without a prefix and under a version prefix
+`/v{MIN_VERSION[0]}.{MIN_VERSION[1]}` … `/v{MAX_VERSION[0]}.{MAX_VERSION[1]}` (see `servers`):
+`/containers/json` and `/v1.44/containers/json` are the same operation. A path without a prefix
+is served as the newest version, {MAX_VERSION[0]}.{MAX_VERSION[1]}. A prefix outside that range is a `400`
+(`client version 1.12 is too old. Minimum supported API version is 1.24, ...` /
+`client version 1.60 is too new. Maximum supported API version is 1.51`). Some answers depend on
+the version; the operation says so where they do.
+
+# Errors
+
+An error is an HTTP status with the body `{{"message": "..."}}` (schema `ErrorResponse`) and a
+`Content-Type` of exactly `application/json`. 400: a bad argument; 404: no such object, or an
+unknown path, or a known path with the wrong method (`page not found`; there is never a 405);
+409: a conflict; 500: an internal error; 503: unavailable. `304 Not Modified` is a success with an
+empty body. Once a streamed `200` has begun (load, import), errors travel in-band.
+
+# Headers on every response
+
+`Api-Version: 1.51`, `Ostype: linux`, `Docker-Experimental: false`, `Server: berth/<version> (linux)`.
+
+# Open schema model
+
+Clients must ignore properties they do not know in responses. berth ignores unknown query
+parameters and unknown request body properties, and matches JSON keys case-insensitively, as Go does.
+"""
+
+
+# --- assembly ---------------------------------------------------------------------------------
+
+def read_operations(path):
+    ops = []
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            method, route = line.split()
+            ops.append((method.lower(), route))
+    return ops
+
+
+def refs(node):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$ref":
+                yield v
+            else:
+                yield from refs(v)
+    elif isinstance(node, list):
+        for x in node:
+            yield from refs(x)
+
+
+def reachable_schemas(paths, schemas):
+    """Names of the schemas `paths` refers to, directly or through other schemas."""
+    prefix = "#/components/schemas/"
+    todo = [r[len(prefix):] for r in refs(paths) if r.startswith(prefix)]
+    seen = set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        if name not in schemas:
+            raise SystemExit(f"no schema {name}")
+        seen.add(name)
+        todo.extend(r[len(prefix):] for r in refs(schemas[name]))
+    return sorted(seen)
+
+
+def build(docker, operations):
+    paths = {}
+    for method, route in operations:
+        op = (docker["paths"].get(route) or {}).get(method)
+        if op is None:
+            raise SystemExit(f"{method.upper()} {route} is not in Docker's spec")
+        converted = convert_operation(op, method, REQUEST_MEDIA)
+        merge(converted, BERTH_OPERATIONS.get(op["operationId"], {}))
+        converted["responses"] = dict(sorted(converted["responses"].items()))
+        paths.setdefault(route, {})[method] = converted
+
+    all_schemas = {name: convert_schema(s) for name, s in docker["definitions"].items()}
+    for name, patch in BERTH_SCHEMAS.items():
+        merge(all_schemas[name], patch)
+    all_schemas.update(copy.deepcopy(BERTH_EXTRA_SCHEMAS))
+    schemas = {name: all_schemas[name] for name in reachable_schemas(paths, all_schemas)}
+
+    used_tags = {t for ops in paths.values() for op in ops.values() for t in op.get("tags", [])}
+    versions = [f"{MAX_VERSION[0]}.{minor}" for minor in range(MIN_VERSION[1], MAX_VERSION[1] + 1)]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "berth Engine API",
+            "version": f"{MAX_VERSION[0]}.{MAX_VERSION[1]}",
+            "description": INFO_DESCRIPTION,
+        },
+        "servers": [
+            {"url": "/v{version}",
+             "description": "With a version prefix: every path is served under each of these versions.",
+             "variables": {"version": {"default": versions[-1], "enum": versions}}},
+            {"url": "/", "description": "Without a prefix: served as the newest version."},
+        ],
+        "tags": [t for t in docker["tags"] if t["name"] in used_tags],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }
+
+
+# --- output -----------------------------------------------------------------------------------
+
+class Dumper(yaml.SafeDumper):
+    def ignore_aliases(self, data):
+        return True
+
+
+def represent_str(dumper, s):
+    style = "|" if "\n" in s else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", str(s), style=style)
+
+
+Dumper.add_representer(str, represent_str)
+Dumper.add_representer(Append, represent_str)
+
+HEADER = """\
+# berth.yaml: the Docker Engine API as berthd serves it (OpenAPI 3.1).
+# Generated by openapi/generate.py from Docker's v1.51 spec and openapi/operations.txt.
+# Do not edit by hand: change operations.txt or generate.py and run `python3 openapi/generate.py`.
+"""
+
+
+def render(doc):
+    body = yaml.dump(doc, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return HEADER + body
+
+
+def find_docker_spec():
+    for folder in HERE.parents:
+        candidate = folder / DOCKER_SPEC_NAME
+        if candidate.is_file():
+            return candidate
+    raise SystemExit(f"{DOCKER_SPEC_NAME} not found above {HERE}; pass --docker-spec")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docker-spec", type=Path, help="Docker's v1.51 swagger.yaml")
+    ap.add_argument("--check", action="store_true", help="fail if berth.yaml is out of date")
+    args = ap.parse_args()
+    docker = yaml.safe_load((args.docker_spec or find_docker_spec()).read_text())
+    text = render(build(docker, read_operations(OPERATIONS)))
+    if args.check:
+        if not OUTPUT.is_file() or OUTPUT.read_text() != text:
+            print(f"{OUTPUT} is out of date: run python3 {Path(__file__).name}", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_text(text)
+    print(f"wrote {OUTPUT} ({text.count(chr(10))} lines)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
