@@ -1,16 +1,65 @@
 package dev.berth.core.image;
 
+import dev.berth.core.error.InternalException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotFoundException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Images: loading and saving archives, importing root filesystems, naming, listing, removing.
  * Names are resolved Docker's way: a reference first, then a full ID, then a unique ID prefix.
+ *
+ * <p>Operations that add content (load, import) run concurrently with each other; removal, which
+ * deletes layers no image lists, runs alone ({@link LayerStore#adding}, {@link LayerStore#removing}),
+ * so it never takes a layer a load has extracted but not yet attached to its image.
  */
 public final class ImageService {
+
+  private static final String IMPORT_COMMENT = "Imported from -";
+
+  private final ImageRepository repo;
+  private final BlobStore blobs;
+  private final LayerStore layers;
+  private final Scratch scratch;
+  private final Clock clock;
+  private final Platform platform;
+  private final ImageRemoval removal;
+  private final ImageNames names;
+
+  public ImageService(ImageRepository repo, BlobStore blobs, LayerStore layers, Scratch scratch, ImageUsage usage,
+      Clock clock) {
+    this.repo = repo;
+    this.blobs = blobs;
+    this.layers = layers;
+    this.scratch = scratch;
+    this.clock = clock;
+    this.platform = Platform.host();
+    this.removal = new ImageRemoval(repo, blobs, layers, usage);
+    this.names = new ImageNames(repo);
+  }
+
+  /**
+   * Deletes what an interrupted load, import or removal left: scratch files and layer directories
+   * with no repository row. Call once at startup, before serving requests.
+   */
+  public void removeLeftovers() {
+    scratch.clear();
+    layers.removeLeftovers();
+  }
 
   /**
    * Loads a docker-save archive or an OCI image-layout archive, streamed.
@@ -19,7 +68,67 @@ public final class ImageService {
    * @throws dev.berth.core.error.InvalidArgumentException for a malformed archive or a tar entry that escapes
    */
   public List<LoadedImage> load(InputStream archive, Consumer<String> progress) {
-    throw new UnsupportedOperationException("todo");
+    Consumer<String> out = progress == null ? s -> {} : progress;
+    // The upload is spooled before taking the lock, so a slow client does not hold up removals.
+    try (ArchiveSpool spool = ArchiveSpool.read(archive, scratch); var _ = layers.adding()) {
+      var loaded = new ArrayList<LoadedImage>();
+      // A spooled file is moved into the blob store on first use; later uses go by its digest.
+      Map<Path, Digest> adopted = new HashMap<>();
+      for (ArchiveReader.ArchiveImage a : ArchiveReader.read(spool, platform)) {
+        ImageId id = store(a, spool, adopted);
+        Instant now = clock.instant();
+        for (ImageReference tag : a.tags()) {
+          repo.findByReference(tag).filter(prev -> !prev.id().equals(id)).ifPresent(prev -> out.accept(
+              "The image " + tag.familiar() + " already exists, renaming the old one with ID " + prev.id()
+                  + " to empty string"));
+          repo.tag(tag, id, now);
+          out.accept("Loaded image: " + tag.familiar());
+        }
+        if (a.tags().isEmpty()) {
+          out.accept("Loaded image ID: " + id);
+        }
+        loaded.add(new LoadedImage(id, a.tags()));
+      }
+      return loaded;
+    }
+  }
+
+  private ImageId store(ArchiveReader.ArchiveImage a, ArchiveSpool spool, Map<Path, Digest> adopted) {
+    ImageConfig config = ImageConfigCodec.parse(a.config());
+    ImageId id = new ImageId(Digest.of(a.config()));
+    if (!config.os().isEmpty() && !config.os().equals(platform.os())) {
+      throw new InvalidArgumentException("cannot load " + config.os() + " image on " + platform.os());
+    }
+    if (a.layers().size() != config.diffIds().size()) {
+      throw new InvalidArgumentException("invalid manifest, layers length mismatch: expected " + a.layers().size()
+          + ", got " + config.diffIds().size());
+    }
+    ChainId parent = null;
+    long size = 0;
+    for (int i = 0; i < a.layers().size(); i++) {
+      Digest diffId = config.diffIds().get(i);
+      ChainId chain = ChainId.of(parent, diffId);
+      Layer layer = layers.find(chain).orElse(null);
+      if (layer == null) {
+        ArchiveReader.ArchiveLayer al = a.layers().get(i);
+        Path file = spool.file(al.path())
+            .orElseThrow(() -> new InvalidArgumentException("invalid archive: missing layer " + al.path()));
+        Digest blob = adopted.get(file);
+        if (blob == null) {
+          blob = blobs.adopt(file, al.expected());
+          adopted.put(file, blob);
+        } else if (al.expected() != null && !al.expected().equals(blob)) {
+          throw new InvalidArgumentException("digest mismatch: expected " + al.expected() + ", got " + blob);
+        }
+        String mediaType = Compression.of(blobs.path(blob)).layerMediaType();
+        layer = layers.register(parent, diffId, blob, mediaType);
+      }
+      size += layer.size();
+      parent = chain;
+    }
+    blobs.put(a.config());
+    repo.insert(id, config, size, clock.instant());
+    return id;
   }
 
   /**
@@ -30,39 +139,125 @@ public final class ImageService {
    *     LABEL, ONBUILD, STOPSIGNAL, USER, VOLUME, WORKDIR)
    */
   public ImageId importRootfs(InputStream rootfsTar, ImageReference tag, List<String> changes, String message) {
-    throw new UnsupportedOperationException("todo");
+    // Refuse bad arguments before reading what may be a large upload.
+    ImageReference ref = tag == null ? null : ImageNames.importTag(tag);
+    ImageRunConfig run = ImageChanges.apply(ImageRunConfig.EMPTY, changes);
+    String comment = message == null || message.isEmpty() ? IMPORT_COMMENT : message;
+    Path upload = spool(rootfsTar);
+    try (var _ = layers.adding()) {
+      Digest blob = blobs.adopt(upload, null);
+      Layer layer = layers.register(null, null, blob, Compression.of(blobs.path(blob)).layerMediaType());
+      Instant now = clock.instant();
+      // As moby's ImportImage: the message is both the image comment and its only history entry's.
+      var config = new ImageConfig(platform.architecture(), platform.os(), platform.variant(), now, "", comment, "",
+          run, List.of(layer.diffId()), List.of(new HistoryEntry(now, "", "", comment, false)));
+      byte[] bytes = ImageConfigCodec.write(config);
+      ImageId id = new ImageId(blobs.put(bytes));
+      repo.insert(id, ImageConfigCodec.parse(bytes), layer.size(), now);
+      if (ref != null) {
+        repo.tag(ref, id, now);
+      }
+      return id;
+    } finally {
+      FileTrees.delete(upload);
+    }
   }
 
+  /** Reads an upload into scratch space before any lock is taken: the client may be slow. */
+  private Path spool(InputStream in) {
+    Path file = scratch.newFile("upload-");
+    try (var out = Files.newOutputStream(file)) {
+      in.transferTo(out);
+      return file;
+    } catch (IOException e) {
+      FileTrees.delete(file);
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The images that pass {@code filter}, newest first. With a reference filter each image carries
+   * only the references that matched, as {@code docker images busybox} shows only busybox rows.
+   * Label filters must all match, as in moby.
+   *
+   * @throws NotFoundException if {@code before} or {@code since} names no image
+   */
   public List<Image> list(ImageFilter filter) {
-    throw new UnsupportedOperationException("todo");
+    return ImageListing.filter(repo.list(), filter, names::find);
   }
 
-  /** @throws dev.berth.core.error.NotFoundException {@code No such image: <name>} */
+  /**
+   * @throws NotFoundException {@code No such image: <name>}, the name as moby prints it (a bare
+   *     repository gets ":latest")
+   * @throws InvalidArgumentException if the name is no valid reference
+   */
   public Image find(String nameOrId) {
-    throw new UnsupportedOperationException("todo");
+    return names.find(nameOrId);
   }
 
+  /** {@code docker history}: newest step first; only the top row has the image's ID and tags. */
   public List<HistoryItem> history(String nameOrId) {
-    throw new UnsupportedOperationException("todo");
+    Image img = find(nameOrId);
+    List<ChainId> chain = img.chainIds();
+    var items = new ArrayList<HistoryItem>();
+    int layer = 0;
+    for (HistoryEntry h : img.config().history()) {
+      long size = 0;
+      if (!h.emptyLayer()) {
+        if (layer >= chain.size()) {
+          throw new InternalException("too many non-empty layers in History section");
+        }
+        size = layers.find(chain.get(layer)).map(Layer::size).orElse(0L);
+        layer++;
+      }
+      items.addFirst(new HistoryItem("<missing>", h.created(), h.createdBy(), List.of(), size, h.comment()));
+    }
+    if (!items.isEmpty()) {
+      HistoryItem top = items.getFirst();
+      List<String> tags = img.tags().stream().map(ImageReference::familiar).toList();
+      items.set(0, new HistoryItem(img.id().toString(), top.created(), top.createdBy(), tags, top.size(), top.comment()));
+    }
+    return items;
   }
 
   /** Points {@code repository:tag} (tag defaults to latest) at the image {@code source} names. */
   public void tag(String source, String repository, String tag) {
-    throw new UnsupportedOperationException("todo");
+    ImageReference ref = ImageNames.repoTag(repository, tag);
+    try (var _ = layers.adding()) {
+      repo.tag(ref, find(source).id(), clock.instant());
+    }
   }
 
-  /** Untags and, once nothing refers to it, deletes ({@code docker rmi}). */
+  /**
+   * Untags and, once nothing refers to it, deletes ({@code docker rmi}).
+   *
+   * @param noPrune keep layers no image uses any more (they go at the next removal that prunes)
+   * @throws dev.berth.core.error.ConflictException with moby's wording when a container or other references block it
+   */
   public List<ImageDeletion> remove(String nameOrId, boolean force, boolean noPrune) {
-    throw new UnsupportedOperationException("todo");
+    try (var _ = layers.removing()) {
+      return removal.remove(find(nameOrId), nameOrId, force, !noPrune);
+    }
   }
 
-  /** Writes a docker-save archive (also a valid OCI image layout) of the named images. */
+  /**
+   * Writes a docker-save archive (also a valid OCI image layout) of the named images. An ID saves
+   * the image untagged, {@code repo:tag} with that tag, a bare repository with all its tags.
+   */
   public void save(List<String> namesOrIds, OutputStream out) {
-    throw new UnsupportedOperationException("todo");
+    try (var _ = layers.adding()) {
+      Map<ImageId, ArchiveWriter.SavedImage> chosen = new LinkedHashMap<>();
+      for (String name : namesOrIds) {
+        names.forSave(name).forEach((id, n) -> chosen.merge(id, n, (a, b) -> new ArchiveWriter.SavedImage(a.image(),
+            Stream.concat(a.tags().stream(), b.tags().stream()).distinct().toList())));
+      }
+      new ArchiveWriter(blobs, layers, scratch).write(List.copyOf(chosen.values()), out);
+    }
   }
 
   /** The extracted layer directories of an image, topmost first, for an overlay's lowerdir. */
   public List<Path> layerDirs(ImageId id) {
-    throw new UnsupportedOperationException("todo");
+    Image img = repo.find(id).orElseThrow(() -> new NotFoundException("No such image: " + id));
+    return img.chainIds().reversed().stream().map(layers::diffDir).toList();
   }
 }

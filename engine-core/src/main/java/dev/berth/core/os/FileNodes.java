@@ -1,11 +1,13 @@
 package dev.berth.core.os;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +19,8 @@ public final class FileNodes {
   public static final int S_IFCHR = 0020000;
   public static final int S_IFBLK = 0060000;
   private static final int ENODATA = 61;
+  private static final int AT_FDCWD = -100;
+  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
   private FileNodes() {}
 
@@ -91,6 +95,28 @@ public final class FileNodes {
         }
       }
       return names;
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /**
+   * utimensat(2) with AT_SYMLINK_NOFOLLOW: sets a symlink's own times, and never opens the file,
+   * which for a FIFO would block and for a device could have side effects (the JDK's setTimes opens).
+   */
+  public static void setTimes(Path path, Instant mtime, Instant atime) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment times = arena.allocate(JAVA_LONG, 4);
+      times.setAtIndex(JAVA_LONG, 0, atime.getEpochSecond());
+      times.setAtIndex(JAVA_LONG, 1, atime.getNano());
+      times.setAtIndex(JAVA_LONG, 2, mtime.getEpochSecond());
+      times.setAtIndex(JAVA_LONG, 3, mtime.getNano());
+      MemorySegment state = LibC.captureState(arena);
+      int rc = (int) LibC.UTIMENSAT.invokeExact(state, AT_FDCWD, arena.allocateFrom(path.toString()), times,
+          AT_SYMLINK_NOFOLLOW);
+      if (rc != 0) {
+        throw new ErrnoException("utimensat " + path, LibC.errno(state));
+      }
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }

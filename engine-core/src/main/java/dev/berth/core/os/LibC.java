@@ -32,6 +32,7 @@ final class LibC {
   static final MethodHandle LSETXATTR = errno("lsetxattr", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
   static final MethodHandle LGETXATTR = errno("lgetxattr", JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
   static final MethodHandle LLISTXATTR = errno("llistxattr", JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
+  static final MethodHandle UTIMENSAT = errno("utimensat", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
   static final MethodHandle PIPE2 = errno("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
   static final MethodHandle READ = errno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);

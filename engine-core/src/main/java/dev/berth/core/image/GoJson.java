@@ -1,0 +1,49 @@
+package dev.berth.core.image;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.error.InvalidArgumentException;
+import java.io.IOException;
+import java.util.Map;
+
+/** Reading JSON that Go programs wrote, the way Go's encoding/json reads it back. */
+final class GoJson {
+
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private GoJson() {}
+
+  /** @throws InvalidArgumentException naming {@code what} if the bytes are not JSON */
+  static JsonNode parse(byte[] json, String what) {
+    try {
+      JsonNode n = MAPPER.readTree(json);
+      if (n == null) {
+        throw new InvalidArgumentException("invalid " + what + ": empty");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new InvalidArgumentException("invalid " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Go matches keys exactly first, then case-insensitively. Null if absent or not an object. */
+  static JsonNode field(JsonNode obj, String key) {
+    if (obj == null || !obj.isObject()) {
+      return null;
+    }
+    JsonNode exact = obj.get(key);
+    if (exact != null) {
+      return exact;
+    }
+    for (Map.Entry<String, JsonNode> e : obj.properties()) {
+      if (e.getKey().equalsIgnoreCase(key)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  static String text(JsonNode n) {
+    return n == null || n.isNull() ? "" : n.asText();
+  }
+}
