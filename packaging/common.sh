@@ -76,5 +76,9 @@ build_if_stale() {
   fi
   command -v mvn >/dev/null 2>&1 || { is_debian_root && ensure_packages maven; }
   say "building berthd"
+  # Maven's own guava pokes sun.misc.Unsafe; JDK 24+ warns about it on every run unless told.
+  if [ "$(java_feature_version "$JAVA_HOME")" -ge 24 ]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+  fi
   (cd "$top" && mvn -q -B -ntp -DskipTests -pl engine-server -am package) || die "build failed"
 }

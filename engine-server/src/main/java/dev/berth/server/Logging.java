@@ -40,7 +40,9 @@ final class Logging {
       }
     });
     root.addHandler(handler);
-    root.setLevel(jul);
+    // Debug is for berth's own records; the JDK's and libraries' debug output is noise.
+    root.setLevel(jul == Level.FINE ? Level.INFO : jul);
+    Logger.getLogger("dev.berth").setLevel(jul);
     // Helidon's startup chatter is not berth's news; keep its warnings.
     Logger.getLogger("io.helidon").setLevel(jul == Level.FINE ? Level.INFO : Level.WARNING);
     Logger.getLogger("com.zaxxer.hikari").setLevel(jul == Level.FINE ? Level.INFO : Level.WARNING);

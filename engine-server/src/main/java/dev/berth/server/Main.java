@@ -1,9 +1,12 @@
 package dev.berth.server;
 
 import dev.berth.core.config.EnginePaths;
-import dev.berth.core.container.ContainerState;
+import dev.berth.core.container.ContainerImageUsage;
 import dev.berth.core.container.Containers;
+import dev.berth.core.image.BlobStore;
 import dev.berth.core.image.ImageService;
+import dev.berth.core.image.LayerStore;
+import dev.berth.core.image.Scratch;
 import dev.berth.core.os.Processes;
 import dev.berth.core.runtime.ConmonRuntime;
 import dev.berth.core.runtime.DockerDefaults;
@@ -69,9 +72,11 @@ public final class Main {
       OciRuntime oci = OciRuntime.select(config.defaultRuntime());
       var runtime = new ConmonRuntime(paths, oci, ConmonRuntime.findConmon(), config.logLevel().equals("debug")
           ? "debug" : "info");
-      var images = new ImageService(imageRepo, paths, (id, runningOnly) -> containerRepo.list().stream()
-          .filter(c -> c.imageId().equals(id) && (!runningOnly || c.state() instanceof ContainerState.Running))
-          .map(c -> c.id().hex()).findFirst(), clock);
+      var scratch = new Scratch(paths);
+      var blobs = new BlobStore(paths, scratch);
+      var layers = new LayerStore(paths, scratch, imageRepo, blobs);
+      var images = new ImageService(imageRepo, blobs, layers, scratch, new ContainerImageUsage(containerRepo), clock);
+      images.removeLeftovers();
       var containers = Containers.create(paths, containerRepo, images, runtime, DockerDefaults.CAPABILITIES, clock);
       containers.lifecycle().recover();
 

@@ -73,7 +73,12 @@ public final class ContainerLifecycle {
         LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
       } catch (RuntimeException e) {
         cleanUpRun(id);
-        throw startFailed(c, e);
+        EngineException failure = startFailed(c, e);
+        // dockerd removes an auto-remove container whose start failed; `run --rm` waits for that.
+        if (c.hostConfig().autoRemove()) {
+          removeStopped(id);
+        }
+        throw failure;
       }
     });
   }

@@ -231,12 +231,14 @@ public final class ImageService {
   /**
    * Untags and, once nothing refers to it, deletes ({@code docker rmi}).
    *
-   * @param noPrune keep layers no image uses any more (they go at the next removal that prunes)
+   * @param noPrune dockerd's flag to keep untagged parent images; images here have no parent
+   *     images (layers are shared by chain ID instead), so it changes nothing and layers no
+   *     image uses are always released, as in dockerd
    * @throws dev.berth.core.error.ConflictException with moby's wording when a container or other references block it
    */
   public List<ImageDeletion> remove(String nameOrId, boolean force, boolean noPrune) {
     try (var _ = layers.removing()) {
-      return removal.remove(find(nameOrId), nameOrId, force, !noPrune);
+      return removal.remove(find(nameOrId), nameOrId, force, true);
     }
   }
 

@@ -23,7 +23,6 @@ public final class Processes {
   private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
   private static final int O_RDONLY = 0;
   private static final int O_WRONLY = 1;
-  private static final int DUP_STAGING = 100;
   private static final long SYS_PIDFD_SEND_SIGNAL = 424;
   private static final long SYS_PIDFD_OPEN = 434;
 
@@ -45,12 +44,14 @@ public final class Processes {
       check((int) LibC.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
       check((int) LibC.ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
       try {
-        // Two passes so that a target fd never clobbers a source still to be copied.
+        // Two passes so that a target fd never clobbers a source still to be copied: first every
+        // source goes to a staging fd above all sources and targets, then to its target.
+        int staging = Math.max(closeFrom, fds.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1);
         for (var e : fds.entrySet()) {
-          check((int) LibC.FA_DUP2.invokeExact(actions, (int) e.getValue(), DUP_STAGING + e.getKey()), "adddup2");
+          check((int) LibC.FA_DUP2.invokeExact(actions, (int) e.getValue(), staging + e.getKey()), "adddup2");
         }
         for (var e : fds.entrySet()) {
-          check((int) LibC.FA_DUP2.invokeExact(actions, DUP_STAGING + e.getKey(), (int) e.getKey()), "adddup2");
+          check((int) LibC.FA_DUP2.invokeExact(actions, staging + e.getKey(), (int) e.getKey()), "adddup2");
         }
         MemorySegment devNull = arena.allocateFrom("/dev/null");
         for (int std = 0; std <= 2; std++) {

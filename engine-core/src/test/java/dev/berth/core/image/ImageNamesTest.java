@@ -128,7 +128,7 @@ class ImageNamesTest {
 
     List<Image> r = f.images.list(filter(List.of("busybox"), null, List.of()));
     assertEquals(List.of(busybox), ids(r));
-    assertEquals(List.of("busybox:latest", "busybox:1.36"),
+    assertEquals(List.of("busybox:1.36", "busybox:latest"),
         r.getFirst().tags().stream().map(ImageReference::familiar).toList());
 
     assertEquals(List.of(busybox), ids(f.images.list(filter(List.of("busybox:1.*"), null, List.of()))));

@@ -136,7 +136,7 @@ class ImageSaveTest {
   void aBareRepositorySavesAllItsTags() throws IOException {
     f.loadBusybox("busybox:latest", "busybox:1.36", "other:1");
     JsonNode manifest = JSON.readTree(entries(save("busybox")).get("manifest.json"));
-    assertEquals("[\"busybox:latest\",\"busybox:1.36\"]", manifest.get(0).get("RepoTags").toString());
+    assertEquals("[\"busybox:1.36\",\"busybox:latest\"]", manifest.get(0).get("RepoTags").toString());
   }
 
   @Test

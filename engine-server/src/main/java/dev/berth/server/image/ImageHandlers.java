@@ -90,8 +90,10 @@ public final class ImageHandlers implements ApiRoutes.Group {
       throw new dev.berth.core.error.InvalidArgumentException("importing from a URL is not supported; use fromSrc=-");
     }
     String repo = req.query("repo").orElse("");
+    String tagParam = req.query("tag").orElse("");
+    // The CLI sends "repo:tag" in repo; a separate tag parameter overrides the one in it.
     ImageReference tag = repo.isEmpty() ? null
-        : ImageReference.parse(repo).withTag(req.query("tag").filter(t -> !t.isEmpty()).orElse("latest"));
+        : tagParam.isEmpty() ? ImageReference.parse(repo).withDefaultTag() : ImageReference.parse(repo).withTag(tagParam);
     try (var lines = new JsonLines(res)) {
       try {
         ImageId id = images.importRootfs(req.body(), tag, req.queryAll("changes"), req.query("message").orElse(""));

@@ -100,25 +100,61 @@ final class BerthDaemon implements AutoCloseable {
     throw new AssertionError("berthd did not answer on " + socket + " within " + START_TIMEOUT + ":\n" + logTail());
   }
 
-  /** One raw HTTP exchange on the socket; returns the whole response (the connection is closed after). */
+  /**
+   * One raw HTTP exchange on its own connection; returns the status line, headers and body as
+   * text. The body is read by its Content-Length, or its chunks, or to end of stream.
+   */
   String http(String method, String path, String body) {
-    String req = method + " " + path + " HTTP/1.1\r\nHost: berth\r\nConnection: close\r\n"
+    String req = method + " " + path + " HTTP/1.1\r\nHost: berth\r\n"
         + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: "
             + body.getBytes(StandardCharsets.UTF_8).length + "\r\n")
         + "\r\n" + (body == null ? "" : body);
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       ch.connect(UnixDomainSocketAddress.of(socket));
       ch.write(ByteBuffer.wrap(req.getBytes(StandardCharsets.UTF_8)));
-      var out = new java.io.ByteArrayOutputStream();
-      ByteBuffer buf = ByteBuffer.allocate(65536);
-      while (ch.read(buf) >= 0) {
-        out.write(buf.array(), 0, buf.position());
-        buf.clear();
+      var in = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(ch)));
+      var head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          return head.toString();
+        }
+        head.append((char) b);
       }
-      return out.toString(StandardCharsets.UTF_8);
+      String h = head.toString();
+      String lower = h.toLowerCase(java.util.Locale.ROOT);
+      var out = new java.io.ByteArrayOutputStream();
+      var m = java.util.regex.Pattern.compile("content-length: *(\\d+)").matcher(lower);
+      if (method.equals("HEAD")) {
+        // no body
+      } else if (m.find()) {
+        out.write(in.readNBytes(Integer.parseInt(m.group(1))));
+      } else if (lower.contains("transfer-encoding: chunked")) {
+        while (true) {
+          String size = readLine(in);
+          int n = Integer.parseInt(size.strip(), 16);
+          if (n == 0) {
+            break;
+          }
+          out.write(in.readNBytes(n));
+          readLine(in);
+        }
+      } else {
+        in.transferTo(out);
+      }
+      return h + out.toString(StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String readLine(java.io.InputStream in) throws IOException {
+    var line = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0 && b != '\n') {
+      line.append((char) b);
+    }
+    return line.toString();
   }
 
   private boolean pings() {

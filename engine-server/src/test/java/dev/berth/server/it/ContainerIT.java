@@ -101,7 +101,7 @@ class ContainerIT {
 
   @Test
   void psFiltersAndInspectFormat() {
-    docker.run("run", "--name", "ps-a", "--label", "suite=ps", "busybox", "sh", "-c", "exit 3").ok();
+    assertEquals(3, docker.run("run", "--name", "ps-a", "--label", "suite=ps", "busybox", "sh", "-c", "exit 3").exit());
     docker.run("create", "--name", "ps-b", "--label", "suite=ps", "busybox", "true").ok();
     assertEquals("ps-b\nps-a", docker.run("ps", "-a", "--filter", "label=suite=ps", "--format", "{{.Names}}").ok().line());
     assertEquals("ps-a", docker.run("ps", "-a", "--filter", "label=suite", "--filter", "exited=3", "--format",
