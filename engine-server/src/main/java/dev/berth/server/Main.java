@@ -10,6 +10,7 @@ import dev.berth.core.image.Scratch;
 import dev.berth.core.os.Processes;
 import dev.berth.core.runtime.ConmonRuntime;
 import dev.berth.core.runtime.DockerDefaults;
+import dev.berth.core.runtime.HostLimits;
 import dev.berth.core.runtime.OciRuntime;
 import dev.berth.core.system.HostFacts;
 import dev.berth.core.system.SystemService;
@@ -77,7 +78,8 @@ public final class Main {
       var layers = new LayerStore(paths, scratch, imageRepo, blobs);
       var images = new ImageService(imageRepo, blobs, layers, scratch, new ContainerImageUsage(containerRepo), clock);
       images.removeLeftovers();
-      var containers = Containers.create(paths, containerRepo, images, runtime, DockerDefaults.CAPABILITIES, clock);
+      var containers = Containers.create(paths, containerRepo, images, runtime, DockerDefaults.CAPABILITIES,
+          HostLimits.current().boundingSet(), clock);
       containers.lifecycle().recover();
 
       var system = new SystemService(containerRepo, imageRepo, oci.name(), Map.of(oci.name(), oci.binary().toString()),

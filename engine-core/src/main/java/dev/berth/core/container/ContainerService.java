@@ -156,6 +156,9 @@ public final class ContainerService {
       case "none", "host" -> host.networkMode();
       default -> throw new NotFoundException("network " + host.networkMode() + " not found");
     };
+    // Refused now, as dockerd does, rather than at the first start.
+    host.capAdd().forEach(RunSpecFactory::capName);
+    host.capDrop().forEach(RunSpecFactory::capName);
     if (host.autoRemove() && !host.restartPolicy().name().equals("no")) {
       throw new InvalidArgumentException("can't create 'AutoRemove' container with restart policy");
     }

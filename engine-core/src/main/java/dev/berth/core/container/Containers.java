@@ -14,7 +14,7 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
   private static final System.Logger LOG = System.getLogger(Containers.class.getName());
 
   public static Containers create(EnginePaths paths, ContainerRepository repository, ImageService images,
-      ContainerRuntime runtime, List<String> defaultCapabilities, Clock clock) {
+      ContainerRuntime runtime, List<String> defaultCapabilities, List<String> allCapabilities, Clock clock) {
     var locks = new ContainerLocks();
     var service = new ContainerService(repository, images, new NameGenerator(RandomGenerator.getDefault()), clock);
     var rootfs = new ContainerRootfs(paths, images);
@@ -22,7 +22,7 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var attach = new AttachService(service, runtime, locks, logs);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
     var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs,
-        new RunSpecFactory(files, defaultCapabilities), attach, locks, clock);
+        new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, locks, clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {
         lifecycle.handleExit(id);

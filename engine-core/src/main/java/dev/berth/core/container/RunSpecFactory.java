@@ -1,7 +1,9 @@
 package dev.berth.core.container;
 
+import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.fs.RootedPath;
 import dev.berth.core.runtime.BindMount;
+import dev.berth.core.runtime.Capabilities;
 import dev.berth.core.runtime.NetworkNamespace;
 import dev.berth.core.runtime.ProcessSpec;
 import dev.berth.core.runtime.RunSpec;
@@ -25,10 +27,13 @@ final class RunSpecFactory {
 
   private final ContainerFiles files;
   private final List<String> defaultCapabilities;
+  private final List<String> allCapabilities;
 
-  RunSpecFactory(ContainerFiles files, List<String> defaultCapabilities) {
+  /** @param allCapabilities what {@code ALL} means: the engine's own bounding set */
+  RunSpecFactory(ContainerFiles files, List<String> defaultCapabilities, List<String> allCapabilities) {
     this.files = files;
     this.defaultCapabilities = List.copyOf(defaultCapabilities);
+    this.allCapabilities = List.copyOf(allCapabilities);
   }
 
   RunSpec build(Container c, Path dir, Path rootfs, Path logPath) {
@@ -82,16 +87,22 @@ final class RunSpecFactory {
     }
     caps.removeAll(drop);
     for (String a : add) {
-      if (!a.equals("CAP_ALL")) {
+      if (a.equals("CAP_ALL")) {
+        caps.addAll(allCapabilities);
+      } else {
         caps.add(a);
       }
     }
     return List.copyOf(caps);
   }
 
-  private static String capName(String s) {
+  static String capName(String s) {
     String up = s.toUpperCase(Locale.ROOT);
-    return up.startsWith("CAP_") ? up : "CAP_" + up;
+    String name = up.startsWith("CAP_") ? up : "CAP_" + up;
+    if (!name.equals("CAP_ALL") && !Capabilities.isKnown(name)) {
+      throw new InvalidArgumentException("unknown capability: \"" + name + "\"");
+    }
+    return name;
   }
 
   private static void makeWorkingDir(Path rootfs, String cwd) {

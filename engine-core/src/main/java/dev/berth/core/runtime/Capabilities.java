@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Linux capability names by bit number, as the OCI spec spells them. */
-final class Capabilities {
+public final class Capabilities {
 
   // Bit n of a capability mask is NAMES.get(n) (linux/capability.h, up to CAP_CHECKPOINT_RESTORE).
   private static final List<String> NAMES = List.of(
@@ -18,6 +18,10 @@ final class Capabilities {
       "CAP_CHECKPOINT_RESTORE");
 
   private Capabilities() {}
+
+  public static boolean isKnown(String name) {
+    return NAMES.contains(name);
+  }
 
   /** The named capabilities whose bits are set; bits newer than this table are left out. */
   static List<String> fromMask(long mask) {
