@@ -41,6 +41,25 @@ final class ContainerRootfs {
     return dir(id).resolve("merged");
   }
 
+  /** Bytes in the container's writable layer (file sizes, as dockerd counts them). */
+  long upperSize(ContainerId id) {
+    Path upper = dir(id).resolve("upper");
+    if (!Files.isDirectory(upper)) {
+      return 0;
+    }
+    try (var files = Files.walk(upper)) {
+      return files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+        try {
+          return Files.size(p);
+        } catch (IOException e) {
+          return 0;
+        }
+      }).sum();
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
+  }
+
   /** Mounts the overlay (if it is not mounted already) and returns its root. */
   Path mount(Container c) {
     Path dir = dir(c.id());

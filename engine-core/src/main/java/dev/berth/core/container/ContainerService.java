@@ -19,12 +19,15 @@ public final class ContainerService {
 
   private final ContainerRepository repository;
   private final ImageService images;
+  private final ContainerRootfs rootfs;
   private final NameGenerator names;
   private final Clock clock;
 
-  public ContainerService(ContainerRepository repository, ImageService images, NameGenerator names, Clock clock) {
+  ContainerService(ContainerRepository repository, ImageService images, ContainerRootfs rootfs, NameGenerator names,
+      Clock clock) {
     this.repository = repository;
     this.images = images;
+    this.rootfs = rootfs;
     this.names = names;
     this.clock = clock;
   }
@@ -100,6 +103,20 @@ public final class ContainerService {
       repository.insert(container);
       return container;
     }
+  }
+
+  /** Disk use as {@code docker ps -s} shows it: the writable layer, and that plus the image. */
+  public record DiskUsage(long sizeRw, long sizeRootFs) {}
+
+  public DiskUsage diskUsage(Container c) {
+    long rw = rootfs.upperSize(c.id());
+    long image;
+    try {
+      image = images.find(c.imageId().toString()).size();
+    } catch (NotFoundException e) {
+      image = 0; // force-removed while the container stays, as dockerd allows
+    }
+    return new DiskUsage(rw, rw + image);
   }
 
   /** Containers matching the filter, newest first. */

@@ -16,8 +16,9 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
   public static Containers create(EnginePaths paths, ContainerRepository repository, ImageService images,
       ContainerRuntime runtime, List<String> defaultCapabilities, List<String> allCapabilities, Clock clock) {
     var locks = new ContainerLocks();
-    var service = new ContainerService(repository, images, new NameGenerator(RandomGenerator.getDefault()), clock);
     var rootfs = new ContainerRootfs(paths, images);
+    var service = new ContainerService(repository, images, rootfs, new NameGenerator(RandomGenerator.getDefault()),
+        clock);
     var logs = new LogService(service, rootfs);
     var attach = new AttachService(service, runtime, locks, logs);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));

@@ -67,7 +67,9 @@ public final class ContainerHandlers implements ApiRoutes.Group {
     int limit = req.integer("limit").orElse(-1);
     var filter = ContainerTranslator.filter(req.bool("all"), limit, req.filters());
     var now = clock.instant();
-    Responses.json(res, 200, engine.service().list(filter).stream().map(c -> ContainerTranslator.summary(c, now)).toList());
+    boolean size = req.bool("size");
+    Responses.json(res, 200, engine.service().list(filter).stream()
+        .map(c -> ContainerTranslator.summary(c, now, size ? engine.service().diskUsage(c) : null)).toList());
   }
 
   private void containerInspect(ApiRequest req, ServerResponse res) {
@@ -75,7 +77,7 @@ public final class ContainerHandlers implements ApiRoutes.Group {
     var ctx = new ContainerTranslator.InspectContext(facts.containersDir().resolve(c.id().hex()),
         images.layerDirs(c.imageId()), facts.runtime(), facts.cgroupnsMode(), facts.maskedPaths(),
         facts.readonlyPaths(), clock.instant());
-    Responses.json(res, 200, ContainerTranslator.inspect(c, ctx));
+    Responses.json(res, 200, ContainerTranslator.inspect(c, ctx, req.bool("size") ? engine.service().diskUsage(c) : null));
   }
 
   private void containerStart(ApiRequest req, ServerResponse res) {

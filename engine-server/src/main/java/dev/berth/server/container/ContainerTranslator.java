@@ -6,6 +6,7 @@ import dev.berth.core.container.Container;
 import dev.berth.core.container.ContainerConfig;
 import dev.berth.core.container.ContainerCreateRequest;
 import dev.berth.core.container.ContainerFilter;
+import dev.berth.core.container.ContainerService;
 import dev.berth.core.container.ContainerState;
 import dev.berth.core.container.ContainerStatus;
 import dev.berth.core.container.HostConfig;
@@ -174,7 +175,7 @@ final class ContainerTranslator {
     return out;
   }
 
-  static ContainerJson.Summary summary(Container c, Instant now) {
+  static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size) {
     return new ContainerJson.Summary(
         c.id().hex(),
         List.of(c.name().slashed()),
@@ -183,8 +184,8 @@ final class ContainerTranslator {
         String.join(" ", c.config().argv()),
         c.created().getEpochSecond(),
         List.of(),
-        null,
-        null,
+        size == null ? null : size.sizeRw(),
+        size == null ? null : size.sizeRootFs(),
         c.config().labels(),
         ContainerStatus.of(c.state()),
         status(c.state(), now),
@@ -193,7 +194,7 @@ final class ContainerTranslator {
         List.of());
   }
 
-  static ContainerJson.Inspect inspect(Container c, InspectContext ctx) {
+  static ContainerJson.Inspect inspect(Container c, InspectContext ctx, ContainerService.DiskUsage size) {
     List<String> argv = c.config().argv();
     Path dir = ctx.dir();
     return new ContainerJson.Inspect(
@@ -217,8 +218,8 @@ final class ContainerTranslator {
         null,
         hostConfigJson(c.hostConfig(), ctx),
         new ContainerJson.GraphDriver("overlay2", graphData(dir, ctx.layers())),
-        null,
-        null,
+        size == null ? null : size.sizeRw(),
+        size == null ? null : size.sizeRootFs(),
         List.of(),
         configJson(c.config()),
         networkSettings(c));

@@ -113,6 +113,10 @@ class ContainerIT {
     assertEquals("", docker.run("ps", "--filter", "label=suite=ps", "--format", "{{.Names}}").ok().line());
     assertEquals("3 exited", docker.run("inspect", "--format", "{{.State.ExitCode}} {{.State.Status}}", "ps-a").ok().line());
     assertTrue(docker.run("ps", "-a", "--filter", "name=ps-a").ok().out().contains("Exited (3)"));
+    docker.run("run", "--name", "ps-size", "busybox", "dd", "if=/dev/zero", "of=/big", "bs=1000", "count=1000").ok();
+    assertTrue(docker.run("ps", "-a", "-s", "--filter", "name=ps-size", "--format", "{{.Size}}").ok().line()
+        .startsWith("1MB (virtual "), "the writable layer's megabyte is counted");
+    docker.run("rm", "ps-size").ok();
     docker.run("rm", "ps-a", "ps-b").ok();
   }
 
