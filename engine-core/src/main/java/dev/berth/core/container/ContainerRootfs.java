@@ -1,5 +1,6 @@
 package dev.berth.core.container;
 
+import dev.berth.core.fs.FileTrees;
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.image.ImageService;
@@ -7,11 +8,8 @@ import dev.berth.core.os.ErrnoException;
 import dev.berth.core.os.Mounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
@@ -103,32 +101,6 @@ final class ContainerRootfs {
     for (Path mount : Mounts.under(dir)) {
       Mounts.unmount(mount, true);
     }
-    deleteTree(dir);
-  }
-
-  static void deleteTree(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-          if (exc != null) {
-            throw exc;
-          }
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException("removing " + dir, e);
-    }
+    FileTrees.delete(dir);
   }
 }

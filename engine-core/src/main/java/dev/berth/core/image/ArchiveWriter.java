@@ -1,5 +1,6 @@
 package dev.berth.core.image;
 
+import dev.berth.core.fs.FileTrees;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.berth.core.image;
 
+import dev.berth.core.fs.FileTrees;
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
 import dev.berth.core.error.InvalidArgumentException;

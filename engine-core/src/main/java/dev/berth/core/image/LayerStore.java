@@ -1,5 +1,6 @@
 package dev.berth.core.image;
 
+import dev.berth.core.fs.FileTrees;
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.error.InvalidArgumentException;
 import java.io.IOException;

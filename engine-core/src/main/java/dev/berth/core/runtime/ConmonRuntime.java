@@ -1,5 +1,6 @@
 package dev.berth.core.runtime;
 
+import dev.berth.core.fs.FileTrees;
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.container.ContainerId;
 import dev.berth.core.error.ConflictException;
@@ -12,13 +13,9 @@ import dev.berth.core.os.Processes;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -253,8 +250,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
       }
     }
     try {
-      deleteTree(paths.bundle(hex));
-      deleteTree(paths.persist(hex));
+      FileTrees.delete(paths.bundle(hex));
+      FileTrees.delete(paths.persist(hex));
       Files.deleteIfExists(paths.exits().resolve(hex));
       Files.deleteIfExists(paths.sockets().resolve(hex));
     } catch (IOException e) {
@@ -373,25 +370,4 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.deleteIfExists(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.deleteIfExists(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
-  }
 }

@@ -1,4 +1,4 @@
-package dev.berth.core.image;
+package dev.berth.core.fs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,12 +11,12 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Deleting directory trees without ever following a symlink out of them. */
-final class FileTrees {
+public final class FileTrees {
 
   private FileTrees() {}
 
   /** Deletes {@code root} and everything under it; a missing root is not an error. */
-  static void delete(Path root) {
+  public static void delete(Path root) {
     try {
       // walkFileTree does not follow links unless asked, so a symlink is deleted, not its target.
       Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -50,7 +50,7 @@ final class FileTrees {
     }
   }
 
-  static void deleteChildren(Path dir) {
+  public static void deleteChildren(Path dir) {
     if (!Files.isDirectory(dir)) {
       return;
     }
