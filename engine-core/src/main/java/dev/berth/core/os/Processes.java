@@ -133,24 +133,9 @@ public final class Processes {
    * @return false if that process is gone (or is a zombie)
    */
   public static boolean signalIfSame(int pid, long startTime, int signal) {
-    if (pid <= 0) {
-      throw new IllegalArgumentException("refusing to signal pid " + pid);
-    }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = LibC.captureState(arena);
-      int pidfd = (int) (long) LibC.SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
-      if (pidfd < 0) {
-        int errno = LibC.errno(state);
-        if (errno == ErrnoException.ESRCH) {
-          return false;
-        }
-        throw new ErrnoException("pidfd_open " + pid, errno);
-      }
-      try {
-        OptionalLong started = startTime(pid);
-        if (started.isEmpty() || started.getAsLong() != startTime) {
-          return false;
-        }
+    return withPidfd(pid, startTime, false, pidfd -> {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment state = LibC.captureState(arena);
         long rc = (long) LibC.SYSCALL_PIDFD_SEND_SIGNAL.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, pidfd, signal,
             MemorySegment.NULL, 0);
         if (rc == 0) {
@@ -161,12 +146,10 @@ public final class Processes {
           return false;
         }
         throw new ErrnoException("pidfd_send_signal " + pid, errno);
-      } finally {
-        Fd.close(pidfd);
+      } catch (Throwable t) {
+        throw LibC.propagate(t);
       }
-    } catch (Throwable t) {
-      throw LibC.propagate(t);
-    }
+    });
   }
 
   /**
@@ -174,32 +157,43 @@ public final class Processes {
    * becomes readable then), at most {@code timeoutMillis}. True if it is gone.
    */
   public static boolean awaitExit(int pid, long startTime, int timeoutMillis) {
+    return withPidfd(pid, startTime, true, pidfd -> Fd.pollIn(pidfd, timeoutMillis));
+  }
+
+  /**
+   * Runs {@code action} on a pidfd of {@code pid} if that is still the process that started at
+   * {@code startTime}; otherwise answers {@code ifGone}.
+   */
+  private static boolean withPidfd(int pid, long startTime, boolean ifGone,
+      java.util.function.IntPredicate action) {
     if (pid <= 0) {
-      throw new IllegalArgumentException("refusing to wait for pid " + pid);
+      throw new IllegalArgumentException("refusing to use pid " + pid);
     }
+    int pidfd;
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int pidfd = (int) (long) LibC.SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
+      pidfd = (int) (long) LibC.SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
       if (pidfd < 0) {
         int errno = LibC.errno(state);
         if (errno == ErrnoException.ESRCH) {
-          return true;
+          return ifGone;
         }
         throw new ErrnoException("pidfd_open " + pid, errno);
-      }
-      try {
-        OptionalLong started = startTime(pid);
-        if (started.isEmpty() || started.getAsLong() != startTime) {
-          return true;
-        }
-        return Fd.pollIn(pidfd, timeoutMillis);
-      } finally {
-        Fd.close(pidfd);
       }
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }
+    try {
+      OptionalLong started = startTime(pid);
+      if (started.isEmpty() || started.getAsLong() != startTime) {
+        return ifGone;
+      }
+      return action.test(pidfd);
+    } finally {
+      Fd.close(pidfd);
+    }
   }
+
 
   /**
    * The process's start time in clock ticks since boot (field 22 of /proc/PID/stat), which with the
