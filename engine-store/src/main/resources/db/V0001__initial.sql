@@ -25,11 +25,14 @@
 --   image_id        the image it was created from. Not a foreign key: `docker rmi -f` may remove
 --                   an image a stopped container still names, as Docker allows.
 --   created         orders `docker ps` (newest first)
---   status          which ContainerState variant: created | running | exited | dead
+--   status          which ContainerState variant: created | running | paused | exited |
+--                   restarting | dead
 --   pid .. oom_killed  that variant's fields; NULL where the variant has no such field
 --                   created: exit_code, error          running: pid, monitor_pid, monitor_start_time,
 --                                                      started_at
---                   exited:  exit_code, started_at, finished_at, error, oom_killed
+--                   paused:  as running
+--                   exited:  exit_code, started_at, finished_at, error, oom_killed, stopped_by_user
+--                   restarting: exit_code, started_at, finished_at
 --                   dead:    started_at, finished_at, error
 --   restart_count   restarts done by the restart policy since the last manual start
 --   config_json     {"version": 1, "config": ContainerConfig, "hostConfig": HostConfig}
@@ -51,7 +54,7 @@ CREATE TABLE containers (
   name          TEXT    NOT NULL UNIQUE,
   image_id      TEXT    NOT NULL,
   created       TEXT    NOT NULL,
-  status        TEXT    NOT NULL CHECK (status IN ('created', 'running', 'exited', 'dead')),
+  status        TEXT    NOT NULL CHECK (status IN ('created', 'running', 'paused', 'exited', 'restarting', 'dead')),
   pid           INTEGER,
   monitor_pid   INTEGER,
   monitor_start_time INTEGER,
@@ -60,6 +63,7 @@ CREATE TABLE containers (
   finished_at   TEXT,
   error         TEXT,
   oom_killed    INTEGER CHECK (oom_killed IN (0, 1)),
+  stopped_by_user INTEGER CHECK (stopped_by_user IN (0, 1)),
   restart_count INTEGER NOT NULL DEFAULT 0,
   config_json   TEXT    NOT NULL
 ) STRICT;

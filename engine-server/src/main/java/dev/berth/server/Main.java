@@ -59,7 +59,8 @@ public final class Main {
   }
 
   /** A running engine; closing it stops serving and leaves containers running. */
-  record Engine(ApiServer server, ConmonRuntime runtime, Database db, Path pidFile) implements AutoCloseable {
+  record Engine(ApiServer server, Containers containers, ConmonRuntime runtime, Database db, Path pidFile)
+      implements AutoCloseable {
 
     static Engine start(DaemonConfig config) {
       Clock clock = Clock.systemUTC();
@@ -89,13 +90,14 @@ public final class Main {
       var router = DockerApi.router(new DockerApi.Services(system, containers, images, facts, clock));
       ApiServer server = ApiServer.start(config.socket(), router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
-      return new Engine(server, runtime, db, pidFile);
+      return new Engine(server, containers, runtime, db, pidFile);
     }
 
     @Override
     public void close() {
       LOG.log(System.Logger.Level.INFO, "berthd shutting down; containers keep running");
       server.close();
+      containers.lifecycle().close();
       runtime.close();
       db.close();
       try {

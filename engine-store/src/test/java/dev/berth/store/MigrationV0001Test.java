@@ -46,7 +46,7 @@ class MigrationV0001Test {
   void createsEveryTableWithItsColumns() {
     var expected = Map.of(
         "containers", List.of("id", "name", "image_id", "created", "status", "pid", "monitor_pid", "monitor_start_time", "exit_code",
-            "started_at", "finished_at", "error", "oom_killed", "restart_count", "config_json"),
+            "started_at", "finished_at", "error", "oom_killed", "stopped_by_user", "restart_count", "config_json"),
         "images", List.of("id", "config_json", "size", "loaded"),
         "image_tags", List.of("reference", "image_id", "tagged_at"),
         "image_digests", List.of("image_id", "repo_digest"),

@@ -9,18 +9,22 @@ import dev.berth.core.runtime.ContainerRuntime;
 import dev.berth.core.runtime.MonitorProcess;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Every change of a container's state: start, stop, kill, restart, exit, removal. The runtime's
- * exit records are the truth about processes; this class records what they say. Each transition
- * holds the container's lock, so an exit is never lost between a check and a wait.
+ * Every change of a container's state: start, stop, kill, restart, exit, restart by policy,
+ * removal. The runtime's exit records are the truth about processes; this class records what they
+ * say. Each transition holds the container's lock, so an exit is never lost between a check and a
+ * wait.
  */
-public final class ContainerLifecycle {
+public final class ContainerLifecycle implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(ContainerLifecycle.class.getName());
   private static final int DEFAULT_STOP_TIMEOUT = 10;
@@ -34,6 +38,9 @@ public final class ContainerLifecycle {
   private final AttachService attach;
   private final ContainerLocks locks;
   private final ContainerWaiters waiters = new ContainerWaiters();
+  private final RestartScheduler restarts = new RestartScheduler();
+  /** Containers a client is stopping or killing: their exit is not their restart policy's business. */
+  private final Set<ContainerId> stopping = ConcurrentHashMap.newKeySet();
   private final Clock clock;
 
   ContainerLifecycle(ContainerService containers, ContainerRepository repository, ContainerRuntime runtime,
@@ -52,39 +59,26 @@ public final class ContainerLifecycle {
    * Starts a container. Attach sessions waiting for it are connected before its process runs.
    *
    * @throws NotModifiedException if it is running
+   * @throws ConflictException if it is paused
    * @throws InvalidArgumentException if the runtime refuses to run it (its message says why)
    */
   public void start(String ref) {
     ContainerId id = containers.find(ref).id();
     locks.run(id, () -> {
       Container c = current(id);
-      if (c.state().isRunning()) {
-        throw new NotModifiedException("container already started");
+      switch (c.state()) {
+        case ContainerState.Paused p -> throw new ConflictException("cannot start a paused container, try unpause instead");
+        case ContainerState.Running r -> throw new NotModifiedException("container already started");
+        case ContainerState.Restarting r -> restarts.cancel(id);
+        default -> { }
       }
-      try {
-        var dir = rootfs.dir(id);
-        var root = rootfs.mount(c);
-        var spec = specs.build(c, dir, root, rootfs.logPath(id));
-        MonitorProcess process = runtime.create(spec);
-        attach.connectPending(id);
-        runtime.start(id);
-        repository.update(c.withState(
-            new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), clock.instant())));
-        LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
-      } catch (RuntimeException e) {
-        cleanUpRun(id);
-        EngineException failure = startFailed(c, e);
-        // dockerd removes an auto-remove container whose start failed; `run --rm` waits for that.
-        if (c.hostConfig().autoRemove()) {
-          removeStopped(id);
-        }
-        throw failure;
-      }
+      launch(c, c.restartCount());
     });
   }
 
   /**
-   * Stops a container: its stop signal, then SIGKILL after the timeout.
+   * Stops a container: its stop signal, then SIGKILL after the timeout. A container waiting to be
+   * restarted by its policy is stopped for good.
    *
    * @param timeoutSeconds null for the container's StopTimeout (10 s by default); negative waits forever
    * @param signal null for the container's StopSignal (SIGTERM by default)
@@ -92,12 +86,16 @@ public final class ContainerLifecycle {
    */
   public void stop(String ref, Integer timeoutSeconds, String signal) {
     Container c = containers.find(ref);
+    if (c.state() instanceof ContainerState.Restarting && cancelRestart(c.id())) {
+      return;
+    }
     if (!c.state().isRunning()) {
       throw new NotModifiedException("container already stopped");
     }
     int sig = signal != null && !signal.isEmpty() ? Signals.parse(signal) : stopSignal(c);
     int timeout = timeoutSeconds != null ? timeoutSeconds
         : c.config().stopTimeout() != null ? c.config().stopTimeout() : DEFAULT_STOP_TIMEOUT;
+    stopping.add(c.id());
     CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
     signalOrReap(c.id(), sig);
     if (timeout < 0) {
@@ -121,7 +119,11 @@ public final class ContainerLifecycle {
       throw notRunning(ref, c);
     }
     int sig = signal == null || signal.isEmpty() ? Signals.SIGKILL : Signals.parse(signal);
-    CompletableFuture<ExitStatus> exit = sig == Signals.SIGKILL ? waiters.add(c.id(), WaitCondition.NEXT_EXIT) : null;
+    CompletableFuture<ExitStatus> exit = null;
+    if (sig == Signals.SIGKILL) {
+      stopping.add(c.id());
+      exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
+    }
     if (!runtime.signal(c.id(), sig)) {
       handleExit(c.id());
       throw notRunning(ref, c);
@@ -148,11 +150,15 @@ public final class ContainerLifecycle {
    */
   public void remove(String ref, boolean force) {
     Container c = containers.find(ref);
+    if (c.state() instanceof ContainerState.Restarting) {
+      cancelRestart(c.id());
+    }
     if (c.state().isRunning()) {
       if (!force) {
         throw new ConflictException("cannot remove container \"" + c.name().slashed()
             + "\": container is running: stop the container before removing or force remove");
       }
+      stopping.add(c.id());
       CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
       signalOrReap(c.id(), Signals.SIGKILL);
       if (!await(exit, KILL_GRACE)) {
@@ -171,7 +177,8 @@ public final class ContainerLifecycle {
     ContainerId id = containers.find(ref).id();
     return locks.with(id, () -> {
       Container c = current(id);
-      if (condition == WaitCondition.NOT_RUNNING && !c.state().isRunning()) {
+      if (condition == WaitCondition.NOT_RUNNING && !c.state().isRunning()
+          && !(c.state() instanceof ContainerState.Restarting)) {
         return CompletableFuture.completedFuture(exitStatus(c.state()));
       }
       return waiters.add(id, condition);
@@ -179,29 +186,38 @@ public final class ContainerLifecycle {
   }
 
   /**
-   * Records that a container's process ended, as its monitor says; removes it if it was
-   * created with AutoRemove. Safe to call more than once and for containers that still run.
+   * Records that a container's process ended, as its monitor says; then applies its restart
+   * policy, or removes it if it was created with AutoRemove. Safe to call more than once and for
+   * containers that still run.
    */
   public void handleExit(ContainerId id) {
     Container exited = locks.with(id, () -> {
       Container c = repository.find(id).orElse(null);
-      if (c == null || !(c.state() instanceof ContainerState.Running r)) {
+      if (c == null || !(c.state() instanceof ContainerState.Live live)) {
         return null;
       }
       OptionalInt code = runtime.exitCode(id);
       ContainerState next;
+      Instant now = clock.instant();
+      boolean byUser = stopping.remove(id);
       if (code.isPresent()) {
-        next = new ContainerState.Exited(code.getAsInt(), r.startedAt(), clock.instant(), "", false);
-      } else if (runtime.monitorAlive(new MonitorProcess(r.pid(), r.monitorPid(), r.monitorStartTime()))) {
+        boolean restart = RestartScheduler.shouldRestart(c.hostConfig().restartPolicy(), c.restartCount(),
+            code.getAsInt(), byUser);
+        next = restart ? new ContainerState.Restarting(code.getAsInt(), live.startedAt(), now)
+            : new ContainerState.Exited(code.getAsInt(), live.startedAt(), now, "", false, byUser);
+      } else if (runtime.monitorAlive(new MonitorProcess(live.pid(), live.monitorPid(), live.monitorStartTime()))) {
         return null;
       } else {
-        next = new ContainerState.Dead(r.startedAt(), clock.instant(), "container monitor exited without recording an exit code");
+        next = new ContainerState.Dead(live.startedAt(), now, "container monitor exited without recording an exit code");
       }
       cleanUpRun(id);
       Container after = c.withState(next);
       repository.update(after);
       waiters.exited(id, exitStatus(next));
       LOG.log(System.Logger.Level.INFO, "container " + id.shortId() + " exited: " + exitStatus(next).code());
+      if (next instanceof ContainerState.Restarting) {
+        scheduleRestart(id, Duration.between(live.startedAt(), now));
+      }
       return after;
     });
     if (exited != null && exited.hostConfig().autoRemove()) {
@@ -211,21 +227,104 @@ public final class ContainerLifecycle {
 
   /**
    * Reconciles records with the runtime after berthd starts: containers that exited while it was
-   * down are recorded, ones whose monitor vanished are marked dead, auto-remove ones go.
+   * down are recorded (and their policies applied), ones whose monitor vanished are marked dead,
+   * auto-remove ones go, and restart policies bring back what dockerd would bring back.
    */
   public void recover() {
     for (Container c : repository.list()) {
       try {
         switch (c.state()) {
-          case ContainerState.Running r -> handleExit(c.id());
+          case ContainerState.Live live -> handleExit(c.id());
+          case ContainerState.Restarting r -> scheduleRestart(c.id(), Duration.ZERO);
           case ContainerState.Created x -> removeIfAuto(c);
-          case ContainerState.Exited x -> removeIfAuto(c);
+          case ContainerState.Exited x -> {
+            removeIfAuto(c);
+            if (startsWithDaemon(c.hostConfig().restartPolicy(), x)) {
+              start(c.id().hex());
+            }
+          }
           case ContainerState.Dead x -> removeIfAuto(c);
         }
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "recovering container " + c.id().shortId() + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  @Override
+  public void close() {
+    restarts.close();
+  }
+
+  /** dockerd starts "always" containers with itself, and "unless-stopped" ones nobody stopped. */
+  private static boolean startsWithDaemon(RestartPolicy policy, ContainerState.Exited x) {
+    return policy.name().equals("always") || policy.name().equals("unless-stopped") && !x.stoppedByUser();
+  }
+
+  private void launch(Container c, int restartCount) {
+    ContainerId id = c.id();
+    try {
+      var dir = rootfs.dir(id);
+      var root = rootfs.mount(c);
+      var spec = specs.build(c, dir, root, rootfs.logPath(id));
+      MonitorProcess process = runtime.create(spec);
+      attach.connectPending(id);
+      runtime.start(id);
+      repository.update(new Container(c.id(), c.name(), c.created(), c.imageId(), c.config(), c.hostConfig(),
+          new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), clock.instant()),
+          restartCount));
+      LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
+    } catch (RuntimeException e) {
+      cleanUpRun(id);
+      EngineException failure = startFailed(c, e);
+      // dockerd removes an auto-remove container whose start failed; `run --rm` waits for that.
+      if (c.hostConfig().autoRemove()) {
+        removeStopped(id);
+      }
+      throw failure;
+    }
+  }
+
+  private void scheduleRestart(ContainerId id, Duration ranFor) {
+    restarts.schedule(id, restarts.nextDelay(id, ranFor), () -> restartByPolicy(id));
+  }
+
+  private void restartByPolicy(ContainerId id) {
+    try {
+      locks.run(id, () -> {
+        Container c = repository.find(id).orElse(null);
+        if (c == null || !(c.state() instanceof ContainerState.Restarting)) {
+          return;
+        }
+        launch(c, c.restartCount() + 1);
+      });
+    } catch (RuntimeException e) {
+      // The start failure is recorded on the container; its policy decides whether to try again.
+      LOG.log(System.Logger.Level.WARNING, "restarting " + id.shortId() + " failed: " + e.getMessage());
+      locks.run(id, () -> repository.find(id).ifPresent(c -> {
+        int code = exitStatus(c.state()).code();
+        if (RestartScheduler.shouldRestart(c.hostConfig().restartPolicy(), c.restartCount() + 1, code, false)) {
+          repository.update(new Container(c.id(), c.name(), c.created(), c.imageId(), c.config(), c.hostConfig(),
+              new ContainerState.Restarting(code, ContainerState.NEVER, clock.instant()), c.restartCount() + 1));
+          scheduleRestart(id, Duration.ZERO);
+        }
+      }));
+    }
+  }
+
+  /** Turns a pending restart into a stop by the user; false if the restart already began. */
+  private boolean cancelRestart(ContainerId id) {
+    return locks.with(id, () -> {
+      Container c = repository.find(id).orElse(null);
+      if (c == null || !(c.state() instanceof ContainerState.Restarting r)) {
+        return false;
+      }
+      restarts.cancel(id);
+      var stopped = new ContainerState.Exited(r.exitCode(), r.startedAt(), r.finishedAt(), "", false, true);
+      repository.update(c.withState(stopped));
+      waiters.exited(id, exitStatus(stopped));
+      return true;
+    });
   }
 
   private void removeIfAuto(Container c) {
@@ -244,6 +343,7 @@ public final class ContainerLifecycle {
       if (c.state().isRunning()) {
         throw new ConflictException("cannot remove container \"" + c.name().slashed() + "\": container is running");
       }
+      restarts.forget(id);
       runtime.delete(id);
       rootfs.destroy(id);
       repository.delete(id);
@@ -254,6 +354,7 @@ public final class ContainerLifecycle {
     });
     if (status != null) {
       locks.forget(id);
+      stopping.remove(id);
       LOG.log(System.Logger.Level.INFO, "removed container " + id.shortId());
     }
   }
@@ -288,7 +389,9 @@ public final class ContainerLifecycle {
     int code = message.contains("executable file not found") || message.contains("no such file or directory") ? 127
         : message.contains("permission denied") ? 126 : 128;
     ContainerState failed = switch (c.state()) {
-      case ContainerState.Exited x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full, false);
+      case ContainerState.Exited x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full, false, false);
+      case ContainerState.Restarting x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full, false,
+          false);
       default -> new ContainerState.Created(code, full);
     };
     repository.update(c.withState(failed));
@@ -307,8 +410,9 @@ public final class ContainerLifecycle {
   static ExitStatus exitStatus(ContainerState s) {
     return switch (s) {
       case ContainerState.Created c -> new ExitStatus(c.exitCode(), c.error());
-      case ContainerState.Running r -> new ExitStatus(0, "");
+      case ContainerState.Live l -> new ExitStatus(0, "");
       case ContainerState.Exited e -> new ExitStatus(e.exitCode(), e.error());
+      case ContainerState.Restarting r -> new ExitStatus(r.exitCode(), "");
       case ContainerState.Dead d -> new ExitStatus(255, d.error());
     };
   }

@@ -16,19 +16,40 @@ public sealed interface ContainerState {
   }
 
   /**
-   * The process runs under its monitor (conmon); {@code monitorStartTime} tells that monitor apart
-   * from a later process that reuses its pid.
+   * A state with a live process under its monitor (conmon); {@code monitorStartTime} tells that
+   * monitor apart from a later process that reuses its pid.
    */
-  record Running(int pid, int monitorPid, long monitorStartTime, Instant startedAt) implements ContainerState {}
+  sealed interface Live extends ContainerState {
+    int pid();
 
-  /** The process ended with {@code exitCode} (128 + signal when killed). */
-  record Exited(int exitCode, Instant startedAt, Instant finishedAt, String error, boolean oomKilled)
-      implements ContainerState {}
+    int monitorPid();
+
+    long monitorStartTime();
+
+    Instant startedAt();
+  }
+
+  /** The process runs. */
+  record Running(int pid, int monitorPid, long monitorStartTime, Instant startedAt) implements Live {}
+
+  /** The process is frozen (freezer cgroup); it resumes where it stopped. */
+  record Paused(int pid, int monitorPid, long monitorStartTime, Instant startedAt) implements Live {}
+
+  /**
+   * The process ended with {@code exitCode} (128 + signal when killed). {@code stoppedByUser}
+   * records a stop or kill asked for by a client, which restart policies respect.
+   */
+  record Exited(int exitCode, Instant startedAt, Instant finishedAt, String error, boolean oomKilled,
+      boolean stoppedByUser) implements ContainerState {}
+
+  /** The process ended and its restart policy will start it again after a delay. */
+  record Restarting(int exitCode, Instant startedAt, Instant finishedAt) implements ContainerState {}
 
   /** Its monitor vanished without recording an exit: berth cannot know how it ended. */
   record Dead(Instant startedAt, Instant finishedAt, String error) implements ContainerState {}
 
+  /** Whether a process exists (running or paused). */
   default boolean isRunning() {
-    return this instanceof Running;
+    return this instanceof Live;
   }
 }

@@ -12,7 +12,9 @@ public final class ContainerStatus {
     return switch (s) {
       case ContainerState.Created c -> "created";
       case ContainerState.Running r -> "running";
+      case ContainerState.Paused p -> "paused";
       case ContainerState.Exited e -> "exited";
+      case ContainerState.Restarting r -> "restarting";
       case ContainerState.Dead d -> "dead";
     };
   }

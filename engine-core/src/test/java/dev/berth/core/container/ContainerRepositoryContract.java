@@ -169,9 +169,9 @@ public abstract class ContainerRepositoryContract {
     Container web = container("web", T0);
     repo.insert(web);
 
-    repo.update(web.withState(new ContainerState.Exited(0, T0, T0.plusSeconds(1), "", false)));
+    repo.update(web.withState(new ContainerState.Exited(0, T0, T0.plusSeconds(1), "", false, false)));
 
-    assertEquals(new ContainerState.Exited(0, T0, T0.plusSeconds(1), "", false),
+    assertEquals(new ContainerState.Exited(0, T0, T0.plusSeconds(1), "", false, false),
         repo.find(web.id()).orElseThrow().state());
   }
 
@@ -207,9 +207,11 @@ public abstract class ContainerRepositoryContract {
         ContainerState.Created.FRESH,
         new ContainerState.Created(127, "exec: \"nope\": executable file not found in $PATH"),
         new ContainerState.Running(4242, 4241, 987654321L, started),
-        new ContainerState.Exited(0, started, finished, "", false),
-        new ContainerState.Exited(137, started, finished, "", true),
-        new ContainerState.Exited(1, ContainerState.NEVER, ContainerState.NEVER, "boom", false),
+        new ContainerState.Paused(4242, 4241, 987654321L, started),
+        new ContainerState.Exited(0, started, finished, "", false, false),
+        new ContainerState.Exited(137, started, finished, "", true, true),
+        new ContainerState.Exited(1, ContainerState.NEVER, ContainerState.NEVER, "boom", false, false),
+        new ContainerState.Restarting(3, started, finished),
         new ContainerState.Dead(started, finished, "monitor vanished"),
         new ContainerState.Dead(ContainerState.NEVER, ContainerState.NEVER, ""));
   }

@@ -232,6 +232,10 @@ final class ContainerTranslator {
           new ContainerJson.State("created", false, false, false, false, false, 0, c.exitCode(), c.error(), never, never);
       case ContainerState.Running r -> new ContainerJson.State("running", true, false, false, false, false, r.pid(), 0,
           "", time(r.startedAt()), never);
+      case ContainerState.Paused p -> new ContainerJson.State("paused", true, true, false, false, false, p.pid(), 0,
+          "", time(p.startedAt()), never);
+      case ContainerState.Restarting r -> new ContainerJson.State("restarting", true, false, true, false, false, 0,
+          r.exitCode(), "", time(r.startedAt()), time(r.finishedAt()));
       case ContainerState.Exited e -> new ContainerJson.State("exited", false, false, false, e.oomKilled(), false, 0,
           e.exitCode(), e.error(), time(e.startedAt()), time(e.finishedAt()));
       case ContainerState.Dead d -> new ContainerJson.State("dead", false, false, false, false, true, 0, 255,
@@ -244,6 +248,9 @@ final class ContainerTranslator {
     return switch (s) {
       case ContainerState.Created c -> "Created";
       case ContainerState.Running r -> "Up " + humanDuration(Duration.between(r.startedAt(), now));
+      case ContainerState.Paused p -> "Up " + humanDuration(Duration.between(p.startedAt(), now)) + " (Paused)";
+      case ContainerState.Restarting r ->
+          "Restarting (" + r.exitCode() + ") " + humanDuration(Duration.between(r.finishedAt(), now)) + " ago";
       case ContainerState.Exited e ->
           "Exited (" + e.exitCode() + ") " + humanDuration(Duration.between(e.finishedAt(), now)) + " ago";
       case ContainerState.Dead d -> "Dead";

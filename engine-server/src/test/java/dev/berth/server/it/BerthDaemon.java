@@ -71,7 +71,13 @@ final class BerthDaemon implements AutoCloseable {
 
   /** Stops berthd with SIGTERM (or SIGKILL) and starts it again on the same state. */
   void restart(boolean kill) {
+    restart(kill, () -> { });
+  }
+
+  /** Restarts berthd, doing {@code whileDown} while it is not running. */
+  void restart(boolean kill, Runnable whileDown) {
     stopProcess(kill);
+    whileDown.run();
     launch();
   }
 

@@ -7,7 +7,7 @@ final class ContainerSql {
 
   private static final String SELECT = """
       SELECT id, name, image_id, created, status, pid, monitor_pid, monitor_start_time, exit_code,
-             started_at, finished_at, error, oom_killed, restart_count, config_json
+             started_at, finished_at, error, oom_killed, stopped_by_user, restart_count, config_json
         FROM containers
       """;
 
@@ -31,8 +31,9 @@ final class ContainerSql {
 
   static final String INSERT = """
       INSERT INTO containers (id, name, image_id, created, status, pid, monitor_pid,
-                              monitor_start_time, exit_code, started_at, finished_at, error, oom_killed, restart_count, config_json)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              monitor_start_time, exit_code, started_at, finished_at, error, oom_killed, stopped_by_user,
+                              restart_count, config_json)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
   /** Parameters in the same order as {@link #INSERT}, the id last. */
@@ -40,7 +41,7 @@ final class ContainerSql {
       UPDATE containers
          SET name = ?, image_id = ?, created = ?, status = ?, pid = ?, monitor_pid = ?,
              monitor_start_time = ?,
-             exit_code = ?, started_at = ?, finished_at = ?, error = ?, oom_killed = ?,
+             exit_code = ?, started_at = ?, finished_at = ?, error = ?, oom_killed = ?, stopped_by_user = ?,
              restart_count = ?, config_json = ?
        WHERE id = ?
       """;

@@ -22,19 +22,26 @@ record StateColumns(
     Instant startedAt,
     Instant finishedAt,
     String error,
-    Boolean oomKilled) {
+    Boolean oomKilled,
+    Boolean stoppedByUser) {
 
   /** Parameter count of {@link #bind}. */
-  static final int WIDTH = 9;
+  static final int WIDTH = 10;
 
   static StateColumns of(ContainerState state) {
     return switch (state) {
-      case ContainerState.Created c -> new StateColumns("created", null, null, null, c.exitCode(), null, null, c.error(), null);
-      case ContainerState.Running r ->
-          new StateColumns("running", r.pid(), r.monitorPid(), r.monitorStartTime(), null, r.startedAt(), null, null, null);
-      case ContainerState.Exited e -> new StateColumns(
-          "exited", null, null, null, e.exitCode(), e.startedAt(), e.finishedAt(), e.error(), e.oomKilled());
-      case ContainerState.Dead d -> new StateColumns("dead", null, null, null, null, d.startedAt(), d.finishedAt(), d.error(), null);
+      case ContainerState.Created c ->
+          new StateColumns("created", null, null, null, c.exitCode(), null, null, c.error(), null, null);
+      case ContainerState.Running r -> new StateColumns("running", r.pid(), r.monitorPid(), r.monitorStartTime(), null,
+          r.startedAt(), null, null, null, null);
+      case ContainerState.Paused p -> new StateColumns("paused", p.pid(), p.monitorPid(), p.monitorStartTime(), null,
+          p.startedAt(), null, null, null, null);
+      case ContainerState.Exited e -> new StateColumns("exited", null, null, null, e.exitCode(), e.startedAt(),
+          e.finishedAt(), e.error(), e.oomKilled(), e.stoppedByUser());
+      case ContainerState.Restarting x -> new StateColumns("restarting", null, null, null, x.exitCode(), x.startedAt(),
+          x.finishedAt(), null, null, null);
+      case ContainerState.Dead d ->
+          new StateColumns("dead", null, null, null, null, d.startedAt(), d.finishedAt(), d.error(), null, null);
     };
   }
 
@@ -42,7 +49,9 @@ record StateColumns(
     return switch (status) {
       case "created" -> new ContainerState.Created(exitCode, error);
       case "running" -> new ContainerState.Running(pid, monitorPid, monitorStartTime, startedAt);
-      case "exited" -> new ContainerState.Exited(exitCode, startedAt, finishedAt, error, oomKilled);
+      case "paused" -> new ContainerState.Paused(pid, monitorPid, monitorStartTime, startedAt);
+      case "exited" -> new ContainerState.Exited(exitCode, startedAt, finishedAt, error, oomKilled, stoppedByUser);
+      case "restarting" -> new ContainerState.Restarting(exitCode, startedAt, finishedAt);
       case "dead" -> new ContainerState.Dead(startedAt, finishedAt, error);
       default -> throw new InternalException("container " + containerId + " has unknown status " + status);
     };
@@ -50,6 +59,7 @@ record StateColumns(
 
   static StateColumns read(ResultSet rs) throws SQLException {
     Integer oomKilled = nullableInt(rs, "oom_killed");
+    Integer stoppedByUser = nullableInt(rs, "stopped_by_user");
     return new StateColumns(
         rs.getString("status"),
         nullableInt(rs, "pid"),
@@ -59,10 +69,12 @@ record StateColumns(
         Timestamps.parse(rs.getString("started_at")),
         Timestamps.parse(rs.getString("finished_at")),
         rs.getString("error"),
-        oomKilled == null ? null : oomKilled != 0);
+        oomKilled == null ? null : oomKilled != 0,
+        stoppedByUser == null ? null : stoppedByUser != 0);
   }
 
-  /** Binds status, pid, monitor_pid, monitor_start_time, exit_code, started_at, finished_at, error, oom_killed. */
+  /** Binds status, pid, monitor_pid, monitor_start_time, exit_code, started_at, finished_at, error, oom_killed,
+   * stopped_by_user. */
   void bind(PreparedStatement ps, int first) throws SQLException {
     int i = first;
     ps.setString(i++, status);
@@ -77,7 +89,8 @@ record StateColumns(
     ps.setString(i++, Timestamps.format(startedAt));
     ps.setString(i++, Timestamps.format(finishedAt));
     ps.setString(i++, error);
-    setInt(ps, i, oomKilled == null ? null : oomKilled ? 1 : 0);
+    setInt(ps, i++, oomKilled == null ? null : oomKilled ? 1 : 0);
+    setInt(ps, i, stoppedByUser == null ? null : stoppedByUser ? 1 : 0);
   }
 
   private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

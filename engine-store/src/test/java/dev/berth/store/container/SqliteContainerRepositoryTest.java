@@ -89,7 +89,7 @@ class SqliteContainerRepositoryTest extends ContainerRepositoryContract {
   @Test
   void stateIsStoredInColumnsNotInTheJson() {
     repo.insert(container("web", T0).withState(
-        new ContainerState.Exited(137, T0, T0.plusSeconds(1), "killed", true)));
+        new ContainerState.Exited(137, T0, T0.plusSeconds(1), "killed", true, false)));
 
     String row = db.read(c -> {
       try (var st = c.createStatement();
