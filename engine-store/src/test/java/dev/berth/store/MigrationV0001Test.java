@@ -72,7 +72,8 @@ class MigrationV0001Test {
 
   @Test
   void statusIsOneOfTheStateVariants() {
-    assertThrows(InternalException.class, () -> insertContainer(ID, "web", "paused"));
+    assertThrows(InternalException.class, () -> insertContainer(ID, "web", "frozen"));
+    insertContainer("d".repeat(64), "paused-one", "paused");
     insertContainer(ID, "web", "dead");
   }
 
