@@ -48,6 +48,22 @@ public final class AttachService {
     });
   }
 
+  /**
+   * Sets the TTY size of a running container. A container without a TTY has nothing to resize;
+   * as with dockerd, that is not an error.
+   *
+   * @throws ConflictException if it is not running
+   */
+  public void resize(String ref, int height, int width) {
+    Container c = containers.find(ref);
+    if (!c.state().isRunning()) {
+      throw new ConflictException("container " + c.id().hex() + " is not running");
+    }
+    if (c.config().tty()) {
+      runtime.resize(c.id(), height, width);
+    }
+  }
+
   /** Connects sessions waiting for {@code id}; called by its start, before the process runs. */
   void connectPending(ContainerId id) {
     Set<AttachSession> waiting = pending.remove(id);

@@ -80,27 +80,44 @@ public final class AttachSession implements AutoCloseable {
     }
   }
 
+  /** How a client's input ended. */
+  public enum InputEnd {
+    /** The client closed its input (or never sent any). */
+    CLOSED,
+    /** The client typed the detach keys: it leaves, the container stays. */
+    DETACHED
+  }
+
   /**
-   * Copies the client's input to the container's stdin until the client closes it. Then the
-   * container's stdin is closed if it is stdin-once (the monitor decides, from how it was made).
+   * Copies the client's input to the container's stdin until the client closes it or types the
+   * detach keys. On close, the container's stdin is closed if it is stdin-once (the monitor
+   * decides, from how it was made); a detach leaves it open.
    */
-  public void copyInput(InputStream in) throws IOException, InterruptedException {
+  public InputEnd copyInput(InputStream in) throws IOException, InterruptedException {
     if (!options.stdin() || !container.config().openStdin()) {
-      return;
+      return InputEnd.CLOSED;
     }
+    DetachKeys.Scanner keys = options.detachKeys().scanner();
     byte[] buf = new byte[32 * 1024];
     int n = in.read(buf);
     AttachChannel ch = awaitChannel();
     if (ch == null) {
-      return;
+      return InputEnd.CLOSED;
     }
+    var forward = new java.io.ByteArrayOutputStream();
     while (n >= 0) {
-      if (n > 0) {
-        ch.writeStdin(buf, 0, n);
+      forward.reset();
+      boolean detached = keys.feed(buf, 0, n, forward);
+      if (forward.size() > 0) {
+        ch.writeStdin(forward.toByteArray(), 0, forward.size());
+      }
+      if (detached) {
+        return InputEnd.DETACHED;
       }
       n = in.read(buf);
     }
     ch.closeStdin();
+    return InputEnd.CLOSED;
   }
 
   private boolean wanted(StdStream s) {

@@ -54,6 +54,7 @@ public final class ContainerHandlers implements ApiRoutes.Group {
     r.post("/containers/{id}/wait", this::containerWait);
     r.post("/containers/{id}/attach", this::containerAttach);
     r.get("/containers/{id}/logs", this::containerLogs);
+    r.post("/containers/{id}/resize", this::containerResize);
     r.delete("/containers/{id}", this::containerDelete);
   }
 
@@ -134,7 +135,7 @@ public final class ContainerHandlers implements ApiRoutes.Group {
    */
   private void containerAttach(ApiRequest req, ServerResponse res) throws Exception {
     var options = new AttachOptions(req.bool("stdin"), req.bool("stdout"), req.bool("stderr"), req.bool("stream"),
-        req.bool("logs"));
+        req.bool("logs"), ContainerTranslator.detachKeys(req.query("detachKeys").orElse("")));
     try (AttachSession session = engine.attach().open(req.path("id"), options)) {
       boolean multiplexed = !session.tty() && req.version().atLeast(1, 42);
       var conn = HijackedConnection.takeOver(req.wantsUpgrade(),
@@ -152,13 +153,22 @@ public final class ContainerHandlers implements ApiRoutes.Group {
         }
       });
       try {
-        session.copyInput(conn.input());
+        if (session.copyInput(conn.input()) == AttachSession.InputEnd.DETACHED) {
+          // The client leaves; closing the session ends the output side too.
+          session.close();
+        }
       } catch (IOException e) {
         // the client or the container went away; output decides when we are done
       }
       output.join();
       throw conn.finished();
     }
+  }
+
+  private void containerResize(ApiRequest req, ServerResponse res) {
+    engine.attach().resize(req.path("id"), ContainerTranslator.dimension(req, "h"), ContainerTranslator.dimension(req, "w"));
+    res.status(io.helidon.http.Status.OK_200);
+    res.send();
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.berth.core.container.ContainerFilter;
 import dev.berth.core.container.ContainerService;
 import dev.berth.core.container.ContainerState;
 import dev.berth.core.container.ContainerStatus;
+import dev.berth.core.container.DetachKeys;
 import dev.berth.core.container.HostConfig;
 import dev.berth.core.container.RestartPolicy;
 import dev.berth.core.error.InvalidArgumentException;
@@ -128,6 +129,25 @@ final class ContainerTranslator {
     }
     return new ContainerFilter(all || limit > 0, limit, f.get("id"), f.get("name"), f.get("label"),
         f.get("status"), f.get("ancestor"), exited);
+  }
+
+  /** The detachKeys parameter; empty means dockerd's default, ctrl-p,ctrl-q. */
+  static DetachKeys detachKeys(String spec) {
+    return spec.isEmpty() ? DetachKeys.DEFAULT : DetachKeys.parse(spec);
+  }
+
+  /** A TTY height or width from the query, as dockerd parses it. */
+  static int dimension(dev.berth.server.api.ApiRequest req, String name) {
+    String v = req.query(name).orElse("");
+    try {
+      int n = Integer.parseInt(v);
+      if (n < 0 || n > 65535) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("invalid value for " + name + ": \"" + v + "\"");
+    }
   }
 
   static LogQuery logQuery(boolean stdout, boolean stderr, String tail, String since, String until, boolean follow) {
