@@ -12,7 +12,9 @@ final class ContainerMatcher {
   /** @param ancestorIds resolves an image reference or ID to the image IDs (hex) it names */
   static Predicate<Container> of(ContainerFilter f, Function<String, List<String>> ancestorIds) {
     List<String> ancestors = f.ancestors().stream().flatMap(a -> ancestorIds.apply(a).stream()).toList();
-    boolean statusGiven = !f.statuses().isEmpty() || !f.exitCodes().isEmpty();
+    // A status filter implies all; exited= does not (moby daemon/list.go foldFilter), so
+    // `docker ps --filter exited=0` without -a lists nothing, as with dockerd.
+    boolean statusGiven = !f.statuses().isEmpty();
     return c -> {
       String status = ContainerStatus.of(c.state());
       if (!f.all() && !statusGiven && !status.equals("running")) {
@@ -21,7 +23,7 @@ final class ContainerMatcher {
       if (!f.ids().isEmpty() && f.ids().stream().noneMatch(i -> c.id().hex().startsWith(i))) {
         return false;
       }
-      // dockerd matches names as regular expressions against "/name".
+      // dockerd matches names as regular expressions against "/name" and against "name".
       if (!f.names().isEmpty() && f.names().stream().noneMatch(n -> matchesName(n, c.name()))) {
         return false;
       }
@@ -42,9 +44,10 @@ final class ContainerMatcher {
 
   private static boolean matchesName(String pattern, ContainerName name) {
     try {
-      return java.util.regex.Pattern.compile(pattern).matcher(name.slashed()).find();
+      var p = java.util.regex.Pattern.compile(pattern);
+      return p.matcher(name.slashed()).find() || p.matcher(name.value()).find();
     } catch (java.util.regex.PatternSyntaxException e) {
-      return name.value().equals(pattern);
+      return name.value().equals(pattern) || name.slashed().equals(pattern);
     }
   }
 

@@ -39,7 +39,8 @@ public record ExecUser(int uid, int gid, List<Integer> additionalGids, String ho
 
     Passwd who;
     if (userPart.isEmpty()) {
-      who = passwd.stream().filter(p -> p.uid == 0).findFirst().orElse(new Passwd("root", 0, 0, "/root"));
+      // runc's defaults when passwd has no uid 0: HOME=/ and no name, so no supplementary groups.
+      who = passwd.stream().filter(p -> p.uid == 0).findFirst().orElse(new Passwd(null, 0, 0, "/"));
     } else if (isNumber(userPart)) {
       int uid = Integer.parseInt(userPart);
       who = passwd.stream().filter(p -> p.uid == uid).findFirst().orElse(new Passwd(null, uid, 0, "/"));

@@ -13,7 +13,8 @@ public record RestartPolicy(String name, int maxRetryCount) {
       case "no", "always", "unless-stopped" -> {
         if (maxRetryCount != 0) {
           throw new InvalidArgumentException(
-              "invalid restart policy: maximum retry count can only be used with 'on-failure'");
+              "invalid restart policy: maximum retry count can only be used with 'on-failure'"
+                  + (maxRetryCount < 0 ? " and cannot be negative" : ""));
         }
       }
       case "on-failure" -> {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Turns a container record and its mounted root filesystem into what the runtime runs: the
@@ -56,7 +57,11 @@ final class RunSpecFactory {
         capabilities(hc), hc.privileged(), logPath);
   }
 
-  /** dockerd's order: its defaults first, then the container's own, which replace same-named ones. */
+  /**
+   * dockerd's order (moby container {@code ReplaceOrAppendEnvValues}): its defaults first, each
+   * replaced in place by the container's own value or removed by a bare {@code NAME}; the
+   * container's other variables follow. HOME comes last if unset, as runc adds it.
+   */
   static List<String> environment(ContainerConfig cfg, ExecUser user) {
     var env = new ArrayList<String>();
     env.add("PATH=" + DEFAULT_PATH);
@@ -64,35 +69,40 @@ final class RunSpecFactory {
     if (cfg.tty()) {
       env.add("TERM=xterm");
     }
+    List<String> defaultKeys = env.stream().map(d -> d.substring(0, d.indexOf('='))).toList();
     for (String e : cfg.env()) {
-      String key = e.contains("=") ? e.substring(0, e.indexOf('=')) : e;
-      if (!e.contains("=")) {
-        continue;
+      int eq = e.indexOf('=');
+      int slot = defaultKeys.indexOf(eq < 0 ? e : e.substring(0, eq));
+      if (slot >= 0) {
+        env.set(slot, eq < 0 ? null : e);
+      } else if (eq >= 0) {
+        env.add(e);
       }
-      env.removeIf(d -> d.startsWith(key + "="));
-      env.add(e);
     }
+    env.removeIf(Objects::isNull);
     if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
       env.add("HOME=" + user.home());
     }
     return env;
   }
 
+  /**
+   * moby oci/caps {@code TweakCapabilities}: ALL in add means the bounding set less what is
+   * dropped; ALL in drop means only what is added; otherwise the defaults less drop plus add.
+   */
   List<String> capabilities(HostConfig hc) {
     var caps = new LinkedHashSet<String>();
     List<String> add = hc.capAdd().stream().map(RunSpecFactory::capName).toList();
     List<String> drop = hc.capDrop().stream().map(RunSpecFactory::capName).toList();
+    if (add.contains("CAP_ALL")) {
+      allCapabilities.stream().filter(c -> !drop.contains(c)).forEach(caps::add);
+      return List.copyOf(caps);
+    }
     if (!drop.contains("CAP_ALL")) {
       caps.addAll(defaultCapabilities);
+      caps.removeAll(drop);
     }
-    caps.removeAll(drop);
-    for (String a : add) {
-      if (a.equals("CAP_ALL")) {
-        caps.addAll(allCapabilities);
-      } else {
-        caps.add(a);
-      }
-    }
+    caps.addAll(add);
     return List.copyOf(caps);
   }
 

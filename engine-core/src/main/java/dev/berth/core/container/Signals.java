@@ -25,13 +25,13 @@ public final class Signals {
 
   private Signals() {}
 
-  /** @throws InvalidArgumentException {@code Invalid signal: X} */
+  /** @throws InvalidArgumentException {@code invalid signal: X}, moby/sys/signal's wording (lowercase in Docker 24+) */
   public static int parse(String s) {
     String v = s.trim();
     try {
       int n = Integer.parseInt(v);
       if (n < 1 || n > SIGRTMAX) {
-        throw new InvalidArgumentException("Invalid signal: " + s);
+        throw new InvalidArgumentException("invalid signal: " + s);
       }
       return n;
     } catch (NumberFormatException e) {
@@ -58,6 +58,6 @@ public final class Signals {
         // fall through
       }
     }
-    throw new InvalidArgumentException("Invalid signal: " + s);
+    throw new InvalidArgumentException("invalid signal: " + s);
   }
 }

@@ -325,14 +325,14 @@ final class ImageChanges {
   private static String signal(String raw) {
     try {
       if (Integer.parseInt(raw) == 0) {
-        throw new InvalidArgumentException("Invalid signal: " + raw);
+        throw new InvalidArgumentException("invalid signal: " + raw);
       }
       return raw;
     } catch (NumberFormatException e) {
       String name = raw.toUpperCase(Locale.ROOT);
       name = name.startsWith("SIG") ? name.substring(3) : name;
       if (!SignalNames.LINUX.contains(name)) {
-        throw new InvalidArgumentException("Invalid signal: " + raw);
+        throw new InvalidArgumentException("invalid signal: " + raw);
       }
       return raw;
     }

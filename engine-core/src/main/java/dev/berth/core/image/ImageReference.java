@@ -84,8 +84,9 @@ public record ImageReference(String domain, String path, String tag, Digest dige
       throw new InvalidArgumentException("invalid reference format");
     }
     String name = m.group(1);
-    if (name.length() > NAME_MAX) {
-      throw new InvalidArgumentException("invalid reference format: repository name must not be more than 255 characters");
+    // distribution/reference limits the path (without the domain), with its own wording.
+    if (name.length() - domain.length() - 1 > NAME_MAX) {
+      throw new InvalidArgumentException("repository name must not be more than 255 characters");
     }
     Digest digest = null;
     if (m.group(3) != null) {

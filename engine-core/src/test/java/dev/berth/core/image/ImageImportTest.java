@@ -121,7 +121,7 @@ class ImageImportTest {
         assertThrows(InvalidArgumentException.class, () -> importRootfs(tar, null, List.of("FROM busybox"), "")).getMessage());
     assertEquals("run is not a valid change command",
         assertThrows(InvalidArgumentException.class, () -> importRootfs(tar, null, List.of("run ls"), "")).getMessage());
-    assertEquals("Invalid signal: SIGNOPE", assertThrows(InvalidArgumentException.class,
+    assertEquals("invalid signal: SIGNOPE", assertThrows(InvalidArgumentException.class,
         () -> importRootfs(tar, null, List.of("STOPSIGNAL SIGNOPE"), "")).getMessage());
     assertEquals("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed", assertThrows(InvalidArgumentException.class,
         () -> importRootfs(tar, null, List.of("ONBUILD ONBUILD RUN x"), "")).getMessage());

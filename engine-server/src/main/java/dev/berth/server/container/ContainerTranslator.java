@@ -35,8 +35,9 @@ final class ContainerTranslator {
   private static final Set<String> LIST_FILTERS =
       Set.of("id", "name", "label", "status", "ancestor", "exited", "before", "since", "health", "network",
           "volume", "publish", "expose", "is-task");
-  private static final Set<String> STATUSES =
-      Set.of("created", "restarting", "running", "removing", "paused", "exited", "dead");
+  /** In moby's order, which its error message lists. */
+  private static final List<String> STATUSES =
+      List.of("created", "running", "paused", "restarting", "removing", "exited", "dead");
   private static final long DEFAULT_SHM = 64L * 1024 * 1024;
   /**
    * docker-py follows a container's logs only when its log driver is json-file or journald. berth
@@ -116,7 +117,9 @@ final class ContainerTranslator {
     f.only(LIST_FILTERS);
     for (String s : f.get("status")) {
       if (!STATUSES.contains(s)) {
-        throw new InvalidArgumentException("Invalid filter 'status=" + s + "'");
+        // moby 28 daemon/list.go wrapping ValidateContainerState.
+        throw new InvalidArgumentException("invalid filter 'status=" + s + "': invalid value for state (" + s
+            + "): must be one of " + String.join(", ", STATUSES));
       }
     }
     var exited = new ArrayList<Integer>();

@@ -27,15 +27,24 @@ final class ImageTranslator {
 
   static ImageFilter filter(Filters f) {
     f.only(LIST_FILTERS);
-    Boolean dangling = null;
-    for (String d : f.get("dangling")) {
-      dangling = switch (d.toLowerCase(java.util.Locale.ROOT)) {
-        case "true", "1" -> Boolean.TRUE;
-        case "false", "0" -> Boolean.FALSE;
-        default -> throw new InvalidArgumentException("Invalid filter 'dangling=" + d + "'");
-      };
+    return new ImageFilter(f.get("reference"), dangling(f.get("dangling")), f.get("label"), first(f.get("before")),
+        first(f.get("since")));
+  }
+
+  /**
+   * moby's {@code Args.GetBoolOrDefault}: only true/1 and false/0, case-sensitive; none of them, or
+   * both meanings at once, is {@code invalid filter 'dangling=[v ...]'}.
+   */
+  private static Boolean dangling(List<String> values) {
+    if (values.isEmpty()) {
+      return null;
     }
-    return new ImageFilter(f.get("reference"), dangling, f.get("label"), first(f.get("before")), first(f.get("since")));
+    boolean isTrue = values.contains("true") || values.contains("1");
+    boolean isFalse = values.contains("false") || values.contains("0");
+    if (isTrue == isFalse) {
+      throw new InvalidArgumentException("invalid filter 'dangling=[" + String.join(" ", values) + "]'");
+    }
+    return isTrue;
   }
 
   static ImageJson.Summary summary(Image i) {

@@ -1,0 +1,151 @@
+package dev.berth.core.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.berth.core.error.InvalidArgumentException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The process environment (moby {@code CreateDaemonEnvironment} + {@code ReplaceOrAppendEnvValues},
+ * HOME as runc sets it) and capabilities (moby oci/caps {@code TweakCapabilities}).
+ */
+class RunSpecFactoryTest {
+
+  private static final String PATH = "PATH=" + RunSpecFactory.DEFAULT_PATH;
+  private static final ExecUser APP = new ExecUser(1000, 1000, List.of(), "/home/app");
+  private static final List<String> DEFAULTS = List.of("CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_SETUID");
+  private static final List<String> ALL =
+      List.of("CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_SETUID", "CAP_SYS_ADMIN", "CAP_NET_ADMIN");
+
+  private final RunSpecFactory factory =
+      new RunSpecFactory(new ContainerFiles(Path.of("/nonexistent/resolv.conf"), Path.of("/nonexistent/hosts")),
+          DEFAULTS, ALL);
+
+  private static ContainerConfig config(boolean tty, String... env) {
+    return new ContainerConfig("busybox", null, List.of("sh"), List.of(env), "", "", "web", "", null, tty, false, false,
+        false, false, false, "", null, null, null, null, null, null, false);
+  }
+
+  private static HostConfig caps(List<String> add, List<String> drop) {
+    return new HostConfig(false, "bridge", RestartPolicy.NO, 0, 0, false, false, add, drop, null, null, null, null,
+        null);
+  }
+
+  private List<String> capabilities(List<String> add, List<String> drop) {
+    return factory.capabilities(caps(add, drop));
+  }
+
+  // ---- environment
+
+  @Test
+  void defaultsArePathHostnameAndHomeOfTheUser() {
+    assertEquals(List.of(PATH, "HOSTNAME=web", "HOME=/home/app"), RunSpecFactory.environment(config(false), APP));
+  }
+
+  @Test
+  void ttyAddsTermXterm() {
+    assertEquals(List.of(PATH, "HOSTNAME=web", "TERM=xterm", "HOME=/home/app"),
+        RunSpecFactory.environment(config(true), APP));
+  }
+
+  @Test
+  void containerVariablesReplaceTheDefaultsInPlaceAndTheRestFollow() {
+    assertEquals(List.of("PATH=/opt/bin", "HOSTNAME=web", "TERM=dumb", "A=1", "HOME=/home/app"),
+        RunSpecFactory.environment(config(true, "A=1", "TERM=dumb", "PATH=/opt/bin"), APP));
+  }
+
+  @Test
+  void containerHostnameVariableWinsOverTheHostname() {
+    assertEquals(List.of(PATH, "HOSTNAME=other", "HOME=/home/app"),
+        RunSpecFactory.environment(config(false, "HOSTNAME=other"), APP));
+  }
+
+  @Test
+  void containerHomeWinsOverTheUsersHome() {
+    assertEquals(List.of(PATH, "HOSTNAME=web", "HOME=/srv"), RunSpecFactory.environment(config(false, "HOME=/srv"), APP));
+  }
+
+  @Test
+  void nameWithoutValueUnsetsADefault() {
+    // `docker run -e TERM -t` with TERM unset on the client sends "TERM": dockerd removes its TERM=xterm.
+    assertEquals(List.of(PATH, "HOSTNAME=web", "HOME=/home/app"),
+        RunSpecFactory.environment(config(true, "TERM", "UNSET_ELSEWHERE"), APP));
+  }
+
+  @Test
+  void emptyValuesAreKept() {
+    assertEquals(List.of(PATH, "HOSTNAME=web", "EMPTY=", "HOME=/home/app"),
+        RunSpecFactory.environment(config(false, "EMPTY="), APP));
+  }
+
+  @Test
+  void valuesMayContainEqualsSigns() {
+    assertEquals(List.of(PATH, "HOSTNAME=web", "OPTS=a=b,c=d", "HOME=/home/app"),
+        RunSpecFactory.environment(config(false, "OPTS=a=b,c=d"), APP));
+  }
+
+  // ---- capabilities
+
+  @Test
+  void noAddOrDropGivesTheDefaults() {
+    assertEquals(DEFAULTS, capabilities(List.of(), List.of()));
+  }
+
+  @Test
+  void addAppendsAndDropRemoves() {
+    assertEquals(List.of("CAP_CHOWN", "CAP_KILL", "CAP_SETUID", "CAP_SYS_ADMIN"),
+        capabilities(List.of("SYS_ADMIN"), List.of("NET_RAW")));
+  }
+
+  @Test
+  void namesMayComeWithOrWithoutCapPrefixInAnyCase() {
+    assertEquals(capabilities(List.of("CAP_SYS_ADMIN"), List.of("CAP_NET_RAW")),
+        capabilities(List.of("sys_admin"), List.of("cap_net_raw")));
+  }
+
+  @Test
+  void addingADefaultDoesNotDuplicateIt() {
+    assertEquals(DEFAULTS, capabilities(List.of("CHOWN"), List.of()));
+  }
+
+  @Test
+  void addAllGivesTheEnginesBoundingSet() {
+    assertEquals(ALL, capabilities(List.of("ALL"), List.of()));
+  }
+
+  @Test
+  void addAllStillHonoursDrop() {
+    // docker run --cap-add ALL --cap-drop NET_RAW: everything except NET_RAW.
+    assertEquals(List.of("CAP_CHOWN", "CAP_KILL", "CAP_SETUID", "CAP_SYS_ADMIN", "CAP_NET_ADMIN"),
+        capabilities(List.of("ALL"), List.of("NET_RAW")));
+  }
+
+  @Test
+  void dropAllKeepsOnlyWhatIsAdded() {
+    assertEquals(List.of(), capabilities(List.of(), List.of("ALL")));
+    assertEquals(List.of("CAP_NET_ADMIN", "CAP_CHOWN"), capabilities(List.of("NET_ADMIN", "chown"), List.of("all")));
+  }
+
+  @Test
+  void addAllAndDropAllGivesEverything() {
+    assertEquals(ALL, capabilities(List.of("ALL"), List.of("ALL")));
+  }
+
+  @Test
+  void unknownCapabilityIsRefusedWithDockersMessage() {
+    var e = assertThrows(InvalidArgumentException.class, () -> capabilities(List.of("bogus"), List.of()));
+    assertEquals("unknown capability: \"CAP_BOGUS\"", e.getMessage());
+    e = assertThrows(InvalidArgumentException.class, () -> capabilities(List.of(), List.of("CAP_NOPE")));
+    assertEquals("unknown capability: \"CAP_NOPE\"", e.getMessage());
+  }
+
+  @Test
+  void capNameNormalizes() {
+    assertEquals("CAP_NET_ADMIN", RunSpecFactory.capName("net_admin"));
+    assertEquals("CAP_NET_ADMIN", RunSpecFactory.capName("Cap_Net_Admin"));
+    assertEquals("CAP_ALL", RunSpecFactory.capName("all"));
+  }
+}

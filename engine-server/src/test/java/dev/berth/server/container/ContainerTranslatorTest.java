@@ -1,0 +1,557 @@
+package dev.berth.server.container;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.core.container.Container;
+import dev.berth.core.container.ContainerConfig;
+import dev.berth.core.container.ContainerCreateRequest;
+import dev.berth.core.container.ContainerFilter;
+import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.ContainerName;
+import dev.berth.core.container.ContainerState;
+import dev.berth.core.container.HostConfig;
+import dev.berth.core.container.RestartPolicy;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.image.Digest;
+import dev.berth.core.image.Healthcheck;
+import dev.berth.core.image.ImageId;
+import dev.berth.core.logs.LogQuery;
+import dev.berth.server.api.Filters;
+import dev.berth.server.api.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Docker's container JSON to the domain and back. */
+class ContainerTranslatorTest {
+
+  private static final Instant NOW = Instant.parse("2025-03-04T05:06:07.123456789Z");
+  private static final ContainerId ID = new ContainerId("abcdef012345" + "0".repeat(52));
+  private static final ImageId IMAGE = new ImageId(new Digest("b".repeat(64)));
+  private static final String NEVER = "0001-01-01T00:00:00Z";
+
+  // ---- create requests
+
+  private static ContainerCreateRequest create(String json) {
+    return ContainerTranslator.createRequest(json.getBytes(StandardCharsets.UTF_8), "web");
+  }
+
+  private static String badRequest(String json) {
+    return assertThrows(InvalidArgumentException.class, () -> create(json)).getMessage();
+  }
+
+  @Test
+  void cmdAndEntrypointGivenAsStringsBecomeOneElementLists() {
+    ContainerConfig c = create("{\"Image\":\"busybox\",\"Cmd\":\"echo hi\",\"Entrypoint\":\"/bin/sh -c\"}").config();
+    assertEquals(List.of("echo hi"), c.cmd());
+    assertEquals(List.of("/bin/sh -c"), c.entrypoint());
+  }
+
+  @Test
+  void keysMatchCaseInsensitivelyAsInGo() {
+    ContainerCreateRequest r = create("""
+        {"IMAGE":"busybox","cmd":["a","b"],"entrypoint":["sh"],"ENV":["A=1"],"tty":true,"openstdin":true,
+         "hostconfig":{"networkmode":"host","AUTOREMOVE":true}}
+        """);
+    assertEquals("busybox", r.config().image());
+    assertEquals(List.of("a", "b"), r.config().cmd());
+    assertEquals(List.of("sh"), r.config().entrypoint());
+    assertEquals(List.of("A=1"), r.config().env());
+    assertTrue(r.config().tty());
+    assertTrue(r.config().openStdin());
+    assertEquals("host", r.hostConfig().networkMode());
+    assertTrue(r.hostConfig().autoRemove());
+  }
+
+  @Test
+  void unknownKeysAreIgnored() {
+    ContainerCreateRequest r = create("""
+        {"Image":"busybox","Bogus":1,"MacAddress":"x","NetworkingConfig":{"EndpointsConfig":{"default":{}}},
+         "HostConfig":{"Nope":true,"Memory":0}}
+        """);
+    assertEquals("busybox", r.config().image());
+    assertEquals("default", r.hostConfig().networkMode());
+  }
+
+  @Test
+  void nullAndMissingListsStayNull() {
+    ContainerConfig absent = create("{\"Image\":\"busybox\"}").config();
+    ContainerConfig nulls = create("{\"Image\":\"busybox\",\"Cmd\":null,\"Entrypoint\":null,\"Shell\":null}").config();
+    for (ContainerConfig c : List.of(absent, nulls)) {
+      assertNull(c.cmd());
+      assertNull(c.entrypoint());
+      assertNull(c.shell());
+      assertNull(c.onBuild());
+      assertNull(c.healthcheck());
+      assertNull(c.stopTimeout());
+    }
+  }
+
+  @Test
+  void emptyListsAndTheEmptyEntrypointAreKeptAsGiven() {
+    ContainerConfig c = create("{\"Image\":\"busybox\",\"Cmd\":[],\"Entrypoint\":[\"\"]}").config();
+    assertEquals(List.of(), c.cmd());
+    assertEquals(List.of(""), c.entrypoint());
+  }
+
+  @Test
+  void absentOrNullHostConfigMeansTheDefaults() {
+    assertEquals(HostConfig.DEFAULT, create("{\"Image\":\"busybox\"}").hostConfig());
+    assertEquals(HostConfig.DEFAULT, create("{\"Image\":\"busybox\",\"HostConfig\":null}").hostConfig());
+  }
+
+  @Test
+  void emptyBodyOrNullIsAnEmptyRequest() {
+    ContainerCreateRequest empty = ContainerTranslator.createRequest(new byte[0], null);
+    assertNull(empty.config().image());
+    assertNull(empty.name());
+    assertEquals(HostConfig.DEFAULT, empty.hostConfig());
+    assertNull(create("null").config().image());
+  }
+
+  @Test
+  void nameIsPassedThrough() {
+    assertEquals("web", create("{}").name());
+  }
+
+  @Test
+  void configFieldsAreRead() {
+    ContainerConfig c = create("""
+        {"Image":"busybox","Hostname":"h","Domainname":"d","User":"app:staff","WorkingDir":"/w",
+         "Labels":{"k":"v"},"ExposedPorts":{"80/tcp":{}},"Volumes":{"/data":{}},"StopSignal":"SIGINT",
+         "StopTimeout":5,"AttachStdin":true,"AttachStdout":true,"AttachStderr":true,"StdinOnce":true,
+         "Healthcheck":{"Test":["CMD","true"],"Interval":1000000000,"Retries":3},"ArgsEscaped":true}
+        """).config();
+    assertEquals("h", c.hostname());
+    assertEquals("d", c.domainname());
+    assertEquals("app:staff", c.user());
+    assertEquals("/w", c.workingDir());
+    assertEquals(Map.of("k", "v"), c.labels());
+    assertEquals(Set.of("80/tcp"), c.exposedPorts());
+    assertEquals(Set.of("/data"), c.volumes());
+    assertEquals("SIGINT", c.stopSignal());
+    assertEquals(5, c.stopTimeout());
+    assertTrue(c.attachStdin() && c.attachStdout() && c.attachStderr() && c.stdinOnce());
+    assertEquals(new Healthcheck(List.of("CMD", "true"), 1_000_000_000L, 0, 0, 0, 3), c.healthcheck());
+    assertTrue(c.argsEscaped());
+  }
+
+  @Test
+  void hostConfigFieldsAreRead() {
+    HostConfig h = create("""
+        {"Image":"busybox","HostConfig":{"NetworkMode":"none","AutoRemove":true,
+         "RestartPolicy":{"Name":"on-failure","MaximumRetryCount":3},"ConsoleSize":[24,80],"Privileged":true,
+         "ReadonlyRootfs":true,"CapAdd":["NET_ADMIN"],"CapDrop":["ALL"],"ExtraHosts":["h:1.2.3.4"],
+         "Dns":["9.9.9.9"],"DnsSearch":["example.org"],"DnsOptions":["ndots:2"],"Init":true}}
+        """).hostConfig();
+    assertEquals(new HostConfig(true, "none", new RestartPolicy("on-failure", 3), 24, 80, true, true,
+        List.of("NET_ADMIN"), List.of("ALL"), List.of("h:1.2.3.4"), List.of("9.9.9.9"), List.of("example.org"),
+        List.of("ndots:2"), true), h);
+  }
+
+  @Test
+  void consoleSizeThatIsNotTwoNumbersIsIgnored() {
+    HostConfig h = create("{\"HostConfig\":{\"ConsoleSize\":[24]}}").hostConfig();
+    assertEquals(0, h.consoleHeight());
+    assertEquals(0, h.consoleWidth());
+  }
+
+  @Test
+  void negativeConsoleSizeIsABadRequest() {
+    assertEquals("invalid ConsoleSize: [-1, 80]", badRequest("{\"HostConfig\":{\"ConsoleSize\":[-1,80]}}"));
+  }
+
+  @Test
+  void invalidRestartPolicyIsABadRequest() {
+    assertTrue(badRequest("{\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"sometimes\"}}}")
+        .startsWith("invalid restart policy: unknown policy 'sometimes'"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{not json", "{\"Image\":", "[1,2]", "{\"Cmd\":{\"a\":1}}", "{\"Tty\":\"maybe\"}",
+      "{\"HostConfig\":[]}"})
+  void malformedJsonIsABadRequest(String json) {
+    assertTrue(badRequest(json).startsWith("invalid JSON: "), json);
+  }
+
+  // ---- HumanDuration (go-units, shared by dockerd and the CLI)
+
+  // Cut-offs up to months use hours rounded to nearest, years use them truncated: go-units really
+  // says "1 years" in the half hour before two years.
+
+  @ParameterizedTest
+  @CsvSource({
+      "-5000, Less than a second",
+      "0, Less than a second",
+      "999, Less than a second",
+      "1000, 1 second",
+      "1999, 1 second",
+      "2000, 2 seconds",
+      "59999, 59 seconds",
+      "60000, About a minute",
+      "119999, About a minute",
+      "120000, 2 minutes",
+      "3599999, 59 minutes",
+      "3600000, About an hour",
+      "5399999, About an hour",
+      "5400000, 2 hours",
+      "169200000, 47 hours",
+      "170999999, 47 hours",
+      "171000000, 2 days",
+      "1207799999, 13 days",
+      "1207800000, 2 weeks",
+      "5182199999, 8 weeks",
+      "5182200000, 2 months",
+      "63070199999, 24 months",
+      "63070200000, 1 years",
+      "63072000000, 2 years",
+      "94608000000, 3 years"})
+  void humanDurationMatchesGoUnits(long millis, String expected) {
+    assertEquals(expected, ContainerTranslator.humanDuration(Duration.ofMillis(millis)));
+  }
+
+  // ---- status column
+
+  @Test
+  void statusOfARunningContainerIsUpAndItsAge() {
+    assertEquals("Up 3 seconds",
+        ContainerTranslator.status(new ContainerState.Running(1, 2, 3, NOW.minusSeconds(3)), NOW));
+    assertEquals("Up Less than a second", ContainerTranslator.status(new ContainerState.Running(1, 2, 3, NOW), NOW));
+  }
+
+  @Test
+  void statusOfAnExitedContainerHasItsCodeAndWhenItStopped() {
+    var exited = new ContainerState.Exited(3, NOW.minusSeconds(600), NOW.minusSeconds(120), "", false);
+    assertEquals("Exited (3) 2 minutes ago", ContainerTranslator.status(exited, NOW));
+    var killed = new ContainerState.Exited(137, NOW.minusSeconds(7200), NOW.minusSeconds(3600), "", false);
+    assertEquals("Exited (137) About an hour ago", ContainerTranslator.status(killed, NOW));
+  }
+
+  @Test
+  void statusOfCreatedAndDeadContainers() {
+    assertEquals("Created", ContainerTranslator.status(ContainerState.Created.FRESH, NOW));
+    assertEquals("Created", ContainerTranslator.status(new ContainerState.Created(127, "exec failed"), NOW));
+    assertEquals("Dead", ContainerTranslator.status(new ContainerState.Dead(NOW, NOW, "lost"), NOW));
+  }
+
+  // ---- logs
+
+  @Test
+  void sinceAndUntilAreUnixSecondsWithAnOptionalFraction() {
+    assertEquals(Instant.ofEpochSecond(1_700_000_000L, 500_000_000), ContainerTranslator.timestamp("1700000000.5"));
+    assertEquals(Instant.ofEpochSecond(1_700_000_000L), ContainerTranslator.timestamp("1700000000"));
+    assertEquals(Instant.ofEpochSecond(1_700_000_000L, 123_456_789),
+        ContainerTranslator.timestamp("1700000000.123456789"));
+    assertEquals(Instant.ofEpochSecond(1_700_000_000L, 1_000),
+        ContainerTranslator.timestamp("1700000000.000001"));
+    assertEquals(Instant.ofEpochSecond(0, 500_000_000), ContainerTranslator.timestamp("0.5"));
+  }
+
+  @Test
+  void fractionBeyondNanosecondsIsTruncated() {
+    assertEquals(Instant.ofEpochSecond(1, 123_456_789), ContainerTranslator.timestamp("1.1234567891"));
+  }
+
+  @Test
+  void zeroOrEmptyTimestampMeansUnset() {
+    assertNull(ContainerTranslator.timestamp(""));
+    assertNull(ContainerTranslator.timestamp("0"));
+    assertNull(ContainerTranslator.timestamp("0.000"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"junk", "1.x", "x.5", "10m", "2024-01-01T00:00:00Z", "."})
+  void junkTimestampIsABadRequest(String s) {
+    var e = assertThrows(InvalidArgumentException.class, () -> ContainerTranslator.timestamp(s));
+    assertEquals("invalid value for time: " + s, e.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"all, -1", "'', -1", "10, 10", "0, 0", "junk, -1", "-5, -1", "1.5, -1"})
+  void tailIsAllOrANumberAndJunkMeansAll(String tail, int expected) {
+    assertEquals(expected, ContainerTranslator.logQuery(true, true, tail, "", "", false).tail());
+  }
+
+  @Test
+  void logQueryCarriesStreamsTimesAndFollow() {
+    LogQuery q = ContainerTranslator.logQuery(true, false, "5", "1700000000.25", "1700000100", true);
+    assertEquals(new LogQuery(true, false, 5, Instant.ofEpochSecond(1_700_000_000L, 250_000_000),
+        Instant.ofEpochSecond(1_700_000_100L), true), q);
+    assertEquals(new LogQuery(false, true, -1, null, null, false),
+        ContainerTranslator.logQuery(false, true, "all", "0", "", false));
+  }
+
+  @Test
+  void timestampPrefixHasNineFractionDigitsInUtcAndASpace() {
+    assertEquals("2025-03-04T05:06:07.123456789Z hello\n",
+        new String(ContainerTranslator.withTimestamp(NOW, "hello\n".getBytes(StandardCharsets.UTF_8)),
+            StandardCharsets.UTF_8));
+    assertEquals("2023-11-14T22:13:20.500000000Z x",
+        new String(ContainerTranslator.withTimestamp(Instant.ofEpochSecond(1_700_000_000L, 500_000_000),
+            "x".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
+    assertEquals("1970-01-01T00:00:00.000000000Z ",
+        new String(ContainerTranslator.withTimestamp(Instant.EPOCH, new byte[0]), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void timestampPrefixKeepsBinaryPayloadsIntact() {
+    byte[] data = {0, (byte) 0xff, 10};
+    byte[] out = ContainerTranslator.withTimestamp(Instant.EPOCH, data);
+    assertArrayEquals(data, java.util.Arrays.copyOfRange(out, out.length - 3, out.length));
+  }
+
+  // ---- list filters
+
+  private static ContainerFilter filter(boolean all, int limit, String json) {
+    return ContainerTranslator.filter(all, limit, Filters.parse(json));
+  }
+
+  private static String badFilter(String json) {
+    return assertThrows(InvalidArgumentException.class, () -> filter(false, 0, json)).getMessage();
+  }
+
+  @Test
+  void filtersAreCarriedIntoTheDomain() {
+    ContainerFilter f = filter(true, 0, """
+        {"id":["abc"],"name":{"web":true},"label":["a=b","c"],"status":["exited","created"],"ancestor":["busybox"],
+         "exited":["0","137"]}
+        """);
+    assertEquals(new ContainerFilter(true, 0, List.of("abc"), List.of("web"), List.of("a=b", "c"),
+        List.of("exited", "created"), List.of("busybox"), List.of(0, 137)), f);
+  }
+
+  @Test
+  void limitImpliesAll() {
+    assertTrue(filter(false, 3, "").all());
+    assertEquals(3, filter(false, 3, "").limit());
+    assertFalse(filter(false, 0, "").all());
+    assertFalse(filter(false, -1, "").all());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"before", "since", "health", "network", "volume", "publish", "expose", "is-task"})
+  void otherDockerFilterKeysAreAccepted(String key) {
+    filter(true, 0, "{\"" + key + "\":[\"x\"]}");
+  }
+
+  @Test
+  void unknownFilterKeyIsABadRequest() {
+    assertEquals("invalid filter 'bogus'", badFilter("{\"bogus\":[\"x\"]}"));
+    assertEquals("invalid filter 'Status'", badFilter("{\"Status\":[\"exited\"]}"));
+  }
+
+  @Test
+  void unknownStatusIsABadRequestWithDockersWording() {
+    assertEquals("invalid filter 'status=stopped': invalid value for state (stopped): must be one of created, "
+        + "running, paused, restarting, removing, exited, dead", badFilter("{\"status\":[\"stopped\"]}"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"created", "restarting", "running", "removing", "paused", "exited", "dead"})
+  void everyDockerStatusIsAccepted(String status) {
+    assertEquals(List.of(status), filter(false, 0, "{\"status\":[\"" + status + "\"]}").statuses());
+  }
+
+  @Test
+  void nonNumericExitCodeIsABadRequest() {
+    assertTrue(badFilter("{\"exited\":[\"zero\"]}").startsWith("invalid filter 'exited=zero'"));
+  }
+
+  // ---- inspect and summary
+
+  private static Container container(ContainerState state) {
+    var config = new ContainerConfig("busybox", List.of("sh", "-c"), List.of("echo hi"), List.of("PATH=/bin"), "/w",
+        "", "abcdef012345", "", Map.of("k", "v"), false, false, false, false, true, true, "", null, null, null, null,
+        null, null, false);
+    var host = new HostConfig(false, "bridge", new RestartPolicy("on-failure", 2), 0, 0, false, false, null, null,
+        null, null, null, null, null);
+    return new Container(ID, new ContainerName("web"), Instant.parse("2025-03-04T05:00:00.5Z"), IMAGE, config, host,
+        state, 1);
+  }
+
+  private static JsonNode json(Object value) throws IOException {
+    return Json.MAPPER.readTree(Json.bytes(value));
+  }
+
+  private static JsonNode inspect(ContainerState state, boolean privileged) throws IOException {
+    Container c = container(state);
+    if (privileged) {
+      var h = c.hostConfig();
+      c = new Container(c.id(), c.name(), c.created(), c.imageId(), c.config(), new HostConfig(h.autoRemove(),
+          h.networkMode(), h.restartPolicy(), 0, 0, true, false, null, null, null, null, null, null, null),
+          c.state(), c.restartCount());
+    }
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/var/lib/berth/containers/" + ID.hex()),
+        List.of(Path.of("/l/2"), Path.of("/l/1")), "crun", "private", List.of("/proc/kcore"), List.of("/proc/sys"),
+        NOW);
+    return json(ContainerTranslator.inspect(c, ctx));
+  }
+
+  private static void assertStateFlagsPresent(JsonNode state) {
+    for (String flag : List.of("Running", "Paused", "Restarting", "OOMKilled", "Dead")) {
+      assertTrue(state.has(flag) && state.get(flag).isBoolean(), flag + " must always be present");
+    }
+  }
+
+  @Test
+  void inspectOfACreatedContainerHasZeroTimes() throws IOException {
+    JsonNode state = inspect(ContainerState.Created.FRESH, false).get("State");
+    assertEquals("created", state.get("Status").asText());
+    assertStateFlagsPresent(state);
+    assertFalse(state.get("Running").asBoolean());
+    assertFalse(state.get("Paused").asBoolean());
+    assertEquals(NEVER, state.get("StartedAt").asText());
+    assertEquals(NEVER, state.get("FinishedAt").asText());
+    assertEquals(0, state.get("Pid").asInt());
+    assertEquals(0, state.get("ExitCode").asInt());
+    assertEquals("", state.get("Error").asText());
+  }
+
+  @Test
+  void inspectOfAFailedStartKeepsItsCodeAndError() throws IOException {
+    JsonNode state = inspect(new ContainerState.Created(127, "exec: \"nope\": executable file not found in $PATH"),
+        false).get("State");
+    assertEquals("created", state.get("Status").asText());
+    assertEquals(127, state.get("ExitCode").asInt());
+    assertTrue(state.get("Error").asText().contains("executable file not found"));
+  }
+
+  @Test
+  void inspectOfARunningContainer() throws IOException {
+    JsonNode state = inspect(new ContainerState.Running(4242, 4241, 1, Instant.parse("2025-03-04T05:06:00.25Z")),
+        false).get("State");
+    assertEquals("running", state.get("Status").asText());
+    assertStateFlagsPresent(state);
+    assertTrue(state.get("Running").asBoolean());
+    assertFalse(state.get("Paused").asBoolean());
+    assertEquals(4242, state.get("Pid").asInt());
+    assertEquals("2025-03-04T05:06:00.25Z", state.get("StartedAt").asText());
+    assertEquals(NEVER, state.get("FinishedAt").asText());
+  }
+
+  @Test
+  void inspectOfAnExitedContainer() throws IOException {
+    JsonNode state = inspect(new ContainerState.Exited(137, Instant.parse("2025-03-04T05:06:00Z"),
+        Instant.parse("2025-03-04T05:06:05.1Z"), "", true), false).get("State");
+    assertEquals("exited", state.get("Status").asText());
+    assertStateFlagsPresent(state);
+    assertFalse(state.get("Running").asBoolean());
+    assertTrue(state.get("OOMKilled").asBoolean());
+    assertEquals(137, state.get("ExitCode").asInt());
+    assertEquals(0, state.get("Pid").asInt());
+    assertEquals("2025-03-04T05:06:00Z", state.get("StartedAt").asText());
+    assertEquals("2025-03-04T05:06:05.1Z", state.get("FinishedAt").asText());
+  }
+
+  @Test
+  void inspectOfADeadContainer() throws IOException {
+    JsonNode state = inspect(new ContainerState.Dead(Instant.parse("2025-03-04T05:06:00Z"),
+        Instant.parse("2025-03-04T05:06:01Z"), "monitor vanished"), false).get("State");
+    assertEquals("dead", state.get("Status").asText());
+    assertStateFlagsPresent(state);
+    assertTrue(state.get("Dead").asBoolean());
+    assertEquals("monitor vanished", state.get("Error").asText());
+  }
+
+  @Test
+  void inspectTopLevelShape() throws IOException {
+    JsonNode i = inspect(ContainerState.Created.FRESH, false);
+    assertEquals(ID.hex(), i.get("Id").asText());
+    assertEquals("2025-03-04T05:00:00.5Z", i.get("Created").asText());
+    assertEquals("sh", i.get("Path").asText());
+    assertEquals(List.of("-c", "echo hi"), texts(i.get("Args")));
+    assertEquals("/web", i.get("Name").asText());
+    assertEquals(IMAGE.toString(), i.get("Image").asText());
+    assertEquals(1, i.get("RestartCount").asInt());
+    assertEquals("overlay2", i.get("Driver").asText());
+    assertEquals("linux", i.get("Platform").asText());
+    assertTrue(i.get("Mounts").isArray() && i.get("Mounts").isEmpty());
+    String dir = "/var/lib/berth/containers/" + ID.hex();
+    assertEquals(dir + "/hostname", i.get("HostnamePath").asText());
+    assertEquals(dir + "/hosts", i.get("HostsPath").asText());
+    assertEquals(dir + "/resolv.conf", i.get("ResolvConfPath").asText());
+    assertEquals("/l/2:/l/1", i.at("/GraphDriver/Data/LowerDir").asText());
+    assertEquals(dir + "/merged", i.at("/GraphDriver/Data/MergedDir").asText());
+  }
+
+  @Test
+  void inspectConfigAndHostConfig() throws IOException {
+    JsonNode i = inspect(ContainerState.Created.FRESH, false);
+    JsonNode config = i.get("Config");
+    assertEquals("busybox", config.get("Image").asText());
+    assertEquals("abcdef012345", config.get("Hostname").asText());
+    assertEquals(List.of("sh", "-c"), texts(config.get("Entrypoint")));
+    assertEquals(List.of("echo hi"), texts(config.get("Cmd")));
+    assertEquals(List.of("PATH=/bin"), texts(config.get("Env")));
+    assertEquals("v", config.at("/Labels/k").asText());
+    assertTrue(config.get("ExposedPorts").isNull());
+    assertTrue(config.get("StopSignal").isNull());
+    JsonNode host = i.get("HostConfig");
+    assertEquals("bridge", host.get("NetworkMode").asText());
+    assertEquals("on-failure", host.at("/RestartPolicy/Name").asText());
+    assertEquals(2, host.at("/RestartPolicy/MaximumRetryCount").asInt());
+    assertEquals("json-file", host.at("/LogConfig/Type").asText());
+    assertEquals("crun", host.get("Runtime").asText());
+    assertEquals(List.of("/proc/kcore"), texts(host.get("MaskedPaths")));
+    assertTrue(i.at("/NetworkSettings/Networks").has("bridge"));
+  }
+
+  @Test
+  void privilegedContainersHaveNoMaskedOrReadonlyPaths() throws IOException {
+    JsonNode host = inspect(ContainerState.Created.FRESH, true).get("HostConfig");
+    assertTrue(host.get("Privileged").asBoolean());
+    assertTrue(host.get("MaskedPaths").isNull());
+    assertTrue(host.get("ReadonlyPaths").isNull());
+  }
+
+  @Test
+  void summaryOfARunningContainer() throws IOException {
+    JsonNode s = json(ContainerTranslator.summary(
+        container(new ContainerState.Running(1, 2, 3, NOW.minusSeconds(3))), NOW));
+    assertEquals(ID.hex(), s.get("Id").asText());
+    assertEquals(List.of("/web"), texts(s.get("Names")));
+    assertEquals("busybox", s.get("Image").asText());
+    assertEquals(IMAGE.toString(), s.get("ImageID").asText());
+    assertEquals("sh -c echo hi", s.get("Command").asText());
+    assertEquals(Instant.parse("2025-03-04T05:00:00Z").getEpochSecond(), s.get("Created").asLong());
+    assertEquals("running", s.get("State").asText());
+    assertEquals("Up 3 seconds", s.get("Status").asText());
+    assertEquals("bridge", s.at("/HostConfig/NetworkMode").asText());
+    assertTrue(s.at("/NetworkSettings/Networks").has("bridge"));
+    assertTrue(s.get("Ports").isArray() && s.get("Ports").isEmpty());
+    assertTrue(s.get("Mounts").isArray());
+    assertEquals("v", s.at("/Labels/k").asText());
+  }
+
+  @Test
+  void summaryStateWordsAndStatus() throws IOException {
+    JsonNode created = json(ContainerTranslator.summary(container(ContainerState.Created.FRESH), NOW));
+    assertEquals("created", created.get("State").asText());
+    assertEquals("Created", created.get("Status").asText());
+    JsonNode exited = json(ContainerTranslator.summary(container(
+        new ContainerState.Exited(3, NOW.minusSeconds(300), NOW.minusSeconds(120), "", false)), NOW));
+    assertEquals("exited", exited.get("State").asText());
+    assertEquals("Exited (3) 2 minutes ago", exited.get("Status").asText());
+  }
+
+  private static List<String> texts(JsonNode array) {
+    var out = new java.util.ArrayList<String>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+}
