@@ -33,7 +33,7 @@ class ContainerMatcherTest {
   }
 
   private static Container exited(String idStart, String name, int code) {
-    return container(idStart, name, new ContainerState.Exited(code, T, T.plusSeconds(1), "", false), Map.of(), BUSYBOX);
+    return container(idStart, name, new ContainerState.Exited(code, T, T.plusSeconds(1), "", false, false), Map.of(), BUSYBOX);
   }
 
   private static Container created(String idStart, String name) {

@@ -53,7 +53,8 @@ class ContainerServiceTest {
     var blobs = new BlobStore(paths, scratch);
     var imageService = new ImageService(images, blobs, new LayerStore(paths, scratch, images, blobs), scratch,
         (id, runningOnly) -> Optional.empty(), Clock.fixed(T0, ZoneOffset.UTC));
-    service = new ContainerService(containers, imageService, new NameGenerator(new SplittableRandom(7)),
+    service = new ContainerService(containers, imageService, new ContainerRootfs(paths, imageService),
+        new NameGenerator(new SplittableRandom(7)),
         Clock.fixed(T0, ZoneOffset.UTC));
   }
 
@@ -83,7 +84,7 @@ class ContainerServiceTest {
   }
 
   private Container exited(String idStart, String name, int age) {
-    return put(idStart, name, new ContainerState.Exited(0, T0, T0, "", false), age, BUSYBOX);
+    return put(idStart, name, new ContainerState.Exited(0, T0, T0, "", false, false), age, BUSYBOX);
   }
 
   private static ContainerFilter filter(boolean all, int limit) {

@@ -236,9 +236,9 @@ class ContainerTranslatorTest {
 
   @Test
   void statusOfAnExitedContainerHasItsCodeAndWhenItStopped() {
-    var exited = new ContainerState.Exited(3, NOW.minusSeconds(600), NOW.minusSeconds(120), "", false);
+    var exited = new ContainerState.Exited(3, NOW.minusSeconds(600), NOW.minusSeconds(120), "", false, false);
     assertEquals("Exited (3) 2 minutes ago", ContainerTranslator.status(exited, NOW));
-    var killed = new ContainerState.Exited(137, NOW.minusSeconds(7200), NOW.minusSeconds(3600), "", false);
+    var killed = new ContainerState.Exited(137, NOW.minusSeconds(7200), NOW.minusSeconds(3600), "", false, false);
     assertEquals("Exited (137) About an hour ago", ContainerTranslator.status(killed, NOW));
   }
 
@@ -399,7 +399,7 @@ class ContainerTranslatorTest {
     var ctx = new ContainerTranslator.InspectContext(Path.of("/var/lib/berth/containers/" + ID.hex()),
         List.of(Path.of("/l/2"), Path.of("/l/1")), "crun", "private", List.of("/proc/kcore"), List.of("/proc/sys"),
         NOW);
-    return json(ContainerTranslator.inspect(c, ctx));
+    return json(ContainerTranslator.inspect(c, ctx, null));
   }
 
   private static void assertStateFlagsPresent(JsonNode state) {
@@ -447,7 +447,7 @@ class ContainerTranslatorTest {
   @Test
   void inspectOfAnExitedContainer() throws IOException {
     JsonNode state = inspect(new ContainerState.Exited(137, Instant.parse("2025-03-04T05:06:00Z"),
-        Instant.parse("2025-03-04T05:06:05.1Z"), "", true), false).get("State");
+        Instant.parse("2025-03-04T05:06:05.1Z"), "", true, false), false).get("State");
     assertEquals("exited", state.get("Status").asText());
     assertStateFlagsPresent(state);
     assertFalse(state.get("Running").asBoolean());
@@ -522,7 +522,7 @@ class ContainerTranslatorTest {
   @Test
   void summaryOfARunningContainer() throws IOException {
     JsonNode s = json(ContainerTranslator.summary(
-        container(new ContainerState.Running(1, 2, 3, NOW.minusSeconds(3))), NOW));
+        container(new ContainerState.Running(1, 2, 3, NOW.minusSeconds(3))), NOW, null));
     assertEquals(ID.hex(), s.get("Id").asText());
     assertEquals(List.of("/web"), texts(s.get("Names")));
     assertEquals("busybox", s.get("Image").asText());
@@ -540,11 +540,11 @@ class ContainerTranslatorTest {
 
   @Test
   void summaryStateWordsAndStatus() throws IOException {
-    JsonNode created = json(ContainerTranslator.summary(container(ContainerState.Created.FRESH), NOW));
+    JsonNode created = json(ContainerTranslator.summary(container(ContainerState.Created.FRESH), NOW, null));
     assertEquals("created", created.get("State").asText());
     assertEquals("Created", created.get("Status").asText());
     JsonNode exited = json(ContainerTranslator.summary(container(
-        new ContainerState.Exited(3, NOW.minusSeconds(300), NOW.minusSeconds(120), "", false)), NOW));
+        new ContainerState.Exited(3, NOW.minusSeconds(300), NOW.minusSeconds(120), "", false, false)), NOW, null));
     assertEquals("exited", exited.get("State").asText());
     assertEquals("Exited (3) 2 minutes ago", exited.get("Status").asText());
   }
