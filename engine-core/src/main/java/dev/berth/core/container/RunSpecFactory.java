@@ -6,6 +6,7 @@ import dev.berth.core.runtime.BindMount;
 import dev.berth.core.runtime.Capabilities;
 import dev.berth.core.runtime.NetworkNamespace;
 import dev.berth.core.runtime.ProcessSpec;
+import dev.berth.core.runtime.Resources;
 import dev.berth.core.runtime.RunSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +55,7 @@ final class RunSpecFactory {
         new BindMount(written.hosts(), "/etc/hosts", false));
     return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
         hostNetwork ? NetworkNamespace.HOST : NetworkNamespace.PRIVATE, mounts,
-        capabilities(hc), hc.privileged(), logPath);
+        capabilities(hc), hc.privileged(), logPath, Resources.NONE, Boolean.TRUE.equals(hc.init()));
   }
 
   /**

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -26,8 +28,29 @@ final class CgroupTree {
   private static final Pattern CHILD = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Duration BUSY_TIMEOUT = Duration.ofSeconds(10);
 
-  /** A mounted hierarchy; {@code cpuset} needs its cpus and mems filled in before it takes a process. */
-  record Hierarchy(Path mount, boolean cpuset) {}
+  /**
+   * A mounted hierarchy: the cgroup2 tree ({@code unified}) or a v1 hierarchy with its
+   * controllers (as named in its mount options, e.g. {@code cpu}, {@code cpuacct}, {@code freezer}).
+   */
+  record Hierarchy(Path mount, boolean unified, Set<String> controllers) {
+
+    Hierarchy {
+      controllers = Set.copyOf(controllers);
+    }
+
+    static Hierarchy v1(Path mount, String... controllers) {
+      return new Hierarchy(mount, false, Set.of(controllers));
+    }
+
+    static Hierarchy v2(Path mount) {
+      return new Hierarchy(mount, true, Set.of());
+    }
+
+    /** A v1 cpuset needs its cpus and mems filled in before it takes a process. */
+    boolean cpuset() {
+      return controllers.contains("cpuset");
+    }
+  }
 
   private final String parent;
   private final List<Hierarchy> hierarchies;
@@ -66,9 +89,20 @@ final class CgroupTree {
       if (!devices.add(fields[2])) {
         continue;
       }
+      if (type.equals("cgroup2")) {
+        found.add(Hierarchy.v2(Path.of(fields[4])));
+        continue;
+      }
+      // v1 super options: rw or ro, the controllers, and name=, xattr and the like, which no
+      // controller is called.
       String superOptions = dash + 3 < fields.length ? fields[dash + 3] : "";
-      boolean cpuset = type.equals("cgroup") && List.of(superOptions.split(",")).contains("cpuset");
-      found.add(new Hierarchy(Path.of(fields[4]), cpuset));
+      var controllers = new HashSet<String>();
+      for (String option : superOptions.split(",")) {
+        if (!option.isEmpty() && !option.equals("rw") && !option.equals("ro") && !option.contains("=")) {
+          controllers.add(option);
+        }
+      }
+      found.add(new Hierarchy(Path.of(fields[4]), false, controllers));
     }
     return found;
   }
@@ -168,6 +202,37 @@ final class CgroupTree {
       }
     }
     return List.copyOf(pids);
+  }
+
+  /**
+   * Whether the freezer holds {@code <parent>/<child>} frozen (or freezing). The v1 freezer
+   * hierarchy is where runc freezes on a v1 or hybrid host; on a pure cgroup2 host it is
+   * {@code cgroup.freeze}. False if the cgroup does not exist.
+   */
+  boolean frozen(String child) {
+    checkChild(child);
+    Optional<Hierarchy> freezer = hierarchies.stream().filter(h -> h.controllers().contains("freezer")).findFirst();
+    try {
+      if (freezer.isPresent()) {
+        // THAWED, FREEZING or FROZEN; FREEZING is a pause under way (or one stuck on a busy task).
+        return !Files.readString(dir(freezer.get(), child).resolve("freezer.state")).strip().equals("THAWED");
+      }
+      Optional<Hierarchy> unified = hierarchies.stream().filter(Hierarchy::unified).findFirst();
+      if (unified.isPresent()) {
+        return Files.readString(dir(unified.get(), child).resolve("cgroup.freeze")).strip().equals("1");
+      }
+      return false;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw new InternalException("cannot read the freezer state of " + child + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code <parent>/<child>} in the first hierarchy that has {@code controller} (v1), if any. */
+  Optional<Path> controllerDir(String controller, String child) {
+    checkChild(child);
+    return hierarchies.stream().filter(h -> h.controllers().contains(controller)).findFirst().map(h -> dir(h, child));
   }
 
   List<Hierarchy> hierarchies() {

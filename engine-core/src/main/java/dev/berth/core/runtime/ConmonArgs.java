@@ -1,12 +1,15 @@
 package dev.berth.core.runtime;
 
 import dev.berth.core.config.EnginePaths;
+import dev.berth.core.container.ContainerId;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * conmon's command line (flags as conmon 2.1.6 {@code --help} lists them). An exec session will
- * differ only in {@code -e --exec-process-spec}, its own exit dir and attach id.
+ * conmon's command line (flags as conmon 2.1.6 {@code --help} lists them). An exec session
+ * differs in {@code -e --exec-process-spec}, its own bundle (ctl fifo, attach socket), exit dir and
+ * attach id, and in having no log.
  */
 final class ConmonArgs {
 
@@ -46,5 +49,71 @@ final class ConmonArgs {
       }
     }
     return args;
+  }
+
+  /**
+   * Arguments that run {@code spec}'s process in the running container {@code id}. {@code dir} is
+   * the session's own directory: conmon's bundle (ctl fifo, attach socket), the runtime's pid file,
+   * conmon's pid file, the process spec and the exit directory, where conmon names the exit file
+   * after the container, which is why every session needs its own.
+   */
+  static List<String> forExec(EnginePaths paths, OciRuntime runtime, String logLevel, ContainerId id, ExecSpec spec,
+      ExecFiles dir) {
+    String hex = id.hex();
+    var args = new ArrayList<>(List.of(
+        "--api-version", "1",
+        "-c", hex,
+        "-u", spec.execId(),
+        "-n", hex,
+        "-r", runtime.binary().toString(),
+        "-b", dir.root().toString(),
+        "-p", dir.pidFile().toString(),
+        "-P", dir.conmonPidFile().toString(),
+        // Docker keeps exec output out of the container's log; attached clients still get it.
+        "-l", "none",
+        "--exit-dir", dir.exitDir().toString(),
+        "--socket-dir-path", paths.sockets().toString(),
+        "--log-level", logLevel));
+    for (String arg : runtime.globalArgs(paths.runtimeState())) {
+      args.add("--runtime-arg");
+      args.add(arg);
+    }
+    args.add("-e");
+    args.add("--exec-process-spec");
+    args.add(dir.processSpec().toString());
+    ProcessSpec process = spec.process();
+    if (process.terminal()) {
+      args.add("-t");
+    } else if (process.stdin() && spec.attach()) {
+      // Without --leave-stdin-open: the process's stdin closes when the client closes its input.
+      args.add("-i");
+    }
+    if (spec.attach()) {
+      args.add("--exec-attach");
+    }
+    return args;
+  }
+
+  /** The files of one exec session, all under {@code root}. */
+  record ExecFiles(Path root) {
+    Path processSpec() {
+      return root.resolve("process.json");
+    }
+
+    Path pidFile() {
+      return root.resolve(ConmonRuntime.PIDFILE);
+    }
+
+    Path conmonPidFile() {
+      return root.resolve(ConmonRuntime.CONMON_PIDFILE);
+    }
+
+    Path exitDir() {
+      return root.resolve("exit");
+    }
+
+    Path ctl() {
+      return root.resolve("ctl");
+    }
   }
 }

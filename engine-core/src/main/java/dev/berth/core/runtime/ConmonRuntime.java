@@ -7,12 +7,11 @@ import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
-import dev.berth.core.os.ErrnoException;
-import dev.berth.core.os.Fd;
 import dev.berth.core.os.Processes;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,9 +30,15 @@ import java.util.function.Consumer;
  * pids apart from later processes reusing them), {@code exits/<id>} and {@code persist/<id>/exit}
  * written by conmon, and the symlink {@code socket/<id>} to the bundle.
  *
+ * <p>Each exec session has a directory {@code exec/<exec id>} in its container's bundle (process
+ * spec, pid files, exit directory, ctl fifo, attach socket) and the symlink {@code socket/<exec
+ * id>}; the session removes both when its process ends, and {@link #delete} removes whatever an
+ * engine that stopped meanwhile left.
+ *
  * <p>Cgroups, under the engine's cgroup parent in every hierarchy: {@code <parent>/<id>} for the
  * container (the runtime makes it; {@link #delete} makes sure it is gone) and {@code
- * <parent>/conmon} shared by all monitors, removed by {@link #close} once no monitor is left in it.
+ * <parent>/conmon} shared by all monitors, exec monitors included, removed by {@link #close} once
+ * no monitor is left in it.
  */
 public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
 
@@ -43,6 +48,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private static final String INIT_START = "pidfile.start";
   private static final String CONMON_START = "conmon.pid.start";
   private static final String CTL = "ctl";
+  private static final String EXEC_DIR = "exec";
   private static final String MONITOR_CGROUP = "conmon";
   private static final int SIGKILL = 9;
   private static final int MAX_SOCKET_PATH = 108;
@@ -53,6 +59,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private final EnginePaths paths;
   private final OciRuntime runtime;
   private final String conmonLogLevel;
+  private final HostLimits host;
   private final OciSpecBuilder specs;
   private final CgroupTree cgroups;
   private final ConmonLauncher launcher;
@@ -78,7 +85,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     this.paths = paths;
     this.runtime = runtime;
     this.conmonLogLevel = conmonLogLevel;
-    this.specs = new OciSpecBuilder(HostLimits.current(), paths.cgroupParent());
+    this.host = HostLimits.current();
+    this.specs = new OciSpecBuilder(host, paths.cgroupParent(), Executables.findInit());
     this.cgroups = CgroupTree.discover(paths.cgroupParent());
     this.launcher = new ConmonLauncher(conmon, cgroups, MONITOR_CGROUP);
   }
@@ -144,7 +152,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public void start(ContainerId id) {
-    var result = cli("start", id.hex());
+    var result = cli(null, "start", id.hex());
     if (result.exit() != 0) {
       if (!Files.isDirectory(paths.runtimeState().resolve(id.hex()))) {
         throw new NotFoundException("No such container: " + id.hex());
@@ -169,7 +177,13 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (pid.isEmpty() || started.isEmpty()) {
       return false;
     }
-    return Processes.signalIfSame(pid.getAsInt(), started.getAsLong(), signal);
+    boolean sent = Processes.signalIfSame(pid.getAsInt(), started.getAsLong(), signal);
+    if (sent && signal == SIGKILL && cgroups.frozen(id.hex())) {
+      // A frozen task does not die of SIGKILL on a v1 freezer until it is thawed (moby kill.go
+      // resumes after SIGKILL too). If it has died meanwhile, there is nothing left to resume.
+      cli(null, "resume", id.hex());
+    }
+    return sent;
   }
 
   @Override
@@ -187,28 +201,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public void resize(ContainerId id, int height, int width) {
-    if (height < 0 || width < 0 || height > 0xffff || width > 0xffff) {
-      throw new InvalidArgumentException("invalid TTY size " + height + "x" + width);
-    }
-    Path ctl = paths.bundle(id.hex()).resolve(CTL);
-    int fd;
-    try {
-      // Non-blocking: opening a FIFO for writing would otherwise wait forever once conmon is gone.
-      fd = Fd.open(ctl, Fd.O_WRONLY | Fd.O_NONBLOCK);
-    } catch (ErrnoException e) {
-      if (e.errno() == ErrnoException.ENXIO || e.errno() == ErrnoException.ENOENT) {
-        throw new ConflictException("Container " + id.hex() + " is not running");
-      }
-      throw new InternalException("cannot open " + ctl + ": " + e.getMessage(), e);
-    }
-    try {
-      // One write per message: conmon parses what a single read returns.
-      Fd.write(fd, ("1 " + height + " " + width + "\n").getBytes(StandardCharsets.US_ASCII));
-    } catch (ErrnoException e) {
-      throw new InternalException("cannot resize " + id.hex() + ": " + e.getMessage(), e);
-    } finally {
-      Fd.close(fd);
-    }
+    CtlFifo.resize(paths.bundle(id.hex()).resolve(CTL), height, width, "Container " + id.hex() + " is not running");
   }
 
   @Override
@@ -242,8 +235,11 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     // before the files are removed or it could write one afterwards.
     signal(id, SIGKILL);
     awaitMonitorExit(id);
+    // Execs die with the container's PID namespace; their monitors write exit files into the
+    // bundle, so they must be gone before it is removed.
+    removeExecSessions(id);
     if (Files.isDirectory(paths.runtimeState().resolve(hex))) {
-      var result = cli("delete", "--force", hex);
+      var result = cli(null, "delete", "--force", hex);
       // Judge by the runtime's state, not its message: gone is gone, whoever removed it.
       if (result.exit() != 0 && Files.isDirectory(paths.runtimeState().resolve(hex))) {
         throw new InternalException("cannot delete container " + hex + ": " + result.error());
@@ -258,6 +254,191 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
       throw new InternalException("cannot remove the files of " + hex + ": " + e.getMessage(), e);
     }
     cgroups.remove(hex);
+  }
+
+  @Override
+  public ExecSession exec(ContainerId id, ExecSpec spec) {
+    String hex = id.hex();
+    if (!running(id)) {
+      throw new ConflictException("container " + hex + " is not running");
+    }
+    if (cgroups.frozen(hex)) {
+      throw new ConflictException("Container " + hex + " is paused, unpause the container before exec");
+    }
+    var files = new ConmonArgs.ExecFiles(execSessions(hex).resolve(spec.execId()));
+    Path socketLink = paths.sockets().resolve(spec.execId());
+    try {
+      Files.createDirectories(files.root().getParent());
+      Files.createDirectory(files.root());
+    } catch (FileAlreadyExistsException e) {
+      throw new ConflictException("exec " + spec.execId() + " is already running in container " + hex);
+    } catch (IOException e) {
+      throw new InternalException("cannot create exec " + spec.execId() + ": " + e.getMessage(), e);
+    }
+    ConmonLauncher.Session launch = null;
+    AttachChannel channel = null;
+    ConmonExecSession.Monitor monitor = null;
+    try {
+      Files.createDirectory(files.exitDir());
+      List<String> capabilities = spec.privileged() ? host.boundingSet() : containerCapabilities(hex);
+      Files.write(files.processSpec(), specs.processJson(spec.process(), capabilities));
+      ensureMonitorCgroup();
+      launch = launcher.launch(ConmonArgs.forExec(paths, runtime, conmonLogLevel, id, spec, files), spec.attach());
+      // The first conmon wrote the daemon's pid before it exited, which launch waited for.
+      int conmonPid = readInt(files.conmonPidFile())
+          .orElseThrow(() -> new InternalException("conmon wrote no pid file for exec " + spec.execId()));
+      monitor = new ConmonExecSession.Monitor(conmonPid, Processes.startTime(conmonPid).orElse(-1));
+      // For delete after an engine restart, which has no session object to ask.
+      Files.writeString(files.root().resolve(CONMON_START), Long.toString(monitor.startTime()));
+      if (spec.attach()) {
+        launch.awaitAttachSocket();
+        // Through the short symlink conmon made, as for containers.
+        channel = ConmonAttachChannel.connect(socketLink.resolve("attach"));
+        launch.release();
+      }
+      SyncMessage reply = launch.next();
+      if (reply.failed()) {
+        // The runtime refused the process (no such executable, bad working directory).
+        throw new InvalidArgumentException(reply.runtimeError());
+      }
+      return ConmonExecSession.started(spec.execId(), hex, files, socketLink, reply.data(), monitor, launch, channel);
+    } catch (IOException e) {
+      throw abandonExec(spec.execId(), files, socketLink, monitor, launch, channel,
+          new InternalException("cannot run exec " + spec.execId() + ": " + e.getMessage(), e));
+    } catch (RuntimeException e) {
+      throw abandonExec(spec.execId(), files, socketLink, monitor, launch, channel, e);
+    }
+  }
+
+  // An exec that failed to start: its conmon exits by itself after reporting a runtime error; one
+  // still waiting for its start byte (attach failed) is killed, which also kills its child.
+  private RuntimeException abandonExec(String execId, ConmonArgs.ExecFiles files, Path socketLink,
+      ConmonExecSession.Monitor monitor, ConmonLauncher.Session launch, AttachChannel channel, RuntimeException failure) {
+    try {
+      if (channel != null) {
+        channel.close();
+      }
+      if (monitor != null && monitor.startTime() >= 0 && launch != null && !(failure instanceof InvalidArgumentException)) {
+        Processes.signalIfSame(monitor.pid(), monitor.startTime(), SIGKILL);
+      }
+      if (launch != null) {
+        launch.close();
+      }
+      ConmonExecSession.removeAfterExit(execId, files, socketLink,
+          monitor != null ? monitor : new ConmonExecSession.Monitor(0, -1));
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    return failure;
+  }
+
+  private Path execSessions(String hex) {
+    return paths.bundle(hex).resolve(EXEC_DIR);
+  }
+
+  // An exec runs with the container's capabilities (moby starts from the container's process spec).
+  private List<String> containerCapabilities(String hex) throws IOException {
+    return OciSpecBuilder.capabilities(Files.readAllBytes(paths.bundle(hex).resolve(CONFIG)));
+  }
+
+  /** Waits for every exec monitor of {@code id}, also those of an engine that has since restarted. */
+  private void removeExecSessions(ContainerId id) {
+    Path dir = execSessions(id.hex());
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> sessions;
+    try (var list = Files.list(dir)) {
+      sessions = list.toList();
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new InternalException("cannot list the execs of " + id.hex() + ": " + e.getMessage(), e);
+    }
+    for (Path session : sessions) {
+      String execId = session.getFileName().toString();
+      var files = new ConmonArgs.ExecFiles(session);
+      OptionalInt pid = readInt(files.conmonPidFile());
+      OptionalLong started = readLong(session.resolve(CONMON_START));
+      var monitor = pid.isPresent() && started.isPresent()
+          ? new ConmonExecSession.Monitor(pid.getAsInt(), started.getAsLong())
+          : new ConmonExecSession.Monitor(0, -1);
+      ConmonExecSession.removeAfterExit(execId, files, paths.sockets().resolve(execId), monitor);
+    }
+  }
+
+  @Override
+  public void pause(ContainerId id) {
+    String hex = id.hex();
+    if (!running(id)) {
+      throw new ConflictException("container " + hex + " is not running");
+    }
+    if (cgroups.frozen(hex)) {
+      throw new ConflictException("container " + hex + " is already paused");
+    }
+    var result = cli(null, "pause", hex);
+    if (result.exit() != 0) {
+      if (!running(id)) {
+        throw new ConflictException("container " + hex + " is not running");
+      }
+      throw new InternalException("cannot pause container " + hex + ": " + result.error());
+    }
+  }
+
+  @Override
+  public void resume(ContainerId id) {
+    String hex = id.hex();
+    if (!cgroups.frozen(hex)) {
+      throw new ConflictException("Container " + hex + " is not paused");
+    }
+    var result = cli(null, "resume", hex);
+    if (result.exit() != 0 && cgroups.frozen(hex)) {
+      throw new InternalException("Cannot unpause container " + hex + ": " + result.error());
+    }
+  }
+
+  @Override
+  public boolean paused(ContainerId id) {
+    return cgroups.frozen(id.hex());
+  }
+
+  @Override
+  public void update(ContainerId id, Resources resources) {
+    String hex = id.hex();
+    if (!running(id)) {
+      throw new ConflictException("container " + hex + " is not running");
+    }
+    if (resources.isEmpty()) {
+      return;
+    }
+    var result = cli(specs.resourcesJson(resources), "update", "--resources", "-", hex);
+    if (result.exit() != 0) {
+      if (!running(id)) {
+        throw new ConflictException("container " + hex + " is not running");
+      }
+      // dockerd's wording (daemon/update.go errCannotUpdate), then the runtime's.
+      throw new InternalException("Cannot update container " + hex + ": " + result.error());
+    }
+  }
+
+  @Override
+  public List<Integer> pids(ContainerId id) {
+    return cgroups.pids(id.hex()).stream().sorted().toList();
+  }
+
+  // Running: created by the runtime, no exit recorded, and its init still the process that was made.
+  private boolean running(ContainerId id) {
+    if (exitCode(id).isPresent()) {
+      return false;
+    }
+    Path bundle = paths.bundle(id.hex());
+    OptionalInt pid = readInt(bundle.resolve(PIDFILE));
+    OptionalLong started = readLong(bundle.resolve(INIT_START));
+    if (pid.isEmpty() || started.isEmpty()) {
+      return false;
+    }
+    OptionalLong now = Processes.startTime(pid.getAsInt());
+    return now.isPresent() && now.getAsLong() == started.getAsLong();
   }
 
   /**
@@ -336,13 +517,21 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
 
   private record CliResult(int exit, String error) {}
 
-  private CliResult cli(String... args) {
+  /** Runs the runtime with {@code input} on its stdin (none: /dev/null). */
+  private CliResult cli(byte[] input, String... args) {
     var command = runtime.command(paths.runtimeState(), args);
     try {
       Process process = new ProcessBuilder(command)
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+          .redirectInput(input == null
+              ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
+              : ProcessBuilder.Redirect.PIPE)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start();
+      if (input != null) {
+        try (var stdin = process.getOutputStream()) {
+          stdin.write(input);
+        }
+      }
       String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
       int exit = process.waitFor();
       return new CliResult(exit, OciRuntime.errorMessage(stderr));

@@ -1,6 +1,7 @@
 package dev.berth.core.runtime;
 
 import dev.berth.core.container.ContainerId;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -23,8 +24,61 @@ public interface ContainerRuntime {
   /** Lets a created container's process run. */
   void start(ContainerId id);
 
-  /** Sends {@code signal} to the container's init process; false if it is not running. */
+  /**
+   * Sends {@code signal} to the container's init process; false if it is not running.
+   *
+   * <p>On a paused container a signal stays pending until {@link #resume}, except SIGKILL: after
+   * sending it the runtime resumes the container so that it dies (as dockerd does for SIGKILL).
+   * A caller stopping a paused container with another signal resumes it itself, as dockerd does
+   * for the container's stop signal.
+   */
   boolean signal(ContainerId id, int signal);
+
+  /**
+   * Runs another process in the running container, under a monitor of its own. With {@link
+   * ExecSpec#attach()} the session's channel is connected before the process starts. See {@link
+   * ExecSession} for when exit codes are known and what is cleaned up.
+   *
+   * @throws dev.berth.core.error.ConflictException "container &lt;id&gt; is not running", or the
+   *     container is paused, or the exec ID is in use
+   * @throws dev.berth.core.error.InvalidArgumentException the runtime refused the process (no such
+   *     executable, bad working directory), in the runtime's words
+   */
+  ExecSession exec(ContainerId id, ExecSpec spec);
+
+  /**
+   * Freezes every process of the container (the freezer cgroup).
+   *
+   * @throws dev.berth.core.error.ConflictException if it is not running or already paused
+   */
+  void pause(ContainerId id);
+
+  /**
+   * Thaws a paused container.
+   *
+   * @throws dev.berth.core.error.ConflictException if it is not paused
+   */
+  void resume(ContainerId id);
+
+  /** Whether the container is paused, from the freezer itself (valid after an engine restart). */
+  boolean paused(ContainerId id);
+
+  /**
+   * Changes the cgroup limits of a running or paused container; null fields stay as they are.
+   * Nothing is remembered here: the caller records the limits and passes them in the {@link
+   * RunSpec} at the next create.
+   *
+   * @throws dev.berth.core.error.ConflictException if it is not running
+   * @throws dev.berth.core.error.InternalException if the kernel refuses a limit (e.g. a memory
+   *     limit below what is in use, or above the swap limit already set), in the runtime's words
+   */
+  void update(ContainerId id, Resources resources);
+
+  /**
+   * The host pids of every process in the container's cgroup (its init, their children, execs),
+   * ascending; empty when it has none. For {@code docker top}, which runs the host's ps on them.
+   */
+  List<Integer> pids(ContainerId id);
 
   /** Connects to the container's stdio. Connect before {@link #start} to see its first output. */
   AttachChannel attach(ContainerId id);

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.error.InternalException;
+import dev.berth.core.error.InvalidArgumentException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a {@link RunSpec} into an OCI runtime config.json (runtime-spec 1.0.2) with Docker's
@@ -21,26 +23,66 @@ import java.util.List;
 public final class OciSpecBuilder {
 
   static final String OCI_VERSION = "1.0.2";
+  /** Where dockerd binds its init in a container started with {@code --init} (moby oci_linux.go). */
+  public static final String INIT_PATH = "/sbin/docker-init";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HostLimits host;
   private final String cgroupParent;
+  private final Optional<Path> initBinary;
   private final List<String> maskedPaths;
 
-  /** @param cgroupParent absolute cgroup under which each container gets {@code <parent>/<id>} */
-  public OciSpecBuilder(HostLimits host, String cgroupParent) {
+  /**
+   * @param cgroupParent absolute cgroup under which each container gets {@code <parent>/<id>}
+   * @param initBinary the host's init for {@link RunSpec#init()} containers ({@link Executables#findInit()})
+   */
+  public OciSpecBuilder(HostLimits host, String cgroupParent, Optional<Path> initBinary) {
     if (!cgroupParent.startsWith("/")) {
       // A relative cgroupsPath nests under the runtime's own cgroup: never what we want.
       throw new IllegalArgumentException("cgroup parent must be absolute: " + cgroupParent);
     }
     this.host = host;
     this.cgroupParent = cgroupParent;
+    this.initBinary = initBinary;
     this.maskedPaths = maskedPaths();
   }
 
+  /** @throws InvalidArgumentException for an init container on a host without an init binary */
   public byte[] toJson(RunSpec spec) {
+    return bytes(build(spec));
+  }
+
+  /**
+   * The {@code --process} file of an exec: the same process object a container gets, with {@code
+   * capabilities} (the container's own, or the engine's bounding set for a privileged exec, as
+   * dockerd gives {@code exec --privileged} every capability).
+   */
+  public byte[] processJson(ProcessSpec process, List<String> capabilities) {
+    return bytes(process(process, capabilities));
+  }
+
+  /**
+   * {@code linux.resources} without devices, as {@code runc update --resources} reads it. Absent
+   * fields leave a limit as it is; -1 lifts one (pids, swap, quota).
+   */
+  public byte[] resourcesJson(Resources resources) {
+    return bytes(limits(JSON.createObjectNode(), resources));
+  }
+
+  /** The capability set (the bounding set, which this builder makes equal to the others) of a config.json. */
+  static List<String> capabilities(byte[] configJson) {
     try {
-      return JSON.writeValueAsBytes(build(spec));
+      var names = new ArrayList<String>();
+      JSON.readTree(configJson).path("process").path("capabilities").path("bounding").forEach(n -> names.add(n.asText()));
+      return List.copyOf(names);
+    } catch (IOException e) {
+      throw new InternalException("unreadable OCI spec: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] bytes(ObjectNode node) {
+    try {
+      return JSON.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new InternalException("cannot write OCI spec: " + e.getMessage(), e);
     }
@@ -54,7 +96,14 @@ public final class OciSpecBuilder {
   ObjectNode build(RunSpec spec) {
     ObjectNode config = JSON.createObjectNode();
     config.put("ociVersion", OCI_VERSION);
-    config.set("process", process(spec.process(), spec.privileged() ? host.boundingSet() : spec.capabilities()));
+    ProcessSpec process = spec.process();
+    if (spec.init()) {
+      // dockerd's order: init, "--", then the container's own command.
+      var args = new ArrayList<String>(List.of(INIT_PATH, "--"));
+      args.addAll(process.args());
+      process = process.withArgs(args);
+    }
+    config.set("process", process(process, spec.privileged() ? host.boundingSet() : spec.capabilities()));
     config.putObject("root").put("path", spec.rootfs().toAbsolutePath().toString()).put("readonly", spec.readonlyRootfs());
     if (spec.hostname() != null && !spec.hostname().isEmpty()) {
       config.put("hostname", spec.hostname());
@@ -121,6 +170,15 @@ public final class OciSpecBuilder {
         options.add("ro");
       }
     }
+    if (spec.init()) {
+      Path init = initBinary.orElseThrow(() -> new InvalidArgumentException(
+          "exec: \"docker-init\": executable file not found in $PATH (install tini to run containers with --init)"));
+      mounts.addObject()
+          .put("destination", INIT_PATH)
+          .put("type", "bind")
+          .put("source", init.toString())
+          .set("options", JSON.createArrayNode().add("bind").add("ro"));
+    }
     return mounts;
   }
 
@@ -140,7 +198,8 @@ public final class OciSpecBuilder {
       linux.putObject("sysctl").put("kernel.domainname", spec.domainname());
     }
     linux.put("cgroupsPath", cgroupPath(spec.id().hex()));
-    ArrayNode devices = linux.putObject("resources").putArray("devices");
+    ObjectNode resources = linux.putObject("resources");
+    ArrayNode devices = resources.putArray("devices");
     for (var rule : spec.privileged() ? List.of(DockerDefaults.DeviceRule.allowAll()) : DockerDefaults.DEVICE_RULES) {
       ObjectNode d = devices.addObject().put("allow", rule.allow());
       if (rule.type() != null) {
@@ -154,11 +213,50 @@ public final class OciSpecBuilder {
       }
       d.put("access", rule.access());
     }
+    limits(resources, spec.resources());
     if (!spec.privileged()) {
       strings(linux.putArray("maskedPaths"), maskedPaths);
       strings(linux.putArray("readonlyPaths"), DockerDefaults.READONLY_PATHS);
     }
     return linux;
+  }
+
+  /**
+   * Memory, CPU and pids limits into {@code resources}, the way dockerd maps HostConfig
+   * (moby {@code getMemoryResources}, {@code getCPUResources}, {@code getPidsLimit}); objects with
+   * nothing set are left out.
+   */
+  static ObjectNode limits(ObjectNode resources, Resources r) {
+    ObjectNode memory = JSON.createObjectNode();
+    putIfSet(memory, "limit", r.memory());
+    putIfSet(memory, "reservation", r.memoryReservation());
+    putIfSet(memory, "swap", r.memorySwap());
+    if (!memory.isEmpty()) {
+      resources.set("memory", memory);
+    }
+    ObjectNode cpu = JSON.createObjectNode();
+    putIfSet(cpu, "shares", r.cpuShares());
+    putIfSet(cpu, "quota", r.effectiveCpuQuota());
+    putIfSet(cpu, "period", r.effectiveCpuPeriod());
+    if (r.cpusetCpus() != null) {
+      cpu.put("cpus", r.cpusetCpus());
+    }
+    if (r.cpusetMems() != null) {
+      cpu.put("mems", r.cpusetMems());
+    }
+    if (!cpu.isEmpty()) {
+      resources.set("cpu", cpu);
+    }
+    if (r.pidsLimit() != null) {
+      resources.putObject("pids").put("limit", r.pidsLimit());
+    }
+    return resources;
+  }
+
+  private static void putIfSet(ObjectNode node, String field, Long value) {
+    if (value != null) {
+      node.put(field, value);
+    }
   }
 
   // Docker 28 also masks each CPU's thermal_throttle directory where the host has one.

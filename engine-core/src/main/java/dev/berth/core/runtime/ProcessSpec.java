@@ -27,4 +27,10 @@ public record ProcessSpec(
     env = List.copyOf(env);
     additionalGids = List.copyOf(additionalGids);
   }
+
+  /** The same process with other arguments (e.g. behind an init). */
+  public ProcessSpec withArgs(List<String> newArgs) {
+    return new ProcessSpec(newArgs, env, cwd, uid, gid, additionalGids, terminal, stdin, stdinOnce, consoleHeight,
+        consoleWidth);
+  }
 }

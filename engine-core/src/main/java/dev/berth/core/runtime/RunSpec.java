@@ -10,6 +10,11 @@ import java.util.List;
  *
  * @param capabilities the full capability set (bounding = effective = permitted)
  * @param logPath where the monitor writes the k8s-file log
+ * @param resources cgroup limits; null for none
+ * @param init run the process under the engine's init ({@code docker run --init}): the host's
+ *     tini bound read-only at {@code /sbin/docker-init} as PID 1, which reaps orphans and
+ *     forwards signals. It belongs here rather than in {@link ProcessSpec}: exec processes never
+ *     get one.
  */
 public record RunSpec(
     ContainerId id,
@@ -22,10 +27,13 @@ public record RunSpec(
     List<BindMount> mounts,
     List<String> capabilities,
     boolean privileged,
-    Path logPath) {
+    Path logPath,
+    Resources resources,
+    boolean init) {
 
   public RunSpec {
     mounts = List.copyOf(mounts);
     capabilities = List.copyOf(capabilities);
+    resources = resources == null ? Resources.NONE : resources;
   }
 }

@@ -103,7 +103,7 @@ class ConmonRuntimeTest {
         List.of(2000, 3000), false, false, false, 0, 0);
     var spec = new RunSpec(id, h.rootfs, true, process, "web-1", "example.org", NetworkNamespace.PRIVATE,
         List.of(new BindMount(shared, "/mnt", false), new BindMount(hostsFile, "/etc/hosts", true)),
-        DockerDefaults.CAPABILITIES, false, h.logPath(id));
+        DockerDefaults.CAPABILITIES, false, h.logPath(id), Resources.NONE, false);
     h.create(spec);
     Output output;
     try (var channel = h.runtime.attach(id)) {
@@ -135,7 +135,8 @@ class ConmonRuntimeTest {
   void aPrivilegedContainerGetsTheEnginesBoundingSet() throws Exception {
     var id = ContainerId.random();
     var spec = new RunSpec(id, h.rootfs, false, h.process("sh", "-c", "grep CapEff /proc/self/status; wc -c < /proc/interrupts"),
-        "p", "", NetworkNamespace.PRIVATE, List.of(), DockerDefaults.CAPABILITIES, true, h.logPath(id));
+        "p", "", NetworkNamespace.PRIVATE, List.of(), DockerDefaults.CAPABILITIES, true, h.logPath(id), Resources.NONE,
+        false);
     h.create(spec);
     Output output;
     try (var channel = h.runtime.attach(id)) {

@@ -106,16 +106,20 @@ class OciRuntimeTest {
     var lines = List.of(
         "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755",
         "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu",
+        "33 31 0:30 / /sys/fs/cgroup/cpu,cpuacct rw,relatime - cgroup cgroup rw,cpu,cpuacct",
         "34 31 0:31 / /sys/fs/cgroup/cpuset rw,relatime - cgroup cgroup rw,cpuset",
         "40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd",
         "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw",
         "99 31 0:38 / /mnt/again rw,relatime - cgroup2 cgroup2 rw");
     assertEquals(List.of(
-            new CgroupTree.Hierarchy(Path.of("/sys/fs/cgroup/cpu"), false),
-            new CgroupTree.Hierarchy(Path.of("/sys/fs/cgroup/cpuset"), true),
-            new CgroupTree.Hierarchy(Path.of("/sys/fs/cgroup/systemd"), false),
-            new CgroupTree.Hierarchy(Path.of("/sys/fs/cgroup/unified"), false)),
+            CgroupTree.Hierarchy.v1(Path.of("/sys/fs/cgroup/cpu"), "cpu"),
+            CgroupTree.Hierarchy.v1(Path.of("/sys/fs/cgroup/cpu,cpuacct"), "cpu", "cpuacct"),
+            CgroupTree.Hierarchy.v1(Path.of("/sys/fs/cgroup/cpuset"), "cpuset"),
+            CgroupTree.Hierarchy.v1(Path.of("/sys/fs/cgroup/systemd")),
+            CgroupTree.Hierarchy.v2(Path.of("/sys/fs/cgroup/unified"))),
         CgroupTree.parseMountinfo(lines));
+    assertTrue(CgroupTree.parseMountinfo(lines).get(2).cpuset());
+    assertTrue(!CgroupTree.parseMountinfo(lines).get(1).cpuset());
     var tree = new CgroupTree("/berth", List.of());
     assertThrows(IllegalArgumentException.class, () -> tree.create("../process_api"));
     assertThrows(IllegalArgumentException.class, () -> new CgroupTree("/", List.of()));

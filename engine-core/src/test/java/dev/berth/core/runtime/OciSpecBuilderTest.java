@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.container.ContainerId;
+import dev.berth.core.error.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OciSpecBuilderTest {
@@ -21,7 +23,9 @@ class OciSpecBuilderTest {
       Map.of("RLIMIT_NOFILE", 20000L, "RLIMIT_NPROC", 96365L, "RLIMIT_CORE", DockerDefaults.Rlimit.UNLIMITED),
       List.of("CAP_CHOWN", "CAP_KILL", "CAP_SYS_ADMIN"));
 
-  private final OciSpecBuilder builder = new OciSpecBuilder(HOST, "/berth");
+  private static final Path TINI = Path.of("/usr/bin/tini-static");
+
+  private final OciSpecBuilder builder = new OciSpecBuilder(HOST, "/berth", Optional.of(TINI));
 
   private static ProcessSpec process(boolean terminal) {
     return new ProcessSpec(List.of("sh", "-c", "echo hi"), List.of("PATH=/bin", "HOSTNAME=web"), "/work", 1000, 1001,
@@ -29,8 +33,17 @@ class OciSpecBuilderTest {
   }
 
   private static RunSpec spec(NetworkNamespace network, boolean privileged, boolean readonly, List<BindMount> mounts) {
+    return spec(network, privileged, readonly, mounts, Resources.NONE, false);
+  }
+
+  private static RunSpec spec(NetworkNamespace network, boolean privileged, boolean readonly, List<BindMount> mounts,
+      Resources resources, boolean init) {
     return new RunSpec(ID, Path.of("/var/lib/berth/containers/x/merged"), readonly, process(false), "web", "example.org",
-        network, mounts, DockerDefaults.CAPABILITIES, privileged, Path.of("/tmp/ctr.log"));
+        network, mounts, DockerDefaults.CAPABILITIES, privileged, Path.of("/tmp/ctr.log"), resources, init);
+  }
+
+  private static RunSpec withResources(Resources resources) {
+    return spec(NetworkNamespace.PRIVATE, false, false, List.of(), resources, false);
   }
 
   private JsonNode json(RunSpec spec) throws Exception {
@@ -65,7 +78,7 @@ class OciSpecBuilderTest {
   void aTerminalGetsItsInitialSize() throws Exception {
     var base = spec(NetworkNamespace.PRIVATE, false, false, List.of());
     var tty = new RunSpec(base.id(), base.rootfs(), false, process(true), "web", "", NetworkNamespace.PRIVATE, List.of(),
-        base.capabilities(), false, base.logPath());
+        base.capabilities(), false, base.logPath(), null, false);
     JsonNode p = json(tty).get("process");
     assertTrue(p.get("terminal").asBoolean());
     assertEquals(24, p.at("/consoleSize/height").asInt());
@@ -86,7 +99,7 @@ class OciSpecBuilderTest {
   @Test
   void unlimitedStaysUnlimitedAsAnUnsignedNumber() throws Exception {
     var unlimitedHost = new HostLimits(Map.of(), List.of());
-    JsonNode limits = new ObjectMapper().readTree(new OciSpecBuilder(unlimitedHost, "/berth")
+    JsonNode limits = new ObjectMapper().readTree(new OciSpecBuilder(unlimitedHost, "/berth", Optional.empty())
         .toJson(spec(NetworkNamespace.PRIVATE, false, false, List.of()))).at("/process/rlimits");
     assertEquals(1048576, limits.get(0).get("hard").asLong());
     assertEquals("18446744073709551615", limits.get(1).get("hard").bigIntegerValue().toString());
@@ -118,7 +131,7 @@ class OciSpecBuilderTest {
   @Test
   void cgroupsPathIsAbsoluteUnderTheParent() throws Exception {
     assertEquals("/berth/" + ID.hex(), json(spec(NetworkNamespace.PRIVATE, false, false, List.of())).at("/linux/cgroupsPath").asText());
-    assertThrows(IllegalArgumentException.class, () -> new OciSpecBuilder(HOST, "berth"));
+    assertThrows(IllegalArgumentException.class, () -> new OciSpecBuilder(HOST, "berth", Optional.empty()));
   }
 
   @Test
@@ -166,5 +179,88 @@ class OciSpecBuilderTest {
     assertTrue(devices.get(0).get("allow").asBoolean());
     assertEquals("rwm", devices.get(0).get("access").asText());
     assertFalse(texts(c.get("mounts").get(3).get("options")).contains("ro"), "privileged /sys is writable");
+  }
+
+  @Test
+  void initRunsTheCommandUnderDockerInitBoundReadOnly() throws Exception {
+    var binds = List.of(new BindMount(Path.of("/data/vol"), "/vol", true));
+    JsonNode c = json(spec(NetworkNamespace.PRIVATE, false, false, binds, Resources.NONE, true));
+    assertEquals(List.of("/sbin/docker-init", "--", "sh", "-c", "echo hi"), texts(c.at("/process/args")));
+    JsonNode mounts = c.get("mounts");
+    JsonNode init = mounts.get(mounts.size() - 1);
+    assertEquals("/sbin/docker-init", init.get("destination").asText());
+    assertEquals("bind", init.get("type").asText());
+    assertEquals(TINI.toString(), init.get("source").asText());
+    assertEquals(List.of("bind", "ro"), texts(init.get("options")), "dockerd's options");
+    assertEquals(List.of("sh", "-c", "echo hi"), texts(json(spec(NetworkNamespace.PRIVATE, false, false, binds))
+        .at("/process/args")), "no init unless asked");
+  }
+
+  @Test
+  void initWithoutAnInitBinaryIsRefused() {
+    var noInit = new OciSpecBuilder(HOST, "/berth", Optional.empty());
+    var e = assertThrows(InvalidArgumentException.class,
+        () -> noInit.toJson(spec(NetworkNamespace.PRIVATE, false, false, List.of(), Resources.NONE, true)));
+    assertTrue(e.getMessage().contains("docker-init"), e.getMessage());
+  }
+
+  @Test
+  void noResourcesMeansNoLimitsBesideTheDevices() throws Exception {
+    JsonNode resources = json(withResources(Resources.NONE)).at("/linux/resources");
+    assertEquals(List.of("devices"), fieldNames(resources));
+  }
+
+  @Test
+  void resourcesBecomeLinuxResourcesAsDockerdMapsThem() throws Exception {
+    var r = new Resources(64L << 20, 128L << 20, 32L << 20, 512L, 50_000L, 25_000L, null, "0", "0", 100L);
+    JsonNode resources = json(withResources(r)).at("/linux/resources");
+    assertEquals(List.of("devices", "memory", "cpu", "pids"), fieldNames(resources));
+    assertEquals(64L << 20, resources.at("/memory/limit").asLong());
+    assertEquals(128L << 20, resources.at("/memory/swap").asLong());
+    assertEquals(32L << 20, resources.at("/memory/reservation").asLong());
+    assertEquals(512, resources.at("/cpu/shares").asLong());
+    assertEquals(50_000, resources.at("/cpu/period").asLong());
+    assertEquals(25_000, resources.at("/cpu/quota").asLong());
+    assertEquals("0", resources.at("/cpu/cpus").asText());
+    assertEquals("0", resources.at("/cpu/mems").asText());
+    assertEquals(100, resources.at("/pids/limit").asLong());
+  }
+
+  @Test
+  void cpusBecomeAQuotaOverAHundredMillisecondPeriod() throws Exception {
+    var r = new Resources(null, null, null, null, null, null, 1_500_000_000L, null, null, null);
+    JsonNode cpu = json(withResources(r)).at("/linux/resources/cpu");
+    assertEquals(100_000, cpu.get("period").asLong());
+    assertEquals(150_000, cpu.get("quota").asLong());
+    assertEquals(List.of("quota", "period"), fieldNames(cpu));
+  }
+
+  @Test
+  void updatesCarryOnlyWhatChanges() throws Exception {
+    var mapper = new ObjectMapper();
+    assertEquals(mapper.readTree("{\"memory\":{\"limit\":67108864,\"swap\":-1},\"pids\":{\"limit\":-1}}"),
+        mapper.readTree(builder.resourcesJson(new Resources(64L << 20, -1L, null, null, null, null, null, null, null, 0L))));
+    assertEquals(mapper.readTree("{}"), mapper.readTree(builder.resourcesJson(Resources.NONE)));
+  }
+
+  @Test
+  void anExecProcessIsTheContainersShapeWithTheGivenCapabilities() throws Exception {
+    var caps = List.of("CAP_KILL");
+    JsonNode p = new ObjectMapper().readTree(builder.processJson(process(true), caps));
+    assertEquals(List.of("sh", "-c", "echo hi"), texts(p.get("args")));
+    assertEquals("/work", p.get("cwd").asText());
+    assertTrue(p.get("terminal").asBoolean());
+    assertEquals(24, p.at("/consoleSize/height").asInt());
+    assertEquals(caps, texts(p.at("/capabilities/effective")));
+    assertEquals(2, p.get("rlimits").size());
+    assertEquals(DockerDefaults.CAPABILITIES,
+        OciSpecBuilder.capabilities(builder.toJson(spec(NetworkNamespace.PRIVATE, false, false, List.of()))),
+        "an exec inherits what the container's config.json grants");
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    var names = new ArrayList<String>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 }

@@ -79,7 +79,7 @@ final class RuntimeHarness implements AutoCloseable {
 
   RunSpec spec(ContainerId id, ProcessSpec process, NetworkNamespace network) {
     return new RunSpec(id, rootfs, false, process, "c" + id.shortId(), "", network, List.of(),
-        DockerDefaults.CAPABILITIES, false, logPath(id));
+        DockerDefaults.CAPABILITIES, false, logPath(id), Resources.NONE, false);
   }
 
   Path logPath(ContainerId id) {

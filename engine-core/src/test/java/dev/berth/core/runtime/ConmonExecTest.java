@@ -1,0 +1,358 @@
+package dev.berth.core.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.berth.core.container.ContainerId;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.os.Processes;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Exec sessions in real containers through conmon; needs root. */
+class ConmonExecTest {
+
+  private static RuntimeHarness h;
+  private final List<ExecSession> sessions = new ArrayList<>();
+
+  @BeforeAll
+  static void setUp() throws IOException {
+    assumeTrue(Processes.isRoot(), "needs root");
+    assumeTrue(Executables.onPath("conmon").isPresent(), "needs conmon");
+    h = new RuntimeHarness();
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  @AfterEach
+  void cleanUp() {
+    sessions.forEach(ExecSession::close);
+    if (h != null) {
+      h.deleteAll();
+    }
+  }
+
+  record Output(String stdout, String stderr) {}
+
+  static String newExecId() {
+    return HexFormat.of().formatHex(java.security.SecureRandom.getSeed(32));
+  }
+
+  ProcessSpec process(String... args) {
+    return h.process(args);
+  }
+
+  ExecSession exec(ContainerId id, ProcessSpec process, boolean attach) {
+    var session = h.runtime.exec(id, new ExecSpec(newExecId(), process, false, attach));
+    sessions.add(session);
+    return session;
+  }
+
+  /** Reads to the end; asserts the exit code is known by then (the docker CLI asks for it at once). */
+  static Output readAll(ExecSession session) throws IOException {
+    var channel = session.channel().orElseThrow();
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    for (var chunk = channel.read(); chunk != null; chunk = channel.read()) {
+      (chunk.stream() == StdStream.STDERR ? err : out).write(chunk.data());
+    }
+    assertTrue(session.exitCode().isPresent(), "the exit code is known when the output ends");
+    return new Output(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Nothing of the exec remains: no process mentions it, its directory and socket link are gone. */
+  static void assertNothingLeft(ContainerId id) throws IOException {
+    Path execs = h.paths.bundle(id.hex()).resolve("exec");
+    if (Files.isDirectory(execs)) {
+      try (Stream<Path> left = Files.list(execs)) {
+        assertEquals(List.of(), left.toList(), "exec directories left");
+      }
+    }
+    try (Stream<Path> links = Files.list(h.paths.sockets())) {
+      assertEquals(List.of(id.hex()), links.map(p -> p.getFileName().toString()).toList(), "only the container's link");
+    }
+  }
+
+  static void assertNoProcessMentions(String execId) throws IOException {
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        String cmdline;
+        try {
+          cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          continue;
+        }
+        assertFalse(cmdline.contains(execId), "a process of exec " + execId + " lingers: " + proc + " " + cmdline);
+      }
+    }
+  }
+
+  @Test
+  void stdoutAndStderrComeApartAndTheExitCodeBeforeTheEnd() throws Exception {
+    var id = h.run("sleep", "1000");
+    String execId = newExecId();
+    var session = h.runtime.exec(id, new ExecSpec(execId, process("sh", "-c", "echo out; echo err >&2; echo out2; exit 3"),
+        false, true));
+    sessions.add(session);
+    assertTrue(session.pid() > 0);
+    assertEquals(new Output("out\nout2\n", "err\n"), readAll(session));
+    assertEquals(3, session.exitCode().getAsInt());
+    assertEquals(3, session.awaitExit());
+    assertNothingLeft(id);
+    assertNoProcessMentions(execId);
+    assertTrue(h.runtime.exitCode(id).isEmpty(), "the container runs on");
+  }
+
+  @Test
+  void exitCodesWithoutAttach() throws Exception {
+    var id = h.run("sleep", "1000");
+    assertEquals(0, exec(id, process("true"), false).awaitExit());
+    var three = exec(id, process("sh", "-c", "exit 3"), false);
+    assertTrue(three.channel().isEmpty());
+    assertEquals(3, three.awaitExit());
+    assertEquals(3, three.exitCode().getAsInt());
+    assertNothingLeft(id);
+  }
+
+  @Test
+  void aMissingBinaryIsTheCallersErrorInTheRuntimesWords() throws Exception {
+    var id = h.run("sleep", "1000");
+    for (boolean attach : List.of(false, true)) {
+      String execId = newExecId();
+      var e = assertThrows(InvalidArgumentException.class,
+          () -> h.runtime.exec(id, new ExecSpec(execId, process("nosuch"), false, attach)));
+      assertTrue(e.getMessage().contains("executable file not found in $PATH"), e.getMessage());
+      assertTrue(e.getMessage().contains("nosuch"), e.getMessage());
+      assertNothingLeft(id);
+      assertNoProcessMentions(execId);
+    }
+  }
+
+  @Test
+  void stdinReachesTheProcessAndClosingItEndsCat() throws Exception {
+    var id = h.run("sleep", "1000");
+    var p = process("cat");
+    var withStdin = new ProcessSpec(p.args(), p.env(), "/", 0, 0, List.of(), false, true, true, 0, 0);
+    var session = exec(id, withStdin, true);
+    var channel = session.channel().orElseThrow();
+    byte[] input = "hello\nworld\n".getBytes();
+    channel.writeStdin(input, 0, input.length);
+    channel.closeStdin();
+    assertEquals(new Output("hello\nworld\n", ""), readAll(session));
+    assertEquals(0, session.awaitExit());
+    assertNothingLeft(id);
+  }
+
+  @Test
+  void aTerminalExecHasAPtyAndFollowsResizes() throws Exception {
+    var id = h.run("sleep", "1000");
+    var tty = new ProcessSpec(List.of("sh", "-c", "tty; read x; stty size; exit 4"), List.of("PATH=/bin", "TERM=xterm"), "/",
+        0, 0, List.of(), true, true, false, 0, 0);
+    var session = exec(id, tty, true);
+    var channel = session.channel().orElseThrow();
+    var seen = new StringBuilder();
+    while (!seen.toString().contains("\n")) {
+      var chunk = channel.read();
+      assertTrue(chunk != null, "output ended early: " + seen);
+      assertEquals(StdStream.STDOUT, chunk.stream());
+      seen.append(new String(chunk.data(), StandardCharsets.UTF_8));
+    }
+    assertTrue(seen.toString().startsWith("/dev/pts/"), seen.toString());
+    session.resize(30, 90);
+    channel.writeStdin("\n".getBytes(), 0, 1);
+    String rest = readAll(session).stdout();
+    assertTrue(rest.contains("30 90\r\n"), rest);
+    assertEquals(4, session.awaitExit());
+    assertThrows(ConflictException.class, () -> session.resize(10, 10), "no TTY left to resize");
+    assertNothingLeft(id);
+  }
+
+  @Test
+  void aTerminalExecStartsWithTheRequestedSize() throws Exception {
+    var id = h.run("sleep", "1000");
+    var tty = new ProcessSpec(List.of("stty", "size"), List.of("PATH=/bin"), "/", 0, 0, List.of(), true, false, false, 40, 100);
+    var session = exec(id, tty, true);
+    assertEquals("40 100\r\n", readAll(session).stdout());
+    assertEquals(0, session.awaitExit());
+  }
+
+  @Test
+  void envUserAndWorkingDirectoryAreTheExecsOwn() throws Exception {
+    var id = h.run("sleep", "1000");
+    var own = new ProcessSpec(List.of("sh", "-c", "echo $FOO; pwd; id -u; id -g; id -G"), List.of("PATH=/bin", "FOO=bar"),
+        "/tmp", 65534, 65534, List.of(5), false, false, false, 0, 0);
+    var session = exec(id, own, true);
+    assertEquals(new Output("bar\n/tmp\n65534\n65534\n65534 5\n", ""), readAll(session));
+    assertEquals(0, session.awaitExit());
+  }
+
+  @Test
+  void aPrivilegedExecGetsTheEnginesBoundingSetAndAPlainOneTheContainers() throws Exception {
+    var id = h.run("sleep", "1000");
+    var plain = exec(id, process("grep", "CapEff", "/proc/self/status"), true);
+    var privileged = h.runtime.exec(id, new ExecSpec(newExecId(), process("grep", "CapEff", "/proc/self/status"), true, true));
+    sessions.add(privileged);
+    String ownBounding = Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .filter(l -> l.startsWith("CapBnd:")).findFirst().orElseThrow().substring(7).strip();
+    long dockerMask = 0;
+    for (String cap : DockerDefaults.CAPABILITIES) {
+      dockerMask |= 1L << List.of(CAP_ORDER).indexOf(cap);
+    }
+    assertEquals("CapEff:\t" + String.format("%016x", dockerMask) + "\n", readAll(plain).stdout());
+    assertEquals("CapEff:\t" + ownBounding + "\n", readAll(privileged).stdout());
+  }
+
+  // Bit numbers of the capabilities in Docker's default set (linux/capability.h).
+  private static final String[] CAP_ORDER = {
+      "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+      "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",
+      "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+      "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+      "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
+      "CAP_SETFCAP"};
+
+  @Test
+  void eightExecsAtOnce() throws Exception {
+    var id = h.run("sleep", "1000");
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      var futures = new ArrayList<CompletableFuture<String>>();
+      for (int i = 0; i < 8; i++) {
+        int n = i;
+        futures.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            var session = h.runtime.exec(id, new ExecSpec(newExecId(),
+                process("sh", "-c", "echo exec-" + n + "; echo e" + n + " >&2; exit " + n), false, true));
+            try (session) {
+              var output = readAll(session);
+              return output.stdout() + output.stderr() + session.awaitExit();
+            }
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        }, pool));
+      }
+      for (int i = 0; i < 8; i++) {
+        assertEquals("exec-" + i + "\ne" + i + "\n" + i, futures.get(i).get(60, TimeUnit.SECONDS));
+      }
+    }
+    assertNothingLeft(id);
+  }
+
+  @Test
+  void intoAStoppedOrMissingContainerIsAConflict() throws Exception {
+    var id = h.run("true");
+    h.awaitExit(id);
+    var e = assertThrows(ConflictException.class, () -> exec(id, process("true"), false));
+    assertEquals("container " + id.hex() + " is not running", e.getMessage());
+    var never = ContainerId.random();
+    assertThrows(ConflictException.class, () -> exec(never, process("true"), false));
+  }
+
+  @Test
+  void killingTheContainerEndsItsExecs() throws Exception {
+    var id = h.run("sleep", "1000");
+    var attached = exec(id, process("sleep", "1000"), true);
+    var detached = exec(id, process("sleep", "1000"), false);
+    var monitors = new ArrayList<long[]>();
+    try (Stream<Path> dirs = Files.list(h.paths.bundle(id.hex()).resolve("exec"))) {
+      for (Path dir : dirs.toList()) {
+        int pid = Integer.parseInt(Files.readString(dir.resolve("conmon.pid")).strip());
+        monitors.add(new long[] {pid, Processes.startTime(pid).orElseThrow()});
+      }
+    }
+    assertEquals(2, monitors.size());
+    assertTrue(h.runtime.signal(id, 9));
+    assertEquals(137, h.awaitExit(id));
+    assertEquals(new Output("", ""), readAll(attached));
+    assertEquals(137, attached.awaitExit());
+    assertEquals(137, detached.awaitExit());
+    for (long[] monitor : monitors) {
+      assertTrue(Processes.awaitExit((int) monitor[0], monitor[1], 1), "exec monitor " + monitor[0] + " lingers");
+    }
+    assertNothingLeft(id);
+  }
+
+  @Test
+  void closingARunningExecKillsItAndCleansUp() throws Exception {
+    var id = h.run("sleep", "1000");
+    String execId = newExecId();
+    var session = h.runtime.exec(id, new ExecSpec(execId, process("sleep", "1000"), false, false));
+    int pid = session.pid();
+    long started = Processes.startTime(pid).orElseThrow();
+    session.close();
+    assertEquals(137, session.exitCode().getAsInt());
+    assertTrue(Processes.awaitExit(pid, started, 1));
+    assertNothingLeft(id);
+    assertNoProcessMentions(execId);
+    session.close();
+  }
+
+  @Test
+  void deletingTheContainerWhileAnExecRunsLeavesNothing() throws Exception {
+    var id = h.run("sleep", "1000");
+    String execId = newExecId();
+    var session = h.runtime.exec(id, new ExecSpec(execId, process("sleep", "1000"), false, true));
+    sessions.add(session);
+    h.runtime.delete(id);
+    assertEquals(137, session.awaitExit());
+    assertFalse(Files.exists(h.paths.bundle(id.hex())));
+    assertFalse(Files.exists(h.paths.sockets().resolve(execId), LinkOption.NOFOLLOW_LINKS));
+    assertNoProcessMentions(execId);
+  }
+
+  @Test
+  void execLatency() throws Exception {
+    var id = h.run("sleep", "1000");
+    var detached = new ArrayList<Long>();
+    var attached = new ArrayList<Long>();
+    for (int i = 0; i < 23; i++) {
+      long t0 = System.nanoTime();
+      try (var session = h.runtime.exec(id, new ExecSpec(newExecId(), process("true"), false, false))) {
+        session.awaitExit();
+      }
+      long t1 = System.nanoTime();
+      try (var session = h.runtime.exec(id, new ExecSpec(newExecId(), process("true"), false, true))) {
+        readAll(session);
+        session.awaitExit();
+      }
+      long t2 = System.nanoTime();
+      if (i >= 3) {
+        detached.add((t1 - t0) / 1000);
+        attached.add((t2 - t1) / 1000);
+      }
+    }
+    System.out.printf("%s exec of `true`, create+start+exit incl. cleanup, median of %d (ms): detached %.1f, attached %.1f%n",
+        h.runtime.name(), detached.size(), median(detached), median(attached));
+    assertNothingLeft(id);
+    assertTrue(median(attached) < 2000);
+  }
+
+  private static double median(List<Long> micros) {
+    var sorted = micros.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2) / 1000.0;
+  }
+}
