@@ -5,6 +5,7 @@ import dev.berth.core.image.ImageService;
 import dev.berth.core.system.SystemService;
 import dev.berth.server.api.ApiRouter;
 import dev.berth.server.container.ContainerHandlers;
+import dev.berth.server.container.ExecHandlers;
 import dev.berth.server.image.ImageHandlers;
 import dev.berth.server.system.SystemHandlers;
 import java.time.Clock;
@@ -23,6 +24,7 @@ public final class DockerApi {
     return new ApiRouter().register(
         new SystemHandlers(s.system()),
         new ContainerHandlers(s.containers(), s.images(), s.inspectFacts(), s.clock()),
+        new ExecHandlers(s.containers() == null ? null : s.containers().execs()),
         new ImageHandlers(s.images()));
   }
 

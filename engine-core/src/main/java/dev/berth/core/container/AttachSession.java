@@ -11,13 +11,7 @@ import java.util.concurrent.ExecutionException;
  * One client attached to a container. Before the container starts the session waits; the start
  * connects it to the monitor before the process runs, so no early output is missed.
  */
-public final class AttachSession implements AutoCloseable {
-
-  /** Where output goes; throws when the client is gone. */
-  @FunctionalInterface
-  public interface OutputSink {
-    void write(StdStream stream, byte[] data, int offset, int length) throws IOException;
-  }
+public final class AttachSession implements StdioSession {
 
   /** Replays what was logged so far into a sink, for {@code logs=1}. */
   @FunctionalInterface
@@ -43,7 +37,7 @@ public final class AttachSession implements AutoCloseable {
     return container;
   }
 
-  /** Whether output is a raw TTY stream rather than separate stdout and stderr. */
+  @Override
   public boolean tty() {
     return container.config().tty();
   }
@@ -60,6 +54,7 @@ public final class AttachSession implements AutoCloseable {
   }
 
   /** Copies the container's output to {@code sink} until it ends (logged output first if asked). */
+  @Override
   public void copyOutput(OutputSink sink) throws IOException, InterruptedException {
     if (options.logs()) {
       replay.into((stream, data, off, len) -> {
@@ -80,44 +75,23 @@ public final class AttachSession implements AutoCloseable {
     }
   }
 
-  /** How a client's input ended. */
-  public enum InputEnd {
-    /** The client closed its input (or never sent any). */
-    CLOSED,
-    /** The client typed the detach keys: it leaves, the container stays. */
-    DETACHED
-  }
-
   /**
    * Copies the client's input to the container's stdin until the client closes it or types the
    * detach keys. On close, the container's stdin is closed if it is stdin-once (the monitor
    * decides, from how it was made); a detach leaves it open.
    */
+  @Override
   public InputEnd copyInput(InputStream in) throws IOException, InterruptedException {
     if (!options.stdin() || !container.config().openStdin()) {
       return InputEnd.CLOSED;
     }
-    DetachKeys.Scanner keys = options.detachKeys().scanner();
     byte[] buf = new byte[32 * 1024];
     int n = in.read(buf);
     AttachChannel ch = awaitChannel();
     if (ch == null) {
       return InputEnd.CLOSED;
     }
-    var forward = new java.io.ByteArrayOutputStream();
-    while (n >= 0) {
-      forward.reset();
-      boolean detached = keys.feed(buf, 0, n, forward);
-      if (forward.size() > 0) {
-        ch.writeStdin(forward.toByteArray(), 0, forward.size());
-      }
-      if (detached) {
-        return InputEnd.DETACHED;
-      }
-      n = in.read(buf);
-    }
-    ch.closeStdin();
-    return InputEnd.CLOSED;
+    return StdioSession.pumpInput(in, buf, n, options.detachKeys(), ch);
   }
 
   private boolean wanted(StdStream s) {

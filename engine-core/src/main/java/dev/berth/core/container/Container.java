@@ -23,6 +23,10 @@ public record Container(
     return new Container(id, name, created, imageId, config, hostConfig, s, restartCount);
   }
 
+  public Container withHostConfig(HostConfig h) {
+    return new Container(id, name, created, imageId, config, h, state, restartCount);
+  }
+
   public Container withName(ContainerName n) {
     return new Container(id, n, created, imageId, config, hostConfig, state, restartCount);
   }

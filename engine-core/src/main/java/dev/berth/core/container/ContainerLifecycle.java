@@ -7,6 +7,7 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotModifiedException;
 import dev.berth.core.runtime.ContainerRuntime;
 import dev.berth.core.runtime.MonitorProcess;
+import dev.berth.core.runtime.Resources;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +37,8 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final ContainerRootfs rootfs;
   private final RunSpecFactory specs;
   private final AttachService attach;
+  private final ExecService execs;
+  private final HealthMonitor health;
   private final ContainerLocks locks;
   private final ContainerWaiters waiters = new ContainerWaiters();
   private final RestartScheduler restarts = new RestartScheduler();
@@ -44,13 +47,16 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final Clock clock;
 
   ContainerLifecycle(ContainerService containers, ContainerRepository repository, ContainerRuntime runtime,
-      ContainerRootfs rootfs, RunSpecFactory specs, AttachService attach, ContainerLocks locks, Clock clock) {
+      ContainerRootfs rootfs, RunSpecFactory specs, AttachService attach, ExecService execs, HealthMonitor health,
+      ContainerLocks locks, Clock clock) {
     this.containers = containers;
     this.repository = repository;
     this.runtime = runtime;
     this.rootfs = rootfs;
     this.specs = specs;
     this.attach = attach;
+    this.execs = execs;
+    this.health = health;
     this.locks = locks;
     this.clock = clock;
   }
@@ -98,6 +104,10 @@ public final class ContainerLifecycle implements AutoCloseable {
     stopping.add(c.id());
     CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
     signalOrReap(c.id(), sig);
+    if (c.state() instanceof ContainerState.Paused) {
+      // A frozen process cannot act on its stop signal; dockerd thaws it after sending.
+      resumeQuietly(c.id());
+    }
     if (timeout < 0) {
       await(exit, null);
       return;
@@ -119,6 +129,10 @@ public final class ContainerLifecycle implements AutoCloseable {
       throw notRunning(ref, c);
     }
     int sig = signal == null || signal.isEmpty() ? Signals.SIGKILL : Signals.parse(signal);
+    if (c.state() instanceof ContainerState.Paused && sig != Signals.SIGKILL) {
+      throw new ConflictException("cannot kill container: " + ref + ": Container " + c.id().hex()
+          + " is paused. Unpause the container before stopping or killing");
+    }
     CompletableFuture<ExitStatus> exit = null;
     if (sig == Signals.SIGKILL) {
       stopping.add(c.id());
@@ -141,6 +155,74 @@ public final class ContainerLifecycle implements AutoCloseable {
       // restarting a stopped container just starts it
     }
     start(ref);
+  }
+
+  /** Freezes a running container's processes. */
+  public void pause(String ref) {
+    ContainerId id = containers.find(ref).id();
+    locks.run(id, () -> {
+      Container c = current(id);
+      switch (c.state()) {
+        case ContainerState.Running r -> {
+          runtime.pause(id);
+          repository.update(c.withState(new ContainerState.Paused(r.pid(), r.monitorPid(), r.monitorStartTime(),
+              r.startedAt())));
+        }
+        case ContainerState.Paused p -> throw new ConflictException("container " + id.hex() + " is already paused");
+        default -> throw new ConflictException("container " + id.hex() + " is not running");
+      }
+    });
+  }
+
+  /** Thaws a paused container. */
+  public void unpause(String ref) {
+    ContainerId id = containers.find(ref).id();
+    locks.run(id, () -> {
+      Container c = current(id);
+      if (!(c.state() instanceof ContainerState.Paused p)) {
+        throw new ConflictException("container " + id.hex() + " is not paused");
+      }
+      runtime.resume(id);
+      repository.update(c.withState(new ContainerState.Running(p.pid(), p.monitorPid(), p.monitorStartTime(),
+          p.startedAt())));
+    });
+  }
+
+  /**
+   * Changes a container's limits (live, if it runs) and restart policy. Null fields of {@code
+   * change} keep their values.
+   */
+  public void update(String ref, Resources change, RestartPolicy policy) {
+    ContainerId id = containers.find(ref).id();
+    locks.run(id, () -> {
+      Container c = current(id);
+      HostConfig hc = c.hostConfig();
+      if (policy != null && hc.autoRemove() && !policy.name().equals("no")) {
+        throw new InvalidArgumentException(
+            "Restart policy cannot be updated because AutoRemove is enabled for the container");
+      }
+      Resources merged = hc.resources().with(change);
+      Long swap = hc.resources().memorySwap();
+      if (change.memory() != null && change.memorySwap() == null && swap != null && swap > 0
+          && change.memory() > swap) {
+        throw new InvalidArgumentException("Memory limit should be smaller than already set memoryswap limit, "
+            + "update the memoryswap at the same time");
+      }
+      if (c.state().isRunning()) {
+        runtime.update(id, change);
+      }
+      HostConfig next = hc.withResources(merged);
+      repository.update(c.withHostConfig(policy == null ? next : next.withRestartPolicy(policy)));
+    });
+  }
+
+  /** {@code docker top}: the host's ps over the container's processes. */
+  public ProcessTable top(String ref, String psArgs) {
+    Container c = containers.find(ref);
+    if (!c.state().isRunning()) {
+      throw new ConflictException("container " + c.id().hex() + " is not running");
+    }
+    return ProcessTable.of(runtime.pids(c.id()), psArgs);
   }
 
   /**
@@ -211,6 +293,8 @@ public final class ContainerLifecycle implements AutoCloseable {
         next = new ContainerState.Dead(live.startedAt(), now, "container monitor exited without recording an exit code");
       }
       cleanUpRun(id);
+      execs.containerStopped(id);
+      health.stop(id);
       Container after = c.withState(next);
       repository.update(after);
       waiters.exited(id, exitStatus(next));
@@ -234,7 +318,11 @@ public final class ContainerLifecycle implements AutoCloseable {
     for (Container c : repository.list()) {
       try {
         switch (c.state()) {
-          case ContainerState.Live live -> handleExit(c.id());
+          case ContainerState.Live live -> {
+            handleExit(c.id());
+            repository.find(c.id()).filter(x -> x.state() instanceof ContainerState.Live)
+                .ifPresent(x -> health.watch(x, live.startedAt()));
+          }
           case ContainerState.Restarting r -> scheduleRestart(c.id(), Duration.ZERO);
           case ContainerState.Created x -> removeIfAuto(c);
           case ContainerState.Exited x -> {
@@ -251,9 +339,15 @@ public final class ContainerLifecycle implements AutoCloseable {
     }
   }
 
+  /** The container's health, when it has a healthcheck and has run since berthd started. */
+  public java.util.Optional<Health> health(ContainerId id) {
+    return health.health(id);
+  }
+
   @Override
   public void close() {
     restarts.close();
+    health.close();
   }
 
   /** dockerd starts "always" containers with itself, and "unless-stopped" ones nobody stopped. */
@@ -270,9 +364,12 @@ public final class ContainerLifecycle implements AutoCloseable {
       MonitorProcess process = runtime.create(spec);
       attach.connectPending(id);
       runtime.start(id);
-      repository.update(new Container(c.id(), c.name(), c.created(), c.imageId(), c.config(), c.hostConfig(),
-          new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), clock.instant()),
-          restartCount));
+      Instant startedAt = clock.instant();
+      Container running = new Container(c.id(), c.name(), c.created(), c.imageId(), c.config(), c.hostConfig(),
+          new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), startedAt),
+          restartCount);
+      repository.update(running);
+      health.watch(running, startedAt);
       LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
     } catch (RuntimeException e) {
       cleanUpRun(id);
@@ -347,6 +444,8 @@ public final class ContainerLifecycle implements AutoCloseable {
       runtime.delete(id);
       rootfs.destroy(id);
       repository.delete(id);
+      execs.containerStopped(id);
+      health.forget(id);
       attach.containerRemoved(id);
       ExitStatus s = exitStatus(c.state());
       waiters.removed(id, s);
@@ -365,6 +464,14 @@ public final class ContainerLifecycle implements AutoCloseable {
       runtime.delete(id);
     } finally {
       rootfs.unmount(id);
+    }
+  }
+
+  private void resumeQuietly(ContainerId id) {
+    try {
+      runtime.resume(id);
+    } catch (RuntimeException e) {
+      // It died of the signal already, or was thawed by it.
     }
   }
 

@@ -85,6 +85,7 @@ public final class ContainerService {
       throw new InvalidArgumentException("config cannot be empty in order to create a container");
     }
     HostConfig host = normalize(request.hostConfig());
+    HealthMonitor.validate(requested.healthcheck());
     Image image = images.find(requested.image());
     ContainerId id = ContainerId.random();
     ContainerConfig config = ImageDefaults.merge(requested, image.config().config(), id);
@@ -181,6 +182,6 @@ public final class ContainerService {
     }
     return new HostConfig(host.autoRemove(), mode, host.restartPolicy(), host.consoleHeight(), host.consoleWidth(),
         host.privileged(), host.readonlyRootfs(), host.capAdd(), host.capDrop(), host.extraHosts(), host.dns(),
-        host.dnsSearch(), host.dnsOptions(), host.init());
+        host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap());
   }
 }

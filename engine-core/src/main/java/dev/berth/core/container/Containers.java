@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 /** The container services, wired together; they share per-container locks. */
-public record Containers(ContainerService service, ContainerLifecycle lifecycle, AttachService attach, LogService logs) {
+public record Containers(ContainerService service, ContainerLifecycle lifecycle, AttachService attach, LogService logs,
+    ExecService execs) {
 
   private static final System.Logger LOG = System.getLogger(Containers.class.getName());
 
@@ -21,9 +22,11 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
         clock);
     var logs = new LogService(service, rootfs);
     var attach = new AttachService(service, runtime, locks, logs);
+    var execs = new ExecService(service, runtime, rootfs);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
     var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs,
-        new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, locks, clock);
+        new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, execs, new HealthMonitor(execs, clock),
+        locks, clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {
         lifecycle.handleExit(id);
@@ -31,6 +34,6 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
         LOG.log(System.Logger.Level.ERROR, "recording the exit of " + id.shortId() + " failed", e);
       }
     }));
-    return new Containers(service, lifecycle, attach, logs);
+    return new Containers(service, lifecycle, attach, logs, execs);
   }
 }

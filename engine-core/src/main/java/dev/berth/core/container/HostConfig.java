@@ -1,5 +1,6 @@
 package dev.berth.core.container;
 
+import dev.berth.core.runtime.Resources;
 import java.util.List;
 
 /**
@@ -8,6 +9,7 @@ import java.util.List;
  * @param networkMode {@code default}, {@code bridge}, {@code none} or {@code host}
  * @param consoleHeight initial TTY rows, 0 when unknown
  * @param init null when unset, as Docker reports it
+ * @param resources cgroup limits; applied at start and changed live by update
  */
 public record HostConfig(
     boolean autoRemove,
@@ -23,10 +25,11 @@ public record HostConfig(
     List<String> dns,
     List<String> dnsSearch,
     List<String> dnsOptions,
-    Boolean init) {
+    Boolean init,
+    Resources resources) {
 
   public static final HostConfig DEFAULT =
-      new HostConfig(false, "default", RestartPolicy.NO, 0, 0, false, false, null, null, null, null, null, null, null);
+      new HostConfig(false, "default", RestartPolicy.NO, 0, 0, false, false, null, null, null, null, null, null, null, null);
 
   public HostConfig {
     networkMode = networkMode == null || networkMode.isEmpty() ? "default" : networkMode;
@@ -37,5 +40,16 @@ public record HostConfig(
     dns = dns == null ? List.of() : List.copyOf(dns);
     dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
     dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
+    resources = resources == null ? Resources.NONE : resources;
+  }
+
+  public HostConfig withRestartPolicy(RestartPolicy p) {
+    return new HostConfig(autoRemove, networkMode, p, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
+        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources);
+  }
+
+  public HostConfig withResources(Resources r) {
+    return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, r);
   }
 }

@@ -55,7 +55,7 @@ final class RunSpecFactory {
         new BindMount(written.hosts(), "/etc/hosts", false));
     return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
         hostNetwork ? NetworkNamespace.HOST : NetworkNamespace.PRIVATE, mounts,
-        capabilities(hc), hc.privileged(), logPath, Resources.NONE, Boolean.TRUE.equals(hc.init()));
+        capabilities(hc), hc.privileged(), logPath, hc.resources(), Boolean.TRUE.equals(hc.init()));
   }
 
   /**

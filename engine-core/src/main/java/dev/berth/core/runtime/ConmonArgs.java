@@ -73,7 +73,9 @@ final class ConmonArgs {
         "-l", "none",
         "--exit-dir", dir.exitDir().toString(),
         "--socket-dir-path", paths.sockets().toString(),
-        "--log-level", logLevel));
+        // conmon's debug lines of an attached exec land in the exec's own stderr stream, where
+        // the client would see them; an exec's monitor never logs below info.
+        "--log-level", logLevel.equals("debug") || logLevel.equals("trace") ? "info" : logLevel));
     for (String arg : runtime.globalArgs(paths.runtimeState())) {
       args.add("--runtime-arg");
       args.add(arg);

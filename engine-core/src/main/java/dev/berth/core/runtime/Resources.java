@@ -101,6 +101,21 @@ public record Resources(
     return new Resources(bytes, null, null, null, null, null, null, null, null, null);
   }
 
+  /** These limits with every field {@code change} sets replacing ours, as an update applies them. */
+  public Resources with(Resources change) {
+    return new Resources(pick(change.memory, memory), pick(change.memorySwap, memorySwap),
+        pick(change.memoryReservation, memoryReservation), pick(change.cpuShares, cpuShares),
+        // --cpus and period/quota exclude each other: setting one kind clears the other.
+        change.nanoCpus != null ? null : pick(change.cpuPeriod, cpuPeriod),
+        change.nanoCpus != null ? null : pick(change.cpuQuota, cpuQuota),
+        change.cpuPeriod != null || change.cpuQuota != null ? null : pick(change.nanoCpus, nanoCpus),
+        pick(change.cpusetCpus, cpusetCpus), pick(change.cpusetMems, cpusetMems), pick(change.pidsLimit, pidsLimit));
+  }
+
+  private static <T> T pick(T changed, T current) {
+    return changed != null ? changed : current;
+  }
+
   /**
    * dockerd's default at create: a memory limit without a swap limit gets swap twice the memory
    * (moby {@code adaptContainerSettings}). Not applied at update, where unset means unchanged.

@@ -124,7 +124,7 @@ public abstract class ContainerRepositoryContract {
         config(List.of("/bin/sh", "-c"), List.of("sleep 1")),
         new HostConfig(true, "host", new RestartPolicy("on-failure", 3), 24, 80, true, true,
             List.of("NET_ADMIN"), List.of("MKNOD"), List.of("db:10.0.0.2"), List.of("1.1.1.1"),
-            List.of("example.com"), List.of("ndots:2"), true),
+            List.of("example.com"), List.of("ndots:2"), true, null),
         running, 2);
 
     repo.update(changed);
@@ -255,7 +255,7 @@ public abstract class ContainerRepositoryContract {
         new Healthcheck(List.of("CMD-SHELL", "curl -f localhost"), 30_000_000_000L, 1, 2, 3, 4),
         List.of("RUN echo"), List.of("/bin/bash", "-c"), true);
     var host = new HostConfig(false, "bridge", new RestartPolicy("unless-stopped", 0), 0, 0, false, false,
-        List.of(), List.of("ALL"), List.of(), List.of(), List.of(), List.of(), false);
+        List.of(), List.of("ALL"), List.of(), List.of(), List.of(), List.of(), false, null);
     Container c = new Container(ContainerId.random(), new ContainerName("full"), T0, IMAGE, full, host,
         ContainerState.Created.FRESH, 0);
     repo.insert(c);

@@ -31,7 +31,7 @@ class RunSpecFactoryTest {
 
   private static HostConfig caps(List<String> add, List<String> drop) {
     return new HostConfig(false, "bridge", RestartPolicy.NO, 0, 0, false, false, add, drop, null, null, null, null,
-        null);
+        null, null);
   }
 
   private List<String> capabilities(List<String> add, List<String> drop) {

@@ -14,6 +14,7 @@ import dev.berth.server.api.Json;
 import dev.berth.server.api.Responses;
 import dev.berth.server.stream.HijackedConnection;
 import dev.berth.server.stream.StdStreamWriter;
+import dev.berth.server.stream.StdioPump;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -55,6 +56,10 @@ public final class ContainerHandlers implements ApiRoutes.Group {
     r.post("/containers/{id}/attach", this::containerAttach);
     r.get("/containers/{id}/logs", this::containerLogs);
     r.post("/containers/{id}/resize", this::containerResize);
+    r.post("/containers/{id}/pause", this::containerPause);
+    r.post("/containers/{id}/unpause", this::containerUnpause);
+    r.get("/containers/{id}/top", this::containerTop);
+    r.post("/containers/{id}/update", this::containerUpdate);
     r.delete("/containers/{id}", this::containerDelete);
   }
 
@@ -70,14 +75,16 @@ public final class ContainerHandlers implements ApiRoutes.Group {
     var now = clock.instant();
     boolean size = req.bool("size");
     Responses.json(res, 200, engine.service().list(filter).stream()
-        .map(c -> ContainerTranslator.summary(c, now, size ? engine.service().diskUsage(c) : null)).toList());
+        .map(c -> ContainerTranslator.summary(c, now, size ? engine.service().diskUsage(c) : null,
+            engine.lifecycle().health(c.id()).orElse(null))).toList());
   }
 
   private void containerInspect(ApiRequest req, ServerResponse res) {
     Container c = engine.service().find(req.path("id"));
     var ctx = new ContainerTranslator.InspectContext(facts.containersDir().resolve(c.id().hex()),
         images.layerDirs(c.imageId()), facts.runtime(), facts.cgroupnsMode(), facts.maskedPaths(),
-        facts.readonlyPaths(), clock.instant());
+        facts.readonlyPaths(), clock.instant(), engine.lifecycle().health(c.id()).orElse(null),
+        engine.execs().idsOf(c.id()));
     Responses.json(res, 200, ContainerTranslator.inspect(c, ctx, req.bool("size") ? engine.service().diskUsage(c) : null));
   }
 
@@ -137,32 +144,29 @@ public final class ContainerHandlers implements ApiRoutes.Group {
     var options = new AttachOptions(req.bool("stdin"), req.bool("stdout"), req.bool("stderr"), req.bool("stream"),
         req.bool("logs"), ContainerTranslator.detachKeys(req.query("detachKeys").orElse("")));
     try (AttachSession session = engine.attach().open(req.path("id"), options)) {
-      boolean multiplexed = !session.tty() && req.version().atLeast(1, 42);
-      var conn = HijackedConnection.takeOver(req.wantsUpgrade(),
-          multiplexed ? HijackedConnection.MULTIPLEXED : HijackedConnection.RAW);
-      var writer = new StdStreamWriter(conn.output(), !session.tty());
-      Thread output = Thread.ofVirtual().start(() -> {
-        try {
-          session.copyOutput(writer::write);
-        } catch (IOException e) {
-          // the client went away
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } finally {
-          conn.close();
-        }
-      });
-      try {
-        if (session.copyInput(conn.input()) == AttachSession.InputEnd.DETACHED) {
-          // The client leaves; closing the session ends the output side too.
-          session.close();
-        }
-      } catch (IOException e) {
-        // the client or the container went away; output decides when we are done
-      }
-      output.join();
-      throw conn.finished();
+      throw StdioPump.run(session, req.wantsUpgrade(), !session.tty() && req.version().atLeast(1, 42));
     }
+  }
+
+  private void containerPause(ApiRequest req, ServerResponse res) {
+    engine.lifecycle().pause(req.path("id"));
+    Responses.noContent(res);
+  }
+
+  private void containerUnpause(ApiRequest req, ServerResponse res) {
+    engine.lifecycle().unpause(req.path("id"));
+    Responses.noContent(res);
+  }
+
+  private void containerTop(ApiRequest req, ServerResponse res) {
+    var table = engine.lifecycle().top(req.path("id"), req.query("ps_args").orElse(""));
+    Responses.json(res, 200, new ContainerJson.Top(table.titles(), table.processes()));
+  }
+
+  private void containerUpdate(ApiRequest req, ServerResponse res) throws IOException {
+    var update = ContainerTranslator.update(req.body().readAllBytes());
+    engine.lifecycle().update(req.path("id"), update.resources(), update.restartPolicy());
+    Responses.json(res, 200, new ContainerJson.UpdateResponse(List.of()));
   }
 
   private void containerResize(ApiRequest req, ServerResponse res) {

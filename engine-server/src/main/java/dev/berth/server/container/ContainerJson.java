@@ -1,5 +1,6 @@
 package dev.berth.server.container;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +124,9 @@ final class ContainerJson {
 
   record CreateResponse(String Id, List<String> Warnings) {}
 
-  record Health(String Status, int FailingStreak, List<JsonNode> Log) {}
+  record HealthResult(String Start, String End, int ExitCode, String Output) {}
+
+  record Health(String Status, int FailingStreak, List<HealthResult> Log) {}
 
   record State(
       String Status,
@@ -136,7 +139,8 @@ final class ContainerJson {
       int ExitCode,
       String Error,
       String StartedAt,
-      String FinishedAt) {}
+      String FinishedAt,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Health Health) {}
 
   record GraphDriver(String Name, Map<String, String> Data) {}
 
@@ -224,6 +228,10 @@ final class ContainerJson {
       SummaryHostConfig HostConfig,
       SummaryNetworks NetworkSettings,
       List<JsonNode> Mounts) {}
+
+  record Top(List<String> Titles, List<List<String>> Processes) {}
+
+  record UpdateResponse(List<String> Warnings) {}
 
   record WaitError(String Message) {}
 

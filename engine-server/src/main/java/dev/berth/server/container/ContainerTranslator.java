@@ -10,6 +10,8 @@ import dev.berth.core.container.ContainerService;
 import dev.berth.core.container.ContainerState;
 import dev.berth.core.container.ContainerStatus;
 import dev.berth.core.container.DetachKeys;
+import dev.berth.core.container.Health;
+import dev.berth.core.runtime.Resources;
 import dev.berth.core.container.HostConfig;
 import dev.berth.core.container.RestartPolicy;
 import dev.berth.core.error.InvalidArgumentException;
@@ -49,7 +51,7 @@ final class ContainerTranslator {
 
   /** Everything the inspect shape needs besides the container record itself. */
   record InspectContext(Path dir, List<Path> layers, String runtime, String cgroupnsMode,
-      List<String> maskedPaths, List<String> readonlyPaths, Instant now) {}
+      List<String> maskedPaths, List<String> readonlyPaths, Instant now, Health health, List<String> execIds) {}
 
   static ContainerCreateRequest createRequest(byte[] body, String name) {
     JsonNode root;
@@ -110,7 +112,8 @@ final class ContainerTranslator {
       throw new InvalidArgumentException("invalid ConsoleSize: " + size);
     }
     return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
-        h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init());
+        h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
+        resources(h));
   }
 
   static ContainerFilter filter(boolean all, int limit, Filters f) {
@@ -198,7 +201,7 @@ final class ContainerTranslator {
     return out;
   }
 
-  static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size) {
+  static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size, Health health) {
     return new ContainerJson.Summary(
         c.id().hex(),
         List.of(c.name().slashed()),
@@ -211,7 +214,7 @@ final class ContainerTranslator {
         size == null ? null : size.sizeRootFs(),
         c.config().labels(),
         ContainerStatus.of(c.state()),
-        status(c.state(), now),
+        status(c.state(), now) + healthSuffix(c.state(), health),
         new ContainerJson.SummaryHostConfig(c.hostConfig().networkMode()),
         new ContainerJson.SummaryNetworks(networks(c)),
         List.of());
@@ -225,7 +228,7 @@ final class ContainerTranslator {
         time(c.created()),
         argv.isEmpty() ? "" : argv.getFirst(),
         argv.isEmpty() ? List.of() : argv.subList(1, argv.size()),
-        state(c.state()),
+        state(c.state(), ctx.health()),
         c.imageId().toString(),
         dir.resolve("resolv.conf").toString(),
         dir.resolve("hostname").toString(),
@@ -238,7 +241,7 @@ final class ContainerTranslator {
         "",
         "",
         "",
-        null,
+        ctx.execIds().isEmpty() ? null : ctx.execIds(),
         hostConfigJson(c.hostConfig(), ctx),
         new ContainerJson.GraphDriver("overlay2", graphData(dir, ctx.layers())),
         size == null ? null : size.sizeRw(),
@@ -248,21 +251,42 @@ final class ContainerTranslator {
         networkSettings(c));
   }
 
+  /** {@code docker ps} appends a running container's health: "(healthy)", "(health: starting)". */
+  static String healthSuffix(ContainerState s, Health h) {
+    if (h == null || !(s instanceof ContainerState.Running)) {
+      return "";
+    }
+    return h.status().equals(Health.STARTING) ? " (health: starting)" : " (" + h.status() + ")";
+  }
+
+  static ContainerJson.State state(ContainerState s, Health health) {
+    ContainerJson.State base = state(s);
+    if (health == null) {
+      return base;
+    }
+    var log = health.log().stream().map(p -> new ContainerJson.HealthResult(time(p.start()), time(p.end()),
+        p.exitCode(), p.output())).toList();
+    return new ContainerJson.State(base.Status(), base.Running(), base.Paused(), base.Restarting(), base.OOMKilled(),
+        base.Dead(), base.Pid(), base.ExitCode(), base.Error(), base.StartedAt(), base.FinishedAt(),
+        new ContainerJson.Health(health.status(), health.failingStreak(), log));
+  }
+
   static ContainerJson.State state(ContainerState s) {
     String never = time(ContainerState.NEVER);
     return switch (s) {
       case ContainerState.Created c ->
-          new ContainerJson.State("created", false, false, false, false, false, 0, c.exitCode(), c.error(), never, never);
+          new ContainerJson.State("created", false, false, false, false, false, 0, c.exitCode(), c.error(), never, never,
+              null);
       case ContainerState.Running r -> new ContainerJson.State("running", true, false, false, false, false, r.pid(), 0,
-          "", time(r.startedAt()), never);
+          "", time(r.startedAt()), never, null);
       case ContainerState.Paused p -> new ContainerJson.State("paused", true, true, false, false, false, p.pid(), 0,
-          "", time(p.startedAt()), never);
+          "", time(p.startedAt()), never, null);
       case ContainerState.Restarting r -> new ContainerJson.State("restarting", true, false, true, false, false, 0,
-          r.exitCode(), "", time(r.startedAt()), time(r.finishedAt()));
+          r.exitCode(), "", time(r.startedAt()), time(r.finishedAt()), null);
       case ContainerState.Exited e -> new ContainerJson.State("exited", false, false, false, e.oomKilled(), false, 0,
-          e.exitCode(), e.error(), time(e.startedAt()), time(e.finishedAt()));
+          e.exitCode(), e.error(), time(e.startedAt()), time(e.finishedAt()), null);
       case ContainerState.Dead d -> new ContainerJson.State("dead", false, false, false, false, true, 0, 255,
-          d.error(), time(d.startedAt()), time(d.finishedAt()));
+          d.error(), time(d.startedAt()), time(d.finishedAt()), null);
     };
   }
 
@@ -330,16 +354,51 @@ final class ContainerTranslator {
   }
 
   private static ContainerJson.HostConfig hostConfigJson(HostConfig h, InspectContext ctx) {
+    Resources r = h.resources();
     return new ContainerJson.HostConfig(
         null, "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(), Map.of(),
         new ContainerJson.RestartPolicy(h.restartPolicy().name(), h.restartPolicy().maxRetryCount()),
         h.autoRemove(), "", null, List.of(h.consoleHeight(), h.consoleWidth()), null,
         nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), ctx.cgroupnsMode(), h.dns(), h.dnsOptions(),
         h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "", null, 0, "", h.privileged(), false,
-        h.readonlyRootfs(), null, null, null, "", "", DEFAULT_SHM, null, ctx.runtime(), "", 0, 0, 0, "", 0,
-        List.of(), List.of(), List.of(), List.of(), List.of(), 0, 0, 0, 0, "", "", List.of(), null, null, 0, 0,
-        null, null, null, null, 0, 0, 0, 0, null, h.init(),
+        h.readonlyRootfs(), null, null, null, "", "", DEFAULT_SHM, null, ctx.runtime(), "",
+        zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), "", 0,
+        List.of(), List.of(), List.of(), List.of(), List.of(), zero(r.cpuPeriod()), zero(r.cpuQuota()), 0, 0,
+        orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), List.of(), null, null, zero(r.memoryReservation()),
+        zero(r.memorySwap()), null, null, r.pidsLimit(), null, 0, 0, 0, 0, null, h.init(),
         h.privileged() ? null : ctx.maskedPaths(), h.privileged() ? null : ctx.readonlyPaths());
+  }
+
+  private static long zero(Long v) {
+    return v == null ? 0 : v;
+  }
+
+  private static String orEmpty(String v) {
+    return v == null ? "" : v;
+  }
+
+  /** The cgroup limits of a create or update body; Docker's zeros mean unset. */
+  static Resources resources(ContainerJson.HostConfig h) {
+    return new Resources(h.Memory(), h.MemorySwap(), h.MemoryReservation(), h.CpuShares(), h.CpuPeriod(),
+        h.CpuQuota(), h.NanoCpus(), h.CpusetCpus(), h.CpusetMems(), h.PidsLimit());
+  }
+
+  /** An update body: limits to change and, if given, a new restart policy. */
+  record Update(Resources resources, RestartPolicy restartPolicy) {}
+
+  static Update update(byte[] body) {
+    ContainerJson.HostConfig h;
+    try {
+      h = body.length == 0 ? null : Json.MAPPER.readValue(body, ContainerJson.HostConfig.class);
+    } catch (java.io.IOException e) {
+      throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
+    }
+    if (h == null) {
+      return new Update(Resources.NONE, null);
+    }
+    RestartPolicy policy = h.RestartPolicy() == null || h.RestartPolicy().Name() == null ? null
+        : new RestartPolicy(h.RestartPolicy().Name(), h.RestartPolicy().MaximumRetryCount());
+    return new Update(resources(h), policy);
   }
 
   private static Map<String, String> graphData(Path dir, List<Path> layers) {

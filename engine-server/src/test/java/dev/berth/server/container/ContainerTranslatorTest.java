@@ -161,7 +161,7 @@ class ContainerTranslatorTest {
         """).hostConfig();
     assertEquals(new HostConfig(true, "none", new RestartPolicy("on-failure", 3), 24, 80, true, true,
         List.of("NET_ADMIN"), List.of("ALL"), List.of("h:1.2.3.4"), List.of("9.9.9.9"), List.of("example.org"),
-        List.of("ndots:2"), true), h);
+        List.of("ndots:2"), true, null), h);
   }
 
   @Test
@@ -379,7 +379,7 @@ class ContainerTranslatorTest {
         "", "abcdef012345", "", Map.of("k", "v"), false, false, false, false, true, true, "", null, null, null, null,
         null, null, false);
     var host = new HostConfig(false, "bridge", new RestartPolicy("on-failure", 2), 0, 0, false, false, null, null,
-        null, null, null, null, null);
+        null, null, null, null, null, null);
     return new Container(ID, new ContainerName("web"), Instant.parse("2025-03-04T05:00:00.5Z"), IMAGE, config, host,
         state, 1);
   }
@@ -393,12 +393,12 @@ class ContainerTranslatorTest {
     if (privileged) {
       var h = c.hostConfig();
       c = new Container(c.id(), c.name(), c.created(), c.imageId(), c.config(), new HostConfig(h.autoRemove(),
-          h.networkMode(), h.restartPolicy(), 0, 0, true, false, null, null, null, null, null, null, null),
+          h.networkMode(), h.restartPolicy(), 0, 0, true, false, null, null, null, null, null, null, null, null),
           c.state(), c.restartCount());
     }
     var ctx = new ContainerTranslator.InspectContext(Path.of("/var/lib/berth/containers/" + ID.hex()),
         List.of(Path.of("/l/2"), Path.of("/l/1")), "crun", "private", List.of("/proc/kcore"), List.of("/proc/sys"),
-        NOW);
+        NOW, null, List.of());
     return json(ContainerTranslator.inspect(c, ctx, null));
   }
 
@@ -522,7 +522,7 @@ class ContainerTranslatorTest {
   @Test
   void summaryOfARunningContainer() throws IOException {
     JsonNode s = json(ContainerTranslator.summary(
-        container(new ContainerState.Running(1, 2, 3, NOW.minusSeconds(3))), NOW, null));
+        container(new ContainerState.Running(1, 2, 3, NOW.minusSeconds(3))), NOW, null, null));
     assertEquals(ID.hex(), s.get("Id").asText());
     assertEquals(List.of("/web"), texts(s.get("Names")));
     assertEquals("busybox", s.get("Image").asText());
@@ -540,11 +540,11 @@ class ContainerTranslatorTest {
 
   @Test
   void summaryStateWordsAndStatus() throws IOException {
-    JsonNode created = json(ContainerTranslator.summary(container(ContainerState.Created.FRESH), NOW, null));
+    JsonNode created = json(ContainerTranslator.summary(container(ContainerState.Created.FRESH), NOW, null, null));
     assertEquals("created", created.get("State").asText());
     assertEquals("Created", created.get("Status").asText());
     JsonNode exited = json(ContainerTranslator.summary(container(
-        new ContainerState.Exited(3, NOW.minusSeconds(300), NOW.minusSeconds(120), "", false, false)), NOW, null));
+        new ContainerState.Exited(3, NOW.minusSeconds(300), NOW.minusSeconds(120), "", false, false)), NOW, null, null));
     assertEquals("exited", exited.get("State").asText());
     assertEquals("Exited (3) 2 minutes ago", exited.get("Status").asText());
   }

@@ -1,0 +1,233 @@
+package dev.berth.core.container;
+
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.runtime.AttachChannel;
+import dev.berth.core.runtime.ContainerRuntime;
+import dev.berth.core.runtime.ExecSession;
+import dev.berth.core.runtime.ExecSpec;
+import dev.berth.core.runtime.ProcessSpec;
+import dev.berth.core.runtime.StdStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code docker exec}: instances are made, started once, and kept for inspection until their
+ * container stops. They live in memory, as in dockerd.
+ */
+public final class ExecService {
+
+  private static final System.Logger LOG = System.getLogger(ExecService.class.getName());
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ContainerService containers;
+  private final ContainerRuntime runtime;
+  private final ContainerRootfs rootfs;
+  private final Map<String, ExecInstance> instances = new ConcurrentHashMap<>();
+
+  ExecService(ContainerService containers, ContainerRuntime runtime, ContainerRootfs rootfs) {
+    this.containers = containers;
+    this.runtime = runtime;
+    this.rootfs = rootfs;
+  }
+
+  /**
+   * Makes an exec instance in a running container.
+   *
+   * @throws NotFoundException for an unknown container
+   * @throws ConflictException if it is not running or is paused, with dockerd's words
+   */
+  public ExecInstance create(String containerRef, ExecConfig config) {
+    Container c = containers.find(containerRef);
+    requireRunning(c);
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    var instance = new ExecInstance(HexFormat.of().formatHex(b), c.id(), config);
+    instances.put(instance.id(), instance);
+    return instance;
+  }
+
+  /** @throws NotFoundException {@code No such exec instance: <id>} */
+  public ExecInstance find(String id) {
+    ExecInstance e = instances.get(id);
+    if (e == null) {
+      throw new NotFoundException("No such exec instance: " + id);
+    }
+    return e;
+  }
+
+  /** The exec instances of a container, as inspect's ExecIDs lists them. */
+  public List<String> idsOf(ContainerId id) {
+    return instances.values().stream().filter(e -> e.containerId().equals(id)).map(ExecInstance::id).sorted().toList();
+  }
+
+  /**
+   * Starts an instance. Attached, the returned session carries its stdio and ends after its exit
+   * code is recorded; detached ({@code docker exec -d}) it returns null and the exit code is
+   * recorded when the process ends.
+   */
+  public StdioSession start(String id, boolean detach, int consoleHeight, int consoleWidth) {
+    ExecInstance e = find(id);
+    Container c = containers.get(e.containerId())
+        .orElseThrow(() -> new ConflictException("container " + e.containerId().hex() + " is not running"));
+    requireRunning(c);
+    e.claim();
+    ExecSession session;
+    try {
+      session = runtime.exec(c.id(), new ExecSpec(e.id(), process(c, e.config(), consoleHeight, consoleWidth),
+          e.config().privileged(), !detach));
+    } catch (RuntimeException ex) {
+      e.exited(126);
+      throw ex;
+    }
+    e.started(session);
+    Thread.ofVirtual().name("exec-" + id.substring(0, 12)).start(() -> record(e, session));
+    return detach ? null : new ExecStream(e, session);
+  }
+
+  /** Resizes an exec's TTY; an exec without one has nothing to resize. */
+  public void resize(String id, int height, int width) {
+    ExecInstance e = find(id);
+    ExecSession s = e.session().orElseThrow(() -> new ConflictException("Exec " + id + " is not running"));
+    if (e.config().tty()) {
+      s.resize(height, width);
+    }
+  }
+
+  /** How a process run by {@link #run} ended; a timed-out one was killed. */
+  record Result(int exitCode, String output, boolean timedOut) {}
+
+  /**
+   * Runs {@code config} in a container to its end and returns its exit code and (for healthchecks)
+   * its output, at most {@code maxOutput} bytes; kills it after {@code timeoutMillis}.
+   */
+  Result run(Container c, ExecConfig config, long timeoutMillis, int maxOutput) throws InterruptedException {
+    requireRunning(c);
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    String id = HexFormat.of().formatHex(b);
+    try (ExecSession s = runtime.exec(c.id(), new ExecSpec(id, process(c, config, 0, 0), false, true))) {
+      var out = new java.io.ByteArrayOutputStream();
+      Thread reader = Thread.ofVirtual().start(() -> {
+        try {
+          AttachChannel ch = s.channel().orElseThrow();
+          AttachChannel.Chunk chunk;
+          while ((chunk = ch.read()) != null) {
+            synchronized (out) {
+              int room = maxOutput - out.size();
+              if (room > 0) {
+                out.write(chunk.data(), 0, Math.min(room, chunk.data().length));
+              }
+            }
+          }
+        } catch (IOException e) {
+          // the session ended under us
+        }
+      });
+      reader.join(timeoutMillis);
+      if (reader.isAlive()) {
+        s.close();
+        reader.join();
+        return new Result(-1, "", true);
+      }
+      synchronized (out) {
+        return new Result(s.awaitExit(), out.toString(java.nio.charset.StandardCharsets.UTF_8), false);
+      }
+    }
+  }
+
+  /** Forgets the exec instances of a container that stopped or went away. */
+  void containerStopped(ContainerId id) {
+    instances.values().removeIf(e -> e.containerId().equals(id));
+  }
+
+  private ProcessSpec process(Container c, ExecConfig e, int height, int width) {
+    ContainerConfig cc = c.config();
+    var root = rootfs.merged(c.id());
+    ExecUser user = ExecUser.resolve(root, e.user().isEmpty() ? cc.user() : e.user());
+    var merged = new java.util.ArrayList<>(cc.env());
+    merged.addAll(e.env());
+    var envConfig = new ContainerConfig(cc.image(), cc.entrypoint(), cc.cmd(), merged, cc.workingDir(), cc.user(),
+        cc.hostname(), cc.domainname(), cc.labels(), e.tty(), cc.openStdin(), cc.stdinOnce(), cc.attachStdin(),
+        cc.attachStdout(), cc.attachStderr(), cc.stopSignal(), cc.stopTimeout(), cc.exposedPorts(), cc.volumes(),
+        cc.healthcheck(), cc.onBuild(), cc.shell(), cc.argsEscaped());
+    String cwd = !e.workingDir().isEmpty() ? e.workingDir() : cc.workingDir().isEmpty() ? "/" : cc.workingDir();
+    return new ProcessSpec(e.cmd(), RunSpecFactory.environment(envConfig, user), cwd, user.uid(), user.gid(),
+        user.additionalGids(), e.tty(), e.attachStdin(), true, height, width);
+  }
+
+  private static void requireRunning(Container c) {
+    switch (c.state()) {
+      case ContainerState.Paused p ->
+          throw new ConflictException("container " + c.id().hex() + " is paused, unpause the container before exec");
+      case ContainerState.Running r -> { }
+      default -> throw new ConflictException("container " + c.id().hex() + " is not running");
+    }
+  }
+
+  private static void record(ExecInstance e, ExecSession s) {
+    try {
+      e.exited(s.awaitExit());
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException ex) {
+      LOG.log(System.Logger.Level.WARNING, "exec " + e.id() + " ended without an exit code: " + ex.getMessage());
+      e.exited(-1);
+    }
+  }
+
+  /** An attached exec's stdio, ending once its exit code is known. */
+  private static final class ExecStream implements StdioSession {
+    private final ExecInstance exec;
+    private final ExecSession session;
+
+    ExecStream(ExecInstance exec, ExecSession session) {
+      this.exec = exec;
+      this.session = session;
+    }
+
+    @Override
+    public boolean tty() {
+      return exec.config().tty();
+    }
+
+    @Override
+    public void copyOutput(OutputSink sink) throws IOException, InterruptedException {
+      AttachChannel ch = session.channel().orElseThrow();
+      AttachChannel.Chunk chunk;
+      while ((chunk = ch.read()) != null) {
+        boolean wanted = tty() || (chunk.stream() == StdStream.STDOUT ? exec.config().attachStdout()
+            : exec.config().attachStderr());
+        if (wanted) {
+          sink.write(chunk.stream(), chunk.data(), 0, chunk.data().length);
+        }
+      }
+      // The runtime ends the stream only after the exit code; make sure ours is recorded too.
+      exec.exited(session.awaitExit());
+    }
+
+    @Override
+    public InputEnd copyInput(InputStream in) throws IOException {
+      if (!exec.config().attachStdin()) {
+        return InputEnd.CLOSED;
+      }
+      byte[] buf = new byte[32 * 1024];
+      return StdioSession.pumpInput(in, buf, in.read(buf), exec.config().detachKeys(), session.channel().orElseThrow());
+    }
+
+    /** Disconnects the client; the exec goes on, and its monitor cleans up when it exits. */
+    @Override
+    public void close() {
+      try {
+        session.channel().orElseThrow().close();
+      } catch (IOException e) {
+        // already disconnected
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.berth.server.container;
+
+import dev.berth.core.container.DetachKeys;
+import dev.berth.core.container.ExecConfig;
+import dev.berth.core.container.ExecInstance;
+import dev.berth.core.container.ExecService;
+import dev.berth.core.container.StdioSession;
+import dev.berth.server.api.ApiRequest;
+import dev.berth.server.api.ApiRoutes;
+import dev.berth.server.api.Json;
+import dev.berth.server.api.Responses;
+import dev.berth.server.stream.StdioPump;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
+
+/** {@code docker exec}: create, start (hijacked or detached), resize, inspect. */
+public final class ExecHandlers implements ApiRoutes.Group {
+
+  private final ExecService execs;
+
+  public ExecHandlers(ExecService execs) {
+    this.execs = execs;
+  }
+
+  @Override
+  public void routes(ApiRoutes r) {
+    r.post("/containers/{id}/exec", this::containerExec);
+    r.post("/exec/{id}/start", this::execStart);
+    r.post("/exec/{id}/resize", this::execResize);
+    r.get("/exec/{id}/json", this::execInspect);
+  }
+
+  private void containerExec(ApiRequest req, ServerResponse res) {
+    ExecJson.Create body = Json.read(req.body(), ExecJson.Create.class, null);
+    if (body == null) {
+      throw new dev.berth.core.error.InvalidArgumentException("No exec command specified");
+    }
+    String keys = body.DetachKeys() == null ? "" : body.DetachKeys();
+    var config = new ExecConfig(body.Cmd(), body.Env(), body.User(), body.WorkingDir(), body.Tty(), body.Privileged(),
+        body.AttachStdin(), body.AttachStdout(), body.AttachStderr(),
+        keys.isEmpty() ? DetachKeys.DEFAULT : DetachKeys.parse(keys), size(body.ConsoleSize(), 0),
+        size(body.ConsoleSize(), 1));
+    ExecInstance e = execs.create(req.path("id"), config);
+    Responses.json(res, 201, new ExecJson.IdResponse(e.id()));
+  }
+
+  /**
+   * The body comes first (Helidon reads exactly its length, leaving what follows for stdin); then
+   * the connection is taken over, as for attach. The stream ends only after the exit code is
+   * recorded: the CLI asks for it the moment the stream closes.
+   */
+  private void execStart(ApiRequest req, ServerResponse res) throws Exception {
+    ExecJson.Start body = Json.read(req.body(), ExecJson.Start.class, new ExecJson.Start(false, false, null));
+    StdioSession session = execs.start(req.path("id"), body.Detach(), size(body.ConsoleSize(), 0),
+        size(body.ConsoleSize(), 1));
+    if (session == null) {
+      res.status(Status.OK_200);
+      res.send();
+      return;
+    }
+    try (session) {
+      throw StdioPump.run(session, req.wantsUpgrade(), !session.tty() && req.version().atLeast(1, 42));
+    }
+  }
+
+  private void execResize(ApiRequest req, ServerResponse res) {
+    execs.resize(req.path("id"), ContainerTranslator.dimension(req, "h"), ContainerTranslator.dimension(req, "w"));
+    res.status(Status.OK_200);
+    res.send();
+  }
+
+  private void execInspect(ApiRequest req, ServerResponse res) {
+    ExecInstance e = execs.find(req.path("id"));
+    ExecConfig c = e.config();
+    var process = new ExecJson.ProcessConfig(c.privileged(), c.user(), c.tty(), c.cmd().getFirst(),
+        c.cmd().subList(1, c.cmd().size()));
+    boolean running = e.phase() == ExecInstance.Phase.RUNNING;
+    Responses.json(res, 200, new ExecJson.Inspect(false, e.containerId().hex(), "", e.exitCode().isPresent()
+        ? e.exitCode().getAsInt() : null, e.id(), c.attachStderr(), c.attachStdin(), c.attachStdout(), process,
+        running, e.pid()));
+  }
+
+  private static int size(List<Integer> consoleSize, int index) {
+    return consoleSize != null && consoleSize.size() == 2 && consoleSize.get(index) != null ? consoleSize.get(index) : 0;
+  }
+}
