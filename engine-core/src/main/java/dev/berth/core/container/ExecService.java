@@ -1,6 +1,7 @@
 package dev.berth.core.container;
 
 import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.runtime.AttachChannel;
 import dev.berth.core.runtime.ContainerRuntime;
@@ -81,6 +82,15 @@ public final class ExecService {
     try {
       session = runtime.exec(c.id(), new ExecSpec(e.id(), process(c, e.config(), consoleHeight, consoleWidth),
           e.config().privileged(), !detach));
+    } catch (InvalidArgumentException ex) {
+      // The process could not start (no such binary...): dockerd reports it in the stream and
+      // sets the exit code the CLI then reads, 127 or 126, as for a container start.
+      String m = ex.getMessage();
+      e.exited(m.contains("executable file not found") || m.contains("no such file or directory") ? 127 : 126);
+      if (detach) {
+        throw ex;
+      }
+      return new FailedExec(e.config().tty(), "OCI runtime exec failed: " + m + "\r\n");
     } catch (RuntimeException ex) {
       e.exited(126);
       throw ex;
@@ -178,6 +188,25 @@ public final class ExecService {
     } catch (RuntimeException ex) {
       LOG.log(System.Logger.Level.WARNING, "exec " + e.id() + " ended without an exit code: " + ex.getMessage());
       e.exited(-1);
+    }
+  }
+
+  /** An exec that never started: its stream carries only why, as dockerd's does. */
+  private record FailedExec(boolean tty, String message) implements StdioSession {
+    @Override
+    public void copyOutput(OutputSink sink) throws IOException {
+      byte[] b = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      sink.write(StdStream.STDOUT, b, 0, b.length);
+    }
+
+    @Override
+    public InputEnd copyInput(InputStream in) {
+      return InputEnd.CLOSED;
+    }
+
+    @Override
+    public void close() {
+      // nothing was started
     }
   }
 

@@ -75,8 +75,17 @@ final class DockerCli {
     }
   }
 
+  /** Starts a command with its stdout going to {@code out}, for watching a stream as it grows. */
+  Process startTo(Path out, String... args) {
+    return start(false, out, args);
+  }
+
   /** Starts a command and leaves it running, for follows and attaches. */
   Process start(boolean stdin, String... args) {
+    return start(stdin, null, args);
+  }
+
+  private Process start(boolean stdin, Path out, String... args) {
     var cmd = new ArrayList<String>(List.of("docker"));
     cmd.addAll(List.of(args));
     var pb = new ProcessBuilder(cmd);
@@ -86,6 +95,9 @@ final class DockerCli {
     pb.environment().remove("DOCKER_CONTEXT");
     if (!stdin) {
       pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
+    if (out != null) {
+      pb.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
     }
     try {
       return pb.start();

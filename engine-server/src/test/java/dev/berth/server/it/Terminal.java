@@ -28,7 +28,8 @@ final class Terminal implements AutoCloseable {
         "DOCKER_CONFIG=" + daemon.dir.resolve("docker-config"), "docker"));
     cmd.addAll(List.of(args));
     var tmux = new ArrayList<>(List.of("new-session", "-d", "-s", t.session, "-x", "100", "-y", "30"));
-    tmux.add(String.join(" ", cmd.stream().map(Terminal::quote).toList()) + "; sleep 600");
+    // The exit status shows on the screen when the CLI ends; the pane stays for reading.
+    tmux.add(String.join(" ", cmd.stream().map(Terminal::quote).toList()) + "; echo cli-exit-$?; sleep 600");
     t.tmux(tmux.toArray(String[]::new));
     return t;
   }
