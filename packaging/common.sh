@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 BERTH_MIN_JAVA=22   # the FFM API is final from JDK 22; berth is built and run on 25
-BERTH_RUNTIME_PACKAGES=(conmon runc crun)
+BERTH_RUNTIME_PACKAGES=(conmon runc crun tini)
 
 say() { printf 'berth: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
