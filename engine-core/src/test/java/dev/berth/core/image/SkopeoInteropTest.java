@@ -1,7 +1,7 @@
 package dev.berth.core.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.image.BusyboxImages.ImageSpec;
 import java.io.IOException;
@@ -28,7 +28,7 @@ class SkopeoInteropTest {
 
   @BeforeEach
   void setUp() {
-    assumeTrue(Files.isExecutable(SKOPEO), "skopeo not installed");
+    assertTrue(Files.isExecutable(SKOPEO), "these tests need skopeo (apt-get install skopeo)");
     f = new ServiceFixture(tmp.resolve("engine"));
   }
 

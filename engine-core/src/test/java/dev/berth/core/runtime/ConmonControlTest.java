@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.core.container.ContainerId;
 import dev.berth.core.error.ConflictException;
-import dev.berth.core.os.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,37 +17,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Pause and resume, live resource updates, the process list and --init, in real containers; needs root. */
-class ConmonControlTest {
+class ConmonControlTest extends RealContainerTest {
 
   private static final long MIB = 1024 * 1024;
-  private static RuntimeHarness h;
-
-  @BeforeAll
-  static void setUp() throws IOException {
-    assumeTrue(Processes.isRoot(), "needs root");
-    assumeTrue(Executables.onPath("conmon").isPresent(), "needs conmon");
-    h = new RuntimeHarness();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (h != null) {
-      h.close();
-    }
-  }
-
-  @AfterEach
-  void deleteContainers() {
-    if (h != null) {
-      h.deleteAll();
-    }
-  }
 
   /** Polls {@code condition} until it holds or the harness timeout passes. */
   static void eventually(String what, BooleanSupplier condition) {
@@ -298,7 +271,7 @@ class ConmonControlTest {
 
   @Test
   void initIsPidOneAndReapsOrphans() throws Exception {
-    assumeTrue(Executables.findInit().isPresent(), "needs tini");
+    assertTrue(Executables.findInit().isPresent(), "needs tini (apt-get install tini)");
     // The subshell leaves an orphan, which the kernel hands to PID 1.
     var orphanMaker = h.process("sh", "-c", "(sleep 0.1 &); exec sleep 1000");
     var withInit = run(spec(ContainerId.random(), orphanMaker, Resources.NONE, true));

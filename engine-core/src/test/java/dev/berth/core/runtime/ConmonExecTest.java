@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.core.container.ContainerId;
 import dev.berth.core.error.ConflictException;
@@ -23,37 +22,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Exec sessions in real containers through conmon; needs root. */
-class ConmonExecTest {
+class ConmonExecTest extends RealContainerTest {
 
-  private static RuntimeHarness h;
   private final List<ExecSession> sessions = new ArrayList<>();
 
-  @BeforeAll
-  static void setUp() throws IOException {
-    assumeTrue(Processes.isRoot(), "needs root");
-    assumeTrue(Executables.onPath("conmon").isPresent(), "needs conmon");
-    h = new RuntimeHarness();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (h != null) {
-      h.close();
-    }
-  }
-
   @AfterEach
-  void cleanUp() {
+  void closeSessions() {
     sessions.forEach(ExecSession::close);
-    if (h != null) {
-      h.deleteAll();
-    }
   }
 
   record Output(String stdout, String stderr) {}

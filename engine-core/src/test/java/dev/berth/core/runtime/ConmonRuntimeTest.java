@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.core.container.ContainerId;
 import dev.berth.core.error.ConflictException;
@@ -25,36 +24,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Real containers through conmon and runc (crun on a pure cgroup v2 host); needs root. */
-class ConmonRuntimeTest {
+class ConmonRuntimeTest extends RealContainerTest {
 
-  private static RuntimeHarness h;
-
-  @BeforeAll
-  static void setUp() throws IOException {
-    assumeTrue(Processes.isRoot(), "needs root");
-    assumeTrue(Executables.onPath("conmon").isPresent(), "needs conmon");
-    h = new RuntimeHarness();
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (h != null) {
-      h.close();
-    }
-  }
-
-  @AfterEach
-  void deleteContainers() {
-    if (h != null) {
-      h.deleteAll();
-    }
-  }
 
   /** Everything the container wrote, by stream, read through attach until end of output. */
   record Output(String stdout, String stderr) {}

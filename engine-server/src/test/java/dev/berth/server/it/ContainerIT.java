@@ -1,6 +1,5 @@
 package dev.berth.server.it;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,31 +16,15 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Containers through the real docker CLI: run, exit codes, streams, logs, lifecycle, cleanup. */
-class ContainerIT {
-
-  private static BerthDaemon daemon;
-  private static DockerCli docker;
+class ContainerIT extends WithBerthd {
 
   @BeforeAll
-  static void startDaemon() throws Exception {
-    daemon = BerthDaemon.start();
-    docker = daemon.docker();
+  static void prepare() {
     Fixtures.importBusybox(docker, "busybox:latest");
-  }
-
-  @AfterAll
-  static void stopDaemon() {
-    if (daemon != null) {
-      daemon.close();
-      assertTrue(daemon.monitors().isEmpty(), "conmon processes left: " + daemon.monitors());
-      assertTrue(daemon.mounts().isEmpty(), "mounts left: " + daemon.mounts());
-      assertTrue(daemon.cgroups().isEmpty(), "cgroups left: " + daemon.cgroups());
-    }
   }
 
   @Test

@@ -18,29 +18,17 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Images through the real docker CLI: load, import, list, inspect, tag, rmi, save, history. */
-class ImageIT {
+class ImageIT extends WithBerthd {
 
-  private static BerthDaemon daemon;
-  private static DockerCli docker;
   private static Path work;
 
   @BeforeAll
-  static void startDaemon() throws IOException {
-    daemon = BerthDaemon.start();
-    docker = daemon.docker();
+  static void prepare() throws IOException {
     work = Files.createDirectories(daemon.dir.resolve("archives"));
-  }
-
-  @AfterAll
-  static void stopDaemon() {
-    if (daemon != null) {
-      daemon.close();
-    }
   }
 
   @Test

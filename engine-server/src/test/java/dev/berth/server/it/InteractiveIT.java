@@ -8,28 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** TTYs, exec, attach, detach keys, pause, top, update, healthchecks and init through the docker CLI. */
-class InteractiveIT {
-
-  private static BerthDaemon daemon;
-  private static DockerCli docker;
+class InteractiveIT extends WithBerthd {
 
   @BeforeAll
-  static void startDaemon() {
-    daemon = BerthDaemon.start();
-    docker = daemon.docker();
+  static void prepare() {
     Fixtures.importBusybox(docker, "busybox:latest");
-  }
-
-  @AfterAll
-  static void stopDaemon() {
-    if (daemon != null) {
-      daemon.close();
-    }
   }
 
   private static String inspect(String format, String ref) {

@@ -3,28 +3,15 @@ package dev.berth.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Restart policies through the docker CLI, including across berthd restarts. */
-class RestartPolicyIT {
-
-  private static BerthDaemon daemon;
-  private static DockerCli docker;
+class RestartPolicyIT extends WithBerthd {
 
   @BeforeAll
-  static void startDaemon() {
-    daemon = BerthDaemon.start();
-    docker = daemon.docker();
+  static void prepare() {
     Fixtures.importBusybox(docker, "busybox:latest");
-  }
-
-  @AfterAll
-  static void stopDaemon() {
-    if (daemon != null) {
-      daemon.close();
-    }
   }
 
   private static String inspect(String format, String ref) {

@@ -3,26 +3,10 @@ package dev.berth.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** docker version and info, and the API's routing rules, over the real socket. */
-class SystemIT {
-
-  private static BerthDaemon daemon;
-
-  @BeforeAll
-  static void startDaemon() {
-    daemon = BerthDaemon.start();
-  }
-
-  @AfterAll
-  static void stopDaemon() {
-    if (daemon != null) {
-      daemon.close();
-    }
-  }
+class SystemIT extends WithBerthd {
 
   @Test
   void dockerVersionAndInfo() {
