@@ -168,16 +168,11 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
    */
   @Override
   public boolean signal(ContainerId id, int signal) {
-    if (exitCode(id).isPresent()) {
+    Optional<InitProcess> init = init(id);
+    if (init.isEmpty()) {
       return false;
     }
-    Path bundle = paths.bundle(id.hex());
-    OptionalInt pid = readInt(bundle.resolve(PIDFILE));
-    OptionalLong started = readLong(bundle.resolve(INIT_START));
-    if (pid.isEmpty() || started.isEmpty()) {
-      return false;
-    }
-    boolean sent = Processes.signalIfSame(pid.getAsInt(), started.getAsLong(), signal);
+    boolean sent = Processes.signalIfSame(init.get().pid(), init.get().startTime(), signal);
     if (sent && signal == SIGKILL && cgroups.frozen(id.hex())) {
       // A frozen task does not die of SIGKILL on a v1 freezer until it is thawed (moby kill.go
       // resumes after SIGKILL too). If it has died meanwhile, there is nothing left to resume.
@@ -428,17 +423,28 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
 
   // Running: created by the runtime, no exit recorded, and its init still the process that was made.
   private boolean running(ContainerId id) {
-    if (exitCode(id).isPresent()) {
+    Optional<InitProcess> init = init(id);
+    if (init.isEmpty()) {
       return false;
+    }
+    OptionalLong now = Processes.startTime(init.get().pid());
+    return now.isPresent() && now.getAsLong() == init.get().startTime();
+  }
+
+  /** The container's init as the runtime made it, while no exit is recorded. */
+  private record InitProcess(int pid, long startTime) {}
+
+  private Optional<InitProcess> init(ContainerId id) {
+    if (exitCode(id).isPresent()) {
+      return Optional.empty();
     }
     Path bundle = paths.bundle(id.hex());
     OptionalInt pid = readInt(bundle.resolve(PIDFILE));
     OptionalLong started = readLong(bundle.resolve(INIT_START));
     if (pid.isEmpty() || started.isEmpty()) {
-      return false;
+      return Optional.empty();
     }
-    OptionalLong now = Processes.startTime(pid.getAsInt());
-    return now.isPresent() && now.getAsLong() == started.getAsLong();
+    return Optional.of(new InitProcess(pid.getAsInt(), started.getAsLong()));
   }
 
   /**
