@@ -236,8 +236,9 @@ public final class ExecService {
           sink.write(chunk.stream(), chunk.data(), 0, chunk.data().length);
         }
       }
-      // The runtime ends the stream only after the exit code; make sure ours is recorded too.
-      exec.exited(session.awaitExit());
+      // The runtime ends the stream only once the exit code is known: record it before the client
+      // sees the end (its monitor's clean-up goes on without keeping the client waiting).
+      session.exitCode().ifPresent(exec::exited);
     }
 
     @Override

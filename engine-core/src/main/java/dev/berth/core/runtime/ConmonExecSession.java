@@ -17,9 +17,10 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * An exec under its own conmon. One virtual thread per session waits for conmon's second sync
- * message (the exit code), waits for conmon to exit and removes the session's files; only then is
- * the session done. conmon closes attach connections before it reports the exit code, so the
- * channel handed out holds back its end of output until the session is done.
+ * message (the exit code), then waits for conmon to exit and removes the session's files; only
+ * then is the session done. conmon closes attach connections before it reports the exit code, so
+ * the channel handed out holds back its end of output until the exit code is known; it does not
+ * wait for the clean-up, which is nobody's latency but {@link #awaitExit}'s.
  */
 final class ConmonExecSession implements ExecSession {
 
@@ -40,6 +41,7 @@ final class ConmonExecSession implements ExecSession {
   private final Monitor monitor;
   private final ConmonLauncher.Session launch;
   private final AttachChannel channel;
+  private final CompletableFuture<Integer> exited = new CompletableFuture<>();
   private final CompletableFuture<Integer> done = new CompletableFuture<>();
 
   private ConmonExecSession(String execId, String containerId, ConmonArgs.ExecFiles files, Path socketLink, int pid,
@@ -82,10 +84,10 @@ final class ConmonExecSession implements ExecSession {
 
   @Override
   public OptionalInt exitCode() {
-    if (!done.isDone() || done.isCompletedExceptionally()) {
+    if (!exited.isDone() || exited.isCompletedExceptionally()) {
       return OptionalInt.empty();
     }
-    return OptionalInt.of(done.join());
+    return OptionalInt.of(exited.join());
   }
 
   @Override
@@ -144,6 +146,9 @@ final class ConmonExecSession implements ExecSession {
     } finally {
       launch.close();
     }
+    if (failure == null) {
+      exited.complete(code);
+    }
     try {
       removeAfterExit(execId, files, socketLink, monitor);
     } catch (RuntimeException e) {
@@ -154,6 +159,7 @@ final class ConmonExecSession implements ExecSession {
       }
     }
     if (failure != null) {
+      exited.completeExceptionally(failure);
       done.completeExceptionally(failure);
     } else {
       done.complete(code);
@@ -180,7 +186,7 @@ final class ConmonExecSession implements ExecSession {
     }
   }
 
-  /** Ends output only once the session is done, so the exit code is known when a reader sees the end. */
+  /** Ends output only once the exit code is known (or the session failed). */
   private final class HeldBackChannel implements AttachChannel {
     private final AttachChannel raw;
 
@@ -193,7 +199,7 @@ final class ConmonExecSession implements ExecSession {
       Chunk chunk = raw.read();
       if (chunk == null) {
         try {
-          done.handle((code, failure) -> null).get();
+          exited.handle((code, failure) -> null).get();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("interrupted while waiting for exec " + execId + " to end");

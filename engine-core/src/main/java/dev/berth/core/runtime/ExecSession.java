@@ -10,7 +10,7 @@ import java.util.OptionalInt;
  * <ul>
  *   <li><b>Exit code before end of output.</b> {@link AttachChannel#read()} on {@link #channel()}
  *       returns null only once {@link #exitCode()} is present (or the session has failed, when
- *       {@link #awaitExit()} throws). A caller that sees the stream end may report the exit code
+ *       {@link #awaitExit()} throws); the clean-up below may still be under way then. A caller that sees the stream end may report the exit code
  *       at once: the docker CLI asks for it ({@code GET /exec/{id}/json}) the instant its stream
  *       closes.
  *   <li><b>Nothing lingers.</b> When {@link #awaitExit()} returns or {@link #close()} has
