@@ -3,6 +3,7 @@ package dev.berth.server;
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.container.ContainerImageUsage;
 import dev.berth.core.container.Containers;
+import dev.berth.core.events.EventBus;
 import dev.berth.core.image.BlobStore;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.image.LayerStore;
@@ -79,15 +80,16 @@ public final class Main {
       var layers = new LayerStore(paths, scratch, imageRepo, blobs);
       var images = new ImageService(imageRepo, blobs, layers, scratch, new ContainerImageUsage(containerRepo), clock);
       images.removeLeftovers();
+      var events = new EventBus(clock);
       var containers = Containers.create(paths, containerRepo, images, runtime, DockerDefaults.CAPABILITIES,
-          HostLimits.current().boundingSet(), clock);
+          HostLimits.current().boundingSet(), events, clock);
       containers.lifecycle().recover();
 
       var system = new SystemService(containerRepo, imageRepo, oci.name(), Map.of(oci.name(), oci.binary().toString()),
           paths.dataRoot(), paths.cgroupParent(), HostFacts.read());
       var facts = new ContainerHandlers.InspectFacts(paths.dataRoot().resolve("containers"), oci.name(),
           HostFacts.isCgroup2Root() ? "private" : "host", DockerDefaults.MASKED_PATHS, DockerDefaults.READONLY_PATHS);
-      var router = DockerApi.router(new DockerApi.Services(system, containers, images, facts, clock));
+      var router = DockerApi.router(new DockerApi.Services(system, containers, images, events, facts, clock));
       ApiServer server = ApiServer.start(config.socket(), router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
       return new Engine(server, containers, runtime, db, pidFile);

@@ -14,13 +14,16 @@ public final class AttachService {
   private final ContainerRuntime runtime;
   private final ContainerLocks locks;
   private final LogService logs;
+  private final ContainerEvents events;
   private final Map<ContainerId, Set<AttachSession>> pending = new ConcurrentHashMap<>();
 
-  AttachService(ContainerService containers, ContainerRuntime runtime, ContainerLocks locks, LogService logs) {
+  AttachService(ContainerService containers, ContainerRuntime runtime, ContainerLocks locks, LogService logs,
+      ContainerEvents events) {
     this.containers = containers;
     this.runtime = runtime;
     this.locks = locks;
     this.logs = logs;
+    this.events = events;
   }
 
   /**
@@ -37,6 +40,7 @@ public final class AttachService {
       AttachSession.Replay replay = sink -> logs.read(c, new LogQuery(options.stdout(), options.stderr(), -1, null,
           null, false), e -> sink.write(e.stream(), e.data(), 0, e.data().length));
       var session = new AttachSession(c, options, replay, this::forget);
+      events.emit(c, "attach");
       if (!options.stream()) {
         session.end();
       } else if (c.state().isRunning()) {

@@ -40,6 +40,7 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final ExecService execs;
   private final HealthMonitor health;
   private final ContainerLocks locks;
+  private final ContainerEvents events;
   private final ContainerWaiters waiters = new ContainerWaiters();
   private final RestartScheduler restarts = new RestartScheduler();
   /** Containers a client is stopping or killing: their exit is not their restart policy's business. */
@@ -48,7 +49,7 @@ public final class ContainerLifecycle implements AutoCloseable {
 
   ContainerLifecycle(ContainerService containers, ContainerRepository repository, ContainerRuntime runtime,
       ContainerRootfs rootfs, RunSpecFactory specs, AttachService attach, ExecService execs, HealthMonitor health,
-      ContainerLocks locks, Clock clock) {
+      ContainerLocks locks, ContainerEvents events, Clock clock) {
     this.containers = containers;
     this.repository = repository;
     this.runtime = runtime;
@@ -58,6 +59,7 @@ public final class ContainerLifecycle implements AutoCloseable {
     this.execs = execs;
     this.health = health;
     this.locks = locks;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -103,6 +105,7 @@ public final class ContainerLifecycle implements AutoCloseable {
         : c.config().stopTimeout() != null ? c.config().stopTimeout() : DEFAULT_STOP_TIMEOUT;
     stopping.add(c.id());
     CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
+    events.emit(c, "kill", java.util.Map.of("signal", Integer.toString(sig)));
     signalOrReap(c.id(), sig);
     if (c.state() instanceof ContainerState.Paused) {
       // A frozen process cannot act on its stop signal; dockerd thaws it after sending.
@@ -110,6 +113,7 @@ public final class ContainerLifecycle implements AutoCloseable {
     }
     if (timeout < 0) {
       await(exit, null);
+      events.emit(c, "stop");
       return;
     }
     if (!await(exit, Duration.ofSeconds(timeout))) {
@@ -120,6 +124,7 @@ public final class ContainerLifecycle implements AutoCloseable {
         throw new InternalException("container " + c.id().shortId() + " did not exit after SIGKILL");
       }
     }
+    events.emit(c, "stop");
   }
 
   /** @throws ConflictException if it is not running, with dockerd's wording */
@@ -142,6 +147,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       handleExit(c.id());
       throw notRunning(ref, c);
     }
+    events.emit(c, "kill", java.util.Map.of("signal", Integer.toString(sig)));
     // dockerd returns from a SIGKILL only once the container is dead, so `kill; inspect` agrees.
     if (exit != null) {
       await(exit, KILL_GRACE);
@@ -155,6 +161,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       // restarting a stopped container just starts it
     }
     start(ref);
+    events.emit(containers.find(ref), "restart");
   }
 
   /** Freezes a running container's processes. */
@@ -167,6 +174,7 @@ public final class ContainerLifecycle implements AutoCloseable {
           runtime.pause(id);
           repository.update(c.withState(new ContainerState.Paused(r.pid(), r.monitorPid(), r.monitorStartTime(),
               r.startedAt())));
+          events.emit(c, "pause");
         }
         case ContainerState.Paused p -> throw new ConflictException("container " + id.hex() + " is already paused");
         default -> throw new ConflictException("container " + id.hex() + " is not running");
@@ -185,6 +193,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       runtime.resume(id);
       repository.update(c.withState(new ContainerState.Running(p.pid(), p.monitorPid(), p.monitorStartTime(),
           p.startedAt())));
+      events.emit(c, "unpause");
     });
   }
 
@@ -213,6 +222,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       }
       HostConfig next = hc.withResources(merged);
       repository.update(c.withHostConfig(policy == null ? next : next.withRestartPolicy(policy)));
+      events.emit(c, "update");
     });
   }
 
@@ -298,6 +308,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       Container after = c.withState(next);
       repository.update(after);
       waiters.exited(id, exitStatus(next));
+      events.emit(after, "die", java.util.Map.of("exitCode", Integer.toString(exitStatus(next).code())));
       LOG.log(System.Logger.Level.INFO, "container " + id.shortId() + " exited: " + exitStatus(next).code());
       if (next instanceof ContainerState.Restarting) {
         scheduleRestart(id, Duration.between(live.startedAt(), now));
@@ -370,6 +381,7 @@ public final class ContainerLifecycle implements AutoCloseable {
           restartCount);
       repository.update(running);
       health.watch(running, startedAt);
+      events.emit(running, "start");
       LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
     } catch (RuntimeException e) {
       cleanUpRun(id);
@@ -449,6 +461,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       attach.containerRemoved(id);
       ExitStatus s = exitStatus(c.state());
       waiters.removed(id, s);
+      events.emit(c, "destroy");
       return s;
     });
     if (status != null) {

@@ -21,14 +21,16 @@ public final class ContainerService {
   private final ImageService images;
   private final ContainerRootfs rootfs;
   private final NameGenerator names;
+  private final ContainerEvents events;
   private final Clock clock;
 
   ContainerService(ContainerRepository repository, ImageService images, ContainerRootfs rootfs, NameGenerator names,
-      Clock clock) {
+      ContainerEvents events, Clock clock) {
     this.repository = repository;
     this.images = images;
     this.rootfs = rootfs;
     this.names = names;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -102,6 +104,7 @@ public final class ContainerService {
       var container = new Container(id, name, clock.instant(), image.id(), config, host,
           ContainerState.Created.FRESH, 0);
       repository.insert(container);
+      events.emit(container, "create");
       return container;
     }
   }
@@ -141,6 +144,7 @@ public final class ContainerService {
       throw nameInUse(name, other.id());
     });
     repository.update(c.withName(name));
+    events.emit(c.withName(name), "rename", java.util.Map.of("oldName", c.name().slashed()));
   }
 
   static ConflictException nameInUse(ContainerName name, ContainerId holder) {

@@ -1,6 +1,7 @@
 package dev.berth.core.container;
 
 import dev.berth.core.config.EnginePaths;
+import dev.berth.core.events.EventBus;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.runtime.ContainerRuntime;
 import java.nio.file.Path;
@@ -15,18 +16,20 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
   private static final System.Logger LOG = System.getLogger(Containers.class.getName());
 
   public static Containers create(EnginePaths paths, ContainerRepository repository, ImageService images,
-      ContainerRuntime runtime, List<String> defaultCapabilities, List<String> allCapabilities, Clock clock) {
+      ContainerRuntime runtime, List<String> defaultCapabilities, List<String> allCapabilities, EventBus bus,
+      Clock clock) {
+    var events = new ContainerEvents(bus);
     var locks = new ContainerLocks();
     var rootfs = new ContainerRootfs(paths, images);
     var service = new ContainerService(repository, images, rootfs, new NameGenerator(RandomGenerator.getDefault()),
-        clock);
+        events, clock);
     var logs = new LogService(service, rootfs);
-    var attach = new AttachService(service, runtime, locks, logs);
-    var execs = new ExecService(service, runtime, rootfs);
+    var attach = new AttachService(service, runtime, locks, logs, events);
+    var execs = new ExecService(service, runtime, rootfs, events);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
     var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs,
-        new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, execs, new HealthMonitor(execs, clock),
-        locks, clock);
+        new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, execs, new HealthMonitor(execs, events, clock),
+        locks, events, clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {
         lifecycle.handleExit(id);

@@ -29,12 +29,14 @@ public final class ExecService {
   private final ContainerService containers;
   private final ContainerRuntime runtime;
   private final ContainerRootfs rootfs;
+  private final ContainerEvents events;
   private final Map<String, ExecInstance> instances = new ConcurrentHashMap<>();
 
-  ExecService(ContainerService containers, ContainerRuntime runtime, ContainerRootfs rootfs) {
+  ExecService(ContainerService containers, ContainerRuntime runtime, ContainerRootfs rootfs, ContainerEvents events) {
     this.containers = containers;
     this.runtime = runtime;
     this.rootfs = rootfs;
+    this.events = events;
   }
 
   /**
@@ -50,6 +52,7 @@ public final class ExecService {
     RANDOM.nextBytes(b);
     var instance = new ExecInstance(HexFormat.of().formatHex(b), c.id(), config);
     instances.put(instance.id(), instance);
+    events.emit(c, "exec_create: " + String.join(" ", config.cmd()), java.util.Map.of("execID", instance.id()));
     return instance;
   }
 
@@ -96,7 +99,12 @@ public final class ExecService {
       throw ex;
     }
     e.started(session);
-    Thread.ofVirtual().name("exec-" + id.substring(0, 12)).start(() -> record(e, session));
+    events.emit(c, "exec_start: " + String.join(" ", e.config().cmd()), java.util.Map.of("execID", e.id()));
+    Thread.ofVirtual().name("exec-" + id.substring(0, 12)).start(() -> {
+      record(e, session);
+      events.emit(c, "exec_die", java.util.Map.of("execID", e.id(), "exitCode",
+          Integer.toString(e.exitCode().orElse(-1))));
+    });
     return detach ? null : new ExecStream(e, session);
   }
 

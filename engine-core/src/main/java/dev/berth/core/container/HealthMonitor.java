@@ -30,12 +30,14 @@ final class HealthMonitor implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(HealthMonitor.class.getName());
 
   private final ExecService execs;
+  private final ContainerEvents events;
   private final Clock clock;
   private final Map<ContainerId, Health> health = new ConcurrentHashMap<>();
   private final Map<ContainerId, Thread> probes = new ConcurrentHashMap<>();
 
-  HealthMonitor(ExecService execs, Clock clock) {
+  HealthMonitor(ExecService execs, ContainerEvents events, Clock clock) {
     this.execs = execs;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -124,7 +126,11 @@ final class HealthMonitor implements AutoCloseable {
         String output = r.timedOut() ? "Health check exceeded timeout (" + timeout.toSeconds() + "s)" : r.output();
         var probe = new Health.Probe(start, clock.instant(), r.exitCode(), output);
         boolean counts = Duration.between(startedAt, start).compareTo(startPeriod) >= 0;
-        health.computeIfPresent(c.id(), (id, old) -> next(old, probe, counts, retries));
+        Health before = health.get(c.id());
+        Health after = health.computeIfPresent(c.id(), (id, old) -> next(old, probe, counts, retries));
+        if (after != null && (before == null || !before.status().equals(after.status()))) {
+          events.emit(c, "health_status: " + after.status());
+        }
       }
     } catch (InterruptedException e) {
       // the container stopped

@@ -55,6 +55,7 @@ class ContainerServiceTest {
         (id, runningOnly) -> Optional.empty(), Clock.fixed(T0, ZoneOffset.UTC));
     service = new ContainerService(containers, imageService, new ContainerRootfs(paths, imageService),
         new NameGenerator(new SplittableRandom(7)),
+        new ContainerEvents(new dev.berth.core.events.EventBus(Clock.fixed(T0, ZoneOffset.UTC))),
         Clock.fixed(T0, ZoneOffset.UTC));
   }
 

@@ -168,27 +168,10 @@ final class ContainerTranslator {
     return new LogQuery(stdout, stderr, n, timestamp(since), timestamp(until), follow);
   }
 
-  /**
-   * {@code since}/{@code until} as the CLI sends them: Unix seconds with an optional fraction
-   * ({@code 1700000000.123456789}); 0 or empty means unset.
-   */
   static Instant timestamp(String s) {
-    if (s.isEmpty()) {
-      return null;
-    }
-    try {
-      int dot = s.indexOf('.');
-      long secs = Long.parseLong(dot < 0 ? s : s.substring(0, dot));
-      long nanos = 0;
-      if (dot >= 0) {
-        String frac = (s.substring(dot + 1) + "000000000").substring(0, 9);
-        nanos = Long.parseLong(frac);
-      }
-      return secs == 0 && nanos == 0 ? null : Instant.ofEpochSecond(secs, nanos);
-    } catch (NumberFormatException e) {
-      throw new InvalidArgumentException("invalid value for time: " + s);
-    }
+    return WireTime.parseUnix(s);
   }
+
 
   /** A log line with the timestamp dockerd prefixes: always nine fraction digits, UTC. */
   static byte[] withTimestamp(Instant t, byte[] data) {

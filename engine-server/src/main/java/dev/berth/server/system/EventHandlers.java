@@ -1,0 +1,128 @@
+package dev.berth.server.system;
+
+import dev.berth.core.events.EngineEvent;
+import dev.berth.core.events.EventBus;
+import dev.berth.server.api.ApiRequest;
+import dev.berth.server.api.ApiRoutes;
+import dev.berth.server.api.Filters;
+import dev.berth.server.api.Json;
+import dev.berth.server.api.WireTime;
+import dev.berth.server.stream.HijackedConnection;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code GET /events}: replays events since {@code since}, then follows until {@code until} or the
+ * client leaves. The 200 goes out at once on the raw connection: the CLI (and {@code docker
+ * stats}) block until its headers arrive.
+ */
+public final class EventHandlers implements ApiRoutes.Group {
+
+  private static final Set<String> FILTERS = Set.of("container", "event", "image", "label", "type", "volume",
+      "network", "daemon", "plugin", "node", "service", "secret", "config", "scope");
+  private static final long POLL_MILLIS = 500;
+
+  private final EventBus bus;
+  private final Clock clock;
+
+  public EventHandlers(EventBus bus, Clock clock) {
+    this.bus = bus;
+    this.clock = clock;
+  }
+
+  @Override
+  public void routes(ApiRoutes r) {
+    r.get("/events", this::systemEvents);
+  }
+
+  private void systemEvents(ApiRequest req, ServerResponse res) throws Exception {
+    Filters filters = req.filters().only(FILTERS);
+    Instant since = WireTime.parseUnix(req.query("since").orElse(""));
+    Instant until = WireTime.parseUnix(req.query("until").orElse(""));
+    try (EventBus.Subscription sub = bus.subscribe(since)) {
+      var conn = HijackedConnection.takeOver(false, "application/json");
+      var gone = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread.ofVirtual().start(() -> {
+        // The client never sends more; end of its input means it has gone.
+        try (InputStream in = conn.input()) {
+          while (in.read(new byte[256]) >= 0) {
+            // ignore
+          }
+        } catch (IOException | RuntimeException e) {
+          // gone either way
+        }
+        gone.set(true);
+      });
+      try {
+        while (!gone.get()) {
+          // Replayed events are queued already; once none is left, an until in the past ends it.
+          long left = until == null ? POLL_MILLIS : Math.max(0, until.toEpochMilli() - clock.millis());
+          EngineEvent e = sub.next(Math.min(POLL_MILLIS, left));
+          if (e == null) {
+            if (until != null && !clock.instant().isBefore(until)) {
+              break;
+            }
+            continue;
+          }
+          if (until != null && e.time().isAfter(until)) {
+            break;
+          }
+          if (matches(filters, e)) {
+            conn.output().write(Json.bytes(json(e)));
+            conn.output().write('\n');
+          }
+        }
+      } catch (IOException e) {
+        // the client went away
+      }
+      throw conn.finished();
+    }
+  }
+
+  /** dockerd's event filters: values of a key are alternatives, keys combine. */
+  static boolean matches(Filters f, EngineEvent e) {
+    Map<String, String> a = e.attributes();
+    return any(f, "type", v -> v.equals(e.type().wire()))
+        && any(f, "event", v -> e.action().equals(v) || e.action().startsWith(v + ":"))
+        && any(f, "container", v -> e.type() == EngineEvent.Type.CONTAINER
+            && (e.actorId().startsWith(v) || v.equals(a.get("name"))))
+        && any(f, "image", v -> v.equals(a.get("image")) || e.type() == EngineEvent.Type.IMAGE
+            && (e.actorId().equals(v) || e.actorId().startsWith(v + ":")))
+        && any(f, "volume", v -> e.type() == EngineEvent.Type.VOLUME && e.actorId().equals(v))
+        && any(f, "network", v -> e.type() == EngineEvent.Type.NETWORK && e.actorId().startsWith(v))
+        && f.get("label").stream().allMatch(l -> {
+          int eq = l.indexOf('=');
+          return eq < 0 ? a.containsKey(l) : l.substring(eq + 1).equals(a.get(l.substring(0, eq)));
+        });
+  }
+
+  private static boolean any(Filters f, String key, java.util.function.Predicate<String> p) {
+    var values = f.get(key);
+    return values.isEmpty() || values.stream().anyMatch(p);
+  }
+
+  /** Docker's event JSON; container and image events keep the deprecated status/id/from keys compose reads. */
+  static Map<String, Object> json(EngineEvent e) {
+    var out = new LinkedHashMap<String, Object>();
+    if (e.type() == EngineEvent.Type.CONTAINER || e.type() == EngineEvent.Type.IMAGE) {
+      out.put("status", e.action());
+      out.put("id", e.actorId());
+      if (e.type() == EngineEvent.Type.CONTAINER && e.attributes().containsKey("image")) {
+        out.put("from", e.attributes().get("image"));
+      }
+    }
+    out.put("Type", e.type().wire());
+    out.put("Action", e.action());
+    out.put("Actor", Map.of("ID", e.actorId(), "Attributes", e.attributes()));
+    out.put("scope", "local");
+    out.put("time", e.time().getEpochSecond());
+    out.put("timeNano", e.time().getEpochSecond() * 1_000_000_000L + e.time().getNano());
+    return out;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.berth.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** docker events: replay with --since/--until, following, and filters. */
+class EventsIT extends WithBerthd {
+
+  @BeforeAll
+  static void prepare() {
+    Fixtures.importBusybox(docker, "busybox:latest");
+  }
+
+  @Test
+  void aRunRmReportsItsLifecycleInOrder() {
+    long since = Instant.now().getEpochSecond() - 1;
+    docker.run("run", "--rm", "--name", "evented", "--label", "suite=events", "busybox", "true").ok();
+    long until = Instant.now().getEpochSecond() + 1;
+    var r = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
+        "--filter", "container=evented", "--format", "{{.Action}}").ok();
+    assertEquals(List.of("create", "attach", "start", "die", "destroy"), r.out().lines().toList());
+    var labelled = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
+        "--filter", "label=suite=events", "--filter", "event=die", "--format", "{{.Actor.Attributes.exitCode}}").ok();
+    assertEquals("0", labelled.line());
+  }
+
+  @Test
+  void aFollowerSeesEventsAsTheyHappen() throws Exception {
+    Path out = daemon.dir.resolve("events.out");
+    Process follow = docker.startTo(out, "events", "--filter", "type=container", "--format", "{{.Action}} {{.Actor.Attributes.name}}");
+    try {
+      // The CLI prints nothing until an event comes; give it one once its request is in.
+      Poll.until("the follower to be connected", Duration.ofSeconds(10), () -> follow.isAlive());
+      String id = docker.run("run", "-d", "--name", "followed", "busybox", "sleep", "300").ok().line();
+      Poll.until("start of followed", Duration.ofSeconds(10), () -> read(out).contains("start followed"));
+      docker.run("stop", "-t", "0", id).ok();
+      Poll.until("stop of followed", Duration.ofSeconds(10), () -> read(out).contains("stop followed"));
+      String text = read(out);
+      assertTrue(text.indexOf("kill followed") < text.indexOf("die followed")
+          && text.indexOf("die followed") < text.indexOf("stop followed"), text);
+      docker.run("rm", id).ok();
+    } finally {
+      follow.destroyForcibly().waitFor();
+    }
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+}
