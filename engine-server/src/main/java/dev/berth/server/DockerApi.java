@@ -7,6 +7,7 @@ import dev.berth.core.system.SystemService;
 import dev.berth.server.api.ApiRouter;
 import dev.berth.server.container.ContainerHandlers;
 import dev.berth.server.container.ExecHandlers;
+import dev.berth.server.container.StatsHandlers;
 import dev.berth.server.image.ImageHandlers;
 import dev.berth.server.system.EventHandlers;
 import dev.berth.server.system.SystemHandlers;
@@ -28,6 +29,7 @@ public final class DockerApi {
         new EventHandlers(s.events(), s.clock()),
         new ContainerHandlers(s.containers(), s.images(), s.inspectFacts(), s.clock()),
         new ExecHandlers(s.containers() == null ? null : s.containers().execs()),
+        new StatsHandlers(s.containers() == null ? null : s.containers().stats()),
         new ImageHandlers(s.images()));
   }
 

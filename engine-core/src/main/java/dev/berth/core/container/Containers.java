@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
 
 /** The container services, wired together; they share per-container locks. */
 public record Containers(ContainerService service, ContainerLifecycle lifecycle, AttachService attach, LogService logs,
-    ExecService execs) {
+    ExecService execs, StatsService stats) {
 
   private static final System.Logger LOG = System.getLogger(Containers.class.getName());
 
@@ -37,6 +37,6 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
         LOG.log(System.Logger.Level.ERROR, "recording the exit of " + id.shortId() + " failed", e);
       }
     }));
-    return new Containers(service, lifecycle, attach, logs, execs);
+    return new Containers(service, lifecycle, attach, logs, execs, new StatsService(service, runtime, clock));
   }
 }

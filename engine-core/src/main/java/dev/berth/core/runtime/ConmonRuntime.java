@@ -421,6 +421,11 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     return cgroups.pids(id.hex()).stream().sorted().toList();
   }
 
+  @Override
+  public Optional<CgroupStats> stats(ContainerId id) {
+    return new CgroupStatsReader(cgroups).read(id.hex());
+  }
+
   // Running: created by the runtime, no exit recorded, and its init still the process that was made.
   private boolean running(ContainerId id) {
     Optional<InitProcess> init = init(id);

@@ -80,6 +80,9 @@ public interface ContainerRuntime {
    */
   List<Integer> pids(ContainerId id);
 
+  /** Resource use from the container's cgroups; empty when it has none (not running). */
+  java.util.Optional<CgroupStats> stats(ContainerId id);
+
   /** Connects to the container's stdio. Connect before {@link #start} to see its first output. */
   AttachChannel attach(ContainerId id);
 

@@ -57,7 +57,8 @@ public record HostFacts(
     };
   }
 
-  private static long memTotal() {
+  /** Bytes of memory the host has (MemTotal), 0 if unknown. */
+  public static long memTotal() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
         if (line.startsWith("MemTotal:")) {

@@ -134,6 +134,20 @@ class InteractiveIT extends WithBerthd {
   }
 
   @Test
+  void statsReportCpuMemoryAndPids() {
+    String busy = docker.run("run", "-d", "-m", "64m", "busybox", "sh", "-c", "while true; do :; done").ok().line();
+    String idle = docker.run("run", "-d", "busybox", "sleep", "300").ok().line();
+    String out = docker.run("stats", "--no-stream", "--format", "{{.ID}} {{.CPUPerc}} {{.MemUsage}} {{.PIDs}}").ok().out();
+    String busyLine = out.lines().filter(l -> busy.startsWith(l.split(" ")[0])).findFirst().orElseThrow(() ->
+        new AssertionError(out));
+    assertTrue(busyLine.contains("/ 64MiB") && busyLine.endsWith(" 1"), busyLine);
+    double cpu = Double.parseDouble(busyLine.split(" ")[1].replace("%", ""));
+    assertTrue(cpu > 20, "a spinning shell uses CPU: " + busyLine);
+    assertTrue(out.lines().anyMatch(l -> idle.startsWith(l.split(" ")[0])), out);
+    docker.run("rm", "-f", busy, idle).ok();
+  }
+
+  @Test
   void healthchecksTurnHealthyAndPsSaysSo() {
     String id = docker.run("run", "-d", "--health-cmd", "test -f /tmp/ready", "--health-interval", "200ms",
         "--health-retries", "2", "busybox", "sh", "-c", "sleep 0.5; touch /tmp/ready; sleep 300").ok().line();
