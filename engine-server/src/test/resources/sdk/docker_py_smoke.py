@@ -1,0 +1,43 @@
+"""docker-py against berthd: the calls its users make most. Exits non-zero on the first mismatch."""
+import sys
+
+import docker
+
+client = docker.DockerClient(base_url=sys.argv[1])
+assert client.version()["ApiVersion"] == "1.51"
+assert client.ping()
+
+out = client.containers.run("busybox", "echo hi from py", remove=True)
+assert out == b"hi from py\n", out
+
+ct = client.containers.run("busybox", "sleep 60", detach=True, labels={"sdk": "py"})
+assert [c.id for c in client.containers.list(filters={"label": "sdk=py"})] == [ct.id]
+res = ct.exec_run('sh -c "echo $((6*7)); exit 3"')
+assert (res.exit_code, res.output) == (3, b"42\n"), res
+ct.reload()
+assert ct.status == "running", ct.status
+ct.kill()
+assert ct.wait()["StatusCode"] == 137
+assert b"" == ct.logs()
+ct.remove()
+
+try:
+    client.containers.run("busybox", 'sh -c "echo oops >&2; exit 3"', remove=True)
+    raise AssertionError("expected ContainerError")
+except docker.errors.ContainerError as e:
+    assert e.exit_status == 3 and b"oops" in e.stderr, e
+
+try:
+    client.containers.get("no-such-container")
+    raise AssertionError("expected NotFound")
+except docker.errors.NotFound:
+    pass
+
+try:
+    client.images.get("no-such-image:1")
+    raise AssertionError("expected ImageNotFound")
+except docker.errors.ImageNotFound:
+    pass
+
+assert "busybox:latest" in [t for i in client.images.list() for t in i.tags]
+print("docker-py ok")
