@@ -3,11 +3,14 @@ package dev.berth.server;
 import dev.berth.core.container.Containers;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.system.SystemService;
+import dev.berth.core.volume.VolumeService;
 import dev.berth.server.api.ApiRouter;
 import dev.berth.server.container.ContainerHandlers;
 import dev.berth.server.container.ExecHandlers;
 import dev.berth.server.image.ImageHandlers;
+import dev.berth.server.system.DiskUsageHandlers;
 import dev.berth.server.system.SystemHandlers;
+import dev.berth.server.volume.VolumeHandlers;
 import java.time.Clock;
 import java.util.List;
 
@@ -15,7 +18,7 @@ import java.util.List;
 public final class DockerApi {
 
   /** The services the handlers call. */
-  public record Services(SystemService system, Containers containers, ImageService images,
+  public record Services(SystemService system, Containers containers, ImageService images, VolumeService volumes,
       ContainerHandlers.InspectFacts inspectFacts, Clock clock) {}
 
   private DockerApi() {}
@@ -25,11 +28,13 @@ public final class DockerApi {
         new SystemHandlers(s.system()),
         new ContainerHandlers(s.containers(), s.images(), s.inspectFacts(), s.clock()),
         new ExecHandlers(s.containers() == null ? null : s.containers().execs()),
-        new ImageHandlers(s.images()));
+        new ImageHandlers(s.images(), s.clock()),
+        new DiskUsageHandlers(s.containers(), s.images(), s.volumes()),
+        new VolumeHandlers(s.volumes(), s.clock()));
   }
 
   /** Every served route; handlers only register here, so no service is needed to list them. */
   public static List<ApiRouter.Route> routeTable() {
-    return router(new Services(null, null, null, null, Clock.systemUTC())).routes();
+    return router(new Services(null, null, null, null, null, Clock.systemUTC())).routes();
   }
 }

@@ -3,6 +3,7 @@ package dev.berth.core.container;
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.runtime.ContainerRuntime;
+import dev.berth.core.volume.VolumeService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -10,21 +11,23 @@ import java.util.random.RandomGenerator;
 
 /** The container services, wired together; they share per-container locks. */
 public record Containers(ContainerService service, ContainerLifecycle lifecycle, AttachService attach, LogService logs,
-    ExecService execs) {
+    ExecService execs, ContainerArchive archive, ContainerCommit commits) {
 
   private static final System.Logger LOG = System.getLogger(Containers.class.getName());
 
   public static Containers create(EnginePaths paths, ContainerRepository repository, ImageService images,
-      ContainerRuntime runtime, List<String> defaultCapabilities, List<String> allCapabilities, Clock clock) {
+      VolumeService volumes, ContainerRuntime runtime, List<String> defaultCapabilities, List<String> allCapabilities,
+      Clock clock) {
     var locks = new ContainerLocks();
     var rootfs = new ContainerRootfs(paths, images);
-    var service = new ContainerService(repository, images, rootfs, new NameGenerator(RandomGenerator.getDefault()),
-        clock);
+    var mounts = new ContainerMounts(volumes, new MountParser());
+    var service = new ContainerService(repository, images, rootfs, mounts,
+        new NameGenerator(RandomGenerator.getDefault()), clock);
     var logs = new LogService(service, rootfs);
     var attach = new AttachService(service, runtime, locks, logs);
     var execs = new ExecService(service, runtime, rootfs);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
-    var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs,
+    var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs, mounts,
         new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, execs, new HealthMonitor(execs, clock),
         locks, clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
@@ -34,6 +37,8 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
         LOG.log(System.Logger.Level.ERROR, "recording the exit of " + id.shortId() + " failed", e);
       }
     }));
-    return new Containers(service, lifecycle, attach, logs, execs);
+    var archive = new ContainerArchive(service, rootfs, mounts, locks);
+    var commits = new ContainerCommit(service, lifecycle, rootfs, images, locks);
+    return new Containers(service, lifecycle, attach, logs, execs, archive, commits);
   }
 }

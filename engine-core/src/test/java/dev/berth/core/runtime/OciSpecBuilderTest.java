@@ -148,7 +148,7 @@ class OciSpecBuilderTest {
     assertEquals("bind", mounts.get(7).get("type").asText());
     assertEquals("/data/hosts", mounts.get(7).get("source").asText());
     assertEquals(List.of("rbind", "rprivate"), texts(mounts.get(7).get("options")));
-    assertEquals(List.of("rbind", "rprivate", "ro"), texts(mounts.get(8).get("options")));
+    assertEquals(List.of("rbind", "ro", "rprivate"), texts(mounts.get(8).get("options")));
   }
 
   @Test
