@@ -202,6 +202,20 @@ public final class TarUnpacker {
         continue;
       }
       String next = target.resolve(join(current, part), true);
+      mkdirs(next);
+      current = next;
+    }
+    return current;
+  }
+
+  /** Makes each missing directory of a resolved path, whose existing components are directories. */
+  private void mkdirs(String resolved) throws IOException {
+    String current = "/";
+    for (String part : resolved.split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      String next = join(current, part);
       Path host = target.host(next);
       BasicFileAttributes a = lstat(host);
       if (a == null) {
@@ -217,7 +231,6 @@ public final class TarUnpacker {
       }
       current = next;
     }
-    return current;
   }
 
   private void setXattrs(Path p, TarArchiveEntry e) {

@@ -346,6 +346,7 @@ public final class ContainerLifecycle implements AutoCloseable {
    * auto-remove ones go, and restart policies bring back what dockerd would bring back.
    */
   public void recover() {
+    rootfs.removeLeftovers(repository.list().stream().map(Container::id).collect(java.util.stream.Collectors.toSet()));
     for (Container c : repository.list()) {
       try {
         switch (c.state()) {
@@ -478,8 +479,10 @@ public final class ContainerLifecycle implements AutoCloseable {
       restarts.forget(id);
       runtime.delete(id);
       mounts.release(c);
-      rootfs.destroy(id);
+      // The record goes first: a crash before the files are gone leaves a directory nothing
+      // names, which the next start deletes, never a record pointing at half-deleted files.
       repository.delete(id);
+      rootfs.destroy(id);
       if (removeVolumes) {
         mounts.removeAnonymous(c);
       }

@@ -97,12 +97,51 @@ final class ContainerRootfs {
     }
   }
 
-  /** Unmounts and deletes everything the container had on disk. Idempotent. */
+  /**
+   * Unmounts and deletes everything the container had on disk. The directory is renamed out of
+   * sight first, so a crash never leaves a half-deleted container directory under its name.
+   * Idempotent.
+   */
   void destroy(ContainerId id) {
-    Path dir = dir(id);
+    discard(dir(id));
+  }
+
+  /**
+   * Deletes container directories no record names: removals a crash interrupted. Call at
+   * startup, before any container is created or started.
+   */
+  void removeLeftovers(java.util.Set<ContainerId> known) {
+    Path root = paths.containers();
+    FileTrees.delete(paths.tmp().resolve("containers"));
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (var children = Files.newDirectoryStream(root)) {
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        if (!ContainerId.isHex64(name) || !known.contains(new ContainerId(name))) {
+          discard(child);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void discard(Path dir) {
     for (Path mount : Mounts.under(dir)) {
       Mounts.unmount(mount, true);
     }
-    FileTrees.delete(dir);
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Path trash = Files.createDirectories(paths.tmp().resolve("containers"));
+      Path away = Files.createTempDirectory(trash, "container-");
+      Files.move(dir, away.resolve("c"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      FileTrees.delete(away);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

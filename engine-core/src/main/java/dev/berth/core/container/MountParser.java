@@ -68,6 +68,9 @@ final class MountParser {
       validateTarget(target);
       if (bind) {
         validateAbsolute(source);
+      } else if (hasPropagation(mode)) {
+        // moby sets BindOptions for any propagation mode, and a volume may not have them.
+        throw new InvalidArgumentException("field BindOptions must not be specified");
       }
     } catch (InvalidArgumentException e) {
       throw new InvalidArgumentException(invalidSpec(raw).getMessage() + ": invalid mount config for type \""
@@ -236,10 +239,11 @@ final class MountParser {
 
   private static void validateTarget(String target) {
     String p = target.replace('\\', '/');
+    // moby checks for / first, but a relative path never cleans to / there: absolute first is the same.
+    validateAbsolute(p);
     if (clean(p).equals("/")) {
       throw new InvalidArgumentException("invalid specification: destination can't be '/'");
     }
-    validateAbsolute(p);
   }
 
   private static void validateAbsolute(String p) {
