@@ -157,8 +157,8 @@ final class ContainerMounts {
     try {
       for (MountPoint m : c.mounts()) {
         out.add(switch (m.type()) {
-          case VOLUME -> new BindMount(volumes.acquire(new VolumeName(m.name()), c.id().hex()), m.destination(), !m.rw(),
-              m.propagation(), true);
+          case VOLUME -> new BindMount(volumes.acquire(new VolumeName(m.name()), c.id().hex()), m.destination(),
+              !m.rw(), m.propagation(), true);
           case BIND -> new BindMount(bindSource(m), m.destination(), !m.rw(), m.propagation(), !m.nonRecursive());
           case TMPFS -> new TmpfsMount(m.destination(), tmpfsOptions(m.tmpfsOptions()));
         });
@@ -181,7 +181,10 @@ final class ContainerMounts {
     }
   }
 
-  /** {@code docker rm -v}: the container's anonymous volumes, unless another container uses them. Call after removal. */
+  /**
+   * {@code docker rm -v}: the container's anonymous volumes, unless another container uses them.
+   * Call after the container's record is gone.
+   */
   void removeAnonymous(Container c) {
     volumes.removeIfUnused(c.mounts().stream()
         .filter(m -> m.type() == MountType.VOLUME && m.anonymous())

@@ -102,7 +102,8 @@ final class ContainerView implements ExtractTarget {
   public void checkWritable(String path) {
     MountPoint holder = null;
     for (MountPoint m : mounts) {
-      if (covers(m.destination(), path) && (holder == null || m.destination().length() > holder.destination().length())) {
+      boolean deeper = holder == null || m.destination().length() > holder.destination().length();
+      if (covers(m.destination(), path) && deeper) {
         holder = m;
       }
     }

@@ -131,7 +131,10 @@ final class MountParser {
     return new VolumesFrom(id, readWrite(mode));
   }
 
-  /** A {@code HostConfig.Tmpfs} or {@code Config.Volumes} destination: absolute, not / (moby ValidateTmpfsMountDestination). */
+  /**
+   * A {@code HostConfig.Tmpfs} or {@code Config.Volumes} destination: absolute and not /
+   * (moby ValidateTmpfsMountDestination).
+   */
   static void validateDestination(String destination) {
     validateTarget(destination);
   }

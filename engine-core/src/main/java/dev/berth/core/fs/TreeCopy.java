@@ -90,7 +90,8 @@ public final class TreeCopy {
 
   /** Owner, then mode (chown clears setuid), xattrs, then times; never following a symlink. */
   private static void metadata(Path src, Path dst) throws IOException {
-    Map<String, Object> a = Files.readAttributes(src, "unix:uid,gid,mode,lastModifiedTime,lastAccessTime", NOFOLLOW_LINKS);
+    Map<String, Object> a = Files.readAttributes(src, "unix:uid,gid,mode,lastModifiedTime,lastAccessTime",
+        NOFOLLOW_LINKS);
     Files.setAttribute(dst, "unix:uid", a.get("uid"), NOFOLLOW_LINKS);
     Files.setAttribute(dst, "unix:gid", a.get("gid"), NOFOLLOW_LINKS);
     boolean link = Files.isSymbolicLink(dst);

@@ -227,7 +227,8 @@ public final class ImageService {
   }
 
   /** The diffID of a tar with no entries (1024 zero bytes): moby's layer.EmptyLayer. */
-  static final Digest EMPTY_LAYER = Digest.parse("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+  static final Digest EMPTY_LAYER =
+      Digest.parse("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
 
   /** Reads an upload into scratch space before any lock is taken: the client may be slow. */
   private Path spool(InputStream in) {

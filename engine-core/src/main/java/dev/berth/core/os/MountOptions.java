@@ -134,8 +134,9 @@ public record MountOptions(long flags, long propagation, String data) {
       }
       String[] kv = o.split("=", 2);
       if (kv.length != 2 || !TMPFS_DATA.contains(kv[0])) {
-        throw new IllegalArgumentException("invalid tmpfs option ["
-            + java.util.Arrays.stream(kv).map(x -> "\"" + x + "\"").collect(java.util.stream.Collectors.joining(" ")) + "]");
+        String quoted = java.util.Arrays.stream(kv).map(x -> "\"" + x + "\"")
+            .collect(java.util.stream.Collectors.joining(" "));
+        throw new IllegalArgumentException("invalid tmpfs option [" + quoted + "]");
       }
       if (keysSeen.add(kv[0])) {
         out.addFirst(o);

@@ -81,11 +81,13 @@ class UpperDiffTest {
         }).toList();
   }
 
-  /** Overlay's copy-up of a directory: same mode, owner and times. */
+  /** Overlay's copy-up of a directory: the topmost layer's mode, owner and times. */
   private void copyDir(String name) throws IOException {
-    Path src = image.resolve(name);
+    Path src = Files.isDirectory(init.resolve(name)) ? init.resolve(name) : image.resolve(name);
     Path dst = Files.createDirectories(upper.resolve(name));
     Files.setAttribute(dst, "unix:mode", Files.getAttribute(src, "unix:mode"));
-    Files.setLastModifiedTime(dst, (FileTime) Files.getAttribute(src, "lastModifiedTime"));
+    // utimensat keeps every nanosecond; the JDK's setter may round to microseconds.
+    var mtime = ((FileTime) Files.getAttribute(src, "lastModifiedTime")).toInstant();
+    FileNodes.setTimes(dst, mtime, mtime);
   }
 }

@@ -146,9 +146,15 @@ public final class ContainerHandlers implements ApiRoutes.Group {
 
   private void containerInspect(ApiRequest req, ServerResponse res) {
     Container c = engine.service().find(req.path("id"));
-    var ctx = new ContainerTranslator.InspectContext(facts.containersDir().resolve(c.id().hex()),
-        images.layerDirs(c.imageId()), facts.runtime(), facts.cgroupnsMode(), facts.maskedPaths(),
-        facts.readonlyPaths(), clock.instant(), engine.lifecycle().health(c.id()).orElse(null),
+    var dir = facts.containersDir().resolve(c.id().hex());
+    // dockerd lists the container's init layer first in LowerDir, above the image's layers.
+    var lowers = new java.util.ArrayList<java.nio.file.Path>();
+    if (java.nio.file.Files.isDirectory(dir.resolve("init"))) {
+      lowers.add(dir.resolve("init"));
+    }
+    lowers.addAll(images.layerDirs(c.imageId()));
+    var ctx = new ContainerTranslator.InspectContext(dir, lowers, facts.runtime(), facts.cgroupnsMode(),
+        facts.maskedPaths(), facts.readonlyPaths(), clock.instant(), engine.lifecycle().health(c.id()).orElse(null),
         engine.execs().idsOf(c.id()));
     Responses.json(res, 200, ContainerTranslator.inspect(c, ctx, req.bool("size") ? engine.service().diskUsage(c) : null));
   }

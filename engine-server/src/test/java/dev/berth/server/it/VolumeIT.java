@@ -152,6 +152,22 @@ class VolumeIT extends WithBerthd {
   }
 
   @Test
+  void aMountedVolumeSurvivesABerthdCrashAndGoesWithItsLastUser() {
+    docker.run("volume", "create", "-o", "type=tmpfs", "-o", "device=tmpfs", "crashvol").ok();
+    String id = docker.run("run", "-d", "-v", "crashvol:/v", "busybox", "sh", "-c", "echo kept > /v/f; sleep 600")
+        .ok().line();
+    String data = daemon.dataRoot.resolve("volumes/crashvol/_data").toString();
+    Poll.until("the volume to be mounted", java.time.Duration.ofSeconds(10), () -> daemon.mounts().contains(data));
+    daemon.restart(true);
+    assertEquals("kept\n", docker.run("exec", id, "cat", "/v/f").ok().out());
+    assertTrue(daemon.mounts().contains(data), "still mounted for the running container");
+    docker.run("stop", "-t", "0", id).ok();
+    Poll.until("the volume to be unmounted", java.time.Duration.ofSeconds(10), () -> !daemon.mounts().contains(data));
+    docker.run("rm", id).ok();
+    docker.run("volume", "rm", "crashvol").ok();
+  }
+
+  @Test
   void pruneRemovesUnusedAnonymousVolumesAndWithAllNamedOnes() {
     String user = docker.run("create", "-v", "pr-used:/u", "busybox", "true").ok().line();
     docker.run("volume", "create", "pr-named").ok();
