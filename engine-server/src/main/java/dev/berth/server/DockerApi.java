@@ -29,7 +29,7 @@ public final class DockerApi {
         new ContainerHandlers(s.containers(), s.images(), s.inspectFacts(), s.clock()),
         new ExecHandlers(s.containers() == null ? null : s.containers().execs()),
         new ImageHandlers(s.images(), s.clock()),
-        new DiskUsageHandlers(s.containers(), s.images(), s.volumes()),
+        new DiskUsageHandlers(s.containers(), s.images(), s.volumes(), s.clock()),
         new VolumeHandlers(s.volumes(), s.clock()));
   }
 

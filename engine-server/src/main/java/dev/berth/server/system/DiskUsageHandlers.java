@@ -26,11 +26,13 @@ public final class DiskUsageHandlers implements ApiRoutes.Group {
   private final Containers containers;
   private final ImageService images;
   private final VolumeService volumes;
+  private final java.time.Clock clock;
 
-  public DiskUsageHandlers(Containers containers, ImageService images, VolumeService volumes) {
+  public DiskUsageHandlers(Containers containers, ImageService images, VolumeService volumes, java.time.Clock clock) {
     this.containers = containers;
     this.images = images;
     this.volumes = volumes;
+    this.clock = clock;
   }
 
   /** moby types.DiskUsage; kinds not asked for with {@code type} are null, as dockerd leaves them. */
@@ -52,7 +54,7 @@ public final class DiskUsageHandlers implements ApiRoutes.Group {
     }
     List<Container> ctrs = containers.service().list(new ContainerFilter(true, -1, List.of(), List.of(), List.of(),
         List.of(), List.of(), List.of()));
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     Long layersSize = null;
     List<Object> imageRows = null;
     if (all || types.contains("image")) {
