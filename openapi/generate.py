@@ -360,6 +360,37 @@ BERTH_OPERATIONS = {
         "responses": {"201": {"description": berth("empty body.")}},
     },
     "ImageDelete": {"parameters": {"name": IMAGE_NAME}},
+    "ContainerArchive": {
+        "description": berth(
+            "works on created, running and stopped containers; a container that does not run has its root "
+            "filesystem and volumes mounted for the request. Paths are resolved inside the container: a "
+            "symlink to `/` or `../..` never leads out of it. The tar is not compressed."),
+    },
+    "PutContainerArchive": {
+        "description": berth(
+            "works on created, running and stopped containers and writes through the container's volumes and "
+            "binds. Every path, and every path in the tar, is resolved inside the container. Each regular "
+            "file is written under a temporary name and renamed into place. The body must be an "
+            "uncompressed tar."),
+        "responses": {"400": error("bad parameter",
+                                   "also a tar entry, symlink or hard link that would leave the extraction "
+                                   "directory (dockerd answers 500), a read-only volume or root filesystem, "
+                                   "and `noOverwriteDirNonDir` conflicts.")},
+    },
+    "VolumeCreate": {
+        "description": berth(
+            "only the `local` driver exists; its `type`, `device` and `o` options are mounted while a "
+            "container uses the volume (`size` quotas are refused). Creating an existing name returns it."),
+    },
+    "VolumeDelete": {
+        "parameters": {"force": {"description": berth(
+            "as in dockerd, only makes a missing volume no error: a volume in use is still a 409.")}},
+    },
+    "ImageCommit": {
+        "description": berth(
+            "the container's changes become one layer on its image (none if it changed nothing); `pause` "
+            "(default true) freezes a running container while they are read."),
+    },
 }
 
 BERTH_SCHEMAS = {

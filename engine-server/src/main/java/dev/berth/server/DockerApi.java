@@ -4,13 +4,16 @@ import dev.berth.core.container.Containers;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.system.SystemService;
+import dev.berth.core.volume.VolumeService;
 import dev.berth.server.api.ApiRouter;
 import dev.berth.server.container.ContainerHandlers;
 import dev.berth.server.container.ExecHandlers;
 import dev.berth.server.container.StatsHandlers;
 import dev.berth.server.image.ImageHandlers;
 import dev.berth.server.system.EventHandlers;
+import dev.berth.server.system.DiskUsageHandlers;
 import dev.berth.server.system.SystemHandlers;
+import dev.berth.server.volume.VolumeHandlers;
 import java.time.Clock;
 import java.util.List;
 
@@ -18,7 +21,8 @@ import java.util.List;
 public final class DockerApi {
 
   /** The services the handlers call. */
-  public record Services(SystemService system, Containers containers, ImageService images, EventBus events,
+  public record Services(SystemService system, Containers containers, ImageService images, VolumeService volumes,
+      EventBus events,
       ContainerHandlers.InspectFacts inspectFacts, Clock clock) {}
 
   private DockerApi() {}
@@ -30,11 +34,13 @@ public final class DockerApi {
         new ContainerHandlers(s.containers(), s.images(), s.inspectFacts(), s.clock()),
         new ExecHandlers(s.containers() == null ? null : s.containers().execs()),
         new StatsHandlers(s.containers() == null ? null : s.containers().stats()),
-        new ImageHandlers(s.images()));
+        new ImageHandlers(s.images(), s.clock()),
+        new DiskUsageHandlers(s.containers(), s.images(), s.volumes(), s.clock()),
+        new VolumeHandlers(s.volumes(), s.clock()));
   }
 
   /** Every served route; handlers only register here, so no service is needed to list them. */
   public static List<ApiRouter.Route> routeTable() {
-    return router(new Services(null, null, null, null, null, Clock.systemUTC())).routes();
+    return router(new Services(null, null, null, null, null, null, Clock.systemUTC())).routes();
   }
 }

@@ -2,6 +2,7 @@ package dev.berth.server;
 
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.container.ContainerImageUsage;
+import dev.berth.core.container.ContainerVolumeUsage;
 import dev.berth.core.container.Containers;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.BlobStore;
@@ -15,14 +16,17 @@ import dev.berth.core.runtime.HostLimits;
 import dev.berth.core.runtime.OciRuntime;
 import dev.berth.core.system.HostFacts;
 import dev.berth.core.system.SystemService;
+import dev.berth.core.volume.VolumeService;
 import dev.berth.server.container.ContainerHandlers;
 import dev.berth.store.Database;
 import dev.berth.store.Migrator;
 import dev.berth.store.container.SqliteContainerRepository;
 import dev.berth.store.image.SqliteImageRepository;
+import dev.berth.store.volume.SqliteVolumeRepository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -80,8 +84,11 @@ public final class Main {
       var layers = new LayerStore(paths, scratch, imageRepo, blobs);
       var images = new ImageService(imageRepo, blobs, layers, scratch, new ContainerImageUsage(containerRepo), clock);
       images.removeLeftovers();
+      var volumes = new VolumeService(paths, new SqliteVolumeRepository(db), new ContainerVolumeUsage(containerRepo),
+          clock, new SecureRandom());
+      volumes.removeLeftovers();
       var events = new EventBus(clock);
-      var containers = Containers.create(paths, containerRepo, images, runtime, DockerDefaults.CAPABILITIES,
+      var containers = Containers.create(paths, containerRepo, images, volumes, runtime, DockerDefaults.CAPABILITIES,
           HostLimits.current().boundingSet(), events, clock);
       containers.lifecycle().recover();
 
@@ -89,7 +96,7 @@ public final class Main {
           paths.dataRoot(), paths.cgroupParent(), HostFacts.read());
       var facts = new ContainerHandlers.InspectFacts(paths.dataRoot().resolve("containers"), oci.name(),
           HostFacts.isCgroup2Root() ? "private" : "host", DockerDefaults.MASKED_PATHS, DockerDefaults.READONLY_PATHS);
-      var router = DockerApi.router(new DockerApi.Services(system, containers, images, events, facts, clock));
+      var router = DockerApi.router(new DockerApi.Services(system, containers, images, volumes, events, facts, clock));
       ApiServer server = ApiServer.start(config.socket(), router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
       return new Engine(server, containers, runtime, db, pidFile);

@@ -37,9 +37,18 @@ public record EnginePaths(Path dataRoot, Path execRoot, String cgroupParent) {
     return dataRoot.resolve("tmp");
   }
 
+  /** Volume directories: {@code <name>/_data} holds what containers see, as dockerd's local driver lays it out. */
+  public Path volumes() {
+    return dataRoot.resolve("volumes");
+  }
+
   /** Persistent per-container files: overlay upper and work dirs, log, hosts, hostname, resolv.conf. */
   public Path container(String id) {
-    return dataRoot.resolve("containers").resolve(id);
+    return containers().resolve(id);
+  }
+
+  public Path containers() {
+    return dataRoot.resolve("containers");
   }
 
   /** Runtime state of one container: config.json and conmon's pid files, ctl fifo, attach socket. */

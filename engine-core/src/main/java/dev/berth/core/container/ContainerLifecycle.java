@@ -5,6 +5,8 @@ import dev.berth.core.error.EngineException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotModifiedException;
+import dev.berth.core.prune.PruneFilter;
+import dev.berth.core.prune.PruneReport;
 import dev.berth.core.runtime.ContainerRuntime;
 import dev.berth.core.runtime.MonitorProcess;
 import dev.berth.core.runtime.Resources;
@@ -35,6 +37,7 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final ContainerRepository repository;
   private final ContainerRuntime runtime;
   private final ContainerRootfs rootfs;
+  private final ContainerMounts mounts;
   private final RunSpecFactory specs;
   private final AttachService attach;
   private final ExecService execs;
@@ -48,12 +51,13 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final Clock clock;
 
   ContainerLifecycle(ContainerService containers, ContainerRepository repository, ContainerRuntime runtime,
-      ContainerRootfs rootfs, RunSpecFactory specs, AttachService attach, ExecService execs, HealthMonitor health,
-      ContainerLocks locks, ContainerEvents events, Clock clock) {
+      ContainerRootfs rootfs, ContainerMounts mounts, RunSpecFactory specs, AttachService attach, ExecService execs,
+      HealthMonitor health, ContainerLocks locks, ContainerEvents events, Clock clock) {
     this.containers = containers;
     this.repository = repository;
     this.runtime = runtime;
     this.rootfs = rootfs;
+    this.mounts = mounts;
     this.specs = specs;
     this.attach = attach;
     this.execs = execs;
@@ -238,9 +242,10 @@ public final class ContainerLifecycle implements AutoCloseable {
   /**
    * Removes a container and everything it had on disk.
    *
+   * @param removeVolumes also remove its anonymous volumes no other container uses ({@code rm -v})
    * @throws ConflictException if it runs and {@code force} is false
    */
-  public void remove(String ref, boolean force) {
+  public void remove(String ref, boolean force, boolean removeVolumes) {
     Container c = containers.find(ref);
     if (c.state() instanceof ContainerState.Restarting) {
       cancelRestart(c.id());
@@ -257,7 +262,32 @@ public final class ContainerLifecycle implements AutoCloseable {
         throw new InternalException("container " + c.id().shortId() + " did not exit after SIGKILL");
       }
     }
-    removeStopped(c.id());
+    removeStopped(c.id(), removeVolumes);
+  }
+
+  /**
+   * {@code docker container prune}: removes every container that is not running, paused or
+   * restarting and matches the filter (moby ContainersPrune); volumes stay.
+   */
+  public PruneReport prune(PruneFilter filter) {
+    var deleted = new java.util.ArrayList<String>();
+    long reclaimed = 0;
+    for (Container c : repository.list()) {
+      if (c.state().isRunning() || c.state() instanceof ContainerState.Restarting
+          || !filter.matches(c.config().labels(), c.created())) {
+        continue;
+      }
+      long size = rootfs.upperSize(c.id());
+      try {
+        removeStopped(c.id(), false);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "failed to prune container " + c.id().shortId() + ": " + e.getMessage());
+        continue;
+      }
+      reclaimed += size;
+      deleted.add(c.id().hex());
+    }
+    return new PruneReport(deleted, reclaimed);
   }
 
   /**
@@ -302,7 +332,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       } else {
         next = new ContainerState.Dead(live.startedAt(), now, "container monitor exited without recording an exit code");
       }
-      cleanUpRun(id);
+      cleanUpRun(c);
       execs.containerStopped(id);
       health.stop(id);
       Container after = c.withState(next);
@@ -316,7 +346,8 @@ public final class ContainerLifecycle implements AutoCloseable {
       return after;
     });
     if (exited != null && exited.hostConfig().autoRemove()) {
-      removeStopped(id);
+      // `run --rm` also removes the container's anonymous volumes, as dockerd does.
+      removeStopped(id, true);
     }
   }
 
@@ -326,13 +357,17 @@ public final class ContainerLifecycle implements AutoCloseable {
    * auto-remove ones go, and restart policies bring back what dockerd would bring back.
    */
   public void recover() {
+    rootfs.removeLeftovers(repository.list().stream().map(Container::id).collect(java.util.stream.Collectors.toSet()));
     for (Container c : repository.list()) {
       try {
         switch (c.state()) {
           case ContainerState.Live live -> {
             handleExit(c.id());
-            repository.find(c.id()).filter(x -> x.state() instanceof ContainerState.Live)
-                .ifPresent(x -> health.watch(x, live.startedAt()));
+            repository.find(c.id()).filter(x -> x.state() instanceof ContainerState.Live).ifPresent(x -> {
+              // Still running: its volumes are in use (mounted, for volumes with options).
+              mounts.acquire(x);
+              health.watch(x, live.startedAt());
+            });
           }
           case ContainerState.Restarting r -> scheduleRestart(c.id(), Duration.ZERO);
           case ContainerState.Created x -> removeIfAuto(c);
@@ -348,6 +383,7 @@ public final class ContainerLifecycle implements AutoCloseable {
         LOG.log(System.Logger.Level.WARNING, "recovering container " + c.id().shortId() + ": " + e.getMessage(), e);
       }
     }
+    mounts.volumes().unmountUnused();
   }
 
   /** The container's health, when it has a healthcheck and has run since berthd started. */
@@ -371,24 +407,24 @@ public final class ContainerLifecycle implements AutoCloseable {
     try {
       var dir = rootfs.dir(id);
       var root = rootfs.mount(c);
-      var spec = specs.build(c, dir, root, rootfs.logPath(id));
+      var spec = specs.build(c, dir, root, rootfs.logPath(id), mounts.acquire(c));
       MonitorProcess process = runtime.create(spec);
       attach.connectPending(id);
       runtime.start(id);
       Instant startedAt = clock.instant();
-      Container running = new Container(c.id(), c.name(), c.created(), c.imageId(), c.config(), c.hostConfig(),
-          new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), startedAt),
-          restartCount);
+      Container running = c.withState(
+          new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), startedAt))
+          .withRestartCount(restartCount);
       repository.update(running);
       health.watch(running, startedAt);
       events.emit(running, "start");
       LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
     } catch (RuntimeException e) {
-      cleanUpRun(id);
+      cleanUpRun(c);
       EngineException failure = startFailed(c, e);
       // dockerd removes an auto-remove container whose start failed; `run --rm` waits for that.
       if (c.hostConfig().autoRemove()) {
-        removeStopped(id);
+        removeStopped(id, true);
       }
       throw failure;
     }
@@ -413,8 +449,8 @@ public final class ContainerLifecycle implements AutoCloseable {
       locks.run(id, () -> repository.find(id).ifPresent(c -> {
         int code = exitStatus(c.state()).code();
         if (RestartScheduler.shouldRestart(c.hostConfig().restartPolicy(), c.restartCount() + 1, code, false)) {
-          repository.update(new Container(c.id(), c.name(), c.created(), c.imageId(), c.config(), c.hostConfig(),
-              new ContainerState.Restarting(code, ContainerState.NEVER, clock.instant()), c.restartCount() + 1));
+          repository.update(c.withState(new ContainerState.Restarting(code, ContainerState.NEVER, clock.instant()))
+              .withRestartCount(c.restartCount() + 1));
           scheduleRestart(id, Duration.ZERO);
         }
       }));
@@ -439,11 +475,11 @@ public final class ContainerLifecycle implements AutoCloseable {
   private void removeIfAuto(Container c) {
     rootfs.unmount(c.id());
     if (c.hostConfig().autoRemove()) {
-      removeStopped(c.id());
+      removeStopped(c.id(), true);
     }
   }
 
-  private void removeStopped(ContainerId id) {
+  private void removeStopped(ContainerId id, boolean removeVolumes) {
     ExitStatus status = locks.with(id, () -> {
       Container c = repository.find(id).orElse(null);
       if (c == null) {
@@ -454,8 +490,14 @@ public final class ContainerLifecycle implements AutoCloseable {
       }
       restarts.forget(id);
       runtime.delete(id);
-      rootfs.destroy(id);
+      mounts.release(c);
+      // The record goes first: a crash before the files are gone leaves a directory nothing
+      // names, which the next start deletes, never a record pointing at half-deleted files.
       repository.delete(id);
+      rootfs.destroy(id);
+      if (removeVolumes) {
+        mounts.removeAnonymous(c);
+      }
       execs.containerStopped(id);
       health.forget(id);
       attach.containerRemoved(id);
@@ -471,12 +513,16 @@ public final class ContainerLifecycle implements AutoCloseable {
     }
   }
 
-  /** Runtime state and the rootfs mount go when a run ends; the container's files stay. */
-  private void cleanUpRun(ContainerId id) {
+  /** Runtime state, the rootfs mount and volume mounts go when a run ends; the container's files stay. */
+  private void cleanUpRun(Container c) {
     try {
-      runtime.delete(id);
+      runtime.delete(c.id());
     } finally {
-      rootfs.unmount(id);
+      try {
+        rootfs.unmount(c.id());
+      } finally {
+        mounts.release(c);
+      }
     }
   }
 

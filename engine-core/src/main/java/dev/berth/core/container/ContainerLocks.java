@@ -30,6 +30,21 @@ final class ContainerLocks {
     });
   }
 
+  /**
+   * Takes the lock for work that outlives a call (a tar streamed after its headers); the caller
+   * must {@link #unlockFor} it on the same thread.
+   */
+  void lockFor(ContainerId id) {
+    locks.computeIfAbsent(id, k -> new ReentrantLock()).lock();
+  }
+
+  void unlockFor(ContainerId id) {
+    ReentrantLock lock = locks.get(id);
+    if (lock != null && lock.isHeldByCurrentThread()) {
+      lock.unlock();
+    }
+  }
+
   /** Drops the lock object of a container that no longer exists. */
   void forget(ContainerId id) {
     locks.remove(id);

@@ -41,24 +41,23 @@ final class ContainerRootfs {
 
   /** Bytes in the container's writable layer (file sizes, as dockerd counts them). */
   long upperSize(ContainerId id) {
-    Path upper = dir(id).resolve("upper");
-    if (!Files.isDirectory(upper)) {
-      return 0;
-    }
-    try (var files = Files.walk(upper)) {
-      return files.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
-        try {
-          return Files.size(p);
-        } catch (IOException e) {
-          return 0;
-        }
-      }).sum();
-    } catch (IOException | UncheckedIOException e) {
-      return 0;
-    }
+    return FileTrees.size(upper(id));
   }
 
-  /** Mounts the overlay (if it is not mounted already) and returns its root. */
+  /** The overlay's upper directory: everything the container changed. */
+  Path upper(ContainerId id) {
+    return dir(id).resolve("upper");
+  }
+
+  /** The image's layer directories beneath the init layer, topmost first. */
+  List<Path> imageLayers(Container c) {
+    return images.layerDirs(c.imageId());
+  }
+
+  /**
+   * Mounts the overlay (if it is not mounted already) and returns its root. Beneath the upper
+   * directory lies the init layer, then the image's layers.
+   */
   Path mount(Container c) {
     Path dir = dir(c.id());
     Path upper = dir.resolve("upper");
@@ -71,11 +70,10 @@ final class ContainerRootfs {
       if (Mounts.isMountPoint(merged)) {
         return merged;
       }
-      List<Path> lowers = images.layerDirs(c.imageId());
-      if (lowers.isEmpty()) {
-        Path empty = Files.createDirectories(dir.resolve("empty"));
-        lowers = List.of(empty);
-      }
+      List<Path> layers = images.layerDirs(c.imageId());
+      var lowers = new java.util.ArrayList<Path>();
+      lowers.add(InitLayer.ensure(dir, layers));
+      lowers.addAll(layers);
       Mounts.overlay(lowers, upper, work, merged);
       return merged;
     } catch (IOException e) {
@@ -83,6 +81,10 @@ final class ContainerRootfs {
     } catch (ErrnoException e) {
       throw new InternalException("mounting the root filesystem of " + c.id().shortId() + ": " + e.getMessage(), e);
     }
+  }
+
+  boolean isMounted(ContainerId id) {
+    return Mounts.isMountPoint(merged(id));
   }
 
   void unmount(ContainerId id) {
@@ -95,12 +97,51 @@ final class ContainerRootfs {
     }
   }
 
-  /** Unmounts and deletes everything the container had on disk. Idempotent. */
+  /**
+   * Unmounts and deletes everything the container had on disk. The directory is renamed out of
+   * sight first, so a crash never leaves a half-deleted container directory under its name.
+   * Idempotent.
+   */
   void destroy(ContainerId id) {
-    Path dir = dir(id);
+    discard(dir(id));
+  }
+
+  /**
+   * Deletes container directories no record names: removals a crash interrupted. Call at
+   * startup, before any container is created or started.
+   */
+  void removeLeftovers(java.util.Set<ContainerId> known) {
+    Path root = paths.containers();
+    FileTrees.delete(paths.tmp().resolve("containers"));
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (var children = Files.newDirectoryStream(root)) {
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        if (!ContainerId.isHex64(name) || !known.contains(new ContainerId(name))) {
+          discard(child);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void discard(Path dir) {
     for (Path mount : Mounts.under(dir)) {
       Mounts.unmount(mount, true);
     }
-    FileTrees.delete(dir);
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Path trash = Files.createDirectories(paths.tmp().resolve("containers"));
+      Path away = Files.createTempDirectory(trash, "container-");
+      Files.move(dir, away.resolve("c"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      FileTrees.delete(away);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -5,6 +5,8 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.image.Image;
 import dev.berth.core.image.ImageService;
+import dev.berth.core.runtime.DockerDefaults;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -20,15 +22,17 @@ public final class ContainerService {
   private final ContainerRepository repository;
   private final ImageService images;
   private final ContainerRootfs rootfs;
+  private final ContainerMounts mounts;
   private final NameGenerator names;
   private final ContainerEvents events;
   private final Clock clock;
 
-  ContainerService(ContainerRepository repository, ImageService images, ContainerRootfs rootfs, NameGenerator names,
-      ContainerEvents events, Clock clock) {
+  ContainerService(ContainerRepository repository, ImageService images, ContainerRootfs rootfs, ContainerMounts mounts,
+      NameGenerator names, ContainerEvents events, Clock clock) {
     this.repository = repository;
     this.images = images;
     this.rootfs = rootfs;
+    this.mounts = mounts;
     this.names = names;
     this.events = events;
     this.clock = clock;
@@ -94,6 +98,7 @@ public final class ContainerService {
     if (config.argv().isEmpty()) {
       throw new InvalidArgumentException("no command specified");
     }
+    Container created;
     synchronized (this) {
       ContainerName name = request.name() == null || request.name().isEmpty()
           ? freeGeneratedName()
@@ -101,11 +106,42 @@ public final class ContainerService {
       repository.findByName(name).ifPresent(other -> {
         throw nameInUse(name, other.id());
       });
-      var container = new Container(id, name, clock.instant(), image.id(), config, host,
-          ContainerState.Created.FRESH, 0);
-      repository.insert(container);
-      events.emit(container, "create");
-      return container;
+      // Volumes are created and the container recorded under the volume lock, so a volume
+      // removal never slips between the two.
+      created = mounts.volumes().locked(() -> {
+        ContainerMounts.Plan plan = mounts.plan(config, host.storage(), this::find);
+        var c = new Container(id, name, clock.instant(), image.id(), config, host, ContainerState.Created.FRESH, 0,
+            plan.mounts());
+        try {
+          repository.insert(c);
+        } catch (RuntimeException e) {
+          mounts.volumes().removeIfUnused(plan.createdAnonymous());
+          throw e;
+        }
+        return c;
+      });
+    }
+    populateVolumes(created);
+    return created;
+  }
+
+  /** dockerd copies image content into empty volumes at create; a failure undoes the create. */
+  private void populateVolumes(Container c) {
+    if (!mounts.needsPopulation(c)) {
+      return;
+    }
+    try {
+      Path root = rootfs.mount(c);
+      try {
+        mounts.populate(c, root);
+      } finally {
+        rootfs.unmount(c.id());
+      }
+    } catch (RuntimeException e) {
+      repository.delete(c.id());
+      rootfs.destroy(c.id());
+      mounts.removeAnonymous(c);
+      throw e;
     }
   }
 
@@ -184,8 +220,12 @@ public final class ContainerService {
     if (host.autoRemove() && !host.restartPolicy().name().equals("no")) {
       throw new InvalidArgumentException("can't create 'AutoRemove' container with restart policy");
     }
+    if (host.storage().shmSize() < 0) {
+      throw new InvalidArgumentException("SHM size can not be less than 0");
+    }
     return new HostConfig(host.autoRemove(), mode, host.restartPolicy(), host.consoleHeight(), host.consoleWidth(),
         host.privileged(), host.readonlyRootfs(), host.capAdd(), host.capDrop(), host.extraHosts(), host.dns(),
-        host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap());
+        host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap(),
+        host.storage().shmSize() == 0 ? host.storage().withShmSize(DockerDefaults.SHM_SIZE) : host.storage());
   }
 }

@@ -4,6 +4,7 @@ import dev.berth.core.config.EnginePaths;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.runtime.ContainerRuntime;
+import dev.berth.core.volume.VolumeService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -11,25 +12,26 @@ import java.util.random.RandomGenerator;
 
 /** The container services, wired together; they share per-container locks. */
 public record Containers(ContainerService service, ContainerLifecycle lifecycle, AttachService attach, LogService logs,
-    ExecService execs, StatsService stats) {
+    ExecService execs, StatsService stats, ContainerArchive archive, ContainerCommit commits) {
 
   private static final System.Logger LOG = System.getLogger(Containers.class.getName());
 
   public static Containers create(EnginePaths paths, ContainerRepository repository, ImageService images,
-      ContainerRuntime runtime, List<String> defaultCapabilities, List<String> allCapabilities, EventBus bus,
-      Clock clock) {
+      VolumeService volumes, ContainerRuntime runtime, List<String> defaultCapabilities, List<String> allCapabilities,
+      EventBus bus, Clock clock) {
     var events = new ContainerEvents(bus);
     var locks = new ContainerLocks();
     var rootfs = new ContainerRootfs(paths, images);
-    var service = new ContainerService(repository, images, rootfs, new NameGenerator(RandomGenerator.getDefault()),
-        events, clock);
+    var mounts = new ContainerMounts(volumes, new MountParser());
+    var service = new ContainerService(repository, images, rootfs, mounts,
+        new NameGenerator(RandomGenerator.getDefault()), events, clock);
     var logs = new LogService(service, rootfs);
     var attach = new AttachService(service, runtime, locks, logs, events);
     var execs = new ExecService(service, runtime, rootfs, events);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
-    var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs,
-        new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, execs, new HealthMonitor(execs, events, clock),
-        locks, events, clock);
+    var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs, mounts,
+        new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, execs,
+        new HealthMonitor(execs, events, clock), locks, events, clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {
         lifecycle.handleExit(id);
@@ -37,6 +39,9 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
         LOG.log(System.Logger.Level.ERROR, "recording the exit of " + id.shortId() + " failed", e);
       }
     }));
-    return new Containers(service, lifecycle, attach, logs, execs, new StatsService(service, runtime, clock));
+    var archive = new ContainerArchive(service, rootfs, mounts, locks);
+    var commits = new ContainerCommit(service, lifecycle, rootfs, images, locks);
+    return new Containers(service, lifecycle, attach, logs, execs, new StatsService(service, runtime, clock), archive,
+        commits);
   }
 }

@@ -10,6 +10,7 @@ import java.util.List;
  * @param consoleHeight initial TTY rows, 0 when unknown
  * @param init null when unset, as Docker reports it
  * @param resources cgroup limits; applied at start and changed live by update
+ * @param storage binds, mounts, tmpfs, volumes-from and shm size as the client gave them
  */
 public record HostConfig(
     boolean autoRemove,
@@ -26,10 +27,20 @@ public record HostConfig(
     List<String> dnsSearch,
     List<String> dnsOptions,
     Boolean init,
-    Resources resources) {
+    Resources resources,
+    StorageOptions storage) {
 
   public static final HostConfig DEFAULT =
       new HostConfig(false, "default", RestartPolicy.NO, 0, 0, false, false, null, null, null, null, null, null, null, null);
+
+  /** A host config without storage options. */
+  public HostConfig(boolean autoRemove, String networkMode, RestartPolicy restartPolicy, int consoleHeight,
+      int consoleWidth, boolean privileged, boolean readonlyRootfs, List<String> capAdd, List<String> capDrop,
+      List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions, Boolean init,
+      Resources resources) {
+    this(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
+        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, StorageOptions.NONE);
+  }
 
   public HostConfig {
     networkMode = networkMode == null || networkMode.isEmpty() ? "default" : networkMode;
@@ -41,15 +52,21 @@ public record HostConfig(
     dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
     dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
     resources = resources == null ? Resources.NONE : resources;
+    storage = storage == null ? StorageOptions.NONE : storage;
   }
 
   public HostConfig withRestartPolicy(RestartPolicy p) {
     return new HostConfig(autoRemove, networkMode, p, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
-        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources);
+        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage);
   }
 
   public HostConfig withResources(Resources r) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
-        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, r);
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, r, storage);
+  }
+
+  public HostConfig withStorage(StorageOptions s) {
+    return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, s);
   }
 }

@@ -7,6 +7,7 @@ import dev.berth.core.runtime.Capabilities;
 import dev.berth.core.runtime.NetworkNamespace;
 import dev.berth.core.runtime.ProcessSpec;
 import dev.berth.core.runtime.Resources;
+import dev.berth.core.runtime.RunMount;
 import dev.berth.core.runtime.RunSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +39,11 @@ final class RunSpecFactory {
     this.allCapabilities = List.copyOf(allCapabilities);
   }
 
-  RunSpec build(Container c, Path dir, Path rootfs, Path logPath) {
+  /**
+   * @param userMounts the container's volumes, binds and tmpfs mounts, in mount order; the
+   *     generated /etc files follow unless one of them already covers that path
+   */
+  RunSpec build(Container c, Path dir, Path rootfs, Path logPath, List<RunMount> userMounts) {
     ContainerConfig cfg = c.config();
     HostConfig hc = c.hostConfig();
     boolean hostNetwork = hc.networkMode().equals("host");
@@ -49,13 +54,21 @@ final class RunSpecFactory {
 
     var process = new ProcessSpec(cfg.argv(), environment(cfg, user), cwd, user.uid(), user.gid(),
         user.additionalGids(), cfg.tty(), cfg.openStdin(), cfg.stdinOnce(), hc.consoleHeight(), hc.consoleWidth());
-    var mounts = List.of(
+    var mounts = new ArrayList<RunMount>(userMounts);
+    var taken = userMounts.stream().map(RunMount::destination).collect(java.util.stream.Collectors.toSet());
+    // moby TrySetNetworkMount: a user's mount at one of these paths wins over the generated file.
+    for (var generated : List.of(
         new BindMount(written.resolvConf(), "/etc/resolv.conf", false),
         new BindMount(written.hostname(), "/etc/hostname", false),
-        new BindMount(written.hosts(), "/etc/hosts", false));
+        new BindMount(written.hosts(), "/etc/hosts", false))) {
+      if (!taken.contains(generated.destination())) {
+        mounts.add(generated);
+      }
+    }
     return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
         hostNetwork ? NetworkNamespace.HOST : NetworkNamespace.PRIVATE, mounts,
-        capabilities(hc), hc.privileged(), logPath, hc.resources(), Boolean.TRUE.equals(hc.init()));
+        capabilities(hc), hc.privileged(), logPath, hc.resources(), Boolean.TRUE.equals(hc.init()),
+        hc.storage().shmSize());
   }
 
   /**

@@ -10,10 +10,51 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Deleting directory trees without ever following a symlink out of them. */
+/** Deleting and measuring directory trees without ever following a symlink out of them. */
 public final class FileTrees {
 
   private FileTrees() {}
+
+  /**
+   * Bytes of regular file content under {@code root}, each hard-linked inode counted once, as
+   * dockerd's directory.Size counts a volume or a writable layer. A missing root is 0.
+   */
+  public static long size(Path root) {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return 0;
+    }
+    var seen = new java.util.HashSet<Object>();
+    long[] total = {0};
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          if (attrs.isRegularFile() && (attrs.fileKey() == null || seen.add(attrs.fileKey()))) {
+            total[0] += attrs.size();
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          // Vanished while walking (a running container deletes as we count): not counted.
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return total[0];
+  }
+
+  /** Whether {@code dir} is a directory with nothing in it. */
+  public static boolean isEmptyDirectory(Path dir) {
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+      return !children.iterator().hasNext();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   /** Deletes {@code root} and everything under it; a missing root is not an error. */
   public static void delete(Path root) {

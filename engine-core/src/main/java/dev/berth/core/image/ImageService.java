@@ -4,6 +4,7 @@ import dev.berth.core.fs.FileTrees;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.prune.PruneFilter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -164,6 +166,70 @@ public final class ImageService {
     }
   }
 
+  /** Writes a layer tar (uncompressed) for {@link #commit}. */
+  @FunctionalInterface
+  public interface LayerSource {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /** What {@link #commit} records about the new image. */
+  public record CommitInfo(ImageRunConfig config, List<String> changes, String author, String comment,
+      String createdBy, ImageReference tag) {}
+
+  /**
+   * {@code docker commit}: an image made of {@code parent}'s layers and one more, written by
+   * {@code layer} (moby image.NewChildImage). A layer with no entries adds no layer, only a
+   * history step marked empty. The layer is spooled to scratch space and the image is inserted
+   * only once its layer is complete and registered, so a crash leaves nothing an image points at.
+   *
+   * @throws NotFoundException if the parent image is gone
+   */
+  public ImageId commit(ImageId parent, LayerSource layer, CommitInfo info) {
+    Image base = repo.find(parent).orElseThrow(() -> new NotFoundException("No such image: " + parent));
+    // Refuse bad arguments before the (possibly large) diff is written.
+    ImageRunConfig run = ImageChanges.apply(info.config(), info.changes());
+    ImageReference ref = info.tag() == null ? null : ImageNames.importTag(info.tag());
+    Path tar = scratch.newFile("commit-");
+    try {
+      try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tar), 1 << 16)) {
+        layer.writeTo(out);
+      }
+      try (var _ = layers.adding()) {
+        Digest diffId = blobs.adopt(tar, null);
+        boolean empty = diffId.equals(EMPTY_LAYER);
+        var diffIds = new ArrayList<>(base.config().diffIds());
+        long size = base.size();
+        if (!empty) {
+          List<ChainId> chain = base.chainIds();
+          Layer added = layers.register(chain.isEmpty() ? null : chain.getLast(), diffId, diffId, MediaTypes.OCI_LAYER);
+          diffIds.add(added.diffId());
+          size += added.size();
+        }
+        Instant now = clock.instant();
+        var history = new ArrayList<>(base.config().history());
+        history.add(new HistoryEntry(now, info.createdBy(), info.author(), info.comment(), empty));
+        ImageConfig parentConfig = base.config();
+        var config = new ImageConfig(parentConfig.architecture(), parentConfig.os(), parentConfig.variant(), now,
+            info.author(), info.comment(), "", run, diffIds, history);
+        byte[] bytes = ImageConfigCodec.write(config);
+        ImageId id = new ImageId(blobs.put(bytes));
+        repo.insert(id, ImageConfigCodec.parse(bytes), size, now);
+        if (ref != null) {
+          repo.tag(ref, id, now);
+        }
+        return id;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      FileTrees.delete(tar);
+    }
+  }
+
+  /** The diffID of a tar with no entries (1024 zero bytes): moby's layer.EmptyLayer. */
+  static final Digest EMPTY_LAYER =
+      Digest.parse("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+
   /** Reads an upload into scratch space before any lock is taken: the client may be slow. */
   private Path spool(InputStream in) {
     Path file = scratch.newFile("upload-");
@@ -240,6 +306,92 @@ public final class ImageService {
   public List<ImageDeletion> remove(String nameOrId, boolean force, boolean noPrune) {
     try (var _ = layers.removing()) {
       return removal.remove(find(nameOrId), nameOrId, force, true);
+    }
+  }
+
+  /** What an image prune deleted (untagged references, images, layers) and the layer bytes freed. */
+  public record PruneResult(List<ImageDeletion> deleted, long spaceReclaimed) {}
+
+  /**
+   * {@code docker image prune} (moby ImagesPrune): dangling images, or with {@code danglingOnly}
+   * false every image; images containers use are kept (their removal conflicts and is skipped).
+   */
+  public PruneResult prune(boolean danglingOnly, PruneFilter filter) {
+    try (var _ = layers.removing()) {
+      Map<ChainId, Long> sizes = new HashMap<>();
+      for (Image img : repo.list()) {
+        img.chainIds().forEach(ch -> layers.find(ch).ifPresent(l -> sizes.put(ch, l.size())));
+      }
+      repo.unusedLayers().forEach(l -> sizes.put(l.chainId(), l.size()));
+      var records = new ArrayList<ImageDeletion>();
+      for (Image listed : repo.list()) {
+        Instant created = listed.config().created();
+        if (filter.until() != null && created == null
+            || !filter.matches(listed.config().config().labels(), created)) {
+          continue;
+        }
+        List<ImageReference> refs = ImageRemoval.references(listed);
+        try {
+          if (refs.isEmpty()) {
+            records.addAll(removal.remove(listed, listed.id().digest().hex(), false, true));
+            continue;
+          }
+          boolean hasTag = refs.stream().anyMatch(r -> r.digest() == null);
+          if (danglingOnly && hasTag) {
+            continue;
+          }
+          for (ImageReference r : refs) {
+            Optional<Image> now = repo.find(listed.id());
+            if (now.isEmpty()) {
+              break;
+            }
+            records.addAll(removal.remove(now.get(), r.toString(), false, true));
+          }
+        } catch (dev.berth.core.error.ConflictException | NotFoundException e) {
+          // In use by a container, or gone meanwhile: prune leaves it, as dockerd does.
+        }
+      }
+      long reclaimed = 0;
+      for (ImageDeletion d : records) {
+        if (d instanceof ImageDeletion.Deleted del && Digest.isDigest(del.id())) {
+          reclaimed += sizes.getOrDefault(new ChainId(Digest.parse(del.id())), 0L);
+        }
+      }
+      return new PruneResult(records, reclaimed);
+    }
+  }
+
+  /**
+   * Disk use of images for {@code system df}.
+   *
+   * @param layersSize bytes of every extracted layer, each counted once however many images share it
+   * @param sharedSize per image, bytes of its layers that other images use too
+   */
+  public record DiskUsage(long layersSize, Map<ImageId, Long> sharedSize) {}
+
+  public DiskUsage diskUsage() {
+    try (var _ = layers.adding()) {
+      Map<ChainId, Long> sizes = new HashMap<>();
+      Map<ChainId, Integer> users = new HashMap<>();
+      List<Image> all = repo.list();
+      for (Image img : all) {
+        for (ChainId ch : new java.util.LinkedHashSet<>(img.chainIds())) {
+          layers.find(ch).ifPresent(l -> sizes.put(ch, l.size()));
+          users.merge(ch, 1, Integer::sum);
+        }
+      }
+      repo.unusedLayers().forEach(l -> sizes.put(l.chainId(), l.size()));
+      var shared = new HashMap<ImageId, Long>();
+      for (Image img : all) {
+        long s = 0;
+        for (ChainId ch : new java.util.LinkedHashSet<>(img.chainIds())) {
+          if (users.getOrDefault(ch, 0) > 1) {
+            s += sizes.getOrDefault(ch, 0L);
+          }
+        }
+        shared.put(img.id(), s);
+      }
+      return new DiskUsage(sizes.values().stream().mapToLong(Long::longValue).sum(), shared);
     }
   }
 

@@ -150,24 +150,49 @@ public final class OciSpecBuilder {
 
   private ArrayNode mounts(RunSpec spec) {
     ArrayNode mounts = JSON.createArrayNode();
+    // As moby's withMounts: a user mount replaces the default at its destination, and a user /dev
+    // replaces everything under /dev.
+    var user = spec.mounts().stream().map(RunMount::destination).collect(java.util.stream.Collectors.toSet());
+    boolean userDev = user.contains("/dev");
     // A privileged container may write /sys (Docker clears "ro" on /sys and below for --privileged).
     String sysMode = spec.privileged() ? "rw" : "ro";
-    mount(mounts, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
-    mount(mounts, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
-    mount(mounts, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
-    mount(mounts, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", sysMode);
-    mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", sysMode, "nosuid", "noexec", "nodev");
-    mount(mounts, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
-    mount(mounts, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777",
-        "size=" + DockerDefaults.SHM_SIZE / 1024 + "k");
-    for (BindMount bind : spec.mounts()) {
-      ObjectNode m = mounts.addObject()
-          .put("destination", bind.destination())
-          .put("type", "bind")
-          .put("source", bind.source().toAbsolutePath().toString());
-      ArrayNode options = m.putArray("options").add("rbind").add("rprivate");
-      if (bind.readOnly()) {
-        options.add("ro");
+    var defaults = JSON.createArrayNode();
+    mount(defaults, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
+    mount(defaults, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
+    mount(defaults, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
+    mount(defaults, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", sysMode);
+    mount(defaults, "/sys/fs/cgroup", "cgroup", "cgroup", sysMode, "nosuid", "noexec", "nodev");
+    mount(defaults, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
+    mount(defaults, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777",
+        "size=" + spec.shmSize() / 1024 + "k");
+    for (var d : defaults) {
+      String dest = d.get("destination").asText();
+      if (!user.contains(dest) && !(userDev && dest.startsWith("/dev/"))) {
+        mounts.add(d);
+      }
+    }
+    for (RunMount m : spec.mounts()) {
+      switch (m) {
+        case BindMount bind -> {
+          ObjectNode o = mounts.addObject()
+              .put("destination", bind.destination())
+              .put("type", "bind")
+              .put("source", bind.source().toAbsolutePath().toString());
+          ArrayNode options = o.putArray("options").add(bind.recursive() ? "rbind" : "bind");
+          if (bind.readOnly()) {
+            options.add("ro");
+          }
+          if (!bind.propagation().isEmpty()) {
+            options.add(bind.propagation());
+          }
+        }
+        case TmpfsMount tmpfs -> {
+          ObjectNode o = mounts.addObject()
+              .put("destination", tmpfs.destination())
+              .put("type", "tmpfs")
+              .put("source", "tmpfs");
+          strings(o.putArray("options"), tmpfs.options());
+        }
       }
     }
     if (spec.init()) {

@@ -15,6 +15,8 @@ import java.util.List;
  *     tini bound read-only at {@code /sbin/docker-init} as PID 1, which reaps orphans and
  *     forwards signals. It belongs here rather than in {@link ProcessSpec}: exec processes never
  *     get one.
+ * @param mounts binds and tmpfs mounts in mount order (parents before children)
+ * @param shmSize bytes of /dev/shm; 0 for dockerd's default
  */
 public record RunSpec(
     ContainerId id,
@@ -24,16 +26,26 @@ public record RunSpec(
     String hostname,
     String domainname,
     NetworkNamespace network,
-    List<BindMount> mounts,
+    List<RunMount> mounts,
     List<String> capabilities,
     boolean privileged,
     Path logPath,
     Resources resources,
-    boolean init) {
+    boolean init,
+    long shmSize) {
 
   public RunSpec {
     mounts = List.copyOf(mounts);
+    shmSize = shmSize <= 0 ? DockerDefaults.SHM_SIZE : shmSize;
     capabilities = List.copyOf(capabilities);
     resources = resources == null ? Resources.NONE : resources;
+  }
+
+  /** A spec with dockerd's default /dev/shm size. */
+  public RunSpec(ContainerId id, Path rootfs, boolean readonlyRootfs, ProcessSpec process, String hostname,
+      String domainname, NetworkNamespace network, List<? extends RunMount> mounts, List<String> capabilities,
+      boolean privileged, Path logPath, Resources resources, boolean init) {
+    this(id, rootfs, readonlyRootfs, process, hostname, domainname, network, List.copyOf(mounts), capabilities,
+        privileged, logPath, resources, init, 0);
   }
 }

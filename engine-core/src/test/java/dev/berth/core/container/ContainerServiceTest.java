@@ -19,6 +19,8 @@ import dev.berth.core.image.ImageService;
 import dev.berth.core.image.InMemoryImageRepository;
 import dev.berth.core.image.LayerStore;
 import dev.berth.core.image.Scratch;
+import dev.berth.core.volume.InMemoryVolumeRepository;
+import dev.berth.core.volume.VolumeService;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -43,6 +45,7 @@ class ContainerServiceTest {
   InMemoryContainerRepository containers;
   InMemoryImageRepository images;
   ContainerService service;
+  VolumeService volumes;
 
   @BeforeEach
   void setUp() {
@@ -53,8 +56,10 @@ class ContainerServiceTest {
     var blobs = new BlobStore(paths, scratch);
     var imageService = new ImageService(images, blobs, new LayerStore(paths, scratch, images, blobs), scratch,
         (id, runningOnly) -> Optional.empty(), Clock.fixed(T0, ZoneOffset.UTC));
+    volumes = new VolumeService(paths, new InMemoryVolumeRepository(), new ContainerVolumeUsage(containers),
+        Clock.fixed(T0, ZoneOffset.UTC), new SplittableRandom(3));
     service = new ContainerService(containers, imageService, new ContainerRootfs(paths, imageService),
-        new NameGenerator(new SplittableRandom(7)),
+        new ContainerMounts(volumes, new MountParser()), new NameGenerator(new SplittableRandom(7)),
         new ContainerEvents(new dev.berth.core.events.EventBus(Clock.fixed(T0, ZoneOffset.UTC))),
         Clock.fixed(T0, ZoneOffset.UTC));
   }

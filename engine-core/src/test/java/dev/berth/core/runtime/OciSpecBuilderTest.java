@@ -148,7 +148,32 @@ class OciSpecBuilderTest {
     assertEquals("bind", mounts.get(7).get("type").asText());
     assertEquals("/data/hosts", mounts.get(7).get("source").asText());
     assertEquals(List.of("rbind", "rprivate"), texts(mounts.get(7).get("options")));
-    assertEquals(List.of("rbind", "rprivate", "ro"), texts(mounts.get(8).get("options")));
+    assertEquals(List.of("rbind", "ro", "rprivate"), texts(mounts.get(8).get("options")));
+  }
+
+  @Test
+  void userMountsReplaceDefaultsAndCarryPropagationAndTmpfsOptions() throws Exception {
+    var spec = new RunSpec(ID, Path.of("/r"), false, process(false), "web", "", NetworkNamespace.PRIVATE, List.of(
+        new TmpfsMount("/dev/shm", List.of("noexec", "nosuid", "nodev", "rprivate", "size=1m")),
+        new BindMount(Path.of("/host/src"), "/src", false, "rshared", false),
+        new TmpfsMount("/scratch", List.of("noexec", "nosuid", "nodev", "rprivate"))),
+        DockerDefaults.CAPABILITIES, false, Path.of("/tmp/ctr.log"), Resources.NONE, false, 0);
+    JsonNode mounts = json(spec).get("mounts");
+    assertEquals(List.of("/proc", "/dev", "/dev/pts", "/sys", "/sys/fs/cgroup", "/dev/mqueue", "/dev/shm", "/src",
+        "/scratch"), texts(mounts.findValues("destination")));
+    assertEquals("tmpfs", mounts.get(6).get("source").asText());
+    assertEquals(List.of("noexec", "nosuid", "nodev", "rprivate", "size=1m"), texts(mounts.get(6).get("options")),
+        "the user's /dev/shm, not the default");
+    assertEquals(List.of("bind", "rshared"), texts(mounts.get(7).get("options")));
+    assertEquals("tmpfs", mounts.get(8).get("type").asText());
+  }
+
+  @Test
+  void shmSizeSetsTheDefaultDevShm() throws Exception {
+    var spec = new RunSpec(ID, Path.of("/r"), false, process(false), "web", "", NetworkNamespace.PRIVATE, List.of(),
+        DockerDefaults.CAPABILITIES, false, Path.of("/tmp/ctr.log"), Resources.NONE, false, 10L << 20);
+    JsonNode shm = json(spec).get("mounts").get(6);
+    assertTrue(texts(shm.get("options")).contains("size=10240k"), shm.toString());
   }
 
   @Test

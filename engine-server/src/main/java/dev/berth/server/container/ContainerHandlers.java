@@ -1,5 +1,6 @@
 package dev.berth.server.container;
 
+import dev.berth.core.archive.PathStat;
 import dev.berth.core.container.AttachOptions;
 import dev.berth.core.container.AttachSession;
 import dev.berth.core.container.Container;
@@ -8,9 +9,11 @@ import dev.berth.core.container.ExitStatus;
 import dev.berth.core.container.WaitCondition;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.logs.LogQuery;
+import dev.berth.core.prune.PruneReport;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;
 import dev.berth.server.api.Json;
+import dev.berth.server.api.PruneFilters;
 import dev.berth.server.api.Responses;
 import dev.berth.server.stream.HijackedConnection;
 import dev.berth.server.stream.StdStreamWriter;
@@ -25,6 +28,9 @@ import java.util.concurrent.CompletableFuture;
 
 /** The {@code /containers} endpoints. Handlers parse, make one domain call, and answer. */
 public final class ContainerHandlers implements ApiRoutes.Group {
+
+  private static final String PATH_STAT = "X-Docker-Container-Path-Stat";
+  private static final java.util.Set<String> PRUNE_FILTERS = java.util.Set.of("label", "label!", "until");
 
   private final Containers engine;
   private final ImageService images;
@@ -61,6 +67,65 @@ public final class ContainerHandlers implements ApiRoutes.Group {
     r.get("/containers/{id}/top", this::containerTop);
     r.post("/containers/{id}/update", this::containerUpdate);
     r.delete("/containers/{id}", this::containerDelete);
+    r.head("/containers/{id}/archive", this::containerArchiveInfo);
+    r.get("/containers/{id}/archive", this::containerArchive);
+    r.put("/containers/{id}/archive", this::putContainerArchive);
+    r.get("/containers/{id}/changes", this::containerChanges);
+    r.get("/containers/{id}/export", this::containerExport);
+    r.post("/containers/prune", this::containerPrune);
+    r.post("/commit", this::imageCommit);
+  }
+
+  private void containerArchiveInfo(ApiRequest req, ServerResponse res) {
+    PathStat st = engine.archive().stat(req.path("id"), ContainerTranslator.archivePath(req.query("path")));
+    res.header(PATH_STAT, ContainerTranslator.pathStatHeader(st));
+    res.status(io.helidon.http.Status.OK_200);
+    res.send();
+  }
+
+  /** The stat goes in a header, so it is known before the first byte of the tar is written. */
+  private void containerArchive(ApiRequest req, ServerResponse res) throws IOException {
+    try (var archive = engine.archive().archive(req.path("id"), ContainerTranslator.archivePath(req.query("path")))) {
+      res.header(PATH_STAT, ContainerTranslator.pathStatHeader(archive.stat()));
+      res.header(HeaderNames.CONTENT_TYPE, "application/x-tar");
+      try (OutputStream out = res.outputStream()) {
+        archive.writeTo(out);
+      }
+    }
+  }
+
+  private void putContainerArchive(ApiRequest req, ServerResponse res) {
+    engine.archive().extract(req.path("id"), ContainerTranslator.archivePath(req.query("path")),
+        req.bool("noOverwriteDirNonDir"), req.bool("copyUIDGID"), req.body());
+    res.status(io.helidon.http.Status.OK_200);
+    res.send();
+  }
+
+  private void containerChanges(ApiRequest req, ServerResponse res) {
+    Responses.json(res, 200, ContainerTranslator.changes(engine.archive().changes(req.path("id"))));
+  }
+
+  private void containerExport(ApiRequest req, ServerResponse res) throws IOException {
+    engine.service().find(req.path("id"));
+    res.header(HeaderNames.CONTENT_TYPE, "application/x-tar");
+    try (OutputStream out = res.outputStream()) {
+      engine.archive().export(req.path("id"), out);
+    }
+  }
+
+  private void containerPrune(ApiRequest req, ServerResponse res) {
+    var filter = PruneFilters.parse(req.filters(), PRUNE_FILTERS, clock.instant());
+    PruneReport report = engine.lifecycle().prune(filter);
+    Responses.json(res, 200, new ContainerJson.PruneResponse(report.deleted().isEmpty() ? null : report.deleted(),
+        report.spaceReclaimed()));
+  }
+
+  private void imageCommit(ApiRequest req, ServerResponse res) throws IOException {
+    var request = ContainerTranslator.commitRequest(req.body().readAllBytes(), req.query("repo").orElse(""),
+        req.query("tag").orElse(""), req.query("author").orElse(""), req.query("comment").orElse(""),
+        req.queryAll("changes"), req.query("pause"));
+    var id = engine.commits().commit(req.query("container").orElse(""), request);
+    Responses.json(res, 201, new ContainerJson.CommitResponse(id.toString()));
   }
 
   private void containerCreate(ApiRequest req, ServerResponse res) throws IOException {
@@ -81,9 +146,15 @@ public final class ContainerHandlers implements ApiRoutes.Group {
 
   private void containerInspect(ApiRequest req, ServerResponse res) {
     Container c = engine.service().find(req.path("id"));
-    var ctx = new ContainerTranslator.InspectContext(facts.containersDir().resolve(c.id().hex()),
-        images.layerDirs(c.imageId()), facts.runtime(), facts.cgroupnsMode(), facts.maskedPaths(),
-        facts.readonlyPaths(), clock.instant(), engine.lifecycle().health(c.id()).orElse(null),
+    var dir = facts.containersDir().resolve(c.id().hex());
+    // dockerd lists the container's init layer first in LowerDir, above the image's layers.
+    var lowers = new java.util.ArrayList<java.nio.file.Path>();
+    if (java.nio.file.Files.isDirectory(dir.resolve("init"))) {
+      lowers.add(dir.resolve("init"));
+    }
+    lowers.addAll(images.layerDirs(c.imageId()));
+    var ctx = new ContainerTranslator.InspectContext(dir, lowers, facts.runtime(), facts.cgroupnsMode(),
+        facts.maskedPaths(), facts.readonlyPaths(), clock.instant(), engine.lifecycle().health(c.id()).orElse(null),
         engine.execs().idsOf(c.id()));
     Responses.json(res, 200, ContainerTranslator.inspect(c, ctx, req.bool("size") ? engine.service().diskUsage(c) : null));
   }
@@ -114,7 +185,7 @@ public final class ContainerHandlers implements ApiRoutes.Group {
   }
 
   private void containerDelete(ApiRequest req, ServerResponse res) {
-    engine.lifecycle().remove(req.path("id"), req.bool("force"));
+    engine.lifecycle().remove(req.path("id"), req.bool("force"), req.bool("v"));
     Responses.noContent(res);
   }
 

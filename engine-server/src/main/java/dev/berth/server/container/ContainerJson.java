@@ -78,7 +78,7 @@ final class ContainerJson {
       boolean ReadonlyRootfs,
       List<String> SecurityOpt,
       Map<String, String> StorageOpt,
-      Map<String, String> Tmpfs,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> Tmpfs,
       String UTSMode,
       String UsernsMode,
       long ShmSize,
@@ -114,10 +114,55 @@ final class ContainerJson {
       long CpuPercent,
       long IOMaximumIOps,
       long IOMaximumBandwidth,
-      List<JsonNode> Mounts,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Mount> Mounts,
       Boolean Init,
       List<String> MaskedPaths,
       List<String> ReadonlyPaths) {}
+
+  /** A {@code HostConfig.Mounts} entry (moby api/types/mount); every field is omitempty in Go. */
+  record Mount(
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) String Type,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) String Source,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) String Target,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean ReadOnly,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) String Consistency,
+      @JsonInclude(JsonInclude.Include.NON_NULL) BindOptions BindOptions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) VolumeOptions VolumeOptions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) TmpfsOptions TmpfsOptions) {}
+
+  record BindOptions(
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) String Propagation,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean NonRecursive,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean CreateMountpoint,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean ReadOnlyNonRecursive,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean ReadOnlyForceRecursive) {}
+
+  record VolumeDriver(
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) String Name,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> Options) {}
+
+  record VolumeOptions(
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean NoCopy,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> Labels,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) String Subpath,
+      @JsonInclude(JsonInclude.Include.NON_NULL) VolumeDriver DriverConfig) {}
+
+  /** @param Mode Go's os.FileMode: permission bits as a plain number */
+  record TmpfsOptions(
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long SizeBytes,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) int Mode,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<List<String>> Options) {}
+
+  /** An entry of inspect's and the list's {@code Mounts} (moby container.MountPoint). */
+  record MountPoint(
+      String Type,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String Name,
+      String Source,
+      String Destination,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String Driver,
+      String Mode,
+      boolean RW,
+      String Propagation) {}
 
   /** The parts of a create body beside Config's fields. */
   record CreateExtras(HostConfig HostConfig, JsonNode NetworkingConfig) {}
@@ -204,7 +249,7 @@ final class ContainerJson {
       GraphDriver GraphDriver,
       Long SizeRw,
       Long SizeRootFs,
-      List<JsonNode> Mounts,
+      List<MountPoint> Mounts,
       Config Config,
       NetworkSettings NetworkSettings) {}
 
@@ -227,9 +272,18 @@ final class ContainerJson {
       String Status,
       SummaryHostConfig HostConfig,
       SummaryNetworks NetworkSettings,
-      List<JsonNode> Mounts) {}
+      List<MountPoint> Mounts) {}
 
   record Top(List<String> Titles, List<List<String>> Processes) {}
+
+  /** X-Docker-Container-Path-Stat, before base64 (moby container.PathStat). */
+  record PathStat(String name, long size, long mode, String mtime, String linkTarget) {}
+
+  record FilesystemChange(String Path, int Kind) {}
+
+  record PruneResponse(List<String> ContainersDeleted, long SpaceReclaimed) {}
+
+  record CommitResponse(String Id) {}
 
   record UpdateResponse(List<String> Warnings) {}
 

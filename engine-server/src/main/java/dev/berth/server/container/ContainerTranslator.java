@@ -2,7 +2,10 @@ package dev.berth.server.container;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.core.archive.PathStat;
+import dev.berth.core.container.Change;
 import dev.berth.core.container.Container;
+import dev.berth.core.container.ContainerCommit;
 import dev.berth.core.container.ContainerConfig;
 import dev.berth.core.container.ContainerCreateRequest;
 import dev.berth.core.container.ContainerFilter;
@@ -13,9 +16,13 @@ import dev.berth.core.container.DetachKeys;
 import dev.berth.core.container.Health;
 import dev.berth.core.runtime.Resources;
 import dev.berth.core.container.HostConfig;
+import dev.berth.core.container.MountPoint;
+import dev.berth.core.container.MountRequest;
+import dev.berth.core.container.StorageOptions;
 import dev.berth.core.container.RestartPolicy;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.Healthcheck;
+import dev.berth.core.image.ImageReference;
 import dev.berth.core.logs.LogQuery;
 import dev.berth.server.api.Filters;
 import dev.berth.server.api.WireTime;
@@ -32,7 +39,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Docker JSON to domain and back, for containers. Pure: no I/O, no services. */
-final class ContainerTranslator {
+public final class ContainerTranslator {
 
   private static final Set<String> LIST_FILTERS =
       Set.of("id", "name", "label", "status", "ancestor", "exited", "before", "since", "health", "network",
@@ -113,7 +120,54 @@ final class ContainerTranslator {
     }
     return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
-        resources(h));
+        resources(h), storage(h));
+  }
+
+  /** Binds, Mounts, Tmpfs, VolumesFrom, ShmSize and VolumeDriver of a create body. */
+  static StorageOptions storage(ContainerJson.HostConfig h) {
+    var mounts = new ArrayList<MountRequest>();
+    if (h.Mounts() != null) {
+      for (ContainerJson.Mount m : h.Mounts()) {
+        if (m != null) {
+          mounts.add(mountRequest(m));
+        }
+      }
+    }
+    return new StorageOptions(h.Binds(), mounts, h.Tmpfs(), h.VolumesFrom(), h.ShmSize(), h.VolumeDriver());
+  }
+
+  static MountRequest mountRequest(ContainerJson.Mount m) {
+    var b = m.BindOptions();
+    var v = m.VolumeOptions();
+    var t = m.TmpfsOptions();
+    return new MountRequest(m.Type(), m.Source(), m.Target(), m.ReadOnly(), m.Consistency(),
+        b == null ? null : new MountRequest.BindOptions(b.Propagation(), b.NonRecursive(), b.CreateMountpoint(),
+            b.ReadOnlyNonRecursive(), b.ReadOnlyForceRecursive()),
+        v == null ? null : new MountRequest.VolumeOptions(v.NoCopy(), v.Labels(), v.Subpath(),
+            v.DriverConfig() == null ? null : v.DriverConfig().Name(),
+            v.DriverConfig() == null ? null : v.DriverConfig().Options()),
+        t == null ? null : new MountRequest.TmpfsOptions(t.SizeBytes(), t.Mode(), t.Options()));
+  }
+
+  static ContainerJson.Mount mountJson(MountRequest m) {
+    var b = m.bindOptions();
+    var v = m.volumeOptions();
+    var t = m.tmpfsOptions();
+    return new ContainerJson.Mount(m.type(), m.source(), m.target(), m.readOnly(), m.consistency(),
+        b == null ? null : new ContainerJson.BindOptions(b.propagation(), b.nonRecursive(), b.createMountpoint(),
+            b.readOnlyNonRecursive(), b.readOnlyForceRecursive()),
+        v == null ? null : new ContainerJson.VolumeOptions(v.noCopy(), v.labels(), v.subpath(),
+            v.driverName() == null ? null : new ContainerJson.VolumeDriver(v.driverName(), v.driverOptions())),
+        t == null ? null : new ContainerJson.TmpfsOptions(t.sizeBytes(), t.mode(), t.options()));
+  }
+
+  /** inspect's and the list's {@code Mounts}, sorted by destination (dockerd's order is a map's). */
+  static List<ContainerJson.MountPoint> mountPoints(Container c) {
+    return c.mounts().stream()
+        .sorted(java.util.Comparator.comparing(MountPoint::destination))
+        .map(m -> new ContainerJson.MountPoint(m.type().wire(), m.name(), m.source() == null ? "" : m.source(),
+            m.destination(), m.driver(), m.mode(), m.rw(), m.propagation()))
+        .toList();
   }
 
   static ContainerFilter filter(boolean all, int limit, Filters f) {
@@ -184,6 +238,10 @@ final class ContainerTranslator {
     return out;
   }
 
+  public static Object summaryJson(Container c, Instant now, ContainerService.DiskUsage size, Health health) {
+    return summary(c, now, size, health);
+  }
+
   static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size, Health health) {
     return new ContainerJson.Summary(
         c.id().hex(),
@@ -200,7 +258,7 @@ final class ContainerTranslator {
         status(c.state(), now) + healthSuffix(c.state(), health),
         new ContainerJson.SummaryHostConfig(c.hostConfig().networkMode()),
         new ContainerJson.SummaryNetworks(networks(c)),
-        List.of());
+        mountPoints(c));
   }
 
   static ContainerJson.Inspect inspect(Container c, InspectContext ctx, ContainerService.DiskUsage size) {
@@ -229,9 +287,55 @@ final class ContainerTranslator {
         new ContainerJson.GraphDriver("overlay2", graphData(dir, ctx.layers())),
         size == null ? null : size.sizeRw(),
         size == null ? null : size.sizeRootFs(),
-        List.of(),
+        mountPoints(c),
         configJson(c.config()),
         networkSettings(c));
+  }
+
+  /** The X-Docker-Container-Path-Stat header: the stat as JSON, base64 (standard alphabet). */
+  static String pathStatHeader(PathStat st) {
+    byte[] json = Json.bytes(new ContainerJson.PathStat(st.name(), st.size(), st.mode(), time(st.mtime()),
+        st.linkTarget()));
+    return java.util.Base64.getEncoder().encodeToString(json);
+  }
+
+  /** The archive endpoints' {@code path}; moby's httputils.ArchiveFormValues wording, typo included. */
+  static String archivePath(java.util.Optional<String> path) {
+    return path.filter(p -> !p.isEmpty()).orElseThrow(() -> new InvalidArgumentException(
+        "bad parameter: pathcannot be empty"));
+  }
+
+  static List<ContainerJson.FilesystemChange> changes(List<Change> changes) {
+    return changes.stream().map(c -> new ContainerJson.FilesystemChange(c.path(), c.kind().code())).toList();
+  }
+
+  /**
+   * A commit request: the body is a container Config (or {@code null}, or nothing); repo and tag
+   * name the new image, as moby's httputils.RepoTagReference reads them.
+   */
+  static ContainerCommit.Request commitRequest(byte[] body, String repo, String tag, String author, String comment,
+      List<String> changes, java.util.Optional<String> pause) {
+    ContainerConfig config = null;
+    if (body.length > 0) {
+      try {
+        JsonNode root = Json.MAPPER.readTree(body);
+        if (root != null && root.isObject()) {
+          config = config(Json.MAPPER.treeToValue(root, ContainerJson.Config.class));
+        }
+      } catch (java.io.IOException e) {
+        throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
+      }
+    }
+    ImageReference ref = null;
+    if (!repo.isEmpty()) {
+      ref = ImageReference.parse(repo);
+      if (ref.digest() != null) {
+        throw new InvalidArgumentException("refusing to create a tag with a digest reference");
+      }
+      ref = tag.isEmpty() ? ref.withDefaultTag() : ref.withTag(tag);
+    }
+    boolean doPause = pause.map(dev.berth.server.api.ApiRequest::truthy).orElse(true);
+    return new ContainerCommit.Request(config, changes, author, comment, doPause, ref);
   }
 
   /** {@code docker ps} appends a running container's health: "(healthy)", "(health: starting)". */
@@ -338,17 +442,21 @@ final class ContainerTranslator {
 
   private static ContainerJson.HostConfig hostConfigJson(HostConfig h, InspectContext ctx) {
     Resources r = h.resources();
+    StorageOptions st = h.storage();
     return new ContainerJson.HostConfig(
-        null, "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(), Map.of(),
+        nullIfEmpty(st.binds()), "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(), Map.of(),
         new ContainerJson.RestartPolicy(h.restartPolicy().name(), h.restartPolicy().maxRetryCount()),
-        h.autoRemove(), "", null, List.of(h.consoleHeight(), h.consoleWidth()), null,
+        h.autoRemove(), st.volumeDriver(), nullIfEmpty(st.volumesFrom()), List.of(h.consoleHeight(), h.consoleWidth()),
+        null,
         nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), ctx.cgroupnsMode(), h.dns(), h.dnsOptions(),
         h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "", null, 0, "", h.privileged(), false,
-        h.readonlyRootfs(), null, null, null, "", "", DEFAULT_SHM, null, ctx.runtime(), "",
+        h.readonlyRootfs(), null, null, st.tmpfs(), "", "", st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), null,
+        ctx.runtime(), "",
         zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), "", 0,
         List.of(), List.of(), List.of(), List.of(), List.of(), zero(r.cpuPeriod()), zero(r.cpuQuota()), 0, 0,
         orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), List.of(), null, null, zero(r.memoryReservation()),
-        zero(r.memorySwap()), null, null, r.pidsLimit(), null, 0, 0, 0, 0, null, h.init(),
+        zero(r.memorySwap()), null, null, r.pidsLimit(), null, 0, 0, 0, 0,
+        st.mounts().stream().map(ContainerTranslator::mountJson).toList(), h.init(),
         h.privileged() ? null : ctx.maskedPaths(), h.privileged() ? null : ctx.readonlyPaths());
   }
 

@@ -43,7 +43,8 @@ public final class ErrorMapper {
     }
     Status status = status(e);
     res.status(status);
-    if (status == Status.NOT_MODIFIED_304) {
+    // A HEAD answer has no body: one sent anyway is read by the client as the next response.
+    if (status == Status.NOT_MODIFIED_304 || req.prologue().method().text().equals("HEAD")) {
       res.send();
       return;
     }

@@ -8,6 +8,7 @@ import dev.berth.core.image.ImageService;
 import dev.berth.core.image.LoadedImage;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;
+import dev.berth.server.api.PruneFilters;
 import dev.berth.server.api.Responses;
 import dev.berth.server.stream.JsonLines;
 import io.helidon.http.HeaderNames;
@@ -19,15 +20,20 @@ import java.util.List;
 /** The {@code /images} endpoints. */
 public final class ImageHandlers implements ApiRoutes.Group {
 
-  private final ImageService images;
+  private static final java.util.Set<String> PRUNE_FILTERS = java.util.Set.of("dangling", "label", "label!", "until");
 
-  public ImageHandlers(ImageService images) {
+  private final ImageService images;
+  private final java.time.Clock clock;
+
+  public ImageHandlers(ImageService images, java.time.Clock clock) {
     this.images = images;
+    this.clock = clock;
   }
 
   @Override
   public void routes(ApiRoutes r) {
     r.get("/images/json", this::imageList);
+    r.post("/images/prune", this::imagePrune);
     r.post("/images/load", this::imageLoad);
     r.post("/images/create", this::imageCreate);
     r.get("/images/get", this::imageGetAll);
@@ -41,6 +47,14 @@ public final class ImageHandlers implements ApiRoutes.Group {
   private void imageList(ApiRequest req, ServerResponse res) {
     var filter = ImageTranslator.filter(req.filters());
     Responses.json(res, 200, images.list(filter).stream().map(ImageTranslator::summary).toList());
+  }
+
+  private void imagePrune(ApiRequest req, ServerResponse res) {
+    var filters = req.filters();
+    var filter = PruneFilters.parse(filters, PRUNE_FILTERS, clock.instant());
+    var result = images.prune(ImageTranslator.pruneDanglingOnly(filters.get("dangling")), filter);
+    Responses.json(res, 200, new ImageJson.PruneResponse(result.deleted().isEmpty() ? null
+        : result.deleted().stream().map(ImageTranslator::deletion).toList(), result.spaceReclaimed()));
   }
 
   private void imageInspect(ApiRequest req, ServerResponse res) {

@@ -66,6 +66,8 @@ final class ImageJson {
 
   record Deleted(String Deleted) {}
 
+  record PruneResponse(List<Object> ImagesDeleted, long SpaceReclaimed) {}
+
   record Stream(String stream) {}
 
   record Status(String status) {}

@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Docker JSON to domain and back, for images. Pure. */
-final class ImageTranslator {
+public final class ImageTranslator {
 
   private static final Set<String> LIST_FILTERS = Set.of("reference", "dangling", "label", "before", "since");
 
@@ -48,10 +48,29 @@ final class ImageTranslator {
   }
 
   static ImageJson.Summary summary(Image i) {
+    return summary(i, -1, -1);
+  }
+
+  /**
+   * An image as the list shows it; {@code system df} also fills in the bytes shared with other
+   * images and how many containers use it (-1 where not computed, as dockerd writes).
+   */
+  public static Object summaryJson(Image i, long sharedSize, long containers) {
+    return summary(i, sharedSize, containers);
+  }
+
+  static ImageJson.Summary summary(Image i, long sharedSize, long containers) {
     Instant created = i.config().created();
     Map<String, String> labels = i.config().config().labels();
     return new ImageJson.Summary(i.id().toString(), "", tags(i), i.repoDigests(),
-        created == null ? 0 : created.getEpochSecond(), i.size(), -1, labels.isEmpty() ? null : labels, -1);
+        created == null ? 0 : created.getEpochSecond(), i.size(), sharedSize, labels.isEmpty() ? null : labels,
+        containers);
+  }
+
+  /** moby's imagesAcceptedFilters for prune, and its dangling default: true unless said otherwise. */
+  static boolean pruneDanglingOnly(List<String> values) {
+    Boolean d = dangling(values);
+    return d == null || d;
   }
 
   static ImageJson.Inspect inspect(Image i, List<Path> layers) {

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.core.archive.FileMode;
+import dev.berth.core.archive.PathStat;
 import dev.berth.core.container.Container;
+import dev.berth.core.container.MountPoint;
+import dev.berth.core.container.MountType;
 import dev.berth.core.container.ContainerConfig;
 import dev.berth.core.container.ContainerCreateRequest;
 import dev.berth.core.container.ContainerFilter;
@@ -547,6 +551,102 @@ class ContainerTranslatorTest {
         new ContainerState.Exited(3, NOW.minusSeconds(300), NOW.minusSeconds(120), "", false, false)), NOW, null, null));
     assertEquals("exited", exited.get("State").asText());
     assertEquals("Exited (3) 2 minutes ago", exited.get("Status").asText());
+  }
+
+  // ---- storage
+
+  @Test
+  void bindsMountsTmpfsVolumesFromAndShmSizeAreRead() {
+    var r = create("""
+        {"Image":"busybox","HostConfig":{"Binds":["data:/data:ro","/host:/h"],"Tmpfs":{"/run":"size=1m","/tmp":""},
+         "VolumesFrom":["other:ro"],"ShmSize":1048576,"VolumeDriver":"",
+         "Mounts":[{"Type":"bind","Source":"/src","Target":"/dst","ReadOnly":true,
+                    "BindOptions":{"Propagation":"rslave","NonRecursive":true}},
+                   {"Type":"volume","Source":"v","Target":"/v","VolumeOptions":{"NoCopy":true,"Labels":{"a":"b"},
+                    "DriverConfig":{"Name":"local","Options":{"type":"tmpfs","device":"tmpfs"}}}},
+                   {"Type":"tmpfs","Target":"/t","TmpfsOptions":{"SizeBytes":65536,"Mode":1023}}]}}
+        """);
+    var s = r.hostConfig().storage();
+    assertEquals(List.of("data:/data:ro", "/host:/h"), s.binds());
+    assertEquals(List.of("/run", "/tmp"), List.copyOf(s.tmpfs().keySet()), "in the order given");
+    assertEquals(List.of("other:ro"), s.volumesFrom());
+    assertEquals(1048576, s.shmSize());
+    var bind = s.mounts().get(0);
+    assertEquals("rslave", bind.bindOptions().propagation());
+    assertTrue(bind.bindOptions().nonRecursive());
+    assertTrue(bind.readOnly());
+    var vol = s.mounts().get(1).volumeOptions();
+    assertTrue(vol.noCopy());
+    assertEquals("local", vol.driverName());
+    assertEquals(Map.of("type", "tmpfs", "device", "tmpfs"), vol.driverOptions());
+    assertEquals(01777, s.mounts().get(2).tmpfsOptions().mode());
+  }
+
+  @Test
+  void inspectEchoesTheStorageOptionsWithGoOmitempty() throws IOException {
+    var r = create("""
+        {"Image":"busybox","HostConfig":{"Binds":["data:/data"],
+         "Mounts":[{"Type":"tmpfs","Target":"/t","TmpfsOptions":{"SizeBytes":65536}}]}}
+        """);
+    Container c = container(ContainerState.Created.FRESH);
+    c = c.withHostConfig(c.hostConfig().withStorage(r.hostConfig().storage()));
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", "host", List.of(), List.of(),
+        NOW, null, List.of());
+    JsonNode hc = json(ContainerTranslator.inspect(c, ctx, null)).get("HostConfig");
+    assertEquals("[\"data:/data\"]", hc.get("Binds").toString());
+    assertEquals("[{\"Type\":\"tmpfs\",\"Target\":\"/t\",\"TmpfsOptions\":{\"SizeBytes\":65536}}]",
+        hc.get("Mounts").toString());
+    assertFalse(hc.has("Tmpfs"), "omitted when empty");
+    assertTrue(hc.get("VolumesFrom").isNull());
+    assertEquals(67108864, hc.get("ShmSize").asLong(), "dockerd's default when none was asked for");
+  }
+
+  @Test
+  void mountsAreReportedAsDockerdReportsThem() throws IOException {
+    Container c = container(ContainerState.Created.FRESH);
+    c = new Container(c.id(), c.name(), c.created(), c.imageId(), c.config(), c.hostConfig(), c.state(), 0, List.of(
+        new MountPoint(MountType.VOLUME, "data", "/var/lib/berth/volumes/data/_data", "/data", "local", "z", true, "",
+            false, true, false, false, null),
+        new MountPoint(MountType.BIND, null, "/host", "/b", null, "ro", false, "rprivate", false, false, false, true,
+            null),
+        new MountPoint(MountType.TMPFS, null, null, "/t", null, "", true, "", false, false, false, false, "")));
+    JsonNode mounts = json(ContainerTranslator.summary(c, NOW, null, null)).get("Mounts");
+    assertEquals("""
+        [{"Type":"bind","Source":"/host","Destination":"/b","Mode":"ro","RW":false,"Propagation":"rprivate"},\
+        {"Type":"volume","Name":"data","Source":"/var/lib/berth/volumes/data/_data","Destination":"/data",\
+        "Driver":"local","Mode":"z","RW":true,"Propagation":""},\
+        {"Type":"tmpfs","Source":"","Destination":"/t","Mode":"","RW":true,"Propagation":""}]""", mounts.toString());
+  }
+
+  @Test
+  void pathStatHeaderIsBase64JsonWithGoModeBits() {
+    var st = new PathStat("etc", 4096, FileMode.DIR | 0755, Instant.parse("2025-01-02T03:04:05.5Z"), "");
+    String json = new String(java.util.Base64.getDecoder().decode(ContainerTranslator.pathStatHeader(st)),
+        StandardCharsets.UTF_8);
+    assertEquals("{\"name\":\"etc\",\"size\":4096,\"mode\":2147484141,\"mtime\":\"2025-01-02T03:04:05.5Z\","
+        + "\"linkTarget\":\"\"}", json);
+  }
+
+  @Test
+  void archivePathIsRequiredWithMobysWords() {
+    assertEquals("bad parameter: pathcannot be empty", assertThrows(InvalidArgumentException.class,
+        () -> ContainerTranslator.archivePath(java.util.Optional.of(""))).getMessage());
+  }
+
+  @Test
+  void commitReadsRepoTagPauseAndANullBody() {
+    var r = ContainerTranslator.commitRequest("null".getBytes(StandardCharsets.UTF_8), "me/app", "v2", "a", "c",
+        List.of("CMD [\"x\"]"), java.util.Optional.empty());
+    assertNull(r.config());
+    assertEquals("docker.io/me/app:v2", r.tag().toString());
+    assertTrue(r.pause(), "pause defaults to true");
+    var noTag = ContainerTranslator.commitRequest(new byte[0], "", "", "", "", List.of(), java.util.Optional.of("0"));
+    assertNull(noTag.tag());
+    assertFalse(noTag.pause());
+    var withConfig = ContainerTranslator.commitRequest("{\"Cmd\":[\"sh\"]}".getBytes(StandardCharsets.UTF_8), "x",
+        "", "", "", List.of(), java.util.Optional.empty());
+    assertEquals(List.of("sh"), withConfig.config().cmd());
+    assertEquals("docker.io/library/x:latest", withConfig.tag().toString());
   }
 
   private static List<String> texts(JsonNode array) {

@@ -13,13 +13,25 @@ final class Fixtures {
 
   /** {@code packaging/busybox-rootfs.sh | docker import - <tag>}, with sh as the default command. */
   static void importBusybox(DockerCli docker, String tag) {
+    importBusybox(docker, tag, new String[0]);
+  }
+
+  /** As {@link #importBusybox(DockerCli, String)}, with more Dockerfile instructions ({@code VOLUME /etc}). */
+  static void importBusybox(DockerCli docker, String tag, String... changes) {
     try {
       Process script = new ProcessBuilder(ROOTFS_SCRIPT.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       byte[] tar = script.getInputStream().readAllBytes();
       if (script.waitFor() != 0) {
         throw new AssertionError(ROOTFS_SCRIPT + " failed");
       }
-      docker.withInput(tar, "import", "--change", "CMD [\"sh\"]", "-", tag).ok();
+      var args = new java.util.ArrayList<>(java.util.List.of("import", "--change", "CMD [\"sh\"]"));
+      for (String c : changes) {
+        args.add("--change");
+        args.add(c);
+      }
+      args.add("-");
+      args.add(tag);
+      docker.withInput(tar, args.toArray(String[]::new)).ok();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -2,18 +2,20 @@ package dev.berth.store.container;
 
 import dev.berth.core.container.ContainerConfig;
 import dev.berth.core.container.HostConfig;
+import dev.berth.core.container.MountPoint;
 import dev.berth.core.error.InternalException;
+import java.util.List;
 
 /**
  * What {@code containers.config_json} holds. Adding a field to a core record needs no change
  * here; changing the meaning of one needs a new {@code version} and a conversion on read.
  */
-record ContainerDocument(int version, ContainerConfig config, HostConfig hostConfig) {
+record ContainerDocument(int version, ContainerConfig config, HostConfig hostConfig, List<MountPoint> mounts) {
 
   static final int CURRENT = 1;
 
-  static ContainerDocument of(ContainerConfig config, HostConfig hostConfig) {
-    return new ContainerDocument(CURRENT, config, hostConfig);
+  static ContainerDocument of(ContainerConfig config, HostConfig hostConfig, List<MountPoint> mounts) {
+    return new ContainerDocument(CURRENT, config, hostConfig, mounts);
   }
 
   ContainerDocument requireReadable(String containerId) {

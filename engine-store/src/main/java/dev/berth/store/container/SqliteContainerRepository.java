@@ -111,7 +111,8 @@ public final class SqliteContainerRepository implements ContainerRepository {
     StateColumns.of(container.state()).bind(ps, i);
     i += StateColumns.WIDTH;
     ps.setInt(i++, container.restartCount());
-    ps.setString(i++, json.write(ContainerDocument.of(container.config(), container.hostConfig())));
+    ps.setString(i++, json.write(ContainerDocument.of(container.config(), container.hostConfig(),
+        container.mounts())));
     return i;
   }
 
@@ -126,7 +127,8 @@ public final class SqliteContainerRepository implements ContainerRepository {
         doc.config(),
         doc.hostConfig(),
         StateColumns.read(rs).toState(id),
-        rs.getInt("restart_count"));
+        rs.getInt("restart_count"),
+        doc.mounts());
   }
 
   private Optional<Container> queryOne(Connection c, String sql, String param) throws SQLException {
