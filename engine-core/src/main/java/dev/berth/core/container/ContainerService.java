@@ -122,6 +122,7 @@ public final class ContainerService {
       });
     }
     populateVolumes(created);
+    events.emit(created, "create");
     return created;
   }
 

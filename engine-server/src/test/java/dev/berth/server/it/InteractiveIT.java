@@ -48,6 +48,7 @@ class InteractiveIT extends WithBerthd {
       t.keys("echo back-$((1+1))", "Enter");
       t.awaitScreen("back-2", Duration.ofSeconds(10));
       t.keys("exit", "Enter");
+      t.awaitScreen("cli-exit-", Duration.ofSeconds(20));
     }
     Poll.until("the shell to exit", Duration.ofSeconds(20), () -> inspect("{{.State.Status}}", "detachable").equals("exited"));
     docker.run("rm", "detachable").ok();
