@@ -2,11 +2,14 @@ package dev.berth.server;
 
 import dev.berth.core.container.Containers;
 import dev.berth.core.image.ImageService;
+import dev.berth.core.image.RegistryService;
+import dev.berth.core.image.registry.RegistryOptions;
 import dev.berth.core.system.SystemService;
 import dev.berth.server.api.ApiRouter;
 import dev.berth.server.container.ContainerHandlers;
 import dev.berth.server.container.ExecHandlers;
 import dev.berth.server.image.ImageHandlers;
+import dev.berth.server.image.RegistryHandlers;
 import dev.berth.server.system.SystemHandlers;
 import java.time.Clock;
 import java.util.List;
@@ -15,21 +18,23 @@ import java.util.List;
 public final class DockerApi {
 
   /** The services the handlers call. */
-  public record Services(SystemService system, Containers containers, ImageService images,
+  public record Services(SystemService system, Containers containers, ImageService images, RegistryService registry,
       ContainerHandlers.InspectFacts inspectFacts, Clock clock) {}
 
   private DockerApi() {}
 
   public static ApiRouter router(Services s) {
     return new ApiRouter().register(
-        new SystemHandlers(s.system()),
+        new SystemHandlers(s.system(), s.registry() == null ? RegistryOptions.DEFAULTS
+            : s.registry().registries().options()),
         new ContainerHandlers(s.containers(), s.images(), s.inspectFacts(), s.clock()),
         new ExecHandlers(s.containers() == null ? null : s.containers().execs()),
-        new ImageHandlers(s.images()));
+        new ImageHandlers(s.images(), s.registry()),
+        new RegistryHandlers(s.registry()));
   }
 
   /** Every served route; handlers only register here, so no service is needed to list them. */
   public static List<ApiRouter.Route> routeTable() {
-    return router(new Services(null, null, null, null, Clock.systemUTC())).routes();
+    return router(new Services(null, null, null, null, null, Clock.systemUTC())).routes();
   }
 }

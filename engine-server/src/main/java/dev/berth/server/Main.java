@@ -6,6 +6,8 @@ import dev.berth.core.container.Containers;
 import dev.berth.core.image.BlobStore;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.image.LayerStore;
+import dev.berth.core.image.RegistryService;
+import dev.berth.core.image.registry.Registries;
 import dev.berth.core.image.Scratch;
 import dev.berth.core.os.Processes;
 import dev.berth.core.runtime.ConmonRuntime;
@@ -79,6 +81,8 @@ public final class Main {
       var layers = new LayerStore(paths, scratch, imageRepo, blobs);
       var images = new ImageService(imageRepo, blobs, layers, scratch, new ContainerImageUsage(containerRepo), clock);
       images.removeLeftovers();
+      var registry = new RegistryService(imageRepo, blobs, layers, scratch, new Registries(config.registry(), clock),
+          clock);
       var containers = Containers.create(paths, containerRepo, images, runtime, DockerDefaults.CAPABILITIES,
           HostLimits.current().boundingSet(), clock);
       containers.lifecycle().recover();
@@ -87,7 +91,7 @@ public final class Main {
           paths.dataRoot(), paths.cgroupParent(), HostFacts.read());
       var facts = new ContainerHandlers.InspectFacts(paths.dataRoot().resolve("containers"), oci.name(),
           HostFacts.isCgroup2Root() ? "private" : "host", DockerDefaults.MASKED_PATHS, DockerDefaults.READONLY_PATHS);
-      var router = DockerApi.router(new DockerApi.Services(system, containers, images, facts, clock));
+      var router = DockerApi.router(new DockerApi.Services(system, containers, images, registry, facts, clock));
       ApiServer server = ApiServer.start(config.socket(), router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
       return new Engine(server, containers, runtime, db, pidFile);
