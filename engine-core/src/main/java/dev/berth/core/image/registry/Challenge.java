@@ -76,7 +76,8 @@ record Challenge(String scheme, Map<String, String> params) {
           }
           i++;
         } else {
-          while (i < n && isToken(header.charAt(i))) {
+          // Unquoted values (token68 and sloppy URLs alike) run to the next comma or space.
+          while (i < n && header.charAt(i) != ',' && header.charAt(i) != ' ' && header.charAt(i) != '\t') {
             value.append(header.charAt(i++));
           }
         }
@@ -105,6 +106,6 @@ record Challenge(String scheme, Map<String, String> params) {
   }
 
   private static boolean isToken(char c) {
-    return c > ' ' && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0 || c == '/';
+    return c > ' ' && c < 127 && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
   }
 }
