@@ -198,6 +198,44 @@ class RegistryIT extends WithBerthd {
     assertNotEquals(0, docker.run("pull", locked.host() + "/mine:1").exit());
   }
 
+  @Test
+  void aPullCutShortByKillingBerthdLeavesNoImageAndTheNextPullCompletes() throws Exception {
+    // Big enough (4 x 32 MB, incompressible) that the kill lands mid-download.
+    var rnd = new java.util.Random(5);
+    var tars = new java.util.ArrayList<byte[]>();
+    var steps = new java.util.ArrayList<BusyboxImages.Step>();
+    for (int i = 0; i < 4; i++) {
+      byte[] data = new byte[32 << 20];
+      rnd.nextBytes(data);
+      tars.add(new TarBuilder().dir("big").file("big/" + i + ".bin", data, 0644).build());
+      steps.add(new BusyboxImages.Step("COPY " + i, false));
+    }
+    ImageSpec big = new ImageSpec("amd64", tars, false, List.of(), "", "", null, List.of("sh"), "", Map.of(), steps);
+    open.put("docker-archive:" + dockerArchive("big", big), "big:1");
+    String ref = open.host() + "/big:1";
+    Path scratch = daemon.dataRoot.resolve("tmp").resolve("image");
+
+    Process pull = docker.start(false, "pull", ref);
+    Poll.until("a download under way", java.time.Duration.ofSeconds(60), () -> {
+      try (var files = Files.list(scratch)) {
+        return files.anyMatch(f -> f.getFileName().toString().startsWith("blob-"));
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    daemon.restart(true);
+    pull.waitFor();
+
+    assertNotEquals(0, docker.run("image", "inspect", ref).exit(), "a killed pull left an image");
+    try (var files = Files.list(scratch)) {
+      assertEquals(List.of(), files.toList(), "scratch space is cleared at startup");
+    }
+    var again = docker.run("pull", ref).ok();
+    assertTrue(again.out().contains("Status: Downloaded newer image for " + ref), again.out());
+    assertEquals(big.id().toString(), docker.run("image", "inspect", "--format", "{{.Id}}", ref).ok().line());
+    docker.run("rmi", ref).ok();
+  }
+
   private static String digest(String out) {
     var m = Pattern.compile("digest: (sha256:[a-f0-9]{64})", Pattern.CASE_INSENSITIVE).matcher(out);
     if (!m.find()) {
