@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Times the same docker CLI workload against several engines, side by side.
 
-    bench/bench.py [--runs N] [--containers M] [--storage-runs K] NAME=DOCKER_HOST [NAME=DOCKER_HOST ...]
+    bench/bench.py [--runs N] [--containers M] [--storage-runs K] [--pull-registry HOST:PORT [--pull-runs K]]
+                   NAME=DOCKER_HOST [NAME=DOCKER_HOST ...]
 
 e.g.  bench/bench.py berth=unix:///run/berth/berth.sock dockerd=unix:///var/run/docker.sock
 
@@ -16,15 +17,30 @@ Each engine gets a busybox image (imported from the host's static busybox if mis
 Times are wall-clock for the whole CLI command, as a user sees them. Containers use
 `--network none` so every engine does the same work (no bridge set-up). `--storage-runs 0`
 skips the storage workloads.
+
+With --pull-registry (a registry the engines reach over plain HTTP, e.g. docker-registry on
+127.0.0.1), a 50 MB image of 5 incompressible 10 MB layers is put there with skopeo, and then:
+  pull cold   `docker pull` after `docker rmi` of the image (its layers are unique, so they go too), K times
+  pull warm   `docker pull` of the image already present, K times after 1 warm-up
+  warm API    the same warm pull as one `POST /images/create` on the engine's socket, without the
+              CLI's own start-up: the engine's time
 """
 import argparse
+import hashlib
+import http.client
+import io
+import json
 import os
+import random
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOTFS = os.path.join(HERE, "..", "packaging", "busybox-rootfs.sh")
@@ -126,27 +142,125 @@ def bench(name, host, runs, containers):
     return run_ms, exec_ms, ps_ms
 
 
+PULL_REPO = "berth-bench/pull"
+PULL_TAG = "50mb"
+PULL_LAYERS = 5
+PULL_LAYER_BYTES = 10 * 1000 * 1000
+
+
+def _tar_of(name, data):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        info.mtime = 1704067200
+        t.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def put_pull_image(registry):
+    """A docker-save archive of 5 layers of seeded random bytes, copied into the registry with skopeo."""
+    rnd = random.Random(20240101)
+    layers = [_tar_of(f"data/layer{i}.bin", rnd.randbytes(PULL_LAYER_BYTES)) for i in range(PULL_LAYERS)]
+    config = json.dumps({
+        "architecture": "amd64", "os": "linux", "created": "2024-01-01T00:00:00Z",
+        "config": {"Cmd": ["sh"]},
+        "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(l).hexdigest() for l in layers]},
+        "history": [{"created": "2024-01-01T00:00:00Z", "created_by": f"COPY layer{i}"} for i in range(PULL_LAYERS)],
+    }).encode()
+    with tempfile.TemporaryDirectory() as d:
+        archive = os.path.join(d, "image.tar")
+        with tarfile.open(archive, "w") as t:
+            def add(name, data):
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                t.addfile(info, io.BytesIO(data))
+            add("config.json", config)
+            for i, l in enumerate(layers):
+                add(f"layer{i}.tar", l)
+            add("manifest.json", json.dumps([{"Config": "config.json", "RepoTags": [f"{PULL_REPO}:{PULL_TAG}"],
+                                              "Layers": [f"layer{i}.tar" for i in range(PULL_LAYERS)]}]).encode())
+        subprocess.run(["skopeo", "--insecure-policy", "copy", "--quiet", "--dest-tls-verify=false",
+                        "docker-archive:" + archive, f"docker://{registry}/{PULL_REPO}:{PULL_TAG}"], check=True)
+
+
+def api_pull_ms(host, ref, tag):
+    """One POST /images/create on the engine's socket, read to the end; milliseconds."""
+    u = urllib.parse.urlparse(host)
+    if u.scheme == "unix":
+        conn = http.client.HTTPConnection("localhost")
+        conn.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.sock.connect(u.path)
+    else:
+        conn = http.client.HTTPConnection(u.hostname, u.port or 2375)
+    q = urllib.parse.urlencode({"fromImage": ref, "tag": tag})
+    t0 = time.perf_counter()
+    conn.request("POST", "/images/create?" + q, headers={"X-Registry-Auth": "e30"})
+    body = conn.getresponse().read()
+    ms = (time.perf_counter() - t0) * 1000
+    conn.close()
+    if b"Image is up to date" not in body:
+        sys.exit(f"warm API pull against {host} did not find the image up to date: {body[-300:]!r}")
+    return ms
+
+
+def bench_pull(host, registry, runs):
+    ref = f"{registry}/{PULL_REPO}:{PULL_TAG}"
+    cold = []
+    for _ in range(runs):
+        docker(host, "rmi", "-f", ref, check=False)
+        t0 = time.perf_counter()
+        docker(host, "pull", "-q", ref)
+        cold.append((time.perf_counter() - t0) * 1000)
+    timed(host, ["pull", "-q", ref], 1)
+    warm = timed(host, ["pull", "-q", ref], runs)
+    api = [api_pull_ms(host, f"{registry}/{PULL_REPO}", PULL_TAG) for _ in range(runs)]
+    docker(host, "rmi", "-f", ref, check=False)
+    return stats(cold), stats(warm), stats(api)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=30)
     p.add_argument("--containers", type=int, default=200)
     p.add_argument("--storage-runs", type=int, default=5)
+    p.add_argument("--pull-registry", metavar="HOST:PORT",
+                   help="also time pulls of a 50 MB, 5-layer image from this plain-HTTP registry")
+    p.add_argument("--pull-runs", type=int, default=5)
+    p.add_argument("--pull-only", action="store_true", help="skip run/exec/ps; needs --pull-registry")
     p.add_argument("engines", nargs="+", metavar="NAME=DOCKER_HOST")
     a = p.parse_args()
+    if a.pull_only and not a.pull_registry:
+        p.error("--pull-only needs --pull-registry")
     rows = []
     storage_rows = []
+    pulls = []
+    if a.pull_registry:
+        print(f"putting the pull image into {a.pull_registry} ...", file=sys.stderr)
+        put_pull_image(a.pull_registry)
     workdir = tempfile.mkdtemp(prefix="berth-bench-")
     try:
         for spec in a.engines:
             name, _, host = spec.partition("=")
             print(f"benchmarking {name} at {host} ...", file=sys.stderr)
-            rows.append((name, *bench(name, host, a.runs, a.containers)))
-            if a.storage_runs > 0:
-                ensure_busybox(host)
-                storage_rows.append((name, *storage_bench(host, a.storage_runs, workdir)))
-                cleanup(host)
+            if not a.pull_only:
+                rows.append((name, *bench(name, host, a.runs, a.containers)))
+                if a.storage_runs > 0:
+                    ensure_busybox(host)
+                    storage_rows.append((name, *storage_bench(host, a.storage_runs, workdir)))
+                    cleanup(host)
+            if a.pull_registry:
+                pulls.append((name, *bench_pull(host, a.pull_registry, a.pull_runs)))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if pulls:
+        print("| engine | `pull` cold (50 MB, 5 layers) median | p95 | `pull` warm median | p95 | warm, API only median | p95 |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name, (cm, cp), (wm, wp), (am, ap) in pulls:
+            print(f"| {name} | {cm:.0f} ms | {cp:.0f} ms | {wm:.0f} ms | {wp:.0f} ms | {am:.1f} ms | {ap:.1f} ms |")
+        print(f"\n{a.pull_runs} timed pulls each from {a.pull_registry}\n")
+        if a.pull_only:
+            return
     print(f"| engine | `run --rm true` median | p95 | `exec true` median | p95 | `ps -a` ({a.containers} containers) median | p95 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, (rm, rp), (em, ep), (pm, pp) in rows:

@@ -322,18 +322,47 @@ BERTH_OPERATIONS = {
     },
     "ImageCreate": {
         "description": berth(
-            "imports a rootfs tar from the body (`fromSrc=-`). Pulling (`fromImage`) is not available yet: it "
-            "answers 404 `pull access denied for <ref>, repository does not exist or may require 'docker "
-            "login': berth cannot pull images yet`, which clients treat as an unknown image. `fromSrc` "
-            "with a URL is a 400. The body is read whatever its Content-Type."),
+            "pulls `fromImage` from its registry (Docker Registry HTTP API v2: bearer-token or basic auth, "
+            "Docker schema2 and OCI manifests and indexes, gzip or uncompressed layers; zstd layers are "
+            "refused), or imports a rootfs tar from the body (`fromSrc=-`). Registries on 127.0.0.0/8 and ::1 "
+            "and those in daemon.json's `insecure-registries` are reached over plain HTTP; Docker Hub pulls try "
+            "`registry-mirrors` first. `fromSrc` with a URL is a 400. The body is read whatever its Content-Type."),
         "requestBody": {"description": berth("a tar of the root filesystem when `fromSrc=-`.")},
         "responses": {
             "200": json_lines(
-                "no error\n\n**berth:** JSON messages, one per line, each flushed; the import ends with "
-                '`{"status":"sha256:<id>"}`. An error after the first line travels in-band as '
+                "no error\n\n**berth:** JSON messages, one per line, each flushed. A pull streams dockerd's lines "
+                "(`Pulling from`, `Pulling fs layer`, `Downloading` with `progressDetail`, `Download complete`, "
+                "`Extracting`, `Pull complete` or `Already exists`, `Digest: sha256:...`) and ends with "
+                "`Status: Downloaded newer image for <ref>` or `Status: Image is up to date for <ref>`; an import "
+                'ends with `{"status":"sha256:<id>"}`. An error after the first line travels in-band as '
                 '`{"errorDetail":{"message":"..."},"error":"..."}`.\n'),
-            "400": error("bad parameter", "`fromSrc` other than `-`."),
+            "400": error("bad parameter", "`fromSrc` other than `-`, an invalid reference or platform."),
+            "404": error("repository does not exist or no read access",
+                         "found before any output: `manifest for <ref> not found: manifest unknown: ...`, "
+                         "`pull access denied for <repo>, repository does not exist or may require 'docker "
+                         "login': ...`."),
         },
+    },
+    "ImagePush": {
+        "parameters": {"name": IMAGE_NAME},
+        "description": berth(
+            "layers go up gzip-compressed (uncompressed layers are compressed for the push, deterministically), "
+            "skipped when the registry has them and mounted from another repository of the same registry that "
+            "the image is also named in when the registry allows it; then a Docker schema2 manifest. The pushed "
+            "digest is added to the image's RepoDigests. A missing `X-Registry-Auth` means anonymous."),
+        "responses": {"200": json_lines(
+            "no error\n\n**berth:** dockerd's lines: `The push refers to repository [...]`, `Preparing`, "
+            "`Pushing` with `progressDetail`, `Pushed` / `Layer already exists` / `Mounted from <repo>`, "
+            "`<tag>: digest: sha256:... size: N`, and an `aux` message with `Tag`, `Digest`, `Size`. Every "
+            "error, an unknown tag included, travels in-band after the first line.\n")},
+    },
+    "SystemAuth": {
+        "description": berth(
+            "checks the credentials against the registry's `/v2/` (moby's loginV2); nothing is stored. A "
+            "registry that refuses basic credentials gives dockerd's 500 `login attempt to <url>/v2/ failed "
+            "with status: 401 Unauthorized`; a token service that refuses them gives a 401."),
+        "responses": {"200": {"description": berth(
+            '`{"Status":"Login Succeeded","IdentityToken":""}`.')}},
     },
     "ImageLoad": {
         "requestBody": {"description": berth("the body may be chunked; it is read whatever its Content-Type.")},

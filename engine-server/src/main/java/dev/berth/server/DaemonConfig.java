@@ -2,6 +2,8 @@ package dev.berth.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.image.registry.RegistryOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ import java.util.Set;
  */
 public record DaemonConfig(
     Path socket, Path dataRoot, Path execRoot, String cgroupParent, String defaultRuntime, String logLevel,
-    Path configFile) {
+    Path configFile, RegistryOptions registry) {
 
   public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/berth/daemon.json");
   private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
@@ -41,6 +43,8 @@ public record DaemonConfig(
             --cgroup-parent string    Parent cgroup for all containers (default "berth")
             --default-runtime string  OCI runtime: auto, runc, crun or a path (default "auto")
             --config-file string      Daemon configuration file (default "/etc/berth/daemon.json")
+            --insecure-registry list  Enable insecure registry communication
+            --registry-mirror list    Preferred registry mirror
         -l, --log-level string        debug, info, warn, error or fatal (default "info")
         -h, --help                    Print usage
       """;
@@ -53,9 +57,15 @@ public record DaemonConfig(
       "default-runtime", "auto",
       "log-level", "info");
 
+  /** Repeatable flags and the daemon.json keys (lists of strings) they fill, as dockerd names them. */
+  private static final Map<String, String> LIST_FLAGS = Map.of(
+      "insecure-registry", "insecure-registries",
+      "registry-mirror", "registry-mirrors");
+
   /** @throws UsageException with dockerd's style of message */
   public static DaemonConfig parse(List<String> args) {
     var flags = new LinkedHashMap<String, String>();
+    var listFlags = new LinkedHashMap<String, List<String>>();
     Path configFile = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -80,8 +90,8 @@ public record DaemonConfig(
       if (name.equals("help")) {
         throw new UsageException(USAGE);
       }
-      String key = name.equals("host") ? "hosts" : name;
-      if (!DEFAULTS.containsKey(key) && !key.equals("config-file")) {
+      String key = name.equals("host") ? "hosts" : LIST_FLAGS.getOrDefault(name, name);
+      if (!DEFAULTS.containsKey(key) && !key.equals("config-file") && !LIST_FLAGS.containsKey(name)) {
         throw new UsageException("unknown flag: --" + name + "\n\n" + USAGE);
       }
       if (value == null) {
@@ -92,17 +102,26 @@ public record DaemonConfig(
       }
       if (key.equals("config-file")) {
         configFile = Path.of(value);
+      } else if (LIST_FLAGS.containsKey(name)) {
+        listFlags.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
       } else {
         flags.put(key, value);
       }
     }
     boolean explicitFile = configFile != null;
     Path file = explicitFile ? configFile : DEFAULT_CONFIG_FILE;
-    Map<String, String> fromFile = readFile(file, explicitFile);
+    var listsFromFile = new LinkedHashMap<String, List<String>>();
+    Map<String, String> fromFile = readFile(file, explicitFile, listsFromFile);
     var conflicts = new ArrayList<String>();
     for (var e : fromFile.entrySet()) {
       if (flags.containsKey(e.getKey())) {
         conflicts.add(e.getKey() + ": (from flag: " + flags.get(e.getKey()) + ", from file: " + e.getValue() + ")");
+      }
+    }
+    for (var e : listsFromFile.entrySet()) {
+      if (listFlags.containsKey(e.getKey())) {
+        conflicts.add(e.getKey() + ": (from flag: [" + String.join(" ", listFlags.get(e.getKey())) + "], from file: ["
+            + String.join(" ", e.getValue()) + "])");
       }
     }
     if (!conflicts.isEmpty()) {
@@ -112,10 +131,12 @@ public record DaemonConfig(
     var merged = new LinkedHashMap<>(DEFAULTS);
     merged.putAll(fromFile);
     merged.putAll(flags);
-    return build(merged, file);
+    var lists = new LinkedHashMap<String, List<String>>(listsFromFile);
+    lists.putAll(listFlags);
+    return build(merged, lists, file);
   }
 
-  private static DaemonConfig build(Map<String, String> v, Path file) {
+  private static DaemonConfig build(Map<String, String> v, Map<String, List<String>> lists, Path file) {
     String host = v.get("hosts");
     if (!host.startsWith("unix://")) {
       throw new UsageException("berthd listens on unix sockets only: " + host);
@@ -124,11 +145,18 @@ public record DaemonConfig(
     if (!LOG_LEVELS.contains(level)) {
       throw new UsageException("unable to configure the daemon: invalid log level: " + level);
     }
+    RegistryOptions registry;
+    try {
+      registry = new RegistryOptions(lists.getOrDefault("insecure-registries", List.of()),
+          RegistryOptions.mirrors(lists.getOrDefault("registry-mirrors", List.of())));
+    } catch (InvalidArgumentException e) {
+      throw new UsageException("unable to configure the daemon: " + e.getMessage());
+    }
     return new DaemonConfig(Path.of(host.substring("unix://".length())), Path.of(v.get("data-root")),
-        Path.of(v.get("exec-root")), v.get("cgroup-parent"), v.get("default-runtime"), level, file);
+        Path.of(v.get("exec-root")), v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry);
   }
 
-  private static Map<String, String> readFile(Path file, boolean required) {
+  private static Map<String, String> readFile(Path file, boolean required, Map<String, List<String>> lists) {
     if (!Files.exists(file)) {
       if (required) {
         throw new UsageException("unable to configure the daemon: open " + file + ": no such file or directory");
@@ -149,7 +177,14 @@ public record DaemonConfig(
     for (var field : root.properties()) {
       String key = field.getKey();
       JsonNode value = field.getValue();
-      if (!DEFAULTS.containsKey(key)) {
+      if (LIST_FLAGS.containsValue(key)) {
+        if (!value.isArray()) {
+          throw new UsageException("unable to configure the daemon: \"" + key + "\" must be a list of strings");
+        }
+        var items = new ArrayList<String>();
+        value.forEach(x -> items.add(x.asText()));
+        lists.put(key, items);
+      } else if (!DEFAULTS.containsKey(key)) {
         unknown.add(key);
       } else if (key.equals("hosts")) {
         if (!value.isArray() || value.size() != 1) {

@@ -3,6 +3,8 @@ package dev.berth.server;
 import dev.berth.core.container.Containers;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.ImageService;
+import dev.berth.core.image.RegistryService;
+import dev.berth.core.image.registry.RegistryOptions;
 import dev.berth.core.system.SystemService;
 import dev.berth.core.volume.VolumeService;
 import dev.berth.server.api.ApiRouter;
@@ -12,6 +14,7 @@ import dev.berth.server.container.StatsHandlers;
 import dev.berth.server.image.ImageHandlers;
 import dev.berth.server.system.EventHandlers;
 import dev.berth.server.system.DiskUsageHandlers;
+import dev.berth.server.image.RegistryHandlers;
 import dev.berth.server.system.SystemHandlers;
 import dev.berth.server.volume.VolumeHandlers;
 import java.time.Clock;
@@ -21,26 +24,28 @@ import java.util.List;
 public final class DockerApi {
 
   /** The services the handlers call. */
-  public record Services(SystemService system, Containers containers, ImageService images, VolumeService volumes,
-      EventBus events,
+  public record Services(SystemService system, Containers containers, ImageService images, RegistryService registry,
+      VolumeService volumes, EventBus events,
       ContainerHandlers.InspectFacts inspectFacts, Clock clock) {}
 
   private DockerApi() {}
 
   public static ApiRouter router(Services s) {
     return new ApiRouter().register(
-        new SystemHandlers(s.system()),
+        new SystemHandlers(s.system(), s.registry() == null ? RegistryOptions.DEFAULTS
+            : s.registry().registries().options()),
         new EventHandlers(s.events(), s.clock()),
         new ContainerHandlers(s.containers(), s.images(), s.inspectFacts(), s.clock()),
         new ExecHandlers(s.containers() == null ? null : s.containers().execs()),
         new StatsHandlers(s.containers() == null ? null : s.containers().stats()),
-        new ImageHandlers(s.images(), s.clock()),
+        new ImageHandlers(s.images(), s.registry(), s.clock()),
+        new RegistryHandlers(s.registry()),
         new DiskUsageHandlers(s.containers(), s.images(), s.volumes(), s.clock()),
         new VolumeHandlers(s.volumes(), s.clock()));
   }
 
   /** Every served route; handlers only register here, so no service is needed to list them. */
   public static List<ApiRouter.Route> routeTable() {
-    return router(new Services(null, null, null, null, null, null, Clock.systemUTC())).routes();
+    return router(new Services(null, null, null, null, null, null, null, Clock.systemUTC())).routes();
   }
 }

@@ -8,6 +8,8 @@ import dev.berth.core.events.EventBus;
 import dev.berth.core.image.BlobStore;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.image.LayerStore;
+import dev.berth.core.image.RegistryService;
+import dev.berth.core.image.registry.Registries;
 import dev.berth.core.image.Scratch;
 import dev.berth.core.os.Processes;
 import dev.berth.core.runtime.ConmonRuntime;
@@ -84,6 +86,8 @@ public final class Main {
       var layers = new LayerStore(paths, scratch, imageRepo, blobs);
       var images = new ImageService(imageRepo, blobs, layers, scratch, new ContainerImageUsage(containerRepo), clock);
       images.removeLeftovers();
+      var registry = new RegistryService(imageRepo, blobs, layers, scratch, new Registries(config.registry(), clock),
+          clock);
       var volumes = new VolumeService(paths, new SqliteVolumeRepository(db), new ContainerVolumeUsage(containerRepo),
           clock, new SecureRandom());
       volumes.removeLeftovers();
@@ -96,7 +100,8 @@ public final class Main {
           paths.dataRoot(), paths.cgroupParent(), HostFacts.read());
       var facts = new ContainerHandlers.InspectFacts(paths.dataRoot().resolve("containers"), oci.name(),
           HostFacts.isCgroup2Root() ? "private" : "host", DockerDefaults.MASKED_PATHS, DockerDefaults.READONLY_PATHS);
-      var router = DockerApi.router(new DockerApi.Services(system, containers, images, volumes, events, facts, clock));
+      var router = DockerApi.router(new DockerApi.Services(system, containers, images, registry, volumes, events, facts,
+          clock));
       ApiServer server = ApiServer.start(config.socket(), router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
       return new Engine(server, containers, runtime, db, pidFile);

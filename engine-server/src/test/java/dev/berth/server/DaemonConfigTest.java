@@ -179,4 +179,18 @@ class DaemonConfigTest {
     assertEquals("flag needs an argument: --data-root", usage(List.of("--data-root")));
     assertEquals("flag needs an argument: --host", usage(List.of("-H")));
   }
+
+  @Test
+  void registriesFromTheFileOrRepeatedFlagsButNotBoth() throws IOException {
+    var c = parse("{\"insecure-registries\": [\"reg.local:5000\", \"10.0.0.0/8\"], "
+        + "\"registry-mirrors\": [\"https://mirror.local/\"]}");
+    assertEquals(java.util.List.of("reg.local:5000", "10.0.0.0/8"), c.registry().insecureRegistries());
+    assertEquals("https://mirror.local", c.registry().mirrors().getFirst().toString());
+    var f = parse("{}", "--insecure-registry", "a:1", "--insecure-registry=b:2", "--registry-mirror", "http://m");
+    assertEquals(java.util.List.of("a:1", "b:2"), f.registry().insecureRegistries());
+    assertTrue(usage("{\"insecure-registries\": [\"x:1\"]}", "--insecure-registry", "y:2")
+        .contains("insecure-registries: (from flag: [y:2], from file: [x:1])"));
+    assertTrue(usage("{\"insecure-registries\": \"x\"}").contains("must be a list"));
+    assertTrue(usage("{\"registry-mirrors\": [\"ftp://m\"]}").contains("invalid mirror"));
+  }
 }

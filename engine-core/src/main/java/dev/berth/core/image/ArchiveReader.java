@@ -27,8 +27,6 @@ final class ArchiveReader {
     }
   }
 
-  private record Descriptor(String mediaType, Digest digest, JsonNode platform, JsonNode annotations) {}
-
   static final String MANIFEST_JSON = "manifest.json";
   static final String INDEX_JSON = "index.json";
   static final String IMAGE_NAME_ANNOTATION = "io.containerd.image.name";
@@ -37,6 +35,7 @@ final class ArchiveReader {
   private static final Pattern LEGACY_CONFIG_PATH = Pattern.compile("([a-f0-9]{64})\\.json");
   private static final Pattern BARE_TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
   private static final int MAX_INDEX_DEPTH = 4;
+  private static final String WHAT = "archive";
 
   private final ArchiveSpool spool;
   private final Platform platform;
@@ -102,7 +101,7 @@ final class ArchiveReader {
     JsonNode index = GoJson.parse(spool.read(INDEX_JSON), INDEX_JSON);
     // Docker writes one index entry per tag, all pointing at the same manifest: group by manifest.
     Map<Digest, List<ImageReference>> manifests = new LinkedHashMap<>();
-    List<Descriptor> top = descriptors(index);
+    List<Descriptor> top = Manifests.entries(index, WHAT);
     // A layout may list one manifest per platform at the top; then only this platform's are wanted.
     if (top.stream().anyMatch(this::forThisPlatform)) {
       top = top.stream().filter(d -> d.platform() == null || forThisPlatform(d)).toList();
@@ -121,16 +120,12 @@ final class ArchiveReader {
     var out = new ArrayList<ArchiveImage>();
     for (var e : manifests.entrySet()) {
       JsonNode manifest = GoJson.parse(blob(e.getKey()), "manifest " + e.getKey());
-      Descriptor config = descriptor(GoJson.field(manifest, "config"));
+      Manifests.ImageManifest m = Manifests.imageManifest(manifest, WHAT);
       var layers = new ArrayList<ArchiveLayer>();
-      JsonNode ls = GoJson.field(manifest, "layers");
-      if (ls != null && ls.isArray()) {
-        for (JsonNode l : ls) {
-          Digest d = descriptor(l).digest();
-          layers.add(new ArchiveLayer(blobPath(d), d));
-        }
+      for (Descriptor l : m.layers()) {
+        layers.add(new ArchiveLayer(blobPath(l.digest()), l.digest()));
       }
-      out.add(new ArchiveImage(blob(config.digest()), layers, e.getValue()));
+      out.add(new ArchiveImage(blob(m.config().digest()), layers, e.getValue()));
     }
     return out;
   }
@@ -148,21 +143,24 @@ final class ArchiveReader {
       return null;
     }
     JsonNode nested = GoJson.parse(blob(d.digest()), "index " + d.digest());
-    for (Descriptor c : descriptors(nested)) {
-      if (forThisPlatform(c)) {
-        Descriptor chosen = chooseManifest(c, depth + 1);
-        if (chosen != null) {
-          return chosen;
-        }
+    List<Descriptor> candidates = new ArrayList<>(Manifests.entries(nested, WHAT));
+    // Best match first; an entry that turns out to be no image gives way to the next match.
+    while (true) {
+      Descriptor c = Manifests.forPlatform(candidates, platform).orElse(null);
+      if (c == null) {
+        break;
       }
+      Descriptor chosen = chooseManifest(c, depth + 1);
+      if (chosen != null) {
+        return chosen;
+      }
+      candidates.remove(c);
     }
     throw new InvalidArgumentException("no matching manifest for " + platform + " in the manifest list entries");
   }
 
   private boolean forThisPlatform(Descriptor d) {
-    JsonNode p = d.platform();
-    return p != null && platform.accepts(GoJson.text(GoJson.field(p, "os")),
-        GoJson.text(GoJson.field(p, "architecture")), GoJson.text(GoJson.field(p, "variant")));
+    return d.platform() != null && platform.accepts(d.platform());
   }
 
   /** A descriptor's media type, or for one that has none, what its JSON looks like. */
@@ -170,24 +168,16 @@ final class ArchiveReader {
     if (!d.mediaType().isEmpty()) {
       return d.mediaType();
     }
-    JsonNode n = GoJson.parse(blob(d.digest()), "blob " + d.digest());
-    String declared = GoJson.text(GoJson.field(n, "mediaType"));
-    if (!declared.isEmpty()) {
-      return declared;
-    }
-    if (GoJson.field(n, "manifests") != null) {
-      return MediaTypes.OCI_INDEX;
-    }
-    return GoJson.field(n, "config") != null ? MediaTypes.OCI_MANIFEST : "";
+    return Manifests.kind(GoJson.parse(blob(d.digest()), "blob " + d.digest()));
   }
 
   /**
    * The name an index entry gives its image. containerd's full-reference annotation wins; the OCI
    * ref name counts only when it is a whole reference, since a bare tag ("latest") names no repository.
    */
-  private static ImageReference name(JsonNode annotations) {
-    String full = GoJson.text(GoJson.field(annotations, IMAGE_NAME_ANNOTATION));
-    String refName = GoJson.text(GoJson.field(annotations, REF_NAME_ANNOTATION));
+  private static ImageReference name(Map<String, String> annotations) {
+    String full = annotations.getOrDefault(IMAGE_NAME_ANNOTATION, "");
+    String refName = annotations.getOrDefault(REF_NAME_ANNOTATION, "");
     String candidate = !full.isEmpty() ? full : BARE_TAG.matcher(refName).matches() ? "" : refName;
     if (candidate.isEmpty()) {
       return null;
@@ -197,29 +187,6 @@ final class ArchiveReader {
       return null;
     }
     return ref.withDefaultTag();
-  }
-
-  private List<Descriptor> descriptors(JsonNode index) {
-    JsonNode ms = GoJson.field(index, "manifests");
-    var out = new ArrayList<Descriptor>();
-    if (ms != null && ms.isArray()) {
-      for (JsonNode m : ms) {
-        out.add(descriptor(m));
-      }
-    }
-    return out;
-  }
-
-  private static Descriptor descriptor(JsonNode n) {
-    if (n == null || !n.isObject()) {
-      throw new InvalidArgumentException("invalid archive: missing descriptor");
-    }
-    String digest = GoJson.text(GoJson.field(n, "digest"));
-    if (!Digest.isDigest(digest)) {
-      throw new InvalidArgumentException("invalid archive: unsupported digest \"" + digest + "\"");
-    }
-    return new Descriptor(GoJson.text(GoJson.field(n, "mediaType")), Digest.parse(digest), GoJson.field(n, "platform"),
-        GoJson.field(n, "annotations"));
   }
 
   /** A blob of the layout, checked against its digest. */

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.function.LongConsumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -88,6 +89,14 @@ public final class LayerStore {
    * @throws InvalidArgumentException if the content does not match {@code expectedDiffId} or a tar entry escapes
    */
   public Layer register(ChainId parent, Digest expectedDiffId, Digest blob, String mediaType) {
+    return register(parent, expectedDiffId, blob, mediaType, null);
+  }
+
+  /**
+   * As {@link #register(ChainId, Digest, Digest, String)}, telling {@code progress} how many bytes
+   * of the blob extraction has read so far (for a pull's "Extracting" lines); null for no reports.
+   */
+  public Layer register(ChainId parent, Digest expectedDiffId, Digest blob, String mediaType, LongConsumer progress) {
     if (expectedDiffId != null) {
       ChainId chain = ChainId.of(parent, expectedDiffId);
       synchronized (lock(chain)) {
@@ -95,7 +104,7 @@ public final class LayerStore {
         if (existing.isPresent()) {
           return existing.get();
         }
-        Extracted x = extract(blob);
+        Extracted x = extract(blob, progress);
         try {
           if (!x.diffId().equals(expectedDiffId)) {
             throw new InvalidArgumentException(
@@ -107,7 +116,7 @@ public final class LayerStore {
         }
       }
     }
-    Extracted x = extract(blob);
+    Extracted x = extract(blob, progress);
     try {
       ChainId chain = ChainId.of(parent, x.diffId());
       synchronized (lock(chain)) {
@@ -149,7 +158,7 @@ public final class LayerStore {
     return Compression.decompress(blobs.open(blob));
   }
 
-  private Extracted extract(Digest blob) {
+  private Extracted extract(Digest blob, LongConsumer progress) {
     Path tmp = scratch.newDir("layer-");
     try {
       Path diff = tmp.resolve("diff");
@@ -159,7 +168,7 @@ public final class LayerStore {
       Files.setPosixFilePermissions(diff, PosixFilePermissions.fromString("rwxr-xr-x"));
       MessageDigest md = Digest.sha256();
       long size;
-      try (var in = new DigestInputStream(uncompressedForExtraction(blob), md)) {
+      try (var in = new DigestInputStream(uncompressedForExtraction(blob, progress), md)) {
         size = LayerExtractor.extract(in, diff);
         // The diffID covers the whole stream, including the padding after the end-of-archive blocks.
         drain(in, blob);
@@ -174,9 +183,10 @@ public final class LayerStore {
     }
   }
 
-  private InputStream uncompressedForExtraction(Digest blob) {
+  private InputStream uncompressedForExtraction(Digest blob, LongConsumer progress) {
     try {
-      return openUncompressed(blob);
+      InputStream raw = blobs.open(blob);
+      return Compression.decompress(progress == null ? raw : new CountingInputStream(raw, progress));
     } catch (IOException e) {
       throw new InvalidArgumentException("invalid layer " + blob + ": " + e.getMessage(), e);
     }

@@ -274,6 +274,20 @@ public abstract class ImageRepositoryContract {
   }
 
   @Test
+  void repoDigestsResolveAndUntagLikeDigestReferences() {
+    ImageId a = imageId("a");
+    repo.insert(a, config(), 0, T0);
+    ImageReference byDigest = ref("127.0.0.1:5000/app").withDigest(digest("manifest"));
+    repo.addRepoDigest(a, byDigest.toString());
+
+    assertEquals(a, repo.findByReference(byDigest).orElseThrow().id());
+    assertTrue(repo.untag(byDigest));
+    assertEquals(Optional.empty(), repo.findByReference(byDigest));
+    assertEquals(List.of(), repo.find(a).orElseThrow().repoDigests());
+    assertFalse(repo.untag(byDigest));
+  }
+
+  @Test
   void repoDigestForAMissingImageIsABug() {
     assertThrows(IllegalStateException.class,
         () -> repo.addRepoDigest(imageId("nope"), "docker.io/library/busybox@sha256:" + digest("m").hex()));

@@ -37,7 +37,12 @@ public final class InMemoryImageRepository implements ImageRepository {
 
   @Override
   public synchronized Optional<Image> findByReference(ImageReference ref) {
-    return Optional.ofNullable(refs.get(ref.toString())).flatMap(this::find);
+    ImageId id = refs.get(ref.toString());
+    if (id == null && ref.digest() != null) {
+      id = repoDigests.entrySet().stream().filter(e -> e.getValue().contains(ref.toString())).map(Map.Entry::getKey)
+          .findFirst().orElse(null);
+    }
+    return Optional.ofNullable(id).flatMap(this::find);
   }
 
   @Override
@@ -69,7 +74,9 @@ public final class InMemoryImageRepository implements ImageRepository {
   @Override
   public synchronized boolean untag(ImageReference ref) {
     refTimes.remove(ref.toString());
-    return refs.remove(ref.toString()) != null;
+    boolean digest = ref.digest() != null && repoDigests.values().stream()
+        .map(l -> l.remove(ref.toString())).reduce(false, Boolean::logicalOr);
+    return refs.remove(ref.toString()) != null || digest;
   }
 
   @Override

@@ -6,7 +6,9 @@ import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.error.NotModifiedException;
+import dev.berth.core.error.UnauthorizedException;
 import dev.berth.core.error.UnavailableException;
+import dev.berth.core.error.UpstreamException;
 import dev.berth.server.api.Json;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -34,6 +36,9 @@ public final class ErrorMapper {
       case NotModifiedException x -> Status.NOT_MODIFIED_304;
       case UnavailableException x -> Status.SERVICE_UNAVAILABLE_503;
       case InternalException x -> Status.INTERNAL_SERVER_ERROR_500;
+      case UnauthorizedException x -> Status.UNAUTHORIZED_401;
+      // dockerd answers what a registry did wrong with its errdefs.Unknown: a 500.
+      case UpstreamException x -> Status.INTERNAL_SERVER_ERROR_500;
     };
   }
 

@@ -1,6 +1,9 @@
 package dev.berth.server.image;
 
-import dev.berth.core.error.NotFoundException;
+import dev.berth.core.image.Platform;
+import dev.berth.core.image.RegistryService;
+import dev.berth.core.image.registry.Credentials;
+import io.helidon.http.HeaderName;
 import dev.berth.core.image.Image;
 import dev.berth.core.image.ImageId;
 import dev.berth.core.image.ImageReference;
@@ -21,12 +24,15 @@ import java.util.List;
 public final class ImageHandlers implements ApiRoutes.Group {
 
   private static final java.util.Set<String> PRUNE_FILTERS = java.util.Set.of("dangling", "label", "label!", "until");
+  static final HeaderName REGISTRY_AUTH = HeaderNames.create("X-Registry-Auth");
 
   private final ImageService images;
+  private final RegistryService registry;
   private final java.time.Clock clock;
 
-  public ImageHandlers(ImageService images, java.time.Clock clock) {
+  public ImageHandlers(ImageService images, RegistryService registry, java.time.Clock clock) {
     this.images = images;
+    this.registry = registry;
     this.clock = clock;
   }
 
@@ -92,12 +98,11 @@ public final class ImageHandlers implements ApiRoutes.Group {
     }
   }
 
-  /** Import of a rootfs tar ({@code fromSrc=-}); pulling ({@code fromImage}) comes with registries. */
+  /** A pull ({@code fromImage}) or the import of a rootfs tar ({@code fromSrc=-}). */
   private void imageCreate(ApiRequest req, ServerResponse res) throws Exception {
     if (req.query("fromImage").filter(s -> !s.isEmpty()).isPresent()) {
-      String ref = req.query("fromImage").get() + req.query("tag").filter(t -> !t.isEmpty()).map(t -> ":" + t).orElse("");
-      throw new NotFoundException("pull access denied for " + ref
-          + ", repository does not exist or may require 'docker login': berth cannot pull images yet");
+      imagePull(req, res);
+      return;
     }
     String src = req.query("fromSrc").orElse("");
     if (!src.equals("-")) {
@@ -112,6 +117,23 @@ public final class ImageHandlers implements ApiRoutes.Group {
       try {
         ImageId id = images.importRootfs(req.body(), tag, req.queryAll("changes"), req.query("message").orElse(""));
         lines.send(new ImageJson.Status(id.toString()));
+      } catch (RuntimeException e) {
+        lines.fail(e);
+      }
+    }
+  }
+
+  /**
+   * {@code docker pull}: errors found before the first progress line (a bad reference, an unknown
+   * tag) are plain HTTP errors, as the CLI expects; later ones travel in the stream.
+   */
+  private void imagePull(ApiRequest req, ServerResponse res) throws Exception {
+    ImageReference ref = ImageTranslator.pullReference(req.query("fromImage").orElse(""), req.query("tag").orElse(""));
+    Platform platform = ImageTranslator.platform(req.query("platform").orElse(""));
+    Credentials creds = RegistryAuthTranslator.header(req.header(REGISTRY_AUTH).orElse(null));
+    try (var lines = new JsonLines(res)) {
+      try {
+        registry.pull(ref, platform, creds, p -> lines.send(ProgressTranslator.line(p)));
       } catch (RuntimeException e) {
         lines.fail(e);
       }

@@ -1,6 +1,8 @@
 package dev.berth.server.image;
 
+import dev.berth.core.image.Digest;
 import dev.berth.core.image.HistoryItem;
+import dev.berth.core.image.Platform;
 import dev.berth.core.image.Image;
 import dev.berth.core.image.ImageConfig;
 import dev.berth.core.image.ImageDeletion;
@@ -47,6 +49,31 @@ public final class ImageTranslator {
     return isTrue;
   }
 
+  /**
+   * moby's postImagesCreate: {@code fromImage} is a reference; a non-empty {@code tag} replaces
+   * its tag, or is a digest ({@code sha256:...}, as the CLI sends a pull by digest).
+   *
+   * @throws InvalidArgumentException with Docker's wording for an invalid reference
+   */
+  static ImageReference pullReference(String fromImage, String tag) {
+    ImageReference ref = ImageReference.parse(fromImage);
+    if (tag.isEmpty()) {
+      return ref.withDefaultTag();
+    }
+    if (Digest.isDigest(tag)) {
+      return ref.withDigest(Digest.parse(tag));
+    }
+    if (!ImageReference.isValidTag(tag)) {
+      throw new InvalidArgumentException("invalid reference format");
+    }
+    return ref.withTag(tag);
+  }
+
+  /** The {@code platform} parameter; empty means this machine's. */
+  static Platform platform(String spec) {
+    return spec.isBlank() ? null : Platform.parse(spec.strip());
+  }
+
   static ImageJson.Summary summary(Image i) {
     return summary(i, -1, -1);
   }
@@ -62,7 +89,7 @@ public final class ImageTranslator {
   static ImageJson.Summary summary(Image i, long sharedSize, long containers) {
     Instant created = i.config().created();
     Map<String, String> labels = i.config().config().labels();
-    return new ImageJson.Summary(i.id().toString(), "", tags(i), i.repoDigests(),
+    return new ImageJson.Summary(i.id().toString(), "", tags(i), repoDigests(i),
         created == null ? 0 : created.getEpochSecond(), i.size(), sharedSize, labels.isEmpty() ? null : labels,
         containers);
   }
@@ -85,7 +112,7 @@ public final class ImageTranslator {
       }
     }
     return new ImageJson.Inspect(
-        i.id().toString(), tags(i), i.repoDigests(), "", c.comment(),
+        i.id().toString(), tags(i), repoDigests(i), "", c.comment(),
         c.created() == null ? "" : time(c.created()), c.dockerVersion(), c.author(), config(c.config()),
         c.architecture(), c.variant().isEmpty() ? null : c.variant(), c.os(), i.size(),
         new ImageJson.GraphDriver("overlay2", data),
@@ -115,8 +142,19 @@ public final class ImageTranslator {
         c.stopSignal().isEmpty() ? null : c.stopSignal(), c.shell());
   }
 
+  /** RepoTags: tag references only; a digest reference is a repo digest in Docker's answers. */
   private static List<String> tags(Image i) {
-    return i.tags().stream().map(ImageReference::familiar).sorted().toList();
+    return i.tags().stream().filter(r -> r.digest() == null).map(ImageReference::familiar).sorted().toList();
+  }
+
+  /** RepoDigests as dockerd shows them, familiar ({@code busybox@sha256:...}), from pulls, pushes and digest tags. */
+  static List<String> repoDigests(Image i) {
+    var out = new java.util.TreeSet<String>();
+    i.tags().stream().filter(r -> r.digest() != null).map(ImageReference::familiar).forEach(out::add);
+    for (String d : i.repoDigests()) {
+      out.add(ImageReference.tryParse(d).map(ImageReference::familiar).orElse(d));
+    }
+    return List.copyOf(out);
   }
 
   private static Map<String, Map<String, Object>> set(Set<String> keys) {

@@ -1,5 +1,6 @@
 package dev.berth.server.system;
 
+import dev.berth.core.image.registry.RegistryOptions;
 import dev.berth.core.system.EngineVersion;
 import dev.berth.core.system.HostFacts;
 import dev.berth.core.system.SystemInfo;
@@ -19,9 +20,11 @@ import java.util.Map;
 public final class SystemHandlers implements ApiRoutes.Group {
 
   private final SystemService system;
+  private final RegistryOptions registries;
 
-  public SystemHandlers(SystemService system) {
+  public SystemHandlers(SystemService system, RegistryOptions registries) {
     this.system = system;
+    this.registries = registries;
   }
 
   @Override
@@ -62,13 +65,28 @@ public final class SystemHandlers implements ApiRoutes.Group {
         "linux", goArch, host.kernelVersion(), false, ""));
   }
 
+  /**
+   * dockerd's RegistryConfig: loopback then configured CIDRs; an index entry for docker.io (with
+   * the mirrors, written with the trailing slash dockerd adds) and one per insecure registry name.
+   */
+  static SystemJson.RegistryConfig registryConfig(RegistryOptions o) {
+    var cidrs = new java.util.ArrayList<>(RegistryOptions.LOOPBACK_CIDRS);
+    o.insecureCidrs().stream().filter(c -> !cidrs.contains(c)).forEach(cidrs::add);
+    List<String> mirrors = o.mirrors().stream().map(m -> m + "/").toList();
+    var indexes = new java.util.TreeMap<String, SystemJson.IndexInfo>();
+    indexes.put("docker.io", new SystemJson.IndexInfo("docker.io", mirrors, true, true));
+    for (String h : o.insecureHosts()) {
+      indexes.put(h, new SystemJson.IndexInfo(h, List.of(), false, false));
+    }
+    return new SystemJson.RegistryConfig(cidrs, indexes, mirrors);
+  }
+
   private void systemInfo(ApiRequest req, ServerResponse res) {
     SystemInfo i = system.info();
     HostFacts h = i.host();
     var runtimes = new LinkedHashMap<String, SystemJson.RuntimeJson>();
     i.runtimes().forEach((name, path) -> runtimes.put(name, new SystemJson.RuntimeJson(path)));
-    var registry = new SystemJson.RegistryConfig(List.of("::1/128", "127.0.0.0/8"),
-        Map.of("docker.io", new SystemJson.IndexInfo("docker.io", List.of(), true, true)), List.of());
+    var registry = registryConfig(registries);
     Responses.json(res, 200, new SystemJson.Info(
         i.id(), i.containers(), i.running(), i.paused(), i.stopped(), i.images(),
         "overlay2", List.of(List.of("Backing Filesystem", "extfs"), List.of("Supports d_type", "true")),

@@ -22,6 +22,9 @@ class ErrorMapperTest {
     assertEquals(Status.NOT_MODIFIED_304, ErrorMapper.status(new NotModifiedException("already started")));
     assertEquals(Status.SERVICE_UNAVAILABLE_503, ErrorMapper.status(new UnavailableException("busy")));
     assertEquals(Status.INTERNAL_SERVER_ERROR_500, ErrorMapper.status(new InternalException("disk")));
+    assertEquals(Status.UNAUTHORIZED_401, ErrorMapper.status(new dev.berth.core.error.UnauthorizedException("no")));
+    assertEquals(Status.INTERNAL_SERVER_ERROR_500,
+        ErrorMapper.status(new dev.berth.core.error.UpstreamException("registry said no")));
   }
 
   @Test

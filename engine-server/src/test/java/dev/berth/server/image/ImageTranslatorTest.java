@@ -73,4 +73,18 @@ class ImageTranslatorTest {
   void unknownFilterKeyIsABadRequest() {
     assertEquals("invalid filter 'status'", badFilter("{\"status\":[\"exited\"]}"));
   }
+
+  @Test
+  void pullReferencesAsTheCliSendsThem() {
+    assertEquals("docker.io/library/busybox:latest", ImageTranslator.pullReference("busybox", "").toString());
+    assertEquals("docker.io/library/busybox:1.36", ImageTranslator.pullReference("docker.io/library/busybox", "1.36")
+        .toString());
+    String d = "sha256:" + "a".repeat(64);
+    assertEquals("127.0.0.1:5000/app@" + d, ImageTranslator.pullReference("127.0.0.1:5000/app", d).toString());
+    assertThrows(dev.berth.core.error.InvalidArgumentException.class, () -> ImageTranslator.pullReference("Busy", ""));
+    assertThrows(dev.berth.core.error.InvalidArgumentException.class,
+        () -> ImageTranslator.pullReference("busybox", "bad tag"));
+    assertEquals(null, ImageTranslator.platform(""));
+    assertEquals("linux/arm64", ImageTranslator.platform("linux/arm64/v8").toString());
+  }
 }

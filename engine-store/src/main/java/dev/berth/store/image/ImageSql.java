@@ -32,8 +32,17 @@ final class ImageSql {
        ORDER BY i.id
       """;
 
+  /**
+   * A tag, or a digest reference either tagged explicitly or recorded as a repo digest by a pull
+   * or push: moby's reference store holds both kinds, so both resolve. Takes the reference twice.
+   * image_digests has no index on repo_digest: it holds a row per pulled or pushed image, few
+   * enough to scan.
+   */
   static final String FIND_BY_REFERENCE = SELECT_IMAGE + """
-       WHERE i.id = (SELECT image_id FROM image_tags WHERE reference = ?)
+       WHERE i.id = (SELECT image_id FROM image_tags WHERE reference = ?
+                     UNION ALL
+                     SELECT image_id FROM image_digests WHERE repo_digest = ?
+                     LIMIT 1)
       """;
 
   static final String LIST = SELECT_IMAGE + """
@@ -56,6 +65,10 @@ final class ImageSql {
 
   static final String UNTAG = """
       DELETE FROM image_tags WHERE reference = ?
+      """;
+
+  static final String UNTAG_REPO_DIGEST = """
+      DELETE FROM image_digests WHERE repo_digest = ?
       """;
 
   static final String ADD_REPO_DIGEST = """

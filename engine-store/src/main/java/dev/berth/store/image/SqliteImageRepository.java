@@ -60,7 +60,8 @@ public final class SqliteImageRepository implements ImageRepository {
 
   @Override
   public Optional<Image> findByReference(ImageReference ref) {
-    return db.read(c -> queryImages(c, ImageSql.FIND_BY_REFERENCE, ref.toString()).stream().findFirst());
+    return db.read(c -> queryImages(c, ImageSql.FIND_BY_REFERENCE, ref.toString(), ref.toString()).stream()
+        .findFirst());
   }
 
   @Override
@@ -119,7 +120,9 @@ public final class SqliteImageRepository implements ImageRepository {
 
   @Override
   public boolean untag(ImageReference ref) {
-    return db.write(c -> update(c, ImageSql.UNTAG, ref.toString()) > 0);
+    // A digest reference may be a repo digest too; both go, as moby untags one reference store entry.
+    return db.write(c -> update(c, ImageSql.UNTAG, ref.toString())
+        + (ref.digest() != null ? update(c, ImageSql.UNTAG_REPO_DIGEST, ref.toString()) : 0) > 0);
   }
 
   @Override

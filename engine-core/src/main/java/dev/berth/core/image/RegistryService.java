@@ -1,0 +1,70 @@
+package dev.berth.core.image;
+
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.image.registry.Credentials;
+import dev.berth.core.image.registry.Registries;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * Images and registries: {@code docker pull}, {@code docker push}, {@code docker login}.
+ * Pulls and pushes run concurrently with each other and with loads; like them they hold
+ * {@link LayerStore#adding} while they register layers, so removals never collect their layers.
+ */
+public final class RegistryService {
+
+  private final ImageNames names;
+  private final Registries registries;
+  private final ImagePull pull;
+  private final ImagePush push;
+
+  public RegistryService(ImageRepository repo, BlobStore blobs, LayerStore layers, Scratch scratch,
+      Registries registries, Clock clock) {
+    this.names = new ImageNames(repo);
+    this.registries = registries;
+    this.pull = new ImagePull(repo, blobs, layers, registries, clock);
+    this.push = new ImagePush(repo, blobs, layers, scratch, registries, clock);
+  }
+
+  public Registries registries() {
+    return registries;
+  }
+
+  /**
+   * Pulls {@code ref} (a tag or digest reference; a bare repository means {@code :latest}).
+   *
+   * @param platform the platform to choose from an index, null for this machine's
+   * @param progress receives dockerd's progress lines as the pull goes; called from several threads
+   * @throws dev.berth.core.error.NotFoundException with dockerd's wording for an unknown tag or repository
+   */
+  public ImageId pull(ImageReference ref, Platform platform, Credentials credentials, Consumer<Progress> progress) {
+    return pull.pull(ref.withDefaultTag(), platform, credentials, progress);
+  }
+
+  /**
+   * Pushes the image {@code name} names to its registry, under {@code tag} (or, with no tag, every
+   * tag of that repository, as dockerd does).
+   *
+   * @throws dev.berth.core.error.NotFoundException {@code An image does not exist locally with the tag: <name>}
+   */
+  public void push(String name, String tag, Credentials credentials, Consumer<Progress> progress) {
+    ImageReference ref = ImageReference.parse(name);
+    if (ref.digest() != null) {
+      throw new InvalidArgumentException("cannot push a digest reference");
+    }
+    if (tag != null && !tag.isEmpty()) {
+      ref = ref.withTag(tag);
+    }
+    push.push(ref, credentials, progress);
+  }
+
+  /** {@code docker login}: checks the credentials against the registry; nothing is stored here. */
+  public void login(String serverAddress, Credentials credentials) {
+    registries.login(serverAddress, credentials);
+  }
+
+  /** The image a name resolves to, for callers that need to check before streaming. */
+  Image find(String nameOrId) {
+    return names.find(nameOrId);
+  }
+}
