@@ -337,8 +337,9 @@ public final class ContainerLifecycle implements AutoCloseable {
       health.stop(id);
       Container after = c.withState(next);
       repository.update(after);
-      waiters.exited(id, exitStatus(next));
+      // die goes out before waiters wake, so a stop or kill that waited reports after it, as dockerd's do.
       events.emit(after, "die", java.util.Map.of("exitCode", Integer.toString(exitStatus(next).code())));
+      waiters.exited(id, exitStatus(next));
       LOG.log(System.Logger.Level.INFO, "container " + id.shortId() + " exited: " + exitStatus(next).code());
       if (next instanceof ContainerState.Restarting) {
         scheduleRestart(id, Duration.between(live.startedAt(), now));
