@@ -42,6 +42,10 @@ final class LibC {
   static final MethodHandle POLL = errno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
   static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
   static final MethodHandle SHUTDOWN = errno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+  static final MethodHandle UNSHARE = errno("unshare", JAVA_INT, JAVA_INT);
+  static final MethodHandle SETNS = errno("setns", JAVA_INT, JAVA_INT, JAVA_INT);
+  static final MethodHandle SOCKET = errno("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+  static final MethodHandle IOCTL = variadic("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
   // pidfd_open and pidfd_send_signal have no glibc 2.36 wrappers on every distribution; syscall(2) is variadic.
   static final MethodHandle SYSCALL_PIDFD_OPEN = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
   static final MethodHandle SYSCALL_PIDFD_SEND_SIGNAL =

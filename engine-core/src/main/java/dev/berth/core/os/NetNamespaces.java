@@ -1,0 +1,155 @@
+package dev.berth.core.os;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Network namespaces kept alive by a bind mount of their nsfs file, as {@code ip netns} and Podman
+ * keep them, so a container's network outlives its processes and berthd can enter it again after
+ * a restart.
+ *
+ * <p>Namespace membership belongs to a thread, not the process. Every operation therefore runs on
+ * a platform thread of its own that ends with the operation: no JVM thread is ever left in a
+ * container's namespace, and a virtual thread never carries one from carrier to carrier.
+ */
+public final class NetNamespaces {
+
+  private static final int CLONE_NEWNET = 0x40000000;
+  private static final int O_RDONLY_CLOEXEC = 0x80000;
+  private static final int AF_INET = 2;
+  private static final int SOCK_DGRAM_CLOEXEC = 2 | 0x80000;
+  private static final long SIOCGIFFLAGS = 0x8913;
+  private static final long SIOCSIFFLAGS = 0x8914;
+  private static final short IFF_UP = 1;
+  private static final int IFREQ_SIZE = 40;
+  private static final int IFNAMSIZ = 16;
+
+  private NetNamespaces() {}
+
+  /**
+   * Creates a network namespace pinned at {@code file} (made if missing), with its loopback
+   * interface up as Docker's {@code none} network has it.
+   */
+  public static void create(Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      if (!Files.exists(file)) {
+        Files.createFile(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    onOwnThread(() -> {
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment state = LibC.captureState(arena);
+        if ((int) LibC.UNSHARE.invokeExact(state, CLONE_NEWNET) != 0) {
+          throw new ErrnoException("unshare(CLONE_NEWNET)", LibC.errno(state));
+        }
+      } catch (Throwable t) {
+        throw LibC.propagate(t);
+      }
+      Mounts.mount("/proc/thread-self/ns/net", file, "none", Mounts.MS_BIND, null);
+      loopbackUp();
+      return null;
+    });
+  }
+
+  /** Unpins and deletes a namespace file; it is fine if it is already gone. */
+  public static void remove(Path file) {
+    Mounts.unmount(file, true);
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether {@code file} pins a namespace (it is a mount point, not the empty file under it). */
+  public static boolean exists(Path file) {
+    return Files.exists(file) && Mounts.isMountPoint(file);
+  }
+
+  /**
+   * Runs {@code action} inside the namespace at {@code file}. Sockets it opens stay in that
+   * namespace after it returns, which is how berthd listens inside a container's network.
+   */
+  public static <T> T call(Path file, Callable<T> action) {
+    return onOwnThread(() -> {
+      int fd = Fd.open(file, O_RDONLY_CLOEXEC);
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment state = LibC.captureState(arena);
+        if ((int) LibC.SETNS.invokeExact(state, fd, CLONE_NEWNET) != 0) {
+          throw new ErrnoException("setns " + file, LibC.errno(state));
+        }
+      } catch (Throwable t) {
+        throw LibC.propagate(t);
+      } finally {
+        Fd.close(fd);
+      }
+      return action.call();
+    });
+  }
+
+  private static void loopbackUp() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int sock = (int) LibC.SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM_CLOEXEC, 0);
+      if (sock < 0) {
+        throw new ErrnoException("socket", LibC.errno(state));
+      }
+      try {
+        MemorySegment ifr = arena.allocate(IFREQ_SIZE);
+        ifr.setString(0, "lo");
+        if ((int) LibC.IOCTL.invokeExact(state, sock, SIOCGIFFLAGS, ifr) != 0) {
+          throw new ErrnoException("SIOCGIFFLAGS lo", LibC.errno(state));
+        }
+        short flags = ifr.get(ValueLayout.JAVA_SHORT, IFNAMSIZ);
+        ifr.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, (short) (flags | IFF_UP));
+        if ((int) LibC.IOCTL.invokeExact(state, sock, SIOCSIFFLAGS, ifr) != 0) {
+          throw new ErrnoException("SIOCSIFFLAGS lo", LibC.errno(state));
+        }
+      } finally {
+        Fd.close(sock);
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  private static <T> T onOwnThread(Callable<T> action) {
+    var result = new AtomicReference<T>();
+    var failure = new AtomicReference<Throwable>();
+    Thread t = Thread.ofPlatform().name("berth-netns").unstarted(() -> {
+      try {
+        result.set(action.call());
+      } catch (Throwable e) {
+        failure.set(e);
+      }
+    });
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted in a network namespace operation", e);
+    }
+    Throwable f = failure.get();
+    if (f instanceof RuntimeException r) {
+      throw r;
+    }
+    if (f instanceof Error e) {
+      throw e;
+    }
+    if (f != null) {
+      throw new UncheckedIOException(f instanceof IOException io ? io : new IOException(f));
+    }
+    return result.get();
+  }
+}
