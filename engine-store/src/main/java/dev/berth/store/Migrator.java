@@ -19,7 +19,8 @@ public final class Migrator {
   /** Every migration, in order. Append only; a test checks this matches {@code db/}. */
   static final List<String> FILES = List.of(
       "V0001__initial.sql",
-      "V0002__volumes.sql");
+      "V0002__volumes.sql",
+      "V0003__networks.sql");
 
   private final Database db;
   private final List<Migration> migrations;

@@ -72,4 +72,14 @@ public record EnginePaths(Path dataRoot, Path execRoot, String cgroupParent) {
   public Path runtimeState() {
     return execRoot.resolve("runtime");
   }
+
+  /** Pinned network namespaces, one per container with a network of its own. */
+  public Path netns(String id) {
+    return execRoot.resolve("netns").resolve(id);
+  }
+
+  /** CNI ADD results (for DEL) and host-local address leases: gone after a reboot, like the namespaces. */
+  public Path cni() {
+    return execRoot.resolve("cni");
+  }
 }

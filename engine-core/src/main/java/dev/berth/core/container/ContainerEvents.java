@@ -25,4 +25,8 @@ final class ContainerEvents {
     attributes.putAll(extra);
     bus.publish(EngineEvent.Type.CONTAINER, action, c.id().hex(), attributes);
   }
+
+  EventBus bus() {
+    return bus;
+  }
 }

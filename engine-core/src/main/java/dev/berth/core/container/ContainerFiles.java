@@ -35,7 +35,10 @@ final class ContainerFiles {
 
   record Written(Path hostname, Path hosts, Path resolvConf) {}
 
-  Written write(Path dir, Container c, boolean hostNetwork) {
+  /** The resolver berth serves inside containers on user-defined networks, as dockerd's. */
+  static final String EMBEDDED_DNS = "127.0.0.11";
+
+  Written write(Path dir, Container c, boolean hostNetwork, boolean embeddedDns) {
     HostConfig hc = c.hostConfig();
     String hostname = c.config().hostname();
     try {
@@ -45,6 +48,11 @@ final class ContainerFiles {
       var hosts = new StringBuilder(hostNetwork && Files.exists(hostHosts) ? Files.readString(hostHosts) : LOCAL_HOSTS);
       if (hosts.length() > 0 && hosts.charAt(hosts.length() - 1) != '\n') {
         hosts.append('\n');
+      }
+      for (var e : c.networking().endpoints().values()) {
+        if (e.attached() != null && !e.attached().ipAddress().isEmpty()) {
+          hosts.append(e.attached().ipAddress()).append('\t').append(hostname).append('\n');
+        }
       }
       for (String extra : hc.extraHosts()) {
         int sep = extra.indexOf(':');
@@ -56,14 +64,14 @@ final class ContainerFiles {
       Files.writeString(hostsFile, hosts.toString());
 
       Path resolvFile = dir.resolve("resolv.conf");
-      Files.writeString(resolvFile, resolvConf(hc, hostNetwork));
+      Files.writeString(resolvFile, resolvConf(hc, hostNetwork, embeddedDns));
       return new Written(hostnameFile, hostsFile, resolvFile);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private String resolvConf(HostConfig hc, boolean hostNetwork) throws IOException {
+  private String resolvConf(HostConfig hc, boolean hostNetwork, boolean embeddedDns) throws IOException {
     List<String> lines = Files.exists(hostResolvConf) ? Files.readAllLines(hostResolvConf) : List.of();
     var nameservers = new ArrayList<String>();
     var search = new ArrayList<String>();
@@ -95,6 +103,13 @@ final class ContainerFiles {
     }
     if (!hc.dnsOptions().isEmpty()) {
       options = new ArrayList<>(hc.dnsOptions());
+    }
+    if (embeddedDns) {
+      // The embedded server forwards what it does not know; ndots:0 makes a bare name its first query.
+      nameservers = new ArrayList<>(List.of(EMBEDDED_DNS));
+      if (options.stream().noneMatch(o -> o.startsWith("ndots:"))) {
+        options.add("ndots:0");
+      }
     }
     var out = new StringBuilder();
     if (!search.isEmpty()) {

@@ -4,7 +4,13 @@ import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.EngineException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.ForbiddenException;
 import dev.berth.core.error.NotModifiedException;
+import dev.berth.core.events.EngineEvent;
+import dev.berth.core.network.Endpoint;
+import dev.berth.core.network.Network;
+import dev.berth.core.network.NetworkService;
+import dev.berth.core.network.Networking;
 import dev.berth.core.prune.PruneFilter;
 import dev.berth.core.prune.PruneReport;
 import dev.berth.core.runtime.ContainerRuntime;
@@ -13,6 +19,7 @@ import dev.berth.core.runtime.Resources;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +45,8 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final ContainerRuntime runtime;
   private final ContainerRootfs rootfs;
   private final ContainerMounts mounts;
+  private final ContainerNetwork network;
+  private final NetworkService networks;
   private final RunSpecFactory specs;
   private final AttachService attach;
   private final ExecService execs;
@@ -51,13 +60,17 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final Clock clock;
 
   ContainerLifecycle(ContainerService containers, ContainerRepository repository, ContainerRuntime runtime,
-      ContainerRootfs rootfs, ContainerMounts mounts, RunSpecFactory specs, AttachService attach, ExecService execs,
-      HealthMonitor health, ContainerLocks locks, ContainerEvents events, Clock clock) {
+      ContainerRootfs rootfs, ContainerMounts mounts, ContainerNetwork network, NetworkService networks,
+      RunSpecFactory specs,
+      AttachService attach, ExecService execs, HealthMonitor health, ContainerLocks locks, ContainerEvents events,
+      Clock clock) {
     this.containers = containers;
     this.repository = repository;
     this.runtime = runtime;
     this.rootfs = rootfs;
     this.mounts = mounts;
+    this.network = network;
+    this.networks = networks;
     this.specs = specs;
     this.attach = attach;
     this.execs = execs;
@@ -230,6 +243,60 @@ public final class ContainerLifecycle implements AutoCloseable {
     });
   }
 
+  /**
+   * {@code docker network connect}: joins a network now if the container runs, else at its next start.
+   *
+   * @throws ForbiddenException if it is already on the network, or its network mode allows no other
+   */
+  public void connect(String networkRef, String ref, List<String> aliases, String ipv4) {
+    Network net = networks.find(networkRef);
+    ContainerId id = containers.find(ref).id();
+    locks.run(id, () -> {
+      Container c = current(id);
+      String mode = c.hostConfig().networkMode();
+      if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")
+          || !net.isBridge()) {
+        throw new ForbiddenException("container sharing network namespace with another container or host cannot be "
+            + "connected to any other network");
+      }
+      if (c.networking().endpoints().containsKey(net.name())) {
+        throw new ForbiddenException("endpoint with name " + c.name().value() + " already exists in network "
+            + net.name());
+      }
+      var requested = new Networking(java.util.Map.of(net.name(), new Endpoint(net.id(), aliases, ipv4, null)),
+          List.of(), false, List.of());
+      Endpoint e = network.resolve(c.hostConfig().withNetworkMode(net.name()), requested).endpoints().get(net.name());
+      if (c.state().isRunning()) {
+        e = network.connect(c, net, e);
+      }
+      repository.update(c.withNetworking(c.networking().withEndpoint(net.name(), e)));
+      networkEvent(net, "connect", c);
+    });
+  }
+
+  /** {@code docker network disconnect}: leaves a network now if the container runs. */
+  public void disconnect(String networkRef, String ref) {
+    Network net = networks.find(networkRef);
+    ContainerId id = containers.find(ref).id();
+    locks.run(id, () -> {
+      Container c = current(id);
+      Endpoint e = c.networking().endpoints().get(net.name());
+      if (e == null) {
+        throw new ForbiddenException("container " + c.id().hex() + " is not connected to network " + net.name());
+      }
+      if (c.state().isRunning()) {
+        network.disconnect(c, net, e);
+      }
+      repository.update(c.withNetworking(c.networking().withoutEndpoint(net.name())));
+      networkEvent(net, "disconnect", c);
+    });
+  }
+
+  private void networkEvent(Network net, String action, Container c) {
+    events.bus().publish(EngineEvent.Type.NETWORK, action, net.id().hex(),
+        java.util.Map.of("container", c.id().hex(), "name", net.name(), "type", net.driver()));
+  }
+
   /** {@code docker top}: the host's ps over the container's processes. */
   public ProcessTable top(String ref, String psArgs) {
     Container c = containers.find(ref);
@@ -335,7 +402,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       cleanUpRun(c);
       execs.containerStopped(id);
       health.stop(id);
-      Container after = c.withState(next);
+      Container after = c.withState(next).withNetworking(c.networking().stopped());
       repository.update(after);
       // die goes out before waiters wake, so a stop or kill that waited reports after it, as dockerd's do.
       events.emit(after, "die", java.util.Map.of("exitCode", Integer.toString(exitStatus(next).code())));
@@ -405,15 +472,19 @@ public final class ContainerLifecycle implements AutoCloseable {
 
   private void launch(Container c, int restartCount) {
     ContainerId id = c.id();
+    Container networked = c;
     try {
       var dir = rootfs.dir(id);
       var root = rootfs.mount(c);
-      var spec = specs.build(c, dir, root, rootfs.logPath(id), mounts.acquire(c));
+      var namespace = network.namespace(c, containers);
+      networked = c.withNetworking(network.setUp(c));
+      var spec = specs.build(networked, dir, root, rootfs.logPath(id), mounts.acquire(c), namespace,
+          network.servesNames(networked));
       MonitorProcess process = runtime.create(spec);
       attach.connectPending(id);
       runtime.start(id);
       Instant startedAt = clock.instant();
-      Container running = c.withState(
+      Container running = networked.withState(
           new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), startedAt))
           .withRestartCount(restartCount);
       repository.update(running);
@@ -421,7 +492,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       events.emit(running, "start");
       LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
     } catch (RuntimeException e) {
-      cleanUpRun(c);
+      cleanUpRun(networked);
       EngineException failure = startFailed(c, e);
       // dockerd removes an auto-remove container whose start failed; `run --rm` waits for that.
       if (c.hostConfig().autoRemove()) {
@@ -520,9 +591,13 @@ public final class ContainerLifecycle implements AutoCloseable {
       runtime.delete(c.id());
     } finally {
       try {
-        rootfs.unmount(c.id());
+        network.tearDown(c);
       } finally {
-        mounts.release(c);
+        try {
+          rootfs.unmount(c.id());
+        } finally {
+          mounts.release(c);
+        }
       }
     }
   }

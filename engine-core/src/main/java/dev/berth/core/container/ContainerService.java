@@ -23,16 +23,18 @@ public final class ContainerService {
   private final ImageService images;
   private final ContainerRootfs rootfs;
   private final ContainerMounts mounts;
+  private final ContainerNetwork network;
   private final NameGenerator names;
   private final ContainerEvents events;
   private final Clock clock;
 
   ContainerService(ContainerRepository repository, ImageService images, ContainerRootfs rootfs, ContainerMounts mounts,
-      NameGenerator names, ContainerEvents events, Clock clock) {
+      ContainerNetwork network, NameGenerator names, ContainerEvents events, Clock clock) {
     this.repository = repository;
     this.images = images;
     this.rootfs = rootfs;
     this.mounts = mounts;
+    this.network = network;
     this.names = names;
     this.events = events;
     this.clock = clock;
@@ -92,6 +94,7 @@ public final class ContainerService {
     }
     HostConfig host = normalize(request.hostConfig());
     HealthMonitor.validate(requested.healthcheck());
+    var networking = network.resolve(host, request.networking());
     Image image = images.find(requested.image());
     ContainerId id = ContainerId.random();
     ContainerConfig config = ImageDefaults.merge(requested, image.config().config(), id);
@@ -111,7 +114,7 @@ public final class ContainerService {
       created = mounts.volumes().locked(() -> {
         ContainerMounts.Plan plan = mounts.plan(config, host.storage(), this::find);
         var c = new Container(id, name, clock.instant(), image.id(), config, host, ContainerState.Created.FRESH, 0,
-            plan.mounts());
+            plan.mounts(), networking);
         try {
           repository.insert(c);
         } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package dev.berth.core.container;
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.ImageService;
+import dev.berth.core.network.Cni;
+import dev.berth.core.network.NetworkService;
 import dev.berth.core.runtime.ContainerRuntime;
 import dev.berth.core.volume.VolumeService;
 import java.nio.file.Path;
@@ -17,19 +19,20 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
   private static final System.Logger LOG = System.getLogger(Containers.class.getName());
 
   public static Containers create(EnginePaths paths, ContainerRepository repository, ImageService images,
-      VolumeService volumes, ContainerRuntime runtime, List<String> defaultCapabilities, List<String> allCapabilities,
-      EventBus bus, Clock clock) {
+      VolumeService volumes, NetworkService networks, Cni cni, boolean ipMasq, ContainerRuntime runtime,
+      List<String> defaultCapabilities, List<String> allCapabilities, EventBus bus, Clock clock) {
     var events = new ContainerEvents(bus);
     var locks = new ContainerLocks();
     var rootfs = new ContainerRootfs(paths, images);
     var mounts = new ContainerMounts(volumes, new MountParser());
-    var service = new ContainerService(repository, images, rootfs, mounts,
+    var network = new ContainerNetwork(paths, networks, cni, ipMasq);
+    var service = new ContainerService(repository, images, rootfs, mounts, network,
         new NameGenerator(RandomGenerator.getDefault()), events, clock);
     var logs = new LogService(service, rootfs);
     var attach = new AttachService(service, runtime, locks, logs, events);
     var execs = new ExecService(service, runtime, rootfs, events);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
-    var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs, mounts,
+    var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs, mounts, network, networks,
         new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, execs,
         new HealthMonitor(execs, events, clock), locks, events, clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {

@@ -60,6 +60,11 @@ public record HostConfig(
         capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage);
   }
 
+  public HostConfig withNetworkMode(String mode) {
+    return new HostConfig(autoRemove, mode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs,
+        capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage);
+  }
+
   public HostConfig withResources(Resources r) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, r, storage);

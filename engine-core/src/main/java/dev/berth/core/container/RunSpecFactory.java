@@ -42,15 +42,16 @@ final class RunSpecFactory {
   /**
    * @param userMounts the container's volumes, binds and tmpfs mounts, in mount order; the
    *     generated /etc files follow unless one of them already covers that path
+   * @param embeddedDns whether berth answers names for it at 127.0.0.11 (user-defined networks)
    */
-  RunSpec build(Container c, Path dir, Path rootfs, Path logPath, List<RunMount> userMounts) {
+  RunSpec build(Container c, Path dir, Path rootfs, Path logPath, List<RunMount> userMounts, NetworkNamespace network,
+      boolean embeddedDns) {
     ContainerConfig cfg = c.config();
     HostConfig hc = c.hostConfig();
-    boolean hostNetwork = hc.networkMode().equals("host");
     ExecUser user = ExecUser.resolve(rootfs, cfg.user());
     String cwd = cfg.workingDir().isEmpty() ? "/" : cfg.workingDir();
     makeWorkingDir(rootfs, cwd);
-    ContainerFiles.Written written = files.write(dir, c, hostNetwork);
+    ContainerFiles.Written written = files.write(dir, c, network.host(), embeddedDns);
 
     var process = new ProcessSpec(cfg.argv(), environment(cfg, user), cwd, user.uid(), user.gid(),
         user.additionalGids(), cfg.tty(), cfg.openStdin(), cfg.stdinOnce(), hc.consoleHeight(), hc.consoleWidth());
@@ -66,7 +67,7 @@ final class RunSpecFactory {
       }
     }
     return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
-        hostNetwork ? NetworkNamespace.HOST : NetworkNamespace.PRIVATE, mounts,
+        network, mounts,
         capabilities(hc), hc.privileged(), logPath, hc.resources(), Boolean.TRUE.equals(hc.init()),
         hc.storage().shmSize());
   }

@@ -7,7 +7,7 @@ package dev.berth.core.error;
  */
 public abstract sealed class EngineException extends RuntimeException
     permits NotFoundException, ConflictException, InvalidArgumentException, NotModifiedException,
-        UnavailableException, InternalException, UnauthorizedException, UpstreamException {
+        UnavailableException, InternalException, UnauthorizedException, UpstreamException, ForbiddenException {
 
   protected EngineException(String message) {
     super(message);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -23,13 +22,6 @@ public final class NetNamespaces {
 
   private static final int CLONE_NEWNET = 0x40000000;
   private static final int O_RDONLY_CLOEXEC = 0x80000;
-  private static final int AF_INET = 2;
-  private static final int SOCK_DGRAM_CLOEXEC = 2 | 0x80000;
-  private static final long SIOCGIFFLAGS = 0x8913;
-  private static final long SIOCSIFFLAGS = 0x8914;
-  private static final short IFF_UP = 1;
-  private static final int IFREQ_SIZE = 40;
-  private static final int IFNAMSIZ = 16;
 
   private NetNamespaces() {}
 
@@ -56,7 +48,7 @@ public final class NetNamespaces {
         throw LibC.propagate(t);
       }
       Mounts.mount("/proc/thread-self/ns/net", file, "none", Mounts.MS_BIND, null);
-      loopbackUp();
+      Interfaces.up("lo");
       return null;
     });
   }
@@ -95,32 +87,6 @@ public final class NetNamespaces {
       }
       return action.call();
     });
-  }
-
-  private static void loopbackUp() {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = LibC.captureState(arena);
-      int sock = (int) LibC.SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM_CLOEXEC, 0);
-      if (sock < 0) {
-        throw new ErrnoException("socket", LibC.errno(state));
-      }
-      try {
-        MemorySegment ifr = arena.allocate(IFREQ_SIZE);
-        ifr.setString(0, "lo");
-        if ((int) LibC.IOCTL.invokeExact(state, sock, SIOCGIFFLAGS, ifr) != 0) {
-          throw new ErrnoException("SIOCGIFFLAGS lo", LibC.errno(state));
-        }
-        short flags = ifr.get(ValueLayout.JAVA_SHORT, IFNAMSIZ);
-        ifr.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, (short) (flags | IFF_UP));
-        if ((int) LibC.IOCTL.invokeExact(state, sock, SIOCSIFFLAGS, ifr) != 0) {
-          throw new ErrnoException("SIOCSIFFLAGS lo", LibC.errno(state));
-        }
-      } finally {
-        Fd.close(sock);
-      }
-    } catch (Throwable t) {
-      throw LibC.propagate(t);
-    }
   }
 
   private static <T> T onOwnThread(Callable<T> action) {

@@ -214,8 +214,11 @@ public final class OciSpecBuilder {
       namespaces.addObject().put("type", type);
     }
     // No network entry at all means the container stays in the runtime's (the host's) namespace.
-    if (spec.network() == NetworkNamespace.PRIVATE) {
-      namespaces.addObject().put("type", "network");
+    if (!spec.network().host()) {
+      ObjectNode net = namespaces.addObject().put("type", "network");
+      if (spec.network().path() != null) {
+        net.put("path", spec.network().path().toString());
+      }
     }
     if (spec.domainname() != null && !spec.domainname().isEmpty()) {
       // runc 1.1 ignores the domainname field (runtime-spec 1.1); the sysctl works in a private UTS

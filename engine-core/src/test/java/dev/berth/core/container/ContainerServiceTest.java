@@ -59,9 +59,19 @@ class ContainerServiceTest {
     volumes = new VolumeService(paths, new InMemoryVolumeRepository(), new ContainerVolumeUsage(containers),
         Clock.fixed(T0, ZoneOffset.UTC), new SplittableRandom(3));
     service = new ContainerService(containers, imageService, new ContainerRootfs(paths, imageService),
-        new ContainerMounts(volumes, new MountParser()), new NameGenerator(new SplittableRandom(7)),
+        new ContainerMounts(volumes, new MountParser()), network(paths), new NameGenerator(new SplittableRandom(7)),
         new ContainerEvents(new dev.berth.core.events.EventBus(Clock.fixed(T0, ZoneOffset.UTC))),
         Clock.fixed(T0, ZoneOffset.UTC));
+  }
+
+  private static ContainerNetwork network(EnginePaths paths) {
+    var clock = Clock.fixed(T0, ZoneOffset.UTC);
+    var networks = new dev.berth.core.network.NetworkService(new dev.berth.core.network.InMemoryNetworkRepository(),
+        id -> List.of(), new dev.berth.core.network.AddressPools(dev.berth.core.network.AddressPools.DEFAULT,
+            paths.execRoot().resolve("no-routes")), new dev.berth.core.network.NetworkService.Defaults("berth0", null),
+        new dev.berth.core.events.EventBus(clock), clock);
+    networks.ensurePredefined();
+    return new ContainerNetwork(paths, networks, new dev.berth.core.network.Cni(paths.execRoot(), paths.cni()), false);
   }
 
   /** A layerless image with {@code cmd}, tagged {@code tag}. */

@@ -2,6 +2,7 @@ package dev.berth.server.error;
 
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.EngineException;
+import dev.berth.core.error.ForbiddenException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
@@ -37,6 +38,7 @@ public final class ErrorMapper {
       case UnavailableException x -> Status.SERVICE_UNAVAILABLE_503;
       case InternalException x -> Status.INTERNAL_SERVER_ERROR_500;
       case UnauthorizedException x -> Status.UNAUTHORIZED_401;
+      case ForbiddenException x -> Status.FORBIDDEN_403;
       // dockerd answers what a registry did wrong with its errdefs.Unknown: a 500.
       case UpstreamException x -> Status.INTERNAL_SERVER_ERROR_500;
     };

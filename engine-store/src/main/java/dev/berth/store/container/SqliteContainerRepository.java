@@ -112,7 +112,7 @@ public final class SqliteContainerRepository implements ContainerRepository {
     i += StateColumns.WIDTH;
     ps.setInt(i++, container.restartCount());
     ps.setString(i++, json.write(ContainerDocument.of(container.config(), container.hostConfig(),
-        container.mounts())));
+        container.mounts(), container.networking())));
     return i;
   }
 
@@ -128,7 +128,8 @@ public final class SqliteContainerRepository implements ContainerRepository {
         doc.hostConfig(),
         StateColumns.read(rs).toState(id),
         rs.getInt("restart_count"),
-        doc.mounts());
+        doc.mounts(),
+        doc.networking());
   }
 
   private Optional<Container> queryOne(Connection c, String sql, String param) throws SQLException {

@@ -1,0 +1,293 @@
+package dev.berth.core.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.core.config.EnginePaths;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InternalException;
+import dev.berth.core.network.Cni;
+import dev.berth.core.network.Endpoint;
+import dev.berth.core.network.IpamPool;
+import dev.berth.core.network.Network;
+import dev.berth.core.network.NetworkService;
+import dev.berth.core.network.Networking;
+import dev.berth.core.network.PortBinding;
+import dev.berth.core.network.Subnet;
+import dev.berth.core.os.NetNamespaces;
+import dev.berth.core.runtime.NetworkNamespace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.security.SecureRandom;
+
+/**
+ * A container's network while it runs: a namespace pinned under the exec root, an interface per
+ * network through the CNI bridge, host-local, portmap and firewall plugins, and its published ports
+ * held. Set-up undoes itself on failure and tear-down is idempotent, so a crash at any point is
+ * mended by tearing down again.
+ */
+final class ContainerNetwork {
+
+  private static final System.Logger LOG = System.getLogger(ContainerNetwork.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final EnginePaths paths;
+  private final NetworkService networks;
+  private final Cni cni;
+  private final PortReservations ports = new PortReservations();
+  private final boolean ipMasq;
+
+  ContainerNetwork(EnginePaths paths, NetworkService networks, Cni cni, boolean ipMasq) {
+    this.paths = paths;
+    this.networks = networks;
+    this.cni = cni;
+    this.ipMasq = ipMasq;
+  }
+
+  /** The namespace the runtime puts the container in. */
+  NetworkNamespace namespace(Container c, ContainerService containers) {
+    String mode = c.hostConfig().networkMode();
+    if (mode.equals("host")) {
+      return NetworkNamespace.HOST;
+    }
+    if (mode.startsWith("container:")) {
+      Container other = containers.find(mode.substring("container:".length()));
+      if (!other.state().isRunning()) {
+        throw new ConflictException("cannot join network namespace of a non running container: " + other.id().hex());
+      }
+      return NetworkNamespace.join(netns(other));
+    }
+    return NetworkNamespace.join(netns(c));
+  }
+
+  /** Whether berth answers names inside it: it is on a user-defined network. */
+  boolean servesNames(Container c) {
+    return ownsNamespace(c) && c.networking().endpoints().values().stream()
+        .anyMatch(e -> networks.get(e.networkId()).map(Network::resolvesNames).orElse(false));
+  }
+
+  /**
+   * Resolves the networks a create request names, adding the network mode's own, keyed by
+   * network name as dockerd keys them.
+   *
+   * @throws dev.berth.core.error.NotFoundException {@code network X not found}
+   */
+  Networking resolve(HostConfig hc, Networking requested) {
+    String mode = hc.networkMode();
+    if (mode.startsWith("container:")) {
+      if (!requested.portBindings().isEmpty() || requested.publishAll()) {
+        throw new ConflictException("conflicting options: port publishing and the container type network mode");
+      }
+      return new Networking(Map.of(), List.of(), false, List.of());
+    }
+    String modeNetwork = mode.equals("default") ? Network.DEFAULT_BRIDGE : mode;
+    var endpoints = new LinkedHashMap<String, Endpoint>();
+    var wanted = new LinkedHashMap<String, Endpoint>();
+    Endpoint own = requested.endpoints().get(modeNetwork);
+    wanted.put(modeNetwork, own == null ? new Endpoint(null, List.of(), "", null) : own);
+    requested.endpoints().forEach(wanted::putIfAbsent);
+    for (var w : wanted.entrySet()) {
+      Network net = networks.find(w.getKey());
+      Endpoint e = w.getValue();
+      if (!net.resolvesNames() && !e.aliases().isEmpty()) {
+        throw new dev.berth.core.error.InvalidArgumentException(
+            "network-scoped alias is supported only for containers in user defined networks");
+      }
+      if (!net.resolvesNames() && !e.ipv4Request().isEmpty()) {
+        throw new dev.berth.core.error.InvalidArgumentException(
+            "user specified IP address is supported on user defined networks only");
+      }
+      if (!e.ipv4Request().isEmpty() && !net.subnet().contains(Subnet.address(e.ipv4Request()))) {
+        throw new dev.berth.core.error.InvalidArgumentException("no configured subnet or ip-range contain the IP "
+            + "address " + e.ipv4Request());
+      }
+      if ((net.driver().equals("host") || net.driver().equals("null")) && wanted.size() > 1) {
+        throw new dev.berth.core.error.InvalidArgumentException("container cannot be disconnected from host network "
+            + "or connected to host network");
+      }
+      endpoints.put(net.name(), new Endpoint(net.id(), e.aliases(), e.ipv4Request(), null));
+    }
+    if (modeNetwork.equals(Network.HOST) && (!requested.portBindings().isEmpty())) {
+      // dockerd drops published ports in host mode with a warning; there is nothing to map.
+      return new Networking(endpoints, List.of(), false, List.of());
+    }
+    return new Networking(endpoints, requested.portBindings(), requested.publishAll(), List.of());
+  }
+
+  /** Whether the container has a namespace of its own to set up. */
+  static boolean ownsNamespace(Container c) {
+    String mode = c.hostConfig().networkMode();
+    return !mode.equals("host") && !mode.startsWith("container:");
+  }
+
+  Path netns(Container c) {
+    return paths.netns(c.id().hex());
+  }
+
+  /**
+   * Makes the namespace, joins every network and publishes the ports.
+   *
+   * @return the container's networking with its attachments and host ports
+   */
+  Networking setUp(Container c) {
+    if (!ownsNamespace(c)) {
+      return c.networking();
+    }
+    Path ns = netns(c);
+    NetNamespaces.create(ns);
+    Networking n = c.networking();
+    try {
+      List<PortBinding> published = publishedPorts(c);
+      int index = 0;
+      boolean first = true;
+      for (var entry : c.networking().endpoints().entrySet()) {
+        Network net = networks.get(entry.getValue().networkId()).orElseThrow(() ->
+            new InternalException("network " + entry.getKey() + " not found"));
+        if (!net.isBridge()) {
+          continue;
+        }
+        Endpoint attached = attach(c, net, entry.getValue(), "eth" + index++, first ? published : List.of());
+        n = n.withEndpoint(entry.getKey(), attached);
+        first = false;
+      }
+      if (first && !published.isEmpty()) {
+        published = List.of();
+      }
+      return n.withPublished(published);
+    } catch (RuntimeException e) {
+      try {
+        tearDown(c.withNetworking(n));
+      } catch (RuntimeException undo) {
+        e.addSuppressed(undo);
+      }
+      throw e;
+    }
+  }
+
+  private List<PortBinding> publishedPorts(Container c) {
+    var wanted = new ArrayList<>(c.networking().portBindings());
+    if (c.networking().publishAll()) {
+      for (String exposed : c.config().exposedPorts()) {
+        String[] p = exposed.split("/");
+        int port = Integer.parseInt(p[0]);
+        String proto = p.length > 1 ? p[1] : "tcp";
+        if (wanted.stream().noneMatch(b -> b.containerPort() == port && b.protocol().equals(proto))) {
+          wanted.add(new PortBinding(port, proto, "", 0));
+        }
+      }
+    }
+    return wanted.isEmpty() ? List.of() : ports.reserve(c.id(), c.name().value(), wanted);
+  }
+
+  /** Joins one more network; the container's namespace must exist (it runs). */
+  Endpoint connect(Container c, Network net, Endpoint e) {
+    var used = c.networking().endpoints().values().stream().filter(x -> x.attached() != null)
+        .map(x -> x.attached().ifName()).toList();
+    int index = 0;
+    while (used.contains("eth" + index)) {
+      index++;
+    }
+    return attach(c, net, e, "eth" + index, List.of());
+  }
+
+  /** Leaves one network; the interface goes, the rest stays. */
+  void disconnect(Container c, Network net, Endpoint e) {
+    if (e.attached() != null) {
+      cni.delete(attachment(c, net, e, e.attached().ifName(), List.of()));
+    }
+  }
+
+  private Endpoint attach(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
+    JsonNode result = cni.add(attachment(c, net, e, ifName, published));
+    String mac = "";
+    for (JsonNode i : result.path("interfaces")) {
+      if (i.path("name").asText().equals(ifName) && i.has("sandbox")) {
+        mac = i.path("mac").asText();
+      }
+    }
+    JsonNode ip = result.path("ips").path(0);
+    String[] address = ip.path("address").asText("/0").split("/");
+    byte[] id = new byte[32];
+    RANDOM.nextBytes(id);
+    return e.attach(new Endpoint.Attachment(HexFormat.of().formatHex(id), ifName, address[0],
+        Integer.parseInt(address[1]), ip.path("gateway").asText(""), mac));
+  }
+
+  /**
+   * Tears everything down that {@link #setUp} or {@link #connect} made. Failures are logged and
+   * the rest goes on, so one stuck plugin never keeps a namespace or a port.
+   */
+  void tearDown(Container c) {
+    if (!ownsNamespace(c)) {
+      return;
+    }
+    ports.release(c.id());
+    int index = 0;
+    for (var entry : c.networking().endpoints().entrySet()) {
+      Endpoint e = entry.getValue();
+      var net = networks.get(e.networkId());
+      if (net.isEmpty() || !net.get().isBridge()) {
+        continue;
+      }
+      String ifName = e.attached() != null ? e.attached().ifName() : "eth" + index;
+      index++;
+      try {
+        cni.delete(attachment(c, net.get(), e, ifName, c.networking().published()));
+      } catch (RuntimeException ex) {
+        LOG.log(System.Logger.Level.WARNING, "detaching " + c.id().shortId() + " from " + entry.getKey() + ": "
+            + ex.getMessage());
+      }
+    }
+    NetNamespaces.remove(netns(c));
+  }
+
+  private Cni.Attachment attachment(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
+    var plugins = new ArrayList<ObjectNode>();
+    plugins.add(bridge(net));
+    if (!published.isEmpty()) {
+      ObjectNode portmap = JSON.createObjectNode().put("type", "portmap").put("snat", true);
+      portmap.putObject("capabilities").put("portMappings", true);
+      plugins.add(portmap);
+    }
+    plugins.add(JSON.createObjectNode().put("type", "firewall").put("backend", "iptables"));
+    Map<String, String> args = e.ipv4Request().isEmpty() ? Map.of() : Map.of("IP", e.ipv4Request());
+    Map<String, Object> runtime = new LinkedHashMap<>();
+    if (!published.isEmpty()) {
+      runtime.put("portMappings", published.stream().map(p -> Map.of("hostPort", p.hostPort(), "containerPort",
+          p.containerPort(), "protocol", p.protocol(), "hostIP", p.hostIp())).toList());
+    }
+    // The network's ID keeps the CNI name (and so iptables chains and leases) apart from a later
+    // network of the same name.
+    return new Cni.Attachment(c.id().hex(), netns(c), ifName, "berth-" + net.id().shortId(), plugins, args, runtime);
+  }
+
+  private ObjectNode bridge(Network net) {
+    IpamPool pool = net.pools().getFirst();
+    Subnet subnet = Subnet.parse(pool.subnet());
+    String gateway = pool.gateway() == null || pool.gateway().isEmpty() ? Subnet.format(subnet.at(1)) : pool.gateway();
+    ObjectNode b = JSON.createObjectNode()
+        .put("type", "bridge")
+        .put("bridge", net.bridge())
+        .put("isGateway", !net.internal())
+        .put("ipMasq", ipMasq && !net.internal())
+        .put("hairpinMode", true);
+    ObjectNode ipam = b.putObject("ipam").put("type", "host-local")
+        .put("dataDir", paths.cni().resolve("ipam").toString());
+    ObjectNode range = ipam.putArray("ranges").addArray().addObject()
+        .put("subnet", subnet.toString()).put("gateway", gateway);
+    if (pool.ipRange() != null && !pool.ipRange().isEmpty()) {
+      Subnet r = Subnet.parse(pool.ipRange());
+      range.put("rangeStart", Subnet.format(Math.max(r.at(1), subnet.at(2))));
+      range.put("rangeEnd", Subnet.format(r.at((int) r.size() - 2)));
+    }
+    if (!net.internal()) {
+      ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
+    }
+    return b;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.berth.core.network;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Which networks exist. Names and IDs are unique; a network never changes after insert. */
+public interface NetworkRepository {
+
+  Optional<Network> find(NetworkId id);
+
+  Optional<Network> findByName(String name);
+
+  List<Network> findByIdPrefix(String prefix);
+
+  /** All networks, by name. */
+  List<Network> list();
+
+  /** @throws dev.berth.core.error.ConflictException if the name is taken */
+  void insert(Network network);
+
+  /** Removes the row; no error if it is absent. */
+  void delete(NetworkId id);
+}

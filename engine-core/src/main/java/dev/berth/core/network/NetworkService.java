@@ -1,0 +1,273 @@
+package dev.berth.core.network;
+
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.ForbiddenException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.events.EngineEvent;
+import dev.berth.core.events.EventBus;
+import dev.berth.core.os.Interfaces;
+import dev.berth.core.prune.PruneFilter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/** Creating, finding, listing and removing networks; what runs on them is the containers' business. */
+public final class NetworkService {
+
+  private static final System.Logger LOG = System.getLogger(NetworkService.class.getName());
+  private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
+  private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
+  static final String BRIDGE_NAME_OPTION = "com.docker.network.bridge.name";
+
+  /**
+   * What {@code POST /networks/create} asks for.
+   *
+   * @param pools empty for a subnet the engine picks
+   */
+  public record CreateRequest(String name, String driver, boolean internal, boolean attachable, String ipamDriver,
+      List<IpamPool> pools, Map<String, String> ipamOptions, Map<String, String> options,
+      Map<String, String> labels) {}
+
+  /**
+   * @param defaultBridge the host interface of the {@code bridge} network (dockerd's docker0)
+   * @param bip the default bridge's gateway address and subnet (a.b.c.d/n); null to pick one
+   */
+  public record Defaults(String defaultBridge, String bip) {}
+
+  private final NetworkRepository repository;
+  private final NetworkMembers members;
+  private final AddressPools pools;
+  private final Defaults defaults;
+  private final EventBus events;
+  private final Clock clock;
+
+  public NetworkService(NetworkRepository repository, NetworkMembers members, AddressPools pools, Defaults defaults,
+      EventBus events, Clock clock) {
+    this.repository = repository;
+    this.members = members;
+    this.pools = pools;
+    this.defaults = defaults;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /** Records bridge, host and none on the first start, so their IDs never change afterwards. */
+  public void ensurePredefined() {
+    if (repository.findByName(Network.HOST).isEmpty()) {
+      insertPredefined(Network.HOST, "host", List.of(), "");
+    }
+    if (repository.findByName(Network.NONE).isEmpty()) {
+      insertPredefined(Network.NONE, "null", List.of(), "");
+    }
+    if (repository.findByName(Network.DEFAULT_BRIDGE).isEmpty()) {
+      IpamPool pool;
+      if (defaults.bip() != null && !defaults.bip().isEmpty()) {
+        Subnet s = Subnet.parse(defaults.bip());
+        pool = new IpamPool(s.toString(), defaults.bip().substring(0, defaults.bip().indexOf('/')), null);
+      } else {
+        Subnet s = freeSubnet();
+        pool = new IpamPool(s.toString(), Subnet.format(s.at(1)), null);
+      }
+      insertPredefined(Network.DEFAULT_BRIDGE, "bridge", List.of(pool), defaults.defaultBridge());
+    }
+  }
+
+  private void insertPredefined(String name, String driver, List<IpamPool> ipam, String bridge) {
+    Map<String, String> options = driver.equals("bridge") ? Map.of(
+        "com.docker.network.bridge.default_bridge", "true",
+        "com.docker.network.bridge.enable_icc", "true",
+        "com.docker.network.bridge.enable_ip_masquerade", "true",
+        "com.docker.network.bridge.host_binding_ipv4", "0.0.0.0",
+        BRIDGE_NAME_OPTION, bridge,
+        "com.docker.network.driver.mtu", "1500") : Map.of();
+    repository.insert(new Network(NetworkId.random(), name, driver, clock.instant(), false, false, "default", ipam,
+        Map.of(), options, Map.of(), bridge));
+  }
+
+  /**
+   * @throws ConflictException if the name is taken (dockerd's CheckDuplicate is always on since 1.44)
+   * @throws NotFoundException for a driver other than bridge
+   * @throws ForbiddenException if the subnet overlaps another network's
+   */
+  public Network create(CreateRequest r) {
+    if (r.name() == null || r.name().isEmpty()) {
+      throw new InvalidArgumentException("network name is required");
+    }
+    if (!NAME.matcher(r.name()).matches()) {
+      throw new InvalidArgumentException("invalid network name \"" + r.name()
+          + "\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+    }
+    String driver = r.driver() == null || r.driver().isEmpty() ? "bridge" : r.driver();
+    if (driver.equals("host") || driver.equals("null")) {
+      throw new ForbiddenException("only one instance of \"" + driver + "\" network is allowed");
+    }
+    if (!driver.equals("bridge")) {
+      throw new NotFoundException("plugin \"" + driver + "\" not found");
+    }
+    String ipamDriver = r.ipamDriver() == null || r.ipamDriver().isEmpty() ? "default" : r.ipamDriver();
+    if (!ipamDriver.equals("default")) {
+      throw new NotFoundException("plugin \"" + ipamDriver + "\" not found");
+    }
+    if (repository.findByName(r.name()).isPresent()) {
+      throw new ConflictException("network with name " + r.name() + " already exists");
+    }
+    synchronized (this) {
+      List<IpamPool> requested = r.pools() == null ? List.of() : r.pools();
+      if (requested.size() > 1) {
+        throw new InvalidArgumentException("berth supports one IPv4 subnet per network");
+      }
+      Subnet subnet;
+      IpamPool stored;
+      if (requested.isEmpty() || requested.getFirst().subnet() == null || requested.getFirst().subnet().isEmpty()) {
+        subnet = freeSubnet();
+        stored = null;
+      } else {
+        stored = requested.getFirst();
+        subnet = validate(stored);
+        for (Network other : repository.list()) {
+          if (other.isBridge() && other.subnet().overlaps(subnet)) {
+            throw new ForbiddenException("invalid pool request: Pool overlaps with other one on this address space");
+          }
+        }
+      }
+      NetworkId id = NetworkId.random();
+      Map<String, String> options = r.options() == null ? Map.of() : r.options();
+      String bridge = options.getOrDefault(BRIDGE_NAME_OPTION, "br-" + id.shortId());
+      if (bridge.length() > 15) {
+        throw new InvalidArgumentException("bridge name " + bridge + " is longer than 15 characters");
+      }
+      // Inspect shows the pool the engine picked, as dockerd does, with the gateway it will use.
+      List<IpamPool> ipam = List.of(stored != null ? stored
+          : new IpamPool(subnet.toString(), Subnet.format(subnet.at(1)), null));
+      Network n = new Network(id, r.name(), driver, clock.instant(), r.internal(), r.attachable(), ipamDriver, ipam,
+          r.ipamOptions(), options, r.labels(), bridge);
+      repository.insert(n);
+      events.publish(EngineEvent.Type.NETWORK, "create", id.hex(), Map.of("name", n.name(), "type", driver));
+      return n;
+    }
+  }
+
+  private static Subnet validate(IpamPool p) {
+    Subnet s = Subnet.parse(p.subnet());
+    if (p.gateway() != null && !p.gateway().isEmpty() && !s.contains(Subnet.address(p.gateway()))) {
+      throw new InvalidArgumentException("invalid pool request: gateway " + p.gateway() + " is not in subnet " + s);
+    }
+    if (p.ipRange() != null && !p.ipRange().isEmpty() && !s.contains(Subnet.parse(p.ipRange()))) {
+      throw new InvalidArgumentException("invalid pool request: ip-range " + p.ipRange() + " is not in subnet " + s);
+    }
+    if (s.prefix() > 30) {
+      throw new InvalidArgumentException("invalid pool request: subnet " + s + " is too small");
+    }
+    return s;
+  }
+
+  private Subnet freeSubnet() {
+    var taken = new ArrayList<Subnet>();
+    for (Network n : repository.list()) {
+      if (n.isBridge()) {
+        taken.add(n.subnet());
+      }
+    }
+    return pools.next(taken).orElseThrow(() -> new ForbiddenException(
+        "all predefined address pools have been fully subnetted"));
+  }
+
+  /**
+   * By full ID, exact name, then unique ID prefix, as dockerd looks networks up.
+   *
+   * @throws NotFoundException {@code network <ref> not found}
+   */
+  public Network find(String ref) {
+    return findOptional(ref).orElseThrow(() -> new NotFoundException("network " + ref + " not found"));
+  }
+
+  public Optional<Network> findOptional(String ref) {
+    if (ref == null || ref.isEmpty()) {
+      return Optional.empty();
+    }
+    if (ref.length() == 64 && HEX.matcher(ref).matches()) {
+      Optional<Network> byId = repository.find(new NetworkId(ref));
+      if (byId.isPresent()) {
+        return byId;
+      }
+    }
+    Optional<Network> byName = repository.findByName(ref);
+    if (byName.isPresent()) {
+      return byName;
+    }
+    if (HEX.matcher(ref).matches()) {
+      List<Network> matches = repository.findByIdPrefix(ref);
+      if (matches.size() > 1) {
+        throw new InvalidArgumentException("network " + ref + " is ambiguous (" + matches.size() + " matches found)");
+      }
+      return matches.stream().findFirst();
+    }
+    return Optional.empty();
+  }
+
+  public Optional<Network> get(NetworkId id) {
+    return repository.find(id);
+  }
+
+  public List<Network> list(Predicate<Network> filter) {
+    return repository.list().stream().filter(filter).toList();
+  }
+
+  public List<NetworkMembers.Member> members(Network n) {
+    return members.of(n.id());
+  }
+
+  /**
+   * @throws ForbiddenException for bridge, host and none, and for a network running containers use
+   */
+  public void remove(String ref) {
+    Network n = find(ref);
+    if (n.predefined()) {
+      throw new ForbiddenException(n.name() + " is a pre-defined network and cannot be removed");
+    }
+    synchronized (this) {
+      if (members.of(n.id()).stream().anyMatch(NetworkMembers.Member::running)) {
+        throw new ForbiddenException("error while removing network: network " + n.name() + " id " + n.id().hex()
+            + " has active endpoints");
+      }
+      repository.delete(n.id());
+    }
+    try {
+      Interfaces.deleteBridge(n.bridge());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "deleting bridge " + n.bridge() + ": " + e.getMessage());
+    }
+    events.publish(EngineEvent.Type.NETWORK, "destroy", n.id().hex(), Map.of("name", n.name(), "type", n.driver()));
+  }
+
+  /** {@code docker network prune}: user-defined networks no container uses. */
+  public List<String> prune(PruneFilter filter) {
+    var deleted = new ArrayList<String>();
+    for (Network n : repository.list()) {
+      if (n.predefined() || !filter.matches(n.labels(), n.created()) || !members.of(n.id()).isEmpty()) {
+        continue;
+      }
+      try {
+        remove(n.id().hex());
+        deleted.add(n.name());
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "pruning network " + n.name() + ": " + e.getMessage());
+      }
+    }
+    return deleted;
+  }
+
+  /** Deletes the host bridges of every network: for tests and uninstall, never while containers run. */
+  public void deleteBridges() {
+    for (Network n : repository.list()) {
+      if (n.isBridge()) {
+        Interfaces.deleteBridge(n.bridge());
+      }
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.berth.store.network;
+
+/** Every statement on the {@code networks} table. */
+final class NetworkSql {
+
+  private NetworkSql() {}
+
+  private static final String SELECT = """
+      SELECT id, name, driver, created, config_json
+        FROM networks
+      """;
+
+  static final String FIND = SELECT + """
+       WHERE id = ?
+      """;
+
+  static final String FIND_BY_NAME = SELECT + """
+       WHERE name = ?
+      """;
+
+  // The prefix is hex, checked by the caller, so it cannot hold LIKE wildcards.
+  static final String FIND_BY_ID_PREFIX = SELECT + """
+       WHERE id LIKE ? || '%'
+      """;
+
+  static final String LIST = SELECT + """
+       ORDER BY name
+      """;
+
+  static final String INSERT = """
+      INSERT INTO networks (id, name, driver, created, config_json) VALUES (?, ?, ?, ?, ?)
+      """;
+
+  static final String DELETE = """
+      DELETE FROM networks WHERE id = ?
+      """;
+}
