@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.registry.RegistryOptions;
+import dev.berth.core.network.AddressPools;
+import dev.berth.core.network.Subnet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,17 @@ import java.util.Set;
  */
 public record DaemonConfig(
     Path socket, Path dataRoot, Path execRoot, String cgroupParent, String defaultRuntime, String logLevel,
-    Path configFile, RegistryOptions registry) {
+    Path configFile, RegistryOptions registry, Network network) {
+
+  /**
+   * Networking settings, dockerd's names.
+   *
+   * @param bridge the default bridge network's host interface (dockerd's docker0)
+   * @param bip the default bridge's address and subnet, a.b.c.d/n; empty to pick one
+   * @param ipMasq masquerade containers' outbound traffic (on by default, as in dockerd)
+   * @param addressPools where networks created without a subnet get one; empty for dockerd's
+   */
+  public record Network(String bridge, String bip, boolean ipMasq, List<AddressPools.Pool> addressPools) {}
 
   public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/berth/daemon.json");
   private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
@@ -43,19 +55,26 @@ public record DaemonConfig(
             --cgroup-parent string    Parent cgroup for all containers (default "berth")
             --default-runtime string  OCI runtime: auto, runc, crun or a path (default "auto")
             --config-file string      Daemon configuration file (default "/etc/berth/daemon.json")
-            --insecure-registry list  Enable insecure registry communication
+            -b, --bridge string           Host interface of the default bridge network (default "berth0")
+            --bip string              Address and subnet of the default bridge, a.b.c.d/n
+            --ip-masq                 Masquerade containers' outbound traffic (default true)
+        --insecure-registry list  Enable insecure registry communication
             --registry-mirror list    Preferred registry mirror
         -l, --log-level string        debug, info, warn, error or fatal (default "info")
         -h, --help                    Print usage
       """;
 
-  private static final Map<String, String> DEFAULTS = Map.of(
-      "hosts", "unix:///run/berth/berth.sock",
-      "data-root", "/var/lib/berth",
-      "exec-root", "/run/berth",
-      "cgroup-parent", "berth",
-      "default-runtime", "auto",
-      "log-level", "info");
+  private static final Map<String, String> DEFAULTS = Map.ofEntries(
+      Map.entry("bridge", "berth0"),
+      Map.entry("bip", ""),
+      Map.entry("ip-masq", "true"),
+      Map.entry("default-address-pools", "[]"),
+      Map.entry("hosts", "unix:///run/berth/berth.sock"),
+      Map.entry("data-root", "/var/lib/berth"),
+      Map.entry("exec-root", "/run/berth"),
+      Map.entry("cgroup-parent", "berth"),
+      Map.entry("default-runtime", "auto"),
+      Map.entry("log-level", "info"));
 
   /** Repeatable flags and the daemon.json keys (lists of strings) they fill, as dockerd names them. */
   private static final Map<String, String> LIST_FLAGS = Map.of(
@@ -82,6 +101,7 @@ public record DaemonConfig(
           case "-H" -> "host";
           case "-l" -> "log-level";
           case "-h" -> "help";
+          case "-b" -> "bridge";
           default -> throw new UsageException("unknown shorthand flag: '" + arg.charAt(1) + "' in " + arg);
         };
       } else {
@@ -93,6 +113,9 @@ public record DaemonConfig(
       String key = name.equals("host") ? "hosts" : LIST_FLAGS.getOrDefault(name, name);
       if (!DEFAULTS.containsKey(key) && !key.equals("config-file") && !LIST_FLAGS.containsKey(name)) {
         throw new UsageException("unknown flag: --" + name + "\n\n" + USAGE);
+      }
+      if (value == null && name.equals("ip-masq")) {
+        value = "true";
       }
       if (value == null) {
         if (i + 1 >= args.size()) {
@@ -153,7 +176,38 @@ public record DaemonConfig(
       throw new UsageException("unable to configure the daemon: " + e.getMessage());
     }
     return new DaemonConfig(Path.of(host.substring("unix://".length())), Path.of(v.get("data-root")),
-        Path.of(v.get("exec-root")), v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry);
+        Path.of(v.get("exec-root")), v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
+        network(v));
+  }
+
+  private static Network network(Map<String, String> v) {
+    String ipMasq = v.get("ip-masq");
+    if (!ipMasq.equals("true") && !ipMasq.equals("false")) {
+      throw new UsageException("unable to configure the daemon: invalid ip-masq value: " + ipMasq);
+    }
+    String bridge = v.get("bridge");
+    if (bridge.isEmpty() || bridge.length() > 15 || !bridge.matches("[a-zA-Z0-9_.-]+")) {
+      throw new UsageException("unable to configure the daemon: invalid bridge name: " + bridge);
+    }
+    var pools = new ArrayList<AddressPools.Pool>();
+    try {
+      String bip = v.get("bip");
+      if (!bip.isEmpty()) {
+        Subnet.parse(bip);
+      }
+      for (JsonNode p : new ObjectMapper().readTree(v.get("default-address-pools"))) {
+        Subnet base = Subnet.parse(p.path("base").asText());
+        int size = p.path("size").asInt(-1);
+        if (size < base.prefix() || size > 30) {
+          throw new UsageException("unable to configure the daemon: invalid default-address-pools size " + size
+              + " for " + base);
+        }
+        pools.add(new AddressPools.Pool(base, size));
+      }
+      return new Network(bridge, bip, Boolean.parseBoolean(ipMasq), pools);
+    } catch (InvalidArgumentException | IOException e) {
+      throw new UsageException("unable to configure the daemon: " + e.getMessage());
+    }
   }
 
   private static Map<String, String> readFile(Path file, boolean required, Map<String, List<String>> lists) {
@@ -186,6 +240,8 @@ public record DaemonConfig(
         lists.put(key, items);
       } else if (!DEFAULTS.containsKey(key)) {
         unknown.add(key);
+      } else if (key.equals("default-address-pools")) {
+        out.put("default-address-pools", value.toString());
       } else if (key.equals("hosts")) {
         if (!value.isArray() || value.size() != 1) {
           throw new UsageException("unable to configure the daemon: \"hosts\" must list exactly one unix socket");

@@ -5,6 +5,7 @@ import dev.berth.core.events.EventBus;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.image.RegistryService;
 import dev.berth.core.image.registry.RegistryOptions;
+import dev.berth.core.network.NetworkService;
 import dev.berth.core.system.SystemService;
 import dev.berth.core.volume.VolumeService;
 import dev.berth.server.api.ApiRouter;
@@ -16,6 +17,7 @@ import dev.berth.server.system.EventHandlers;
 import dev.berth.server.system.DiskUsageHandlers;
 import dev.berth.server.image.RegistryHandlers;
 import dev.berth.server.system.SystemHandlers;
+import dev.berth.server.network.NetworkHandlers;
 import dev.berth.server.volume.VolumeHandlers;
 import java.time.Clock;
 import java.util.List;
@@ -25,7 +27,7 @@ public final class DockerApi {
 
   /** The services the handlers call. */
   public record Services(SystemService system, Containers containers, ImageService images, RegistryService registry,
-      VolumeService volumes, EventBus events,
+      VolumeService volumes, NetworkService networks, EventBus events,
       ContainerHandlers.InspectFacts inspectFacts, Clock clock) {}
 
   private DockerApi() {}
@@ -41,11 +43,12 @@ public final class DockerApi {
         new ImageHandlers(s.images(), s.registry(), s.clock()),
         new RegistryHandlers(s.registry()),
         new DiskUsageHandlers(s.containers(), s.images(), s.volumes(), s.clock()),
-        new VolumeHandlers(s.volumes(), s.clock()));
+        new VolumeHandlers(s.volumes(), s.clock()),
+        new NetworkHandlers(s.networks(), s.containers() == null ? null : s.containers().lifecycle(), s.clock()));
   }
 
   /** Every served route; handlers only register here, so no service is needed to list them. */
   public static List<ApiRouter.Route> routeTable() {
-    return router(new Services(null, null, null, null, null, null, null, Clock.systemUTC())).routes();
+    return router(new Services(null, null, null, null, null, null, null, null, Clock.systemUTC())).routes();
   }
 }

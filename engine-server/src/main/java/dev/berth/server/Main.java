@@ -2,6 +2,7 @@ package dev.berth.server;
 
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.container.ContainerImageUsage;
+import dev.berth.core.container.ContainerNetworkMembers;
 import dev.berth.core.container.ContainerVolumeUsage;
 import dev.berth.core.container.Containers;
 import dev.berth.core.events.EventBus;
@@ -11,6 +12,9 @@ import dev.berth.core.image.LayerStore;
 import dev.berth.core.image.RegistryService;
 import dev.berth.core.image.registry.Registries;
 import dev.berth.core.image.Scratch;
+import dev.berth.core.network.AddressPools;
+import dev.berth.core.network.Cni;
+import dev.berth.core.network.NetworkService;
 import dev.berth.core.os.Processes;
 import dev.berth.core.runtime.ConmonRuntime;
 import dev.berth.core.runtime.DockerDefaults;
@@ -24,6 +28,7 @@ import dev.berth.store.Database;
 import dev.berth.store.Migrator;
 import dev.berth.store.container.SqliteContainerRepository;
 import dev.berth.store.image.SqliteImageRepository;
+import dev.berth.store.network.SqliteNetworkRepository;
 import dev.berth.store.volume.SqliteVolumeRepository;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -92,16 +97,23 @@ public final class Main {
           clock, new SecureRandom());
       volumes.removeLeftovers();
       var events = new EventBus(clock);
-      var containers = Containers.create(paths, containerRepo, images, volumes, runtime, DockerDefaults.CAPABILITIES,
-          HostLimits.current().boundingSet(), events, clock);
+      var net = config.network();
+      var networks = new NetworkService(new SqliteNetworkRepository(db), new ContainerNetworkMembers(containerRepo),
+          AddressPools.ofHost(net.addressPools()), new NetworkService.Defaults(net.bridge(), net.bip()), paths.leases(),
+          events, clock);
+      networks.ensurePredefined();
+      var cni = new Cni(Cni.findPlugins(), paths.cni().resolve("results"));
+      var containers = Containers.create(paths, containerRepo, images, volumes, networks, cni, net.ipMasq(), runtime,
+          DockerDefaults.CAPABILITIES, HostLimits.current().boundingSet(), events, clock);
       containers.lifecycle().recover();
 
       var system = new SystemService(containerRepo, imageRepo, oci.name(), Map.of(oci.name(), oci.binary().toString()),
           paths.dataRoot(), paths.cgroupParent(), HostFacts.read());
       var facts = new ContainerHandlers.InspectFacts(paths.dataRoot().resolve("containers"), oci.name(),
-          HostFacts.isCgroup2Root() ? "private" : "host", DockerDefaults.MASKED_PATHS, DockerDefaults.READONLY_PATHS);
-      var router = DockerApi.router(new DockerApi.Services(system, containers, images, registry, volumes, events, facts,
-          clock));
+          HostFacts.isCgroup2Root() ? "private" : "host", DockerDefaults.MASKED_PATHS, DockerDefaults.READONLY_PATHS,
+          paths.execRoot().resolve("netns"));
+      var router = DockerApi.router(new DockerApi.Services(system, containers, images, registry, volumes, networks,
+          events, facts, clock));
       ApiServer server = ApiServer.start(config.socket(), router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
       return new Engine(server, containers, runtime, db, pidFile);

@@ -82,4 +82,9 @@ public record EnginePaths(Path dataRoot, Path execRoot, String cgroupParent) {
   public Path cni() {
     return execRoot.resolve("cni");
   }
+
+  /** host-local's address leases, a directory per network. */
+  public Path leases() {
+    return cni().resolve("ipam");
+  }
 }

@@ -124,6 +124,16 @@ final class ContainerFiles {
     return out.toString();
   }
 
+  /** The nameservers a resolv.conf lists; none if it cannot be read. */
+  static List<String> nameservers(Path resolvConf) {
+    try {
+      return Files.readAllLines(resolvConf).stream().map(String::trim).filter(l -> l.startsWith("nameserver"))
+          .map(l -> l.split("\\s+")).filter(f -> f.length > 1).map(f -> f[1]).toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   private static boolean isLoopback(String ip) {
     return ip.startsWith("127.") || ip.equals("::1");
   }

@@ -434,6 +434,7 @@ public final class ContainerLifecycle implements AutoCloseable {
             repository.find(c.id()).filter(x -> x.state() instanceof ContainerState.Live).ifPresent(x -> {
               // Still running: its volumes are in use (mounted, for volumes with options).
               mounts.acquire(x);
+              network.recover(x);
               health.watch(x, live.startedAt());
             });
           }
@@ -452,6 +453,8 @@ public final class ContainerLifecycle implements AutoCloseable {
       }
     }
     mounts.volumes().unmountUnused();
+    network.removeLeftovers(repository.list().stream().filter(c -> c.state() instanceof ContainerState.Live)
+        .map(Container::id).collect(java.util.stream.Collectors.toSet()));
   }
 
   /** The container's health, when it has a healthcheck and has run since berthd started. */

@@ -14,14 +14,18 @@ import dev.berth.core.network.NetworkService;
 import dev.berth.core.network.Networking;
 import dev.berth.core.network.PortBinding;
 import dev.berth.core.network.Subnet;
+import dev.berth.core.network.dns.DnsServer;
+import dev.berth.core.network.dns.Upstream;
 import dev.berth.core.os.NetNamespaces;
 import dev.berth.core.runtime.NetworkNamespace;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.security.SecureRandom;
 
 /**
@@ -40,12 +44,18 @@ final class ContainerNetwork {
   private final NetworkService networks;
   private final Cni cni;
   private final PortReservations ports = new PortReservations();
+  private final Map<ContainerId, DnsServer> resolvers = new ConcurrentHashMap<>();
+  private final ContainerRepository repository;
+  private final Path hostResolvConf;
   private final boolean ipMasq;
 
-  ContainerNetwork(EnginePaths paths, NetworkService networks, Cni cni, boolean ipMasq) {
+  ContainerNetwork(EnginePaths paths, NetworkService networks, Cni cni, ContainerRepository repository,
+      Path hostResolvConf, boolean ipMasq) {
     this.paths = paths;
     this.networks = networks;
     this.cni = cni;
+    this.repository = repository;
+    this.hostResolvConf = hostResolvConf;
     this.ipMasq = ipMasq;
   }
 
@@ -88,9 +98,12 @@ final class ContainerNetwork {
     String modeNetwork = mode.equals("default") ? Network.DEFAULT_BRIDGE : mode;
     var endpoints = new LinkedHashMap<String, Endpoint>();
     var wanted = new LinkedHashMap<String, Endpoint>();
-    Endpoint own = requested.endpoints().get(modeNetwork);
+    // The CLI names the default network "default" in EndpointsConfig as in NetworkMode.
+    var given = new LinkedHashMap<String, Endpoint>();
+    requested.endpoints().forEach((k, v) -> given.put(k.equals("default") ? Network.DEFAULT_BRIDGE : k, v));
+    Endpoint own = given.get(modeNetwork);
     wanted.put(modeNetwork, own == null ? new Endpoint(null, List.of(), "", null) : own);
-    requested.endpoints().forEach(wanted::putIfAbsent);
+    given.forEach(wanted::putIfAbsent);
     for (var w : wanted.entrySet()) {
       Network net = networks.find(w.getKey());
       Endpoint e = w.getValue();
@@ -158,7 +171,11 @@ final class ContainerNetwork {
       if (first && !published.isEmpty()) {
         published = List.of();
       }
-      return n.withPublished(published);
+      Networking done = n.withPublished(published);
+      if (servesNames(c)) {
+        serveNames(c);
+      }
+      return done;
     } catch (RuntimeException e) {
       try {
         tearDown(c.withNetworking(n));
@@ -227,6 +244,10 @@ final class ContainerNetwork {
       return;
     }
     ports.release(c.id());
+    DnsServer resolver = resolvers.remove(c.id());
+    if (resolver != null) {
+      resolver.close();
+    }
     int index = 0;
     for (var entry : c.networking().endpoints().entrySet()) {
       Endpoint e = entry.getValue();
@@ -246,6 +267,55 @@ final class ContainerNetwork {
     NetNamespaces.remove(netns(c));
   }
 
+  /**
+   * After a berthd restart: takes the published ports again and answers names again in a running
+   * container's namespace, both of which died with the old process.
+   */
+  void recover(Container c) {
+    if (!ownsNamespace(c) || !NetNamespaces.exists(netns(c))) {
+      return;
+    }
+    if (!c.networking().published().isEmpty()) {
+      ports.reserve(c.id(), c.name().value(), c.networking().published());
+    }
+    if (servesNames(c)) {
+      serveNames(c);
+    }
+  }
+
+  /** Unpins namespaces no running container owns: a crash between set-up and recording left them. */
+  void removeLeftovers(java.util.Set<ContainerId> running) {
+    Path dir = paths.netns("x").getParent();
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      return;
+    }
+    try (var files = java.nio.file.Files.list(dir)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (!ContainerId.isHex64(name) || !running.contains(new ContainerId(name))) {
+          NetNamespaces.remove(f);
+        }
+      }
+    } catch (java.io.IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "listing " + dir + ": " + e.getMessage());
+    }
+  }
+
+  private void serveNames(Container c) {
+    var lookup = new ContainerNameLookup(repository, c.id(),
+        id -> networks.get(id).map(Network::resolvesNames).orElse(false));
+    resolvers.put(c.id(), DnsServer.openIn(netns(c), lookup, Upstream.udp(upstreams(c))));
+  }
+
+  /** Where names the engine does not know go: the container's --dns servers, else the host's. */
+  private List<InetSocketAddress> upstreams(Container c) {
+    List<String> servers = c.hostConfig().dns();
+    if (servers.isEmpty()) {
+      servers = ContainerFiles.nameservers(hostResolvConf);
+    }
+    return servers.stream().map(ip -> new InetSocketAddress(ip, 53)).toList();
+  }
+
   private Cni.Attachment attachment(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
     var plugins = new ArrayList<ObjectNode>();
     plugins.add(bridge(net));
@@ -261,9 +331,7 @@ final class ContainerNetwork {
       runtime.put("portMappings", published.stream().map(p -> Map.of("hostPort", p.hostPort(), "containerPort",
           p.containerPort(), "protocol", p.protocol(), "hostIP", p.hostIp())).toList());
     }
-    // The network's ID keeps the CNI name (and so iptables chains and leases) apart from a later
-    // network of the same name.
-    return new Cni.Attachment(c.id().hex(), netns(c), ifName, "berth-" + net.id().shortId(), plugins, args, runtime);
+    return new Cni.Attachment(c.id().hex(), netns(c), ifName, NetworkService.cniName(net), plugins, args, runtime);
   }
 
   private ObjectNode bridge(Network net) {
@@ -277,7 +345,7 @@ final class ContainerNetwork {
         .put("ipMasq", ipMasq && !net.internal())
         .put("hairpinMode", true);
     ObjectNode ipam = b.putObject("ipam").put("type", "host-local")
-        .put("dataDir", paths.cni().resolve("ipam").toString());
+        .put("dataDir", paths.leases().toString());
     ObjectNode range = ipam.putArray("ranges").addArray().addObject()
         .put("subnet", subnet.toString()).put("gateway", gateway);
     if (pool.ipRange() != null && !pool.ipRange().isEmpty()) {

@@ -213,11 +213,8 @@ public final class ContainerService {
 
   /** dockerd records the "default" network mode as "bridge" on Linux. */
   private static HostConfig normalize(HostConfig host) {
-    String mode = switch (host.networkMode()) {
-      case "default", "bridge" -> "bridge";
-      case "none", "host" -> host.networkMode();
-      default -> throw new NotFoundException("network " + host.networkMode() + " not found");
-    };
+    // Other modes name a network or container, which ContainerNetwork.resolve checks.
+    String mode = host.networkMode().equals("default") ? "bridge" : host.networkMode();
     // Refused now, as dockerd does, rather than at the first start.
     host.capAdd().forEach(RunSpecFactory::capName);
     host.capDrop().forEach(RunSpecFactory::capName);

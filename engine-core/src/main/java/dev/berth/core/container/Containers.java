@@ -25,7 +25,7 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var locks = new ContainerLocks();
     var rootfs = new ContainerRootfs(paths, images);
     var mounts = new ContainerMounts(volumes, new MountParser());
-    var network = new ContainerNetwork(paths, networks, cni, ipMasq);
+    var network = new ContainerNetwork(paths, networks, cni, repository, Path.of("/etc/resolv.conf"), ipMasq);
     var service = new ContainerService(repository, images, rootfs, mounts, network,
         new NameGenerator(RandomGenerator.getDefault()), events, clock);
     var logs = new LogService(service, rootfs);

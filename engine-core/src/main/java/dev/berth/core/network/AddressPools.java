@@ -20,8 +20,9 @@ public record AddressPools(List<Pool> pools, Path routes) {
   public record Pool(Subnet base, int size) {}
 
   /** dockerd's defaults: 172.17-31.0.0/16, then 192.168.0.0/16 in /20s. */
-  public static final List<Pool> DEFAULT = List.of(new Pool(Subnet.parse("172.17.0.0/12"), 16),
-      new Pool(Subnet.parse("192.168.0.0/16"), 20));
+  public static final List<Pool> DEFAULT = java.util.stream.Stream.concat(
+      java.util.stream.IntStream.rangeClosed(17, 31).mapToObj(b -> new Pool(Subnet.parse("172." + b + ".0.0/16"), 16)),
+      java.util.stream.Stream.of(new Pool(Subnet.parse("192.168.0.0/16"), 20))).toList();
 
   public AddressPools {
     pools = List.copyOf(pools);

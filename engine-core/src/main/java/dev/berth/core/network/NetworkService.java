@@ -6,8 +6,10 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.events.EngineEvent;
 import dev.berth.core.events.EventBus;
+import dev.berth.core.fs.FileTrees;
 import dev.berth.core.os.Interfaces;
 import dev.berth.core.prune.PruneFilter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,19 +41,27 @@ public final class NetworkService {
    */
   public record Defaults(String defaultBridge, String bip) {}
 
+  /** The CNI name of a network: its ID keeps iptables chains and leases apart from a later network of the same name. */
+  public static String cniName(Network n) {
+    return "berth-" + n.id().shortId();
+  }
+
   private final NetworkRepository repository;
   private final NetworkMembers members;
   private final AddressPools pools;
   private final Defaults defaults;
+  private final Path leases;
   private final EventBus events;
   private final Clock clock;
 
+  /** @param leases host-local's data directory, one subdirectory per network */
   public NetworkService(NetworkRepository repository, NetworkMembers members, AddressPools pools, Defaults defaults,
-      EventBus events, Clock clock) {
+      Path leases, EventBus events, Clock clock) {
     this.repository = repository;
     this.members = members;
     this.pools = pools;
     this.defaults = defaults;
+    this.leases = leases;
     this.events = events;
     this.clock = clock;
   }
@@ -242,6 +252,7 @@ public final class NetworkService {
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "deleting bridge " + n.bridge() + ": " + e.getMessage());
     }
+    FileTrees.delete(leases.resolve(cniName(n)));
     events.publish(EngineEvent.Type.NETWORK, "destroy", n.id().hex(), Map.of("name", n.name(), "type", n.driver()));
   }
 

@@ -69,9 +69,10 @@ class ContainerServiceTest {
     var networks = new dev.berth.core.network.NetworkService(new dev.berth.core.network.InMemoryNetworkRepository(),
         id -> List.of(), new dev.berth.core.network.AddressPools(dev.berth.core.network.AddressPools.DEFAULT,
             paths.execRoot().resolve("no-routes")), new dev.berth.core.network.NetworkService.Defaults("berth0", null),
-        new dev.berth.core.events.EventBus(clock), clock);
+        paths.leases(), new dev.berth.core.events.EventBus(clock), clock);
     networks.ensurePredefined();
-    return new ContainerNetwork(paths, networks, new dev.berth.core.network.Cni(paths.execRoot(), paths.cni()), false);
+    return new ContainerNetwork(paths, networks, new dev.berth.core.network.Cni(paths.execRoot(), paths.cni()),
+        new InMemoryContainerRepository(), Path.of("/nonexistent/resolv.conf"), false);
   }
 
   /** A layerless image with {@code cmd}, tagged {@code tag}. */

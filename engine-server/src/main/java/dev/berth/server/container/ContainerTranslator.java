@@ -16,6 +16,7 @@ import dev.berth.core.container.DetachKeys;
 import dev.berth.core.container.Health;
 import dev.berth.core.runtime.Resources;
 import dev.berth.core.container.HostConfig;
+import dev.berth.core.network.Networking;
 import dev.berth.core.container.MountPoint;
 import dev.berth.core.container.MountRequest;
 import dev.berth.core.container.StorageOptions;
@@ -58,7 +59,8 @@ public final class ContainerTranslator {
 
   /** Everything the inspect shape needs besides the container record itself. */
   record InspectContext(Path dir, List<Path> layers, String runtime, String cgroupnsMode,
-      List<String> maskedPaths, List<String> readonlyPaths, Instant now, Health health, List<String> execIds) {}
+      List<String> maskedPaths, List<String> readonlyPaths, Instant now, Health health, List<String> execIds,
+      String sandboxKey) {}
 
   static ContainerCreateRequest createRequest(byte[] body, String name) {
     JsonNode root;
@@ -76,7 +78,8 @@ public final class ContainerTranslator {
     } catch (java.io.IOException e) {
       throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
     }
-    return new ContainerCreateRequest(name, config(cfg), hostConfig(extras.HostConfig()));
+    return new ContainerCreateRequest(name, config(cfg), hostConfig(extras.HostConfig()),
+        NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig()));
   }
 
   static ContainerConfig config(ContainerJson.Config c) {
@@ -250,14 +253,14 @@ public final class ContainerTranslator {
         c.imageId().toString(),
         String.join(" ", c.config().argv()),
         c.created().getEpochSecond(),
-        List.of(),
+        NetworkSettingsTranslator.summaryPorts(c),
         size == null ? null : size.sizeRw(),
         size == null ? null : size.sizeRootFs(),
         c.config().labels(),
         ContainerStatus.of(c.state()),
         status(c.state(), now) + healthSuffix(c.state(), health),
         new ContainerJson.SummaryHostConfig(c.hostConfig().networkMode()),
-        new ContainerJson.SummaryNetworks(networks(c)),
+        new ContainerJson.SummaryNetworks(NetworkSettingsTranslator.networks(c)),
         mountPoints(c));
   }
 
@@ -283,13 +286,13 @@ public final class ContainerTranslator {
         "",
         "",
         ctx.execIds().isEmpty() ? null : ctx.execIds(),
-        hostConfigJson(c.hostConfig(), ctx),
+        hostConfigJson(c.hostConfig(), c.networking(), ctx),
         new ContainerJson.GraphDriver("overlay2", graphData(dir, ctx.layers())),
         size == null ? null : size.sizeRw(),
         size == null ? null : size.sizeRootFs(),
         mountPoints(c),
         configJson(c.config()),
-        networkSettings(c));
+        NetworkSettingsTranslator.settings(c, ctx.sandboxKey()));
   }
 
   /** The X-Docker-Container-Path-Stat header: the stat as JSON, base64 (standard alphabet). */
@@ -440,16 +443,17 @@ public final class ContainerTranslator {
         c.stopTimeout(), c.shell());
   }
 
-  private static ContainerJson.HostConfig hostConfigJson(HostConfig h, InspectContext ctx) {
+  private static ContainerJson.HostConfig hostConfigJson(HostConfig h, Networking n, InspectContext ctx) {
     Resources r = h.resources();
     StorageOptions st = h.storage();
     return new ContainerJson.HostConfig(
-        nullIfEmpty(st.binds()), "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(), Map.of(),
+        nullIfEmpty(st.binds()), "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(),
+        NetworkSettingsTranslator.portBindings(n),
         new ContainerJson.RestartPolicy(h.restartPolicy().name(), h.restartPolicy().maxRetryCount()),
         h.autoRemove(), st.volumeDriver(), nullIfEmpty(st.volumesFrom()), List.of(h.consoleHeight(), h.consoleWidth()),
         null,
         nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), ctx.cgroupnsMode(), h.dns(), h.dnsOptions(),
-        h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "", null, 0, "", h.privileged(), false,
+        h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "", null, 0, "", h.privileged(), n.publishAll(),
         h.readonlyRootfs(), null, null, st.tmpfs(), "", "", st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), null,
         ctx.runtime(), "",
         zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), "", 0,
@@ -499,17 +503,6 @@ public final class ContainerTranslator {
     data.put("UpperDir", dir.resolve("upper").toString());
     data.put("WorkDir", dir.resolve("work").toString());
     return data;
-  }
-
-  private static ContainerJson.NetworkSettings networkSettings(Container c) {
-    return new ContainerJson.NetworkSettings("", "", false, "", 0, Map.of(), "", null, null, "", "", "", 0, "", 0,
-        "", "", networks(c));
-  }
-
-  /** Until networks exist, every container has one endpoint, named after its mode, with no address. */
-  private static Map<String, ContainerJson.Endpoint> networks(Container c) {
-    String mode = c.hostConfig().networkMode();
-    return Map.of(mode, new ContainerJson.Endpoint(null, null, "", null, null, 0, "", "", "", "", 0, "", "", 0, null));
   }
 
   private static Set<String> keys(Map<String, ?> m) {

@@ -402,7 +402,7 @@ class ContainerTranslatorTest {
     }
     var ctx = new ContainerTranslator.InspectContext(Path.of("/var/lib/berth/containers/" + ID.hex()),
         List.of(Path.of("/l/2"), Path.of("/l/1")), "crun", "private", List.of("/proc/kcore"), List.of("/proc/sys"),
-        NOW, null, List.of());
+        NOW, null, List.of(), "");
     return json(ContainerTranslator.inspect(c, ctx, null));
   }
 
@@ -591,7 +591,7 @@ class ContainerTranslatorTest {
     Container c = container(ContainerState.Created.FRESH);
     c = c.withHostConfig(c.hostConfig().withStorage(r.hostConfig().storage()));
     var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", "host", List.of(), List.of(),
-        NOW, null, List.of());
+        NOW, null, List.of(), "");
     JsonNode hc = json(ContainerTranslator.inspect(c, ctx, null)).get("HostConfig");
     assertEquals("[\"data:/data\"]", hc.get("Binds").toString());
     assertEquals("[{\"Type\":\"tmpfs\",\"Target\":\"/t\",\"TmpfsOptions\":{\"SizeBytes\":65536}}]",

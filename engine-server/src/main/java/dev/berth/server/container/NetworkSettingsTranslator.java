@@ -1,0 +1,155 @@
+package dev.berth.server.container;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.core.container.Container;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.network.Endpoint;
+import dev.berth.core.network.Network;
+import dev.berth.core.network.Networking;
+import dev.berth.core.network.PortBinding;
+import dev.berth.server.api.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A container's networks and ports, between Docker's wire shapes and the engine's records. */
+final class NetworkSettingsTranslator {
+
+  private NetworkSettingsTranslator() {}
+
+  /** HostConfig.PortBindings, PublishAllPorts and NetworkingConfig.EndpointsConfig of a create body. */
+  static Networking request(ContainerJson.HostConfig h, JsonNode networkingConfig) {
+    var bindings = new ArrayList<PortBinding>();
+    if (h != null && h.PortBindings() != null) {
+      for (var e : h.PortBindings().entrySet()) {
+        String[] key = e.getKey().split("/", 2);
+        int containerPort = port(key[0], e.getKey());
+        String proto = key.length > 1 ? key[1] : "tcp";
+        if (!proto.equals("tcp") && !proto.equals("udp")) {
+          throw new InvalidArgumentException("invalid proto: " + proto);
+        }
+        JsonNode list = e.getValue();
+        if (list == null || list.isNull() || list.isEmpty()) {
+          bindings.add(new PortBinding(containerPort, proto, "", 0));
+          continue;
+        }
+        for (JsonNode b : list) {
+          String hostPort = b.path("HostPort").asText("");
+          bindings.add(new PortBinding(containerPort, proto, b.path("HostIp").asText(""),
+              hostPort.isEmpty() ? 0 : port(hostPort, hostPort)));
+        }
+      }
+    }
+    var endpoints = new LinkedHashMap<String, Endpoint>();
+    JsonNode configs = networkingConfig == null ? null : networkingConfig.get("EndpointsConfig");
+    if (configs != null && configs.isObject()) {
+      for (var e : configs.properties()) {
+        JsonNode v = e.getValue();
+        var aliases = new ArrayList<String>();
+        v.path("Aliases").forEach(a -> aliases.add(a.asText()));
+        endpoints.put(e.getKey(), new Endpoint(null, aliases, v.path("IPAMConfig").path("IPv4Address").asText(""),
+            null));
+      }
+    }
+    return new Networking(endpoints, bindings, h != null && h.PublishAllPorts(), List.of());
+  }
+
+  private static int port(String s, String spec) {
+    try {
+      int p = Integer.parseInt(s);
+      if (p >= 0 && p <= 65535) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new InvalidArgumentException("invalid port specification: \"" + spec + "\"");
+  }
+
+  /** HostConfig.PortBindings in inspect: what the client asked for. */
+  static Map<String, JsonNode> portBindings(Networking n) {
+    var out = new LinkedHashMap<String, JsonNode>();
+    for (PortBinding b : n.portBindings()) {
+      ArrayNode list = (ArrayNode) out.computeIfAbsent(b.portKey(), k -> Json.MAPPER.createArrayNode());
+      list.addObject().put("HostIp", b.hostIp()).put("HostPort", b.hostPort() == 0 ? "" : Integer.toString(b.hostPort()));
+    }
+    return out;
+  }
+
+  /** NetworkSettings.Ports: published ports while it runs, exposed ones as null; nothing when stopped. */
+  static Map<String, JsonNode> ports(Container c) {
+    var out = new LinkedHashMap<String, JsonNode>();
+    if (!c.state().isRunning()) {
+      return out;
+    }
+    for (String exposed : c.config().exposedPorts().stream().sorted().toList()) {
+      out.put(exposed.contains("/") ? exposed : exposed + "/tcp", null);
+    }
+    for (PortBinding b : c.networking().published()) {
+      JsonNode list = out.get(b.portKey());
+      if (list == null) {
+        list = Json.MAPPER.createArrayNode();
+        out.put(b.portKey(), list);
+      }
+      ((ArrayNode) list).addObject().put("HostIp", b.hostIp().isEmpty() ? "0.0.0.0" : b.hostIp())
+          .put("HostPort", Integer.toString(b.hostPort()));
+    }
+    return out;
+  }
+
+  /** The Ports column of {@code docker ps}. */
+  static List<JsonNode> summaryPorts(Container c) {
+    var out = new ArrayList<JsonNode>();
+    if (!c.state().isRunning()) {
+      return out;
+    }
+    for (PortBinding b : c.networking().published()) {
+      out.add(Json.MAPPER.createObjectNode().put("IP", b.hostIp().isEmpty() ? "0.0.0.0" : b.hostIp())
+          .put("PrivatePort", b.containerPort()).put("PublicPort", b.hostPort()).put("Type", b.protocol()));
+    }
+    for (String exposed : c.config().exposedPorts().stream().sorted().toList()) {
+      String[] p = exposed.split("/");
+      String proto = p.length > 1 ? p[1] : "tcp";
+      int port = Integer.parseInt(p[0]);
+      if (c.networking().published().stream().noneMatch(b -> b.containerPort() == port && b.protocol().equals(proto))) {
+        out.add(Json.MAPPER.createObjectNode().put("PrivatePort", port).put("Type", proto));
+      }
+    }
+    return out;
+  }
+
+  static Map<String, ContainerJson.Endpoint> networks(Container c) {
+    var out = new LinkedHashMap<String, ContainerJson.Endpoint>();
+    for (var entry : c.networking().endpoints().entrySet()) {
+      Endpoint e = entry.getValue();
+      Endpoint.Attachment a = c.state().isRunning() ? e.attached() : null;
+      ObjectNode ipam = e.ipv4Request().isEmpty() ? null
+          : Json.MAPPER.createObjectNode().put("IPv4Address", e.ipv4Request());
+      boolean userDefined = !entry.getKey().equals(Network.DEFAULT_BRIDGE) && !entry.getKey().equals(Network.HOST)
+          && !entry.getKey().equals(Network.NONE);
+      List<String> dnsNames = null;
+      if (userDefined && a != null) {
+        dnsNames = new ArrayList<>(List.of(c.name().value(), c.id().shortId()));
+        dnsNames.addAll(e.aliases());
+      }
+      out.put(entry.getKey(), new ContainerJson.Endpoint(ipam, null, a == null ? "" : a.macAddress(),
+          e.aliases().isEmpty() ? null : e.aliases(), null, 0, e.networkId() == null ? "" : e.networkId().hex(),
+          a == null ? "" : a.endpointId(), a == null ? "" : a.gateway(), a == null ? "" : a.ipAddress(),
+          a == null ? 0 : a.prefixLen(), "", "", 0, dnsNames));
+    }
+    return out;
+  }
+
+  static ContainerJson.NetworkSettings settings(Container c, String sandboxKey) {
+    Endpoint bridge = c.networking().endpoints().get(Network.DEFAULT_BRIDGE);
+    Endpoint.Attachment a = bridge != null && c.state().isRunning() ? bridge.attached() : null;
+    boolean running = c.state().isRunning();
+    return new ContainerJson.NetworkSettings("", running ? c.id().hex() : "", false, "", 0, ports(c),
+        running ? sandboxKey : "", null, null, a == null ? "" : a.endpointId(), a == null ? "" : a.gateway(), "", 0,
+        a == null ? "" : a.ipAddress(), a == null ? 0 : a.prefixLen(), "", a == null ? "" : a.macAddress(),
+        networks(c));
+  }
+}
