@@ -85,7 +85,7 @@ final class ContainerNetwork {
    * Resolves the networks a create request names, adding the network mode's own, keyed by
    * network name as dockerd keys them.
    *
-   * @throws dev.berth.core.error.NotFoundException {@code network X not found}
+   * @throws dev.berth.core.error.InvalidArgumentException {@code network X not found}
    */
   Networking resolve(HostConfig hc, Networking requested) {
     String mode = hc.networkMode();
@@ -105,7 +105,9 @@ final class ContainerNetwork {
     wanted.put(modeNetwork, own == null ? new Endpoint(null, List.of(), "", null) : own);
     given.forEach(wanted::putIfAbsent);
     for (var w : wanted.entrySet()) {
-      Network net = networks.find(w.getKey());
+      // A 404 from create makes the CLI pull the image; say it as a bad request instead.
+      Network net = networks.findOptional(w.getKey()).orElseThrow(() -> new dev.berth.core.error.InvalidArgumentException(
+          "network " + w.getKey() + " not found"));
       Endpoint e = w.getValue();
       if (!net.resolvesNames() && !e.aliases().isEmpty()) {
         throw new dev.berth.core.error.InvalidArgumentException(

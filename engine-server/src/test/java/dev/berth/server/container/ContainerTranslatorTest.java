@@ -384,8 +384,48 @@ class ContainerTranslatorTest {
         null, null, false);
     var host = new HostConfig(false, "bridge", new RestartPolicy("on-failure", 2), 0, 0, false, false, null, null,
         null, null, null, null, null, null);
+    var bridge = new dev.berth.core.network.Endpoint(NET, List.of(), "", new dev.berth.core.network.Endpoint.Attachment(
+        "e".repeat(64), "eth0", "172.17.0.2", 16, "172.17.0.1", "02:42:ac:11:00:02"));
+    var networking = new dev.berth.core.network.Networking(Map.of("bridge", bridge),
+        List.of(new dev.berth.core.network.PortBinding(8080, "tcp", "127.0.0.1", 18080)), false,
+        List.of(new dev.berth.core.network.PortBinding(8080, "tcp", "127.0.0.1", 18080)));
     return new Container(ID, new ContainerName("web"), Instant.parse("2025-03-04T05:00:00.5Z"), IMAGE, config, host,
-        state, 1);
+        state, 1, List.of(), networking);
+  }
+
+  private static final dev.berth.core.network.NetworkId NET = new dev.berth.core.network.NetworkId("d".repeat(64));
+
+  @Test
+  void aRunningContainerShowsItsAddressAndPublishedPorts() throws IOException {
+    Container c = container(new ContainerState.Running(1, 2, 3, NOW.minusSeconds(3)));
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", "host", List.of(), List.of(),
+        NOW, null, List.of(), "/run/berth/netns/" + ID.hex());
+    JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
+    assertEquals("172.17.0.2", i.at("/NetworkSettings/IPAddress").asText());
+    assertEquals("172.17.0.2", i.at("/NetworkSettings/Networks/bridge/IPAddress").asText());
+    assertEquals(16, i.at("/NetworkSettings/Networks/bridge/IPPrefixLen").asInt());
+    assertEquals(NET.hex(), i.at("/NetworkSettings/Networks/bridge/NetworkID").asText());
+    assertEquals("02:42:ac:11:00:02", i.at("/NetworkSettings/MacAddress").asText());
+    assertEquals("/run/berth/netns/" + ID.hex(), i.at("/NetworkSettings/SandboxKey").asText());
+    assertEquals("[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"18080\"}]",
+        i.at("/NetworkSettings/Ports/8080~1tcp").toString());
+    assertEquals("[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"18080\"}]",
+        i.at("/HostConfig/PortBindings/8080~1tcp").toString());
+    JsonNode s = json(ContainerTranslator.summary(c, NOW, null, null));
+    assertEquals("{\"IP\":\"127.0.0.1\",\"PrivatePort\":8080,\"PublicPort\":18080,\"Type\":\"tcp\"}",
+        s.at("/Ports/0").toString());
+  }
+
+  @Test
+  void aStoppedContainerKeepsItsNetworksButNoAddress() throws IOException {
+    Container c = container(new ContainerState.Exited(0, NOW.minusSeconds(9), NOW, "", false, false));
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", "host", List.of(), List.of(),
+        NOW, null, List.of(), "/run/berth/netns/" + ID.hex());
+    JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
+    assertEquals("", i.at("/NetworkSettings/Networks/bridge/IPAddress").asText());
+    assertEquals(NET.hex(), i.at("/NetworkSettings/Networks/bridge/NetworkID").asText());
+    assertEquals("", i.at("/NetworkSettings/SandboxKey").asText());
+    assertTrue(i.at("/NetworkSettings/Ports").isEmpty());
   }
 
   private static JsonNode json(Object value) throws IOException {
@@ -537,7 +577,7 @@ class ContainerTranslatorTest {
     assertEquals("Up 3 seconds", s.get("Status").asText());
     assertEquals("bridge", s.at("/HostConfig/NetworkMode").asText());
     assertTrue(s.at("/NetworkSettings/Networks").has("bridge"));
-    assertTrue(s.get("Ports").isArray() && s.get("Ports").isEmpty());
+    assertTrue(s.get("Ports").isArray() && s.get("Ports").size() == 1);
     assertTrue(s.get("Mounts").isArray());
     assertEquals("v", s.at("/Labels/k").asText());
   }

@@ -34,6 +34,9 @@ final class BerthDaemon implements AutoCloseable {
   final Path execRoot;
   final String cgroupParent;
   final Path log;
+  /** The default bridge network's host interface, unique per instance so daemons never share one. */
+  final String bridge;
+  private final List<String> vethsLeft = new ArrayList<>();
   private final DockerCli docker;
   private Process process;
 
@@ -44,6 +47,7 @@ final class BerthDaemon implements AutoCloseable {
     this.execRoot = dir.resolve("run");
     this.cgroupParent = "berth-it-" + dir.getFileName().toString().substring(3);
     this.log = dir.resolve("berthd.log");
+    this.bridge = "bt" + dir.getFileName().toString().substring(3);
     this.docker = new DockerCli(socket, dir.resolve("docker-config"));
   }
 
@@ -52,7 +56,8 @@ final class BerthDaemon implements AutoCloseable {
     try {
       Path dir = Files.createDirectories(Path.of("/tmp/bt-" + id));
       Files.createDirectories(dir.resolve("docker-config"));
-      Files.writeString(dir.resolve("daemon.json"), "{}");
+      // Tests keep container traffic on this machine: no masquerading out of the bridges.
+      Files.writeString(dir.resolve("daemon.json"), "{\"ip-masq\": false, \"bridge\": \"bt" + id + "\"}");
       var d = new BerthDaemon(dir);
       d.launch();
       return d;
@@ -251,6 +256,8 @@ final class BerthDaemon implements AutoCloseable {
           args.addAll(List.of(ids.split("\\s+")));
           docker.run(args.toArray(String[]::new));
         }
+        docker.run("network", "prune", "-f");
+        vethsLeft.addAll(attachedTo(bridge));
       }
     } finally {
       stopProcess(false);
@@ -258,8 +265,26 @@ final class BerthDaemon implements AutoCloseable {
     }
   }
 
+  /** Interfaces still attached to the default bridge after every container was removed. */
+  List<String> vethsLeft() {
+    return vethsLeft;
+  }
+
+  private static List<String> attachedTo(String bridge) {
+    Path brif = Path.of("/sys/class/net", bridge, "brif");
+    if (!Files.isDirectory(brif)) {
+      return List.of();
+    }
+    try (Stream<Path> ports = Files.list(brif)) {
+      return ports.map(p -> p.getFileName().toString()).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Removes what a failed test may have left; only this instance's own things are touched. */
   private void sweep() {
+    dev.berth.core.os.Interfaces.deleteBridge(bridge);
     for (long pid : monitors()) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }

@@ -53,7 +53,15 @@ final class DockerCli {
   }
 
   Result run(byte[] stdin, Duration timeout, String... args) {
-    Process p = start(stdin != null, args);
+    return finish(start(List.of("docker"), null, stdin != null, null, args), stdin, timeout, args);
+  }
+
+  /** docker-compose (Debian's 1.29, on docker-py) in {@code projectDir}, against the same daemon. */
+  Result compose(Path projectDir, String... args) {
+    return finish(start(List.of("docker-compose"), projectDir, false, null, args), null, DEFAULT_TIMEOUT, args);
+  }
+
+  private Result finish(Process p, byte[] stdin, Duration timeout, String... args) {
     try {
       CompletableFuture<byte[]> out = drain(p.getInputStream());
       CompletableFuture<byte[]> err = drain(p.getErrorStream());
@@ -86,9 +94,16 @@ final class DockerCli {
   }
 
   private Process start(boolean stdin, Path out, String... args) {
-    var cmd = new ArrayList<String>(List.of("docker"));
+    return start(List.of("docker"), null, stdin, out, args);
+  }
+
+  private Process start(List<String> program, Path workDir, boolean stdin, Path out, String... args) {
+    var cmd = new ArrayList<String>(program);
     cmd.addAll(List.of(args));
     var pb = new ProcessBuilder(cmd);
+    if (workDir != null) {
+      pb.directory(workDir.toFile());
+    }
     pb.environment().put("DOCKER_HOST", "unix://" + socket);
     pb.environment().put("DOCKER_CONFIG", configDir.toString());
     pb.environment().remove("DOCKER_API_VERSION");
