@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 BERTH_MIN_JAVA=22   # the FFM API is final from JDK 22; berth is built and run on 25
-BERTH_RUNTIME_PACKAGES=(conmon runc crun tini)
+BERTH_RUNTIME_PACKAGES=(conmon runc crun tini containernetworking-plugins iptables)
 
 say() { printf 'berth: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -62,6 +62,8 @@ check_runtime_prerequisites() {
   fi
   command -v conmon >/dev/null 2>&1 || die "conmon is not installed"
   command -v runc >/dev/null 2>&1 || command -v crun >/dev/null 2>&1 || die "neither runc nor crun is installed"
+  [ -x /usr/lib/cni/bridge ] || [ -x /opt/cni/bin/bridge ] || die "the CNI plugins are not installed (containernetworking-plugins)"
+  command -v iptables >/dev/null 2>&1 || die "iptables is not installed (the CNI portmap and firewall plugins use it)"
   if ! grep -qw overlay /proc/filesystems; then
     modprobe overlay 2>/dev/null || true
     grep -qw overlay /proc/filesystems || die "the kernel has no overlay filesystem"
