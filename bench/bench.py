@@ -18,6 +18,13 @@ Times are wall-clock for the whole CLI command, as a user sees them. Containers 
 `--network none` so every engine does the same work (no bridge set-up). `--storage-runs 0`
 skips the storage workloads.
 
+With --network-runs K (> 0), the network workloads:
+  run bridge    `docker run --rm busybox true` on the default bridge network, N times after 3 warm-ups
+  run none      the same with `--network none`, for the pair's difference: the bridge's cost
+  TCP           container to container over a user-defined bridge: `wget` of a 1000 MiB file that
+                busybox httpd serves from a tmpfs, timed inside the client with `time`, K times
+Traffic stays on the engine's own bridge; nothing leaves the machine.
+
 With --pull-registry (a registry the engines reach over plain HTTP, e.g. docker-registry on
 127.0.0.1), a 50 MB image of 5 incompressible 10 MB layers is put there with skopeo, and then:
   pull cold   `docker pull` after `docker rmi` of the image (its layers are unique, so they go too), K times
@@ -142,6 +149,45 @@ def bench(name, host, runs, containers):
     return run_ms, exec_ms, ps_ms
 
 
+NET_MIB = 1000
+
+
+def bench_network(host, runs, tcp_runs):
+    ensure_busybox(host)
+    cleanup(host)
+    bridge = ["run", "--rm", "--label", LABEL, "busybox", "true"]
+    none = ["run", "--rm", "--network", "none", "--label", LABEL, "busybox", "true"]
+    timed(host, bridge, 3)
+    bridge_ms = stats(timed(host, bridge, runs))
+    timed(host, none, 3)
+    none_ms = stats(timed(host, none, runs))
+    net = "berth-bench-net"
+    docker(host, "network", "rm", net, check=False)
+    docker(host, "network", "create", "--label", LABEL, net)
+    try:
+        docker(host, "run", "-d", "--name", "berth-bench-srv", "--network", net, "--label", LABEL,
+               "--tmpfs", f"/www:size={NET_MIB + 100}m", "busybox", "sh", "-c",
+               f"dd if=/dev/zero of=/www/big bs=1M count={NET_MIB} 2>/dev/null && touch /www/ready "
+               "&& exec httpd -f -p 8080 -h /www")
+        deadline = time.monotonic() + 60
+        while docker(host, "exec", "berth-bench-srv", "test", "-f", "/www/ready", check=False).returncode != 0:
+            if time.monotonic() > deadline:
+                sys.exit(f"the bench server on {host} did not get ready")
+            time.sleep(0.1)
+        rates = []
+        for _ in range(tcp_runs):
+            r = docker(host, "run", "--rm", "--network", net, "--label", LABEL, "busybox", "sh", "-c",
+                       "time wget -qO /dev/null http://berth-bench-srv:8080/big")
+            # busybox time: "real\t0m 0.45s" on stderr
+            real = [l for l in r.stderr.decode().splitlines() if l.startswith("real")][0].split()
+            seconds = float(real[1].rstrip("m")) * 60 + float(real[2].rstrip("s"))
+            rates.append(NET_MIB * 1048576 / 1e6 / seconds)
+    finally:
+        docker(host, "rm", "-f", "berth-bench-srv", check=False)
+        docker(host, "network", "rm", net, check=False)
+    return bridge_ms, none_ms, (statistics.median(rates), min(rates))
+
+
 PULL_REPO = "berth-bench/pull"
 PULL_TAG = "50mb"
 PULL_LAYERS = 5
@@ -228,11 +274,16 @@ def main():
                    help="also time pulls of a 50 MB, 5-layer image from this plain-HTTP registry")
     p.add_argument("--pull-runs", type=int, default=5)
     p.add_argument("--pull-only", action="store_true", help="skip run/exec/ps; needs --pull-registry")
+    p.add_argument("--network-runs", type=int, default=0, help="also time bridge runs and TCP throughput")
+    p.add_argument("--network-only", action="store_true", help="skip the other workloads; needs --network-runs")
     p.add_argument("engines", nargs="+", metavar="NAME=DOCKER_HOST")
     a = p.parse_args()
     if a.pull_only and not a.pull_registry:
         p.error("--pull-only needs --pull-registry")
+    if a.network_only and a.network_runs <= 0:
+        p.error("--network-only needs --network-runs")
     rows = []
+    net_rows = []
     storage_rows = []
     pulls = []
     if a.pull_registry:
@@ -243,6 +294,10 @@ def main():
         for spec in a.engines:
             name, _, host = spec.partition("=")
             print(f"benchmarking {name} at {host} ...", file=sys.stderr)
+            if a.network_runs > 0:
+                net_rows.append((name, *bench_network(host, a.runs, a.network_runs)))
+            if a.network_only:
+                continue
             if not a.pull_only:
                 rows.append((name, *bench(name, host, a.runs, a.containers)))
                 if a.storage_runs > 0:
@@ -253,6 +308,16 @@ def main():
                 pulls.append((name, *bench_pull(host, a.pull_registry, a.pull_runs)))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if net_rows:
+        print("| engine | `run --rm true` bridge median | p95 | `--network none` median | p95 | "
+              f"TCP container to container ({NET_MIB} MiB) median | slowest |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name, (bm, bp), (nm, np_), (tm, tl) in net_rows:
+            print(f"| {name} | {bm:.0f} ms | {bp:.0f} ms | {nm:.0f} ms | {np_:.0f} ms | {tm:.0f} MB/s | {tl:.0f} MB/s |")
+        print(f"\n{a.runs} timed runs each after 3 warm-ups, {a.network_runs} transfers; "
+              f"`docker` CLI {docker_version()}\n")
+        if a.network_only:
+            return
     if pulls:
         print("| engine | `pull` cold (50 MB, 5 layers) median | p95 | `pull` warm median | p95 | warm, API only median | p95 |")
         print("|---|---:|---:|---:|---:|---:|---:|")

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Cni {
 
+  private static final System.Logger LOG = System.getLogger(Cni.class.getName());
   static final String VERSION = "1.0.0";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long TIMEOUT_SECONDS = 60;
@@ -124,6 +125,7 @@ public final class Cni {
     env.put("CNI_PATH", pluginDir.toString());
     env.put("CNI_ARGS", args.toString());
     pb.redirectErrorStream(false);
+    long t0 = System.nanoTime();
     try {
       Process p = pb.start();
       try (var in = p.getOutputStream()) {
@@ -135,6 +137,8 @@ public final class Cni {
         p.destroyForcibly();
         throw new InternalException("CNI plugin " + type + " " + command + " did not finish");
       }
+      LOG.log(System.Logger.Level.DEBUG, () -> "CNI " + type + " " + command + " " + a.containerId().substring(0, 12)
+          + " " + a.ifName() + ": " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       if (p.exitValue() != 0) {
         throw new InternalException(pluginError(type, command, out, err));
       }
