@@ -151,6 +151,13 @@ public final class NetworkService {
       if (bridge.length() > 15) {
         throw new InvalidArgumentException("bridge name " + bridge + " is longer than 15 characters");
       }
+      for (Network other : repository.list()) {
+        if (other.isBridge() && other.bridge().equals(bridge)) {
+          // As libnetwork's bridge driver: two networks on one interface would share (and delete) it.
+          throw new ForbiddenException("cannot create network " + id.hex() + " (" + bridge + "): conflicts with network "
+              + other.id().hex() + " (" + bridge + "): networks have same bridge name");
+        }
+      }
       // Inspect shows the pool the engine picked, as dockerd does, with the gateway it will use.
       List<IpamPool> ipam = List.of(stored != null ? stored
           : new IpamPool(subnet.toString(), Subnet.format(subnet.at(1)), null));

@@ -5,6 +5,9 @@ import dev.berth.core.error.InvalidArgumentException;
 /** An IPv4 network in CIDR form; the address is kept masked to its prefix. */
 public record Subnet(int base, int prefix) {
 
+  /** Unsigned decimal, as Go's dtoi reads an octet or a prefix length: no sign, at most three digits. */
+  private static final java.util.regex.Pattern DIGITS = java.util.regex.Pattern.compile("[0-9]{1,3}");
+
   public Subnet {
     if (prefix < 0 || prefix > 32) {
       throw new InvalidArgumentException("invalid CIDR prefix length: " + prefix);
@@ -15,7 +18,7 @@ public record Subnet(int base, int prefix) {
   /** @throws InvalidArgumentException for anything but a.b.c.d/n */
   public static Subnet parse(String cidr) {
     int slash = cidr == null ? -1 : cidr.indexOf('/');
-    if (slash < 0) {
+    if (slash < 0 || !DIGITS.matcher(cidr.substring(slash + 1)).matches()) {
       throw new InvalidArgumentException("invalid CIDR address: " + cidr);
     }
     try {
@@ -39,7 +42,7 @@ public record Subnet(int base, int prefix) {
       } catch (NumberFormatException e) {
         throw new InvalidArgumentException("invalid IP address: " + dotted);
       }
-      if (octet < 0 || octet > 255 || p.isEmpty() || p.length() > 3) {
+      if (octet > 255 || !DIGITS.matcher(p).matches()) {
         throw new InvalidArgumentException("invalid IP address: " + dotted);
       }
       v = v << 8 | octet;
