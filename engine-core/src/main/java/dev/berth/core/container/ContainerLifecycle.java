@@ -484,6 +484,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       var spec = specs.build(networked, dir, root, rootfs.logPath(id), mounts.acquire(c), namespace,
           network.servesNames(networked));
       MonitorProcess process = runtime.create(spec);
+      network.ready(id);
       attach.connectPending(id);
       runtime.start(id);
       Instant startedAt = clock.instant();

@@ -45,6 +45,9 @@ final class ContainerNetwork {
   private final Cni cni;
   private final PortReservations ports = new PortReservations();
   private final Map<ContainerId, DnsServer> resolvers = new ConcurrentHashMap<>();
+  /** The rest of each CNI chain, running while the container is created. */
+  private final Map<ContainerId, List<java.util.concurrent.CompletableFuture<JsonNode>>> finishing =
+      new ConcurrentHashMap<>();
   private final ContainerRepository repository;
   private final Path hostResolvConf;
   private final boolean ipMasq;
@@ -203,6 +206,27 @@ final class ContainerNetwork {
     return wanted.isEmpty() ? List.of() : ports.reserve(c.id(), c.name().value(), wanted);
   }
 
+  /**
+   * Waits for the host-side rules of every attachment {@link #setUp} began: call before the
+   * container's process starts.
+   *
+   * @throws InternalException if a plugin failed (the attachment is already undone)
+   */
+  void ready(ContainerId id) {
+    List<java.util.concurrent.CompletableFuture<JsonNode>> pending = finishing.remove(id);
+    if (pending == null) {
+      return;
+    }
+    for (var f : pending) {
+      try {
+        f.join();
+      } catch (java.util.concurrent.CompletionException ex) {
+        Throwable cause = ex.getCause();
+        throw cause instanceof RuntimeException r ? r : new InternalException(cause.getMessage(), cause);
+      }
+    }
+  }
+
   /** Joins one more network; the container's namespace must exist (it runs). */
   Endpoint connect(Container c, Network net, Endpoint e) {
     var used = c.networking().endpoints().values().stream().filter(x -> x.attached() != null)
@@ -211,7 +235,9 @@ final class ContainerNetwork {
     while (used.contains("eth" + index)) {
       index++;
     }
-    return attach(c, net, e, "eth" + index, List.of());
+    Endpoint attached = attach(c, net, e, "eth" + index, List.of());
+    ready(c.id());
+    return attached;
   }
 
   /** Leaves one network; the interface goes, the rest stays. */
@@ -222,7 +248,9 @@ final class ContainerNetwork {
   }
 
   private Endpoint attach(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
-    JsonNode result = cni.add(attachment(c, net, e, ifName, published));
+    Cni.Added added = cni.add(attachment(c, net, e, ifName, published));
+    finishing.computeIfAbsent(c.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(added.complete());
+    JsonNode result = added.result();
     String mac = "";
     for (JsonNode i : result.path("interfaces")) {
       if (i.path("name").asText().equals(ifName) && i.has("sandbox")) {
@@ -246,6 +274,11 @@ final class ContainerNetwork {
       return;
     }
     ports.release(c.id());
+    try {
+      ready(c.id());
+    } catch (RuntimeException e) {
+      // undone already; the DELs below find nothing
+    }
     DnsServer resolver = resolvers.remove(c.id());
     if (resolver != null) {
       resolver.close();

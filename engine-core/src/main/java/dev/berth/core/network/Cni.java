@@ -9,8 +9,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,13 +56,45 @@ public final class Cni {
   public record Attachment(String containerId, Path netns, String ifName, String network, List<ObjectNode> plugins,
       Map<String, String> args, Map<String, Object> runtimeConfig) {}
 
-  /** ADD through every plugin; on failure the ones already run are undone. */
-  public JsonNode add(Attachment a) {
-    JsonNode prev = null;
+  /**
+   * An ADD in progress: the first plugin (the one that makes the interface and picks the address)
+   * has run; the rest of the chain (port mappings, firewall rules) finishes in the background.
+   *
+   * @param complete the final result, cached for DEL; fails if any plugin failed, after undoing all
+   */
+  public record Added(JsonNode result, CompletableFuture<JsonNode> complete) {}
+
+  /**
+   * ADD through every plugin; on failure the ones already run are undone. The plugins after the
+   * first only add host-side rules, so they overlap with whatever the caller does next (creating
+   * the container, whose process does not run until it is started).
+   */
+  public Added add(Attachment a) {
+    JsonNode first = addChain(a, a.plugins().subList(0, 1), null);
+    List<ObjectNode> rest = a.plugins().subList(1, a.plugins().size());
+    if (rest.isEmpty()) {
+      write(a, first);
+      return new Added(first, CompletableFuture.completedFuture(first));
+    }
+    var complete = new CompletableFuture<JsonNode>();
+    Thread.ofVirtual().name("cni-add-" + a.containerId().substring(0, 12)).start(() -> {
+      try {
+        JsonNode result = addChain(a, rest, first);
+        write(a, result);
+        complete.complete(result);
+      } catch (RuntimeException e) {
+        complete.completeExceptionally(e);
+      }
+    });
+    return new Added(first, complete);
+  }
+
+  private JsonNode addChain(Attachment a, List<ObjectNode> plugins, JsonNode prev) {
     try {
-      for (ObjectNode plugin : a.plugins()) {
+      for (ObjectNode plugin : plugins) {
         prev = exec("ADD", a, plugin, prev);
       }
+      return prev;
     } catch (RuntimeException e) {
       try {
         delete(a, prev);
@@ -69,22 +103,39 @@ public final class Cni {
       }
       throw e;
     }
-    write(a, prev);
-    return prev;
   }
 
-  /** DEL through every plugin in reverse; idempotent, as the spec requires of plugins. */
+  /** DEL through every plugin; idempotent, as the spec requires of plugins. */
   public void delete(Attachment a) {
     delete(a, read(a));
   }
 
+  /**
+   * The spec's order is the reverse of ADD's. The plugins berth chains each undo only their own
+   * host-side state (the interface and lease, the port rules, the firewall rules), so they run at
+   * once: a container's tear-down costs the slowest plugin, not the sum.
+   */
   private void delete(Attachment a, JsonNode prevResult) {
-    RuntimeException first = null;
+    var runs = new ArrayList<CompletableFuture<Void>>();
     for (ObjectNode plugin : a.plugins().reversed()) {
+      var done = new CompletableFuture<Void>();
+      Thread.ofVirtual().name("cni-del").start(() -> {
+        try {
+          exec("DEL", a, plugin, prevResult);
+          done.complete(null);
+        } catch (RuntimeException e) {
+          done.completeExceptionally(e);
+        }
+      });
+      runs.add(done);
+    }
+    RuntimeException first = null;
+    for (var run : runs) {
       try {
-        exec("DEL", a, plugin, prevResult);
-      } catch (RuntimeException e) {
-        first = first == null ? e : first;
+        run.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+        first = first == null ? cause : first;
       }
     }
     try {
