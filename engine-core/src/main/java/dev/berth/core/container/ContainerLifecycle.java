@@ -426,6 +426,10 @@ public final class ContainerLifecycle implements AutoCloseable {
    */
   public void recover() {
     rootfs.removeLeftovers(repository.list().stream().map(Container::id).collect(java.util.stream.Collectors.toSet()));
+    // Before any restart below makes a namespace: those of recorded-running containers are torn
+    // down by their exit handling, any other is a crash's leftover.
+    network.removeLeftovers(repository.list().stream().filter(c -> c.state() instanceof ContainerState.Live)
+        .map(Container::id).collect(java.util.stream.Collectors.toSet()));
     for (Container c : repository.list()) {
       try {
         switch (c.state()) {
@@ -453,8 +457,6 @@ public final class ContainerLifecycle implements AutoCloseable {
       }
     }
     mounts.volumes().unmountUnused();
-    network.removeLeftovers(repository.list().stream().filter(c -> c.state() instanceof ContainerState.Live)
-        .map(Container::id).collect(java.util.stream.Collectors.toSet()));
   }
 
   /** The container's health, when it has a healthcheck and has run since berthd started. */

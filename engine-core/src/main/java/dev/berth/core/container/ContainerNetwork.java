@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InternalException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotFoundException;
 import dev.berth.core.network.Cni;
 import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.IpamPool;
@@ -18,14 +20,20 @@ import dev.berth.core.network.dns.DnsServer;
 import dev.berth.core.network.dns.Upstream;
 import dev.berth.core.os.NetNamespaces;
 import dev.berth.core.runtime.NetworkNamespace;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.security.SecureRandom;
 
 /**
@@ -46,7 +54,7 @@ final class ContainerNetwork {
   private final PortReservations ports = new PortReservations();
   private final Map<ContainerId, DnsServer> resolvers = new ConcurrentHashMap<>();
   /** The rest of each CNI chain, running while the container is created. */
-  private final Map<ContainerId, List<java.util.concurrent.CompletableFuture<JsonNode>>> finishing =
+  private final Map<ContainerId, List<CompletableFuture<JsonNode>>> finishing =
       new ConcurrentHashMap<>();
   private final ContainerRepository repository;
   private final Path hostResolvConf;
@@ -88,7 +96,7 @@ final class ContainerNetwork {
    * Resolves the networks a create request names, adding the network mode's own, keyed by
    * network name as dockerd keys them.
    *
-   * @throws dev.berth.core.error.InvalidArgumentException {@code network X not found}
+   * @throws InvalidArgumentException {@code network X not found}
    */
   Networking resolve(HostConfig hc, Networking requested) {
     String mode = hc.networkMode();
@@ -109,23 +117,23 @@ final class ContainerNetwork {
     given.forEach(wanted::putIfAbsent);
     for (var w : wanted.entrySet()) {
       // A 404 from create makes the CLI pull the image; say it as a bad request instead.
-      Network net = networks.findOptional(w.getKey()).orElseThrow(() -> new dev.berth.core.error.InvalidArgumentException(
+      Network net = networks.findOptional(w.getKey()).orElseThrow(() -> new InvalidArgumentException(
           "network " + w.getKey() + " not found"));
       Endpoint e = w.getValue();
       if (!net.resolvesNames() && !e.aliases().isEmpty()) {
-        throw new dev.berth.core.error.InvalidArgumentException(
+        throw new InvalidArgumentException(
             "network-scoped alias is supported only for containers in user defined networks");
       }
       if (!net.resolvesNames() && !e.ipv4Request().isEmpty()) {
-        throw new dev.berth.core.error.InvalidArgumentException(
+        throw new InvalidArgumentException(
             "user specified IP address is supported on user defined networks only");
       }
       if (!e.ipv4Request().isEmpty() && !net.subnet().contains(Subnet.address(e.ipv4Request()))) {
-        throw new dev.berth.core.error.InvalidArgumentException("no configured subnet or ip-range contain the IP "
+        throw new InvalidArgumentException("no configured subnet or ip-range contain the IP "
             + "address " + e.ipv4Request());
       }
       if ((net.driver().equals("host") || net.driver().equals("null")) && wanted.size() > 1) {
-        throw new dev.berth.core.error.InvalidArgumentException("container cannot be disconnected from host network "
+        throw new InvalidArgumentException("container cannot be disconnected from host network "
             + "or connected to host network");
       }
       endpoints.put(net.name(), new Endpoint(net.id(), e.aliases(), e.ipv4Request(), null));
@@ -160,21 +168,23 @@ final class ContainerNetwork {
     NetNamespaces.create(ns);
     Networking n = c.networking();
     try {
-      List<PortBinding> published = publishedPorts(c);
-      int index = 0;
-      boolean first = true;
+      var bridges = new LinkedHashMap<String, Network>();
       for (var entry : c.networking().endpoints().entrySet()) {
+        // A network removed while the container was stopped: dockerd's start fails the same way.
         Network net = networks.get(entry.getValue().networkId()).orElseThrow(() ->
-            new InternalException("network " + entry.getKey() + " not found"));
-        if (!net.isBridge()) {
-          continue;
+            new NotFoundException("network " + entry.getKey() + " not found"));
+        if (net.isBridge()) {
+          bridges.put(entry.getKey(), net);
         }
-        Endpoint attached = attach(c, net, entry.getValue(), "eth" + index++, first ? published : List.of());
-        n = n.withEndpoint(entry.getKey(), attached);
-        first = false;
       }
-      if (first && !published.isEmpty()) {
-        published = List.of();
+      // Ports are published on the first network only; with none (none mode) there is nothing to map.
+      List<PortBinding> published = bridges.isEmpty() ? List.of() : publishedPorts(c);
+      int index = 0;
+      for (var entry : bridges.entrySet()) {
+        Endpoint attached = attach(c, entry.getValue(), c.networking().endpoints().get(entry.getKey()),
+            "eth" + index, index == 0 ? published : List.of());
+        n = n.withEndpoint(entry.getKey(), attached);
+        index++;
       }
       Networking done = n.withPublished(published);
       if (servesNames(c)) {
@@ -213,14 +223,14 @@ final class ContainerNetwork {
    * @throws InternalException if a plugin failed (the attachment is already undone)
    */
   void ready(ContainerId id) {
-    List<java.util.concurrent.CompletableFuture<JsonNode>> pending = finishing.remove(id);
+    List<CompletableFuture<JsonNode>> pending = finishing.remove(id);
     if (pending == null) {
       return;
     }
     for (var f : pending) {
       try {
         f.join();
-      } catch (java.util.concurrent.CompletionException ex) {
+      } catch (CompletionException ex) {
         Throwable cause = ex.getCause();
         throw cause instanceof RuntimeException r ? r : new InternalException(cause.getMessage(), cause);
       }
@@ -249,7 +259,7 @@ final class ContainerNetwork {
 
   private Endpoint attach(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
     Cni.Added added = cni.add(attachment(c, net, e, ifName, published));
-    finishing.computeIfAbsent(c.id(), k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(added.complete());
+    finishing.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(added.complete());
     JsonNode result = added.result();
     String mac = "";
     for (JsonNode i : result.path("interfaces")) {
@@ -319,19 +329,19 @@ final class ContainerNetwork {
   }
 
   /** Unpins namespaces no running container owns: a crash between set-up and recording left them. */
-  void removeLeftovers(java.util.Set<ContainerId> running) {
+  void removeLeftovers(Set<ContainerId> running) {
     Path dir = paths.netns("x").getParent();
-    if (!java.nio.file.Files.isDirectory(dir)) {
+    if (!Files.isDirectory(dir)) {
       return;
     }
-    try (var files = java.nio.file.Files.list(dir)) {
+    try (var files = Files.list(dir)) {
       for (Path f : files.toList()) {
         String name = f.getFileName().toString();
         if (!ContainerId.isHex64(name) || !running.contains(new ContainerId(name))) {
           NetNamespaces.remove(f);
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "listing " + dir + ": " + e.getMessage());
     }
   }

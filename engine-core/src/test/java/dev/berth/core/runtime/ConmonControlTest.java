@@ -227,12 +227,13 @@ class ConmonControlTest extends RealContainerTest {
   @Test
   void thePidLimitHolds() throws Exception {
     var id = ContainerId.random();
-    // Room for runc exec, which briefly needs a few tasks of its own inside the container's cgroup.
-    var limits = new Resources(null, null, null, null, null, null, null, null, null, 6L);
+    // Room for runc exec, whose init forks up to three tasks inside the container's cgroup while it
+    // sets up: with less margin the exec itself fails now and then ("read init-p").
+    var limits = new Resources(null, null, null, null, null, null, null, null, null, 10L);
     run(spec(id, h.process("sleep", "1000"), limits, false));
-    // init, the exec's shell and four sleeps make six; the fifth sleep cannot be forked.
+    // init, the exec's shell and eight sleeps make ten; the ninth sleep cannot be forked.
     try (var session = h.runtime.exec(id, new ExecSpec("d".repeat(64), h.process("sh", "-c",
-        "sleep 1000 & sleep 1000 & sleep 1000 & sleep 1000 & sleep 1000 & echo unreachable"), false, true))) {
+        "for i in 1 2 3 4 5 6 7 8 9; do sleep 1000 & done; echo unreachable"), false, true))) {
       var out = new ByteArrayOutputStream();
       var channel = session.channel().orElseThrow();
       for (var chunk = channel.read(); chunk != null; chunk = channel.read()) {
@@ -243,8 +244,8 @@ class ConmonControlTest extends RealContainerTest {
       assertFalse(output.contains("unreachable"), output);
       assertTrue(session.awaitExit() != 0);
     }
-    assertEquals(5, h.runtime.pids(id).size(), "init and the four sleeps");
-    assertEquals("6", cgroupFile("pids", id, "pids.max"));
+    assertEquals(9, h.runtime.pids(id).size(), "init and the eight sleeps");
+    assertEquals("10", cgroupFile("pids", id, "pids.max"));
   }
 
   @Test

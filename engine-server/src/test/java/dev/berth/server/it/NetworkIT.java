@@ -200,6 +200,13 @@ class NetworkIT extends WithBerthd {
           + "{\"NetworkMode\":\"bridge\"},\"NetworkingConfig\":{\"EndpointsConfig\":{\"bridge\":{\"Aliases\":[\"x\"]}}}}");
       assertTrue(alias.startsWith("HTTP/1.1 400"), alias);
       assertTrue(alias.contains("network-scoped alias is supported only for containers in user defined networks"), alias);
+      // A stopped container does not hold its network; starting it after the network went fails.
+      String orphan = docker.run("create", "--network", "dupnet", "busybox", "true").ok().line();
+      docker.run("network", "rm", "dupnet").ok();
+      var start = docker.run("start", orphan);
+      assertTrue(start.stderr().contains("network dupnet not found"), start.stderr());
+      docker.run("rm", orphan).ok();
+      docker.run("network", "create", "dupnet").ok();
       var badSubnet = docker.run("network", "create", "--subnet", "10.1.2.0/33", "badnet");
       assertNotEquals(0, badSubnet.exit());
       assertTrue(docker.run("network", "inspect", "badnet").exit() != 0);
