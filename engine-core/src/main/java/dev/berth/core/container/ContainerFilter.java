@@ -10,6 +10,9 @@ import java.util.List;
  * @param labels {@code key} or {@code key=value}
  * @param statuses Docker status words: created, restarting, running, removing, paused, exited, dead
  * @param ancestors image references or IDs the container was created from
+ * @param networks network names or IDs (or ID prefixes) it is on
+ * @param published container ports it publishes, {@code 80} or {@code 80/tcp}
+ * @param exposed container ports it exposes, the same forms
  */
 public record ContainerFilter(
     boolean all,
@@ -19,9 +22,20 @@ public record ContainerFilter(
     List<String> labels,
     List<String> statuses,
     List<String> ancestors,
-    List<Integer> exitCodes) {
+    List<Integer> exitCodes,
+    List<String> networks,
+    List<String> published,
+    List<String> exposed) {
+
+  public ContainerFilter(boolean all, int limit, List<String> ids, List<String> names, List<String> labels,
+      List<String> statuses, List<String> ancestors, List<Integer> exitCodes) {
+    this(all, limit, ids, names, labels, statuses, ancestors, exitCodes, List.of(), List.of(), List.of());
+  }
 
   public ContainerFilter {
+    networks = List.copyOf(networks);
+    published = List.copyOf(published);
+    exposed = List.copyOf(exposed);
     ids = List.copyOf(ids);
     names = List.copyOf(names);
     labels = List.copyOf(labels);

@@ -38,8 +38,30 @@ final class ContainerMatcher {
           return false;
         }
       }
+      if (!f.networks().isEmpty() && f.networks().stream().noneMatch(n -> onNetwork(c, n))) {
+        return false;
+      }
+      if (!f.published().isEmpty() && f.published().stream().noneMatch(p -> c.networking().published().stream()
+          .anyMatch(b -> samePort(p, b.containerPort(), b.protocol())))) {
+        return false;
+      }
+      if (!f.exposed().isEmpty() && f.exposed().stream().noneMatch(p -> c.config().exposedPorts().stream()
+          .anyMatch(x -> samePort(p, Integer.parseInt(x.split("/")[0]), x.contains("/") ? x.split("/")[1] : "tcp")))) {
+        return false;
+      }
       return f.ancestors().isEmpty() || ancestors.contains(c.imageId().digest().hex());
     };
+  }
+
+  private static boolean onNetwork(Container c, String ref) {
+    return c.networking().endpoints().entrySet().stream().anyMatch(e -> e.getKey().equals(ref)
+        || e.getValue().networkId() != null && e.getValue().networkId().hex().startsWith(ref));
+  }
+
+  /** {@code 80} matches 80 over any protocol, {@code 80/udp} only over UDP. */
+  private static boolean samePort(String filter, int port, String protocol) {
+    String[] f = filter.split("/", 2);
+    return f[0].equals(Integer.toString(port)) && (f.length == 1 || f[1].equals(protocol));
   }
 
   private static boolean matchesName(String pattern, ContainerName name) {

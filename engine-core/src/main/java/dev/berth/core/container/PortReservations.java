@@ -36,17 +36,8 @@ final class PortReservations {
     try {
       for (PortBinding b : wanted) {
         String ip = b.hostIp().isEmpty() ? "0.0.0.0" : b.hostIp();
-        NetworkChannel ch = b.protocol().equals("udp") ? DatagramChannel.open() : ServerSocketChannel.open();
+        NetworkChannel ch = bindFirstFree(b, ip, endpoint);
         channels.add(ch);
-        try {
-          ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-          ch.bind(new InetSocketAddress(ip, b.hostPort()));
-        } catch (IOException e) {
-          throw new InternalException("driver failed programming external connectivity on endpoint " + endpoint
-              + ": failed to bind port " + ip + ":" + b.hostPort() + "/" + b.protocol()
-              + ": Error starting userland proxy: listen " + b.protocol() + "4 " + ip + ":" + b.hostPort()
-              + ": bind: address already in use", e);
-        }
         bound.add(b.withHostPort(((InetSocketAddress) ch.getLocalAddress()).getPort()));
       }
     } catch (IOException | RuntimeException e) {
@@ -59,6 +50,27 @@ final class PortReservations {
       return all;
     });
     return bound;
+  }
+
+  /** The binding's port, or the first free one of its range. */
+  private static NetworkChannel bindFirstFree(PortBinding b, String ip, String endpoint) throws IOException {
+    int last = b.hostPortEnd() == 0 ? b.hostPort() : b.hostPortEnd();
+    for (int port = b.hostPort(); ; port++) {
+      NetworkChannel ch = b.protocol().equals("udp") ? DatagramChannel.open() : ServerSocketChannel.open();
+      try {
+        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        ch.bind(new InetSocketAddress(ip, port));
+        return ch;
+      } catch (IOException e) {
+        ch.close();
+        if (port >= last) {
+          String spec = ip + ":" + b.hostPortSpec();
+          throw new InternalException("driver failed programming external connectivity on endpoint " + endpoint
+              + ": failed to bind port " + spec + "/" + b.protocol() + ": Error starting userland proxy: listen "
+              + b.protocol() + "4 " + spec + ": bind: address already in use", e);
+        }
+      }
+    }
   }
 
   void release(ContainerId id) {

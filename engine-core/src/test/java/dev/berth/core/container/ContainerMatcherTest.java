@@ -212,4 +212,25 @@ class ContainerMatcherTest {
     matcher.test(created("bb", "two"));
     assertEquals(1, calls[0]);
   }
+
+  @Test
+  void networkMatchesANetworkNameOrIdPrefixAndPublishAndExposeMatchPorts() {
+    var net = new dev.berth.core.network.NetworkId("c".repeat(64));
+    var binding = new dev.berth.core.network.PortBinding(8080, "tcp", "", 32768);
+    var networking = new dev.berth.core.network.Networking(
+        Map.of("accnet", new dev.berth.core.network.Endpoint(net, List.of(), "", null)), List.of(binding), false,
+        List.of(binding));
+    Container c = running("ab", "web").withNetworking(networking);
+    java.util.function.BiFunction<String, List<String>, ContainerFilter> by = (key, values) -> new ContainerFilter(
+        true, 0, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        key.equals("network") ? values : List.of(), key.equals("publish") ? values : List.of(),
+        key.equals("expose") ? values : List.of());
+    assertTrue(matches(by.apply("network", List.of("accnet")), c));
+    assertTrue(matches(by.apply("network", List.of("ccc")), c));
+    assertFalse(matches(by.apply("network", List.of("acc")), c));
+    assertTrue(matches(by.apply("publish", List.of("8080")), c));
+    assertTrue(matches(by.apply("publish", List.of("8080/tcp")), c));
+    assertFalse(matches(by.apply("publish", List.of("8080/udp")), c));
+    assertFalse(matches(by.apply("expose", List.of("8080")), c));
+  }
 }

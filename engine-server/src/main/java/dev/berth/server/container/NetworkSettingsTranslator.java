@@ -38,8 +38,13 @@ final class NetworkSettingsTranslator {
         }
         for (JsonNode b : list) {
           String hostPort = b.path("HostPort").asText("");
-          bindings.add(new PortBinding(containerPort, proto, b.path("HostIp").asText(""),
-              hostPort.isEmpty() ? 0 : port(hostPort, hostPort)));
+          String[] range = hostPort.split("-", 2);
+          int first = hostPort.isEmpty() ? 0 : port(range[0], hostPort);
+          int last = range.length > 1 ? port(range[1], hostPort) : 0;
+          if (range.length > 1 && last < first) {
+            throw new InvalidArgumentException("invalid port specification: \"" + hostPort + "\"");
+          }
+          bindings.add(new PortBinding(containerPort, proto, b.path("HostIp").asText(""), first, last));
         }
       }
     }
@@ -58,13 +63,8 @@ final class NetworkSettingsTranslator {
   }
 
   private static int port(String s, String spec) {
-    try {
-      int p = Integer.parseInt(s);
-      if (p >= 0 && p <= 65535) {
-        return p;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
+    if (s.matches("\\d{1,5}") && Integer.parseInt(s) <= 65535) {
+      return Integer.parseInt(s);
     }
     throw new InvalidArgumentException("invalid port specification: \"" + spec + "\"");
   }
@@ -74,7 +74,7 @@ final class NetworkSettingsTranslator {
     var out = new LinkedHashMap<String, JsonNode>();
     for (PortBinding b : n.portBindings()) {
       ArrayNode list = (ArrayNode) out.computeIfAbsent(b.portKey(), k -> Json.MAPPER.createArrayNode());
-      list.addObject().put("HostIp", b.hostIp()).put("HostPort", b.hostPort() == 0 ? "" : Integer.toString(b.hostPort()));
+      list.addObject().put("HostIp", b.hostIp()).put("HostPort", b.hostPortSpec());
     }
     return out;
   }

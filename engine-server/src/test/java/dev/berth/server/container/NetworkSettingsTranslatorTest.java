@@ -101,6 +101,16 @@ class NetworkSettingsTranslatorTest {
   }
 
   @Test
+  void aHostPortRangeIsKeptAndABackwardOrSignedOneRefused() throws JsonProcessingException {
+    var n = NetworkSettingsTranslator.request(hostConfig("{\"PortBindings\": {\"80/tcp\": [{\"HostPort\": \"8000-8010\"}]}}"),
+        null);
+    assertEquals(List.of(new PortBinding(80, "tcp", "", 8000, 8010)), n.portBindings());
+    assertEquals("8000-8010", n.portBindings().getFirst().hostPortSpec());
+    assertEquals("invalid port specification: \"8010-8000\"", refusal("{\"80/tcp\": [{\"HostPort\": \"8010-8000\"}]}"));
+    assertEquals("invalid port specification: \"+80\"", refusal("{\"80/tcp\": [{\"HostPort\": \"+80\"}]}"));
+  }
+
+  @Test
   void aBadProtocolIsRefused() {
     assertEquals("invalid proto: icmp", refusal("{\"80/icmp\": []}"));
     assertEquals("invalid proto: TCP", refusal("{\"80/TCP\": []}"));

@@ -91,6 +91,7 @@ class NetworkIT extends WithBerthd {
       assertEquals(2, r.out().lines().filter("first-page"::equals).count(), r.out());
       String resolv = docker.run("exec", "first", "cat", "/etc/resolv.conf").ok().out();
       assertTrue(resolv.contains("nameserver 127.0.0.11"), resolv);
+      assertEquals("first", docker.run("ps", "--filter", "network=accnet", "--format", "{{.Names}}").ok().line());
       String dnsNames = docker.run("inspect", "--format", "{{json .NetworkSettings.Networks.accnet.DNSNames}}", "first")
           .ok().line();
       assertTrue(dnsNames.contains("\"first\"") && dnsNames.contains("\"db\""), dnsNames);
@@ -159,6 +160,25 @@ class NetworkIT extends WithBerthd {
     // Removed: the port is free again.
     try (var s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
       assertEquals(port, s.getLocalPort());
+    }
+  }
+
+  @Test
+  void aHostPortRangeGivesTheFirstFreePort() throws Exception {
+    int first = freePort();
+    try (var taken = new ServerSocket(first, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      String id = docker.run("run", "-d", "-p", "127.0.0.1:" + first + "-" + (first + 20) + ":8080", "busybox", "sh",
+          "-c", HTTPD, "ranged").ok().line();
+      try {
+        String line = docker.run("port", id).ok().line();
+        int port = Integer.parseInt(line.substring(line.lastIndexOf(':') + 1));
+        assertTrue(port > first && port <= first + 20, line);
+        assertEquals("ranged\n", get(port));
+        assertEquals(first + "-" + (first + 20), docker.run("inspect", "--format",
+            "{{(index (index .HostConfig.PortBindings \"8080/tcp\") 0).HostPort}}", id).ok().line());
+      } finally {
+        docker.run("rm", "-f", id).ok();
+      }
     }
   }
 
