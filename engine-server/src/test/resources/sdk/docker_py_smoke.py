@@ -39,5 +39,29 @@ try:
 except docker.errors.ImageNotFound:
     pass
 
+net = client.networks.create("sdknet", labels={"sdk": "py"})
+assert client.networks.get("sdknet").attrs["Labels"] == {"sdk": "py"}
+assert "sdknet" in [n.name for n in client.networks.list(filters={"label": "sdk=py"})]
+srv = client.containers.run("busybox", "sleep 300", name="sdksrv", network="sdknet", detach=True)
+srv.reload()
+assert srv.attrs["NetworkSettings"]["Networks"]["sdknet"]["IPAddress"], srv.attrs["NetworkSettings"]
+out = client.containers.run("busybox", "ping -c1 -W3 sdksrv", network="sdknet", remove=True)
+assert b"1 packets received" in out, out
+other = client.containers.create("busybox", "true")
+net.connect(other, aliases=["extra"])
+net.reload()
+assert other.id not in net.attrs["Containers"]  # not running: no endpoint yet
+other.reload()
+assert other.attrs["NetworkSettings"]["Networks"]["sdknet"]["Aliases"] == ["extra"]
+net.disconnect(other)
+other.remove()
+srv.remove(force=True)
+net.remove()
+try:
+    client.networks.get("sdknet")
+    raise AssertionError("expected NotFound")
+except docker.errors.NotFound:
+    pass
+
 assert "busybox:latest" in [t for i in client.images.list() for t in i.tags]
 print("docker-py ok")

@@ -36,7 +36,7 @@ final class BerthDaemon implements AutoCloseable {
   final Path log;
   /** The default bridge network's host interface, unique per instance so daemons never share one. */
   final String bridge;
-  private final List<String> vethsLeft = new ArrayList<>();
+  private final List<String> networkLeftovers = new ArrayList<>();
   private final DockerCli docker;
   private Process process;
 
@@ -256,8 +256,11 @@ final class BerthDaemon implements AutoCloseable {
           args.addAll(List.of(ids.split("\\s+")));
           docker.run(args.toArray(String[]::new));
         }
+        List<String> networks = docker.run("network", "ls", "-q").out().lines().toList();
         docker.run("network", "prune", "-f");
-        vethsLeft.addAll(attachedTo(bridge));
+        networkLeftovers.addAll(attachedTo(bridge));
+        networkLeftovers.addAll(leases());
+        networkLeftovers.addAll(iptablesRulesOf(networks));
       }
     } finally {
       stopProcess(false);
@@ -265,9 +268,45 @@ final class BerthDaemon implements AutoCloseable {
     }
   }
 
-  /** Interfaces still attached to the default bridge after every container was removed. */
-  List<String> vethsLeft() {
-    return vethsLeft;
+  /**
+   * What networking left after every container and network was removed: interfaces on the
+   * default bridge, address leases, iptables rules naming one of this instance's networks.
+   */
+  List<String> networkLeftovers() {
+    return networkLeftovers;
+  }
+
+  /** Address leases host-local still holds: files named after addresses in its per-network directories. */
+  private List<String> leases() {
+    Path ipam = execRoot.resolve("cni/ipam");
+    if (!Files.isDirectory(ipam)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(ipam)) {
+      return files.filter(Files::isRegularFile).map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("\\d+\\.\\d+\\.\\d+\\.\\d+")).map(n -> "lease " + n).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** iptables rules that name one of these networks (the CNI plugins' comments carry berth-<short id>). */
+  private static List<String> iptablesRulesOf(List<String> networkShortIds) {
+    List<String> names = networkShortIds.stream().map(id -> "berth-" + id).toList();
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    try {
+      Process p = new ProcessBuilder("iptables-save").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String rules = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      p.waitFor();
+      return rules.lines().filter(l -> names.stream().anyMatch(l::contains)).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of();
+    }
   }
 
   private static List<String> attachedTo(String bridge) {

@@ -30,7 +30,7 @@ abstract class WithBerthd {
     assertTrue(daemon.monitors().isEmpty(), "conmon processes left: " + daemon.monitors());
     assertTrue(daemon.mounts().isEmpty(), "mounts left: " + daemon.mounts());
     assertTrue(daemon.cgroups().isEmpty(), "cgroups left: " + daemon.cgroups());
-    assertTrue(daemon.vethsLeft().isEmpty(), "interfaces left on the bridge: " + daemon.vethsLeft());
+    assertTrue(daemon.networkLeftovers().isEmpty(), "network state left: " + daemon.networkLeftovers());
     daemon = null;
   }
 }
