@@ -292,6 +292,12 @@ public final class ContainerLifecycle implements AutoCloseable {
     });
   }
 
+  /** libnetwork reports each endpoint joining at start and leaving at exit, as well as explicit connects. */
+  private void networkEvents(Container c, String action) {
+    c.networking().endpoints().values().stream().filter(e -> e.attached() != null)
+        .forEach(e -> networks.get(e.networkId()).ifPresent(net -> networkEvent(net, action, c)));
+  }
+
   private void networkEvent(Network net, String action, Container c) {
     events.bus().publish(EngineEvent.Type.NETWORK, action, net.id().hex(),
         java.util.Map.of("container", c.id().hex(), "name", net.name(), "type", net.driver()));
@@ -404,6 +410,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       health.stop(id);
       Container after = c.withState(next).withNetworking(c.networking().stopped());
       repository.update(after);
+      networkEvents(c, "disconnect");
       // die goes out before waiters wake, so a stop or kill that waited reports after it, as dockerd's do.
       events.emit(after, "die", java.util.Map.of("exitCode", Integer.toString(exitStatus(next).code())));
       waiters.exited(id, exitStatus(next));
@@ -495,6 +502,7 @@ public final class ContainerLifecycle implements AutoCloseable {
           .withRestartCount(restartCount);
       repository.update(running);
       health.watch(running, startedAt);
+      networkEvents(running, "connect");
       events.emit(running, "start");
       LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
     } catch (RuntimeException e) {

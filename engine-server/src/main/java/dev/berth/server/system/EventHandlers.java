@@ -95,7 +95,8 @@ public final class EventHandlers implements ApiRoutes.Group {
         && any(f, "image", v -> v.equals(a.get("image")) || e.type() == EngineEvent.Type.IMAGE
             && (e.actorId().equals(v) || e.actorId().startsWith(v + ":")))
         && any(f, "volume", v -> e.type() == EngineEvent.Type.VOLUME && e.actorId().equals(v))
-        && any(f, "network", v -> e.type() == EngineEvent.Type.NETWORK && e.actorId().startsWith(v))
+        && any(f, "network", v -> e.type() == EngineEvent.Type.NETWORK
+            && (e.actorId().startsWith(v) || v.equals(a.get("name"))))
         && f.get("label").stream().allMatch(l -> {
           int eq = l.indexOf('=');
           return eq < 0 ? a.containsKey(l) : l.substring(eq + 1).equals(a.get(l.substring(0, eq)));

@@ -199,9 +199,47 @@ class NetworkIT extends WithBerthd {
   }
 
   @Test
+  void aContainerCanShareAnothersNetworkNamespace() {
+    String srv = docker.run("run", "-d", "busybox", "sh", "-c", HTTPD, "shared-ns").ok().line();
+    try {
+      assertEquals("shared-ns", docker.run("run", "--rm", "--network", "container:" + srv, "busybox", "wget", "-qO-",
+          "http://127.0.0.1:8080/").ok().line());
+      var published = docker.run("run", "--rm", "--network", "container:" + srv, "-p", "9999:80", "busybox", "true");
+      assertNotEquals(0, published.exit());
+    } finally {
+      docker.run("rm", "-f", srv).ok();
+    }
+    var stopped = docker.run("create", "--name", "stopped-ns", "busybox", "true").ok().line();
+    var join = docker.run("run", "--rm", "--network", "container:stopped-ns", "busybox", "true");
+    assertTrue(join.stderr().contains("non running container"), join.stderr());
+    docker.run("rm", stopped).ok();
+  }
+
+  @Test
+  void anInternalNetworkHasNoDefaultRouteAndEventsTellItsLife() {
+    long since = java.time.Instant.now().getEpochSecond() - 1;
+    docker.run("network", "create", "--internal", "--label", "kind=internal", "innet").ok();
+    try {
+      String id = docker.run("run", "-d", "--network", "innet", "busybox", "sleep", "300").ok().line();
+      String routes = docker.run("exec", id, "ip", "route").ok().out();
+      assertFalse(routes.contains("default"), routes);
+      assertEquals("true", docker.run("network", "inspect", "--format", "{{.Internal}}", "innet").ok().line());
+      docker.run("network", "disconnect", "innet", id).ok();
+      docker.run("rm", "-f", id).ok();
+    } finally {
+      docker.run("network", "rm", "innet").ok();
+    }
+    long until = java.time.Instant.now().getEpochSecond() + 1;
+    var actions = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until), "--filter",
+        "type=network", "--filter", "network=innet", "--format", "{{.Action}}").ok().out().lines().toList();
+    assertEquals(List.of("create", "connect", "disconnect", "destroy"), actions);
+  }
+
+  @Test
   void addHostAndDnsOptionsAreWrittenIntoTheContainer() {
-    var out = docker.run("run", "--rm", "--add-host", "gateway.test:10.9.8.7", "--dns-search", "example.test",
-        "--dns-option", "timeout:1", "busybox", "cat", "/etc/hosts", "/etc/resolv.conf").ok().out();
+    var out = docker.run("run", "--rm", "--add-host", "gateway.test:10.9.8.7", "--dns", "10.9.8.53", "--dns-search",
+        "example.test", "--dns-option", "timeout:1", "busybox", "cat", "/etc/hosts", "/etc/resolv.conf").ok().out();
+    assertTrue(out.contains("nameserver 10.9.8.53"), out);
     assertTrue(out.contains("10.9.8.7\tgateway.test"), out);
     assertTrue(out.contains("search example.test"), out);
     assertTrue(out.contains("options timeout:1"), out);
