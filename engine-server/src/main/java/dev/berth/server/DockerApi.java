@@ -44,7 +44,7 @@ public final class DockerApi {
         new RegistryHandlers(s.registry()),
         new DiskUsageHandlers(s.containers(), s.images(), s.volumes(), s.clock()),
         new VolumeHandlers(s.volumes(), s.clock()),
-        new NetworkHandlers(s.networks(), s.containers() == null ? null : s.containers().lifecycle(), s.clock()));
+        new NetworkHandlers(s.networks(), s.containers() == null ? null : s.containers().connections(), s.clock()));
   }
 
   /** Every served route; handlers only register here, so no service is needed to list them. */

@@ -4,13 +4,7 @@ import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.EngineException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
-import dev.berth.core.error.ForbiddenException;
 import dev.berth.core.error.NotModifiedException;
-import dev.berth.core.events.EngineEvent;
-import dev.berth.core.network.Endpoint;
-import dev.berth.core.network.Network;
-import dev.berth.core.network.NetworkService;
-import dev.berth.core.network.Networking;
 import dev.berth.core.prune.PruneFilter;
 import dev.berth.core.prune.PruneReport;
 import dev.berth.core.runtime.ContainerRuntime;
@@ -19,7 +13,6 @@ import dev.berth.core.runtime.Resources;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +39,6 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final ContainerRootfs rootfs;
   private final ContainerMounts mounts;
   private final ContainerNetwork network;
-  private final NetworkService networks;
   private final RunSpecFactory specs;
   private final AttachService attach;
   private final ExecService execs;
@@ -60,8 +52,7 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final Clock clock;
 
   ContainerLifecycle(ContainerService containers, ContainerRepository repository, ContainerRuntime runtime,
-      ContainerRootfs rootfs, ContainerMounts mounts, ContainerNetwork network, NetworkService networks,
-      RunSpecFactory specs,
+      ContainerRootfs rootfs, ContainerMounts mounts, ContainerNetwork network, RunSpecFactory specs,
       AttachService attach, ExecService execs, HealthMonitor health, ContainerLocks locks, ContainerEvents events,
       Clock clock) {
     this.containers = containers;
@@ -70,7 +61,6 @@ public final class ContainerLifecycle implements AutoCloseable {
     this.rootfs = rootfs;
     this.mounts = mounts;
     this.network = network;
-    this.networks = networks;
     this.specs = specs;
     this.attach = attach;
     this.execs = execs;
@@ -243,66 +233,6 @@ public final class ContainerLifecycle implements AutoCloseable {
     });
   }
 
-  /**
-   * {@code docker network connect}: joins a network now if the container runs, else at its next start.
-   *
-   * @throws ForbiddenException if it is already on the network, or its network mode allows no other
-   */
-  public void connect(String networkRef, String ref, List<String> aliases, String ipv4) {
-    Network net = networks.find(networkRef);
-    ContainerId id = containers.find(ref).id();
-    locks.run(id, () -> {
-      Container c = current(id);
-      String mode = c.hostConfig().networkMode();
-      if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:")
-          || !net.isBridge()) {
-        throw new ForbiddenException("container sharing network namespace with another container or host cannot be "
-            + "connected to any other network");
-      }
-      if (c.networking().endpoints().containsKey(net.name())) {
-        throw new ForbiddenException("endpoint with name " + c.name().value() + " already exists in network "
-            + net.name());
-      }
-      var requested = new Networking(java.util.Map.of(net.name(), new Endpoint(net.id(), aliases, ipv4, null)),
-          List.of(), false, List.of());
-      Endpoint e = network.resolve(c.hostConfig().withNetworkMode(net.name()), requested).endpoints().get(net.name());
-      if (c.state().isRunning()) {
-        e = network.connect(c, net, e);
-      }
-      repository.update(c.withNetworking(c.networking().withEndpoint(net.name(), e)));
-      networkEvent(net, "connect", c);
-    });
-  }
-
-  /** {@code docker network disconnect}: leaves a network now if the container runs. */
-  public void disconnect(String networkRef, String ref) {
-    Network net = networks.find(networkRef);
-    ContainerId id = containers.find(ref).id();
-    locks.run(id, () -> {
-      Container c = current(id);
-      Endpoint e = c.networking().endpoints().get(net.name());
-      if (e == null) {
-        throw new ForbiddenException("container " + c.id().hex() + " is not connected to network " + net.name());
-      }
-      if (c.state().isRunning()) {
-        network.disconnect(c, net, e);
-      }
-      repository.update(c.withNetworking(c.networking().withoutEndpoint(net.name())));
-      networkEvent(net, "disconnect", c);
-    });
-  }
-
-  /** libnetwork reports each endpoint joining at start and leaving at exit, as well as explicit connects. */
-  private void networkEvents(Container c, String action) {
-    c.networking().endpoints().values().stream().filter(e -> e.attached() != null)
-        .forEach(e -> networks.get(e.networkId()).ifPresent(net -> networkEvent(net, action, c)));
-  }
-
-  private void networkEvent(Network net, String action, Container c) {
-    events.bus().publish(EngineEvent.Type.NETWORK, action, net.id().hex(),
-        java.util.Map.of("container", c.id().hex(), "name", net.name(), "type", net.driver()));
-  }
-
   /** {@code docker top}: the host's ps over the container's processes. */
   public ProcessTable top(String ref, String psArgs) {
     Container c = containers.find(ref);
@@ -410,7 +340,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       health.stop(id);
       Container after = c.withState(next).withNetworking(c.networking().stopped());
       repository.update(after);
-      networkEvents(c, "disconnect");
+      network.announce(c, "disconnect");
       // die goes out before waiters wake, so a stop or kill that waited reports after it, as dockerd's do.
       events.emit(after, "die", java.util.Map.of("exitCode", Integer.toString(exitStatus(next).code())));
       waiters.exited(id, exitStatus(next));
@@ -502,7 +432,7 @@ public final class ContainerLifecycle implements AutoCloseable {
           .withRestartCount(restartCount);
       repository.update(running);
       health.watch(running, startedAt);
-      networkEvents(running, "connect");
+      network.announce(running, "connect");
       events.emit(running, "start");
       LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
     } catch (RuntimeException e) {

@@ -1,16 +1,15 @@
 package dev.berth.core.container;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.events.EngineEvent;
 import dev.berth.core.network.Cni;
+import dev.berth.core.network.CniConfig;
 import dev.berth.core.network.Endpoint;
-import dev.berth.core.network.IpamPool;
 import dev.berth.core.network.Network;
 import dev.berth.core.network.NetworkService;
 import dev.berth.core.network.Networking;
@@ -45,7 +44,6 @@ import java.security.SecureRandom;
 final class ContainerNetwork {
 
   private static final System.Logger LOG = System.getLogger(ContainerNetwork.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final EnginePaths paths;
@@ -58,16 +56,18 @@ final class ContainerNetwork {
       new ConcurrentHashMap<>();
   private final ContainerRepository repository;
   private final Path hostResolvConf;
-  private final boolean ipMasq;
+  private final CniConfig cniConfig;
+  private final ContainerEvents events;
 
   ContainerNetwork(EnginePaths paths, NetworkService networks, Cni cni, ContainerRepository repository,
-      Path hostResolvConf, boolean ipMasq) {
+      Path hostResolvConf, boolean ipMasq, ContainerEvents events) {
+    this.events = events;
     this.paths = paths;
     this.networks = networks;
     this.cni = cni;
     this.repository = repository;
     this.hostResolvConf = hostResolvConf;
-    this.ipMasq = ipMasq;
+    this.cniConfig = new CniConfig(paths.leases(), ipMasq);
   }
 
   /** The namespace the runtime puts the container in. */
@@ -328,6 +328,17 @@ final class ContainerNetwork {
     }
   }
 
+  /** libnetwork reports each endpoint joining at start and leaving at exit, as well as explicit connects. */
+  void announce(Container c, String action) {
+    c.networking().endpoints().values().stream().filter(e -> e.attached() != null)
+        .forEach(e -> networks.get(e.networkId()).ifPresent(net -> announce(c, net, action)));
+  }
+
+  void announce(Container c, Network net, String action) {
+    events.bus().publish(EngineEvent.Type.NETWORK, action, net.id().hex(),
+        Map.of("container", c.id().hex(), "name", net.name(), "type", net.driver()));
+  }
+
   /** Unpins namespaces no running container owns: a crash between set-up and recording left them. */
   void removeLeftovers(Set<ContainerId> running) {
     Path dir = paths.netns("x").getParent();
@@ -362,45 +373,6 @@ final class ContainerNetwork {
   }
 
   private Cni.Attachment attachment(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
-    var plugins = new ArrayList<ObjectNode>();
-    plugins.add(bridge(net));
-    if (!published.isEmpty()) {
-      ObjectNode portmap = JSON.createObjectNode().put("type", "portmap").put("snat", true);
-      portmap.putObject("capabilities").put("portMappings", true);
-      plugins.add(portmap);
-    }
-    plugins.add(JSON.createObjectNode().put("type", "firewall").put("backend", "iptables"));
-    Map<String, String> args = e.ipv4Request().isEmpty() ? Map.of() : Map.of("IP", e.ipv4Request());
-    Map<String, Object> runtime = new LinkedHashMap<>();
-    if (!published.isEmpty()) {
-      runtime.put("portMappings", published.stream().map(p -> Map.of("hostPort", p.hostPort(), "containerPort",
-          p.containerPort(), "protocol", p.protocol(), "hostIP", p.hostIp())).toList());
-    }
-    return new Cni.Attachment(c.id().hex(), netns(c), ifName, NetworkService.cniName(net), plugins, args, runtime);
-  }
-
-  private ObjectNode bridge(Network net) {
-    IpamPool pool = net.pools().getFirst();
-    Subnet subnet = Subnet.parse(pool.subnet());
-    String gateway = pool.gateway() == null || pool.gateway().isEmpty() ? Subnet.format(subnet.at(1)) : pool.gateway();
-    ObjectNode b = JSON.createObjectNode()
-        .put("type", "bridge")
-        .put("bridge", net.bridge())
-        .put("isGateway", !net.internal())
-        .put("ipMasq", ipMasq && !net.internal())
-        .put("hairpinMode", true);
-    ObjectNode ipam = b.putObject("ipam").put("type", "host-local")
-        .put("dataDir", paths.leases().toString());
-    ObjectNode range = ipam.putArray("ranges").addArray().addObject()
-        .put("subnet", subnet.toString()).put("gateway", gateway);
-    if (pool.ipRange() != null && !pool.ipRange().isEmpty()) {
-      Subnet r = Subnet.parse(pool.ipRange());
-      range.put("rangeStart", Subnet.format(Math.max(r.at(1), subnet.at(2))));
-      range.put("rangeEnd", Subnet.format(r.at((int) r.size() - 2)));
-    }
-    if (!net.internal()) {
-      ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
-    }
-    return b;
+    return cniConfig.attachment(c.id().hex(), netns(c), ifName, net, e, published);
   }
 }

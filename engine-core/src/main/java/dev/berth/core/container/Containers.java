@@ -14,7 +14,8 @@ import java.util.random.RandomGenerator;
 
 /** The container services, wired together; they share per-container locks. */
 public record Containers(ContainerService service, ContainerLifecycle lifecycle, AttachService attach, LogService logs,
-    ExecService execs, StatsService stats, ContainerArchive archive, ContainerCommit commits) {
+    ExecService execs, StatsService stats, ContainerArchive archive, ContainerCommit commits,
+    NetworkConnections connections) {
 
   private static final System.Logger LOG = System.getLogger(Containers.class.getName());
 
@@ -25,14 +26,14 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var locks = new ContainerLocks();
     var rootfs = new ContainerRootfs(paths, images);
     var mounts = new ContainerMounts(volumes, new MountParser());
-    var network = new ContainerNetwork(paths, networks, cni, repository, Path.of("/etc/resolv.conf"), ipMasq);
+    var network = new ContainerNetwork(paths, networks, cni, repository, Path.of("/etc/resolv.conf"), ipMasq, events);
     var service = new ContainerService(repository, images, rootfs, mounts, network,
         new NameGenerator(RandomGenerator.getDefault()), events, clock);
     var logs = new LogService(service, rootfs);
     var attach = new AttachService(service, runtime, locks, logs, events);
     var execs = new ExecService(service, runtime, rootfs, events);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
-    var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs, mounts, network, networks,
+    var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs, mounts, network,
         new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, execs,
         new HealthMonitor(execs, events, clock), locks, events, clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
@@ -45,6 +46,6 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var archive = new ContainerArchive(service, rootfs, mounts, locks);
     var commits = new ContainerCommit(service, lifecycle, rootfs, images, locks);
     return new Containers(service, lifecycle, attach, logs, execs, new StatsService(service, runtime, clock), archive,
-        commits);
+        commits, new NetworkConnections(service, repository, network, networks, locks));
   }
 }

@@ -72,7 +72,8 @@ class ContainerServiceTest {
         paths.leases(), new dev.berth.core.events.EventBus(clock), clock);
     networks.ensurePredefined();
     return new ContainerNetwork(paths, networks, new dev.berth.core.network.Cni(paths.execRoot(), paths.cni()),
-        new InMemoryContainerRepository(), Path.of("/nonexistent/resolv.conf"), false);
+        new InMemoryContainerRepository(), Path.of("/nonexistent/resolv.conf"), false,
+        new ContainerEvents(new dev.berth.core.events.EventBus(clock)));
   }
 
   /** A layerless image with {@code cmd}, tagged {@code tag}. */

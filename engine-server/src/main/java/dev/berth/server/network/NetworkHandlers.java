@@ -1,6 +1,6 @@
 package dev.berth.server.network;
 
-import dev.berth.core.container.ContainerLifecycle;
+import dev.berth.core.container.NetworkConnections;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.network.IpamPool;
 import dev.berth.core.network.Network;
@@ -30,12 +30,12 @@ public final class NetworkHandlers implements ApiRoutes.Group {
       new NetworkJson.CreateRequest(null, null, null, null, false, false, false, false, null, null, null, null, null);
 
   private final NetworkService networks;
-  private final ContainerLifecycle lifecycle;
+  private final NetworkConnections connections;
   private final Clock clock;
 
-  public NetworkHandlers(NetworkService networks, ContainerLifecycle lifecycle, Clock clock) {
+  public NetworkHandlers(NetworkService networks, NetworkConnections connections, Clock clock) {
     this.networks = networks;
-    this.lifecycle = lifecycle;
+    this.connections = connections;
     this.clock = clock;
   }
 
@@ -107,7 +107,7 @@ public final class NetworkHandlers implements ApiRoutes.Group {
       throw new InvalidArgumentException("container is required");
     }
     var ep = body.EndpointConfig();
-    lifecycle.connect(req.path("id"), body.Container(), ep == null ? List.of() : ep.Aliases(),
+    connections.connect(req.path("id"), body.Container(), ep == null ? List.of() : ep.Aliases(),
         ep == null || ep.IPAMConfig() == null ? "" : ep.IPAMConfig().IPv4Address());
     res.status(200).send();
   }
@@ -118,7 +118,7 @@ public final class NetworkHandlers implements ApiRoutes.Group {
     if (body.Container() == null || body.Container().isEmpty()) {
       throw new InvalidArgumentException("container is required");
     }
-    lifecycle.disconnect(req.path("id"), body.Container());
+    connections.disconnect(req.path("id"), body.Container());
     res.status(200).send();
   }
 

@@ -1,0 +1,72 @@
+package dev.berth.core.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CniConfigTest {
+
+  private static final NetworkId ID = new NetworkId("ab".repeat(32));
+  private static final Endpoint ANY = new Endpoint(ID, List.of(), "", null);
+
+  private static Network network(boolean internal, IpamPool pool) {
+    return new Network(ID, "accnet", "bridge", Instant.EPOCH, internal, false, "default", List.of(pool), Map.of(),
+        Map.of(), Map.of(), "br-abababababab");
+  }
+
+  @Test
+  void aPlainAttachmentIsBridgeThenFirewallWithTheNetworksLeasesAndRoute() {
+    var config = new CniConfig(Path.of("/run/berth/cni/ipam"), true);
+    var a = config.attachment("c".repeat(64), Path.of("/run/berth/netns/c"), "eth0",
+        network(false, new IpamPool("172.18.0.0/16", "172.18.0.1", null)), ANY, List.of());
+    assertEquals("berth-abababababab", a.network());
+    assertEquals(List.of("bridge", "firewall"), a.plugins().stream().map(p -> p.get("type").asText()).toList());
+    var bridge = a.plugins().getFirst();
+    assertEquals("br-abababababab", bridge.get("bridge").asText());
+    assertTrue(bridge.get("isGateway").asBoolean());
+    assertTrue(bridge.get("ipMasq").asBoolean());
+    assertEquals("/run/berth/cni/ipam", bridge.at("/ipam/dataDir").asText());
+    assertEquals("172.18.0.0/16", bridge.at("/ipam/ranges/0/0/subnet").asText());
+    assertEquals("172.18.0.1", bridge.at("/ipam/ranges/0/0/gateway").asText());
+    assertEquals("0.0.0.0/0", bridge.at("/ipam/routes/0/dst").asText());
+    assertEquals(Map.of(), a.args());
+    assertEquals(Map.of(), a.runtimeConfig());
+  }
+
+  @Test
+  void anInternalNetworkHasNoGatewayRouteOrMasquerade() {
+    var bridge = new CniConfig(Path.of("/l"), true).bridge(network(true, new IpamPool("10.5.0.0/24", null, null)));
+    assertFalse(bridge.get("isGateway").asBoolean());
+    assertFalse(bridge.get("ipMasq").asBoolean());
+    assertTrue(bridge.at("/ipam/routes").isMissingNode());
+    assertEquals("10.5.0.1", bridge.at("/ipam/ranges/0/0/gateway").asText(), "the first address, as Docker's");
+  }
+
+  @Test
+  void anIpRangeBecomesHostLocalsInclusiveStartAndEnd() {
+    var bridge = new CniConfig(Path.of("/l"), false).bridge(
+        network(false, new IpamPool("10.6.0.0/16", "10.6.0.1", "10.6.5.0/24")));
+    assertEquals("10.6.5.1", bridge.at("/ipam/ranges/0/0/rangeStart").asText());
+    assertEquals("10.6.5.254", bridge.at("/ipam/ranges/0/0/rangeEnd").asText());
+    assertFalse(bridge.get("ipMasq").asBoolean());
+  }
+
+  @Test
+  void publishedPortsAddPortmapAndAStaticAddressGoesInTheArgs() {
+    var a = new CniConfig(Path.of("/l"), false).attachment("c".repeat(64), Path.of("/n"), "eth0",
+        network(false, new IpamPool("172.18.0.0/16", "172.18.0.1", null)),
+        new Endpoint(ID, List.of(), "172.18.0.9", null), List.of(new PortBinding(8080, "tcp", "127.0.0.1", 18080)));
+    assertEquals(List.of("bridge", "portmap", "firewall"), a.plugins().stream().map(p -> p.get("type").asText())
+        .toList());
+    assertTrue(a.plugins().get(1).at("/capabilities/portMappings").asBoolean());
+    assertEquals(Map.of("IP", "172.18.0.9"), a.args());
+    assertEquals(List.of(Map.of("hostPort", 18080, "containerPort", 8080, "protocol", "tcp", "hostIP", "127.0.0.1")),
+        a.runtimeConfig().get("portMappings"));
+  }
+}
