@@ -89,14 +89,15 @@ public final class Main {
       var scratch = new Scratch(paths);
       var blobs = new BlobStore(paths, scratch);
       var layers = new LayerStore(paths, scratch, imageRepo, blobs);
-      var images = new ImageService(imageRepo, blobs, layers, scratch, new ContainerImageUsage(containerRepo), clock);
+      var events = new EventBus(clock);
+      var images = new ImageService(imageRepo, blobs, layers, scratch, new ContainerImageUsage(containerRepo), clock,
+          events);
       images.removeLeftovers();
       var registry = new RegistryService(imageRepo, blobs, layers, scratch, new Registries(config.registry(), clock),
-          clock);
+          clock, events);
       var volumes = new VolumeService(paths, new SqliteVolumeRepository(db), new ContainerVolumeUsage(containerRepo),
-          clock, new SecureRandom());
+          clock, new SecureRandom(), events);
       volumes.removeLeftovers();
-      var events = new EventBus(clock);
       var net = config.network();
       var networks = new NetworkService(new SqliteNetworkRepository(db), new ContainerNetworkMembers(containerRepo),
           AddressPools.ofHost(net.addressPools()), new NetworkService.Defaults(net.bridge(), net.bip()), paths.leases(),

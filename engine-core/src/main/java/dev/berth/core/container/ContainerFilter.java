@@ -13,6 +13,7 @@ import java.util.List;
  * @param networks network names or IDs (or ID prefixes) it is on
  * @param published container ports it publishes, {@code 80} or {@code 80/tcp}
  * @param exposed container ports it exposes, the same forms
+ * @param volumes volume names or mount destinations it has
  */
 public record ContainerFilter(
     boolean all,
@@ -25,17 +26,19 @@ public record ContainerFilter(
     List<Integer> exitCodes,
     List<String> networks,
     List<String> published,
-    List<String> exposed) {
+    List<String> exposed,
+    List<String> volumes) {
 
   public ContainerFilter(boolean all, int limit, List<String> ids, List<String> names, List<String> labels,
       List<String> statuses, List<String> ancestors, List<Integer> exitCodes) {
-    this(all, limit, ids, names, labels, statuses, ancestors, exitCodes, List.of(), List.of(), List.of());
+    this(all, limit, ids, names, labels, statuses, ancestors, exitCodes, List.of(), List.of(), List.of(), List.of());
   }
 
   public ContainerFilter {
     networks = List.copyOf(networks);
     published = List.copyOf(published);
     exposed = List.copyOf(exposed);
+    volumes = List.copyOf(volumes);
     ids = List.copyOf(ids);
     names = List.copyOf(names);
     labels = List.copyOf(labels);

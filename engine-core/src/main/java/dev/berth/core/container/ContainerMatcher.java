@@ -49,6 +49,11 @@ final class ContainerMatcher {
           .anyMatch(x -> samePort(p, Integer.parseInt(x.split("/")[0]), x.contains("/") ? x.split("/")[1] : "tcp")))) {
         return false;
       }
+      // moby matches a volume filter against each mount's name and its destination.
+      if (!f.volumes().isEmpty() && f.volumes().stream().noneMatch(v -> c.mounts().stream()
+          .anyMatch(m -> v.equals(m.name()) || v.equals(m.destination())))) {
+        return false;
+      }
       return f.ancestors().isEmpty() || ancestors.contains(c.imageId().digest().hex());
     };
   }

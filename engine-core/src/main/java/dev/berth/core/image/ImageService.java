@@ -4,6 +4,8 @@ import dev.berth.core.fs.FileTrees;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.events.EngineEvent;
+import dev.berth.core.events.EventBus;
 import dev.berth.core.prune.PruneFilter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -42,9 +46,11 @@ public final class ImageService {
   private final Platform platform;
   private final ImageRemoval removal;
   private final ImageNames names;
+  private final EventBus events;
 
   public ImageService(ImageRepository repo, BlobStore blobs, LayerStore layers, Scratch scratch, ImageUsage usage,
-      Clock clock) {
+      Clock clock, EventBus events) {
+    this.events = events;
     this.repo = repo;
     this.blobs = blobs;
     this.layers = layers;
@@ -91,6 +97,7 @@ public final class ImageService {
           out.accept("Loaded image ID: " + id);
         }
         loaded.add(new LoadedImage(id, a.tags()));
+        announce("load", id, a.tags().isEmpty() ? id.toString() : a.tags().getFirst().familiar());
       }
       return loaded;
     }
@@ -160,9 +167,29 @@ public final class ImageService {
       if (ref != null) {
         repo.tag(ref, id, now);
       }
+      announce("import", id, id.toString());
       return id;
     } finally {
       FileTrees.delete(upload);
+    }
+  }
+
+  private void announce(String action, ImageId id, String name) {
+    events.publish(EngineEvent.Type.IMAGE, action, id.toString(), Map.of("name", name));
+  }
+
+  /** untag for each reference removed, delete for each image (not layer) deleted, as dockerd reports. */
+  private void announce(List<ImageDeletion> records, Set<String> imageIds) {
+    for (ImageDeletion d : records) {
+      switch (d) {
+        case ImageDeletion.Untagged u -> events.publish(EngineEvent.Type.IMAGE, "untag", u.reference(),
+            Map.of("name", u.reference()));
+        case ImageDeletion.Deleted del -> {
+          if (imageIds.contains(del.id())) {
+            events.publish(EngineEvent.Type.IMAGE, "delete", del.id(), Map.of("name", del.id()));
+          }
+        }
+      }
     }
   }
 
@@ -291,7 +318,9 @@ public final class ImageService {
   public void tag(String source, String repository, String tag) {
     ImageReference ref = ImageNames.repoTag(repository, tag);
     try (var _ = layers.adding()) {
-      repo.tag(ref, find(source).id(), clock.instant());
+      ImageId id = find(source).id();
+      repo.tag(ref, id, clock.instant());
+      announce("tag", id, ref.familiar());
     }
   }
 
@@ -305,7 +334,10 @@ public final class ImageService {
    */
   public List<ImageDeletion> remove(String nameOrId, boolean force, boolean noPrune) {
     try (var _ = layers.removing()) {
-      return removal.remove(find(nameOrId), nameOrId, force, true);
+      Image image = find(nameOrId);
+      List<ImageDeletion> records = removal.remove(image, nameOrId, force, true);
+      announce(records, Set.of(image.id().toString()));
+      return records;
     }
   }
 
@@ -324,6 +356,7 @@ public final class ImageService {
       }
       repo.unusedLayers().forEach(l -> sizes.put(l.chainId(), l.size()));
       var records = new ArrayList<ImageDeletion>();
+      Set<String> imageIds = repo.list().stream().map(i -> i.id().toString()).collect(Collectors.toSet());
       for (Image listed : repo.list()) {
         Instant created = listed.config().created();
         if (filter.until() != null && created == null
@@ -351,6 +384,7 @@ public final class ImageService {
           // In use by a container, or gone meanwhile: prune leaves it, as dockerd does.
         }
       }
+      announce(records, imageIds);
       long reclaimed = 0;
       for (ImageDeletion d : records) {
         if (d instanceof ImageDeletion.Deleted del && Digest.isDigest(del.id())) {

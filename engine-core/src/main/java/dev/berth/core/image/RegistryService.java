@@ -1,5 +1,9 @@
 package dev.berth.core.image;
 
+import dev.berth.core.events.EngineEvent;
+import dev.berth.core.events.EventBus;
+import java.util.Map;
+
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.registry.Credentials;
 import dev.berth.core.image.registry.Registries;
@@ -18,8 +22,11 @@ public final class RegistryService {
   private final ImagePull pull;
   private final ImagePush push;
 
+  private final EventBus events;
+
   public RegistryService(ImageRepository repo, BlobStore blobs, LayerStore layers, Scratch scratch,
-      Registries registries, Clock clock) {
+      Registries registries, Clock clock, EventBus events) {
+    this.events = events;
     this.names = new ImageNames(repo);
     this.registries = registries;
     this.pull = new ImagePull(repo, blobs, layers, registries, clock);
@@ -38,7 +45,11 @@ public final class RegistryService {
    * @throws dev.berth.core.error.NotFoundException with dockerd's wording for an unknown tag or repository
    */
   public ImageId pull(ImageReference ref, Platform platform, Credentials credentials, Consumer<Progress> progress) {
-    return pull.pull(ref.withDefaultTag(), platform, credentials, progress);
+    ImageReference full = ref.withDefaultTag();
+    ImageId id = pull.pull(full, platform, credentials, progress);
+    // dockerd names the pulled reference as the actor of a pull event.
+    events.publish(EngineEvent.Type.IMAGE, "pull", full.familiar(), Map.of("name", full.familiar()));
+    return id;
   }
 
   /**
@@ -56,6 +67,7 @@ public final class RegistryService {
       ref = ref.withTag(tag);
     }
     push.push(ref, credentials, progress);
+    events.publish(EngineEvent.Type.IMAGE, "push", ref.familiar(), Map.of("name", ref.familiar()));
   }
 
   /** {@code docker login}: checks the credentials against the registry; nothing is stored here. */

@@ -5,6 +5,8 @@ import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.events.EngineEvent;
+import dev.berth.core.events.EventBus;
 import dev.berth.core.fs.FileTrees;
 import dev.berth.core.fs.TreeCopy;
 import dev.berth.core.prune.PruneFilter;
@@ -52,9 +54,11 @@ public final class VolumeService {
   private final RandomGenerator random;
   private final ReentrantLock lock = new ReentrantLock();
   private final VolumeMounts mounts = new VolumeMounts();
+  private final EventBus events;
 
   public VolumeService(EnginePaths paths, VolumeRepository repo, VolumeUsage usage, Clock clock,
-      RandomGenerator random) {
+      RandomGenerator random, EventBus events) {
+    this.events = events;
     this.repo = repo;
     this.usage = usage;
     this.dir = paths.volumes();
@@ -95,6 +99,7 @@ public final class VolumeService {
       Volume v = new Volume(n, Volume.LOCAL, allLabels, opts, clock.instant());
       makeDirectories(n);
       repo.insert(v);
+      events.publish(EngineEvent.Type.VOLUME, "create", n.value(), Map.of("driver", Volume.LOCAL));
       LOG.log(System.Logger.Level.INFO, "created volume " + n);
       return v;
     });
@@ -333,6 +338,7 @@ public final class VolumeService {
     }
     repo.delete(v.name());
     discard(dir.resolve(v.name().value()));
+    events.publish(EngineEvent.Type.VOLUME, "destroy", v.name().value(), Map.of("driver", v.driver()));
     LOG.log(System.Logger.Level.INFO, "removed volume " + v.name());
   }
 

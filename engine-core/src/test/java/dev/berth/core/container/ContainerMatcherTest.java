@@ -224,7 +224,7 @@ class ContainerMatcherTest {
     java.util.function.BiFunction<String, List<String>, ContainerFilter> by = (key, values) -> new ContainerFilter(
         true, 0, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
         key.equals("network") ? values : List.of(), key.equals("publish") ? values : List.of(),
-        key.equals("expose") ? values : List.of());
+        key.equals("expose") ? values : List.of(), List.of());
     assertTrue(matches(by.apply("network", List.of("accnet")), c));
     assertTrue(matches(by.apply("network", List.of("ccc")), c));
     assertFalse(matches(by.apply("network", List.of("acc")), c));

@@ -43,7 +43,8 @@ class ContainerMountsTest {
     containers = new InMemoryContainerRepository();
     var paths = new EnginePaths(tmp.resolve("data"), tmp.resolve("exec"), "berth");
     volumes = new VolumeService(paths, new InMemoryVolumeRepository(), new ContainerVolumeUsage(containers),
-        Clock.fixed(T0, ZoneOffset.UTC), new SplittableRandom(5));
+        Clock.fixed(T0, ZoneOffset.UTC), new SplittableRandom(5),
+        new dev.berth.core.events.EventBus(Clock.fixed(T0, ZoneOffset.UTC)));
     mounts = new ContainerMounts(volumes, new MountParser());
     Files.createDirectories(tmp.resolve("host"));
   }

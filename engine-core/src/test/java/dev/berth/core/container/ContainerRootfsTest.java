@@ -30,7 +30,7 @@ class ContainerRootfsTest {
     var scratch = new Scratch(paths);
     var blobs = new BlobStore(paths, scratch);
     var images = new ImageService(repo, blobs, new LayerStore(paths, scratch, repo, blobs), scratch,
-        (id, running) -> Optional.empty(), Clock.systemUTC());
+        (id, running) -> Optional.empty(), Clock.systemUTC(), new dev.berth.core.events.EventBus(Clock.systemUTC()));
     return new ContainerRootfs(paths, images);
   }
 

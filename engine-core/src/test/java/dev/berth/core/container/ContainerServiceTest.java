@@ -55,9 +55,11 @@ class ContainerServiceTest {
     var scratch = new Scratch(paths);
     var blobs = new BlobStore(paths, scratch);
     var imageService = new ImageService(images, blobs, new LayerStore(paths, scratch, images, blobs), scratch,
-        (id, runningOnly) -> Optional.empty(), Clock.fixed(T0, ZoneOffset.UTC));
+        (id, runningOnly) -> Optional.empty(), Clock.fixed(T0, ZoneOffset.UTC),
+        new dev.berth.core.events.EventBus(Clock.fixed(T0, ZoneOffset.UTC)));
     volumes = new VolumeService(paths, new InMemoryVolumeRepository(), new ContainerVolumeUsage(containers),
-        Clock.fixed(T0, ZoneOffset.UTC), new SplittableRandom(3));
+        Clock.fixed(T0, ZoneOffset.UTC), new SplittableRandom(3),
+        new dev.berth.core.events.EventBus(Clock.fixed(T0, ZoneOffset.UTC)));
     service = new ContainerService(containers, imageService, new ContainerRootfs(paths, imageService),
         new ContainerMounts(volumes, new MountParser()), network(paths), new NameGenerator(new SplittableRandom(7)),
         new ContainerEvents(new dev.berth.core.events.EventBus(Clock.fixed(T0, ZoneOffset.UTC))),

@@ -64,6 +64,19 @@ class ImageRemoveTest {
   }
 
   @Test
+  void removalReportsUntagAndDeleteButNoLayerEvents() throws InterruptedException {
+    ImageId id = f.loadMultiLayer("multi:1");
+    try (var events = f.events.subscribe(java.time.Instant.now().plusSeconds(-1))) {
+      f.images.remove("multi:1", false, false);
+      var seen = new java.util.ArrayList<String>();
+      for (var e = events.next(200); e != null; e = events.next(50)) {
+        seen.add(e.action() + " " + e.actorId());
+      }
+      assertEquals(List.of("untag multi:1", "delete " + id), seen);
+    }
+  }
+
+  @Test
   void layersSharedWithAnotherImageStay() {
     ImageId busybox = f.loadBusybox("busybox:latest");
     ImageId multi = f.loadMultiLayer("multi:1");

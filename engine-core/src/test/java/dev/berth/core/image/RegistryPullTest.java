@@ -36,7 +36,7 @@ class RegistryPullTest {
     f = new ServiceFixture(tmp);
     registry = new FakeRegistry();
     service = new RegistryService(f.repo, f.blobs, f.layers, f.scratch,
-        new Registries(RegistryOptions.DEFAULTS, f.clock), f.clock);
+        new Registries(RegistryOptions.DEFAULTS, f.clock), f.clock, f.events);
   }
 
   @AfterEach

@@ -76,6 +76,7 @@ final class ServiceFixture {
   final LayerStore layers;
   final FakeUsage usage = new FakeUsage();
   final TickingClock clock = new TickingClock();
+  final dev.berth.core.events.EventBus events = new dev.berth.core.events.EventBus(clock);
   final ImageService images;
   final List<String> progress = new ArrayList<>();
 
@@ -91,7 +92,7 @@ final class ServiceFixture {
     this.scratch = new Scratch(paths);
     this.blobs = new BlobStore(paths, scratch);
     this.layers = new LayerStore(paths, scratch, r, blobs);
-    this.images = new ImageService(r, blobs, layers, scratch, usage, clock);
+    this.images = new ImageService(r, blobs, layers, scratch, usage, clock, events);
   }
 
   List<LoadedImage> load(Path archive) {

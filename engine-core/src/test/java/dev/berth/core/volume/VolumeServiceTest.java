@@ -51,7 +51,24 @@ class VolumeServiceTest {
       public Map<String, List<String>> running() {
         return Map.copyOf(running);
       }
-    }, Clock.fixed(T0, ZoneOffset.UTC), new SplittableRandom(1));
+    }, Clock.fixed(T0, ZoneOffset.UTC), new SplittableRandom(1), bus);
+  }
+
+  private final dev.berth.core.events.EventBus bus = new dev.berth.core.events.EventBus(Clock.fixed(T0, ZoneOffset.UTC));
+
+  @Test
+  void createAndRemovePublishVolumeEventsOnce() throws InterruptedException {
+    try (var events = bus.subscribe(T0.minusSeconds(1))) {
+      volumes.create("evented", "local", Map.of(), Map.of());
+      volumes.create("evented", "local", Map.of(), Map.of());
+      volumes.remove("evented", false);
+      var created = events.next(1000);
+      assertEquals("create evented", created.action() + " " + created.actorId());
+      assertEquals("local", created.attributes().get("driver"));
+      var destroyed = events.next(1000);
+      assertEquals("destroy evented", destroyed.action() + " " + destroyed.actorId());
+      assertEquals(null, events.next(50), "the second create found the volume and published nothing");
+    }
   }
 
   @Test

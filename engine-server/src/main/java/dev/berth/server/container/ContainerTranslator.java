@@ -191,7 +191,8 @@ public final class ContainerTranslator {
       }
     }
     return new ContainerFilter(all || limit > 0, limit, f.get("id"), f.get("name"), f.get("label"),
-        f.get("status"), f.get("ancestor"), exited, f.get("network"), f.get("publish"), f.get("expose"));
+        f.get("status"), f.get("ancestor"), exited, f.get("network"), f.get("publish"), f.get("expose"),
+        f.get("volume"));
   }
 
   /** The detachKeys parameter; empty means dockerd's default, ctrl-p,ctrl-q. */

@@ -33,6 +33,27 @@ class EventsIT extends WithBerthd {
   }
 
   @Test
+  void imagesAndVolumesReportWhatHappensToThem() {
+    long since = Instant.now().getEpochSecond() - 1;
+    docker.run("tag", "busybox", "evented:one").ok();
+    String id = docker.run("image", "inspect", "--format", "{{.Id}}", "busybox").ok().line();
+    docker.run("rmi", "evented:one").ok();
+    docker.run("volume", "create", "evented-vol").ok();
+    docker.run("volume", "rm", "evented-vol").ok();
+    long until = Instant.now().getEpochSecond() + 1;
+    var images = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
+        "--filter", "type=image", "--format", "{{.Action}} {{.Actor.Attributes.name}}").ok().out().lines().toList();
+    assertEquals(List.of("tag evented:one", "untag evented:one"), images);
+    var tag = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
+        "--filter", "event=tag", "--format", "{{.Actor.ID}}").ok().line();
+    assertEquals(id, tag);
+    var volumes = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
+        "--filter", "type=volume", "--format", "{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.driver}}").ok().out()
+        .lines().toList();
+    assertEquals(List.of("create evented-vol local", "destroy evented-vol local"), volumes);
+  }
+
+  @Test
   void aFollowerSeesEventsAsTheyHappen() throws Exception {
     Path out = daemon.dir.resolve("events.out");
     Process follow = docker.startTo(out, "events", "--filter", "type=container", "--format", "{{.Action}} {{.Actor.Attributes.name}}");

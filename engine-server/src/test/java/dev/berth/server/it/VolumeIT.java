@@ -51,6 +51,9 @@ class VolumeIT extends WithBerthd {
     assertTrue(rm.stderr().contains("remove busy: volume is in use - [" + id + "]"), rm.stderr());
     assertTrue(docker.run("volume", "rm", "-f", "busy").stderr().contains("volume is in use"));
     assertTrue(daemon.http("DELETE", "/volumes/busy", null).startsWith("HTTP/1.1 409"));
+    assertEquals(id, docker.run("ps", "-aq", "--no-trunc", "--filter", "volume=busy").ok().line());
+    assertEquals(id, docker.run("ps", "-aq", "--no-trunc", "--filter", "volume=/data").ok().line());
+    assertEquals("", docker.run("ps", "-aq", "--filter", "volume=other").ok().out().strip());
     docker.run("rm", id).ok();
     docker.run("volume", "rm", "busy").ok();
   }
