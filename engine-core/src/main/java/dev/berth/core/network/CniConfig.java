@@ -32,7 +32,8 @@ public record CniConfig(Path leases, boolean ipMasq) {
       runtime.put("portMappings", published.stream().map(p -> Map.of("hostPort", p.hostPort(), "containerPort",
           p.containerPort(), "protocol", p.protocol(), "hostIP", p.hostIp())).toList());
     }
-    plugins.add(JSON.createObjectNode().put("type", "firewall").put("backend", "iptables"));
+    plugins.add(JSON.createObjectNode().put("type", "firewall").put("backend", "iptables")
+        .put("ingressPolicy", "same-bridge"));
     Map<String, String> args = e.ipv4Request().isEmpty() ? Map.of() : Map.of("IP", e.ipv4Request());
     return new Cni.Attachment(containerId, netns, ifName, NetworkService.cniName(net), plugins, args, runtime);
   }

@@ -290,9 +290,12 @@ final class BerthDaemon implements AutoCloseable {
     }
   }
 
-  /** iptables rules that name one of these networks (the CNI plugins' comments carry berth-<short id>). */
+  /**
+   * iptables rules that name one of these networks: the CNI plugins' comments carry berth-<short id>,
+   * the isolation rules the bridge br-<short id>.
+   */
   private static List<String> iptablesRulesOf(List<String> networkShortIds) {
-    List<String> names = networkShortIds.stream().map(id -> "berth-" + id).toList();
+    List<String> names = networkShortIds.stream().flatMap(id -> Stream.of("berth-" + id, "br-" + id)).toList();
     if (names.isEmpty()) {
       return List.of();
     }
@@ -324,6 +327,7 @@ final class BerthDaemon implements AutoCloseable {
   /** Removes what a failed test may have left; only this instance's own things are touched. */
   private void sweep() {
     dev.berth.core.os.Interfaces.deleteBridge(bridge);
+    dev.berth.core.network.IsolationRules.remove(bridge);
     for (long pid : monitors()) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }

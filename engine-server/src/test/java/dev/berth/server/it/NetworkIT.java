@@ -108,12 +108,46 @@ class NetworkIT extends WithBerthd {
   }
 
   @Test
+  void bridgeNetworksAreIsolatedFromEachOther() throws Exception {
+    docker.run("network", "create", "isoa").ok();
+    docker.run("network", "create", "isob").ok();
+    String bridgeA = "br-" + docker.run("network", "inspect", "--format", "{{.Id}}", "isoa").ok().line().substring(0, 12);
+    try {
+      docker.run("run", "-d", "--name", "isolated", "--network", "isoa", "busybox", "sh", "-c", HTTPD, "inside").ok();
+      String ip = docker.run("inspect", "--format", "{{.NetworkSettings.Networks.isoa.IPAddress}}", "isolated").ok()
+          .line();
+      assertEquals("inside", docker.run("run", "--rm", "--network", "isoa", "busybox", "wget", "-qO-",
+          "http://" + ip + ":8080/").ok().line());
+      // Not as PID 1: busybox timeout execs wget in its own place, and PID 1 ignores the SIGTERM.
+      var across = docker.run("run", "--rm", "--network", "isob", "busybox", "sh", "-c",
+          "timeout 3 wget -qO- http://" + ip + ":8080/; exit $?");
+      assertNotEquals(0, across.exit());
+      assertFalse(across.out().contains("inside"), across.out());
+      assertTrue(iptablesSave().contains(bridgeA), "isolation rules for " + bridgeA);
+    } finally {
+      docker.run("rm", "-f", "isolated");
+      docker.run("network", "rm", "isoa", "isob").ok();
+    }
+    assertFalse(iptablesSave().contains(bridgeA), "isolation rules outlive " + bridgeA);
+  }
+
+  private static String iptablesSave() throws Exception {
+    Process p = new ProcessBuilder("iptables-save").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    return out;
+  }
+
+  @Test
   void connectAndDisconnectTakeEffectOnARunningContainer() {
     docker.run("network", "create", "--subnet", "10.231.0.0/24", "joinnet").ok();
     try {
       docker.run("run", "-d", "--name", "server", "--network", "joinnet", "busybox", "sh", "-c", HTTPD, "served").ok();
       docker.run("run", "-d", "--name", "roamer", "busybox", "sleep", "300").ok();
-      assertNotEquals(0, docker.run("exec", "roamer", "wget", "-qO-", "-T", "2", "http://10.231.0.2:8080/").exit());
+      // Bridges are isolated from each other, as dockerd's are: from the default bridge it times out.
+      var blocked = docker.run("exec", "roamer", "timeout", "3", "wget", "-qO-", "http://10.231.0.2:8080/");
+      assertNotEquals(0, blocked.exit());
+      assertFalse(blocked.out().contains("served"), blocked.out());
 
       docker.run("network", "connect", "--alias", "wanderer", "--ip", "10.231.0.77", "joinnet", "roamer").ok();
       String eth1 = docker.run("exec", "roamer", "ip", "-4", "addr", "show", "eth1").ok().out();
