@@ -93,7 +93,7 @@ public final class EventHandlers implements ApiRoutes.Group {
         && any(f, "container", v -> e.type() == EngineEvent.Type.CONTAINER
             && (e.actorId().startsWith(v) || v.equals(a.get("name"))))
         && any(f, "image", v -> v.equals(a.get("image")) || e.type() == EngineEvent.Type.IMAGE
-            && (e.actorId().equals(v) || e.actorId().startsWith(v + ":")))
+            && (e.actorId().equals(v) || e.actorId().startsWith(v + ":") || v.equals(a.get("name"))))
         && any(f, "volume", v -> e.type() == EngineEvent.Type.VOLUME && e.actorId().equals(v))
         && any(f, "network", v -> e.type() == EngineEvent.Type.NETWORK
             && (e.actorId().startsWith(v) || v.equals(a.get("name"))))

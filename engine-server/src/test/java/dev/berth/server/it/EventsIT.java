@@ -42,7 +42,8 @@ class EventsIT extends WithBerthd {
     docker.run("volume", "rm", "evented-vol").ok();
     long until = Instant.now().getEpochSecond() + 1;
     var images = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
-        "--filter", "type=image", "--format", "{{.Action}} {{.Actor.Attributes.name}}").ok().out().lines().toList();
+        "--filter", "type=image", "--filter", "image=evented:one", "--format", "{{.Action}} {{.Actor.Attributes.name}}")
+        .ok().out().lines().toList();
     assertEquals(List.of("tag evented:one", "untag evented:one"), images);
     var tag = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
         "--filter", "event=tag", "--format", "{{.Actor.ID}}").ok().line();
