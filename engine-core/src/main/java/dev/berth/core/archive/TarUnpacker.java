@@ -4,6 +4,7 @@ import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.fs.FileTrees;
+import dev.berth.core.fs.GoPath;
 import dev.berth.core.os.ErrnoException;
 import dev.berth.core.os.FileNodes;
 import java.io.IOException;
@@ -126,13 +127,13 @@ public final class TarUnpacker {
         Files.createDirectory(host);
       }
     } else if (e.isSymbolicLink()) {
-      String linkTarget = goJoin(parentOf(joined), e.getLinkName());
+      String linkTarget = GoPath.join(parentOf(joined), e.getLinkName());
       if (!linkTarget.startsWith(dest)) {
         throw new InvalidArgumentException("invalid symlink \"" + joined + "\" -> \"" + e.getLinkName() + "\"");
       }
       Files.createSymbolicLink(host, Path.of(e.getLinkName()));
     } else if (e.isLink()) {
-      String linkTarget = goJoin(dest, e.getLinkName());
+      String linkTarget = GoPath.join(dest, e.getLinkName());
       if (!linkTarget.startsWith(dest)) {
         throw new InvalidArgumentException("invalid hardlink \"" + linkTarget + "\" -> \"" + e.getLinkName() + "\"");
       }
@@ -302,25 +303,6 @@ public final class TarUnpacker {
       parts.add(c);
     }
     return parts.isEmpty() ? "." : String.join("/", parts);
-  }
-
-  /** Go's path.Join for an absolute {@code base}: cleaned, never above /. */
-  static String goJoin(String base, String rel) {
-    String joined = rel.startsWith("/") ? base + rel : base + "/" + rel;
-    var parts = new ArrayList<String>();
-    for (String c : joined.split("/")) {
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (!parts.isEmpty()) {
-          parts.removeLast();
-        }
-        continue;
-      }
-      parts.add(c);
-    }
-    return "/" + String.join("/", parts);
   }
 
   private static String join(String dir, String name) {

@@ -7,6 +7,7 @@ import dev.berth.core.archive.TarWriter;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.fs.FileTrees;
+import dev.berth.core.fs.GoPath;
 import dev.berth.core.volume.VolumeName;
 import java.io.IOException;
 import java.io.InputStream;
@@ -224,7 +225,7 @@ public final class ContainerArchive {
 
   /** The path as dockerd takes it: joined to / and cleaned, with a trailing "/" or "/." kept. */
   static String absolute(String path) {
-    String clean = MountParser.clean(path);
+    String clean = GoPath.clean(path);
     if (path.endsWith("/.") || path.equals(".")) {
       return clean.equals("/") ? "/." : clean + "/.";
     }

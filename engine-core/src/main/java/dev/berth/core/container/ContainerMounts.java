@@ -2,6 +2,7 @@ package dev.berth.core.container;
 
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.fs.GoPath;
 import dev.berth.core.fs.RootedPath;
 import dev.berth.core.os.MountOptions;
 import dev.berth.core.runtime.BindMount;
@@ -104,7 +105,7 @@ final class ContainerMounts {
       for (String spec : config.volumes()) {
         // dockerd only fails at start for these (the runtime refuses a relative destination).
         MountParser.validateDestination(spec);
-        String destination = MountParser.clean(spec);
+        String destination = GoPath.clean(spec);
         if (points.containsKey(destination) || storage.tmpfs().containsKey(destination)) {
           continue; // already mounted by the client: not an error, the image may declare it
         }
@@ -243,7 +244,7 @@ final class ContainerMounts {
   }
 
   private static int depth(String destination) {
-    return (int) MountParser.clean(destination).chars().filter(ch -> ch == '/').count();
+    return (int) GoPath.clean(destination).chars().filter(ch -> ch == '/').count();
   }
 
   private static InvalidArgumentException duplicate(String destination) {

@@ -1,6 +1,7 @@
 package dev.berth.core.container;
 
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.fs.GoPath;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,10 +78,10 @@ final class MountParser {
           + (bind ? "bind" : "volume") + "\": " + e.getMessage());
     }
     boolean rw = readWrite(mode);
-    String destination = clean(target);
+    String destination = GoPath.clean(target);
     if (bind) {
       String propagation = hasPropagation(mode) ? propagation(mode) : DEFAULT_PROPAGATION;
-      return new MountPoint(MountType.BIND, null, clean(source), destination, null, mode, rw, propagation, false, false,
+      return new MountPoint(MountType.BIND, null, GoPath.clean(source), destination, null, mode, rw, propagation, false, false,
           false, true, null);
     }
     boolean copy = !List.of(mode.split(",")).contains("nocopy");
@@ -91,12 +92,12 @@ final class MountParser {
   /** One {@code HostConfig.Mounts} entry (moby ParseMountSpec, which checks that a bind source exists). */
   MountPoint parseMount(MountRequest m) {
     validate(m);
-    String destination = clean(m.target());
+    String destination = GoPath.clean(m.target());
     return switch (m.type()) {
       case "bind" -> {
         var o = m.bindOptions();
         String propagation = o != null && !o.propagation().isEmpty() ? o.propagation() : DEFAULT_PROPAGATION;
-        yield new MountPoint(MountType.BIND, null, clean(m.source()), destination, null, "", !m.readOnly(),
+        yield new MountPoint(MountType.BIND, null, GoPath.clean(m.source()), destination, null, "", !m.readOnly(),
             propagation, false, false, o != null && o.nonRecursive(), o != null && o.createMountpoint(), null);
       }
       case "volume" -> {
@@ -244,7 +245,7 @@ final class MountParser {
     String p = target.replace('\\', '/');
     // moby checks for / first, but a relative path never cleans to / there: absolute first is the same.
     validateAbsolute(p);
-    if (clean(p).equals("/")) {
+    if (GoPath.clean(p).equals("/")) {
       throw new InvalidArgumentException("invalid specification: destination can't be '/'");
     }
   }
@@ -294,24 +295,6 @@ final class MountParser {
 
   private static String propagation(String mode) {
     return List.of(mode.split(",")).stream().filter(PROPAGATIONS::contains).findFirst().orElse(DEFAULT_PROPAGATION);
-  }
-
-  /** Go's path.Clean for absolute paths: no empty, "." or ".." components, no trailing slash. */
-  static String clean(String p) {
-    var parts = new ArrayList<String>();
-    for (String c : p.split("/")) {
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (!parts.isEmpty()) {
-          parts.removeLast();
-        }
-        continue;
-      }
-      parts.add(c);
-    }
-    return "/" + String.join("/", parts);
   }
 
   private static InvalidArgumentException invalidSpec(String raw) {

@@ -2,6 +2,7 @@ package dev.berth.core.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.fs.GoPath;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -264,27 +265,10 @@ final class ImageChanges {
 
   private String workdir(String requested) {
     if (requested.startsWith("/")) {
-      return clean(requested);
+      return GoPath.clean(requested);
     }
     String current = workingDir.isEmpty() ? "/" : workingDir;
-    return clean(current + "/" + requested);
-  }
-
-  private static String clean(String path) {
-    var parts = new ArrayList<String>();
-    for (String c : path.split("/")) {
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (!parts.isEmpty()) {
-          parts.removeLast();
-        }
-        continue;
-      }
-      parts.add(c);
-    }
-    return "/" + String.join("/", parts);
+    return GoPath.clean(current + "/" + requested);
   }
 
   /** {@code 80}, {@code 80/udp}, {@code 8000-8002/tcp}, as {@code nat.ParsePortSpecs} reads them. */
