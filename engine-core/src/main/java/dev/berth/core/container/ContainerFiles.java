@@ -72,22 +72,10 @@ final class ContainerFiles {
   }
 
   private String resolvConf(HostConfig hc, boolean hostNetwork, boolean embeddedDns) throws IOException {
-    List<String> lines = Files.exists(hostResolvConf) ? Files.readAllLines(hostResolvConf) : List.of();
-    var nameservers = new ArrayList<String>();
-    var search = new ArrayList<String>();
-    var options = new ArrayList<String>();
-    for (String line : lines) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length < 2) {
-        continue;
-      }
-      switch (f[0]) {
-        case "nameserver" -> nameservers.add(f[1]);
-        case "search", "domain" -> search.addAll(List.of(f).subList(1, f.length));
-        case "options" -> options.addAll(List.of(f).subList(1, f.length));
-        default -> { }
-      }
-    }
+    HostResolv host = HostResolv.read(hostResolvConf);
+    var nameservers = new ArrayList<>(host.nameservers());
+    var search = new ArrayList<>(host.search());
+    var options = new ArrayList<>(host.options());
     if (!hostNetwork) {
       nameservers.removeIf(ContainerFiles::isLoopback);
       if (nameservers.isEmpty()) {
@@ -127,10 +115,33 @@ final class ContainerFiles {
   /** The nameservers a resolv.conf lists; none if it cannot be read. */
   static List<String> nameservers(Path resolvConf) {
     try {
-      return Files.readAllLines(resolvConf).stream().map(String::trim).filter(l -> l.startsWith("nameserver"))
-          .map(l -> l.split("\\s+")).filter(f -> f.length > 1).map(f -> f[1]).toList();
+      return HostResolv.read(resolvConf).nameservers();
     } catch (IOException e) {
       return List.of();
+    }
+  }
+
+  /** What a resolv.conf says; a missing one says nothing. */
+  private record HostResolv(List<String> nameservers, List<String> search, List<String> options) {
+
+    static HostResolv read(Path file) throws IOException {
+      var nameservers = new ArrayList<String>();
+      var search = new ArrayList<String>();
+      var options = new ArrayList<String>();
+      List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+      for (String line : lines) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 2) {
+          continue;
+        }
+        switch (f[0]) {
+          case "nameserver" -> nameservers.add(f[1]);
+          case "search", "domain" -> search.addAll(List.of(f).subList(1, f.length));
+          case "options" -> options.addAll(List.of(f).subList(1, f.length));
+          default -> { }
+        }
+      }
+      return new HostResolv(nameservers, search, options);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.berth.core.container;
 
+import dev.berth.core.network.ExposedPort;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -46,7 +47,7 @@ final class ContainerMatcher {
         return false;
       }
       if (!f.exposed().isEmpty() && f.exposed().stream().noneMatch(p -> c.config().exposedPorts().stream()
-          .anyMatch(x -> samePort(p, Integer.parseInt(x.split("/")[0]), x.contains("/") ? x.split("/")[1] : "tcp")))) {
+          .map(ExposedPort::parse).anyMatch(x -> samePort(p, x.port(), x.protocol())))) {
         return false;
       }
       // moby matches a volume filter against each mount's name and its destination.

@@ -10,6 +10,7 @@ import dev.berth.core.events.EngineEvent;
 import dev.berth.core.network.Cni;
 import dev.berth.core.network.CniConfig;
 import dev.berth.core.network.Endpoint;
+import dev.berth.core.network.ExposedPort;
 import dev.berth.core.network.Network;
 import dev.berth.core.network.NetworkService;
 import dev.berth.core.network.Networking;
@@ -204,12 +205,10 @@ final class ContainerNetwork {
   private List<PortBinding> publishedPorts(Container c) {
     var wanted = new ArrayList<>(c.networking().portBindings());
     if (c.networking().publishAll()) {
-      for (String exposed : c.config().exposedPorts()) {
-        String[] p = exposed.split("/");
-        int port = Integer.parseInt(p[0]);
-        String proto = p.length > 1 ? p[1] : "tcp";
-        if (wanted.stream().noneMatch(b -> b.containerPort() == port && b.protocol().equals(proto))) {
-          wanted.add(new PortBinding(port, proto, "", 0));
+      for (String spec : c.config().exposedPorts()) {
+        ExposedPort exposed = ExposedPort.parse(spec);
+        if (wanted.stream().noneMatch(exposed::isPublishedBy)) {
+          wanted.add(new PortBinding(exposed.port(), exposed.protocol(), "", 0));
         }
       }
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.container.Container;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.network.Endpoint;
+import dev.berth.core.network.ExposedPort;
 import dev.berth.core.network.Network;
 import dev.berth.core.network.Networking;
 import dev.berth.core.network.PortBinding;
@@ -86,7 +87,7 @@ final class NetworkSettingsTranslator {
       return out;
     }
     for (String exposed : c.config().exposedPorts().stream().sorted().toList()) {
-      out.put(exposed.contains("/") ? exposed : exposed + "/tcp", null);
+      out.put(ExposedPort.parse(exposed).key(), null);
     }
     for (PortBinding b : c.networking().published()) {
       JsonNode list = out.get(b.portKey());
@@ -110,12 +111,10 @@ final class NetworkSettingsTranslator {
       out.add(Json.MAPPER.createObjectNode().put("IP", b.hostIp().isEmpty() ? "0.0.0.0" : b.hostIp())
           .put("PrivatePort", b.containerPort()).put("PublicPort", b.hostPort()).put("Type", b.protocol()));
     }
-    for (String exposed : c.config().exposedPorts().stream().sorted().toList()) {
-      String[] p = exposed.split("/");
-      String proto = p.length > 1 ? p[1] : "tcp";
-      int port = Integer.parseInt(p[0]);
-      if (c.networking().published().stream().noneMatch(b -> b.containerPort() == port && b.protocol().equals(proto))) {
-        out.add(Json.MAPPER.createObjectNode().put("PrivatePort", port).put("Type", proto));
+    for (String spec : c.config().exposedPorts().stream().sorted().toList()) {
+      ExposedPort exposed = ExposedPort.parse(spec);
+      if (c.networking().published().stream().noneMatch(exposed::isPublishedBy)) {
+        out.add(Json.MAPPER.createObjectNode().put("PrivatePort", exposed.port()).put("Type", exposed.protocol()));
       }
     }
     return out;

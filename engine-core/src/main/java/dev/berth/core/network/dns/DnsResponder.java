@@ -176,16 +176,7 @@ public final class DnsResponder {
     if (header.getFlag(Flags.QR)) {
       return Optional.empty();
     }
-    Message response = new Message(header.getID());
-    Header out = response.getHeader();
-    out.setFlag(Flags.QR);
-    out.setFlag(Flags.RA);
-    out.setOpcode(header.getOpcode());
-    if (header.getFlag(Flags.RD)) {
-      out.setFlag(Flags.RD);
-    }
-    out.setRcode(Rcode.FORMERR);
-    return Optional.of(response.toWire());
+    return Optional.of(responseTo(header, Rcode.FORMERR).toWire());
   }
 
   private static Message authoritative(Message request) {
@@ -196,7 +187,20 @@ public final class DnsResponder {
 
   /** A response echoing the question and ID, recursion available as from any resolver. */
   private static Message reply(Message request, int rcode) {
-    Header in = request.getHeader();
+    Message response = responseTo(request.getHeader(), rcode);
+    Record question = request.getQuestion();
+    if (question != null) {
+      response.addRecord(question, Section.QUESTION);
+    }
+    if (request.getOPT() != null) {
+      // RFC 6891: a responder that understands EDNS says so, with the payload it accepts.
+      response.addRecord(new OPTRecord(UDP_MAX, 0, 0), Section.ADDITIONAL);
+    }
+    return response;
+  }
+
+  /** An empty response to a query with header {@code in}: same ID and opcode, RD echoed. */
+  private static Message responseTo(Header in, int rcode) {
     Message response = new Message(in.getID());
     Header out = response.getHeader();
     out.setFlag(Flags.QR);
@@ -206,14 +210,6 @@ public final class DnsResponder {
       out.setFlag(Flags.RD);
     }
     out.setRcode(rcode);
-    Record question = request.getQuestion();
-    if (question != null) {
-      response.addRecord(question, Section.QUESTION);
-    }
-    if (request.getOPT() != null) {
-      // RFC 6891: a responder that understands EDNS says so, with the payload it accepts.
-      response.addRecord(new OPTRecord(UDP_MAX, 0, 0), Section.ADDITIONAL);
-    }
     return response;
   }
 
