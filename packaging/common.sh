@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 BERTH_MIN_JAVA=22   # the FFM API is final from JDK 22; berth is built and run on 25
-BERTH_RUNTIME_PACKAGES=(conmon runc crun tini containernetworking-plugins iptables)
+BERTH_RUNTIME_PACKAGES=(conmon runc crun tini busybox-static containernetworking-plugins iptables)
 
 say() { printf 'berth: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -64,6 +64,7 @@ check_runtime_prerequisites() {
   command -v runc >/dev/null 2>&1 || command -v crun >/dev/null 2>&1 || die "neither runc nor crun is installed"
   [ -x /usr/lib/cni/bridge ] || [ -x /opt/cni/bin/bridge ] || die "the CNI plugins are not installed (containernetworking-plugins)"
   command -v iptables >/dev/null 2>&1 || die "iptables is not installed (the CNI portmap and firewall plugins use it)"
+  command -v busybox >/dev/null 2>&1 || die "busybox is not installed (busybox-static: exec runs through a sealed copy of it)"
   if ! grep -qw overlay /proc/filesystems; then
     modprobe overlay 2>/dev/null || true
     grep -qw overlay /proc/filesystems || die "the kernel has no overlay filesystem"

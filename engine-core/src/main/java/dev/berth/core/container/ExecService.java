@@ -245,7 +245,7 @@ public final class ExecService {
         }
       }
       // The runtime ends the stream only once the exit code is known: record it before the client
-      // sees the end (its monitor's clean-up goes on without keeping the client waiting).
+      // sees the end.
       session.exitCode().ifPresent(exec::exited);
     }
 
@@ -258,7 +258,7 @@ public final class ExecService {
       return StdioSession.pumpInput(in, buf, in.read(buf), exec.config().detachKeys(), session.channel().orElseThrow());
     }
 
-    /** Disconnects the client; the exec goes on, and its monitor cleans up when it exits. */
+    /** Disconnects the client; the exec goes on until it exits. */
     @Override
     public void close() {
       try {

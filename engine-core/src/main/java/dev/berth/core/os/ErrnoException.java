@@ -6,6 +6,7 @@ public final class ErrnoException extends RuntimeException {
   public static final int ENOENT = 2;
   public static final int ESRCH = 3;
   public static final int EINTR = 4;
+  public static final int EIO = 5;
   public static final int ENXIO = 6;
   public static final int EBUSY = 16;
   public static final int EEXIST = 17;
@@ -13,11 +14,24 @@ public final class ErrnoException extends RuntimeException {
   public static final int ENOTEMPTY = 39;
   public static final int ENOTCONN = 107;
 
+  private final String call;
   private final int errno;
 
   public ErrnoException(String call, int errno) {
     super(call + ": " + LibC.strerror(errno));
+    this.call = call;
     this.errno = errno;
+  }
+
+  /** What failed, as the message begins. */
+  public String call() {
+    return call;
+  }
+
+  /** The error alone, worded as Go (and so runc and dockerd) words it: "no such file or directory". */
+  public String reason() {
+    String text = LibC.strerror(errno);
+    return text.isEmpty() ? text : Character.toLowerCase(text.charAt(0)) + text.substring(1);
   }
 
   public int errno() {

@@ -15,6 +15,7 @@ public final class Fd {
   public static final int O_NONBLOCK = 04000;
   public static final int O_CLOEXEC = 0x80000;
   private static final short POLLIN = 1;
+  private static final int F_DUPFD_CLOEXEC = 1030;
 
   private Fd() {}
 
@@ -53,6 +54,20 @@ public final class Fd {
         throw new ErrnoException("open " + path, LibC.errno(state));
       }
       return fd;
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /** A close-on-exec duplicate of {@code fd}, to be closed by its own owner. */
+  public static int dup(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int copy = (int) LibC.FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 0);
+      if (copy < 0) {
+        throw new ErrnoException("fcntl(F_DUPFD_CLOEXEC)", LibC.errno(state));
+      }
+      return copy;
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }
@@ -141,13 +156,23 @@ public final class Fd {
 
   /** True if {@code fd} becomes readable (or hits end of file) within {@code timeoutMillis}. */
   public static boolean pollIn(int fd, int timeoutMillis) {
+    return pollIn(new int[] {fd}, timeoutMillis)[0];
+  }
+
+  /**
+   * Waits at most {@code timeoutMillis} (-1: for ever) until one of {@code fds} is readable, at end
+   * of file or in error; which of them are. Negative fds are left out, as poll(2) does.
+   */
+  public static boolean[] pollIn(int[] fds, int timeoutMillis) {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment pfd = arena.allocate(8, 4);
-      pfd.set(JAVA_INT, 0, fd);
-      pfd.set(JAVA_SHORT, 4, POLLIN);
+      MemorySegment pfds = arena.allocate(8L * fds.length, 4);
+      for (int i = 0; i < fds.length; i++) {
+        pfds.set(JAVA_INT, 8L * i, fds[i]);
+        pfds.set(JAVA_SHORT, 8L * i + 4, POLLIN);
+      }
       MemorySegment state = LibC.captureState(arena);
       while (true) {
-        int rc = (int) LibC.POLL.invokeExact(state, pfd, 1L, timeoutMillis);
+        int rc = (int) LibC.POLL.invokeExact(state, pfds, (long) fds.length, timeoutMillis);
         if (rc < 0) {
           int errno = LibC.errno(state);
           if (errno == ErrnoException.EINTR) {
@@ -155,7 +180,11 @@ public final class Fd {
           }
           throw new ErrnoException("poll", errno);
         }
-        return rc > 0;
+        boolean[] ready = new boolean[fds.length];
+        for (int i = 0; i < fds.length; i++) {
+          ready[i] = pfds.get(JAVA_SHORT, 8L * i + 6) != 0;
+        }
+        return ready;
       }
     } catch (Throwable t) {
       throw LibC.propagate(t);

@@ -50,6 +50,16 @@ final class LibC {
   static final MethodHandle SYSCALL_PIDFD_OPEN = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
   static final MethodHandle SYSCALL_PIDFD_SEND_SIGNAL =
       variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+  static final MethodHandle MEMFD_CREATE = errno("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
+  static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+  static final MethodHandle CHDIR = errno("chdir", JAVA_INT, ADDRESS);
+  static final MethodHandle PRCTL = variadic("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
+  static final MethodHandle CAPSET = errno("capset", JAVA_INT, ADDRESS, ADDRESS);
+  static final MethodHandle PRLIMIT = errno("prlimit", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+  // glibc's setresuid, setresgid and setgroups change every thread of the process; the raw system
+  // calls change only the calling thread, which is what entering a container from one thread needs.
+  static final MethodHandle SYSCALL_INT3 = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT);
+  static final MethodHandle SYSCALL_LONG_PTR = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
   static final MethodHandle GETEUID = plain("geteuid", JAVA_INT);
   static final MethodHandle STRERROR = plain("strerror", ADDRESS, JAVA_INT);
 
@@ -60,6 +70,7 @@ final class LibC {
   static final MethodHandle FA_DUP2 = plain("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
   static final MethodHandle FA_OPEN =
       plain("posix_spawn_file_actions_addopen", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+  static final MethodHandle FA_CLOSE = plain("posix_spawn_file_actions_addclose", JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle FA_CLOSEFROM = plain("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle ATTR_INIT = plain("posix_spawnattr_init", JAVA_INT, ADDRESS);
   static final MethodHandle ATTR_DESTROY = plain("posix_spawnattr_destroy", JAVA_INT, ADDRESS);

@@ -104,6 +104,23 @@ public final class Processes {
     }
   }
 
+  /**
+   * A pidfd of {@code pid} (close-on-exec), readable once the process has exited. Only for a child
+   * not yet reaped, whose pid cannot have been reused.
+   */
+  public static int pidfd(int pid) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int fd = (int) (long) LibC.SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
+      if (fd < 0) {
+        throw new ErrnoException("pidfd_open " + pid, LibC.errno(state));
+      }
+      return fd;
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
   /** kill(2); false if no such process. */
   public static boolean kill(int pid, int signal) {
     if (pid <= 0) {
@@ -220,7 +237,7 @@ public final class Processes {
     }
   }
 
-  private static MemorySegment strings(Arena arena, List<String> values) {
+  static MemorySegment strings(Arena arena, List<String> values) {
     MemorySegment array = arena.allocate(ADDRESS, values.size() + 1L);
     for (int i = 0; i < values.size(); i++) {
       array.setAtIndex(ADDRESS, i, arena.allocateFrom(values.get(i)));

@@ -23,6 +23,18 @@ public final class Capabilities {
     return NAMES.contains(name);
   }
 
+  /** The mask with the bits of the named capabilities set; unknown names are left out. */
+  static long toMask(List<String> names) {
+    long mask = 0;
+    for (String name : names) {
+      int bit = NAMES.indexOf(name);
+      if (bit >= 0) {
+        mask |= 1L << bit;
+      }
+    }
+    return mask;
+  }
+
   /** The named capabilities whose bits are set; bits newer than this table are left out. */
   static List<String> fromMask(long mask) {
     var names = new ArrayList<String>();

@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,16 +21,11 @@ import java.util.Map;
  * monitor cgroup (out of whatever cgroup the engine itself runs in); its daemon and the runtime it
  * runs inherit that cgroup. The first conmon process exits once it has daemonised and is reaped
  * here; the daemon's parent is then init, not the JVM.
- *
- * <p>An exec with {@code --exec-attach} adds the attach pipe on fd 5 and keeps the start pipe
- * open: conmon reports on the attach pipe once its attach socket listens, and its child waits for
- * a second write to the start pipe before it runs the runtime, so a client can connect first.
  */
 final class ConmonLauncher {
 
   static final int SYNC_FD = 3;
   static final int START_FD = 4;
-  static final int ATTACH_FD = 5;
   private static final int SIGKILL = 9;
   private static final String PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -49,45 +43,15 @@ final class ConmonLauncher {
   static final class Session implements Closeable {
     private final InputStream sync;
     private final InputStream stderr;
-    private final InputStream attach;
-    private int startWrite;
 
-    private Session(InputStream sync, InputStream stderr, InputStream attach, int startWrite) {
+    private Session(InputStream sync, InputStream stderr) {
       this.sync = sync;
       this.stderr = stderr;
-      this.attach = attach;
-      this.startWrite = startWrite;
     }
 
     /** Blocks for conmon's next message; a monitor that ends without one is a machinery failure. */
     SyncMessage next() {
       return read(sync, "sync");
-    }
-
-    /** Blocks until conmon's attach socket listens (exec with attach only). */
-    void awaitAttachSocket() {
-      if (attach == null) {
-        throw new IllegalStateException("not an attached exec");
-      }
-      SyncMessage ready = read(attach, "attach");
-      if (ready.failed()) {
-        throw new InternalException("conmon could not set up the attach socket: " + ready.message());
-      }
-    }
-
-    /** Lets an attached exec's runtime run (exec with attach only). */
-    void release() {
-      if (startWrite < 0) {
-        throw new IllegalStateException("already released");
-      }
-      try {
-        Fd.write(startWrite, new byte[] {0});
-      } catch (ErrnoException e) {
-        throw new InternalException("cannot start the exec: " + e.getMessage(), e);
-      } finally {
-        Fd.close(startWrite);
-        startWrite = -1;
-      }
     }
 
     private SyncMessage read(InputStream pipe, String name) {
@@ -106,41 +70,24 @@ final class ConmonLauncher {
 
     @Override
     public void close() {
-      Fd.close(startWrite);
-      startWrite = -1;
       closeQuietly(sync);
       closeQuietly(stderr);
-      closeQuietly(attach);
     }
   }
 
-  /** Starts conmon for a container or a detached exec. */
+  /** Starts conmon for a container. */
   Session launch(List<String> args) {
-    return launch(args, false);
-  }
-
-  /**
-   * Starts conmon; with {@code execAttach} (conmon's {@code --exec-attach}) the runtime waits for
-   * {@link Session#release()}.
-   */
-  Session launch(List<String> args, boolean execAttach) {
     var pipes = new ArrayList<Fd.Pipe>();
     Fd.Pipe sync;
     Fd.Pipe start;
     Fd.Pipe stderr;
-    Fd.Pipe attach = null;
     int first;
     try {
       sync = open(pipes);
       start = open(pipes);
       stderr = open(pipes);
-      var env = new ArrayList<>(List.of(PATH, "_OCI_SYNCPIPE=" + SYNC_FD, "_OCI_STARTPIPE=" + START_FD));
-      var fds = new HashMap<>(Map.of(2, stderr.writeFd(), SYNC_FD, sync.writeFd(), START_FD, start.readFd()));
-      if (execAttach) {
-        attach = open(pipes);
-        env.add("_OCI_ATTACHPIPE=" + ATTACH_FD);
-        fds.put(ATTACH_FD, attach.writeFd());
-      }
+      var env = List.of(PATH, "_OCI_SYNCPIPE=" + SYNC_FD, "_OCI_STARTPIPE=" + START_FD);
+      var fds = Map.of(2, stderr.writeFd(), SYNC_FD, sync.writeFd(), START_FD, start.readFd());
       var argv = new ArrayList<String>();
       argv.add(conmon.toString());
       argv.addAll(args);
@@ -157,14 +104,8 @@ final class ConmonLauncher {
     int syncRead = sync.readFd();
     int startWrite = start.writeFd();
     int stderrRead = stderr.readFd();
-    int attachRead = -1;
-    if (attach != null) {
-      Fd.close(attach.writeFd());
-      attachRead = attach.readFd();
-    }
     InputStream syncIn = null;
     InputStream stderrIn = null;
-    InputStream attachIn = null;
     try {
       try {
         cgroups.addProcess(monitorCgroup, first);
@@ -174,10 +115,8 @@ final class ConmonLauncher {
         throw e;
       }
       Fd.write(startWrite, new byte[] {0});
-      if (!execAttach) {
-        Fd.close(startWrite);
-        startWrite = -1;
-      }
+      Fd.close(startWrite);
+      startWrite = -1;
       int status = Processes.waitFor(first);
       int fd = syncRead;
       syncRead = -1;
@@ -185,33 +124,23 @@ final class ConmonLauncher {
       fd = stderrRead;
       stderrRead = -1;
       stderrIn = open(fd);
-      if (attachRead >= 0) {
-        fd = attachRead;
-        attachRead = -1;
-        attachIn = open(fd);
-      }
       if (status != 0) {
         String early = new String(stderrIn.readAllBytes(), StandardCharsets.UTF_8).strip();
         throw new InternalException("conmon failed (exit status " + status + ")" + (early.isEmpty() ? "" : ": " + early));
       }
-      var session = new Session(syncIn, stderrIn, attachIn, startWrite);
-      startWrite = -1;
-      return session;
+      return new Session(syncIn, stderrIn);
     } catch (IOException | ErrnoException e) {
       closeQuietly(syncIn);
       closeQuietly(stderrIn);
-      closeQuietly(attachIn);
       throw new InternalException("cannot start conmon: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       closeQuietly(syncIn);
       closeQuietly(stderrIn);
-      closeQuietly(attachIn);
       throw e;
     } finally {
       Fd.close(startWrite);
       Fd.close(syncRead);
       Fd.close(stderrRead);
-      Fd.close(attachRead);
     }
   }
 

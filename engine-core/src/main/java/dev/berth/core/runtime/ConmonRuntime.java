@@ -30,14 +30,12 @@ import java.util.function.Consumer;
  * pids apart from later processes reusing them), {@code exits/<id>} and {@code persist/<id>/exit}
  * written by conmon, and the symlink {@code socket/<id>} to the bundle.
  *
- * <p>Each exec session has a directory {@code exec/<exec id>} in its container's bundle (process
- * spec, pid files, exit directory, ctl fifo, attach socket) and the symlink {@code socket/<exec
- * id>}; the session removes both when its process ends, and {@link #delete} removes whatever an
- * engine that stopped meanwhile left.
+ * <p>Exec processes are the engine's own children, with no files of their own ({@link
+ * NamespaceExec}).
  *
  * <p>Cgroups, under the engine's cgroup parent in every hierarchy: {@code <parent>/<id>} for the
  * container (the runtime makes it; {@link #delete} makes sure it is gone) and {@code
- * <parent>/conmon} shared by all monitors, exec monitors included, removed by {@link #close} once
+ * <parent>/conmon} shared by all monitors, removed by {@link #close} once
  * no monitor is left in it.
  */
 public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
@@ -48,7 +46,6 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private static final String INIT_START = "pidfile.start";
   private static final String CONMON_START = "conmon.pid.start";
   private static final String CTL = "ctl";
-  private static final String EXEC_DIR = "exec";
   private static final String MONITOR_CGROUP = "conmon";
   private static final int SIGKILL = 9;
   private static final int MAX_SOCKET_PATH = 108;
@@ -64,6 +61,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private final CgroupTree cgroups;
   private final ConmonLauncher launcher;
   private ExitWatcher watcher;
+  private NamespaceExec namespaceExec;
 
   /**
    * @param conmon the conmon binary ({@link #findConmon()})
@@ -230,9 +228,6 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     // before the files are removed or it could write one afterwards.
     signal(id, SIGKILL);
     awaitMonitorExit(id);
-    // Execs die with the container's PID namespace; their monitors write exit files into the
-    // bundle, so they must be gone before it is removed.
-    removeExecSessions(id);
     if (Files.isDirectory(paths.runtimeState().resolve(hex))) {
       var result = cli(null, "delete", "--force", hex);
       // Judge by the runtime's state, not its message: gone is gone, whoever removed it.
@@ -251,115 +246,45 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     cgroups.remove(hex);
   }
 
+  /**
+   * Runs the process from the engine (see {@link NamespaceExec}), not under conmon and runc.
+   *
+   * @throws InternalException if this host has no static busybox for exec's trampoline
+   */
   @Override
   public ExecSession exec(ContainerId id, ExecSpec spec) {
     String hex = id.hex();
-    if (!running(id)) {
+    Optional<InitProcess> init = init(id).filter(ConmonRuntime::alive);
+    if (init.isEmpty()) {
       throw new ConflictException("container " + hex + " is not running");
     }
     if (cgroups.frozen(hex)) {
       throw new ConflictException("Container " + hex + " is paused, unpause the container before exec");
     }
-    var files = new ConmonArgs.ExecFiles(execSessions(hex).resolve(spec.execId()));
-    Path socketLink = paths.sockets().resolve(spec.execId());
+    List<String> capabilities;
     try {
-      Files.createDirectories(files.root().getParent());
-      Files.createDirectory(files.root());
-    } catch (FileAlreadyExistsException e) {
-      throw new ConflictException("exec " + spec.execId() + " is already running in container " + hex);
+      capabilities = spec.privileged() ? host.boundingSet() : containerCapabilities(hex);
     } catch (IOException e) {
-      throw new InternalException("cannot create exec " + spec.execId() + ": " + e.getMessage(), e);
+      throw new InternalException("cannot read the capabilities of " + hex + ": " + e.getMessage(), e);
     }
-    ConmonLauncher.Session launch = null;
-    AttachChannel channel = null;
-    ConmonExecSession.Monitor monitor = null;
-    try {
-      Files.createDirectory(files.exitDir());
-      List<String> capabilities = spec.privileged() ? host.boundingSet() : containerCapabilities(hex);
-      Files.write(files.processSpec(), specs.processJson(spec.process(), capabilities));
-      ensureMonitorCgroup();
-      launch = launcher.launch(ConmonArgs.forExec(paths, runtime, conmonLogLevel, id, spec, files), spec.attach());
-      // The first conmon wrote the daemon's pid before it exited, which launch waited for.
-      int conmonPid = readInt(files.conmonPidFile())
-          .orElseThrow(() -> new InternalException("conmon wrote no pid file for exec " + spec.execId()));
-      monitor = new ConmonExecSession.Monitor(conmonPid, Processes.startTime(conmonPid).orElse(-1));
-      // For delete after an engine restart, which has no session object to ask.
-      Files.writeString(files.root().resolve(CONMON_START), Long.toString(monitor.startTime()));
-      if (spec.attach()) {
-        launch.awaitAttachSocket();
-        // Through the short symlink conmon made, as for containers.
-        channel = ConmonAttachChannel.connect(socketLink.resolve("attach"));
-        launch.release();
-      }
-      SyncMessage reply = launch.next();
-      if (reply.failed()) {
-        // The runtime refused the process (no such executable, bad working directory).
-        throw new InvalidArgumentException(reply.runtimeError());
-      }
-      return ConmonExecSession.started(spec.execId(), hex, files, socketLink, reply.data(), monitor, launch, channel);
-    } catch (IOException e) {
-      throw abandonExec(spec.execId(), files, socketLink, monitor, launch, channel,
-          new InternalException("cannot run exec " + spec.execId() + ": " + e.getMessage(), e));
-    } catch (RuntimeException e) {
-      throw abandonExec(spec.execId(), files, socketLink, monitor, launch, channel, e);
-    }
+    return namespaceExec().start(hex, init.get().pid(), spec, Capabilities.toMask(capabilities));
   }
 
-  // An exec that failed to start: its conmon exits by itself after reporting a runtime error; one
-  // still waiting for its start byte (attach failed) is killed, which also kills its child.
-  private RuntimeException abandonExec(String execId, ConmonArgs.ExecFiles files, Path socketLink,
-      ConmonExecSession.Monitor monitor, ConmonLauncher.Session launch, AttachChannel channel, RuntimeException failure) {
-    try {
-      if (channel != null) {
-        channel.close();
+  // Made on first use, so that an engine on a host without a static busybox still runs containers.
+  private synchronized NamespaceExec namespaceExec() {
+    if (namespaceExec == null) {
+      try {
+        namespaceExec = NamespaceExec.create(cgroups, host);
+      } catch (InvalidArgumentException e) {
+        throw new InternalException(e.getMessage(), e);
       }
-      if (monitor != null && monitor.startTime() >= 0 && launch != null && !(failure instanceof InvalidArgumentException)) {
-        Processes.signalIfSame(monitor.pid(), monitor.startTime(), SIGKILL);
-      }
-      if (launch != null) {
-        launch.close();
-      }
-      ConmonExecSession.removeAfterExit(execId, files, socketLink,
-          monitor != null ? monitor : new ConmonExecSession.Monitor(0, -1));
-    } catch (IOException | RuntimeException e) {
-      failure.addSuppressed(e);
     }
-    return failure;
-  }
-
-  private Path execSessions(String hex) {
-    return paths.bundle(hex).resolve(EXEC_DIR);
+    return namespaceExec;
   }
 
   // An exec runs with the container's capabilities (moby starts from the container's process spec).
   private List<String> containerCapabilities(String hex) throws IOException {
     return OciSpecBuilder.capabilities(Files.readAllBytes(paths.bundle(hex).resolve(CONFIG)));
-  }
-
-  /** Waits for every exec monitor of {@code id}, also those of an engine that has since restarted. */
-  private void removeExecSessions(ContainerId id) {
-    Path dir = execSessions(id.hex());
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    List<Path> sessions;
-    try (var list = Files.list(dir)) {
-      sessions = list.toList();
-    } catch (NoSuchFileException e) {
-      return;
-    } catch (IOException e) {
-      throw new InternalException("cannot list the execs of " + id.hex() + ": " + e.getMessage(), e);
-    }
-    for (Path session : sessions) {
-      String execId = session.getFileName().toString();
-      var files = new ConmonArgs.ExecFiles(session);
-      OptionalInt pid = readInt(files.conmonPidFile());
-      OptionalLong started = readLong(session.resolve(CONMON_START));
-      var monitor = pid.isPresent() && started.isPresent()
-          ? new ConmonExecSession.Monitor(pid.getAsInt(), started.getAsLong())
-          : new ConmonExecSession.Monitor(0, -1);
-      ConmonExecSession.removeAfterExit(execId, files, paths.sockets().resolve(execId), monitor);
-    }
   }
 
   @Override
@@ -428,12 +353,12 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
 
   // Running: created by the runtime, no exit recorded, and its init still the process that was made.
   private boolean running(ContainerId id) {
-    Optional<InitProcess> init = init(id);
-    if (init.isEmpty()) {
-      return false;
-    }
-    OptionalLong now = Processes.startTime(init.get().pid());
-    return now.isPresent() && now.getAsLong() == init.get().startTime();
+    return init(id).filter(ConmonRuntime::alive).isPresent();
+  }
+
+  private static boolean alive(InitProcess init) {
+    OptionalLong now = Processes.startTime(init.pid());
+    return now.isPresent() && now.getAsLong() == init.startTime();
   }
 
   /** The container's init as the runtime made it, while no exit is recorded. */

@@ -35,7 +35,7 @@ public interface ContainerRuntime {
   boolean signal(ContainerId id, int signal);
 
   /**
-   * Runs another process in the running container, under a monitor of its own. With {@link
+   * Runs another process in the running container. With {@link
    * ExecSpec#attach()} the session's channel is connected before the process starts. See {@link
    * ExecSession} for when exit codes are known and what is cleaned up.
    *

@@ -4,19 +4,18 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * A process started in a running container beside its init, under a monitor of its own.
+ * A process started in a running container beside its init.
  *
  * <p>Invariants:
  * <ul>
  *   <li><b>Exit code before end of output.</b> {@link AttachChannel#read()} on {@link #channel()}
  *       returns null only once {@link #exitCode()} is present (or the session has failed, when
- *       {@link #awaitExit()} throws); the clean-up below may still be under way then. A caller that sees the stream end may report the exit code
+ *       {@link #awaitExit()} throws). A caller that sees the stream end may report the exit code
  *       at once: the docker CLI asks for it ({@code GET /exec/{id}/json}) the instant its stream
  *       closes.
  *   <li><b>Nothing lingers.</b> When {@link #awaitExit()} returns or {@link #close()} has
- *       returned, the session's monitor has exited and its files (process spec, pid files, exit
- *       directory, ctl fifo, attach socket and its link) are removed. This happens when the
- *       process ends whether or not anyone waits.
+ *       returned, the process is reaped and nothing of the session's is left running. This
+ *       happens when the process ends whether or not anyone waits.
  *   <li>The process ends when the container's init does (the kernel kills its PID namespace).
  * </ul>
  */
@@ -46,13 +45,12 @@ public interface ExecSession extends AutoCloseable {
   /**
    * Blocks until the process has ended and the session is cleaned up, then returns the exit code.
    *
-   * @throws dev.berth.core.error.InternalException if the monitor ended without recording one
+   * @throws dev.berth.core.error.InternalException if the session failed without one
    */
   int awaitExit() throws InterruptedException;
 
   /**
-   * Ends the session: kills the process if it still runs, waits for its monitor and removes its
-   * files. Idempotent.
+   * Ends the session: kills the process if it still runs and waits until it is reaped. Idempotent.
    */
   @Override
   void close();

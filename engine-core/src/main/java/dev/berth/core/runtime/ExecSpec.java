@@ -7,8 +7,7 @@ import java.util.Objects;
 /**
  * An extra process to run in a running container ({@code docker exec}).
  *
- * @param execId the exec instance's ID (64 lowercase hex digits, as Docker makes them); it names
- *     the session's files and attach socket, so it must be unique among live sessions
+ * @param execId the exec instance's ID (64 lowercase hex digits, as Docker makes them)
  * @param process what to run, resolved; stdin reaches it only through an attached channel, and
  *     {@code stdinOnce} is implied (the process's stdin closes when the client closes its input)
  * @param privileged every capability the engine has instead of the container's own

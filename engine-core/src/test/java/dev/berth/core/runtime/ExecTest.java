@@ -13,7 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -25,8 +24,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Exec sessions in real containers through conmon; needs root. */
-class ConmonExecTest extends RealContainerTest {
+/** Exec sessions in real containers, entered from the engine itself; needs root. */
+class ExecTest extends RealContainerTest {
 
   private final List<ExecSession> sessions = new ArrayList<>();
 
@@ -63,31 +62,33 @@ class ConmonExecTest extends RealContainerTest {
     return new Output(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  /** Nothing of the exec remains: no process mentions it, its directory and socket link are gone. */
+  /**
+   * Nothing of an ended exec remains: no child of the engine (live or zombie) and no process in the
+   * container but its init.
+   */
   static void assertNothingLeft(ContainerId id) throws IOException {
-    Path execs = h.paths.bundle(id.hex()).resolve("exec");
-    if (Files.isDirectory(execs)) {
-      try (Stream<Path> left = Files.list(execs)) {
-        assertEquals(List.of(), left.toList(), "exec directories left");
-      }
-    }
-    try (Stream<Path> links = Files.list(h.paths.sockets())) {
-      assertEquals(List.of(id.hex()), links.map(p -> p.getFileName().toString()).toList(), "only the container's link");
-    }
+    assertEquals(List.of(), childrenOfThisProcess(), "children of the engine left");
+    var pids = h.runtime.pids(id);
+    assertEquals(1, pids.size(), "processes in the container besides its init: " + pids);
   }
 
-  static void assertNoProcessMentions(String execId) throws IOException {
+  static List<Integer> childrenOfThisProcess() throws IOException {
+    String self = Long.toString(ProcessHandle.current().pid());
+    var children = new ArrayList<Integer>();
     try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
       for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-        String cmdline;
+        String stat;
         try {
-          cmdline = new String(Files.readAllBytes(proc.resolve("cmdline")), StandardCharsets.UTF_8);
+          stat = Files.readString(proc.resolve("stat"));
         } catch (IOException e) {
           continue;
         }
-        assertFalse(cmdline.contains(execId), "a process of exec " + execId + " lingers: " + proc + " " + cmdline);
+        if (stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1].equals(self)) {
+          children.add(Integer.parseInt(proc.getFileName().toString()));
+        }
       }
     }
+    return children;
   }
 
   @Test
@@ -102,7 +103,6 @@ class ConmonExecTest extends RealContainerTest {
     assertEquals(3, session.exitCode().getAsInt());
     assertEquals(3, session.awaitExit());
     assertNothingLeft(id);
-    assertNoProcessMentions(execId);
     assertTrue(h.runtime.exitCode(id).isEmpty(), "the container runs on");
   }
 
@@ -127,7 +127,6 @@ class ConmonExecTest extends RealContainerTest {
       assertTrue(e.getMessage().contains("executable file not found in $PATH"), e.getMessage());
       assertTrue(e.getMessage().contains("nosuch"), e.getMessage());
       assertNothingLeft(id);
-      assertNoProcessMentions(execId);
     }
   }
 
@@ -180,13 +179,48 @@ class ConmonExecTest extends RealContainerTest {
   }
 
   @Test
-  void envUserAndWorkingDirectoryAreTheExecsOwn() throws Exception {
+  void envUserWorkingDirectoryAndLimitsAreTheExecsOwn() throws Exception {
     var id = h.run("sleep", "1000");
-    var own = new ProcessSpec(List.of("sh", "-c", "echo $FOO; pwd; id -u; id -g; id -G"), List.of("PATH=/bin", "FOO=bar"),
-        "/tmp", 65534, 65534, List.of(5), false, false, false, 0, 0);
+    var own = new ProcessSpec(List.of("sh", "-c", "echo $FOO; pwd; id -u; id -g; id -G; ulimit -n; grep CapEff /proc/self/status"),
+        List.of("PATH=/bin", "FOO=bar"), "/tmp", 65534, 65534, List.of(5), false, false, false, 0, 0);
     var session = exec(id, own, true);
-    assertEquals(new Output("bar\n/tmp\n65534\n65534\n65534 5\n", ""), readAll(session));
+    long nofile = DockerDefaults.RLIMITS.stream().filter(l -> l.type().equals("RLIMIT_NOFILE")).findFirst().orElseThrow()
+        .clampTo(HostLimits.current().hardLimit("RLIMIT_NOFILE")).soft();
+    assertEquals(new Output("bar\n/tmp\n65534\n65534\n65534 5\n" + nofile + "\nCapEff:\t0000000000000000\n", ""),
+        readAll(session));
     assertEquals(0, session.awaitExit());
+  }
+
+  @Test
+  void theProcessHasOnlyItsStdioAndRunsInTheContainersCgroups() throws Exception {
+    var id = h.run("sleep", "1000");
+    var session = exec(id, process("sh", "-c", "ls /proc/$$/fd; cat /proc/self/cgroup"), true);
+    var output = readAll(session);
+    assertEquals(0, session.awaitExit(), output.stderr());
+    var lines = output.stdout().lines().toList();
+    assertEquals(List.of("0", "1", "2"), lines.subList(0, 3), "the gate and the trampoline are closed: " + lines);
+    var cgroups = lines.subList(3, lines.size());
+    assertFalse(cgroups.isEmpty());
+    for (String line : cgroups) {
+      assertTrue(line.endsWith("/" + id.hex()), "not in the container's cgroup: " + line);
+    }
+  }
+
+  @Test
+  void aMissingWorkingDirectoryOrUnrunnableFileIsTheCallersErrorInRuncsWords() throws Exception {
+    var id = h.run("sleep", "1000");
+    var p = process("true");
+    var nowhere = new ProcessSpec(p.args(), p.env(), "/no/such/dir", 0, 0, List.of(), false, false, false, 0, 0);
+    var e = assertThrows(InvalidArgumentException.class, () -> exec(id, nowhere, true));
+    assertEquals("exec failed: unable to start container process: chdir to cwd (\"/no/such/dir\") set in config.json "
+        + "failed: no such file or directory", e.getMessage());
+    e = assertThrows(InvalidArgumentException.class, () -> exec(id, process("/etc/passwd"), true));
+    assertEquals("exec failed: unable to start container process: exec: \"/etc/passwd\": permission denied",
+        e.getMessage());
+    e = assertThrows(InvalidArgumentException.class, () -> exec(id, process("/no/such/binary"), false));
+    assertEquals("exec failed: unable to start container process: exec: \"/no/such/binary\": stat /no/such/binary: "
+        + "no such file or directory", e.getMessage());
+    assertNothingLeft(id);
   }
 
   @Test
@@ -256,23 +290,12 @@ class ConmonExecTest extends RealContainerTest {
     var id = h.run("sleep", "1000");
     var attached = exec(id, process("sleep", "1000"), true);
     var detached = exec(id, process("sleep", "1000"), false);
-    var monitors = new ArrayList<long[]>();
-    try (Stream<Path> dirs = Files.list(h.paths.bundle(id.hex()).resolve("exec"))) {
-      for (Path dir : dirs.toList()) {
-        int pid = Integer.parseInt(Files.readString(dir.resolve("conmon.pid")).strip());
-        monitors.add(new long[] {pid, Processes.startTime(pid).orElseThrow()});
-      }
-    }
-    assertEquals(2, monitors.size());
     assertTrue(h.runtime.signal(id, 9));
     assertEquals(137, h.awaitExit(id));
     assertEquals(new Output("", ""), readAll(attached));
     assertEquals(137, attached.awaitExit());
     assertEquals(137, detached.awaitExit());
-    for (long[] monitor : monitors) {
-      assertTrue(Processes.awaitExit((int) monitor[0], monitor[1], 1), "exec monitor " + monitor[0] + " lingers");
-    }
-    assertNothingLeft(id);
+    assertEquals(List.of(), childrenOfThisProcess(), "children of the engine left");
   }
 
   @Test
@@ -286,7 +309,6 @@ class ConmonExecTest extends RealContainerTest {
     assertEquals(137, session.exitCode().getAsInt());
     assertTrue(Processes.awaitExit(pid, started, 1));
     assertNothingLeft(id);
-    assertNoProcessMentions(execId);
     session.close();
   }
 
@@ -299,8 +321,7 @@ class ConmonExecTest extends RealContainerTest {
     h.runtime.delete(id);
     assertEquals(137, session.awaitExit());
     assertFalse(Files.exists(h.paths.bundle(id.hex())));
-    assertFalse(Files.exists(h.paths.sockets().resolve(execId), LinkOption.NOFOLLOW_LINKS));
-    assertNoProcessMentions(execId);
+    assertEquals(List.of(), childrenOfThisProcess(), "children of the engine left");
   }
 
   @Test
@@ -324,8 +345,8 @@ class ConmonExecTest extends RealContainerTest {
         attached.add((t2 - t1) / 1000);
       }
     }
-    System.out.printf("%s exec of `true`, create+start+exit incl. cleanup, median of %d (ms): detached %.1f, attached %.1f%n",
-        h.runtime.name(), detached.size(), median(detached), median(attached));
+    System.out.printf("exec of `true`, create+start+exit incl. cleanup, median of %d (ms): detached %.1f, attached %.1f%n",
+        detached.size(), median(detached), median(attached));
     assertNothingLeft(id);
     assertTrue(median(attached) < 2000);
   }

@@ -1,0 +1,68 @@
+package dev.berth.core.os;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An executable copied into a sealed memfd. A process that runs it inside a container can be
+ * reached from there through {@code /proc/PID/exe}; runc clones itself the same way so that such
+ * a handle (CVE-2019-5736) leads to a file nobody can write, never to a binary on the host.
+ *
+ * @param fd close-on-exec, held for the engine's lifetime
+ */
+public record SealedCopy(Path source, int fd) {
+
+  private static final int MFD_CLOEXEC = 1;
+  private static final int MFD_ALLOW_SEALING = 2;
+  private static final int F_ADD_SEALS = 1033;
+  private static final int F_GET_SEALS = 1034;
+  // F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE: what runc checks for.
+  static final int ALL_SEALS = 1 | 2 | 4 | 8;
+
+  public static SealedCopy of(Path source) {
+    byte[] content;
+    try {
+      content = Files.readAllBytes(source);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int fd = (int) LibC.MEMFD_CREATE.invokeExact(state, arena.allocateFrom(source.getFileName().toString()),
+          MFD_CLOEXEC | MFD_ALLOW_SEALING);
+      if (fd < 0) {
+        throw new ErrnoException("memfd_create", LibC.errno(state));
+      }
+      try {
+        Fd.write(fd, content);
+        if ((int) LibC.FCNTL.invokeExact(state, fd, F_ADD_SEALS, ALL_SEALS) != 0) {
+          throw new ErrnoException("fcntl(F_ADD_SEALS)", LibC.errno(state));
+        }
+      } catch (RuntimeException e) {
+        Fd.close(fd);
+        throw e;
+      }
+      return new SealedCopy(source, fd);
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /** The seals on the copy (for tests: all of {@link #ALL_SEALS}). */
+  public int seals() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int seals = (int) LibC.FCNTL.invokeExact(state, fd, F_GET_SEALS, 0);
+      if (seals < 0) {
+        throw new ErrnoException("fcntl(F_GET_SEALS)", LibC.errno(state));
+      }
+      return seals;
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+}

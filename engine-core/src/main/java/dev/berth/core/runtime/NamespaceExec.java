@@ -1,0 +1,199 @@
+package dev.berth.core.runtime;
+
+import dev.berth.core.error.InternalException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.os.ContainerSpawn;
+import dev.berth.core.os.ContainerSpawn.Credentials;
+import dev.berth.core.os.ContainerSpawn.Pipes;
+import dev.berth.core.os.ContainerSpawn.SpawnException;
+import dev.berth.core.os.ContainerSpawn.Terminal;
+import dev.berth.core.os.ErrnoException;
+import dev.berth.core.os.Fd;
+import dev.berth.core.os.Processes;
+import dev.berth.core.os.SealedCopy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts exec processes from the engine itself instead of through conmon and {@code runc exec}.
+ * runc is a Go program that re-executes itself to enter the container: 20–35 ms a process on
+ * this kind of host, most of an exec's latency. Here a thread of the engine enters the
+ * container's namespaces and spawns the process directly (see {@link ContainerSpawn}); the engine
+ * then moves it into the container's cgroups and sets its rlimits while it waits on its gate, and
+ * lets it run. The process is the engine's child: it needs no monitor, and nothing is left once
+ * it exits.
+ *
+ * <p>The trampoline is a sealed copy of the host's static busybox running {@link #GATE}: it is
+ * what the child executes first, so no host binary is ever the exe of a process in the container.
+ */
+final class NamespaceExec {
+
+  // $0 is the target's argv[0]; "$@" its resolved path and the rest of its arguments. Exit 126
+  // when the engine gave up on the process before letting it go.
+  static final String GATE = "read -r _ <&3 || exit 126; exec -a \"$0\" 3<&- \"$@\"";
+  private static final int SIGKILL = 9;
+  // linux/resource.h (the same on x86-64 and arm64).
+  private static final Map<String, Integer> RLIMIT_NUMBERS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
+      Map.entry("RLIMIT_FSIZE", 1), Map.entry("RLIMIT_DATA", 2), Map.entry("RLIMIT_STACK", 3),
+      Map.entry("RLIMIT_CORE", 4), Map.entry("RLIMIT_RSS", 5), Map.entry("RLIMIT_NPROC", 6),
+      Map.entry("RLIMIT_NOFILE", 7), Map.entry("RLIMIT_MEMLOCK", 8), Map.entry("RLIMIT_AS", 9),
+      Map.entry("RLIMIT_LOCKS", 10), Map.entry("RLIMIT_SIGPENDING", 11), Map.entry("RLIMIT_MSGQUEUE", 12),
+      Map.entry("RLIMIT_NICE", 13), Map.entry("RLIMIT_RTPRIO", 14), Map.entry("RLIMIT_RTTIME", 15));
+
+  private final SealedCopy trampoline;
+  private final CgroupTree cgroups;
+  private final List<ContainerSpawn.Limit> limits;
+
+  private NamespaceExec(SealedCopy trampoline, CgroupTree cgroups, HostLimits host) {
+    this.trampoline = trampoline;
+    this.cgroups = cgroups;
+    this.limits = DockerDefaults.RLIMITS.stream().map(l -> l.clampTo(host.hardLimit(l.type())))
+        .map(l -> new ContainerSpawn.Limit(RLIMIT_NUMBERS.get(l.type()), l.soft(), l.hard())).toList();
+  }
+
+  /**
+   * Makes the engine undumpable (see {@link ContainerSpawn}) and seals a copy of the static busybox.
+   *
+   * @throws InvalidArgumentException if there is no statically linked busybox on the PATH
+   */
+  static NamespaceExec create(CgroupTree cgroups, HostLimits host) {
+    Path busybox = Executables.findStaticBusybox().orElseThrow(() -> new InvalidArgumentException(
+        "exec needs a statically linked busybox on the PATH (Debian: apt-get install busybox-static)"));
+    ContainerSpawn.makeEngineUndumpable();
+    return new NamespaceExec(SealedCopy.of(busybox), cgroups, host);
+  }
+
+  /**
+   * Starts {@code spec} in the container whose init is {@code initPid} and whose cgroup is
+   * {@code cgroup} under the engine's parent.
+   *
+   * @param capabilities the mask the process keeps
+   * @throws InvalidArgumentException in runc's words when the program or working directory is missing
+   */
+  ExecSession start(String cgroup, int initPid, ExecSpec spec, long capabilities) {
+    ProcessSpec p = spec.process();
+    String program = ExecPath.resolve(Path.of("/proc/" + initPid + "/root"), p.args().getFirst(), p.env(), p.cwd());
+    var argv = new ArrayList<>(List.of("sh", "-c", GATE, p.args().getFirst(), program));
+    argv.addAll(p.args().subList(1, p.args().size()));
+    var fds = new Fds();
+    try {
+      int gateRead = fds.pipe();
+      int gateWrite = fds.last.writeFd();
+      ContainerSpawn.Stdio stdio;
+      int stdin = -1;
+      int[] outputs = new int[0];
+      if (p.terminal()) {
+        stdio = new Terminal(p.consoleHeight(), p.consoleWidth());
+      } else if (spec.attach()) {
+        int childIn = -1;
+        if (p.stdin()) {
+          childIn = fds.pipe();
+          stdin = fds.last.writeFd();
+        }
+        int childOut = fds.pipeForWriting();
+        int out = fds.last.readFd();
+        int childErr = fds.pipeForWriting();
+        outputs = new int[] {out, fds.last.readFd()};
+        stdio = new Pipes(childIn, childOut, childErr);
+      } else {
+        stdio = new Pipes(-1, -1, -1);
+      }
+      ContainerSpawn.Spawned child = spawn(spec, new ContainerSpawn.Request(initPid, trampoline, argv, p.env(),
+          p.cwd(), new Credentials(p.uid(), p.gid(), p.additionalGids(), capabilities), stdio, gateRead, limits));
+      fds.closeChildEnds();
+      release(cgroup, child, gateWrite);
+      try {
+        if (child.terminalFd() >= 0) {
+          outputs = new int[] {child.terminalFd()};
+          stdin = spec.attach() ? Fd.dup(child.terminalFd()) : -1;
+        }
+        var session = NamespaceExecSession.started(spec.execId(), child.pid(), child.terminalFd(), stdin, outputs,
+            spec.attach());
+        fds.handOver();
+        return session;
+      } catch (IOException | RuntimeException e) {
+        abandon(child);
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new InternalException("cannot start exec " + spec.execId() + ": " + e.getMessage(), e);
+    } finally {
+      fds.closeAll();
+    }
+  }
+
+  private static ContainerSpawn.Spawned spawn(ExecSpec spec, ContainerSpawn.Request request) {
+    try {
+      return ContainerSpawn.spawn(request);
+    } catch (SpawnException e) {
+      if (e.step().equals("chdir")) {
+        throw new InvalidArgumentException("exec failed: unable to start container process: chdir to cwd (\""
+            + request.cwd() + "\") set in config.json failed: " + e.reason());
+      }
+      throw new InternalException("cannot start exec " + spec.execId() + ": " + e.getMessage(), e);
+    } catch (ErrnoException e) {
+      throw new InternalException("cannot enter the container of exec " + spec.execId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  // The child waits on its gate: place it, then let it go; on failure it never runs.
+  private void release(String cgroup, ContainerSpawn.Spawned child, int gateWrite) {
+    try {
+      cgroups.addProcess(cgroup, child.pid());
+      Fd.write(gateWrite, "\n".getBytes(StandardCharsets.US_ASCII));
+    } catch (RuntimeException e) {
+      abandon(child);
+      throw e;
+    }
+  }
+
+  private static void abandon(ContainerSpawn.Spawned child) {
+    Processes.kill(child.pid(), SIGKILL);
+    Processes.waitFor(child.pid());
+    Fd.close(child.terminalFd());
+  }
+
+  /** The pipes of one start: the child's ends close once it has them, the rest on failure. */
+  private static final class Fds {
+    private final List<Integer> childEnds = new ArrayList<>();
+    private final List<Integer> engineEnds = new ArrayList<>();
+    Fd.Pipe last;
+
+    // A pipe the child reads from; returns the child's end.
+    int pipe() {
+      last = Fd.Pipe.open();
+      childEnds.add(last.readFd());
+      engineEnds.add(last.writeFd());
+      return last.readFd();
+    }
+
+    // A pipe the child writes to; returns the child's end.
+    int pipeForWriting() {
+      last = Fd.Pipe.open();
+      childEnds.add(last.writeFd());
+      engineEnds.add(last.readFd());
+      return last.writeFd();
+    }
+
+    void closeChildEnds() {
+      childEnds.forEach(Fd::close);
+      childEnds.clear();
+    }
+
+    // The session owns the engine's ends from now on, except the gate's (the first), which is done with.
+    void handOver() {
+      Fd.close(engineEnds.getFirst());
+      engineEnds.clear();
+    }
+
+    void closeAll() {
+      closeChildEnds();
+      engineEnds.forEach(Fd::close);
+      engineEnds.clear();
+    }
+  }
+}
