@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The child is not dumpable while it is still a copy of the JVM (the engine makes itself not
  * dumpable), so the container cannot open its {@code /proc/PID/exe} or fds in that window; then
- * it runs the sealed trampoline, which holds on fd 3 until {@link Request#gateFd}'s writer lets
- * it go, closes it and executes the target.
+ * it runs the sealed trampoline with fds 0–2 as {@link Request#stdio}, {@link Request#passFds}
+ * from fd 3 on and the trampoline itself next ({@link #trampolineFd}), nothing else.
  */
 public final class ContainerSpawn {
 
@@ -55,7 +55,7 @@ public final class ContainerSpawn {
   private static final int PR_CAP_AMBIENT = 47;
   private static final int PR_CAP_AMBIENT_CLEAR_ALL = 4;
   private static final int CAPABILITY_VERSION_3 = 0x20080522;
-  private static final int TRAMPOLINE_GATE_FD = 3;
+  private static final int FIRST_PASSED_FD = 3;
   private static final int SIGKILL = 9;
   private static final Syscalls SYSCALLS = Syscalls.forArch(System.getProperty("os.arch"));
 
@@ -114,18 +114,23 @@ public final class ContainerSpawn {
 
   /**
    * @param initPid the container's init, whose namespaces are joined
-   * @param trampolineArgv what the trampoline runs as; the trampoline reads a line from fd 3 and
-   *     then executes the target
-   * @param gateFd the engine's end of a pipe to become the child's fd 3
-   * @param limits set on the child while it waits at the gate
+   * @param trampolineArgv what the trampoline runs as
+   * @param passFds the engine's fds to become the child's 3, 4, ...
+   * @param limits set on the child right after it is spawned
    */
   public record Request(int initPid, SealedCopy trampoline, List<String> trampolineArgv, List<String> env, String cwd,
-      Credentials credentials, Stdio stdio, int gateFd, List<Limit> limits) {
+      Credentials credentials, Stdio stdio, List<Integer> passFds, List<Limit> limits) {
     public Request {
       trampolineArgv = List.copyOf(trampolineArgv);
       env = List.copyOf(env);
+      passFds = List.copyOf(passFds);
       limits = List.copyOf(limits);
     }
+  }
+
+  /** The child's fd for the trampoline, after those passed: the trampoline should close it. */
+  public static int trampolineFd(int passed) {
+    return FIRST_PASSED_FD + passed;
   }
 
   /** @param terminalFd the pseudo-terminal's master (close-on-exec), or -1 */
@@ -245,7 +250,7 @@ public final class ContainerSpawn {
       MemorySegment state = LibC.captureState(arena);
       MemorySegment cwd = arena.allocateFrom(request.cwd());
       MemorySegment ptmx = arena.allocateFrom("/dev/ptmx");
-      MemorySegment program = arena.allocateFrom("/proc/self/fd/" + request.trampoline().fd());
+      MemorySegment program = arena.allocateFrom("/proc/self/fd/" + trampolineFd(request.passFds().size()));
       MemorySegment argv = Processes.strings(arena, request.trampolineArgv());
       MemorySegment envp = Processes.strings(arena, request.env());
       MemorySegment number = arena.allocate(JAVA_INT);
@@ -325,15 +330,10 @@ public final class ContainerSpawn {
     }
   }
 
-  // The child gets 0-2, the gate as fd 3 and the trampoline's fd (close-on-exec, so gone once it
-  // runs); every other engine fd is closed. Sources go through staging fds above all of them so
-  // that no copy overwrites a source still to be copied. A terminal's slave is opened last, once
-  // its number is known.
+  // The child gets 0-2, the passed fds, the trampoline, and no other fd of the engine. Sources go
+  // through staging fds above all of them so that no copy overwrites a source still to be
+  // copied. A terminal's slave is opened last, once its number is known.
   private static void fileActions(MemorySegment actions, Request request, int devNull) throws Throwable {
-    int keep = request.trampoline().fd();
-    if (keep <= TRAMPOLINE_GATE_FD) {
-      throw new IllegalStateException("the trampoline's fd " + keep + " would be taken by the gate");
-    }
     checkSpawn((int) LibC.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
     var sources = new ArrayList<int[]>();
     if (request.stdio() instanceof Pipes pipes) {
@@ -341,8 +341,12 @@ public final class ContainerSpawn {
       sources.add(new int[] {1, pipes.stdout() < 0 ? devNull : pipes.stdout()});
       sources.add(new int[] {2, pipes.stderr() < 0 ? devNull : pipes.stderr()});
     }
-    sources.add(new int[] {TRAMPOLINE_GATE_FD, request.gateFd()});
-    int staging = keep + 1;
+    for (int i = 0; i < request.passFds().size(); i++) {
+      sources.add(new int[] {FIRST_PASSED_FD + i, request.passFds().get(i)});
+    }
+    int trampoline = trampolineFd(request.passFds().size());
+    sources.add(new int[] {trampoline, request.trampoline().fd()});
+    int staging = trampoline + 1;
     for (int[] s : sources) {
       staging = Math.max(staging, s[1] + 1);
     }
@@ -352,11 +356,7 @@ public final class ContainerSpawn {
     for (int[] s : sources) {
       checkSpawn((int) LibC.FA_DUP2.invokeExact(actions, staging + s[0], s[0]), "adddup2");
     }
-    // glibc ignores a close of an fd that is not open, so fds opened meanwhile cannot slip through.
-    for (int fd = TRAMPOLINE_GATE_FD + 1; fd < keep; fd++) {
-      checkSpawn((int) LibC.FA_CLOSE.invokeExact(actions, fd), "addclose");
-    }
-    checkSpawn((int) LibC.FA_CLOSEFROM.invokeExact(actions, keep + 1), "addclosefrom_np");
+    checkSpawn((int) LibC.FA_CLOSEFROM.invokeExact(actions, trampoline + 1), "addclosefrom_np");
   }
 
   private static void spawnAttributes(MemorySegment attr, MemorySegment sigset) throws Throwable {

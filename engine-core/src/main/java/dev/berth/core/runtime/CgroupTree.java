@@ -143,6 +143,43 @@ final class CgroupTree {
   }
 
   /**
+   * How a process joins {@code <parent>/<child>} on its own, and what is left for the engine.
+   *
+   * @param threadFiles the {@code tasks} file of each v1 hierarchy: a process that writes "0" to
+   *     one moves itself there, which unlike moving a process by pid takes no global lock (moving
+   *     by pid waits out an RCU grace period, 6–25 ms, whenever that lock was idle)
+   * @param procsFiles the {@code cgroup.procs} files the engine must write the pid to: the cgroup2
+   *     tree's, unless it is a hybrid host's tree whose cgroups hold no controllers (membership
+   *     there would limit nothing)
+   */
+  record Joining(List<Path> threadFiles, List<Path> procsFiles) {}
+
+  Joining joining(String child) {
+    checkChild(child);
+    var threadFiles = new ArrayList<Path>();
+    var procsFiles = new ArrayList<Path>();
+    boolean hybrid = hierarchies.stream().anyMatch(h -> !h.unified());
+    for (Hierarchy h : hierarchies) {
+      Path dir = dir(h, child);
+      if (!h.unified()) {
+        threadFiles.add(dir.resolve("tasks"));
+      } else if (!hybrid || hasControllers(dir)) {
+        procsFiles.add(dir.resolve("cgroup.procs"));
+      }
+    }
+    return new Joining(List.copyOf(threadFiles), List.copyOf(procsFiles));
+  }
+
+  private static boolean hasControllers(Path dir) {
+    try {
+      return !Files.readString(dir.resolve("cgroup.controllers")).isBlank();
+    } catch (IOException e) {
+      // No such cgroup: writing to it will say so.
+      return true;
+    }
+  }
+
+  /**
    * Removes {@code <parent>/<child>} from every hierarchy. A cgroup stays busy for a moment after
    * its last process exits, so EBUSY is retried until a deadline.
    */

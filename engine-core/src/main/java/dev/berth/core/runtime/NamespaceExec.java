@@ -13,7 +13,9 @@ import dev.berth.core.os.Processes;
 import dev.berth.core.os.SealedCopy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,19 +24,19 @@ import java.util.Map;
  * Starts exec processes from the engine itself instead of through conmon and {@code runc exec}.
  * runc is a Go program that re-executes itself to enter the container: 20–35 ms a process on
  * this kind of host, most of an exec's latency. Here a thread of the engine enters the
- * container's namespaces and spawns the process directly (see {@link ContainerSpawn}); the engine
- * then moves it into the container's cgroups and sets its rlimits while it waits on its gate, and
- * lets it run. The process is the engine's child: it needs no monitor, and nothing is left once
- * it exits.
+ * container's namespaces and spawns the process directly (see {@link ContainerSpawn}).
  *
- * <p>The trampoline is a sealed copy of the host's static busybox running {@link #GATE}: it is
+ * <p>What it spawns is a sealed copy of the host's static busybox running {@link #script}: it is
  * what the child executes first, so no host binary is ever the exe of a process in the container.
+ * The script waits on its gate (fd 3) while the engine moves it into any cgroup that only a move
+ * by pid can reach (a cgroup2 tree with controllers), then moves itself into the container's v1
+ * cgroups through their {@code tasks} files (fds 4...; a self-move skips the global lock that a
+ * move by pid takes), closes every fd but 0–2 and executes the command. The process is the
+ * engine's child: it needs no monitor, and nothing is left once it exits.
  */
 final class NamespaceExec {
 
-  // $0 is the target's argv[0]; "$@" its resolved path and the rest of its arguments. Exit 126
-  // when the engine gave up on the process before letting it go.
-  static final String GATE = "read -r _ <&3 || exit 126; exec -a \"$0\" 3<&- \"$@\"";
+  private static final int GATE_FD = 3;
   private static final int SIGKILL = 9;
   // linux/resource.h (the same on x86-64 and arm64).
   private static final Map<String, Integer> RLIMIT_NUMBERS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
@@ -77,12 +79,17 @@ final class NamespaceExec {
   ExecSession start(String cgroup, int initPid, ExecSpec spec, long capabilities) {
     ProcessSpec p = spec.process();
     String program = ExecPath.resolve(Path.of("/proc/" + initPid + "/root"), p.args().getFirst(), p.env(), p.cwd());
-    var argv = new ArrayList<>(List.of("sh", "-c", GATE, p.args().getFirst(), program));
+    CgroupTree.Joining joining = cgroups.joining(cgroup);
+    var argv = new ArrayList<>(List.of("sh", "-c", script(joining.threadFiles().size()), p.args().getFirst(), program));
     argv.addAll(p.args().subList(1, p.args().size()));
     var fds = new Fds();
     try {
-      int gateRead = fds.pipe();
+      var passed = new ArrayList<Integer>();
+      passed.add(fds.pipe());
       int gateWrite = fds.last.writeFd();
+      for (Path tasks : joining.threadFiles()) {
+        passed.add(fds.openForWriting(tasks));
+      }
       ContainerSpawn.Stdio stdio;
       int stdin = -1;
       int[] outputs = new int[0];
@@ -103,9 +110,9 @@ final class NamespaceExec {
         stdio = new Pipes(-1, -1, -1);
       }
       ContainerSpawn.Spawned child = spawn(spec, new ContainerSpawn.Request(initPid, trampoline, argv, p.env(),
-          p.cwd(), new Credentials(p.uid(), p.gid(), p.additionalGids(), capabilities), stdio, gateRead, limits));
+          p.cwd(), new Credentials(p.uid(), p.gid(), p.additionalGids(), capabilities), stdio, passed, limits));
       fds.closeChildEnds();
-      release(cgroup, child, gateWrite);
+      release(joining, child, gateWrite);
       try {
         if (child.terminalFd() >= 0) {
           outputs = new int[] {child.terminalFd()};
@@ -140,10 +147,36 @@ final class NamespaceExec {
     }
   }
 
-  // The child waits on its gate: place it, then let it go; on failure it never runs.
-  private void release(String cgroup, ContainerSpawn.Spawned child, int gateWrite) {
+  /**
+   * The trampoline's script for {@code threadFiles} tasks files: $0 is the command's argv[0], "$@"
+   * its resolved path and the rest of its arguments. Exit 126 (as for a command that cannot run)
+   * if the engine gave up on it or it could not join a cgroup.
+   */
+  static String script(int threadFiles) {
+    var join = new StringBuilder();
+    var close = new StringBuilder(" " + GATE_FD + "<&-");
+    for (int fd = GATE_FD + 1; fd <= GATE_FD + threadFiles; fd++) {
+      join.append(join.isEmpty() ? "" : " && ").append("echo 0 >&").append(fd);
+      close.append(' ').append(fd).append(">&-");
+    }
+    close.append(' ').append(ContainerSpawn.trampolineFd(1 + threadFiles)).append("<&-");
+    String joined = join.isEmpty() ? ""
+        : "{ " + join + "; } 2>/dev/null || { echo \"cannot join the container's cgroups\" >&2; exit 126; }; ";
+    return "read -r _ <&" + GATE_FD + " || exit 126; " + joined + "exec -a \"$0\"" + close + " \"$@\"";
+  }
+
+  // The child waits on its gate: place it where only the engine can, then let it go; on failure
+  // it never runs.
+  private static void release(CgroupTree.Joining joining, ContainerSpawn.Spawned child, int gateWrite) {
     try {
-      cgroups.addProcess(cgroup, child.pid());
+      for (Path procs : joining.procsFiles()) {
+        try {
+          Files.writeString(procs, Integer.toString(child.pid()), StandardOpenOption.WRITE);
+        } catch (IOException e) {
+          throw new InternalException("cannot move exec process " + child.pid() + " into " + procs + ": "
+              + e.getMessage(), e);
+        }
+      }
       Fd.write(gateWrite, "\n".getBytes(StandardCharsets.US_ASCII));
     } catch (RuntimeException e) {
       abandon(child);
@@ -169,6 +202,13 @@ final class NamespaceExec {
       childEnds.add(last.readFd());
       engineEnds.add(last.writeFd());
       return last.readFd();
+    }
+
+    // A file only the child writes to (through the fd passed); returns that fd.
+    int openForWriting(Path file) {
+      int fd = Fd.open(file, Fd.O_WRONLY);
+      childEnds.add(fd);
+      return fd;
     }
 
     // A pipe the child writes to; returns the child's end.
