@@ -86,7 +86,7 @@ public final class AttachService {
 
   private void connect(AttachSession session, ContainerId id) {
     try {
-      session.connect(runtime.attach(id));
+      session.connect(runtime.attach(id, session.options().stdin()));
     } catch (RuntimeException e) {
       // The container ended between our check and the connect: there is no live output.
       session.end();

@@ -42,6 +42,10 @@ public final class AttachSession implements StdioSession {
     return container.config().tty();
   }
 
+  AttachOptions options() {
+    return options;
+  }
+
   void connect(AttachChannel ch) {
     if (!channel.complete(ch)) {
       closeQuietly(ch);

@@ -62,6 +62,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private final ConmonLauncher launcher;
   private ExitWatcher watcher;
   private NamespaceExec namespaceExec;
+  private final java.util.Map<String, OutputHub> hubs = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param conmon the conmon binary ({@link #findConmon()})
@@ -179,17 +180,45 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     return sent;
   }
 
+  /** Clients without stdin share one connection per container ({@link OutputHub}). */
   @Override
-  public AttachChannel attach(ContainerId id) {
-    if (!Files.isDirectory(paths.bundle(id.hex()))) {
-      throw new NotFoundException("No such container: " + id.hex());
+  public AttachChannel attach(ContainerId id, boolean stdin) {
+    String hex = id.hex();
+    if (!Files.isDirectory(paths.bundle(hex))) {
+      throw new NotFoundException("No such container: " + hex);
     }
+    // Through the short symlink conmon made: the bundle path may not fit in sun_path (108 bytes).
+    Path socket = paths.sockets().resolve(hex).resolve("attach");
     try {
-      // Through the short symlink conmon made: the bundle path may not fit in sun_path (108 bytes).
-      return ConmonAttachChannel.connect(paths.sockets().resolve(id.hex()).resolve("attach"));
+      if (stdin) {
+        return ConmonAttachChannel.connect(socket);
+      }
+      while (true) {
+        OutputHub hub = hubs.get(hex);
+        if (hub == null) {
+          hub = connectHub(hex, socket);
+        }
+        Optional<AttachChannel> channel = hub.subscribe();
+        if (channel.isPresent()) {
+          return channel.get();
+        }
+        // That hub's container ended (or is being restarted): take a new one.
+        hubs.remove(hex, hub);
+      }
     } catch (IOException e) {
-      throw new ConflictException("Container " + id.hex() + " is not running");
+      throw new ConflictException("Container " + hex + " is not running");
     }
+  }
+
+  private synchronized OutputHub connectHub(String hex, Path socket) throws IOException {
+    OutputHub hub = hubs.get(hex);
+    if (hub == null) {
+      var made = new OutputHub[1];
+      made[0] = OutputHub.connect(socket, () -> hubs.remove(hex, made[0]));
+      hub = made[0];
+      hubs.put(hex, hub);
+    }
+    return hub;
   }
 
   @Override
@@ -406,6 +435,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    hubs.values().forEach(OutputHub::close);
     if (watcher != null) {
       watcher.close();
       watcher = null;

@@ -83,8 +83,12 @@ public interface ContainerRuntime {
   /** Resource use from the container's cgroups; empty when it has none (not running). */
   java.util.Optional<CgroupStats> stats(ContainerId id);
 
-  /** Connects to the container's stdio. Connect before {@link #start} to see its first output. */
-  AttachChannel attach(ContainerId id);
+  /**
+   * Connects to the container's stdio. Connect before {@link #start} to see its first output.
+   * Only a channel with {@code stdin} writes input, and only its closing (or {@link
+   * AttachChannel#closeStdin}) ends a stdin-once container's input, as in Docker.
+   */
+  AttachChannel attach(ContainerId id, boolean stdin);
 
   /** Sets the TTY size of a container created with a terminal. */
   void resize(ContainerId id, int height, int width);

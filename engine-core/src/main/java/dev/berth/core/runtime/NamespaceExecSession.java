@@ -9,12 +9,9 @@ import dev.berth.core.os.Fd;
 import dev.berth.core.os.Processes;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +31,6 @@ final class NamespaceExecSession implements ExecSession {
   // Output still arriving after the exit comes from the process's own children; stop waiting for it.
   private static final long DRAIN_AFTER_EXIT_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long CLOSE_TIMEOUT_MILLIS = 10_000;
-  private static final int QUEUE_CHUNKS = 64;
-  private static final AttachChannel.Chunk END = new AttachChannel.Chunk(StdStream.STDOUT, new byte[0]);
 
   private final String execId;
   private final int pid;
@@ -229,16 +224,11 @@ final class NamespaceExecSession implements ExecSession {
     open[i] = -1;
   }
 
-  /**
-   * Output waits in a bounded queue, so a slow client slows the process down as a full pipe would;
-   * a client that has gone stops taking and the rest is dropped. Stdin is written through a
-   * FileOutputStream, whose blocking writes the JDK lets virtual threads make.
-   */
+  /** Output through an {@link OutputQueue}; stdin through a FileOutputStream, whose blocking writes the JDK lets virtual threads make. */
   private static final class Channel implements AttachChannel {
-    private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
+    private final OutputQueue output = new OutputQueue();
     private final FileOutputStream stdin;
     private final boolean terminal;
-    private volatile boolean closed;
 
     Channel(int stdinFd, boolean terminal) throws IOException {
       this.stdin = stdinFd < 0 ? null : FileDescriptorCast.unsafeUsing(stdinFd).as(FileOutputStream.class);
@@ -246,31 +236,17 @@ final class NamespaceExecSession implements ExecSession {
     }
 
     void deliver(Chunk chunk) throws InterruptedException {
-      while (!closed && !queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
-        // The client is slow: the process waits, as on a full pipe.
-      }
+      output.deliver(chunk);
     }
 
-    // After the exit code is known; later reads keep answering null.
+    // After the exit code is known.
     void end() {
-      while (!queue.offer(END)) {
-        queue.poll();
-      }
+      output.end();
     }
 
     @Override
     public Chunk read() throws IOException {
-      try {
-        Chunk chunk = queue.take();
-        if (chunk == END) {
-          queue.offer(END);
-          return null;
-        }
-        return chunk;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while reading an exec's output");
-      }
+      return output.read();
     }
 
     @Override
@@ -291,8 +267,7 @@ final class NamespaceExecSession implements ExecSession {
 
     @Override
     public void close() {
-      closed = true;
-      queue.clear();
+      output.close();
       closeQuietly();
     }
 

@@ -46,7 +46,7 @@ class ConmonRuntimeTest extends RealContainerTest {
   void stdoutAndStderrArriveApartThroughAttachAndInTheLog() throws Exception {
     var id = ContainerId.random();
     h.create(h.spec(id, h.process("sh", "-c", "echo out; echo err >&2; echo out2")));
-    try (var channel = h.runtime.attach(id)) {
+    try (var channel = h.runtime.attach(id, true)) {
       h.runtime.start(id);
       var output = readAll(channel);
       assertEquals("out\nout2\n", output.stdout());
@@ -80,7 +80,7 @@ class ConmonRuntimeTest extends RealContainerTest {
         DockerDefaults.CAPABILITIES, false, h.logPath(id), Resources.NONE, false);
     h.create(spec);
     Output output;
-    try (var channel = h.runtime.attach(id)) {
+    try (var channel = h.runtime.attach(id, true)) {
       h.runtime.start(id);
       output = readAll(channel);
     }
@@ -113,7 +113,7 @@ class ConmonRuntimeTest extends RealContainerTest {
         false);
     h.create(spec);
     Output output;
-    try (var channel = h.runtime.attach(id)) {
+    try (var channel = h.runtime.attach(id, true)) {
       h.runtime.start(id);
       output = readAll(channel);
     }
@@ -166,7 +166,7 @@ class ConmonRuntimeTest extends RealContainerTest {
     var id = ContainerId.random();
     var process = new ProcessSpec(List.of("cat"), List.of("PATH=/bin"), "/", 0, 0, List.of(), false, true, true, 0, 0);
     h.create(h.spec(id, process));
-    try (var channel = h.runtime.attach(id)) {
+    try (var channel = h.runtime.attach(id, true)) {
       h.runtime.start(id);
       byte[] input = "hello\nworld\n".getBytes();
       channel.writeStdin(input, 0, input.length);
@@ -177,16 +177,38 @@ class ConmonRuntimeTest extends RealContainerTest {
   }
 
   @Test
+  void clientsWithoutStdinComingAndGoingLeaveAStdinOnceContainersInputOpen() throws Exception {
+    var id = ContainerId.random();
+    var process = new ProcessSpec(List.of("cat"), List.of("PATH=/bin"), "/", 0, 0, List.of(), false, true, true, 0, 0);
+    h.create(h.spec(id, process));
+    try (var withStdin = h.runtime.attach(id, true)) {
+      h.runtime.start(id);
+      try (var watcher = h.runtime.attach(id, false)) {
+        withStdin.writeStdin("one\n".getBytes(), 0, 4);
+        assertEquals("one\n", new String(watcher.read().data()));
+      }
+      try (var another = h.runtime.attach(id, false)) {
+        withStdin.writeStdin("two\n".getBytes(), 0, 4);
+        assertEquals("two\n", new String(another.read().data()));
+        withStdin.closeStdin();
+        assertEquals(null, another.read(), "output ends with the container");
+      }
+      assertEquals(new Output("one\ntwo\n", ""), readAll(withStdin));
+    }
+    assertEquals(0, h.awaitExit(id));
+  }
+
+  @Test
   void stdinKeptOpenSurvivesADetachedClient() throws Exception {
     var id = ContainerId.random();
     var process = new ProcessSpec(List.of("sh", "-c", "read a; read b; echo $a$b"), List.of("PATH=/bin"), "/", 0, 0,
         List.of(), false, true, false, 0, 0);
     h.create(h.spec(id, process));
-    try (var first = h.runtime.attach(id)) {
+    try (var first = h.runtime.attach(id, true)) {
       h.runtime.start(id);
       first.writeStdin("one\n".getBytes(), 0, 4);
     }
-    try (var second = h.runtime.attach(id)) {
+    try (var second = h.runtime.attach(id, true)) {
       second.writeStdin("two\n".getBytes(), 0, 4);
       assertEquals("onetwo\n", readAll(second).stdout());
     }
@@ -199,7 +221,7 @@ class ConmonRuntimeTest extends RealContainerTest {
     var process = new ProcessSpec(List.of("sh", "-c", "tty; while :; do stty size; read -t 0.2 x && exit 7; done"),
         List.of("PATH=/bin", "TERM=xterm"), "/", 0, 0, List.of(), true, true, false, 0, 0);
     h.create(h.spec(id, process));
-    try (var channel = h.runtime.attach(id)) {
+    try (var channel = h.runtime.attach(id, true)) {
       h.runtime.start(id);
       h.runtime.resize(id, 30, 90);
       var seen = new StringBuilder();
@@ -223,7 +245,7 @@ class ConmonRuntimeTest extends RealContainerTest {
     var process = new ProcessSpec(List.of("stty", "size"), List.of("PATH=/bin"), "/", 0, 0, List.of(), true, false, false,
         40, 100);
     h.create(h.spec(id, process));
-    try (var channel = h.runtime.attach(id)) {
+    try (var channel = h.runtime.attach(id, true)) {
       h.runtime.start(id);
       assertEquals("40 100\r\n", readAll(channel).stdout());
     }
@@ -269,9 +291,9 @@ class ConmonRuntimeTest extends RealContainerTest {
       }
     }
 
-    h.runtime.attach(id).close();
+    h.runtime.attach(id, true).close();
     h.runtime.start(id);
-    h.runtime.attach(id).close();
+    h.runtime.attach(id, true).close();
     assertTrue(h.runtime.monitorAlive(monitor), "conmon outlives its attach clients");
     assertTrue(h.runtime.exitCode(id).isEmpty());
     assertTrue(h.runtime.signal(id, 9));
@@ -295,7 +317,7 @@ class ConmonRuntimeTest extends RealContainerTest {
       assertEquals(monitor, restarted.monitor(id).orElseThrow());
       assertTrue(restarted.monitorAlive(monitor));
       assertFalse(restarted.recordedExits().contains(id));
-      try (var channel = restarted.attach(id)) {
+      try (var channel = restarted.attach(id, true)) {
         channel.writeStdin("hi\n".getBytes(), 0, 3);
         channel.closeStdin();
         assertEquals("got:hi\n", readAll(channel).stdout());
@@ -335,7 +357,7 @@ class ConmonRuntimeTest extends RealContainerTest {
     h.create(h.spec(host, h.process("ls", "/sys/class/net"), NetworkNamespace.HOST));
     String privateLinks;
     String hostLinks;
-    try (var a = h.runtime.attach(priv); var b = h.runtime.attach(host)) {
+    try (var a = h.runtime.attach(priv, true); var b = h.runtime.attach(host, true)) {
       h.runtime.start(priv);
       h.runtime.start(host);
       privateLinks = readAll(a).stdout();
@@ -393,7 +415,7 @@ class ConmonRuntimeTest extends RealContainerTest {
         }
       }, Executors.newVirtualThreadPerTaskExecutor());
       Output attached;
-      try (var channel = h.runtime.attach(id)) {
+      try (var channel = h.runtime.attach(id, true)) {
         h.runtime.start(id);
         attached = readAllBytes(channel);
       }
