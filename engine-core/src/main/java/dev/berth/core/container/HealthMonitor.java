@@ -86,8 +86,9 @@ final class HealthMonitor implements AutoCloseable {
     if (cmd.isEmpty()) {
       return;
     }
-    forget(c.id());
-    health.put(c.id(), new Health(Health.STARTING, 0, List.of()));
+    stop(c.id());
+    // As dockerd on every start: starting again, no failures counted, the earlier probes kept.
+    health.compute(c.id(), (id, old) -> new Health(Health.STARTING, 0, old == null ? List.of() : old.log()));
     Thread t = Thread.ofVirtual().name("health-" + c.id().shortId()).start(() -> probeLoop(c, h, cmd.get(), startedAt));
     probes.put(c.id(), t);
   }

@@ -157,6 +157,14 @@ class InteractiveIT extends WithBerthd {
     docker.run("exec", id, "rm", "/tmp/ready").ok();
     Poll.until("unhealthy", Duration.ofSeconds(20), () -> inspect("{{.State.Health.Status}}", id).equals("unhealthy"));
     docker.run("rm", "-f", id).ok();
+    // A restart starts over as dockerd does: starting, no failures counted, earlier probes kept.
+    String failing = docker.run("run", "-d", "--health-cmd", "false", "--health-interval", "2s", "--health-retries", "1",
+        "busybox", "sleep", "300").ok().line();
+    Poll.until("unhealthy", Duration.ofSeconds(20), () -> inspect("{{.State.Health.Status}}", failing).equals("unhealthy"));
+    docker.run("restart", "-t", "0", failing).ok();
+    assertEquals("starting 0 1",
+        inspect("{{.State.Health.Status}} {{.State.Health.FailingStreak}} {{len .State.Health.Log}}", failing));
+    docker.run("rm", "-f", failing).ok();
     var tooFast = docker.run("create", "--health-cmd", "true", "--health-interval", "1us", "busybox");
     assertTrue(tooFast.stderr().contains("Interval in Healthcheck cannot be less than 1ms"), tooFast.stderr());
   }
