@@ -33,6 +33,16 @@ final class ExecPath {
    *     in $PATH})
    */
   static String resolve(Path root, String name, List<String> env, String cwd) {
+    String found = lookUp(root, name, env, cwd);
+    String absolute = found.startsWith("/") ? found : GoPath.join(cwd, found);
+    if (!executableFormat(RootedPath.resolve(root, absolute))) {
+      // What execve says, which the trampoline's shell would instead take as a script of its own.
+      throw new InvalidArgumentException(START_FAILED + "exec " + found + ": exec format error");
+    }
+    return found;
+  }
+
+  private static String lookUp(Path root, String name, List<String> env, String cwd) {
     if (name.contains("/")) {
       String absolute = name.startsWith("/") ? name : GoPath.join(cwd, name);
       Optional<String> problem = problem(root, absolute);
@@ -80,6 +90,19 @@ final class ExecPath {
       return Optional.of("permission denied");
     }
     return Optional.empty();
+  }
+
+  // An ELF binary or a script with an interpreter line: what the kernel executes.
+  private static boolean executableFormat(Path file) {
+    byte[] head = new byte[4];
+    try (var in = Files.newInputStream(file)) {
+      int n = in.readNBytes(head, 0, head.length);
+      return (n >= 2 && head[0] == '#' && head[1] == '!')
+          || (n == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F');
+    } catch (IOException e) {
+      // Unreadable here: let execve decide.
+      return true;
+    }
   }
 
   private static InvalidArgumentException refused(String name, String why) {

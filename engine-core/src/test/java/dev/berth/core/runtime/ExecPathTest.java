@@ -72,6 +72,16 @@ class ExecPathTest {
   }
 
   @Test
+  void aFileTheKernelCannotExecuteIsRefusedAsExecveRefusesIt() throws IOException {
+    Files.writeString(root.resolve("opt/notes"), "echo this is no script\n");
+    Files.setPosixFilePermissions(root.resolve("opt/notes"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    var e = assertThrows(InvalidArgumentException.class, () -> resolve("notes", "/opt", "/"));
+    assertEquals("exec failed: unable to start container process: exec /opt/notes: exec format error", e.getMessage());
+    Files.write(root.resolve("opt/notes"), new byte[] {0x7f, 'E', 'L', 'F', 2, 1});
+    assertEquals("/opt/notes", resolve("notes", "/opt", "/"));
+  }
+
+  @Test
   void aMatchThroughARelativePathEntryIsRefusedAsGoRefusesIt() {
     var e = assertThrows(InvalidArgumentException.class, () -> resolve("tool", ":/bin", "/opt"));
     assertEquals(REFUSED + "\"tool\": cannot run executable found relative to current directory", e.getMessage());
