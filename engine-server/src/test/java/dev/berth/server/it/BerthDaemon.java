@@ -88,7 +88,8 @@ final class BerthDaemon implements AutoCloseable {
 
   private void launch() {
     var cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-XX:MaxNewSize=24m",
+        "-XX:TieredStopAtLevel=1",
         "-jar", JAR.toString(),
         "-H", "unix://" + socket, "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(),
         "--cgroup-parent", cgroupParent, "--config-file", dir.resolve("daemon.json").toString(), "--log-level", "debug");
