@@ -1,6 +1,6 @@
 package dev.berth.core.image;
 
-import dev.berth.core.error.InvalidArgumentException;
+import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * How a layer or archive stream is compressed, told by its first bytes as Docker does
@@ -72,12 +73,9 @@ enum Compression {
       // Concatenated members are legal gzip, and Go's reader (which produced the diffID) reads them all.
       case GZIP -> GzipCompressorInputStream.builder().setInputStream(buffered).setDecompressConcatenated(true).get();
       case BZIP2 -> new BZip2CompressorInputStream(buffered, true);
-      case XZ, ZSTD -> throw of(head, n).unsupported();
+      case XZ -> new XZCompressorInputStream(buffered, true);
+      case ZSTD -> new ZstdInputStream(buffered);
     };
-  }
-
-  private InvalidArgumentException unsupported() {
-    return new InvalidArgumentException("unsupported compression format " + name().toLowerCase(java.util.Locale.ROOT));
   }
 
   private static boolean startsWith(byte[] head, int n, byte[] magic) {

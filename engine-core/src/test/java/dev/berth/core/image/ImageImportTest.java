@@ -72,6 +72,19 @@ class ImageImportTest {
   }
 
   @Test
+  void zstdAndXzRootfsImportWithTheUncompressedDiffId() {
+    byte[] rootfs = new TarBuilder().file("hello", "world").dir("etc").file("etc/conf", "x".repeat(100_000)).build();
+    for (var compressed : List.of(TarBuilder.zstd(rootfs), TarBuilder.xz(rootfs))) {
+      ImageId id = importRootfs(compressed, null, List.of(), "");
+      Image img = f.images.find(id.toString());
+      assertEquals(List.of(Digest.of(rootfs)), img.config().diffIds());
+    }
+    Layer zstd = f.layers.find(f.images.find(importRootfs(TarBuilder.zstd(rootfs), null, List.of(), "")
+        .toString()).chainIds().getFirst()).orElseThrow();
+    assertEquals(MediaTypes.OCI_LAYER_ZSTD, zstd.mediaType());
+  }
+
+  @Test
   void changesAreApplied() {
     ImageId id = importRootfs(new TarBuilder().file("x", "y").build(), "c:1", List.of(
         "ENV A=1 B=\"two words\"",

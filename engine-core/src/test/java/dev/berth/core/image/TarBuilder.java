@@ -111,6 +111,26 @@ public final class TarBuilder {
     return bytes.toByteArray();
   }
 
+  public static byte[] zstd(byte[] data) {
+    var bytes = new ByteArrayOutputStream();
+    try (var z = new io.airlift.compress.zstd.ZstdOutputStream(bytes)) {
+      z.write(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  public static byte[] xz(byte[] data) {
+    var bytes = new ByteArrayOutputStream();
+    try (var x = new org.apache.commons.compress.compressors.xz.XZCompressorOutputStream(bytes)) {
+      x.write(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
   public static byte[] gzip(byte[] data) {
     var bytes = new ByteArrayOutputStream();
     try (var gz = new GzipCompressorOutputStream(bytes)) {

@@ -48,6 +48,14 @@ class RegistryIT extends WithBerthd {
     }
   }
 
+  private static com.fasterxml.jackson.databind.JsonNode readJson(String text) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private static Path dockerArchive(String name, ImageSpec spec) {
     Path p = work.resolve(name + ".tar");
     BusyboxImages.dockerSave(p, List.of("fixture/" + name + ":latest"), spec);
@@ -104,6 +112,25 @@ class RegistryIT extends WithBerthd {
     assertEquals(amd64.toString(), docker.run("image", "inspect", "--format", "{{.Id}}", ref).ok().line());
     assertEquals("amd64", docker.run("image", "inspect", "--format", "{{.Architecture}}", ref).ok().line());
     assertEquals("amd64\n", docker.run("run", "--rm", ref).ok().out());
+  }
+
+  @Test
+  void pullsAnImageWithZstdLayers() {
+    // A layer of its own: skopeo would otherwise reuse the registry's gzip blob of a known layer.
+    var base = ImageSpec.busybox();
+    byte[] own = new TarBuilder().file("zstd.txt", "a zstd layer\n").build();
+    var spec = new ImageSpec("amd64", List.of(base.layers().getFirst(), own), false, base.env(), "", "", null,
+        List.of("cat", "/zstd.txt"), "", Map.of(), List.of(new BusyboxImages.Step("ADD rootfs.tar /", false),
+            new BusyboxImages.Step("COPY zstd.txt /", false), new BusyboxImages.Step("CMD [\"cat\"]", true)));
+    Path archive = dockerArchive("zstd", spec);
+    open.put("docker-archive:" + archive, "zstd:1", "--format", "oci", "--dest-compress-format", "zstd");
+    assertTrue(open.inspect("zstd:1", "--raw").contains("application/vnd.oci.image.layer.v1.tar+zstd"));
+    String ref = open.host() + "/zstd:1";
+    docker.run("pull", ref).ok();
+    // The image ID is its config's digest, whatever the layers' compression.
+    String config = readJson(open.inspect("zstd:1", "--raw")).path("config").path("digest").asText();
+    assertEquals(config, docker.run("image", "inspect", "--format", "{{.Id}}", ref).ok().line());
+    assertEquals("a zstd layer\n", docker.run("run", "--rm", ref).ok().out());
   }
 
   @Test
