@@ -134,6 +134,22 @@ class RegistryIT extends WithBerthd {
   }
 
   @Test
+  void anInsecureRegistryOnHttpsIsUsedWithoutCheckingItsCertificate() {
+    // 127.0.0.0/8 is insecure by default: dockerd tries HTTPS without verification first, then HTTP.
+    try (var tls = TestRegistry.startTls()) {
+      tls.put("docker-archive:" + dockerArchive("tls", ImageSpec.busybox().withCmd(List.of("echo", "over tls"))),
+          "tls:1");
+      String ref = tls.host() + "/tls:1";
+      docker.run("pull", ref).ok();
+      assertEquals("over tls\n", docker.run("run", "--rm", ref).ok().out());
+      docker.run("tag", ref, tls.host() + "/pushed:1").ok();
+      docker.run("push", tls.host() + "/pushed:1").ok();
+      assertTrue(tls.inspect("pushed:1").contains("\"Name\": \"" + tls.host() + "/pushed\""));
+      docker.run("rmi", ref, tls.host() + "/pushed:1").ok();
+    }
+  }
+
+  @Test
   void runPullsAMissingImageAndAMissingTagFailsWithDockersMessage() {
     open.put("docker-archive:" + dockerArchive("run", ImageSpec.busybox().withLabels(Map.of("it", "run"))), "run:1");
     var r = docker.run("run", "--rm", open.host() + "/run:1", "echo", "pulled");

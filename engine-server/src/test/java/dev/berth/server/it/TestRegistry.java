@@ -25,20 +25,31 @@ final class TestRegistry implements AutoCloseable {
   final Path dir;
   final int port;
   private final Process process;
+  private final boolean tls;
 
-  private TestRegistry(Path dir, int port, Process process) {
+  private TestRegistry(Path dir, int port, Process process, boolean tls) {
     this.dir = dir;
     this.port = port;
     this.process = process;
+    this.tls = tls;
   }
 
   /** An open registry. */
   static TestRegistry start() {
-    return start(null, null);
+    return start(null, null, false);
   }
 
-  /** A registry that wants {@code user}/{@code password} (basic auth) when both are given. */
+  /** A registry that wants {@code user}/{@code password} (basic auth). */
   static TestRegistry start(String user, String password) {
+    return start(user, password, false);
+  }
+
+  /** An open registry on HTTPS with a self-signed certificate for another host name. */
+  static TestRegistry startTls() {
+    return start(null, null, true);
+  }
+
+  private static TestRegistry start(String user, String password, boolean tls) {
     if (!Files.isExecutable(BINARY)) {
       throw new AssertionError("these tests need Debian's docker-registry (apt-get install docker-registry)");
     }
@@ -49,6 +60,13 @@ final class TestRegistry implements AutoCloseable {
       if (user != null) {
         run(List.of("htpasswd", "-Bbc", dir.resolve("htpasswd").toString(), user, password));
         auth = "auth:\n  htpasswd:\n    realm: berth-test\n    path: " + dir.resolve("htpasswd") + "\n";
+      }
+      String certificate = "";
+      if (tls) {
+        run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+            "/CN=registry.invalid", "-keyout", dir.resolve("key.pem").toString(), "-out",
+            dir.resolve("cert.pem").toString()));
+        certificate = "  tls:\n    certificate: " + dir.resolve("cert.pem") + "\n    key: " + dir.resolve("key.pem") + "\n";
       }
       Files.writeString(dir.resolve("config.yml"), """
           version: 0.1
@@ -61,10 +79,10 @@ final class TestRegistry implements AutoCloseable {
               enabled: true
           http:
             addr: 127.0.0.1:%d
-          %s""".formatted(dir.resolve("data"), port, auth));
+          %s%s""".formatted(dir.resolve("data"), port, certificate, auth));
       Process p = new ProcessBuilder(BINARY.toString(), "serve", dir.resolve("config.yml").toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
-      var r = new TestRegistry(dir, port, p);
+      var r = new TestRegistry(dir, port, p, tls);
       try {
         r.awaitReady();
       } catch (RuntimeException | Error e) {
@@ -87,6 +105,14 @@ final class TestRegistry implements AutoCloseable {
     Poll.until("docker-registry on " + host(), Duration.ofSeconds(20), () -> {
       if (!process.isAlive()) {
         throw new AssertionError("docker-registry exited: " + log());
+      }
+      if (tls) {
+        // Its certificate is nobody's: that it listens is enough.
+        try (var socket = new java.net.Socket("127.0.0.1", port)) {
+          return true;
+        } catch (IOException e) {
+          return false;
+        }
       }
       try {
         int s = http.send(HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),

@@ -28,15 +28,22 @@ public final class Registries {
 
   private final RegistryOptions options;
   private final HttpClient http;
+  // For insecure registries that do speak TLS: their certificates are not checked, as dockerd's aren't.
+  private final HttpClient unverified;
   private final AuthCache cache;
 
   public Registries(RegistryOptions options, Clock clock) {
     this.options = options;
-    // HTTP/1.1: plain-HTTP registries would otherwise be sent an h2c upgrade they do not expect.
-    // Redirects are followed by Transport, which drops credentials when the host changes.
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(15)).build();
+    this.http = client(HttpClient.newBuilder());
+    this.unverified = client(HttpClient.newBuilder().sslContext(TrustAll.context()));
     this.cache = new AuthCache(clock);
+  }
+
+  // HTTP/1.1: plain-HTTP registries would otherwise be sent an h2c upgrade they do not expect.
+  // Redirects are followed by Transport, which drops credentials when the host changes.
+  private static HttpClient client(HttpClient.Builder b) {
+    return b.version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(15)).build();
   }
 
   public RegistryOptions options() {
@@ -62,16 +69,47 @@ public final class Registries {
 
   private RegistryClient client(URI base, ImageReference repository, Credentials credentials, String scope,
       boolean mirror) {
-    var auth = new Authorizer(http, base, credentials, List.of(scope), cache);
-    return new RegistryClient(new Transport(http, base, auth), auth, repository, mirror);
+    HttpClient h = httpFor(base);
+    var auth = new Authorizer(h, base, credentials, List.of(scope), cache);
+    return new RegistryClient(new Transport(h, base, auth), auth, repository, mirror);
   }
 
-  /** The endpoint of a registry domain: plain HTTP for insecure registries, HTTPS for the rest. */
+  private HttpClient httpFor(URI base) {
+    boolean insecure = base.getScheme().equals("https") && !base.equals(DOCKER_HUB)
+        && !options.isSecure(base.getAuthority());
+    return insecure ? unverified : http;
+  }
+
+  /**
+   * The endpoint of a registry domain: HTTPS; for an insecure registry, HTTPS without checking its
+   * certificate if it answers there and plain HTTP if it does not, the two endpoints dockerd tries
+   * in that order.
+   */
   public URI base(String domain) {
     if (domain.equals(ImageReference.DEFAULT_DOMAIN)) {
       return DOCKER_HUB;
     }
-    return URI.create((options.isSecure(domain) ? "https://" : "http://") + domain);
+    URI https = URI.create("https://" + domain);
+    if (options.isSecure(domain) || answersOverTls(https)) {
+      return https;
+    }
+    return URI.create("http://" + domain);
+  }
+
+  // Any HTTP answer on /v2/ will do; a refused connection or a failed handshake (a plain-HTTP
+  // server answers a ClientHello with garbage) will not.
+  private boolean answersOverTls(URI https) {
+    try {
+      var request = java.net.http.HttpRequest.newBuilder(https.resolve("/v2/")).timeout(Duration.ofSeconds(15))
+          .header("User-Agent", Transport.USER_AGENT).GET().build();
+      unverified.send(request, HttpResponse.BodyHandlers.discarding());
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /**
@@ -88,8 +126,9 @@ public final class Registries {
     var call = new Transport.Call("GET", base.resolve("/v2/"), java.util.Map.of(),
         java.net.http.HttpRequest.BodyPublishers.noBody());
     // No cached challenge or token: a login must prove these credentials now.
-    var auth = new Authorizer(http, base, credentials, List.of(), new AuthCache(Clock.systemUTC()));
-    var transport = new Transport(http, base, auth);
+    HttpClient h = httpFor(base);
+    var auth = new Authorizer(h, base, credentials, List.of(), new AuthCache(Clock.systemUTC()));
+    var transport = new Transport(h, base, auth);
     HttpResponse<java.io.InputStream> r = transport.send(call);
     Transport.close(r);
     if (r.statusCode() != 200) {
