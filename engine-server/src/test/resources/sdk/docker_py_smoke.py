@@ -1,5 +1,7 @@
 """docker-py against berthd: the calls its users make most. Exits non-zero on the first mismatch."""
+import io
 import sys
+import tarfile
 
 import docker
 
@@ -14,6 +16,17 @@ ct = client.containers.run("busybox", "sleep 60", detach=True, labels={"sdk": "p
 assert [c.id for c in client.containers.list(filters={"label": "sdk=py"})] == [ct.id]
 res = ct.exec_run('sh -c "echo $((6*7)); exit 3"')
 assert (res.exit_code, res.output) == (3, b"42\n"), res
+# put_archive takes a tar compressed as dockerd accepts it (gzip, bzip2, xz) or not.
+for mode in ("w", "w:gz", "w:bz2", "w:xz"):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode=mode) as tar:
+        data = ("put with " + mode + "\n").encode()
+        info = tarfile.TarInfo("put.txt")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    assert ct.put_archive("/tmp", buf.getvalue())
+    res = ct.exec_run("cat /tmp/put.txt")
+    assert res.output == ("put with " + mode + "\n").encode(), (mode, res)
 ct.reload()
 assert ct.status == "running", ct.status
 ct.kill()

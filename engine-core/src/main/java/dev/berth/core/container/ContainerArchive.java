@@ -8,6 +8,7 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.fs.FileTrees;
 import dev.berth.core.fs.GoPath;
+import dev.berth.core.image.Compression;
 import dev.berth.core.volume.VolumeName;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,7 +150,14 @@ public final class ContainerArchive {
           uid = who.uid();
           gid = who.gid();
         }
-        TarUnpacker.unpack(tar, s.view, dest, new TarUnpacker.Options(noOverwriteDirNonDir, uid, gid));
+        InputStream plain;
+        try {
+          // As dockerd's DecompressStream: the tar may come gzip, bzip2, xz or zstd compressed.
+          plain = Compression.decompress(tar);
+        } catch (IOException e) {
+          throw new InvalidArgumentException("cannot read the archive: " + e.getMessage());
+        }
+        TarUnpacker.unpack(plain, s.view, dest, new TarUnpacker.Options(noOverwriteDirNonDir, uid, gid));
       }
     });
   }

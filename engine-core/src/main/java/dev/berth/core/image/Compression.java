@@ -16,7 +16,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  * How a layer or archive stream is compressed, told by its first bytes as Docker does
  * ({@code DecompressStream}); media types are not trusted for this.
  */
-enum Compression {
+public enum Compression {
   NONE, GZIP, BZIP2, XZ, ZSTD;
 
   private static final byte[] GZIP_MAGIC = {0x1f, (byte) 0x8b, 0x08};
@@ -62,7 +62,7 @@ enum Compression {
   }
 
   /** Wraps {@code in} so that it reads uncompressed bytes, whatever the stream turns out to be. */
-  static InputStream decompress(InputStream in) throws IOException {
+  public static InputStream decompress(InputStream in) throws IOException {
     var buffered = new BufferedInputStream(in, 65536);
     buffered.mark(16);
     byte[] head = new byte[8];

@@ -35,7 +35,8 @@ public interface ContainerRuntime {
   boolean signal(ContainerId id, int signal);
 
   /**
-   * Runs another process in the running container. With {@link
+   * Runs another process in the running container. It joins the container's cgroups itself before
+   * it runs its command, which may be just after this returns. With {@link
    * ExecSpec#attach()} the session's channel is connected before the process starts. See {@link
    * ExecSession} for when exit codes are known and what is cleaned up.
    *

@@ -263,7 +263,8 @@ class ConmonControlTest extends RealContainerTest {
       assertEquals(initNamespace, Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/pid")), "pid " + pid);
     }
     try (var session = h.runtime.exec(id, new ExecSpec("c".repeat(64), h.process("sleep", "1000"), false, false))) {
-      assertTrue(h.runtime.pids(id).contains(session.pid()), "an exec is in the container's cgroup");
+      // The exec's process moves itself into the container's cgroups before it runs its command.
+      eventually("the exec in the container's cgroup", () -> h.runtime.pids(id).contains(session.pid()));
     }
     h.runtime.signal(id, 9);
     h.awaitExit(id);

@@ -87,12 +87,16 @@ final class BerthDaemon implements AutoCloseable {
   }
 
   private void launch() {
-    var cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    var cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-XX:MaxNewSize=24m",
-        "-XX:TieredStopAtLevel=1",
-        "-jar", JAR.toString(),
+        "-XX:TieredStopAtLevel=1"));
+    if (Runtime.version().feature() >= 23) {
+      // As ./berthd: aircompressor (zstd) uses sun.misc.Unsafe, which JDK 24+ warns about.
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    cmd.addAll(List.of("-jar", JAR.toString(),
         "-H", "unix://" + socket, "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(),
-        "--cgroup-parent", cgroupParent, "--config-file", dir.resolve("daemon.json").toString(), "--log-level", "debug");
+        "--cgroup-parent", cgroupParent, "--config-file", dir.resolve("daemon.json").toString(), "--log-level", "debug"));
     try {
       process = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

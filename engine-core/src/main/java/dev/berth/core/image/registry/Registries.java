@@ -8,9 +8,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The registries this engine talks to: which endpoint serves a domain (TLS or not, mirrors for
@@ -21,6 +23,7 @@ public final class Registries {
 
   /** Where Docker Hub's registry API is; {@code docker.io} is only its name in references. */
   static final URI DOCKER_HUB = URI.create("https://registry-1.docker.io");
+  private static final Duration ENDPOINT_TTL = Duration.ofMinutes(5);
   private static final String INDEX_SERVER = "https://index.docker.io/v1/";
 
   /** Access a client needs; decides the token scope. */
@@ -31,9 +34,12 @@ public final class Registries {
   // For insecure registries that do speak TLS: their certificates are not checked, as dockerd's aren't.
   private final HttpClient unverified;
   private final AuthCache cache;
+  private final Clock clock;
+  private final java.util.Map<String, Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Registries(RegistryOptions options, Clock clock) {
     this.options = options;
+    this.clock = clock;
     this.http = client(HttpClient.newBuilder());
     this.unverified = client(HttpClient.newBuilder().sslContext(TrustAll.context()));
     this.cache = new AuthCache(clock);
@@ -81,34 +87,47 @@ public final class Registries {
   }
 
   /**
-   * The endpoint of a registry domain: HTTPS; for an insecure registry, HTTPS without checking its
-   * certificate if it answers there and plain HTTP if it does not, the two endpoints dockerd tries
-   * in that order.
+   * The endpoint of a registry domain: HTTPS; for an insecure registry, plain HTTP if it answers
+   * as a registry there, else HTTPS without checking its certificate. dockerd tries the same two,
+   * HTTPS first; asking in plain HTTP first gets the same answer from a port that speaks one of
+   * them, without waiting out servers that never answer a TLS hello they cannot read.
    */
   public URI base(String domain) {
     if (domain.equals(ImageReference.DEFAULT_DOMAIN)) {
       return DOCKER_HUB;
     }
     URI https = URI.create("https://" + domain);
-    if (options.isSecure(domain) || answersOverTls(https)) {
+    if (options.isSecure(domain)) {
       return https;
     }
-    return URI.create("http://" + domain);
+    Endpoint known = endpoints.get(domain);
+    if (known != null && clock.instant().isBefore(known.until())) {
+      return known.base();
+    }
+    URI plain = URI.create("http://" + domain);
+    Optional<Boolean> registry = answersAsRegistry(plain);
+    URI chosen = registry.orElse(false) ? plain : https;
+    // Only an answer is remembered: a registry that was down is asked again next time.
+    registry.ifPresent(r -> endpoints.put(domain, new Endpoint(chosen, clock.instant().plus(ENDPOINT_TTL))));
+    return chosen;
   }
 
-  // Any HTTP answer on /v2/ will do; a refused connection or a failed handshake (a plain-HTTP
-  // server answers a ClientHello with garbage) will not.
-  private boolean answersOverTls(URI https) {
+  /** An insecure registry's endpoint as last found, until when to trust that. */
+  private record Endpoint(URI base, Instant until) {}
+
+  // A registry answers /v2/ with 200, or 401 when it wants credentials. A TLS port answers plain
+  // HTTP with a 400 (Go, nginx) or hangs up; a proxy may redirect to HTTPS. Empty: no answer.
+  private Optional<Boolean> answersAsRegistry(URI plain) {
     try {
-      var request = java.net.http.HttpRequest.newBuilder(https.resolve("/v2/")).timeout(Duration.ofSeconds(15))
+      var request = java.net.http.HttpRequest.newBuilder(plain.resolve("/v2/")).timeout(Duration.ofSeconds(15))
           .header("User-Agent", Transport.USER_AGENT).GET().build();
-      unverified.send(request, HttpResponse.BodyHandlers.discarding());
-      return true;
+      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return Optional.of(status == 200 || status == 401);
     } catch (java.io.IOException e) {
-      return false;
+      return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return Optional.empty();
     }
   }
 
