@@ -44,8 +44,6 @@ public final class ContainerSpawn {
   private static final int O_RDONLY = 0;
   private static final int O_RDWR = 2;
   private static final int O_NOCTTY = 0x100;
-  private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
-  private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
   private static final short POSIX_SPAWN_SETSID = 0x80;
   private static final long TIOCSWINSZ = 0x5414;
   private static final long TIOCGPTN = 0x80045430L;
@@ -273,7 +271,7 @@ public final class ContainerSpawn {
       MemorySegment attr = arena.allocate(512, 16);
       MemorySegment sigset = arena.allocate(128, 16);
       fileActions(actions, request, devNull);
-      spawnAttributes(attr, sigset);
+      Processes.resetSignals(attr, sigset, POSIX_SPAWN_SETSID);
 
       // From here on this thread is in the container: the container's files, and no class may be
       // loaded (a class loader would read the container's files). Downcalls and plain Java only.
@@ -330,43 +328,23 @@ public final class ContainerSpawn {
     }
   }
 
-  // The child gets 0-2, the passed fds, the trampoline, and no other fd of the engine. Sources go
-  // through staging fds above all of them so that no copy overwrites a source still to be
-  // copied. A terminal's slave is opened last, once its number is known.
+  // The child gets 0-2, the passed fds, the trampoline, and no other fd of the engine. A
+  // terminal's slave is opened last, once its number is known.
   private static void fileActions(MemorySegment actions, Request request, int devNull) throws Throwable {
     checkSpawn((int) LibC.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
-    var sources = new ArrayList<int[]>();
+    var fds = new java.util.HashMap<Integer, Integer>();
     if (request.stdio() instanceof Pipes pipes) {
-      sources.add(new int[] {0, pipes.stdin() < 0 ? devNull : pipes.stdin()});
-      sources.add(new int[] {1, pipes.stdout() < 0 ? devNull : pipes.stdout()});
-      sources.add(new int[] {2, pipes.stderr() < 0 ? devNull : pipes.stderr()});
+      fds.put(0, pipes.stdin() < 0 ? devNull : pipes.stdin());
+      fds.put(1, pipes.stdout() < 0 ? devNull : pipes.stdout());
+      fds.put(2, pipes.stderr() < 0 ? devNull : pipes.stderr());
     }
     for (int i = 0; i < request.passFds().size(); i++) {
-      sources.add(new int[] {FIRST_PASSED_FD + i, request.passFds().get(i)});
+      fds.put(FIRST_PASSED_FD + i, request.passFds().get(i));
     }
     int trampoline = trampolineFd(request.passFds().size());
-    sources.add(new int[] {trampoline, request.trampoline().fd()});
-    int staging = trampoline + 1;
-    for (int[] s : sources) {
-      staging = Math.max(staging, s[1] + 1);
-    }
-    for (int[] s : sources) {
-      checkSpawn((int) LibC.FA_DUP2.invokeExact(actions, s[1], staging + s[0]), "adddup2");
-    }
-    for (int[] s : sources) {
-      checkSpawn((int) LibC.FA_DUP2.invokeExact(actions, staging + s[0], s[0]), "adddup2");
-    }
+    fds.put(trampoline, request.trampoline().fd());
+    Processes.dup2All(actions, fds);
     checkSpawn((int) LibC.FA_CLOSEFROM.invokeExact(actions, trampoline + 1), "addclosefrom_np");
-  }
-
-  private static void spawnAttributes(MemorySegment attr, MemorySegment sigset) throws Throwable {
-    checkSpawn((int) LibC.ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
-    checkSpawn((int) LibC.ATTR_SETFLAGS.invokeExact(attr,
-        (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSID)), "setflags");
-    int ignored = (int) LibC.SIGEMPTYSET.invokeExact(sigset);
-    checkSpawn((int) LibC.ATTR_SETSIGMASK.invokeExact(attr, sigset), "setsigmask");
-    ignored = (int) LibC.SIGFILLSET.invokeExact(sigset);
-    checkSpawn((int) LibC.ATTR_SETSIGDEFAULT.invokeExact(attr, sigset), "setsigdefault");
   }
 
   // Bounding set first (needs CAP_SETPCAP), then groups and ids (CAP_SETGID, CAP_SETUID); a
@@ -401,6 +379,9 @@ public final class ContainerSpawn {
       capData.set(JAVA_INT, word * 12L + 8, 0);
     }
     check((int) LibC.CAPSET.invokeExact(state, capHeader, capData), "capset", state);
+    // Changing ids resets the engine's dumpable flag to fs.suid_dumpable, which a host may have set
+    // to 1: make sure the child is spawned undumpable.
+    check((int) LibC.PRCTL.invokeExact(state, PR_SET_DUMPABLE, 0L, 0L, 0L, 0L), "prctl(PR_SET_DUMPABLE)", state);
   }
 
   private static MemorySegment winsize(Arena arena, int rows, int columns) {

@@ -42,17 +42,8 @@ public final class Processes {
       MemorySegment attr = arena.allocate(512, 16);
       MemorySegment sigset = arena.allocate(128, 16);
       check((int) LibC.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
-      check((int) LibC.ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
       try {
-        // Two passes so that a target fd never clobbers a source still to be copied: first every
-        // source goes to a staging fd above all sources and targets, then to its target.
-        int staging = Math.max(closeFrom, fds.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1);
-        for (var e : fds.entrySet()) {
-          check((int) LibC.FA_DUP2.invokeExact(actions, (int) e.getValue(), staging + e.getKey()), "adddup2");
-        }
-        for (var e : fds.entrySet()) {
-          check((int) LibC.FA_DUP2.invokeExact(actions, staging + e.getKey(), (int) e.getKey()), "adddup2");
-        }
+        dup2All(actions, fds);
         MemorySegment devNull = arena.allocateFrom("/dev/null");
         for (int std = 0; std <= 2; std++) {
           if (!fds.containsKey(std)) {
@@ -60,26 +51,55 @@ public final class Processes {
           }
         }
         check((int) LibC.FA_CLOSEFROM.invokeExact(actions, closeFrom), "addclosefrom_np");
-        check((int) LibC.ATTR_SETFLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)),
-            "setflags");
-        int ignored = (int) LibC.SIGEMPTYSET.invokeExact(sigset);
-        check((int) LibC.ATTR_SETSIGMASK.invokeExact(attr, sigset), "setsigmask");
-        ignored = (int) LibC.SIGFILLSET.invokeExact(sigset);
-        check((int) LibC.ATTR_SETSIGDEFAULT.invokeExact(attr, sigset), "setsigdefault");
-        MemorySegment pid = arena.allocate(JAVA_INT);
-        int rc = (int) LibC.SPAWN.invokeExact(pid, arena.allocateFrom(program.toString()), actions, attr,
-            strings(arena, argv), strings(arena, env));
-        if (rc != 0) {
-          throw new ErrnoException("posix_spawn " + program, rc);
+        resetSignals(attr, sigset, (short) 0);
+        try {
+          MemorySegment pid = arena.allocate(JAVA_INT);
+          int rc = (int) LibC.SPAWN.invokeExact(pid, arena.allocateFrom(program.toString()), actions, attr,
+              strings(arena, argv), strings(arena, env));
+          if (rc != 0) {
+            throw new ErrnoException("posix_spawn " + program, rc);
+          }
+          return pid.get(JAVA_INT, 0);
+        } finally {
+          int ignored = (int) LibC.ATTR_DESTROY.invokeExact(attr);
         }
-        return pid.get(JAVA_INT, 0);
       } finally {
         int ignored = (int) LibC.FA_DESTROY.invokeExact(actions);
-        ignored = (int) LibC.ATTR_DESTROY.invokeExact(attr);
       }
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }
+  }
+
+  /**
+   * Adds dup2 actions giving the child each target fd (key) from the parent's fd (value). Two
+   * passes, so that a target fd never clobbers a source still to be copied: first every source
+   * goes to a staging fd above all sources and targets, then to its target. The staging fds are
+   * the caller's to close (closefrom above the targets does it).
+   */
+  static void dup2All(MemorySegment actions, Map<Integer, Integer> fds) throws Throwable {
+    int staging = 1 + Math.max(fds.keySet().stream().mapToInt(Integer::intValue).max().orElse(2),
+        fds.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+    for (var e : fds.entrySet()) {
+      check((int) LibC.FA_DUP2.invokeExact(actions, (int) e.getValue(), staging + e.getKey()), "adddup2");
+    }
+    for (var e : fds.entrySet()) {
+      check((int) LibC.FA_DUP2.invokeExact(actions, staging + e.getKey(), (int) e.getKey()), "adddup2");
+    }
+  }
+
+  /**
+   * Initialises {@code attr} to give the child an empty signal mask and default dispositions (the
+   * JVM blocks and handles signals a child must not inherit), with {@code flags} besides.
+   */
+  static void resetSignals(MemorySegment attr, MemorySegment sigset, short flags) throws Throwable {
+    check((int) LibC.ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
+    check((int) LibC.ATTR_SETFLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | flags)),
+        "setflags");
+    int ignored = (int) LibC.SIGEMPTYSET.invokeExact(sigset);
+    check((int) LibC.ATTR_SETSIGMASK.invokeExact(attr, sigset), "setsigmask");
+    ignored = (int) LibC.SIGFILLSET.invokeExact(sigset);
+    check((int) LibC.ATTR_SETSIGDEFAULT.invokeExact(attr, sigset), "setsigdefault");
   }
 
   /** Waits for a child spawned here and returns its exit status (128 + signal if killed). */
@@ -246,7 +266,7 @@ public final class Processes {
     return array;
   }
 
-  private static void check(int rc, String call) {
+  static void check(int rc, String call) {
     if (rc != 0) {
       throw new ErrnoException(call, rc);
     }
