@@ -71,40 +71,52 @@ public final class ExecService {
   }
 
   /**
-   * Starts an instance. Attached, the returned session carries its stdio and ends after its exit
-   * code is recorded; detached ({@code docker exec -d}) it returns null and the exit code is
-   * recorded when the process ends.
+   * The checks of a start and the claim on the instance, without starting anything yet: the
+   * caller answers the client first (a hijacked exec start), then calls {@link #launch}.
+   *
+   * @throws NotFoundException for an unknown instance
+   * @throws ConflictException if its container is not running or it has started already
    */
-  public StdioSession start(String id, boolean detach, int consoleHeight, int consoleWidth) {
+  public ExecInstance claim(String id) {
     ExecInstance e = find(id);
     Container c = containers.get(e.containerId())
         .orElseThrow(() -> new ConflictException("container " + e.containerId().hex() + " is not running"));
     requireRunning(c);
     e.claim();
+    return e;
+  }
+
+  /**
+   * Runs a claimed instance. Attached, the returned session carries its stdio and ends after its
+   * exit code is recorded; one that cannot start carries only why, as dockerd writes it into the
+   * stream, with the exit code the CLI then reads. Detached ({@code docker exec -d}) it returns
+   * null and the exit code is recorded when the process ends.
+   */
+  public StdioSession launch(ExecInstance e, boolean detach, int consoleHeight, int consoleWidth) {
     ExecSession session;
     try {
+      Container c = containers.get(e.containerId())
+          .orElseThrow(() -> new ConflictException("container " + e.containerId().hex() + " is not running"));
       session = runtime.exec(c.id(), new ExecSpec(e.id(), process(c, e.config(), consoleHeight, consoleWidth),
           e.config().privileged(), !detach));
-    } catch (InvalidArgumentException ex) {
-      // The process could not start (no such binary...): dockerd reports it in the stream and
-      // sets the exit code the CLI then reads, 127 or 126, as for a container start.
-      String m = ex.getMessage();
-      e.exited(m.contains("executable file not found") || m.contains("no such file or directory") ? 127 : 126);
+      e.started(session);
+      events.emit(c, "exec_start: " + String.join(" ", e.config().cmd()), java.util.Map.of("execID", e.id()));
+      Thread.ofVirtual().name("exec-" + e.id().substring(0, 12)).start(() -> {
+        record(e, session);
+        events.emit(c, "exec_die", java.util.Map.of("execID", e.id(), "exitCode",
+            Integer.toString(e.exitCode().orElse(-1))));
+      });
+    } catch (RuntimeException ex) {
+      // No such binary, no such working directory: 127 as for a container start; anything else 126.
+      String m = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+      e.exited(ex instanceof InvalidArgumentException
+          && (m.contains("executable file not found") || m.contains("no such file or directory")) ? 127 : 126);
       if (detach) {
         throw ex;
       }
-      return new FailedExec(e.config().tty(), "OCI runtime exec failed: " + m + "\r\n");
-    } catch (RuntimeException ex) {
-      e.exited(126);
-      throw ex;
+      String prefix = ex instanceof InvalidArgumentException ? "OCI runtime exec failed: " : "";
+      return new FailedExec(e.config().tty(), prefix + m + "\r\n");
     }
-    e.started(session);
-    events.emit(c, "exec_start: " + String.join(" ", e.config().cmd()), java.util.Map.of("execID", e.id()));
-    Thread.ofVirtual().name("exec-" + id.substring(0, 12)).start(() -> {
-      record(e, session);
-      events.emit(c, "exec_die", java.util.Map.of("execID", e.id(), "exitCode",
-          Integer.toString(e.exitCode().orElse(-1))));
-    });
     return detach ? null : new ExecStream(e, session);
   }
 

@@ -47,20 +47,25 @@ public final class ExecHandlers implements ApiRoutes.Group {
 
   /**
    * The body comes first (Helidon reads exactly its length, leaving what follows for stdin); then
-   * the connection is taken over, as for attach. The stream ends only after the exit code is
-   * recorded: the CLI asks for it the moment the stream closes.
+   * the connection is taken over, as for attach, and only then does the process start, as with
+   * dockerd: a client that reads the answer's head through a buffer and then the raw socket
+   * (docker-py) would lose output that came in the same read as the head. The stream ends only
+   * after the exit code is recorded: the CLI asks for it the moment the stream closes.
    */
   private void execStart(ApiRequest req, ServerResponse res) throws Exception {
     ExecJson.Start body = Json.read(req.body(), ExecJson.Start.class, new ExecJson.Start(false, false, null));
-    StdioSession session = execs.start(req.path("id"), body.Detach(), size(body.ConsoleSize(), 0),
-        size(body.ConsoleSize(), 1));
-    if (session == null) {
+    int height = size(body.ConsoleSize(), 0);
+    int width = size(body.ConsoleSize(), 1);
+    ExecInstance e = execs.claim(req.path("id"));
+    if (body.Detach()) {
+      execs.launch(e, true, height, width);
       res.status(Status.OK_200);
       res.send();
       return;
     }
-    try (session) {
-      throw StdioPump.run(session, req.wantsUpgrade(), !session.tty() && req.version().atLeast(1, 42));
+    var conn = StdioPump.takeOver(req.wantsUpgrade(), !e.config().tty() && req.version().atLeast(1, 42));
+    try (StdioSession session = execs.launch(e, false, height, width)) {
+      throw StdioPump.run(conn, session);
     }
   }
 

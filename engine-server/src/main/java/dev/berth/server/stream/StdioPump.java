@@ -21,8 +21,17 @@ public final class StdioPump {
    */
   public static RuntimeException run(StdioSession session, boolean upgrade, boolean multiplexedMediaType)
       throws InterruptedException {
-    var conn = HijackedConnection.takeOver(upgrade,
+    return run(takeOver(upgrade, multiplexedMediaType), session);
+  }
+
+  /** Answers the client (101 or 200 and the stream's media type): the connection is ours from here. */
+  public static HijackedConnection takeOver(boolean upgrade, boolean multiplexedMediaType) {
+    return HijackedConnection.takeOver(upgrade,
         multiplexedMediaType ? HijackedConnection.MULTIPLEXED : HijackedConnection.RAW);
+  }
+
+  /** Pumps {@code session} over a connection already taken over, until the session ends. */
+  public static RuntimeException run(HijackedConnection conn, StdioSession session) throws InterruptedException {
     var writer = new StdStreamWriter(conn.output(), !session.tty());
     Thread output = Thread.ofVirtual().start(() -> {
       try {
