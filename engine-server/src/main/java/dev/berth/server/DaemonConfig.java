@@ -49,19 +49,20 @@ public record DaemonConfig(
       A container engine that serves the Docker Engine API.
 
       Options:
-        -H, --host string             Daemon socket to listen on (default "unix:///run/berth/berth.sock")
-            --data-root string        Root directory of persistent state (default "/var/lib/berth")
-            --exec-root string        Root directory of runtime state (default "/run/berth")
-            --cgroup-parent string    Parent cgroup for all containers (default "berth")
-            --default-runtime string  OCI runtime: auto, runc, crun or a path (default "auto")
-            --config-file string      Daemon configuration file (default "/etc/berth/daemon.json")
-            -b, --bridge string           Host interface of the default bridge network (default "berth0")
-            --bip string              Address and subnet of the default bridge, a.b.c.d/n
-            --ip-masq                 Masquerade containers' outbound traffic (default true)
-        --insecure-registry list  Enable insecure registry communication
-            --registry-mirror list    Preferred registry mirror
-        -l, --log-level string        debug, info, warn, error or fatal (default "info")
-        -h, --help                    Print usage
+        -H, --host string                Daemon socket to listen on (default "unix:///run/berth/berth.sock")
+            --data-root string           Root directory of persistent state (default "/var/lib/berth")
+            --exec-root string           Root directory of runtime state (default "/run/berth")
+            --cgroup-parent string       Parent cgroup for all containers (default "berth")
+            --default-runtime string     OCI runtime: auto, runc, crun or a path (default "auto")
+            --config-file string         Daemon configuration file (default "/etc/berth/daemon.json")
+        -b, --bridge string              Host interface of the default bridge network (default "berth0")
+            --bip string                 Address and subnet of the default bridge, a.b.c.d/n
+            --ip-masq                    Masquerade containers' outbound traffic (default true)
+            --insecure-registry list     Enable insecure registry communication
+            --registry-mirror list       Preferred registry mirror
+            --max-download-attempts int  Maximum download attempts for each pull (default 5)
+        -l, --log-level string           debug, info, warn, error or fatal (default "info")
+        -h, --help                       Print usage
       """;
 
   private static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -74,7 +75,8 @@ public record DaemonConfig(
       Map.entry("exec-root", "/run/berth"),
       Map.entry("cgroup-parent", "berth"),
       Map.entry("default-runtime", "auto"),
-      Map.entry("log-level", "info"));
+      Map.entry("log-level", "info"),
+      Map.entry("max-download-attempts", "5"));
 
   /** Repeatable flags and the daemon.json keys (lists of strings) they fill, as dockerd names them. */
   private static final Map<String, String> LIST_FLAGS = Map.of(
@@ -171,13 +173,22 @@ public record DaemonConfig(
     RegistryOptions registry;
     try {
       registry = new RegistryOptions(lists.getOrDefault("insecure-registries", List.of()),
-          RegistryOptions.mirrors(lists.getOrDefault("registry-mirrors", List.of())));
+          RegistryOptions.mirrors(lists.getOrDefault("registry-mirrors", List.of())),
+          integer(v.get("max-download-attempts"), "max download attempts"));
     } catch (InvalidArgumentException e) {
       throw new UsageException("unable to configure the daemon: " + e.getMessage());
     }
     return new DaemonConfig(Path.of(host.substring("unix://".length())), Path.of(v.get("data-root")),
         Path.of(v.get("exec-root")), v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
         network(v));
+  }
+
+  private static int integer(String value, String what) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new UsageException("unable to configure the daemon: invalid " + what + ": " + value);
+    }
   }
 
   private static Network network(Map<String, String> v) {

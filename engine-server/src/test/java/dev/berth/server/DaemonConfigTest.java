@@ -193,4 +193,15 @@ class DaemonConfigTest {
     assertTrue(usage("{\"insecure-registries\": \"x\"}").contains("must be a list"));
     assertTrue(usage("{\"registry-mirrors\": [\"ftp://m\"]}").contains("invalid mirror"));
   }
+
+  @Test
+  void maxDownloadAttemptsFromTheFileOrTheFlagAsDockerdTakesIt() throws IOException {
+    assertEquals(5, parse("{}").registry().maxDownloadAttempts());
+    assertEquals(2, parse("{\"max-download-attempts\": 2}").registry().maxDownloadAttempts());
+    assertEquals(9, parse("{}", "--max-download-attempts", "9").registry().maxDownloadAttempts());
+    assertEquals("unable to configure the daemon: invalid max download attempts: 0",
+        usage("{\"max-download-attempts\": 0}"));
+    assertEquals("unable to configure the daemon: invalid max download attempts: many",
+        usage("{}", "--max-download-attempts=many"));
+  }
 }

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,19 +45,25 @@ import java.util.function.Consumer;
 final class ImagePull {
 
   static final int CONCURRENT_DOWNLOADS = 3;
+  static final int RETRY_DELAY_TICKS = 5;
 
   private final ImageRepository repo;
   private final BlobStore blobs;
   private final LayerStore layers;
   private final Registries registries;
   private final Clock clock;
+  private final Duration retryTick;
+  private final int maxAttempts;
 
-  ImagePull(ImageRepository repo, BlobStore blobs, LayerStore layers, Registries registries, Clock clock) {
+  ImagePull(ImageRepository repo, BlobStore blobs, LayerStore layers, Registries registries, Clock clock,
+      Duration retryTick) {
     this.repo = repo;
     this.blobs = blobs;
     this.layers = layers;
     this.registries = registries;
     this.clock = clock;
+    this.retryTick = retryTick;
+    this.maxAttempts = registries.options().maxDownloadAttempts();
   }
 
   /** The manifest chosen and where it came from. */
@@ -264,23 +271,46 @@ final class ImagePull {
         slots.acquire();
       }
       try {
-        if (aborted) {
-          throw new InternalException("pull aborted");
-        }
-        InputStream body = client.blob(d.digest());
-        open.add(body);
-        try (var in = new Verified(body, d)) {
-          Digest stored = blobs.put(in, d.digest());
-          out.accept(new Progress.LayerStatus(d.shortId(), "Verifying Checksum"));
-          out.accept(new Progress.LayerStatus(d.shortId(), "Download complete"));
-          return stored;
-        } catch (IOException | UncheckedIOException e) {
-          throw new UpstreamException("error pulling image layer " + d.digest() + ": " + rootMessage(e), e);
-        } finally {
-          open.remove(body);
+        for (int attempt = 1; ; attempt++) {
+          try {
+            return download(d);
+          } catch (UpstreamException e) {
+            // Only a connection that failed is worth another try; what the registry said stands.
+            boolean connection = e.getCause() instanceof IOException || e.getCause() instanceof UncheckedIOException;
+            if (aborted || !connection || attempt >= maxAttempts) {
+              throw e;
+            }
+            waitToRetry(d, attempt * RETRY_DELAY_TICKS);
+          }
         }
       } finally {
         slots.release();
+      }
+    }
+
+    private Digest download(Descriptor d) {
+      if (aborted) {
+        throw new InternalException("pull aborted");
+      }
+      InputStream body = client.blob(d.digest());
+      open.add(body);
+      try (var in = new Verified(body, d)) {
+        Digest stored = blobs.put(in, d.digest());
+        out.accept(new Progress.LayerStatus(d.shortId(), "Verifying Checksum"));
+        out.accept(new Progress.LayerStatus(d.shortId(), "Download complete"));
+        return stored;
+      } catch (IOException | UncheckedIOException e) {
+        throw new UpstreamException("error pulling image layer " + d.digest() + ": " + rootMessage(e), e);
+      } finally {
+        open.remove(body);
+      }
+    }
+
+    // dockerd's countdown: "Retrying in 5 seconds", one line a second, 5 s longer each attempt.
+    private void waitToRetry(Descriptor d, int ticks) throws InterruptedException {
+      for (int left = ticks; left > 0 && !aborted; left--) {
+        out.accept(new Progress.LayerStatus(d.shortId(), "Retrying in " + left + " second" + (left == 1 ? "" : "s")));
+        Thread.sleep(retryTick);
       }
     }
 

@@ -8,6 +8,7 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.registry.Credentials;
 import dev.berth.core.image.registry.Registries;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -26,10 +27,16 @@ public final class RegistryService {
 
   public RegistryService(ImageRepository repo, BlobStore blobs, LayerStore layers, Scratch scratch,
       Registries registries, Clock clock, EventBus events) {
+    this(repo, blobs, layers, scratch, registries, clock, events, Duration.ofSeconds(1));
+  }
+
+  /** With {@code retryTick} as the second of a download retry's countdown (tests shorten it). */
+  RegistryService(ImageRepository repo, BlobStore blobs, LayerStore layers, Scratch scratch,
+      Registries registries, Clock clock, EventBus events, Duration retryTick) {
     this.events = events;
     this.names = new ImageNames(repo);
     this.registries = registries;
-    this.pull = new ImagePull(repo, blobs, layers, registries, clock);
+    this.pull = new ImagePull(repo, blobs, layers, registries, clock, retryTick);
     this.push = new ImagePush(repo, blobs, layers, scratch, registries, clock);
   }
 

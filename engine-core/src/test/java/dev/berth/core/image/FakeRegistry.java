@@ -29,6 +29,8 @@ final class FakeRegistry implements AutoCloseable {
   final List<String> requests = new CopyOnWriteArrayList<>();
   /** Blob digests whose download stops after this many bytes, connection closed. */
   final Map<String, Integer> cutAfter = new ConcurrentHashMap<>();
+  /** How many more times to cut a blob short (after a third of it); absent: as {@link #cutAfter} says. */
+  final Map<String, Integer> cutTimes = new ConcurrentHashMap<>();
   final Map<String, byte[]> corrupt = new ConcurrentHashMap<>();
   volatile String user;
   volatile String password;
@@ -161,6 +163,10 @@ final class FakeRegistry implements AutoCloseable {
       return;
     }
     Integer cut = cutAfter.get(digest);
+    if (cut == null && cutTimes.getOrDefault(digest, 0) > 0) {
+      cutTimes.merge(digest, -1, Integer::sum);
+      cut = b.length / 3;
+    }
     x.sendResponseHeaders(200, b.length);
     OutputStream out = x.getResponseBody();
     if (cut != null) {

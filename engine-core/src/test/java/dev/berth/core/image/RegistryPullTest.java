@@ -36,7 +36,7 @@ class RegistryPullTest {
     f = new ServiceFixture(tmp);
     registry = new FakeRegistry();
     service = new RegistryService(f.repo, f.blobs, f.layers, f.scratch,
-        new Registries(RegistryOptions.DEFAULTS, f.clock), f.clock, f.events);
+        new Registries(RegistryOptions.DEFAULTS, f.clock), f.clock, f.events, java.time.Duration.ofMillis(1));
   }
 
   @AfterEach
@@ -140,6 +140,26 @@ class RegistryPullTest {
     progress.clear();
     assertEquals(spec.id(), pull("app:1", Credentials.NONE));
     assertArrayEquals(base, f.blobs.read(Digest.of(base)));
+  }
+
+  @Test
+  void aDownloadCutShortIsRetriedWithDockersCountdown() {
+    ImageSpec spec = ImageSpec.busybox().gzipped();
+    registry.put("app", "1", spec);
+    byte[] layer = spec.blobs().getFirst();
+    registry.cutTimes.put(Digest.of(layer).toString(), 2);
+
+    assertEquals(spec.id(), pull("app:1", Credentials.NONE));
+
+    assertArrayEquals(layer, f.blobs.read(Digest.of(layer)));
+    var statuses = progress.stream().filter(p -> p instanceof Progress.LayerStatus).map(p -> ((Progress.LayerStatus) p)
+        .status()).filter(st -> st.startsWith("Retrying")).toList();
+    // 5 seconds after the first failure, 10 after the second, counted down.
+    assertEquals(15, statuses.size(), statuses.toString());
+    assertEquals("Retrying in 5 seconds", statuses.getFirst());
+    assertEquals("Retrying in 10 seconds", statuses.get(5));
+    assertEquals("Retrying in 1 second", statuses.getLast());
+    assertEquals(List.of(), f.scratchLeftovers());
   }
 
   @Test

@@ -15,13 +15,23 @@ import java.util.Locale;
  *
  * @param insecureRegistries CIDRs ({@code 10.0.0.0/8}) or hosts with optional port ({@code reg.local:5000})
  * @param mirrors base URLs tried in order before Docker Hub for images of docker.io
+ * @param maxDownloadAttempts how often a layer download is tried before the pull fails
+ *     ({@code max-download-attempts}, 5 as in dockerd)
  */
-public record RegistryOptions(List<String> insecureRegistries, List<URI> mirrors) {
+public record RegistryOptions(List<String> insecureRegistries, List<URI> mirrors, int maxDownloadAttempts) {
 
   public static final List<String> LOOPBACK_CIDRS = List.of("::1/128", "127.0.0.0/8");
+  public static final int DEFAULT_DOWNLOAD_ATTEMPTS = 5;
   public static final RegistryOptions DEFAULTS = new RegistryOptions(List.of(), List.of());
 
+  public RegistryOptions(List<String> insecureRegistries, List<URI> mirrors) {
+    this(insecureRegistries, mirrors, DEFAULT_DOWNLOAD_ATTEMPTS);
+  }
+
   public RegistryOptions {
+    if (maxDownloadAttempts <= 0) {
+      throw new InvalidArgumentException("invalid max download attempts: " + maxDownloadAttempts);
+    }
     insecureRegistries = List.copyOf(insecureRegistries);
     mirrors = List.copyOf(mirrors);
     for (String r : insecureRegistries) {
