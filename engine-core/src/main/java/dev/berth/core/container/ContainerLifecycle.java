@@ -422,6 +422,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       networked = c.withNetworking(network.setUp(c));
       var spec = specs.build(networked, dir, root, rootfs.logPath(id), mounts.acquire(c), namespace,
           network.servesNames(networked));
+      mounts.announce(c, true);
       MonitorProcess process = runtime.create(spec);
       network.ready(id);
       attach.connectPending(id);
@@ -541,6 +542,7 @@ public final class ContainerLifecycle implements AutoCloseable {
           rootfs.unmount(c.id());
         } finally {
           mounts.release(c);
+          mounts.announce(c, false);
         }
       }
     }

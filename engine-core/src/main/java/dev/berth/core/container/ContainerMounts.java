@@ -173,6 +173,20 @@ final class ContainerMounts {
     return out;
   }
 
+  /** The volume events of a start ({@code mount}) or of the end of a run ({@code unmount}), as dockerd's. */
+  void announce(Container c, boolean mounted) {
+    for (MountPoint m : c.mounts()) {
+      if (m.type() == MountType.VOLUME) {
+        var n = new VolumeName(m.name());
+        if (mounted) {
+          volumes.announceMount(n, c.id().hex(), m.destination(), m.rw(), m.propagation());
+        } else {
+          volumes.announceUnmount(n, c.id().hex());
+        }
+      }
+    }
+  }
+
   /** Undoes {@link #acquire}: volumes with options are unmounted by their last user. */
   void release(Container c) {
     for (MountPoint m : c.mounts()) {

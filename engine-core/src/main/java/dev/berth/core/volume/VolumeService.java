@@ -342,6 +342,18 @@ public final class VolumeService {
     LOG.log(System.Logger.Level.INFO, "removed volume " + v.name());
   }
 
+  /** dockerd's "mount" event: a starting container uses the volume at {@code destination}. */
+  public void announceMount(VolumeName n, String containerId, String destination, boolean rw, String propagation) {
+    events.publish(EngineEvent.Type.VOLUME, "mount", n.value(), Map.of("driver", Volume.LOCAL, "container",
+        containerId, "destination", destination, "read/write", Boolean.toString(rw), "propagation", propagation));
+  }
+
+  /** dockerd's "unmount" event: a container that used the volume has stopped. */
+  public void announceUnmount(VolumeName n, String containerId) {
+    events.publish(EngineEvent.Type.VOLUME, "unmount", n.value(), Map.of("driver", Volume.LOCAL, "container",
+        containerId));
+  }
+
   private void makeDirectories(VolumeName n) {
     Path root = dir.resolve(n.value());
     try {

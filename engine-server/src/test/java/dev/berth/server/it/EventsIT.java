@@ -39,6 +39,9 @@ class EventsIT extends WithBerthd {
     String id = docker.run("image", "inspect", "--format", "{{.Id}}", "busybox").ok().line();
     docker.run("rmi", "evented:one").ok();
     docker.run("volume", "create", "evented-vol").ok();
+    String user = docker.run("run", "-d", "-v", "evented-vol:/data:ro", "busybox", "true").ok().line();
+    docker.run("wait", user).ok();
+    docker.run("rm", user).ok();
     docker.run("volume", "rm", "evented-vol").ok();
     long until = Instant.now().getEpochSecond() + 1;
     var images = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
@@ -51,7 +54,13 @@ class EventsIT extends WithBerthd {
     var volumes = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
         "--filter", "type=volume", "--format", "{{.Action}} {{.Actor.ID}} {{.Actor.Attributes.driver}}").ok().out()
         .lines().toList();
-    assertEquals(List.of("create evented-vol local", "destroy evented-vol local"), volumes);
+    assertEquals(List.of("create evented-vol local", "mount evented-vol local", "unmount evented-vol local",
+        "destroy evented-vol local"), volumes);
+    var mount = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
+        "--filter", "event=mount", "--format",
+        "{{.Actor.Attributes.container}} {{.Actor.Attributes.destination}} {{index .Actor.Attributes \"read/write\"}}")
+        .ok().line();
+    assertEquals(user + " /data false", mount);
   }
 
   @Test
