@@ -144,6 +144,26 @@ final class ImagePull {
     return id;
   }
 
+  /**
+   * The manifest {@code ref} names in its registry and the platforms it serves, without pulling
+   * anything ({@code GET /distribution/{name}/json}).
+   */
+  Distribution inspect(ImageReference ref, Credentials creds) {
+    RegistryClient client = registries.clients(ref, creds, Registries.Access.PULL).getLast();
+    Manifest top = client.manifest(ref.digest() != null ? ref.digest().toString() : ref.tag(), ref);
+    String kind = kind(top);
+    List<Platform> platforms;
+    if (MediaTypes.isIndex(kind)) {
+      platforms = Manifests.entries(GoJson.parse(top.content(), "manifest list"), "manifest list").stream()
+          .map(Descriptor::platform).filter(java.util.Objects::nonNull).toList();
+    } else {
+      Manifests.ImageManifest m = Manifests.imageManifest(GoJson.parse(top.content(), "manifest"), "manifest");
+      ImageConfig config = ImageConfigCodec.parse(fetchSmall(client, m.config()));
+      platforms = List.of(new Platform(config.os(), config.architecture(), config.variant()));
+    }
+    return new Distribution(kind, top.digest(), top.content().length, platforms);
+  }
+
   /** Points the tag at the image; true if it pointed elsewhere (or nowhere) before. */
   private boolean tagIfNeeded(ImageReference ref, ImageId id) {
     if (ref.tag() == null) {

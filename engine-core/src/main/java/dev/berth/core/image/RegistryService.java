@@ -59,6 +59,11 @@ public final class RegistryService {
     return id;
   }
 
+  /** The manifest {@code ref} names in its registry (a bare repository means {@code :latest}). */
+  public Distribution distribution(ImageReference ref, Credentials credentials) {
+    return pull.inspect(ref.withDefaultTag(), credentials);
+  }
+
   /**
    * Pushes the image {@code name} names to its registry, under {@code tag} (or, with no tag, every
    * tag of that repository, as dockerd does).

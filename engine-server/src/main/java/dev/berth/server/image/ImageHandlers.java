@@ -48,6 +48,14 @@ public final class ImageHandlers implements ApiRoutes.Group {
     r.get("/images/{name*}/get", this::imageGet);
     r.post("/images/{name*}/tag", this::imageTag);
     r.delete("/images/{name*}", this::imageDelete);
+    r.get("/distribution/{name*}/json", this::distributionInspect);
+  }
+
+  /** {@code GET /distribution/{name}/json}: what the registry holds under the name, nothing pulled. */
+  private void distributionInspect(ApiRequest req, ServerResponse res) {
+    ImageReference ref = ImageTranslator.pullReference(req.path("name"), "");
+    Credentials creds = RegistryAuthTranslator.header(req.header(REGISTRY_AUTH).orElse(null));
+    Responses.json(res, 200, ImageTranslator.distribution(registry.distribution(ref, creds)));
   }
 
   private void imageList(ApiRequest req, ServerResponse res) {

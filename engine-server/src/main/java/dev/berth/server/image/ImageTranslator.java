@@ -1,6 +1,8 @@
 package dev.berth.server.image;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.core.image.Digest;
+import dev.berth.core.image.Distribution;
 import dev.berth.core.image.HistoryItem;
 import dev.berth.core.image.Platform;
 import dev.berth.core.image.Image;
@@ -169,5 +171,18 @@ public final class ImageTranslator {
 
   private static String time(Instant t) {
     return WireTime.format(t);
+  }
+
+  /** {@code GET /distribution/{name}/json}'s answer: the manifest's OCI descriptor and its platforms. */
+  record DistributionJson(DescriptorJson Descriptor, List<PlatformJson> Platforms) {}
+
+  record DescriptorJson(String mediaType, String digest, long size) {}
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  record PlatformJson(String architecture, String os, String variant) {}
+
+  static DistributionJson distribution(Distribution d) {
+    return new DistributionJson(new DescriptorJson(d.mediaType(), d.digest().toString(), d.size()),
+        d.platforms().stream().map(p -> new PlatformJson(p.architecture(), p.os(), p.variant())).toList());
   }
 }

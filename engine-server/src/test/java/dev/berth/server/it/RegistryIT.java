@@ -112,6 +112,22 @@ class RegistryIT extends WithBerthd {
     assertEquals(amd64.toString(), docker.run("image", "inspect", "--format", "{{.Id}}", ref).ok().line());
     assertEquals("amd64", docker.run("image", "inspect", "--format", "{{.Architecture}}", ref).ok().line());
     assertEquals("amd64\n", docker.run("run", "--rm", ref).ok().out());
+
+    // GET /distribution/{name}/json: the manifest's descriptor and platforms, nothing pulled.
+    var single = readJson(body(daemon.http("GET", "/distribution/" + open.host() + "/oci:1/json", null)));
+    assertEquals("application/vnd.oci.image.manifest.v1+json", single.path("Descriptor").path("mediaType").asText());
+    assertEquals(readJson(open.inspect("oci:1")).path("Digest").asText(), single.path("Descriptor").path("digest").asText());
+    assertEquals("[{\"architecture\":\"amd64\",\"os\":\"linux\"}]", single.path("Platforms").toString());
+    var index = readJson(body(daemon.http("GET", "/distribution/" + ref + "/json", null)));
+    assertEquals("application/vnd.oci.image.index.v1+json", index.path("Descriptor").path("mediaType").asText());
+    assertEquals("[{\"architecture\":\"amd64\",\"os\":\"linux\"},{\"architecture\":\"arm64\",\"os\":\"linux\"}]",
+        index.path("Platforms").toString());
+    assertTrue(daemon.http("GET", "/distribution/" + open.host() + "/oci:nope/json", null).startsWith("HTTP/1.1 404"));
+  }
+
+  private static String body(String response) {
+    assertTrue(response.startsWith("HTTP/1.1 200"), response);
+    return response.substring(response.indexOf("\r\n\r\n") + 4);
   }
 
   @Test
