@@ -12,11 +12,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Pause and resume, live resource updates, the process list and --init, in real containers; needs root. */
@@ -293,23 +291,7 @@ class ConmonControlTest extends RealContainerTest {
   // Zombies leave their cgroup, so look for them among the children of the container's processes.
   private static List<Integer> zombieChildren(ContainerId id) {
     var parents = h.runtime.pids(id);
-    var zombies = new ArrayList<Integer>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-        String stat;
-        try {
-          stat = Files.readString(proc.resolve("stat"));
-        } catch (IOException e) {
-          continue;
-        }
-        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        if (after[0].equals("Z") && parents.contains(Integer.parseInt(after[1]))) {
-          zombies.add(Integer.parseInt(proc.getFileName().toString()));
-        }
-      }
-    } catch (IOException e) {
-      throw new RuntimeException(e);
-    }
-    return zombies;
+    return processes().stream().filter(p -> p.state().equals("Z") && parents.contains(p.ppid())).map(Proc::pid)
+        .toList();
   }
 }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,23 +71,9 @@ class ExecTest extends RealContainerTest {
     assertEquals(1, pids.size(), "processes in the container besides its init: " + pids);
   }
 
-  static List<Integer> childrenOfThisProcess() throws IOException {
-    String self = Long.toString(ProcessHandle.current().pid());
-    var children = new ArrayList<Integer>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-        String stat;
-        try {
-          stat = Files.readString(proc.resolve("stat"));
-        } catch (IOException e) {
-          continue;
-        }
-        if (stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1].equals(self)) {
-          children.add(Integer.parseInt(proc.getFileName().toString()));
-        }
-      }
-    }
-    return children;
+  static List<Integer> childrenOfThisProcess() {
+    int self = (int) ProcessHandle.current().pid();
+    return processes().stream().filter(p -> p.ppid() == self).map(Proc::pid).toList();
   }
 
   @Test

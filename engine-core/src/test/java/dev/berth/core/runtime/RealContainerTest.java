@@ -37,4 +37,27 @@ abstract class RealContainerTest {
       h.deleteAll();
     }
   }
+
+  /** A process as /proc/PID/stat describes it: its state letter and its parent. */
+  record Proc(int pid, String state, int ppid) {}
+
+  /** Every process of the host now; ones that end while being read are left out. */
+  static java.util.List<Proc> processes() {
+    var out = new java.util.ArrayList<Proc>();
+    try (var procs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+      for (var proc : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        String stat;
+        try {
+          stat = java.nio.file.Files.readString(proc.resolve("stat"));
+        } catch (IOException e) {
+          continue;
+        }
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        out.add(new Proc(Integer.parseInt(proc.getFileName().toString()), after[0], Integer.parseInt(after[1])));
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
+  }
 }
