@@ -77,13 +77,20 @@ public final class ExecService {
    * @throws NotFoundException for an unknown instance
    * @throws ConflictException if its container is not running or it has started already
    */
-  public ExecInstance claim(String id) {
+  public Claimed claim(String id) {
     ExecInstance e = find(id);
     Container c = containers.get(e.containerId())
         .orElseThrow(() -> new ConflictException("container " + e.containerId().hex() + " is not running"));
     requireRunning(c);
     e.claim();
-    return e;
+    return new Claimed(e, c);
+  }
+
+  /** An instance claimed for a start, with its container as the checks found it. */
+  public record Claimed(ExecInstance instance, Container container) {
+    public boolean tty() {
+      return instance.config().tty();
+    }
   }
 
   /**
@@ -92,11 +99,11 @@ public final class ExecService {
    * stream, with the exit code the CLI then reads. Detached ({@code docker exec -d}) it returns
    * null and the exit code is recorded when the process ends.
    */
-  public StdioSession launch(ExecInstance e, boolean detach, int consoleHeight, int consoleWidth) {
+  public StdioSession launch(Claimed claimed, boolean detach, int consoleHeight, int consoleWidth) {
+    ExecInstance e = claimed.instance();
+    Container c = claimed.container();
     ExecSession session;
     try {
-      Container c = containers.get(e.containerId())
-          .orElseThrow(() -> new ConflictException("container " + e.containerId().hex() + " is not running"));
       session = runtime.exec(c.id(), new ExecSpec(e.id(), process(c, e.config(), consoleHeight, consoleWidth),
           e.config().privileged(), !detach));
       e.started(session);

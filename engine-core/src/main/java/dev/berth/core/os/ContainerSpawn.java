@@ -161,7 +161,7 @@ public final class ContainerSpawn {
 
     /** As Go words it ("no such file or directory"). */
     public String reason() {
-      return new ErrnoException(step, errno).reason();
+      return ErrnoException.reason(errno);
     }
   }
 

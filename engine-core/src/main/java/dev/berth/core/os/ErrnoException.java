@@ -14,22 +14,15 @@ public final class ErrnoException extends RuntimeException {
   public static final int ENOTEMPTY = 39;
   public static final int ENOTCONN = 107;
 
-  private final String call;
   private final int errno;
 
   public ErrnoException(String call, int errno) {
     super(call + ": " + LibC.strerror(errno));
-    this.call = call;
     this.errno = errno;
   }
 
-  /** What failed, as the message begins. */
-  public String call() {
-    return call;
-  }
-
-  /** The error alone, worded as Go (and so runc and dockerd) words it: "no such file or directory". */
-  public String reason() {
+  /** An error number worded as Go (and so runc and dockerd) words it: "no such file or directory". */
+  static String reason(int errno) {
     String text = LibC.strerror(errno);
     return text.isEmpty() ? text : Character.toLowerCase(text.charAt(0)) + text.substring(1);
   }

@@ -61,13 +61,18 @@ public final class Fd {
 
   /** A close-on-exec duplicate of {@code fd}, to be closed by its own owner. */
   public static int dup(int fd) {
+    return fcntl(fd, F_DUPFD_CLOEXEC, 0, "fcntl(F_DUPFD_CLOEXEC)");
+  }
+
+  /** fcntl(2) with an int argument; its non-negative result. */
+  static int fcntl(int fd, int command, int arg, String what) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int copy = (int) LibC.FCNTL.invokeExact(state, fd, F_DUPFD_CLOEXEC, 0);
-      if (copy < 0) {
-        throw new ErrnoException("fcntl(F_DUPFD_CLOEXEC)", LibC.errno(state));
+      int rc = (int) LibC.FCNTL.invokeExact(state, fd, command, arg);
+      if (rc < 0) {
+        throw new ErrnoException(what, LibC.errno(state));
       }
-      return copy;
+      return rc;
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }

@@ -39,9 +39,7 @@ public record SealedCopy(Path source, int fd) {
       }
       try {
         Fd.write(fd, content);
-        if ((int) LibC.FCNTL.invokeExact(state, fd, F_ADD_SEALS, ALL_SEALS) != 0) {
-          throw new ErrnoException("fcntl(F_ADD_SEALS)", LibC.errno(state));
-        }
+        Fd.fcntl(fd, F_ADD_SEALS, ALL_SEALS, "fcntl(F_ADD_SEALS)");
       } catch (RuntimeException e) {
         Fd.close(fd);
         throw e;
@@ -54,15 +52,6 @@ public record SealedCopy(Path source, int fd) {
 
   /** The seals on the copy (for tests: all of {@link #ALL_SEALS}). */
   public int seals() {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = LibC.captureState(arena);
-      int seals = (int) LibC.FCNTL.invokeExact(state, fd, F_GET_SEALS, 0);
-      if (seals < 0) {
-        throw new ErrnoException("fcntl(F_GET_SEALS)", LibC.errno(state));
-      }
-      return seals;
-    } catch (Throwable t) {
-      throw LibC.propagate(t);
-    }
+    return Fd.fcntl(fd, F_GET_SEALS, 0, "fcntl(F_GET_SEALS)");
   }
 }

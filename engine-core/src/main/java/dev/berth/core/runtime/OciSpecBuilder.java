@@ -53,15 +53,6 @@ public final class OciSpecBuilder {
   }
 
   /**
-   * The {@code --process} file of an exec: the same process object a container gets, with {@code
-   * capabilities} (the container's own, or the engine's bounding set for a privileged exec, as
-   * dockerd gives {@code exec --privileged} every capability).
-   */
-  public byte[] processJson(ProcessSpec process, List<String> capabilities) {
-    return bytes(process(process, capabilities));
-  }
-
-  /**
    * {@code linux.resources} without devices, as {@code runc update --resources} reads it. Absent
    * fields leave a limit as it is; -1 lifts one (pids, swap, quota).
    */

@@ -112,29 +112,25 @@ public final class TarBuilder {
   }
 
   public static byte[] zstd(byte[] data) {
-    var bytes = new ByteArrayOutputStream();
-    try (var z = new io.airlift.compress.zstd.ZstdOutputStream(bytes)) {
-      z.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return compress(data, io.airlift.compress.zstd.ZstdOutputStream::new);
   }
 
   public static byte[] xz(byte[] data) {
-    var bytes = new ByteArrayOutputStream();
-    try (var x = new org.apache.commons.compress.compressors.xz.XZCompressorOutputStream(bytes)) {
-      x.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return compress(data, org.apache.commons.compress.compressors.xz.XZCompressorOutputStream::new);
   }
 
   public static byte[] gzip(byte[] data) {
+    return compress(data, GzipCompressorOutputStream::new);
+  }
+
+  private interface Compressor {
+    java.io.OutputStream wrap(java.io.OutputStream out) throws IOException;
+  }
+
+  private static byte[] compress(byte[] data, Compressor compressor) {
     var bytes = new ByteArrayOutputStream();
-    try (var gz = new GzipCompressorOutputStream(bytes)) {
-      gz.write(data);
+    try (var out = compressor.wrap(bytes)) {
+      out.write(data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

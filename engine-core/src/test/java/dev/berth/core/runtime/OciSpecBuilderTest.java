@@ -269,15 +269,7 @@ class OciSpecBuilderTest {
   }
 
   @Test
-  void anExecProcessIsTheContainersShapeWithTheGivenCapabilities() throws Exception {
-    var caps = List.of("CAP_KILL");
-    JsonNode p = new ObjectMapper().readTree(builder.processJson(process(true), caps));
-    assertEquals(List.of("sh", "-c", "echo hi"), texts(p.get("args")));
-    assertEquals("/work", p.get("cwd").asText());
-    assertTrue(p.get("terminal").asBoolean());
-    assertEquals(24, p.at("/consoleSize/height").asInt());
-    assertEquals(caps, texts(p.at("/capabilities/effective")));
-    assertEquals(2, p.get("rlimits").size());
+  void anExecTakesTheCapabilitiesTheContainersConfigGrants() throws Exception {
     assertEquals(DockerDefaults.CAPABILITIES,
         OciSpecBuilder.capabilities(builder.toJson(spec(NetworkNamespace.PRIVATE, false, false, List.of()))),
         "an exec inherits what the container's config.json grants");

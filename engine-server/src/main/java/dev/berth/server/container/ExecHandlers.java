@@ -56,14 +56,14 @@ public final class ExecHandlers implements ApiRoutes.Group {
     ExecJson.Start body = Json.read(req.body(), ExecJson.Start.class, new ExecJson.Start(false, false, null));
     int height = size(body.ConsoleSize(), 0);
     int width = size(body.ConsoleSize(), 1);
-    ExecInstance e = execs.claim(req.path("id"));
+    ExecService.Claimed e = execs.claim(req.path("id"));
     if (body.Detach()) {
       execs.launch(e, true, height, width);
       res.status(Status.OK_200);
       res.send();
       return;
     }
-    var conn = StdioPump.takeOver(req.wantsUpgrade(), !e.config().tty() && req.version().atLeast(1, 42));
+    var conn = StdioPump.takeOver(req.wantsUpgrade(), !e.tty() && req.version().atLeast(1, 42));
     try (StdioSession session = execs.launch(e, false, height, width)) {
       throw StdioPump.run(conn, session);
     }
