@@ -2,7 +2,10 @@
 # shellcheck shell=bash
 
 BERTH_MIN_JAVA=22   # the FFM API is final from JDK 22; berth is built and run on 25
+# busybox-static is for README's first image (packaging/busybox-rootfs.sh); berthd itself does not run it.
 BERTH_RUNTIME_PACKAGES=(conmon runc crun tini busybox-static containernetworking-plugins iptables)
+# berth-enter, exec's static helper in engine-core/src/main/c, is compiled by the build.
+BERTH_BUILD_PACKAGES=(gcc libc6-dev)
 
 say() { printf 'berth: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -64,7 +67,6 @@ check_runtime_prerequisites() {
   command -v runc >/dev/null 2>&1 || command -v crun >/dev/null 2>&1 || die "neither runc nor crun is installed"
   [ -x /usr/lib/cni/bridge ] || [ -x /opt/cni/bin/bridge ] || die "the CNI plugins are not installed (containernetworking-plugins)"
   command -v iptables >/dev/null 2>&1 || die "iptables is not installed (the CNI portmap and firewall plugins use it)"
-  command -v busybox >/dev/null 2>&1 || die "busybox is not installed (busybox-static: exec runs through a sealed copy of it)"
   if ! grep -qw overlay /proc/filesystems; then
     modprobe overlay 2>/dev/null || true
     grep -qw overlay /proc/filesystems || die "the kernel has no overlay filesystem"
@@ -78,6 +80,10 @@ build_if_stale() {
     return 0
   fi
   command -v mvn >/dev/null 2>&1 || { is_debian_root && ensure_packages maven; }
+  if command -v apt-get >/dev/null 2>&1; then
+    ensure_packages "${BERTH_BUILD_PACKAGES[@]}"
+  fi
+  command -v gcc >/dev/null 2>&1 || die "gcc (and the C library's static archive, libc6-dev) is needed to build berth-enter"
   say "building berthd"
   # Maven's own guava pokes sun.misc.Unsafe; JDK 24+ warns about it on every run unless told.
   if [ "$(java_feature_version "$JAVA_HOME")" -ge 24 ]; then

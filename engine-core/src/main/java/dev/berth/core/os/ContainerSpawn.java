@@ -1,90 +1,65 @@
 package dev.berth.core.os;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import java.io.ByteArrayOutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Starts a process in a running container's namespaces, as {@code runc exec} does but without a
- * runtime process of its own: a platform thread made for the purpose unshares its filesystem
- * context, joins the container's namespaces, takes the process's credentials and capabilities
- * (thread-local in Linux), and posix_spawns a sealed trampoline that the child inherits all of it
- * from. The thread ends right after, so no JVM thread stays in a container.
- *
- * <p>Once the thread is in the container's mount namespace every path is the container's. From
- * there on it makes only downcalls prepared beforehand and reports failures as numbers: no class
- * loading, no message catalogue, nothing that could open a file the container controls.
- *
- * <p>The child is not dumpable while it is still a copy of the JVM (the engine makes itself not
- * dumpable), so the container cannot open its {@code /proc/PID/exe} or fds in that window; then
- * it runs the sealed trampoline with fds 0–2 as {@link Request#stdio}, {@link Request#passFds}
- * from fd 3 on and the trampoline itself next ({@link #trampolineFd}), nothing else.
+ * Starts a process in a running container through {@code berth-enter} (engine-core's
+ * src/main/c), a small static program that does what a JVM cannot: the work between fork and
+ * execve. The engine spawns a sealed copy of it in the host's namespaces, where no container can
+ * see it, and hands it the container's namespaces and cgroups as fds and the rest as a config on
+ * a pipe; it joins them, forks the process into the container's PID namespace (as a child of the
+ * engine, already in the container's cgroups and not dumpable), drops to the process's
+ * credentials, sets no_new_privs and the seccomp filter, and executes the program. The engine
+ * learns the process's pid, and the pseudo-terminal's master if it asked for one, on a socket
+ * that closes as the program starts, or why it could not start.
  */
 public final class ContainerSpawn {
 
-  private static final int CLONE_FS = 0x200;
   private static final int CLONE_NEWNS = 0x20000;
   private static final int CLONE_NEWCGROUP = 0x2000000;
   private static final int CLONE_NEWUTS = 0x4000000;
   private static final int CLONE_NEWIPC = 0x8000000;
   private static final int CLONE_NEWPID = 0x20000000;
   private static final int CLONE_NEWNET = 0x40000000;
-  // Joined in this order: the mount namespace last, because after it /proc is the container's.
+  // Joined in this order: the mount namespace last (berth-enter joins the cgroup one from the child).
   private static final List<Namespace> NAMESPACES = List.of(new Namespace("cgroup", CLONE_NEWCGROUP),
       new Namespace("ipc", CLONE_NEWIPC), new Namespace("uts", CLONE_NEWUTS), new Namespace("net", CLONE_NEWNET),
       new Namespace("pid", CLONE_NEWPID), new Namespace("mnt", CLONE_NEWNS));
 
   private static final int O_RDONLY = 0;
   private static final int O_RDWR = 2;
-  private static final int O_NOCTTY = 0x100;
-  private static final short POSIX_SPAWN_SETSID = 0x80;
+  private static final int O_DIRECTORY = 0x10000;
   private static final long TIOCSWINSZ = 0x5414;
-  private static final long TIOCGPTN = 0x80045430L;
-  private static final long TIOCSPTLCK = 0x40045431L;
-  private static final int PR_SET_DUMPABLE = 4;
-  private static final int PR_CAPBSET_DROP = 24;
-  private static final int PR_CAP_AMBIENT = 47;
-  private static final int PR_CAP_AMBIENT_CLEAR_ALL = 4;
-  private static final int CAPABILITY_VERSION_3 = 0x20080522;
-  private static final int FIRST_PASSED_FD = 3;
-  private static final int SIGKILL = 9;
-  private static final Syscalls SYSCALLS = Syscalls.forArch(System.getProperty("os.arch"));
-
-  static {
-    // Loaded now: a class first needed on a thread inside a container would be looked for there.
-    List.of(SpawnException.class, Spawned.class, Terminal.class, Pipes.class, Credentials.class, Syscalls.class,
-        Namespace.class, Limit.class).forEach(ContainerSpawn::load);
-  }
+  private static final int CONFIG_FD = 3;
+  private static final int STATUS_FD = 4;
+  private static final int FIRST_PASSED_FD = 5;
+  private static final int AF_UNIX = 1;
+  private static final int SOCK_SEQPACKET = 5;
+  private static final int MSG_CMSG_CLOEXEC = 0x40000000;
+  private static final int SOL_SOCKET = 1;
+  private static final int SCM_RIGHTS = 1;
+  private static final int MESSAGE_SIZE = 8192;
 
   private ContainerSpawn() {}
 
-  private static void load(Class<?> c) {
-    try {
-      Class.forName(c.getName(), true, c.getClassLoader());
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private record Namespace(String name, int flag) {}
-
-  /** setresuid, setresgid and setgroups by number, since glibc's wrappers act on every thread. */
-  private record Syscalls(long setgroups, long setresuid, long setresgid) {
-    static Syscalls forArch(String arch) {
-      return switch (arch) {
-        case "amd64", "x86_64" -> new Syscalls(116, 117, 119);
-        case "aarch64", "arm64" -> new Syscalls(159, 147, 149);
-        default -> null;
-      };
-    }
-  }
 
   /**
    * Who the process runs as.
@@ -110,45 +85,58 @@ public final class ContainerSpawn {
   /** A resource limit (resource numbered as in linux/resource.h; -1 is unlimited). */
   public record Limit(int resource, long soft, long hard) {}
 
-  /**
-   * @param initPid the container's init, whose namespaces are joined
-   * @param trampolineArgv what the trampoline runs as
-   * @param passFds the engine's fds to become the child's 3, 4, ...
-   * @param limits set on the child right after it is spawned
-   */
-  public record Request(int initPid, SealedCopy trampoline, List<String> trampolineArgv, List<String> env, String cwd,
-      Credentials credentials, Stdio stdio, List<Integer> passFds, List<Limit> limits) {
-    public Request {
-      trampolineArgv = List.copyOf(trampolineArgv);
-      env = List.copyOf(env);
-      passFds = List.copyOf(passFds);
-      limits = List.copyOf(limits);
+  /** A classic BPF seccomp program ({@code struct sock_filter[]}) and the flags to load it with. */
+  public record SeccompProgram(int flags, byte[] filter) {
+    public SeccompProgram {
+      if (filter.length == 0 || filter.length % 8 != 0) {
+        throw new IllegalArgumentException("not a sock_filter array: " + filter.length + " bytes");
+      }
     }
   }
 
-  /** The child's fd for the trampoline, after those passed: the trampoline should close it. */
-  public static int trampolineFd(int passed) {
-    return FIRST_PASSED_FD + passed;
+  /** What confines the process besides its credentials, as the container's own processes are confined. */
+  public record Confinement(boolean noNewPrivileges, Optional<SeccompProgram> seccomp, Optional<String> apparmor) {
+    public static final Confinement NONE = new Confinement(false, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * @param initPid the container's init, whose namespaces are joined
+   * @param cgroupTasks the container's cgroup v1 {@code tasks} files
+   * @param cgroup2 the container's directory in the cgroup2 tree, if there is one
+   * @param argv the command; argv[0] is looked up on the PATH in {@code env} as runc does
+   */
+  public record Request(SealedCopy helper, int initPid, List<Path> cgroupTasks, Optional<Path> cgroup2,
+      Credentials credentials, Confinement confinement, List<Limit> limits, String cwd, Stdio stdio,
+      List<String> argv, List<String> env) {
+    public Request {
+      cgroupTasks = List.copyOf(cgroupTasks);
+      limits = List.copyOf(limits);
+      argv = List.copyOf(argv);
+      env = List.copyOf(env);
+      if (argv.isEmpty()) {
+        throw new IllegalArgumentException("no command");
+      }
+    }
   }
 
   /** @param terminalFd the pseudo-terminal's master (close-on-exec), or -1 */
   public record Spawned(int pid, int terminalFd) {}
 
-  /** Why the child could not be started, worded by the caller; {@code step} is "chdir", "setns" etc. */
+  /**
+   * Why the process could not be started, worded by the caller: {@code step} is what berth-enter
+   * was doing ("chdir", "setns", "exec", "lookpath not found" ...), {@code detail} the path an
+   * execve was given, else empty.
+   */
   public static final class SpawnException extends RuntimeException {
     private final String step;
     private final int errno;
+    private final String detail;
 
-    SpawnException(String step, int errno) {
+    SpawnException(String step, int errno, String detail) {
+      super(step + ": " + (errno == 0 ? "failed" : LibC.strerror(errno)));
       this.step = step;
       this.errno = errno;
-    }
-
-    // Worded only when asked, on a thread in the engine's mount namespace (strerror may read a
-    // message catalogue, which on the spawning thread would be the container's).
-    @Override
-    public String getMessage() {
-      return step + ": " + LibC.strerror(errno);
+      this.detail = detail;
     }
 
     public String step() {
@@ -159,24 +147,13 @@ public final class ContainerSpawn {
       return errno;
     }
 
+    public String detail() {
+      return detail;
+    }
+
     /** As Go words it ("no such file or directory"). */
     public String reason() {
       return ErrnoException.reason(errno);
-    }
-  }
-
-  /**
-   * Keeps the engine's memory (and so a spawned child before it executes) from being opened
-   * through /proc by processes of the same user, containers included.
-   */
-  public static void makeEngineUndumpable() {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = LibC.captureState(arena);
-      if ((int) LibC.PRCTL.invokeExact(state, PR_SET_DUMPABLE, 0L, 0L, 0L, 0L) != 0) {
-        throw new ErrnoException("prctl(PR_SET_DUMPABLE)", LibC.errno(state));
-      }
-    } catch (Throwable t) {
-      throw LibC.propagate(t);
     }
   }
 
@@ -193,20 +170,19 @@ public final class ContainerSpawn {
   }
 
   /**
-   * Spawns the trampoline in the container. The caller must reap the child (it is the engine's)
-   * and release or close the gate.
+   * Starts the process and returns once it is executing its program. The caller must reap the
+   * child (it is the engine's). Runs on a platform thread of its own: a process in the container
+   * can stop the child before it executes, and a virtual thread must not pin its carrier waiting.
    *
-   * @throws SpawnException if a step failed (for "chdir", the working directory is missing)
+   * @throws SpawnException if a step failed
+   * @throws ErrnoException if the container's namespaces or cgroups cannot be opened
    */
   public static Spawned spawn(Request request) {
-    if (SYSCALLS == null) {
-      throw new UnsupportedOperationException("exec is not supported on " + System.getProperty("os.arch"));
-    }
     var result = new AtomicReference<Spawned>();
     var failure = new AtomicReference<Throwable>();
     Thread thread = Thread.ofPlatform().name("berth-exec-spawn").unstarted(() -> {
       try {
-        result.set(spawnOnThisThread(request));
+        result.set(spawnAndWait(request));
       } catch (Throwable t) {
         failure.set(t);
       }
@@ -235,153 +211,229 @@ public final class ContainerSpawn {
     return result.get();
   }
 
-  private static Spawned spawnOnThisThread(Request request) throws Throwable {
-    var nsFds = new ArrayList<Integer>();
-    int devNull = -1;
+  private static Spawned spawnAndWait(Request request) {
+    var opened = new ArrayList<Integer>();
+    int helper = -1;
+    int child = -1;
     int master = -1;
-    Terminal terminal = request.stdio() instanceof Terminal t ? t : null;
-    try (Arena arena = Arena.ofConfined()) {
+    int[] status = null;
+    try {
+      var fds = new HashMap<Integer, Integer>();
+      var config = new Config();
+      int next = FIRST_PASSED_FD;
       for (Namespace ns : NAMESPACES) {
-        nsFds.add(Fd.open(java.nio.file.Path.of("/proc/" + request.initPid() + "/ns/" + ns.name()), O_RDONLY));
+        int fd = open(opened, Path.of("/proc/" + request.initPid() + "/ns/" + ns.name()), O_RDONLY);
+        fds.put(next, fd);
+        config.pair('N', next++, ns.flag());
       }
-      devNull = Fd.open(java.nio.file.Path.of("/dev/null"), O_RDWR);
-      MemorySegment state = LibC.captureState(arena);
-      MemorySegment cwd = arena.allocateFrom(request.cwd());
-      MemorySegment ptmx = arena.allocateFrom("/dev/ptmx");
-      MemorySegment program = arena.allocateFrom("/proc/self/fd/" + trampolineFd(request.passFds().size()));
-      MemorySegment argv = Processes.strings(arena, request.trampolineArgv());
-      MemorySegment envp = Processes.strings(arena, request.env());
-      MemorySegment number = arena.allocate(JAVA_INT);
-      MemorySegment pid = arena.allocate(JAVA_INT);
-      MemorySegment winsize = terminal == null ? MemorySegment.NULL : winsize(arena, terminal.rows(), terminal.columns());
-      MemorySegment ptsPath = arena.allocate(32);
-      MemorySegment groups = arena.allocate(JAVA_INT, Math.max(1, request.credentials().groups().size()));
-      for (int i = 0; i < request.credentials().groups().size(); i++) {
-        groups.setAtIndex(JAVA_INT, i, request.credentials().groups().get(i));
+      for (Path tasks : request.cgroupTasks()) {
+        fds.put(next, open(opened, tasks, Fd.O_WRONLY));
+        config.u32('T', next++);
       }
-      MemorySegment capHeader = arena.allocate(8, 4);
-      capHeader.set(JAVA_INT, 0, CAPABILITY_VERSION_3);
-      MemorySegment capData = arena.allocate(24, 4);
-      MemorySegment limits = arena.allocate(16L * request.limits().size(), 8);
-      for (int i = 0; i < request.limits().size(); i++) {
-        limits.set(JAVA_LONG, 16L * i, request.limits().get(i).soft());
-        limits.set(JAVA_LONG, 16L * i + 8, request.limits().get(i).hard());
+      if (request.cgroup2().isPresent()) {
+        fds.put(next, open(opened, request.cgroup2().get(), O_RDONLY | O_DIRECTORY));
+        config.u32('C', next++);
       }
-      MemorySegment actions = arena.allocate(256, 16);
-      MemorySegment attr = arena.allocate(512, 16);
-      MemorySegment sigset = arena.allocate(128, 16);
-      fileActions(actions, request, devNull);
-      Processes.resetSignals(attr, sigset, POSIX_SPAWN_SETSID);
-
-      // From here on this thread is in the container: the container's files, and no class may be
-      // loaded (a class loader would read the container's files). Downcalls and plain Java only.
-      check((int) LibC.UNSHARE.invokeExact(state, CLONE_FS), "unshare", state);
-      for (int i = 0; i < NAMESPACES.size(); i++) {
-        check((int) LibC.SETNS.invokeExact(state, (int) nsFds.get(i), NAMESPACES.get(i).flag()), "setns", state);
+      describe(config, request);
+      Fd.Pipe configPipe = Fd.Pipe.open();
+      opened.add(configPipe.readFd());
+      opened.add(configPipe.writeFd());
+      status = socketPair();
+      opened.add(status[1]);
+      fds.put(CONFIG_FD, configPipe.readFd());
+      fds.put(STATUS_FD, status[1]);
+      int devNull = open(opened, Path.of("/dev/null"), O_RDWR);
+      if (request.stdio() instanceof Pipes pipes) {
+        fds.put(0, pipes.stdin() < 0 ? devNull : pipes.stdin());
+        fds.put(1, pipes.stdout() < 0 ? devNull : pipes.stdout());
+        fds.put(2, pipes.stderr() < 0 ? devNull : pipes.stderr());
+      } else {
+        fds.put(0, devNull);
+        fds.put(1, devNull);
+        fds.put(2, devNull);
       }
-      // As root, before the user changes, as runc does first (a directory the user cannot enter
-      // may still be its working directory).
-      check((int) LibC.CHDIR.invokeExact(state, cwd), "chdir", state);
-      if (terminal != null) {
-        master = (int) LibC.OPEN.invokeExact(state, ptmx, O_RDWR | O_NOCTTY | Fd.O_CLOEXEC, 0);
-        check(master < 0 ? -1 : 0, "open /dev/ptmx", state);
-        number.set(JAVA_INT, 0, 0);
-        check((int) LibC.IOCTL.invokeExact(state, master, TIOCSPTLCK, number), "ioctl(TIOCSPTLCK)", state);
-        check((int) LibC.IOCTL.invokeExact(state, master, TIOCGPTN, number), "ioctl(TIOCGPTN)", state);
-        if (terminal.rows() > 0 && terminal.columns() > 0) {
-          check((int) LibC.IOCTL.invokeExact(state, master, TIOCSWINSZ, winsize), "ioctl(TIOCSWINSZ)", state);
+      int program = next;
+      fds.put(program, request.helper().fd());
+      helper = Processes.spawn(Path.of("/proc/self/fd/" + program), List.of("berth-enter"), List.of(), fds);
+      opened.forEach(fd -> {
+        if (fd != configPipe.writeFd()) {
+          Fd.close(fd);
         }
-        // String.concat, not +: string concatenation may spin classes on first use.
-        ptsPath.setString(0, "/dev/pts/".concat(Integer.toString(number.get(JAVA_INT, 0))));
-        // Opened by the new session's leader without O_NOCTTY: it becomes the controlling terminal.
-        checkSpawn((int) LibC.FA_OPEN.invokeExact(actions, 0, ptsPath, O_RDWR, 0), "addopen");
-        checkSpawn((int) LibC.FA_DUP2.invokeExact(actions, 0, 1), "adddup2");
-        checkSpawn((int) LibC.FA_DUP2.invokeExact(actions, 0, 2), "adddup2");
+      });
+      opened.clear();
+      SpawnException failed = null;
+      try {
+        Fd.write(configPipe.writeFd(), config.bytes());
+      } catch (ErrnoException e) {
+        // berth-enter ended before reading it all: its status says why, else this does.
+        failed = new SpawnException("write config", e.errno(), "");
+      } finally {
+        Fd.close(configPipe.writeFd());
       }
-      dropPrivileges(state, request.credentials(), groups, capHeader, capData);
-      int rc = (int) LibC.SPAWN.invokeExact(pid, program, actions, attr, argv, envp);
-      int ignored = (int) LibC.FA_DESTROY.invokeExact(actions);
-      ignored = (int) LibC.ATTR_DESTROY.invokeExact(attr);
-      if (rc != 0) {
-        throw new SpawnException("posix_spawn", rc);
-      }
-      int child = pid.get(JAVA_INT, 0);
-      // From this thread, whose ids are now the child's: the engine lacks CAP_SYS_RESOURCE on some
-      // hosts, which prlimit on a process of another user needs.
-      for (int i = 0; i < request.limits().size(); i++) {
-        int limited = (int) LibC.PRLIMIT.invokeExact(state, child, request.limits().get(i).resource(),
-            limits.asSlice(16L * i, 16), MemorySegment.NULL);
-        if (limited != 0) {
-          int errno = LibC.errno(state);
-          ignored = (int) LibC.KILL.invokeExact(state, child, SIGKILL);
-          ignored = (int) LibC.WAITPID.invokeExact(state, child, pid, 0);
-          throw new SpawnException("prlimit", errno);
+      for (Message m = receive(status[0]); m != null; m = receive(status[0])) {
+        switch (m.kind()) {
+          case 'M' -> master = m.fd();
+          case 'P' -> child = ByteBuffer.wrap(m.data(), 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+          case 'E' -> failed = failure(m.data());
+          default -> failed = new SpawnException("status message " + (char) m.kind(), ErrnoException.EINVAL, "");
         }
+      }
+      Processes.waitFor(helper);
+      helper = -1;
+      if (failed == null && child < 0) {
+        failed = new SpawnException("berth-enter ended early", ErrnoException.EIO, "");
+      }
+      if (failed != null) {
+        throw failed;
       }
       Spawned spawned = new Spawned(child, master);
+      child = -1;
       master = -1;
       return spawned;
     } finally {
-      nsFds.forEach(Fd::close);
-      Fd.close(devNull);
+      opened.forEach(Fd::close);
+      if (status != null) {
+        Fd.close(status[0]);
+      }
       Fd.close(master);
-    }
-  }
-
-  // The child gets 0-2, the passed fds, the trampoline, and no other fd of the engine. A
-  // terminal's slave is opened last, once its number is known.
-  private static void fileActions(MemorySegment actions, Request request, int devNull) throws Throwable {
-    checkSpawn((int) LibC.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
-    var fds = new java.util.HashMap<Integer, Integer>();
-    if (request.stdio() instanceof Pipes pipes) {
-      fds.put(0, pipes.stdin() < 0 ? devNull : pipes.stdin());
-      fds.put(1, pipes.stdout() < 0 ? devNull : pipes.stdout());
-      fds.put(2, pipes.stderr() < 0 ? devNull : pipes.stderr());
-    }
-    for (int i = 0; i < request.passFds().size(); i++) {
-      fds.put(FIRST_PASSED_FD + i, request.passFds().get(i));
-    }
-    int trampoline = trampolineFd(request.passFds().size());
-    fds.put(trampoline, request.trampoline().fd());
-    Processes.dup2All(actions, fds);
-    checkSpawn((int) LibC.FA_CLOSEFROM.invokeExact(actions, trampoline + 1), "addclosefrom_np");
-  }
-
-  // Bounding set first (needs CAP_SETPCAP), then groups and ids (CAP_SETGID, CAP_SETUID); a
-  // non-root uid clears the permitted and effective sets by itself. Nothing is inheritable or
-  // ambient, as in Docker since 20.10.14.
-  private static void dropPrivileges(MemorySegment state, Credentials credentials, MemorySegment groups,
-      MemorySegment capHeader, MemorySegment capData) throws Throwable {
-    long keep = credentials.capabilities();
-    // Up to the first capability this kernel does not know (EINVAL), as libcap finds the last one.
-    for (int cap = 0; cap < Long.SIZE; cap++) {
-      if ((keep & (1L << cap)) == 0) {
-        int rc = (int) LibC.PRCTL.invokeExact(state, PR_CAPBSET_DROP, (long) cap, 0L, 0L, 0L);
-        if (rc != 0 && LibC.errno(state) == ErrnoException.EINVAL) {
-          break;
-        }
-        check(rc, "prctl(PR_CAPBSET_DROP)", state);
+      if (helper > 0) {
+        Processes.kill(helper, 9);
+        Processes.waitFor(helper);
+      }
+      if (child > 0) {
+        Processes.kill(child, 9);
+        Processes.waitFor(child);
       }
     }
-    check((int) LibC.PRCTL.invokeExact(state, PR_CAP_AMBIENT, (long) PR_CAP_AMBIENT_CLEAR_ALL, 0L, 0L, 0L),
-        "prctl(PR_CAP_AMBIENT)", state);
-    check((int) (long) LibC.SYSCALL_LONG_PTR.invokeExact(state, SYSCALLS.setgroups(),
-        (long) credentials.groups().size(), groups), "setgroups", state);
-    int gid = credentials.gid();
-    check((int) (long) LibC.SYSCALL_INT3.invokeExact(state, SYSCALLS.setresgid(), gid, gid, gid), "setresgid", state);
-    int uid = credentials.uid();
-    check((int) (long) LibC.SYSCALL_INT3.invokeExact(state, SYSCALLS.setresuid(), uid, uid, uid), "setresuid", state);
-    long effective = uid == 0 ? keep : 0;
-    for (int word = 0; word < 2; word++) {
-      int bits = (int) (effective >>> (32 * word));
-      capData.set(JAVA_INT, word * 12L, bits);
-      capData.set(JAVA_INT, word * 12L + 4, bits);
-      capData.set(JAVA_INT, word * 12L + 8, 0);
+  }
+
+  private static int open(List<Integer> opened, Path path, int flags) {
+    int fd = Fd.open(path, flags);
+    opened.add(fd);
+    return fd;
+  }
+
+  private static void describe(Config config, Request request) {
+    Credentials who = request.credentials();
+    config.u32('u', who.uid());
+    config.u32('g', who.gid());
+    var groups = ByteBuffer.allocate(4 * who.groups().size()).order(ByteOrder.LITTLE_ENDIAN);
+    who.groups().forEach(groups::putInt);
+    config.record('G', groups.array());
+    config.record('k', ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(who.capabilities()).array());
+    for (Limit l : request.limits()) {
+      config.record('r', ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putInt(l.resource()).putLong(l.soft())
+          .putLong(l.hard()).array());
     }
-    check((int) LibC.CAPSET.invokeExact(state, capHeader, capData), "capset", state);
-    // Changing ids resets the engine's dumpable flag to fs.suid_dumpable, which a host may have set
-    // to 1: make sure the child is spawned undumpable.
-    check((int) LibC.PRCTL.invokeExact(state, PR_SET_DUMPABLE, 0L, 0L, 0L, 0L), "prctl(PR_SET_DUMPABLE)", state);
+    config.string('w', request.cwd());
+    if (request.stdio() instanceof Terminal t) {
+      config.record('t', ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) t.rows())
+          .putShort((short) t.columns()).array());
+    }
+    Confinement c = request.confinement();
+    if (c.noNewPrivileges()) {
+      config.record('n', new byte[0]);
+    }
+    c.seccomp().ifPresent(s -> config.record('s', ByteBuffer.allocate(4 + s.filter().length)
+        .order(ByteOrder.LITTLE_ENDIAN).putInt(s.flags()).put(s.filter()).array()));
+    c.apparmor().ifPresent(profile -> config.string('a', profile));
+    request.argv().forEach(a -> config.string('A', a));
+    request.env().forEach(e -> config.string('E', e));
+  }
+
+  // 'E', u32 errno, the step, and after a NUL the detail.
+  private static SpawnException failure(byte[] data) {
+    int errno = ByteBuffer.wrap(data, 1, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    String text = new String(data, 5, data.length - 5, StandardCharsets.UTF_8);
+    int nul = text.indexOf('\0');
+    return nul < 0 ? new SpawnException(text, errno, "")
+        : new SpawnException(text.substring(0, nul), errno, text.substring(nul + 1));
+  }
+
+  /** berth-enter's input: records of a tag, a little-endian u32 length and the bytes. */
+  private static final class Config {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    void record(char tag, byte[] data) {
+      out.write(tag);
+      out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(data.length).array());
+      out.writeBytes(data);
+    }
+
+    void u32(char tag, int value) {
+      record(tag, ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array());
+    }
+
+    void pair(char tag, int first, int second) {
+      record(tag, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(first).putInt(second).array());
+    }
+
+    void string(char tag, String value) {
+      byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+      for (byte b : bytes) {
+        if (b == 0) {
+          throw new IllegalArgumentException("NUL in " + tag + " value");
+        }
+      }
+      record(tag, bytes);
+    }
+
+    byte[] bytes() {
+      return out.toByteArray();
+    }
+  }
+
+  private record Message(int kind, byte[] data, int fd) {}
+
+  private static int[] socketPair() {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment fds = arena.allocate(JAVA_INT, 2);
+      MemorySegment state = LibC.captureState(arena);
+      if ((int) LibC.SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_SEQPACKET | Fd.O_CLOEXEC, 0, fds) != 0) {
+        throw new ErrnoException("socketpair", LibC.errno(state));
+      }
+      return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  // One message and the fd it carries (-1 for none); null at end of file.
+  private static Message receive(int socket) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment buffer = arena.allocate(MESSAGE_SIZE);
+      MemorySegment iov = arena.allocate(16, 8);
+      iov.set(ADDRESS, 0, buffer);
+      iov.set(JAVA_LONG, 8, MESSAGE_SIZE);
+      MemorySegment control = arena.allocate(64, 8);
+      MemorySegment msg = arena.allocate(56, 8);
+      msg.set(ADDRESS, 16, iov);
+      msg.set(JAVA_LONG, 24, 1);
+      msg.set(ADDRESS, 32, control);
+      msg.set(JAVA_LONG, 40, control.byteSize());
+      MemorySegment state = LibC.captureState(arena);
+      long n;
+      while (true) {
+        n = (long) LibC.RECVMSG.invokeExact(state, socket, msg, MSG_CMSG_CLOEXEC);
+        if (n >= 0 || LibC.errno(state) != ErrnoException.EINTR) {
+          break;
+        }
+      }
+      if (n < 0) {
+        throw new ErrnoException("recvmsg", LibC.errno(state));
+      }
+      if (n == 0) {
+        return null;
+      }
+      int fd = -1;
+      long controlLength = msg.get(JAVA_LONG, 40);
+      if (controlLength >= 20 && control.get(JAVA_INT, 8) == SOL_SOCKET && control.get(JAVA_INT, 12) == SCM_RIGHTS) {
+        fd = control.get(JAVA_INT, 16);
+      }
+      return new Message(buffer.get(JAVA_BYTE, 0), buffer.asSlice(0, n).toArray(JAVA_BYTE), fd);
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
   }
 
   private static MemorySegment winsize(Arena arena, int rows, int columns) {
@@ -389,17 +441,5 @@ public final class ContainerSpawn {
     ws.set(JAVA_SHORT, 0, (short) rows);
     ws.set(JAVA_SHORT, 2, (short) columns);
     return ws;
-  }
-
-  private static void check(int rc, String step, MemorySegment state) {
-    if (rc != 0) {
-      throw new SpawnException(step, LibC.errno(state));
-    }
-  }
-
-  private static void checkSpawn(int rc, String step) {
-    if (rc != 0) {
-      throw new SpawnException(step, rc);
-    }
   }
 }

@@ -45,6 +45,8 @@ final class LibC {
   static final MethodHandle UNSHARE = errno("unshare", JAVA_INT, JAVA_INT);
   static final MethodHandle SETNS = errno("setns", JAVA_INT, JAVA_INT, JAVA_INT);
   static final MethodHandle SOCKET = errno("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+  static final MethodHandle SOCKETPAIR = errno("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+  static final MethodHandle RECVMSG = errno("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle IOCTL = variadic("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
   // pidfd_open and pidfd_send_signal have no glibc 2.36 wrappers on every distribution; syscall(2) is variadic.
   static final MethodHandle SYSCALL_PIDFD_OPEN = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
@@ -52,14 +54,6 @@ final class LibC {
       variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle MEMFD_CREATE = errno("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-  static final MethodHandle CHDIR = errno("chdir", JAVA_INT, ADDRESS);
-  static final MethodHandle PRCTL = variadic("prctl", 1, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG);
-  static final MethodHandle CAPSET = errno("capset", JAVA_INT, ADDRESS, ADDRESS);
-  static final MethodHandle PRLIMIT = errno("prlimit", JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
-  // glibc's setresuid, setresgid and setgroups change every thread of the process; the raw system
-  // calls change only the calling thread, which is what entering a container from one thread needs.
-  static final MethodHandle SYSCALL_INT3 = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT);
-  static final MethodHandle SYSCALL_LONG_PTR = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
   static final MethodHandle GETEUID = plain("geteuid", JAVA_INT);
   static final MethodHandle STRERROR = plain("strerror", ADDRESS, JAVA_INT);
 

@@ -1,20 +1,17 @@
 package dev.berth.core.os;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * An executable copied into a sealed memfd. A process that runs it inside a container can be
  * reached from there through {@code /proc/PID/exe}; runc clones itself the same way so that such
  * a handle (CVE-2019-5736) leads to a file nobody can write, never to a binary on the host.
  *
+ * @param name what the memfd is called ({@code /proc/PID/exe} shows {@code /memfd:NAME (deleted)})
  * @param fd close-on-exec, held for the engine's lifetime
  */
-public record SealedCopy(Path source, int fd) {
+public record SealedCopy(String name, int fd) {
 
   private static final int MFD_CLOEXEC = 1;
   private static final int MFD_ALLOW_SEALING = 2;
@@ -23,17 +20,10 @@ public record SealedCopy(Path source, int fd) {
   // F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE: what runc checks for.
   static final int ALL_SEALS = 1 | 2 | 4 | 8;
 
-  public static SealedCopy of(Path source) {
-    byte[] content;
-    try {
-      content = Files.readAllBytes(source);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  public static SealedCopy of(String name, byte[] content) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int fd = (int) LibC.MEMFD_CREATE.invokeExact(state, arena.allocateFrom(source.getFileName().toString()),
-          MFD_CLOEXEC | MFD_ALLOW_SEALING);
+      int fd = (int) LibC.MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC | MFD_ALLOW_SEALING);
       if (fd < 0) {
         throw new ErrnoException("memfd_create", LibC.errno(state));
       }
@@ -44,7 +34,7 @@ public record SealedCopy(Path source, int fd) {
         Fd.close(fd);
         throw e;
       }
-      return new SealedCopy(source, fd);
+      return new SealedCopy(name, fd);
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }

@@ -143,40 +143,29 @@ final class CgroupTree {
   }
 
   /**
-   * How a process joins {@code <parent>/<child>} on its own, and what is left for the engine.
+   * How a new process joins {@code <parent>/<child>} as it is made, with no move by pid (a move
+   * by pid waits out an RCU grace period, 6–25 ms, whenever the kernel's threadgroup lock was idle).
    *
-   * @param threadFiles the {@code tasks} file of each v1 hierarchy: a process that writes "0" to
-   *     one moves itself there, which unlike moving a process by pid takes no global lock (moving
-   *     by pid waits out an RCU grace period, 6–25 ms, whenever that lock was idle)
-   * @param procsFiles the {@code cgroup.procs} files the engine must write the pid to: the cgroup2
-   *     tree's, unless it is a hybrid host's tree whose cgroups hold no controllers (membership
-   *     there would limit nothing)
+   * @param threadFiles the {@code tasks} file of each v1 hierarchy: a single-threaded process that
+   *     writes "0" to one moves itself there, which takes no global lock
+   * @param unified the cgroup2 tree's directory, which a process enters as it is cloned
+   *     ({@code CLONE_INTO_CGROUP}); empty when the host has no cgroup2 tree or it has no such directory
    */
-  record Joining(List<Path> threadFiles, List<Path> procsFiles) {}
+  record Joining(List<Path> threadFiles, Optional<Path> unified) {}
 
   Joining joining(String child) {
     checkChild(child);
     var threadFiles = new ArrayList<Path>();
-    var procsFiles = new ArrayList<Path>();
-    boolean hybrid = hierarchies.stream().anyMatch(h -> !h.unified());
+    Optional<Path> unified = Optional.empty();
     for (Hierarchy h : hierarchies) {
       Path dir = dir(h, child);
       if (!h.unified()) {
         threadFiles.add(dir.resolve("tasks"));
-      } else if (!hybrid || hasControllers(dir)) {
-        procsFiles.add(dir.resolve("cgroup.procs"));
+      } else if (Files.isDirectory(dir)) {
+        unified = Optional.of(dir);
       }
     }
-    return new Joining(List.copyOf(threadFiles), List.copyOf(procsFiles));
-  }
-
-  private static boolean hasControllers(Path dir) {
-    try {
-      return !Files.readString(dir.resolve("cgroup.controllers")).isBlank();
-    } catch (IOException e) {
-      // No such cgroup: writing to it will say so.
-      return true;
-    }
+    return new Joining(List.copyOf(threadFiles), unified);
   }
 
   /**

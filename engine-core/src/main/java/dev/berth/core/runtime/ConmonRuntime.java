@@ -7,6 +7,7 @@ import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.os.ContainerSpawn;
 import dev.berth.core.os.Processes;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -276,9 +277,10 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
-   * Runs the process from the engine (see {@link NamespaceExec}), not under conmon and runc.
-   *
-   * @throws InternalException if this host has no static busybox for exec's trampoline
+   * Runs the process from the engine (see {@link NamespaceExec}), not under conmon and runc,
+   * confined as the container's own processes are: its capabilities (or, privileged, the
+   * engine's), its no_new_privs, seccomp filter and AppArmor profile, read from its config.json as
+   * {@code runc exec} reads them from the container's state.
    */
   @Override
   public ExecSession exec(ContainerId id, ExecSpec spec) {
@@ -290,30 +292,26 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (cgroups.frozen(hex)) {
       throw new ConflictException("Container " + hex + " is paused, unpause the container before exec");
     }
-    List<String> capabilities;
+    byte[] config;
     try {
-      capabilities = spec.privileged() ? host.boundingSet() : containerCapabilities(hex);
+      config = Files.readAllBytes(paths.bundle(hex).resolve(CONFIG));
     } catch (IOException e) {
-      throw new InternalException("cannot read the capabilities of " + hex + ": " + e.getMessage(), e);
+      throw new InternalException("cannot read the config of " + hex + ": " + e.getMessage(), e);
     }
-    return namespaceExec().start(hex, init.get().pid(), spec, Capabilities.toMask(capabilities));
+    List<String> capabilities = spec.privileged() ? host.boundingSet() : OciSpecBuilder.capabilities(config);
+    return namespaceExec().start(hex, init.get().pid(), spec, Capabilities.toMask(capabilities), confinement(config));
   }
 
-  // Made on first use, so that an engine on a host without a static busybox still runs containers.
+  private ContainerSpawn.Confinement confinement(byte[] config) {
+    return ContainerSpawn.Confinement.NONE;
+  }
+
+  // Made on first use: an engine that never runs an exec never makes the sealed copy.
   private synchronized NamespaceExec namespaceExec() {
     if (namespaceExec == null) {
-      try {
-        namespaceExec = NamespaceExec.create(cgroups, host);
-      } catch (InvalidArgumentException e) {
-        throw new InternalException(e.getMessage(), e);
-      }
+      namespaceExec = NamespaceExec.create(cgroups, host);
     }
     return namespaceExec;
-  }
-
-  // An exec runs with the container's capabilities (moby starts from the container's process spec).
-  private List<String> containerCapabilities(String hex) throws IOException {
-    return OciSpecBuilder.capabilities(Files.readAllBytes(paths.bundle(hex).resolve(CONFIG)));
   }
 
   @Override

@@ -179,18 +179,17 @@ class ExecTest extends RealContainerTest {
   @Test
   void theProcessHasOnlyItsStdioAndRunsInTheContainersCgroups() throws Exception {
     var id = h.run("sleep", "1000");
-    var session = exec(id, process("sh", "-c", "ls /proc/$$/fd; cat /proc/self/cgroup"), true);
+    var session = exec(id, process("sh", "-c", "ls /proc/$$/fd; cat /proc/self/cgroup; echo --; cat /proc/1/cgroup"), true);
     var output = readAll(session);
     assertEquals(0, session.awaitExit(), output.stderr());
     var lines = output.stdout().lines().toList();
-    assertEquals(List.of("0", "1", "2"), lines.subList(0, 3), "the gate and the trampoline are closed: " + lines);
-    var cgroups = lines.subList(3, lines.size());
-    assertFalse(cgroups.isEmpty());
-    // A hybrid host's cgroup2 tree without controllers is left out: it would limit nothing.
-    boolean joinsUnified = !h.runtime.cgroups().joining(id.hex()).procsFiles().isEmpty();
-    for (String line : cgroups) {
-      boolean expected = !line.startsWith("0::") || joinsUnified;
-      assertEquals(expected, line.endsWith("/" + id.hex()), "cgroup membership: " + line);
+    assertEquals(List.of("0", "1", "2"), lines.subList(0, 3), "nothing of the engine's or berth-enter's: " + lines);
+    int split = lines.indexOf("--");
+    var own = lines.subList(3, split);
+    assertFalse(own.isEmpty());
+    assertEquals(lines.subList(split + 1, lines.size()), own, "the same cgroups as the container's init");
+    for (String line : own) {
+      assertTrue(line.endsWith("/" + id.hex()), "cgroup membership: " + line);
     }
   }
 

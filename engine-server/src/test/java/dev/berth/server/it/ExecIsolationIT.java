@@ -1,0 +1,97 @@
+package dev.berth.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10: exec and healthcheck processes give a default container nothing to attack. A static
+ * program runs as the container's init and PTRACE_SEIZEs every process that appears in its PID
+ * namespace while execs and a 1 s healthcheck run; whatever it gets hold of must be confined as it
+ * is itself, and no process it can see may carry the engine's memory.
+ */
+class ExecIsolationIT extends WithBerthd {
+
+  private static final Pattern SUMMARY = Pattern.compile("seen (\\d+) seized (\\d+) escapes (\\d+) leaks (\\d+)");
+  private static Path tools;
+
+  @BeforeAll
+  static void prepare() throws Exception {
+    Fixtures.importBusybox(docker, "busybox:latest");
+    tools = Files.createTempDirectory("berth-attack");
+    tools.toFile().setReadable(true, false);
+    tools.toFile().setExecutable(true, false);
+  }
+
+  @AfterAll
+  static void removeTools() throws IOException {
+    if (tools != null) {
+      try (var files = Files.walk(tools)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** Builds a test program from this class's resources with gcc -static into the tools directory. */
+  static Path compile(String name) throws Exception {
+    assumeTrue(new ProcessBuilder("gcc", "--version").start().waitFor() == 0, "gcc is needed to build " + name);
+    Path source = tools.resolve(name + ".c");
+    try (InputStream in = ExecIsolationIT.class.getResourceAsStream("/isolation/" + name + ".c")) {
+      Files.copy(in, source);
+    }
+    Path binary = tools.resolve(name);
+    Process gcc = new ProcessBuilder("gcc", "-static", "-O2", "-Wall", "-o", binary.toString(), source.toString())
+        .redirectErrorStream(true).start();
+    String output = new String(gcc.getInputStream().readAllBytes());
+    assertTrue(gcc.waitFor(60, TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc: " + output);
+    return binary;
+  }
+
+  @Test
+  void aTracerInsideCatchesNoProcessOutsideTheContainersConfinement() throws Exception {
+    Path attacker = compile("ptrace-attacker");
+    String id = docker.run("run", "-d", "--health-cmd", "true", "--health-interval", "1s", "--health-start-period", "0s",
+        "-v", tools + ":/attack:ro", "busybox", "/attack/" + attacker.getFileName()).ok().line();
+    Poll.until("the attacker to start", Duration.ofSeconds(20),
+        () -> docker.run("logs", id).out().contains("attacker ready"));
+    long started = System.nanoTime();
+    for (int i = 0; i < 100; i++) {
+      docker.run("exec", id, "sleep", "0.02").ok();
+    }
+    // At least three probes, whatever the execs took.
+    Poll.until("three healthchecks", Duration.ofSeconds(20),
+        () -> Integer.parseInt(docker.run("inspect", "--format", "{{len .State.Health.Log}}", id).ok().line()) >= 3
+            && System.nanoTime() - started > TimeUnit.SECONDS.toNanos(3));
+    assertEquals("healthy", docker.run("inspect", "--format", "{{.State.Health.Status}}", id).ok().line());
+    docker.run("stop", "-t", "20", id).ok();
+    String log = docker.run("logs", id).ok().out();
+    var summary = SUMMARY.matcher(log);
+    assertTrue(summary.find(), "the attacker's summary: " + log);
+    System.out.println("ptrace attacker: " + summary.group());
+    assertEquals("0", summary.group(3), "processes caught outside the container's confinement: " + log);
+    assertEquals("0", summary.group(4), "processes showing the engine's memory: " + log);
+    assertTrue(Long.parseLong(summary.group(2)) > 0, "the attacker got hold of some exec'd programs: " + log);
+    docker.run("rm", id).ok();
+  }
+
+  @Test
+  void anExecIsConfinedExactlyAsTheContainersInit() {
+    String id = docker.run("run", "-d", "busybox", "sleep", "300").ok().line();
+    String script = "grep -E '^(Seccomp|NoNewPrivs|CapBnd|CapEff|CapPrm|CapInh|CapAmb):' /proc/%s/status; cat /proc/%s/cgroup";
+    String init = docker.run("exec", id, "sh", "-c", String.format(script, "1", "1")).ok().out();
+    String exec = docker.run("exec", id, "sh", "-c", String.format(script, "self", "self")).ok().out();
+    assertEquals(init, exec);
+    docker.run("rm", "-f", id).ok();
+  }
+}
