@@ -22,7 +22,7 @@ class RunSpecFactoryTest {
 
   private final RunSpecFactory factory =
       new RunSpecFactory(new ContainerFiles(Path.of("/nonexistent/resolv.conf"), Path.of("/nonexistent/hosts")),
-          DEFAULTS, ALL);
+          DEFAULTS, ALL, SecurityDefaults.docker(false));
 
   private static ContainerConfig config(boolean tty, String... env) {
     return new ContainerConfig("busybox", null, List.of("sh"), List.of(env), "", "", "web", "", null, tty, false, false,

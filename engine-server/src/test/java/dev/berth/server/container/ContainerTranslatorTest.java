@@ -30,6 +30,8 @@ import dev.berth.server.api.Filters;
 import dev.berth.server.api.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import dev.berth.core.runtime.AppArmor;
+import dev.berth.core.runtime.DockerDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -398,7 +400,7 @@ class ContainerTranslatorTest {
   @Test
   void aRunningContainerShowsItsAddressAndPublishedPorts() throws IOException {
     Container c = container(new ContainerState.Running(1, 2, 3, NOW.minusSeconds(3)));
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", "host", List.of(), List.of(),
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
         NOW, null, List.of(), "/run/berth/netns/" + ID.hex());
     JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
     assertEquals("172.17.0.2", i.at("/NetworkSettings/IPAddress").asText());
@@ -419,7 +421,7 @@ class ContainerTranslatorTest {
   @Test
   void aStoppedContainerKeepsItsNetworksButNoAddress() throws IOException {
     Container c = container(new ContainerState.Exited(0, NOW.minusSeconds(9), NOW, "", false, false));
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", "host", List.of(), List.of(),
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
         NOW, null, List.of(), "/run/berth/netns/" + ID.hex());
     JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
     assertEquals("", i.at("/NetworkSettings/Networks/bridge/IPAddress").asText());
@@ -441,8 +443,7 @@ class ContainerTranslatorTest {
           c.state(), c.restartCount());
     }
     var ctx = new ContainerTranslator.InspectContext(Path.of("/var/lib/berth/containers/" + ID.hex()),
-        List.of(Path.of("/l/2"), Path.of("/l/1")), "crun", "private", List.of("/proc/kcore"), List.of("/proc/sys"),
-        NOW, null, List.of(), "");
+        List.of(Path.of("/l/2"), Path.of("/l/1")), "crun", AppArmor.disabled(), NOW, null, List.of(), "");
     return json(ContainerTranslator.inspect(c, ctx, null));
   }
 
@@ -551,7 +552,7 @@ class ContainerTranslatorTest {
     assertEquals(2, host.at("/RestartPolicy/MaximumRetryCount").asInt());
     assertEquals("json-file", host.at("/LogConfig/Type").asText());
     assertEquals("crun", host.get("Runtime").asText());
-    assertEquals(List.of("/proc/kcore"), texts(host.get("MaskedPaths")));
+    assertEquals(DockerDefaults.maskedPaths(), texts(host.get("MaskedPaths")), "a record without its own: Docker's");
     assertTrue(i.at("/NetworkSettings/Networks").has("bridge"));
   }
 
@@ -630,7 +631,7 @@ class ContainerTranslatorTest {
         """);
     Container c = container(ContainerState.Created.FRESH);
     c = c.withHostConfig(c.hostConfig().withStorage(r.hostConfig().storage()));
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", "host", List.of(), List.of(),
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
         NOW, null, List.of(), "");
     JsonNode hc = json(ContainerTranslator.inspect(c, ctx, null)).get("HostConfig");
     assertEquals("[\"data:/data\"]", hc.get("Binds").toString());
