@@ -557,6 +557,46 @@ class ContainerTranslatorTest {
   }
 
   @Test
+  void securityFieldsOfACreateBodyAreKeptAsGiven() {
+    var sc = create("""
+        {"Image":"busybox","HostConfig":{"SecurityOpt":["no-new-privileges","seccomp=unconfined"],
+         "CgroupnsMode":"private","MaskedPaths":[],"ReadonlyPaths":["/proc/sys"]}}
+        """).hostConfig().security();
+    assertEquals(List.of("no-new-privileges", "seccomp=unconfined"), sc.securityOpt());
+    assertEquals("private", sc.cgroupnsMode());
+    assertEquals(List.of(), sc.maskedPaths(), "[] (systempaths=unconfined) is not 'absent'");
+    assertEquals(List.of("/proc/sys"), sc.readonlyPaths());
+    var absent = create("{\"Image\":\"busybox\",\"HostConfig\":{}}").hostConfig().security();
+    assertEquals(List.of(), absent.securityOpt());
+    assertEquals("", absent.cgroupnsMode(), "the daemon's default is decided at create");
+    assertNull(absent.maskedPaths());
+    assertNull(absent.readonlyPaths());
+  }
+
+  @Test
+  void inspectShowsEachContainersOwnSecuritySettings() throws IOException {
+    Container c = container(ContainerState.Created.FRESH);
+    var opts = dev.berth.core.container.SecurityOptions.parse(List.of("apparmor=custom", "no-new-privileges"), false);
+    c = c.withHostConfig(c.hostConfig().withSecurity(new dev.berth.core.container.SecurityConfig(
+        List.of("apparmor=custom", "no-new-privileges"), "private", List.of(), List.of("/proc/sys"), opts)));
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(), NOW, null,
+        List.of(), "");
+    JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
+    JsonNode hc = i.get("HostConfig");
+    assertEquals(List.of("apparmor=custom", "no-new-privileges"), texts(hc.get("SecurityOpt")));
+    assertEquals("private", hc.get("CgroupnsMode").asText());
+    assertEquals(List.of(), texts(hc.get("MaskedPaths")));
+    assertEquals(List.of("/proc/sys"), texts(hc.get("ReadonlyPaths")));
+    assertEquals("custom", i.get("AppArmorProfile").asText(), "before the first start: what was asked for");
+    JsonNode started = json(ContainerTranslator.inspect(c.withState(new ContainerState.Exited(0, NOW, NOW, "", false,
+        false)), ctx, null));
+    assertEquals("", started.get("AppArmorProfile").asText(), "after it, on a host without AppArmor: none");
+    JsonNode plain = inspect(ContainerState.Created.FRESH, false).get("HostConfig");
+    assertTrue(plain.get("SecurityOpt").isNull());
+    assertEquals("host", plain.get("CgroupnsMode").asText(), "a record from before cgroupns was kept ran in the host's");
+  }
+
+  @Test
   void privilegedContainersHaveNoMaskedOrReadonlyPaths() throws IOException {
     JsonNode host = inspect(ContainerState.Created.FRESH, true).get("HostConfig");
     assertTrue(host.get("Privileged").asBoolean());
