@@ -11,7 +11,6 @@ import dev.berth.core.seccomp.Seccomp;
 import dev.berth.core.seccomp.SeccompProfile;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
