@@ -201,6 +201,9 @@ def merge(base, patch):
                     merge(match, p)
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             merge(base[key], value)
+        elif isinstance(value, dict) and isinstance(base.get(key), list) and all(isinstance(k, int) for k in value):
+            for i, item in value.items():  # {1: patch} patches the list's item 1 (an allOf member)
+                merge(base[key][i], item)
         else:
             base[key] = merge({}, value) if isinstance(value, dict) else copy.deepcopy(value)
     return base
@@ -423,6 +426,39 @@ BERTH_OPERATIONS = {
 }
 
 BERTH_SCHEMAS = {
+    "HostConfig": {"allOf": {1: {"properties": {
+        "SecurityOpt": {"description": berth(
+            "honoured as dockerd reads it: `no-new-privileges` (or `=true|false`), `seccomp=unconfined`, "
+            "`seccomp=builtin` or `seccomp=<profile JSON>` (the docker CLI sends the file's content), "
+            "`apparmor=<profile>`, `label=...` and `disable` (accepted without effect where there is no SELinux, "
+            "as under dockerd), `writable-cgroups` (or `=true|false`); `:` instead of `=` is still read. Anything "
+            "else is a 400 `invalid --security-opt 2: \"foo=bar\"` and nothing is created. A profile that does "
+            "not decode, or names an unknown action, operator or architecture, is a 400 at create (`Decoding "
+            "seccomp profile failed: ...`, `string SCMP_ACT_X is not a valid action for seccomp`), where dockerd "
+            "fails the start. A privileged container records `label=disable` as dockerd does. Without a seccomp "
+            "option a container gets the daemon's `seccomp-profile` (Docker's default profile unless configured); "
+            "a privileged one gets none.")},
+        "CgroupnsMode": {"description": berth(
+            "empty or absent: the daemon's `default-cgroupns-mode`, `private` on a cgroup v2-only host and `host` "
+            "on a v1 or hybrid one (a privileged container keeps `host` unless the host is v2-only). `private` "
+            "gives the container a cgroup namespace of its own. Any other value is a 400 `invalid cgroup namespace "
+            "mode: X`. Inspect shows the mode the container was created with.")},
+        "MaskedPaths": {"description": berth(
+            "absent: Docker's defaults, recorded at create (none for a privileged container); `[]`: nothing "
+            "masked (what the CLI sends for `--security-opt systempaths=unconfined`); a list: exactly those paths.")},
+        "ReadonlyPaths": {"description": berth(
+            "absent: Docker's defaults, recorded at create (none for a privileged container); `[]`: none; a "
+            "list: exactly those paths.")},
+    }}}},
+    "ContainerInspectResponse": {"properties": {"AppArmorProfile": {"description": berth(
+        "until the first start, what `--security-opt apparmor=` asked for; from then on the profile the container "
+        "runs under: empty where the host has no AppArmor, else the one asked for, `unconfined` when privileged, "
+        "or `berth-default` (berth's profile with the rules of Docker's `docker-default`).")}}},
+    "SystemInfo": {"properties": {"SecurityOptions": {"description": berth(
+        "as dockerd: `name=apparmor` where AppArmor is enabled, `name=seccomp,profile=<builtin|unconfined|path>` "
+        "(the daemon's `seccomp-profile`; anything but `builtin` also adds a warning to `Warnings`), "
+        "`name=cgroupns` when containers get a private cgroup namespace by default, `name=no-new-privileges` "
+        "when that is the daemon's default. Before API 1.25 only the names (`seccomp`).")}}},
     "ErrorResponse": {"description": berth(
         'every error body is `{"message": "..."}` with `Content-Type` exactly `application/json`: with a '
         "`; charset` suffix the docker CLI prints the raw JSON instead of the message. Clients match some "

@@ -6,6 +6,7 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.registry.RegistryOptions;
 import dev.berth.core.network.AddressPools;
 import dev.berth.core.network.Subnet;
+import dev.berth.core.seccomp.SeccompProfile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.Set;
  */
 public record DaemonConfig(
     Path socket, Path dataRoot, Path execRoot, String cgroupParent, String defaultRuntime, String logLevel,
-    Path configFile, RegistryOptions registry, Network network) {
+    Path configFile, RegistryOptions registry, Network network, Security security) {
 
   /**
    * Networking settings, dockerd's names.
@@ -32,6 +33,17 @@ public record DaemonConfig(
    * @param addressPools where networks created without a subnet get one; empty for dockerd's
    */
   public record Network(String bridge, String bip, boolean ipMasq, List<AddressPools.Pool> addressPools) {}
+
+  /**
+   * What containers get unless they say otherwise, dockerd's names.
+   *
+   * @param seccompProfile {@code builtin}, {@code unconfined} or the path of a profile
+   * @param customSeccomp the profile read from that path at start; null for the other two
+   * @param cgroupnsMode {@code host}, {@code private}, or empty for the host's default (private on
+   *     a cgroup v2-only host, host elsewhere)
+   */
+  public record Security(String seccompProfile, SeccompProfile customSeccomp, boolean noNewPrivileges,
+      String cgroupnsMode) {}
 
   public static final Path DEFAULT_CONFIG_FILE = Path.of("/etc/berth/daemon.json");
   private static final Set<String> LOG_LEVELS = Set.of("debug", "info", "warn", "error", "fatal");
@@ -61,6 +73,11 @@ public record DaemonConfig(
             --insecure-registry list     Enable insecure registry communication
             --registry-mirror list       Preferred registry mirror
             --max-download-attempts int  Maximum download attempts for each pull (default 5)
+            --seccomp-profile string     Path to seccomp profile. Set to "unconfined" to disable the default
+                                         seccomp profile (default "builtin")
+            --no-new-privileges          Set no-new-privileges by default for new containers
+            --default-cgroupns-mode string
+                                         Default mode for containers cgroup namespace ("host" | "private")
         -l, --log-level string           debug, info, warn, error or fatal (default "info")
         -h, --help                       Print usage
       """;
@@ -76,7 +93,13 @@ public record DaemonConfig(
       Map.entry("cgroup-parent", "berth"),
       Map.entry("default-runtime", "auto"),
       Map.entry("log-level", "info"),
-      Map.entry("max-download-attempts", "5"));
+      Map.entry("max-download-attempts", "5"),
+      Map.entry("seccomp-profile", "builtin"),
+      Map.entry("no-new-privileges", "false"),
+      Map.entry("default-cgroupns-mode", ""));
+
+  /** Flags that need no value: given alone they mean true. */
+  private static final Set<String> BOOLEAN_FLAGS = Set.of("ip-masq", "no-new-privileges");
 
   /** Repeatable flags and the daemon.json keys (lists of strings) they fill, as dockerd names them. */
   private static final Map<String, String> LIST_FLAGS = Map.of(
@@ -116,7 +139,7 @@ public record DaemonConfig(
       if (!DEFAULTS.containsKey(key) && !key.equals("config-file") && !LIST_FLAGS.containsKey(name)) {
         throw new UsageException("unknown flag: --" + name + "\n\n" + USAGE);
       }
-      if (value == null && name.equals("ip-masq")) {
+      if (value == null && BOOLEAN_FLAGS.contains(name)) {
         value = "true";
       }
       if (value == null) {
@@ -180,7 +203,31 @@ public record DaemonConfig(
     }
     return new DaemonConfig(Path.of(host.substring("unix://".length())), Path.of(v.get("data-root")),
         Path.of(v.get("exec-root")), v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
-        network(v));
+        network(v), security(v));
+  }
+
+  private static Security security(Map<String, String> v) {
+    String nnp = v.get("no-new-privileges");
+    if (!nnp.equals("true") && !nnp.equals("false")) {
+      throw new UsageException("unable to configure the daemon: invalid no-new-privileges value: " + nnp);
+    }
+    String cgroupns = v.get("default-cgroupns-mode");
+    if (!cgroupns.isEmpty() && !cgroupns.equals("host") && !cgroupns.equals("private")) {
+      throw new UsageException("unable to configure the daemon: invalid default cgroup namespace (" + cgroupns
+          + "): use \"host\" or \"private\"");
+    }
+    String profile = v.get("seccomp-profile");
+    SeccompProfile custom = null;
+    if (!profile.isEmpty() && !profile.equals("builtin") && !profile.equals("unconfined")) {
+      try {
+        custom = SeccompProfile.read(Path.of(profile));
+      } catch (InvalidArgumentException e) {
+        String why = e.getMessage().startsWith("opening seccomp profile") ? e.getMessage()
+            : "invalid seccomp profile (" + profile + "): " + e.getMessage();
+        throw new UsageException("unable to configure the daemon: " + why);
+      }
+    }
+    return new Security(profile.isEmpty() ? "builtin" : profile, custom, Boolean.parseBoolean(nnp), cgroupns);
   }
 
   private static int integer(String value, String what) {

@@ -5,6 +5,7 @@ import dev.berth.core.container.ContainerImageUsage;
 import dev.berth.core.container.ContainerNetworkMembers;
 import dev.berth.core.container.ContainerVolumeUsage;
 import dev.berth.core.container.Containers;
+import dev.berth.core.container.SecurityDefaults;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.BlobStore;
 import dev.berth.core.image.ImageService;
@@ -16,6 +17,7 @@ import dev.berth.core.network.AddressPools;
 import dev.berth.core.network.Cni;
 import dev.berth.core.network.NetworkService;
 import dev.berth.core.os.Processes;
+import dev.berth.core.runtime.AppArmor;
 import dev.berth.core.runtime.ConmonRuntime;
 import dev.berth.core.runtime.DockerDefaults;
 import dev.berth.core.runtime.HostLimits;
@@ -104,20 +106,35 @@ public final class Main {
           events, clock);
       networks.ensurePredefined();
       var cni = new Cni(Cni.findPlugins(), paths.cni().resolve("results"));
+      var security = securityDefaults(config.security());
       var containers = Containers.create(paths, containerRepo, images, volumes, networks, cni, net.ipMasq(), runtime,
-          DockerDefaults.CAPABILITIES, HostLimits.current().boundingSet(), events, clock);
+          DockerDefaults.CAPABILITIES, HostLimits.current().boundingSet(), security, events, clock);
       containers.lifecycle().recover();
 
       var system = new SystemService(containerRepo, imageRepo, oci.name(), Map.of(oci.name(), oci.binary().toString()),
-          paths.dataRoot(), paths.cgroupParent(), HostFacts.read());
+          paths.dataRoot(), paths.cgroupParent(), HostFacts.read(), security.infoOptions(), security.infoWarnings());
       var facts = new ContainerHandlers.InspectFacts(paths.dataRoot().resolve("containers"), oci.name(),
-          HostFacts.isCgroup2Root() ? "private" : "host", DockerDefaults.MASKED_PATHS, DockerDefaults.READONLY_PATHS,
-          paths.execRoot().resolve("netns"));
+          security.appArmor(), paths.execRoot().resolve("netns"));
       var router = DockerApi.router(new DockerApi.Services(system, containers, images, registry, volumes, networks,
           events, facts, clock));
       ApiServer server = ApiServer.start(config.socket(), router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
       return new Engine(server, containers, runtime, db, pidFile);
+    }
+
+    /** dockerd's container defaults on this host, with the daemon's settings applied. */
+    static SecurityDefaults securityDefaults(DaemonConfig.Security s) {
+      var d = SecurityDefaults.docker(HostFacts.isCgroup2Root()).withNoNewPrivileges(s.noNewPrivileges());
+      if (!s.cgroupnsMode().isEmpty()) {
+        d = d.withCgroupnsMode(s.cgroupnsMode());
+      }
+      d = s.customSeccomp() != null ? d.withSeccompProfile(s.seccompProfile(), s.customSeccomp())
+          : d.withSeccompProfile(s.seccompProfile());
+      AppArmor appArmor = AppArmor.detect();
+      if (appArmor.enabled()) {
+        appArmor.ensureDefaultLoaded();
+      }
+      return d.withAppArmor(appArmor);
     }
 
     @Override

@@ -26,10 +26,11 @@ public final class ContainerService {
   private final ContainerNetwork network;
   private final NameGenerator names;
   private final ContainerEvents events;
+  private final SecurityDefaults security;
   private final Clock clock;
 
   ContainerService(ContainerRepository repository, ImageService images, ContainerRootfs rootfs, ContainerMounts mounts,
-      ContainerNetwork network, NameGenerator names, ContainerEvents events, Clock clock) {
+      ContainerNetwork network, NameGenerator names, ContainerEvents events, SecurityDefaults security, Clock clock) {
     this.repository = repository;
     this.images = images;
     this.rootfs = rootfs;
@@ -37,6 +38,7 @@ public final class ContainerService {
     this.network = network;
     this.names = names;
     this.events = events;
+    this.security = security;
     this.clock = clock;
   }
 
@@ -92,7 +94,7 @@ public final class ContainerService {
     if (requested.image() == null || requested.image().isEmpty()) {
       throw new InvalidArgumentException("config cannot be empty in order to create a container");
     }
-    HostConfig host = normalize(request.hostConfig());
+    HostConfig host = normalize(request.hostConfig(), security);
     HealthMonitor.validate(requested.healthcheck());
     var networking = network.resolve(host, request.networking());
     Image image = images.find(requested.image());
@@ -211,8 +213,12 @@ public final class ContainerService {
     }
   }
 
-  /** dockerd records the "default" network mode as "bridge" on Linux. */
-  private static HostConfig normalize(HostConfig host) {
+  /**
+   * The host config as dockerd records it: the "default" network mode as "bridge", and the
+   * daemon's defaults filled in (cgroup namespace, masked and read-only paths, the parsed security
+   * options). Anything the container could not be started with is refused now, as dockerd does.
+   */
+  static HostConfig normalize(HostConfig host, SecurityDefaults defaults) {
     // Other modes name a network or container, which ContainerNetwork.resolve checks.
     String mode = host.networkMode().equals("default") ? "bridge" : host.networkMode();
     // Refused now, as dockerd does, rather than at the first start.
@@ -227,6 +233,33 @@ public final class ContainerService {
     return new HostConfig(host.autoRemove(), mode, host.restartPolicy(), host.consoleHeight(), host.consoleWidth(),
         host.privileged(), host.readonlyRootfs(), host.capAdd(), host.capDrop(), host.extraHosts(), host.dns(),
         host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap(),
-        host.storage().shmSize() == 0 ? host.storage().withShmSize(DockerDefaults.SHM_SIZE) : host.storage());
+        host.storage().shmSize() == 0 ? host.storage().withShmSize(DockerDefaults.SHM_SIZE) : host.storage(),
+        security(host, defaults));
+  }
+
+  /** moby verifyPlatformContainerSettings, adaptContainerSettings, create_unix and parseSecurityOpt. */
+  private static SecurityConfig security(HostConfig host, SecurityDefaults defaults) {
+    SecurityConfig given = host.security();
+    String cgroupns = given.cgroupnsMode();
+    if (!cgroupns.isEmpty() && !cgroupns.equals("host") && !cgroupns.equals("private")) {
+      throw new InvalidArgumentException("invalid cgroup namespace mode: " + cgroupns);
+    }
+    if (cgroupns.isEmpty()) {
+      // A privileged container keeps the host's cgroup namespace unless the host is cgroup v2 only.
+      cgroupns = host.privileged() && !defaults.unifiedCgroups() ? "host" : defaults.cgroupnsMode();
+    }
+    var opts = new java.util.ArrayList<>(given.securityOpt());
+    if (host.privileged() && !SecurityOptions.hasLabel(opts)) {
+      // dockerd's generateSecurityOpt: SELinux labelling is off for a privileged container.
+      opts.add("label=disable");
+    }
+    SecurityOptions parsed = SecurityOptions.parse(opts, defaults.noNewPrivileges());
+    // dockerd reads the profile only at start; refused now, nothing is created for a broken one.
+    defaults.seccompFor(parsed, host.privileged());
+    List<String> masked = given.maskedPaths() == null && !host.privileged() ? DockerDefaults.maskedPaths()
+        : given.maskedPaths();
+    List<String> readonly = given.readonlyPaths() == null && !host.privileged() ? DockerDefaults.READONLY_PATHS
+        : given.readonlyPaths();
+    return new SecurityConfig(opts, cgroupns, masked, readonly, parsed);
   }
 }

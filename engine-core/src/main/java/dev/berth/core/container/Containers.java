@@ -21,20 +21,21 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
 
   public static Containers create(EnginePaths paths, ContainerRepository repository, ImageService images,
       VolumeService volumes, NetworkService networks, Cni cni, boolean ipMasq, ContainerRuntime runtime,
-      List<String> defaultCapabilities, List<String> allCapabilities, EventBus bus, Clock clock) {
+      List<String> defaultCapabilities, List<String> allCapabilities, SecurityDefaults security, EventBus bus,
+      Clock clock) {
     var events = new ContainerEvents(bus);
     var locks = new ContainerLocks();
     var rootfs = new ContainerRootfs(paths, images);
     var mounts = new ContainerMounts(volumes, new MountParser());
     var network = new ContainerNetwork(paths, networks, cni, repository, Path.of("/etc/resolv.conf"), ipMasq, events);
     var service = new ContainerService(repository, images, rootfs, mounts, network,
-        new NameGenerator(RandomGenerator.getDefault()), events, clock);
+        new NameGenerator(RandomGenerator.getDefault()), events, security, clock);
     var logs = new LogService(service, rootfs);
     var attach = new AttachService(service, runtime, locks, logs, events);
     var execs = new ExecService(service, runtime, rootfs, events);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
     var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs, mounts, network,
-        new RunSpecFactory(files, defaultCapabilities, allCapabilities), attach, execs,
+        new RunSpecFactory(files, defaultCapabilities, allCapabilities, security), attach, execs,
         new HealthMonitor(execs, events, clock), locks, events, clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {

@@ -8,6 +8,7 @@ import dev.berth.core.runtime.NetworkNamespace;
 import dev.berth.core.runtime.ProcessSpec;
 import dev.berth.core.runtime.Resources;
 import dev.berth.core.runtime.RunMount;
+import dev.berth.core.runtime.RunSecurity;
 import dev.berth.core.runtime.RunSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,12 +32,15 @@ final class RunSpecFactory {
   private final ContainerFiles files;
   private final List<String> defaultCapabilities;
   private final List<String> allCapabilities;
+  private final SecurityDefaults security;
 
   /** @param allCapabilities what {@code ALL} means: the engine's own bounding set */
-  RunSpecFactory(ContainerFiles files, List<String> defaultCapabilities, List<String> allCapabilities) {
+  RunSpecFactory(ContainerFiles files, List<String> defaultCapabilities, List<String> allCapabilities,
+      SecurityDefaults security) {
     this.files = files;
     this.defaultCapabilities = List.copyOf(defaultCapabilities);
     this.allCapabilities = List.copyOf(allCapabilities);
+    this.security = security;
   }
 
   /**
@@ -69,7 +73,16 @@ final class RunSpecFactory {
     return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
         network, mounts,
         capabilities(hc), hc.privileged(), logPath, hc.resources(), Boolean.TRUE.equals(hc.init()),
-        hc.storage().shmSize());
+        hc.storage().shmSize(), runSecurity(hc));
+  }
+
+  /** moby's WithSeccomp, WithApparmor, WithNoNewPrivileges, WithNamespaces (cgroup) and paths. */
+  RunSecurity runSecurity(HostConfig hc) {
+    SecurityConfig sc = hc.security();
+    SecurityOptions opts = sc.parsedOptions();
+    return new RunSecurity(security.seccompFor(opts, hc.privileged()), opts.noNewPrivileges(),
+        security.appArmor().profileFor(opts.appArmorProfile(), hc.privileged()), sc.privateCgroupns(),
+        sc.maskedPaths(), sc.readonlyPaths(), opts.writableCgroups());
   }
 
   /**

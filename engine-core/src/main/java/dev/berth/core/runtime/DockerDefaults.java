@@ -44,6 +44,25 @@ public final class DockerDefaults {
       "/sys/devices/virtual/powercap",
       "/sys/firmware");
 
+  /**
+   * What dockerd masks when a container names no paths: {@link #MASKED_PATHS} and, as Docker 28
+   * does, each CPU's thermal_throttle directory where the host has one.
+   */
+  public static List<String> maskedPaths() {
+    var paths = new java.util.ArrayList<>(MASKED_PATHS);
+    try (var cpus = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/sys/devices/system/cpu"),
+        "cpu[0-9]*")) {
+      for (var cpu : cpus) {
+        if (java.nio.file.Files.isDirectory(cpu.resolve("thermal_throttle"))) {
+          paths.add(cpu.resolve("thermal_throttle").toString());
+        }
+      }
+    } catch (java.io.IOException e) {
+      // No sysfs CPU list: nothing more to mask.
+    }
+    return List.copyOf(paths);
+  }
+
   public static final List<String> READONLY_PATHS = List.of(
       "/proc/bus",
       "/proc/fs",

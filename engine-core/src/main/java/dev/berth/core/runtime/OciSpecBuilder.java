@@ -1,14 +1,16 @@
 package dev.berth.core.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.seccomp.Seccomp;
+import dev.berth.core.seccomp.SeccompProfile;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +32,19 @@ public final class OciSpecBuilder {
   private final HostLimits host;
   private final String cgroupParent;
   private final Optional<Path> initBinary;
-  private final List<String> maskedPaths;
+  private final SeccompProfile.Host seccompHost;
 
   /**
    * @param cgroupParent absolute cgroup under which each container gets {@code <parent>/<id>}
    * @param initBinary the host's init for {@link RunSpec#init()} containers ({@link Executables#findInit()})
    */
   public OciSpecBuilder(HostLimits host, String cgroupParent, Optional<Path> initBinary) {
+    this(host, cgroupParent, initBinary, SeccompProfile.Host.current());
+  }
+
+  /** @param seccompHost the architecture and kernel seccomp profiles are resolved against */
+  public OciSpecBuilder(HostLimits host, String cgroupParent, Optional<Path> initBinary,
+      SeccompProfile.Host seccompHost) {
     if (!cgroupParent.startsWith("/")) {
       // A relative cgroupsPath nests under the runtime's own cgroup: never what we want.
       throw new IllegalArgumentException("cgroup parent must be absolute: " + cgroupParent);
@@ -44,7 +52,7 @@ public final class OciSpecBuilder {
     this.host = host;
     this.cgroupParent = cgroupParent;
     this.initBinary = initBinary;
-    this.maskedPaths = maskedPaths();
+    this.seccompHost = seccompHost;
   }
 
   /** @throws InvalidArgumentException for an init container on a host without an init binary */
@@ -66,6 +74,28 @@ public final class OciSpecBuilder {
       var names = new ArrayList<String>();
       JSON.readTree(configJson).path("process").path("capabilities").path("bounding").forEach(n -> names.add(n.asText()));
       return List.copyOf(names);
+    } catch (IOException e) {
+      throw new InternalException("unreadable OCI spec: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The seccomp filter runc loads for the container's process ({@code linux.seccomp}), empty for a
+   * container that runs without one. An exec process is confined by the same filter.
+   */
+  public static Optional<Seccomp> seccomp(byte[] configJson) {
+    JsonNode filter = tree(configJson).path("linux").path("seccomp");
+    return filter.isObject() ? Optional.of(Seccomp.fromJson(filter)) : Optional.empty();
+  }
+
+  /** {@code process.noNewPrivileges}: whether the container's processes run with no_new_privs. */
+  public static boolean noNewPrivileges(byte[] configJson) {
+    return tree(configJson).path("process").path("noNewPrivileges").asBoolean(false);
+  }
+
+  private static JsonNode tree(byte[] configJson) {
+    try {
+      return JSON.readTree(configJson);
     } catch (IOException e) {
       throw new InternalException("unreadable OCI spec: " + e.getMessage(), e);
     }
@@ -94,7 +124,15 @@ public final class OciSpecBuilder {
       args.addAll(process.args());
       process = process.withArgs(args);
     }
-    config.set("process", process(process, spec.privileged() ? host.boundingSet() : spec.capabilities()));
+    List<String> capabilities = spec.privileged() ? host.boundingSet() : spec.capabilities();
+    ObjectNode processNode = process(process, capabilities);
+    RunSecurity security = spec.security();
+    // Docker leaves setuid binaries working unless --security-opt no-new-privileges.
+    processNode.put("noNewPrivileges", security.noNewPrivileges());
+    if (!security.appArmorProfile().isEmpty()) {
+      processNode.put("apparmorProfile", security.appArmorProfile());
+    }
+    config.set("process", processNode);
     config.putObject("root").put("path", spec.rootfs().toAbsolutePath().toString()).put("readonly", spec.readonlyRootfs());
     if (spec.hostname() != null && !spec.hostname().isEmpty()) {
       config.put("hostname", spec.hostname());
@@ -103,7 +141,13 @@ public final class OciSpecBuilder {
       config.put("domainname", spec.domainname());
     }
     config.set("mounts", mounts(spec));
-    config.set("linux", linux(spec));
+    ObjectNode linux = linux(spec);
+    // Resolved against the capabilities the process gets, as moby's WithSeccomp runs after
+    // WithCapabilities.
+    if (security.seccomp() != null) {
+      security.seccomp().resolve(capabilities, seccompHost).ifPresent(f -> linux.set("seccomp", f.toJson()));
+    }
+    config.set("linux", linux);
     return config;
   }
 
@@ -134,7 +178,6 @@ public final class OciSpecBuilder {
       var clamped = limit.clampTo(host.hardLimit(limit.type()));
       rlimits.addObject().put("type", clamped.type()).put("hard", unsigned(clamped.hard())).put("soft", unsigned(clamped.soft()));
     }
-    // Docker leaves setuid binaries working unless --security-opt no-new-privileges.
     process.put("noNewPrivileges", false);
     return process;
   }
@@ -145,14 +188,17 @@ public final class OciSpecBuilder {
     // replaces everything under /dev.
     var user = spec.mounts().stream().map(RunMount::destination).collect(java.util.stream.Collectors.toSet());
     boolean userDev = user.contains("/dev");
-    // A privileged container may write /sys (Docker clears "ro" on /sys and below for --privileged).
+    // A privileged container may write /sys (Docker clears "ro" on /sys and below for --privileged),
+    // and /sys/fs/cgroup unless --security-opt writable-cgroups says otherwise.
     String sysMode = spec.privileged() ? "rw" : "ro";
+    Boolean writableCgroups = spec.security().writableCgroups();
+    String cgroupMode = (writableCgroups != null ? writableCgroups : spec.privileged()) ? "rw" : "ro";
     var defaults = JSON.createArrayNode();
     mount(defaults, "/proc", "proc", "proc", "nosuid", "noexec", "nodev");
     mount(defaults, "/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k");
     mount(defaults, "/dev/pts", "devpts", "devpts", "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5");
     mount(defaults, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", sysMode);
-    mount(defaults, "/sys/fs/cgroup", "cgroup", "cgroup", sysMode, "nosuid", "noexec", "nodev");
+    mount(defaults, "/sys/fs/cgroup", "cgroup", "cgroup", cgroupMode, "nosuid", "noexec", "nodev");
     mount(defaults, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
     mount(defaults, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777",
         "size=" + spec.shmSize() / 1024 + "k");
@@ -204,6 +250,10 @@ public final class OciSpecBuilder {
     for (String type : List.of("pid", "ipc", "uts", "mount")) {
       namespaces.addObject().put("type", type);
     }
+    if (spec.security().cgroupNamespace()) {
+      // runc unshares it after joining the container's cgroups, so /proc/self/cgroup shows "/".
+      namespaces.addObject().put("type", "cgroup");
+    }
     // No network entry at all means the container stays in the runtime's (the host's) namespace.
     if (!spec.network().host()) {
       ObjectNode net = namespaces.addObject().put("type", "network");
@@ -233,9 +283,17 @@ public final class OciSpecBuilder {
       d.put("access", rule.access());
     }
     limits(resources, spec.resources());
-    if (!spec.privileged()) {
-      strings(linux.putArray("maskedPaths"), maskedPaths);
-      strings(linux.putArray("readonlyPaths"), DockerDefaults.READONLY_PATHS);
+    // moby: privileged clears both lists, then HostConfig's own lists (when given) apply.
+    RunSecurity security = spec.security();
+    List<String> masked = security.maskedPaths() != null ? security.maskedPaths()
+        : spec.privileged() ? List.of() : DockerDefaults.maskedPaths();
+    List<String> readonly = security.readonlyPaths() != null ? security.readonlyPaths()
+        : spec.privileged() ? List.of() : DockerDefaults.READONLY_PATHS;
+    if (!masked.isEmpty()) {
+      strings(linux.putArray("maskedPaths"), masked);
+    }
+    if (!readonly.isEmpty()) {
+      strings(linux.putArray("readonlyPaths"), readonly);
     }
     return linux;
   }
@@ -276,21 +334,6 @@ public final class OciSpecBuilder {
     if (value != null) {
       node.put(field, value);
     }
-  }
-
-  // Docker 28 also masks each CPU's thermal_throttle directory where the host has one.
-  private static List<String> maskedPaths() {
-    var paths = new ArrayList<>(DockerDefaults.MASKED_PATHS);
-    try (var cpus = Files.newDirectoryStream(Path.of("/sys/devices/system/cpu"), "cpu[0-9]*")) {
-      for (var cpu : cpus) {
-        if (Files.isDirectory(cpu.resolve("thermal_throttle"))) {
-          paths.add(cpu.resolve("thermal_throttle").toString());
-        }
-      }
-    } catch (IOException e) {
-      // No sysfs CPU list: nothing more to mask.
-    }
-    return List.copyOf(paths);
   }
 
   private static void mount(ArrayNode mounts, String destination, String type, String source, String... options) {

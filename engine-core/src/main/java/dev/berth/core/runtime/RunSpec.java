@@ -17,6 +17,7 @@ import java.util.List;
  *     get one.
  * @param mounts binds and tmpfs mounts in mount order (parents before children)
  * @param shmSize bytes of /dev/shm; 0 for dockerd's default
+ * @param security seccomp, no_new_privs, AppArmor, cgroup namespace, masked and read-only paths
  */
 public record RunSpec(
     ContainerId id,
@@ -32,9 +33,11 @@ public record RunSpec(
     Path logPath,
     Resources resources,
     boolean init,
-    long shmSize) {
+    long shmSize,
+    RunSecurity security) {
 
   public RunSpec {
+    security = security == null ? RunSecurity.NONE : security;
     mounts = List.copyOf(mounts);
     shmSize = shmSize <= 0 ? DockerDefaults.SHM_SIZE : shmSize;
     capabilities = List.copyOf(capabilities);
@@ -46,6 +49,14 @@ public record RunSpec(
       String domainname, NetworkNamespace network, List<? extends RunMount> mounts, List<String> capabilities,
       boolean privileged, Path logPath, Resources resources, boolean init) {
     this(id, rootfs, readonlyRootfs, process, hostname, domainname, network, List.copyOf(mounts), capabilities,
-        privileged, logPath, resources, init, 0);
+        privileged, logPath, resources, init, 0, RunSecurity.NONE);
+  }
+
+  /** A spec with the given /dev/shm size and no confinement beyond capabilities ({@link RunSecurity#NONE}). */
+  public RunSpec(ContainerId id, Path rootfs, boolean readonlyRootfs, ProcessSpec process, String hostname,
+      String domainname, NetworkNamespace network, List<RunMount> mounts, List<String> capabilities,
+      boolean privileged, Path logPath, Resources resources, boolean init, long shmSize) {
+    this(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities, privileged,
+        logPath, resources, init, shmSize, RunSecurity.NONE);
   }
 }

@@ -1,12 +1,15 @@
 package dev.berth.core.system;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What {@code docker info} reports about the engine.
  *
  * @param runtimes runtime name to binary path
+ * @param securityOptions dockerd's {@code name=...} entries ({@code name=seccomp,profile=builtin})
+ * @param warnings what {@code docker info} prints after everything else
  */
 public record SystemInfo(
     String id,
@@ -19,4 +22,6 @@ public record SystemInfo(
     Map<String, String> runtimes,
     Path dataRoot,
     String cgroupParent,
-    HostFacts host) {}
+    HostFacts host,
+    List<String> securityOptions,
+    List<String> warnings) {}

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -20,10 +21,13 @@ public final class SystemService {
   private final Path dataRoot;
   private final String cgroupParent;
   private final HostFacts host;
+  private final List<String> securityOptions;
+  private final List<String> warnings;
   private final String id;
 
   public SystemService(ContainerRepository containers, ImageRepository images, String defaultRuntime,
-      Map<String, String> runtimes, Path dataRoot, String cgroupParent, HostFacts host) {
+      Map<String, String> runtimes, Path dataRoot, String cgroupParent, HostFacts host, List<String> securityOptions,
+      List<String> warnings) {
     this.containers = containers;
     this.images = images;
     this.defaultRuntime = defaultRuntime;
@@ -31,6 +35,8 @@ public final class SystemService {
     this.dataRoot = dataRoot;
     this.cgroupParent = cgroupParent;
     this.host = host;
+    this.securityOptions = List.copyOf(securityOptions);
+    this.warnings = List.copyOf(warnings);
     this.id = engineId(dataRoot);
   }
 
@@ -50,7 +56,7 @@ public final class SystemService {
       }
     }
     return new SystemInfo(id, all.size(), running, 0, stopped, images.list().size(), defaultRuntime, runtimes,
-        dataRoot, cgroupParent, host);
+        dataRoot, cgroupParent, host, securityOptions, warnings);
   }
 
   /** A stable identity for this engine's data, kept next to its data like dockerd's engine-id. */

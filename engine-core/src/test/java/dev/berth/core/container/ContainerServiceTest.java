@@ -63,7 +63,7 @@ class ContainerServiceTest {
     service = new ContainerService(containers, imageService, new ContainerRootfs(paths, imageService),
         new ContainerMounts(volumes, new MountParser()), network(paths), new NameGenerator(new SplittableRandom(7)),
         new ContainerEvents(new dev.berth.core.events.EventBus(Clock.fixed(T0, ZoneOffset.UTC))),
-        Clock.fixed(T0, ZoneOffset.UTC));
+        SecurityDefaults.docker(false), Clock.fixed(T0, ZoneOffset.UTC));
   }
 
   private static ContainerNetwork network(EnginePaths paths) {

@@ -1,7 +1,11 @@
 package dev.berth.core.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.error.InvalidArgumentException;
 import java.nio.file.Path;
@@ -22,7 +26,7 @@ class RunSpecFactoryTest {
 
   private final RunSpecFactory factory =
       new RunSpecFactory(new ContainerFiles(Path.of("/nonexistent/resolv.conf"), Path.of("/nonexistent/hosts")),
-          DEFAULTS, ALL);
+          DEFAULTS, ALL, SecurityDefaults.docker(false));
 
   private static ContainerConfig config(boolean tty, String... env) {
     return new ContainerConfig("busybox", null, List.of("sh"), List.of(env), "", "", "web", "", null, tty, false, false,
@@ -39,6 +43,33 @@ class RunSpecFactoryTest {
   }
 
   // ---- environment
+
+  @Test
+  void theRuntimeGetsTheConfinementRecordedAtCreate() {
+    var created = ContainerService.normalize(new HostConfig(false, "default", null, 0, 0, false, false, null, null,
+        null, null, null, null, null, null, null, new SecurityConfig(List.of("no-new-privileges", "writable-cgroups"),
+        "private", List.of(), null, null)), SecurityDefaults.docker(false));
+    var run = factory.runSecurity(created);
+    assertSame(dev.berth.core.seccomp.SeccompProfile.builtin(), run.seccomp());
+    assertTrue(run.noNewPrivileges());
+    assertEquals("", run.appArmorProfile(), "no AppArmor on this host");
+    assertTrue(run.cgroupNamespace());
+    assertEquals(List.of(), run.maskedPaths());
+    assertEquals(dev.berth.core.runtime.DockerDefaults.READONLY_PATHS, run.readonlyPaths());
+    assertEquals(Boolean.TRUE, run.writableCgroups());
+
+    var privileged = factory.runSecurity(ContainerService.normalize(new HostConfig(false, "default", null, 0, 0, true,
+        false, null, null, null, null, null, null, null, null), SecurityDefaults.docker(false)));
+    assertNull(privileged.seccomp(), "privileged: no filter");
+    assertFalse(privileged.cgroupNamespace());
+    assertNull(privileged.maskedPaths());
+
+    var old = factory.runSecurity(new HostConfig(false, "bridge", null, 0, 0, false, false, null, null, null, null,
+        null, null, null, null));
+    assertSame(dev.berth.core.seccomp.SeccompProfile.builtin(), old.seccomp(),
+        "a container recorded before issue 10 gets Docker's profile at its next start");
+    assertFalse(old.cgroupNamespace());
+  }
 
   @Test
   void defaultsArePathHostnameAndHomeOfTheUser() {

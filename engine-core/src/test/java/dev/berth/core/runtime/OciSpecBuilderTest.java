@@ -275,6 +275,82 @@ class OciSpecBuilderTest {
         "an exec inherits what the container's config.json grants");
   }
 
+  private static final dev.berth.core.seccomp.SeccompProfile.Host AMD64 =
+      new dev.berth.core.seccomp.SeccompProfile.Host("amd64", new dev.berth.core.seccomp.KernelVersion(6, 1));
+
+  private static RunSpec secured(boolean privileged, RunSecurity security) {
+    var base = spec(NetworkNamespace.PRIVATE, privileged, false, List.of());
+    return new RunSpec(base.id(), base.rootfs(), false, base.process(), "web", "", NetworkNamespace.PRIVATE,
+        List.of(), DockerDefaults.CAPABILITIES, privileged, base.logPath(), Resources.NONE, false, 0, security);
+  }
+
+  @Test
+  void theSeccompProfileIsResolvedForTheCapabilitiesTheProcessGets() throws Exception {
+    var builder = new OciSpecBuilder(HOST, "/berth", Optional.empty(), AMD64);
+    var security = new RunSecurity(dev.berth.core.seccomp.SeccompProfile.builtin(), false, "", false, null, null,
+        null);
+    JsonNode plain = new ObjectMapper().readTree(builder.toJson(secured(false, security)));
+    JsonNode seccomp = plain.at("/linux/seccomp");
+    assertEquals("SCMP_ACT_ERRNO", seccomp.get("defaultAction").asText());
+    assertEquals(1, seccomp.get("defaultErrnoRet").asInt());
+    assertEquals(List.of("SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"), texts(seccomp.get("architectures")));
+    assertFalse(seccomp.has("flags"));
+    assertFalse(seccomp.toString().contains("\"unshare\""), "no CAP_SYS_ADMIN in Docker's default set");
+    // A privileged container with an explicit profile: resolved against the engine's bounding set.
+    JsonNode privileged = new ObjectMapper().readTree(builder.toJson(secured(true, security)));
+    assertTrue(privileged.at("/linux/seccomp").toString().contains("\"unshare\""));
+    assertTrue(new ObjectMapper().readTree(builder.toJson(secured(false, RunSecurity.NONE))).at("/linux/seccomp")
+        .isMissingNode(), "unconfined: no filter at all");
+
+    byte[] config = builder.toJson(secured(false, security));
+    var filter = OciSpecBuilder.seccomp(config).orElseThrow();
+    assertEquals(dev.berth.core.seccomp.Seccomp.fromJson(seccomp), filter);
+    assertEquals(Optional.empty(), OciSpecBuilder.seccomp(builder.toJson(secured(false, RunSecurity.NONE))));
+  }
+
+  @Test
+  void noNewPrivilegesAppArmorAndTheCgroupNamespace() throws Exception {
+    var security = new RunSecurity(null, true, "berth-default", true, null, null, null);
+    byte[] config = builder.toJson(secured(false, security));
+    JsonNode c = new ObjectMapper().readTree(config);
+    assertTrue(c.at("/process/noNewPrivileges").asBoolean());
+    assertTrue(OciSpecBuilder.noNewPrivileges(config));
+    assertFalse(OciSpecBuilder.noNewPrivileges(builder.toJson(secured(false, RunSecurity.NONE))));
+    assertEquals("berth-default", c.at("/process/apparmorProfile").asText());
+    var types = new ArrayList<String>();
+    c.at("/linux/namespaces").forEach(n -> types.add(n.get("type").asText()));
+    assertEquals(List.of("pid", "ipc", "uts", "mount", "cgroup", "network"), types);
+    JsonNode plain = new ObjectMapper().readTree(builder.toJson(secured(false, RunSecurity.NONE)));
+    assertTrue(plain.at("/process/apparmorProfile").isMissingNode());
+    var plainTypes = new ArrayList<String>();
+    plain.at("/linux/namespaces").forEach(n -> plainTypes.add(n.get("type").asText()));
+    assertFalse(plainTypes.contains("cgroup"), "CgroupnsMode host: the host's cgroup namespace");
+  }
+
+  @Test
+  void maskedAndReadonlyPathsAsHostConfigSaysAndWritableCgroups() throws Exception {
+    JsonNode none = json(secured(false, new RunSecurity(null, false, "", false, List.of(), List.of(), null)));
+    assertTrue(none.at("/linux/maskedPaths").isMissingNode(), "[]: nothing masked");
+    assertTrue(none.at("/linux/readonlyPaths").isMissingNode());
+    JsonNode own = json(secured(true, new RunSecurity(null, false, "", false, List.of("/proc/kcore"),
+        List.of("/proc/sys"), false)));
+    assertEquals(List.of("/proc/kcore"), texts(own.at("/linux/maskedPaths")), "a list applies even when privileged");
+    assertEquals(List.of("/proc/sys"), texts(own.at("/linux/readonlyPaths")));
+    JsonNode cgroupMount = null;
+    for (JsonNode m : own.get("mounts")) {
+      if (m.get("destination").asText().equals("/sys/fs/cgroup")) {
+        cgroupMount = m;
+      }
+    }
+    assertTrue(texts(cgroupMount.get("options")).contains("ro"), "writable-cgroups=false wins over privileged");
+    JsonNode writable = json(secured(false, new RunSecurity(null, false, "", false, null, null, true)));
+    for (JsonNode m : writable.get("mounts")) {
+      if (m.get("destination").asText().equals("/sys/fs/cgroup")) {
+        assertTrue(texts(m.get("options")).contains("rw"));
+      }
+    }
+  }
+
   private static List<String> fieldNames(JsonNode node) {
     var names = new ArrayList<String>();
     node.fieldNames().forEachRemaining(names::add);

@@ -38,8 +38,8 @@ public final class ContainerHandlers implements ApiRoutes.Group {
   private final Clock clock;
 
   /** Engine facts the inspect shape reports. */
-  public record InspectFacts(java.nio.file.Path containersDir, String runtime, String cgroupnsMode,
-      List<String> maskedPaths, List<String> readonlyPaths, java.nio.file.Path netnsDir) {}
+  public record InspectFacts(java.nio.file.Path containersDir, String runtime, dev.berth.core.runtime.AppArmor appArmor,
+      java.nio.file.Path netnsDir) {}
 
   public ContainerHandlers(Containers c, ImageService images, InspectFacts facts, Clock clock) {
     this.engine = c;
@@ -153,8 +153,8 @@ public final class ContainerHandlers implements ApiRoutes.Group {
       lowers.add(dir.resolve("init"));
     }
     lowers.addAll(images.layerDirs(c.imageId()));
-    var ctx = new ContainerTranslator.InspectContext(dir, lowers, facts.runtime(), facts.cgroupnsMode(),
-        facts.maskedPaths(), facts.readonlyPaths(), clock.instant(), engine.lifecycle().health(c.id()).orElse(null),
+    var ctx = new ContainerTranslator.InspectContext(dir, lowers, facts.runtime(), facts.appArmor(),
+        clock.instant(), engine.lifecycle().health(c.id()).orElse(null),
         engine.execs().idsOf(c.id()), facts.netnsDir().resolve(c.id().hex()).toString());
     Responses.json(res, 200, ContainerTranslator.inspect(c, ctx, req.bool("size") ? engine.service().diskUsage(c) : null));
   }

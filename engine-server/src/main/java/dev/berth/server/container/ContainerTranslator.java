@@ -14,11 +14,14 @@ import dev.berth.core.container.ContainerState;
 import dev.berth.core.container.ContainerStatus;
 import dev.berth.core.container.DetachKeys;
 import dev.berth.core.container.Health;
+import dev.berth.core.runtime.AppArmor;
+import dev.berth.core.runtime.DockerDefaults;
 import dev.berth.core.runtime.Resources;
 import dev.berth.core.container.HostConfig;
 import dev.berth.core.network.Networking;
 import dev.berth.core.container.MountPoint;
 import dev.berth.core.container.MountRequest;
+import dev.berth.core.container.SecurityConfig;
 import dev.berth.core.container.StorageOptions;
 import dev.berth.core.container.RestartPolicy;
 import dev.berth.core.error.InvalidArgumentException;
@@ -58,9 +61,8 @@ public final class ContainerTranslator {
   private ContainerTranslator() {}
 
   /** Everything the inspect shape needs besides the container record itself. */
-  record InspectContext(Path dir, List<Path> layers, String runtime, String cgroupnsMode,
-      List<String> maskedPaths, List<String> readonlyPaths, Instant now, Health health, List<String> execIds,
-      String sandboxKey) {}
+  record InspectContext(Path dir, List<Path> layers, String runtime, AppArmor appArmor, Instant now, Health health,
+      List<String> execIds, String sandboxKey) {}
 
   static ContainerCreateRequest createRequest(byte[] body, String name) {
     JsonNode root;
@@ -123,7 +125,16 @@ public final class ContainerTranslator {
     }
     return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
-        resources(h), storage(h));
+        resources(h), storage(h), security(h));
+  }
+
+  /**
+   * SecurityOpt, CgroupnsMode, MaskedPaths and ReadonlyPaths of a create body. A null list is
+   * "not given" (the daemon's defaults), an empty one is "none" (what the CLI sends for
+   * {@code --security-opt systempaths=unconfined}).
+   */
+  static SecurityConfig security(ContainerJson.HostConfig h) {
+    return new SecurityConfig(h.SecurityOpt(), h.CgroupnsMode(), h.MaskedPaths(), h.ReadonlyPaths(), null);
   }
 
   /** Binds, Mounts, Tmpfs, VolumesFrom, ShmSize and VolumeDriver of a create body. */
@@ -285,7 +296,7 @@ public final class ContainerTranslator {
         "linux",
         "",
         "",
-        "",
+        appArmorProfile(c, ctx.appArmor()),
         ctx.execIds().isEmpty() ? null : ctx.execIds(),
         hostConfigJson(c.hostConfig(), c.networking(), ctx),
         new ContainerJson.GraphDriver("overlay2", graphData(dir, ctx.layers())),
@@ -294,6 +305,18 @@ public final class ContainerTranslator {
         mountPoints(c),
         configJson(c.config()),
         NetworkSettingsTranslator.settings(c, ctx.sandboxKey()));
+  }
+
+  /**
+   * AppArmorProfile as dockerd shows it: what {@code apparmor=} asked for until the first start,
+   * which then records the profile the container runs under, empty where AppArmor is off.
+   */
+  static String appArmorProfile(Container c, AppArmor appArmor) {
+    var opts = c.hostConfig().security().parsedOptions();
+    if (c.state().equals(ContainerState.Created.FRESH)) {
+      return opts.appArmorProfile();
+    }
+    return appArmor.profileName(opts.appArmorProfile(), c.hostConfig().privileged());
   }
 
   /** The X-Docker-Container-Path-Stat header: the stat as JSON, base64 (standard alphabet). */
@@ -445,6 +468,7 @@ public final class ContainerTranslator {
   }
 
   private static ContainerJson.HostConfig hostConfigJson(HostConfig h, Networking n, InspectContext ctx) {
+    SecurityConfig sc = h.security();
     Resources r = h.resources();
     StorageOptions st = h.storage();
     return new ContainerJson.HostConfig(
@@ -453,16 +477,22 @@ public final class ContainerTranslator {
         new ContainerJson.RestartPolicy(h.restartPolicy().name(), h.restartPolicy().maxRetryCount()),
         h.autoRemove(), st.volumeDriver(), nullIfEmpty(st.volumesFrom()), List.of(h.consoleHeight(), h.consoleWidth()),
         null,
-        nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), ctx.cgroupnsMode(), h.dns(), h.dnsOptions(),
+        nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), sc.effectiveCgroupnsMode(), h.dns(), h.dnsOptions(),
         h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "", null, 0, "", h.privileged(), n.publishAll(),
-        h.readonlyRootfs(), null, null, st.tmpfs(), "", "", st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), null,
+        h.readonlyRootfs(), nullIfEmpty(sc.securityOpt()), null, st.tmpfs(), "", "", st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), null,
         ctx.runtime(), "",
         zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), "", 0,
         List.of(), List.of(), List.of(), List.of(), List.of(), zero(r.cpuPeriod()), zero(r.cpuQuota()), 0, 0,
         orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), List.of(), null, null, zero(r.memoryReservation()),
         zero(r.memorySwap()), null, null, r.pidsLimit(), null, 0, 0, 0, 0,
         st.mounts().stream().map(ContainerTranslator::mountJson).toList(), h.init(),
-        h.privileged() ? null : ctx.maskedPaths(), h.privileged() ? null : ctx.readonlyPaths());
+        paths(sc.maskedPaths(), h.privileged(), DockerDefaults.maskedPaths()),
+        paths(sc.readonlyPaths(), h.privileged(), DockerDefaults.READONLY_PATHS));
+  }
+
+  // A record made before berth kept these lists ran with Docker's defaults (none when privileged).
+  private static List<String> paths(List<String> recorded, boolean privileged, List<String> defaults) {
+    return recorded != null ? recorded : privileged ? null : defaults;
   }
 
   private static long zero(Long v) {

@@ -81,6 +81,14 @@ public final class SystemHandlers implements ApiRoutes.Group {
     return new SystemJson.RegistryConfig(cidrs, indexes, mirrors);
   }
 
+  /** Before API 1.25 dockerd lists only the names ("seccomp"), not "name=seccomp,profile=builtin". */
+  static List<String> securityOptions(List<String> options, ApiRequest req) {
+    if (req.version().atLeast(1, 25)) {
+      return options;
+    }
+    return options.stream().map(o -> o.split(",")[0].substring("name=".length())).toList();
+  }
+
   private void systemInfo(ApiRequest req, ServerResponse res) {
     SystemInfo i = system.info();
     HostFacts h = i.host();
@@ -98,6 +106,6 @@ public final class SystemHandlers implements ApiRoutes.Group {
         EngineVersion.DOCKER_COMPATIBLE, runtimes, i.defaultRuntime(),
         new SystemJson.Swarm("", "", "inactive", false, "", null), true, "", "conmon",
         new SystemJson.Commit(""), new SystemJson.Commit(""), new SystemJson.Commit(""),
-        List.of(), List.of(), List.of(), i.dataRoot().toString()));
+        securityOptions(i.securityOptions(), req), List.of(), i.warnings(), i.dataRoot().toString()));
   }
 }

@@ -30,6 +30,8 @@ import dev.berth.server.api.Filters;
 import dev.berth.server.api.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import dev.berth.core.runtime.AppArmor;
+import dev.berth.core.runtime.DockerDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -398,7 +400,7 @@ class ContainerTranslatorTest {
   @Test
   void aRunningContainerShowsItsAddressAndPublishedPorts() throws IOException {
     Container c = container(new ContainerState.Running(1, 2, 3, NOW.minusSeconds(3)));
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", "host", List.of(), List.of(),
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
         NOW, null, List.of(), "/run/berth/netns/" + ID.hex());
     JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
     assertEquals("172.17.0.2", i.at("/NetworkSettings/IPAddress").asText());
@@ -419,7 +421,7 @@ class ContainerTranslatorTest {
   @Test
   void aStoppedContainerKeepsItsNetworksButNoAddress() throws IOException {
     Container c = container(new ContainerState.Exited(0, NOW.minusSeconds(9), NOW, "", false, false));
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", "host", List.of(), List.of(),
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
         NOW, null, List.of(), "/run/berth/netns/" + ID.hex());
     JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
     assertEquals("", i.at("/NetworkSettings/Networks/bridge/IPAddress").asText());
@@ -441,8 +443,7 @@ class ContainerTranslatorTest {
           c.state(), c.restartCount());
     }
     var ctx = new ContainerTranslator.InspectContext(Path.of("/var/lib/berth/containers/" + ID.hex()),
-        List.of(Path.of("/l/2"), Path.of("/l/1")), "crun", "private", List.of("/proc/kcore"), List.of("/proc/sys"),
-        NOW, null, List.of(), "");
+        List.of(Path.of("/l/2"), Path.of("/l/1")), "crun", AppArmor.disabled(), NOW, null, List.of(), "");
     return json(ContainerTranslator.inspect(c, ctx, null));
   }
 
@@ -551,8 +552,48 @@ class ContainerTranslatorTest {
     assertEquals(2, host.at("/RestartPolicy/MaximumRetryCount").asInt());
     assertEquals("json-file", host.at("/LogConfig/Type").asText());
     assertEquals("crun", host.get("Runtime").asText());
-    assertEquals(List.of("/proc/kcore"), texts(host.get("MaskedPaths")));
+    assertEquals(DockerDefaults.maskedPaths(), texts(host.get("MaskedPaths")), "a record without its own: Docker's");
     assertTrue(i.at("/NetworkSettings/Networks").has("bridge"));
+  }
+
+  @Test
+  void securityFieldsOfACreateBodyAreKeptAsGiven() {
+    var sc = create("""
+        {"Image":"busybox","HostConfig":{"SecurityOpt":["no-new-privileges","seccomp=unconfined"],
+         "CgroupnsMode":"private","MaskedPaths":[],"ReadonlyPaths":["/proc/sys"]}}
+        """).hostConfig().security();
+    assertEquals(List.of("no-new-privileges", "seccomp=unconfined"), sc.securityOpt());
+    assertEquals("private", sc.cgroupnsMode());
+    assertEquals(List.of(), sc.maskedPaths(), "[] (systempaths=unconfined) is not 'absent'");
+    assertEquals(List.of("/proc/sys"), sc.readonlyPaths());
+    var absent = create("{\"Image\":\"busybox\",\"HostConfig\":{}}").hostConfig().security();
+    assertEquals(List.of(), absent.securityOpt());
+    assertEquals("", absent.cgroupnsMode(), "the daemon's default is decided at create");
+    assertNull(absent.maskedPaths());
+    assertNull(absent.readonlyPaths());
+  }
+
+  @Test
+  void inspectShowsEachContainersOwnSecuritySettings() throws IOException {
+    Container c = container(ContainerState.Created.FRESH);
+    var opts = dev.berth.core.container.SecurityOptions.parse(List.of("apparmor=custom", "no-new-privileges"), false);
+    c = c.withHostConfig(c.hostConfig().withSecurity(new dev.berth.core.container.SecurityConfig(
+        List.of("apparmor=custom", "no-new-privileges"), "private", List.of(), List.of("/proc/sys"), opts)));
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(), NOW, null,
+        List.of(), "");
+    JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
+    JsonNode hc = i.get("HostConfig");
+    assertEquals(List.of("apparmor=custom", "no-new-privileges"), texts(hc.get("SecurityOpt")));
+    assertEquals("private", hc.get("CgroupnsMode").asText());
+    assertEquals(List.of(), texts(hc.get("MaskedPaths")));
+    assertEquals(List.of("/proc/sys"), texts(hc.get("ReadonlyPaths")));
+    assertEquals("custom", i.get("AppArmorProfile").asText(), "before the first start: what was asked for");
+    JsonNode started = json(ContainerTranslator.inspect(c.withState(new ContainerState.Exited(0, NOW, NOW, "", false,
+        false)), ctx, null));
+    assertEquals("", started.get("AppArmorProfile").asText(), "after it, on a host without AppArmor: none");
+    JsonNode plain = inspect(ContainerState.Created.FRESH, false).get("HostConfig");
+    assertTrue(plain.get("SecurityOpt").isNull());
+    assertEquals("host", plain.get("CgroupnsMode").asText(), "a record from before cgroupns was kept ran in the host's");
   }
 
   @Test
@@ -630,7 +671,7 @@ class ContainerTranslatorTest {
         """);
     Container c = container(ContainerState.Created.FRESH);
     c = c.withHostConfig(c.hostConfig().withStorage(r.hostConfig().storage()));
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", "host", List.of(), List.of(),
+    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
         NOW, null, List.of(), "");
     JsonNode hc = json(ContainerTranslator.inspect(c, ctx, null)).get("HostConfig");
     assertEquals("[\"data:/data\"]", hc.get("Binds").toString());

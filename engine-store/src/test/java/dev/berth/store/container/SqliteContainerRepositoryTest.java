@@ -78,6 +78,35 @@ class SqliteContainerRepositoryTest extends ContainerRepositoryContract {
   }
 
   @Test
+  void securityOptionsRoundTripAndOldRowsReadWithDefaults() {
+    var options = new dev.berth.core.container.SecurityOptions(true, "{\"defaultAction\":\"SCMP_ACT_LOG\"}",
+        "custom", List.of("disable"), false);
+    var security = new dev.berth.core.container.SecurityConfig(List.of("no-new-privileges", "apparmor=custom"),
+        "private", List.of(), null, options);
+    Container c = container("web", T0);
+    c = c.withHostConfig(c.hostConfig().withSecurity(security));
+    repo.insert(c);
+    Container read = repo.find(c.id()).orElseThrow();
+    assertEquals(security, read.hostConfig().security());
+    assertEquals(List.of(), read.hostConfig().security().maskedPaths(), "[] stays [] (nothing masked)");
+    assertNull(read.hostConfig().security().readonlyPaths(), "null stays null (Docker's defaults)");
+
+    // A row written before berth kept these fields (issue 10).
+    sql("UPDATE containers SET config_json = json_remove(config_json, '$.hostConfig.security')");
+    Container old = repo.find(c.id()).orElseThrow();
+    var sc = old.hostConfig().security();
+    assertEquals(dev.berth.core.container.SecurityConfig.NONE, sc);
+    assertEquals(List.of(), sc.securityOpt());
+    assertEquals("host", sc.effectiveCgroupnsMode(), "it ran in the host's cgroup namespace");
+    assertNull(sc.maskedPaths());
+    assertEquals(dev.berth.core.container.SecurityOptions.NONE, sc.parsedOptions());
+    sql("UPDATE containers SET config_json = json_set(config_json, '$.hostConfig.security', "
+        + "json('{\"securityOpt\": [\"no-new-privileges\"]}'))");
+    assertTrue(repo.find(c.id()).orElseThrow().hostConfig().security().parsedOptions().noNewPrivileges(),
+        "options not recorded yet are read from SecurityOpt");
+  }
+
+  @Test
   void anUnknownConfigVersionIsRefusedNotMisread() {
     Container c = container("web", T0);
     repo.insert(c);
