@@ -63,6 +63,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private final ConmonLauncher launcher;
   private ExitWatcher watcher;
   private NamespaceExec namespaceExec;
+  private final SeccompPrograms seccompPrograms = new SeccompPrograms();
   private final java.util.Map<String, OutputHub> hubs = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
@@ -298,12 +299,12 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     } catch (IOException e) {
       throw new InternalException("cannot read the config of " + hex + ": " + e.getMessage(), e);
     }
-    List<String> capabilities = spec.privileged() ? host.boundingSet() : OciSpecBuilder.capabilities(config);
-    return namespaceExec().start(hex, init.get().pid(), spec, Capabilities.toMask(capabilities), confinement(config));
-  }
-
-  private ContainerSpawn.Confinement confinement(byte[] config) {
-    return ContainerSpawn.Confinement.NONE;
+    var container = OciSpecBuilder.confinement(config);
+    // A privileged exec gets every capability, but the container's filter still (as runc exec does).
+    List<String> capabilities = spec.privileged() ? host.boundingSet() : container.capabilities();
+    var confinement = new ContainerSpawn.Confinement(container.noNewPrivileges(),
+        container.seccomp().map(seccompPrograms::program), container.appArmorProfile());
+    return namespaceExec().start(hex, init.get().pid(), spec, Capabilities.toMask(capabilities), confinement);
   }
 
   // Made on first use: an engine that never runs an exec never makes the sealed copy.

@@ -68,29 +68,30 @@ public final class OciSpecBuilder {
     return bytes(limits(JSON.createObjectNode(), resources));
   }
 
-  /** The capability set (the bounding set, which this builder makes equal to the others) of a config.json. */
-  static List<String> capabilities(byte[] configJson) {
-    try {
-      var names = new ArrayList<String>();
-      JSON.readTree(configJson).path("process").path("capabilities").path("bounding").forEach(n -> names.add(n.asText()));
-      return List.copyOf(names);
-    } catch (IOException e) {
-      throw new InternalException("unreadable OCI spec: " + e.getMessage(), e);
+  /**
+   * How a container's config.json confines its processes, as {@code runc exec} reads it from the
+   * container's state for each process it starts there.
+   *
+   * @param capabilities the capability set (the bounding set, which this builder makes equal to the others)
+   * @param seccomp the filter runc loads ({@code linux.seccomp}); empty for a container without one
+   */
+  public record ProcessConfinement(List<String> capabilities, boolean noNewPrivileges, Optional<Seccomp> seccomp,
+      Optional<String> appArmorProfile) {
+    public ProcessConfinement {
+      capabilities = List.copyOf(capabilities);
     }
   }
 
-  /**
-   * The seccomp filter runc loads for the container's process ({@code linux.seccomp}), empty for a
-   * container that runs without one. An exec process is confined by the same filter.
-   */
-  public static Optional<Seccomp> seccomp(byte[] configJson) {
-    JsonNode filter = tree(configJson).path("linux").path("seccomp");
-    return filter.isObject() ? Optional.of(Seccomp.fromJson(filter)) : Optional.empty();
-  }
-
-  /** {@code process.noNewPrivileges}: whether the container's processes run with no_new_privs. */
-  public static boolean noNewPrivileges(byte[] configJson) {
-    return tree(configJson).path("process").path("noNewPrivileges").asBoolean(false);
+  public static ProcessConfinement confinement(byte[] configJson) {
+    JsonNode config = tree(configJson);
+    JsonNode process = config.path("process");
+    var capabilities = new ArrayList<String>();
+    process.path("capabilities").path("bounding").forEach(n -> capabilities.add(n.asText()));
+    JsonNode filter = config.path("linux").path("seccomp");
+    String profile = process.path("apparmorProfile").asText("");
+    return new ProcessConfinement(capabilities, process.path("noNewPrivileges").asBoolean(false),
+        filter.isObject() ? Optional.of(Seccomp.fromJson(filter)) : Optional.empty(),
+        profile.isEmpty() ? Optional.empty() : Optional.of(profile));
   }
 
   private static JsonNode tree(byte[] configJson) {

@@ -271,7 +271,8 @@ class OciSpecBuilderTest {
   @Test
   void anExecTakesTheCapabilitiesTheContainersConfigGrants() throws Exception {
     assertEquals(DockerDefaults.CAPABILITIES,
-        OciSpecBuilder.capabilities(builder.toJson(spec(NetworkNamespace.PRIVATE, false, false, List.of()))),
+        OciSpecBuilder.confinement(builder.toJson(spec(NetworkNamespace.PRIVATE, false, false, List.of())))
+            .capabilities(),
         "an exec inherits what the container's config.json grants");
   }
 
@@ -303,9 +304,9 @@ class OciSpecBuilderTest {
         .isMissingNode(), "unconfined: no filter at all");
 
     byte[] config = builder.toJson(secured(false, security));
-    var filter = OciSpecBuilder.seccomp(config).orElseThrow();
+    var filter = OciSpecBuilder.confinement(config).seccomp().orElseThrow();
     assertEquals(dev.berth.core.seccomp.Seccomp.fromJson(seccomp), filter);
-    assertEquals(Optional.empty(), OciSpecBuilder.seccomp(builder.toJson(secured(false, RunSecurity.NONE))));
+    assertEquals(Optional.empty(), OciSpecBuilder.confinement(builder.toJson(secured(false, RunSecurity.NONE))).seccomp());
   }
 
   @Test
@@ -314,9 +315,10 @@ class OciSpecBuilderTest {
     byte[] config = builder.toJson(secured(false, security));
     JsonNode c = new ObjectMapper().readTree(config);
     assertTrue(c.at("/process/noNewPrivileges").asBoolean());
-    assertTrue(OciSpecBuilder.noNewPrivileges(config));
-    assertFalse(OciSpecBuilder.noNewPrivileges(builder.toJson(secured(false, RunSecurity.NONE))));
+    assertTrue(OciSpecBuilder.confinement(config).noNewPrivileges());
+    assertFalse(OciSpecBuilder.confinement(builder.toJson(secured(false, RunSecurity.NONE))).noNewPrivileges());
     assertEquals("berth-default", c.at("/process/apparmorProfile").asText());
+    assertEquals(Optional.of("berth-default"), OciSpecBuilder.confinement(config).appArmorProfile());
     var types = new ArrayList<String>();
     c.at("/linux/namespaces").forEach(n -> types.add(n.get("type").asText()));
     assertEquals(List.of("pid", "ipc", "uts", "mount", "cgroup", "network"), types);

@@ -56,9 +56,8 @@ class SecurityIT extends WithBerthd {
         "unshare -U -r true; echo $?").ok().line());
   }
 
-  @Test
-  void aProfileFileDecidesWhatIsAllowed() throws IOException {
-    // Docker's profile with mkdir and mkdirat moved from the allowed calls to EACCES.
+  // Docker's profile with mkdir and mkdirat moved from the allowed calls to EACCES.
+  private static Path noMkdirProfile() throws IOException {
     ObjectNode profile;
     try (InputStream in = SeccompProfile.class.getResourceAsStream("default.json")) {
       profile = (ObjectNode) new ObjectMapper().readTree(in);
@@ -76,11 +75,32 @@ class SecurityIT extends WithBerthd {
     deny.put("action", "SCMP_ACT_ERRNO").put("errnoRet", 13);
     Path file = daemon.dir.resolve("no-mkdir.json");
     Files.writeString(file, profile.toPrettyString());
+    return file;
+  }
 
-    var r = docker.run("run", "--rm", "--security-opt", "seccomp=" + file, "busybox", "sh", "-c",
+  @Test
+  void aProfileFileDecidesWhatIsAllowed() throws IOException {
+    var r = docker.run("run", "--rm", "--security-opt", "seccomp=" + noMkdirProfile(), "busybox", "sh", "-c",
         "mkdir /x; echo rc=$?; touch /y && echo touched");
     assertEquals("rc=1\ntouched\n", r.ok().out());
     assertTrue(r.stderr().contains("Permission denied"), r.stderr());
+  }
+
+  @Test
+  void anExecRunsUnderTheContainersFilterAndNoNewPrivileges() throws IOException {
+    String plain = docker.run("run", "-d", "busybox", "sleep", "300").ok().line();
+    var unshare = docker.run("exec", plain, "unshare", "-U", "-r", "true");
+    assertNotEquals(0, unshare.exit(), "unshare in an exec of a default container");
+    assertTrue(unshare.stderr().contains("Operation not permitted"), unshare.stderr());
+    assertNotEquals(0, docker.run("exec", "--privileged", plain, "unshare", "-U", "-r", "true").exit(),
+        "a privileged exec gets capabilities, not a way around the container's filter");
+    String hardened = docker.run("run", "-d", "--security-opt", "seccomp=" + noMkdirProfile(), "--security-opt",
+        "no-new-privileges", "busybox", "sleep", "300").ok().line();
+    var mkdir = docker.run("exec", hardened, "sh", "-c", "mkdir /x; echo rc=$?; grep -E '^(NoNewPrivs|Seccomp):' "
+        + "/proc/self/status");
+    assertEquals("rc=1\nNoNewPrivs:\t1\nSeccomp:\t2\n", mkdir.ok().out());
+    assertTrue(mkdir.stderr().contains("Permission denied"), mkdir.stderr());
+    docker.run("rm", "-f", plain, hardened).ok();
   }
 
   @Test
