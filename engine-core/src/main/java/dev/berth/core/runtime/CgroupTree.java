@@ -149,7 +149,8 @@ final class CgroupTree {
    * @param threadFiles the {@code tasks} file of each v1 hierarchy: a single-threaded process that
    *     writes "0" to one moves itself there, which takes no global lock
    * @param unified the cgroup2 tree's directory, which a process enters as it is cloned
-   *     ({@code CLONE_INTO_CGROUP}); empty when the host has no cgroup2 tree or it has no such directory
+   *     ({@code CLONE_INTO_CGROUP}); empty when the host has no cgroup2 tree, or on a hybrid host
+   *     when the runtime made no directory there (it holds no controllers: membership limits nothing)
    */
   record Joining(List<Path> threadFiles, Optional<Path> unified) {}
 
@@ -157,11 +158,12 @@ final class CgroupTree {
     checkChild(child);
     var threadFiles = new ArrayList<Path>();
     Optional<Path> unified = Optional.empty();
+    boolean hybrid = hierarchies.stream().anyMatch(h -> !h.unified());
     for (Hierarchy h : hierarchies) {
       Path dir = dir(h, child);
       if (!h.unified()) {
         threadFiles.add(dir.resolve("tasks"));
-      } else if (Files.isDirectory(dir)) {
+      } else if (!hybrid || Files.isDirectory(dir)) {
         unified = Optional.of(dir);
       }
     }
