@@ -91,6 +91,25 @@ static void command_line(int pid, char *out, size_t size)
 		out[0] = 0;
 }
 
+/*
+ * Whether pid is exiting (PF_EXITING in /proc/PID/stat's flags): the kernel then shows it in the
+ * root of every cgroup v1 hierarchy, whatever cgroups it was in.
+ */
+static int exiting(int pid)
+{
+	char path[64], stat[1024];
+	const char *p;
+	unsigned long flags = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (read_file(path, stat, sizeof(stat)) < 0 || !(p = strrchr(stat, ')')))
+		return 1;
+	/* after "(comm)": state ppid pgrp session tty_nr tpgid flags */
+	if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %lu", &flags) != 1)
+		return 1;
+	return (flags & 0x4) != 0;
+}
+
 static void check_seized(int pid)
 {
 	char path[64], cgroup[8192], status[8192], value[64];
@@ -101,6 +120,9 @@ static void check_seized(int pid)
 		return; /* gone already */
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	if (read_file(path, status, sizeof(status)) < 0)
+		return;
+	/* Read after the cgroups: exiting then means it may have been exiting when they were read. */
+	if (exiting(pid))
 		return;
 	if (strcmp(cgroup, own_cgroup) != 0)
 		why = "cgroups";

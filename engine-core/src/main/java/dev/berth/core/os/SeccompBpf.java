@@ -30,9 +30,10 @@ import java.util.Map;
  * SCMP_ACT_KILL_THREAD; SCMP_ACT_ERRNO and SCMP_ACT_TRACE without {@code errnoRet} return EPERM;
  * a rule whose action is the default action is skipped; a system call libseccomp does not know is
  * skipped; conditions on distinct arguments form one rule, while two on the same argument become
- * one rule each; the filter does not set no_new_privs itself (SCMP_FLTATR_CTL_NNP = 0). What runc
- * does beyond libseccomp is not done: its patch that makes system calls newer than the profile
- * fail with ENOSYS instead of the default action.
+ * one rule each; the filter does not set no_new_privs itself (SCMP_FLTATR_CTL_NNP = 0). And as runc
+ * patches what libseccomp makes, a system call newer than every one the profile names fails with
+ * ENOSYS rather than the default action (so a program falls back from a call the kernel may not
+ * have), unless the default action lets calls through anyway or already is ENOSYS.
  */
 public final class SeccompBpf {
 
@@ -42,6 +43,7 @@ public final class SeccompBpf {
   private static final int SCMP_FLTATR_CTL_NNP = 3;
   private static final int EPERM = 1;
   private static final int EEXIST = 17;
+  private static final int ENOSYS = 38;
   private static final int MFD_CLOEXEC = 1;
   private static final int NR_SCMP_ERROR = -1;
 
@@ -83,6 +85,9 @@ public final class SeccompBpf {
     static final MethodHandle ARCH_ADD = handle("seccomp_arch_add", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     static final MethodHandle SYSCALL_RESOLVE = handle("seccomp_syscall_resolve_name",
         FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final MethodHandle SYSCALL_RESOLVE_ARCH = handle("seccomp_syscall_resolve_name_arch",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    static final MethodHandle ARCH_NATIVE = handle("seccomp_arch_native", FunctionDescriptor.of(JAVA_INT));
     static final MethodHandle RULE_ADD = handle("seccomp_rule_add_array",
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     static final MethodHandle EXPORT_BPF = handle("seccomp_export_bpf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -136,13 +141,53 @@ public final class SeccompBpf {
             addRule(arena, ctx, act, nr, name, rule.args());
           }
         }
-        return export(ctx);
+        return EnosysStub.prepend(lastSystemCalls(arena, filter), export(ctx));
       } finally {
         Lib.RELEASE.invokeExact(ctx);
       }
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }
+  }
+
+  /**
+   * The highest number of the system calls the profile names, by architecture (libseccomp's
+   * names), the native one included; empty when the filter needs no ENOSYS stub (runc's
+   * patchbpf.generatePatch).
+   */
+  private static Map<String, Integer> lastSystemCalls(Arena arena, Seccomp filter) throws Throwable {
+    if (List.of("SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_TRACE").contains(filter.defaultAction())
+        || Integer.valueOf(ENOSYS).equals(filter.defaultErrnoRet())) {
+      return Map.of();
+    }
+    var arches = new java.util.LinkedHashMap<String, Integer>();
+    for (String arch : filter.architectures()) {
+      String name = ARCH_NAMES.get(arch);
+      arches.put(name, (int) Lib.ARCH_RESOLVE.invokeExact(arena.allocateFrom(name)));
+    }
+    int nativeToken = (int) Lib.ARCH_NATIVE.invokeExact();
+    ARCH_NAMES.values().forEach(name -> {
+      try {
+        if ((int) Lib.ARCH_RESOLVE.invokeExact(arena.allocateFrom(name)) == nativeToken) {
+          arches.putIfAbsent(name, nativeToken);
+        }
+      } catch (Throwable t) {
+        throw LibC.propagate(t);
+      }
+    });
+    var last = new java.util.HashMap<String, Integer>();
+    for (var arch : arches.entrySet()) {
+      int highest = -1;
+      for (Seccomp.Rule rule : filter.syscalls()) {
+        for (String name : rule.names()) {
+          highest = Math.max(highest, (int) Lib.SYSCALL_RESOLVE_ARCH.invokeExact((int) arch.getValue(), arena.allocateFrom(name)));
+        }
+      }
+      if (highest > 0) {
+        last.put(arch.getKey(), highest);
+      }
+    }
+    return last;
   }
 
   /**

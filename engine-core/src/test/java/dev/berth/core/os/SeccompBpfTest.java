@@ -100,4 +100,49 @@ class SeccompBpfTest {
         "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"), List.of())));
     assertEquals(0, SeccompBpf.loadFlags(small("SCMP_ACT_ERRNO")));
   }
+
+  /** Runs a program for a call without arguments, as the kernel would: what it returns. */
+  private static long run(byte[] program, long arch, long nr) {
+    List<Insn> code = decode(program);
+    long a = 0;
+    for (int pc = 0; pc < code.size(); pc++) {
+      Insn i = code.get(pc);
+      switch (i.code()) {
+        case 0x20 -> a = i.k() == 0 ? nr : i.k() == 4 ? arch : 0; // ld [k]: nr, arch, and zero for the rest
+        case 0x54 -> a &= i.k(); // and #k
+        case 0x05 -> pc += (int) i.k(); // ja
+        case 0x15 -> pc += a == i.k() ? i.jt() : i.jf();
+        case 0x25 -> pc += Long.compareUnsigned(a, i.k()) > 0 ? i.jt() : i.jf();
+        case 0x35 -> pc += Long.compareUnsigned(a, i.k()) >= 0 ? i.jt() : i.jf();
+        case 0x45 -> pc += (a & i.k()) != 0 ? i.jt() : i.jf();
+        case 0x06 -> {
+          return i.k();
+        }
+        default -> throw new AssertionError("opcode " + Integer.toHexString(i.code()) + " at " + pc);
+      }
+    }
+    throw new AssertionError("ran off the end");
+  }
+
+  @Test
+  void callsNewerThanTheProfileFailWithEnosysAsUnderRunc() {
+    Seccomp filter = SeccompProfile.builtin()
+        .resolve(List.of("CAP_CHOWN", "CAP_KILL"), new SeccompProfile.Host("amd64", new KernelVersion(6, 1)))
+        .orElseThrow();
+    byte[] program = SeccompBpf.compile(filter);
+    long allow = 0x7fff0000L;
+    long eperm = 0x00050001L;
+    long enosys = 0x00050026L;
+    assertEquals(allow, run(program, AUDIT_ARCH_X86_64, 0), "read");
+    assertEquals(eperm, run(program, AUDIT_ARCH_X86_64, 272), "unshare without CAP_SYS_ADMIN: the default action");
+    assertEquals(enosys, run(program, AUDIT_ARCH_X86_64, 1000), "beyond every call the profile names");
+    assertEquals(allow, run(program, AUDIT_ARCH_X86_64, 0x40000000L), "x32 read");
+    assertEquals(enosys, run(program, AUDIT_ARCH_X86_64, 0x40000000L | 1000), "x32, beyond the profile");
+    assertEquals(allow, run(program, AUDIT_ARCH_I386, 3), "i386 read");
+    assertEquals(enosys, run(program, AUDIT_ARCH_I386, 2000), "i386, beyond the profile");
+    assertEquals(0L, run(program, 0xc00000b7L, 63), "an architecture the profile lacks: killed (libseccomp's KILL_THREAD)");
+    byte[] permissive = SeccompBpf.compile(new Seccomp("SCMP_ACT_ALLOW", null, List.of("SCMP_ARCH_X86_64"), List.of(),
+        List.of(new Seccomp.Rule(List.of("mkdir"), "SCMP_ACT_ERRNO", null, List.of()))));
+    assertEquals(allow, run(permissive, AUDIT_ARCH_X86_64, 1000), "no stub under a permissive default");
+  }
 }

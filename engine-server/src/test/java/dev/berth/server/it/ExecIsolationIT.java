@@ -86,6 +86,17 @@ class ExecIsolationIT extends WithBerthd {
   }
 
   @Test
+  void anExecGetsTheSameAnswersFromTheFilterAsTheContainersInit() throws Exception {
+    Path probe = compile("syscall-probe");
+    String asInit = docker.run("run", "--rm", "-v", tools + ":/attack:ro", "busybox", "/attack/" + probe.getFileName())
+        .ok().out();
+    assertTrue(asInit.contains("Function not implemented"), "runc's ENOSYS for calls newer than the profile: " + asInit);
+    String id = docker.run("run", "-d", "-v", tools + ":/attack:ro", "busybox", "sleep", "300").ok().line();
+    assertEquals(asInit, docker.run("exec", id, "/attack/" + probe.getFileName()).ok().out());
+    docker.run("rm", "-f", id).ok();
+  }
+
+  @Test
   void anExecIsConfinedExactlyAsTheContainersInit() {
     String id = docker.run("run", "-d", "busybox", "sleep", "300").ok().line();
     String script = "grep -E '^(Seccomp|NoNewPrivs|CapBnd|CapEff|CapPrm|CapInh|CapAmb):' /proc/%s/status; cat /proc/%s/cgroup";
