@@ -1,22 +1,24 @@
 package dev.berth.core.archive;
 
-import java.nio.file.Path;
+import dev.berth.core.fs.RootedPath;
 
 /**
- * Where {@link TarUnpacker} writes: a tree addressed by absolute, clean paths (a container's
- * filesystem), mapped to host paths only after every symlink has been resolved inside it.
+ * Where {@link TarUnpacker} writes: a tree addressed by container paths, and the rules of the
+ * container about writing there.
  */
 public interface ExtractTarget {
 
+  RootedPath tree();
+
   /**
-   * The path with every symlink resolved inside the tree, the last component too if {@code followLast};
-   * components that do not exist are kept as written.
+   * @throws dev.berth.core.error.InvalidArgumentException if writes into this resolved directory
+   *     are refused (a read-only mount)
    */
-  String resolve(String path, boolean followLast);
+  default void checkWritable(String resolvedPath) { }
 
-  /** The host path of a resolved path. */
-  Path host(String resolvedPath);
-
-  /** @throws dev.berth.core.error.InvalidArgumentException if writes there are refused (a read-only mount) */
-  void checkWritable(String resolvedPath);
+  /**
+   * @throws dev.berth.core.error.InvalidArgumentException if a device node may not be made in this
+   *     resolved directory (one the host shares: it would be a device node on the host)
+   */
+  default void checkDevice(String resolvedDir) { }
 }

@@ -1,9 +1,11 @@
 package dev.berth.core.archive;
 
-import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
-
+import dev.berth.core.fs.RootedPath;
+import dev.berth.core.fs.RootedPath.Node;
 import dev.berth.core.os.ErrnoException;
-import dev.berth.core.os.FileNodes;
+import dev.berth.core.os.Fd;
+import dev.berth.core.os.RootedFiles;
+import dev.berth.core.os.RootedFiles.Stat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,13 +14,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -41,6 +41,7 @@ public final class TarWriter implements Closeable {
   private final boolean convertWhiteouts;
   private final Map<String, String> links = new HashMap<>();
   private final byte[] buffer = new byte[128 * 1024];
+  private final RootedFiles.Transfer transfer = new RootedFiles.Transfer(128 * 1024);
 
   public TarWriter(OutputStream out, boolean convertWhiteouts) {
     // One 512-byte record per block, as Go writes: an empty tar is exactly 1024 zero bytes (moby layer.EmptyLayer).
@@ -52,23 +53,34 @@ public final class TarWriter implements Closeable {
   }
 
   /**
-   * Writes {@code host} as {@code name}, and if it is a directory everything below it, children
-   * in name order. {@code resolve} maps a child's name below {@code name} to the host path that
-   * holds it, so a walk can cross into other directories (a container's volumes); a child it maps
-   * to nothing is skipped.
+   * Writes the object {@code node} of {@code tree} as {@code name}, and if it is a directory
+   * everything below it, children in name order, never following a symlink. The walk goes by
+   * descriptors, so nothing the tree's content does meanwhile makes it read outside the tree; it
+   * crosses into what the tree shows at a path (a stopped container's volumes). A child that
+   * vanishes meanwhile is left out.
    */
-  public void addTree(String name, Path host, Function<String, Optional<Path>> resolve) throws IOException {
-    Map<String, Object> a = attributes(host);
-    if (a == null) {
-      return;
-    }
-    add(name, host, a);
-    if (Files.isDirectory(host, NOFOLLOW_LINKS)) {
-      for (String child : children(host)) {
+  public void addTree(String name, RootedPath tree, Node node) throws IOException {
+    Stat st = node.stat();
+    add(name, node, st);
+    if (st.isDirectory()) {
+      for (String child : tree.list(node)) {
         String childName = name.isEmpty() || name.endsWith("/") ? name + child : name + "/" + child;
-        Optional<Path> childHost = resolve.apply(childName);
-        if (childHost.isPresent()) {
-          addTree(childName, childHost.get(), resolve);
+        try (Node c = tree.child(node, child)) {
+          if (c != null) {
+            addTree(childName, tree, c);
+          }
+        }
+      }
+    }
+  }
+
+  /** Every entry of the tree's root, named relative to it and without the root itself (docker export, a layer diff). */
+  public void addContents(RootedPath tree) throws IOException {
+    Node root = tree.root();
+    for (String child : tree.list(root)) {
+      try (Node c = tree.child(root, child)) {
+        if (c != null) {
+          addTree(child, tree, c);
         }
       }
     }
@@ -87,39 +99,41 @@ public final class TarWriter implements Closeable {
   }
 
   /** One entry; a directory's content is not added. */
-  public void add(String name, Path host, Map<String, Object> a) throws IOException {
-    int mode = (int) a.get("mode");
-    int type = mode & FileMode.S_IFMT;
+  private void add(String name, Node node, Stat st) throws IOException {
+    int type = st.type();
     boolean dir = type == FileMode.S_IFDIR;
     String entryName = dir && !name.endsWith("/") ? name + "/" : name;
     TarArchiveEntry e;
     if (type == FileMode.S_IFLNK) {
+      String target = RootedFiles.tryReadlink(node.fd());
+      if (target == null) {
+        return; // reads as nothing from here (procfs's "self" of another PID namespace): as if it had vanished
+      }
       e = new TarArchiveEntry(entryName, TarConstants.LF_SYMLINK);
-      e.setLinkName(Files.readSymbolicLink(host).toString());
+      e.setLinkName(target);
     } else if (type == FileMode.S_IFCHR || type == FileMode.S_IFBLK || type == FileMode.S_IFIFO) {
-      long rdev = (long) a.get("rdev");
-      if (convertWhiteouts && type == FileMode.S_IFCHR && rdev == 0) {
-        writeWhiteout(entryName, a);
+      if (convertWhiteouts && type == FileMode.S_IFCHR && st.rdevMajor() == 0 && st.rdevMinor() == 0) {
+        writeWhiteout(entryName, st);
         return;
       }
       e = new TarArchiveEntry(entryName, type == FileMode.S_IFCHR ? TarConstants.LF_CHR
           : type == FileMode.S_IFBLK ? TarConstants.LF_BLK : TarConstants.LF_FIFO);
       if (type != FileMode.S_IFIFO) {
-        e.setDevMajor(major(rdev));
-        e.setDevMinor(minor(rdev));
+        e.setDevMajor(st.rdevMajor());
+        e.setDevMinor(st.rdevMinor());
       }
     } else if (type == FileMode.S_IFSOCK) {
       return; // go-archive skips sockets: they are no content
     } else {
       e = new TarArchiveEntry(entryName, dir ? TarConstants.LF_DIR : TarConstants.LF_NORMAL);
     }
-    e.setMode(mode & 07777 | (mode & FileMode.S_IFMT));
-    e.setIds((int) a.get("uid"), (int) a.get("gid"));
+    e.setMode(st.mode() & 07777 | type);
+    e.setIds(st.uid(), st.gid());
     e.setUserName("");
     e.setGroupName("");
-    e.setModTime(((FileTime) a.get("lastModifiedTime")).toMillis() / 1000 * 1000);
-    if (!dir && type == FileMode.S_IFREG && (int) a.get("nlink") > 1) {
-      String key = a.get("dev") + ":" + a.get("ino");
+    e.setModTime(st.mtime().toEpochMilli() / 1000 * 1000);
+    if (type == FileMode.S_IFREG && st.nlink() > 1) {
+      String key = st.dev() + ":" + st.ino();
       String first = links.putIfAbsent(key, entryName);
       if (first != null) {
         var link = new TarArchiveEntry(entryName, TarConstants.LF_LINK);
@@ -134,39 +148,35 @@ public final class TarWriter implements Closeable {
         return;
       }
     }
-    // A capability blob is binary: commons-compress writes PAX values as UTF-8, which SCHILY records
-    // cannot carry byte for byte; LIBARCHIVE records are base64 and exact.
-    capability(host).ifPresent(v -> e.addPaxHeader("LIBARCHIVE.xattr." + CAPABILITY,
-        java.util.Base64.getEncoder().encodeToString(v)));
-    if (type == FileMode.S_IFREG) {
-      e.setSize((long) a.get("size"));
+    // A regular file is read through a descriptor opened from the one we hold (O_PATH cannot be
+    // read): never by name, and never a device or FIFO, which an open could act on.
+    int content = type == FileMode.S_IFREG ? RootedFiles.reopen(node.fd(), RootedFiles.O_RDONLY | RootedFiles.O_NONBLOCK)
+        : -1;
+    try {
+      // A capability blob is binary: commons-compress writes PAX values as UTF-8, which SCHILY records
+      // cannot carry byte for byte; LIBARCHIVE records are base64 and exact.
+      capability(content >= 0 ? content : node.fd(), content < 0).ifPresent(v -> e.addPaxHeader(
+          "LIBARCHIVE.xattr." + CAPABILITY, java.util.Base64.getEncoder().encodeToString(v)));
+      if (type == FileMode.S_IFREG) {
+        e.setSize(st.size());
+      }
+      tar.putArchiveEntry(e);
+      if (content >= 0) {
+        copyContent(content, st.size());
+      }
+      tar.closeArchiveEntry();
+    } finally {
+      Fd.close(content);
     }
-    tar.putArchiveEntry(e);
-    if (type == FileMode.S_IFREG) {
-      copyContent(host, (long) a.get("size"));
-    }
-    tar.closeArchiveEntry();
-    if (dir && convertWhiteouts && isOpaque(host)) {
+    if (dir && convertWhiteouts && isOpaque(node)) {
       var opq = new TarArchiveEntry(entryName + OPAQUE, TarConstants.LF_NORMAL);
-      opq.setMode(mode & 0777);
+      opq.setMode(st.mode() & 0777);
       opq.setIds((int) e.getLongUserId(), (int) e.getLongGroupId());
       opq.setUserName("");
       opq.setGroupName("");
       opq.setModTime(0);
       tar.putArchiveEntry(opq);
       tar.closeArchiveEntry();
-    }
-  }
-
-  /**
-   * The file's attributes without following a link; null if it vanished (a running container
-   * may delete while we read).
-   */
-  public static Map<String, Object> attributes(Path host) throws IOException {
-    try {
-      return Files.readAttributes(host, "unix:mode,uid,gid,size,lastModifiedTime,ino,dev,nlink,rdev", NOFOLLOW_LINKS);
-    } catch (NoSuchFileException e) {
-      return null;
     }
   }
 
@@ -181,18 +191,8 @@ public final class TarWriter implements Closeable {
   }
 
   /** The file's bytes, exactly as many as the header promised even if it changes meanwhile. */
-  private void copyContent(Path host, long size) throws IOException {
-    long left = size;
-    try (var in = Files.newInputStream(host, NOFOLLOW_LINKS)) {
-      while (left > 0) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-        if (n < 0) {
-          break;
-        }
-        tar.write(buffer, 0, n);
-        left -= n;
-      }
-    }
+  private void copyContent(int fd, long size) throws IOException {
+    long left = size - transfer.read(fd, tar, size);
     java.util.Arrays.fill(buffer, (byte) 0);
     while (left > 0) {
       int n = (int) Math.min(buffer.length, left);
@@ -201,40 +201,32 @@ public final class TarWriter implements Closeable {
     }
   }
 
-  private void writeWhiteout(String name, Map<String, Object> a) throws IOException {
+  private void writeWhiteout(String name, Stat st) throws IOException {
     int slash = name.lastIndexOf('/', name.length() - 1);
     String wo = name.substring(0, slash + 1) + WHITEOUT_PREFIX + name.substring(slash + 1);
     var e = new TarArchiveEntry(wo, TarConstants.LF_NORMAL);
     e.setMode(0100600);
-    e.setIds((int) a.get("uid"), (int) a.get("gid"));
+    e.setIds(st.uid(), st.gid());
     e.setUserName("");
     e.setGroupName("");
-    e.setModTime(((FileTime) a.get("lastModifiedTime")).toMillis() / 1000 * 1000);
+    e.setModTime(st.mtime().toEpochMilli() / 1000 * 1000);
     tar.putArchiveEntry(e);
     tar.closeArchiveEntry();
   }
 
-  private static boolean isOpaque(Path dir) {
+  private static boolean isOpaque(Node dir) {
     try {
-      return FileNodes.getXattr(dir, OPAQUE_XATTR).map(v -> v.length == 1 && v[0] == 'y').orElse(false);
+      return RootedFiles.getXattr(dir.fd(), true, OPAQUE_XATTR).map(v -> v.length == 1 && v[0] == 'y').orElse(false);
     } catch (ErrnoException e) {
       return false;
     }
   }
 
-  private static Optional<byte[]> capability(Path host) {
+  private static Optional<byte[]> capability(int fd, boolean pathOnly) {
     try {
-      return FileNodes.getXattr(host, CAPABILITY);
+      return RootedFiles.getXattr(fd, pathOnly, CAPABILITY);
     } catch (ErrnoException e) {
       return Optional.empty(); // no xattr support here (ENOTSUP), or none readable: nothing to keep
     }
-  }
-
-  static int major(long rdev) {
-    return (int) (((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL));
-  }
-
-  static int minor(long rdev) {
-    return (int) ((rdev & 0xff) | ((rdev >>> 12) & ~0xffL));
   }
 }

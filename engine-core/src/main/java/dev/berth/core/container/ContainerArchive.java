@@ -8,7 +8,11 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.fs.FileTrees;
 import dev.berth.core.fs.GoPath;
+import dev.berth.core.fs.RootedPath;
+import dev.berth.core.fs.RootedPath.Node;
+import dev.berth.core.fs.RootedPath.Resolution;
 import dev.berth.core.image.Compression;
+import dev.berth.core.os.RootedFiles;
 import dev.berth.core.volume.VolumeName;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,11 +20,8 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -53,8 +54,8 @@ public final class ContainerArchive {
   public PathStat stat(String ref, String path) {
     Container c = containers.find(ref);
     return locks.with(c.id(), () -> {
-      try (Session s = open(current(c))) {
-        return stat(s.view, ref, path).stat();
+      try (Session s = open(current(c)); Resolved r = stat(s.view, ref, path)) {
+        return r.stat();
       }
     });
   }
@@ -100,11 +101,8 @@ public final class ContainerArchive {
       @Override
       public void writeTo(OutputStream out) throws IOException {
         Resolved r = holder.resolved;
-        ContainerView view = holder.session.view;
-        String rebase = r.base();
         var tar = new TarWriter(out, false);
-        String root = r.path();
-        tar.addTree(rebase, view.host(root), name -> Optional.of(view.host(childPath(root, rebase, name))));
+        tar.addTree(r.base(), holder.session.view.tree(), r.node());
         tar.finish();
       }
 
@@ -113,6 +111,7 @@ public final class ContainerArchive {
         if (!closed) {
           closed = true;
           try {
+            holder.resolved.close();
             holder.session.close();
           } finally {
             locks.unlockFor(c.id());
@@ -132,21 +131,19 @@ public final class ContainerArchive {
   public void extract(String ref, String path, boolean noOverwriteDirNonDir, boolean copyUIDGID, InputStream tar) {
     Container c = containers.find(ref);
     locks.run(c.id(), () -> {
-      try (Session s = open(current(c))) {
-        String dest = s.view.resolve(absolute(path), true);
-        Path host = s.view.host(dest);
-        if (!Files.exists(host, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      try (Session s = open(current(c)); Resolution dest = s.view.tree().resolve(absolute(path), true)) {
+        if (dest.node() == null) {
           throw fileNotFound(path, ref);
         }
-        if (!Files.isDirectory(host, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!dest.node().isDirectory()) {
           throw new InvalidArgumentException("extraction point is not a directory");
         }
-        s.view.checkWritable(dest);
+        s.view.checkWritable(dest.path());
         int uid = -1;
         int gid = -1;
         String user = s.container.config().user();
         if (copyUIDGID && !user.isEmpty()) {
-          ExecUser who = ExecUser.resolve(s.view.host("/"), user);
+          ExecUser who = ExecUser.resolve(s.view.tree(), user);
           uid = who.uid();
           gid = who.gid();
         }
@@ -157,7 +154,7 @@ public final class ContainerArchive {
         } catch (IOException e) {
           throw new InvalidArgumentException("cannot read the archive: " + e.getMessage());
         }
-        TarUnpacker.unpack(plain, s.view, dest, new TarUnpacker.Options(noOverwriteDirNonDir, uid, gid));
+        TarUnpacker.unpack(plain, s.view, dest.node(), new TarUnpacker.Options(noOverwriteDirNonDir, uid, gid));
       }
     });
   }
@@ -171,11 +168,9 @@ public final class ContainerArchive {
     locks.run(c.id(), () -> {
       boolean mounted = rootfs.isMounted(c.id());
       Path root = rootfs.mount(current(c));
-      try {
+      try (RootedPath tree = RootedPath.open(root)) {
         var tar = new TarWriter(out, false);
-        for (String child : TarWriter.children(root)) {
-          tar.addTree(child, root.resolve(child), name -> Optional.of(root.resolve(name)));
-        }
+        tar.addContents(tree);
         tar.finish();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -199,36 +194,36 @@ public final class ContainerArchive {
     return UpperDiff.changes(rootfs.upper(c.id()), lowers);
   }
 
-  private record Resolved(PathStat stat, String path, String base) {}
+  /** The object a path names (not followed if it is a symlink), and its stat; close it to let the object go. */
+  private record Resolved(PathStat stat, Node node, String base) implements AutoCloseable {
+    @Override
+    public void close() {
+      node.close();
+    }
+  }
 
   /** moby containerStatPath: lstat of the path with all but its last component resolved in the container. */
   private static Resolved stat(ContainerView view, String ref, String path) {
     String abs = absolute(path);
-    String resolved = view.resolve(abs, false);
-    Path host = view.host(resolved);
-    Map<String, Object> a;
-    try {
-      a = TarWriter.attributes(host);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (a == null) {
+    Resolution r = view.tree().resolve(abs, false);
+    if (r.node() == null) {
       throw fileNotFound(path, ref);
     }
-    long mode = FileMode.of((int) a.get("mode"));
-    String link = (mode & FileMode.SYMLINK) != 0 ? view.resolve(abs, true) : "";
-    String base = base(path, abs);
-    var stat = new PathStat(base, (long) a.get("size"), mode, ((FileTime) a.get("lastModifiedTime")).toInstant(), link);
-    return new Resolved(stat, resolved, base);
-  }
-
-  /** The container path of a tar entry below the archived path. */
-  private static String childPath(String root, String rebase, String name) {
-    String rel = name.substring(rebase.length());
-    if (rel.startsWith("/")) {
-      rel = rel.substring(1);
+    try {
+      RootedFiles.Stat st = r.node().stat();
+      long mode = FileMode.of(st.mode());
+      String link = "";
+      if (st.isSymlink()) {
+        try (Resolution target = view.tree().resolve(abs, true)) {
+          link = target.path();
+        }
+      }
+      String base = base(path, abs);
+      return new Resolved(new PathStat(base, st.size(), mode, st.mtime(), link), r.node(), base);
+    } catch (RuntimeException e) {
+      r.close();
+      throw e;
     }
-    return rel.isEmpty() ? root : root.equals("/") ? "/" + rel : root + "/" + rel;
   }
 
   /** The path as dockerd takes it: joined to / and cleaned, with a trailing "/" or "/." kept. */
@@ -262,7 +257,7 @@ public final class ContainerArchive {
   /** What a view needs mounted, and what to undo after. */
   private final class Session implements AutoCloseable {
     final Container container;
-    final ContainerView view;
+    ContainerView view;
     private final boolean mountedRoot;
     private final List<VolumeName> acquired = new ArrayList<>();
     private final List<Path> scratch = new ArrayList<>();
@@ -272,9 +267,9 @@ public final class ContainerArchive {
       if (c.state() instanceof ContainerState.Live live) {
         // The kernel shows the container's own mounts (volumes, binds, tmpfs) under its root.
         this.mountedRoot = false;
-        // "root/." rather than "root": lstat of the magic link itself would say "symlink", not the directory.
+        // The magic link is followed once, by us, to open the tree's root; inside, nothing is resolved against it.
         this.view = new ContainerView(List.of(new ContainerView.Mapping("/", Path.of("/proc", Integer.toString(
-            live.pid()), "root", "."))), c.mounts(), c.hostConfig().storage().tmpfs(), c.hostConfig().readonlyRootfs());
+            live.pid()), "root"))), c.mounts(), c.hostConfig().storage().tmpfs(), c.hostConfig().readonlyRootfs());
         return;
       }
       this.mountedRoot = !rootfs.isMounted(c.id());
@@ -331,6 +326,9 @@ public final class ContainerArchive {
 
     @Override
     public void close() {
+      if (view != null) {
+        view.close();
+      }
       for (VolumeName n : acquired) {
         mounts.volumes().release(n, "archive-" + container.id().hex());
       }

@@ -2,6 +2,7 @@ package dev.berth.core.container;
 
 import dev.berth.core.archive.TarWriter;
 import dev.berth.core.error.ConflictException;
+import dev.berth.core.fs.RootedPath;
 import dev.berth.core.image.ImageId;
 import dev.berth.core.image.ImageReference;
 import dev.berth.core.image.ImageRunConfig;
@@ -67,8 +68,9 @@ public final class ContainerCommit {
         return images.commit(now.imageId(), out -> {
           var tar = new TarWriter(out, true);
           if (Files.isDirectory(upper, LinkOption.NOFOLLOW_LINKS)) {
-            for (String child : TarWriter.children(upper)) {
-              tar.addTree(child, upper.resolve(child), name -> Optional.of(upper.resolve(name)));
+            // By descriptors: a container committed without a pause may swap directories for symlinks meanwhile.
+            try (RootedPath tree = RootedPath.open(upper)) {
+              tar.addContents(tree);
             }
           }
           tar.finish();

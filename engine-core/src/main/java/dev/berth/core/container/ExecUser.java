@@ -2,10 +2,7 @@ package dev.berth.core.container;
 
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.fs.RootedPath;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +24,13 @@ public record ExecUser(int uid, int gid, List<Integer> additionalGids, String ho
 
   /** Resolves {@code spec} ({@code ""}, {@code name}, {@code uid}, {@code x:y}) inside {@code rootfs}. */
   public static ExecUser resolve(Path rootfs, String spec) {
+    try (RootedPath tree = RootedPath.open(rootfs)) {
+      return resolve(tree, spec);
+    }
+  }
+
+  /** Resolves {@code spec} against the passwd and group files of a container's tree. */
+  public static ExecUser resolve(RootedPath rootfs, String spec) {
     String userPart = spec;
     String groupPart = null;
     int colon = spec.indexOf(':');
@@ -70,7 +74,7 @@ public record ExecUser(int uid, int gid, List<Integer> additionalGids, String ho
     return new ExecUser(who.uid, gid, extra, who.home == null || who.home.isEmpty() ? "/" : who.home);
   }
 
-  private static List<Passwd> readPasswd(Path rootfs) {
+  private static List<Passwd> readPasswd(RootedPath rootfs) {
     var out = new ArrayList<Passwd>();
     for (String[] f : fields(rootfs, "/etc/passwd")) {
       if (f.length >= 4 && isNumber(f[2]) && isNumber(f[3])) {
@@ -80,7 +84,7 @@ public record ExecUser(int uid, int gid, List<Integer> additionalGids, String ho
     return out;
   }
 
-  private static List<Group> readGroups(Path rootfs) {
+  private static List<Group> readGroups(RootedPath rootfs) {
     var out = new ArrayList<Group>();
     for (String[] f : fields(rootfs, "/etc/group")) {
       if (f.length >= 3 && isNumber(f[2])) {
@@ -91,22 +95,17 @@ public record ExecUser(int uid, int gid, List<Integer> additionalGids, String ho
     return out;
   }
 
-  private static List<String[]> fields(Path rootfs, String file) {
-    Path p = RootedPath.resolve(rootfs, file);
-    if (!RootedPath.isFile(p)) {
-      return List.of();
-    }
-    try {
-      var out = new ArrayList<String[]>();
-      for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+  private static List<String[]> fields(RootedPath rootfs, String file) {
+    var out = new ArrayList<String[]>();
+    // Read through the tree's descriptors: a running container cannot swap /etc for a link to the host's.
+    rootfs.read(file).ifPresent(bytes -> {
+      for (String line : new String(bytes, StandardCharsets.UTF_8).split("\\R")) {
         if (!line.isBlank() && !line.startsWith("#")) {
           out.add(line.split(":", -1));
         }
       }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    });
+    return out;
   }
 
   private static boolean isNumber(String s) {

@@ -10,9 +10,7 @@ import dev.berth.core.runtime.Resources;
 import dev.berth.core.runtime.RunMount;
 import dev.berth.core.runtime.RunSecurity;
 import dev.berth.core.runtime.RunSpec;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -144,11 +142,10 @@ final class RunSpecFactory {
   }
 
   private static void makeWorkingDir(Path rootfs, String cwd) {
-    Path p = RootedPath.resolve(rootfs, cwd);
-    try {
-      Files.createDirectories(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("creating working directory " + cwd, e);
+    try (RootedPath tree = RootedPath.open(rootfs)) {
+      tree.makeDirectories(cwd);
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException("creating working directory " + cwd, e.getCause());
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.berth.core.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.core.fs.RootedPath;
 import dev.berth.core.os.FileNodes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
@@ -53,8 +53,8 @@ class TarWriterTest {
 
     var out = new ByteArrayOutputStream();
     var w = new TarWriter(out, true);
-    for (String child : TarWriter.children(upper)) {
-      w.addTree(child, upper.resolve(child), n -> Optional.of(upper.resolve(n)));
+    try (RootedPath tree = RootedPath.open(upper)) {
+      w.addContents(tree);
     }
     w.finish();
     List<String> names = names(out.toByteArray());
@@ -71,7 +71,9 @@ class TarWriterTest {
   private List<TarArchiveEntry> tar(Path root, boolean whiteouts) throws IOException {
     var out = new ByteArrayOutputStream();
     var w = new TarWriter(out, whiteouts);
-    w.addTree("d", root, n -> Optional.of(root.resolve(n.substring(2))));
+    try (RootedPath tree = RootedPath.open(root)) {
+      w.addTree("d", tree, tree.root());
+    }
     w.finish();
     var entries = new ArrayList<TarArchiveEntry>();
     try (var in = new TarArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {

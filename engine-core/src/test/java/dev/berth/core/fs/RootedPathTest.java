@@ -206,4 +206,61 @@ class RootedPathTest {
     assertFalse(RootedPath.isFile(root.resolve("missing")));
     assertTrue(RootedPath.isFile(RootedPath.resolve(root, "/l")));
   }
+
+  @Test
+  void mountsShowHostObjectsAtTheirDestinationsAndLinksCrossIntoThem() throws IOException {
+    Path volume = Files.createDirectories(tmp.resolve("volume"));
+    Files.writeString(volume.resolve("v.txt"), "in the volume");
+    Path hosts = Files.writeString(tmp.resolve("hosts"), "generated");
+    dir("/data");
+    file("/data/hidden");
+    link("/tolink", "/data");
+    Files.createSymbolicLink(volume.resolve("back"), Path.of("../../etc"));
+    file("/etc/passwd");
+    try (RootedPath t = RootedPath.open(root, List.of(new RootedPath.Mount("/data", volume),
+        new RootedPath.Mount("/etc/hosts", hosts), new RootedPath.Mount("/missing", tmp.resolve("nothing"))))) {
+      assertEquals("in the volume", new String(t.read("/tolink/v.txt").orElseThrow()));
+      assertTrue(t.read("/data/hidden").isEmpty(), "the mount hides what the root has there");
+      assertEquals("/etc/passwd", new String(t.read("/data/back/passwd").orElseThrow()));
+      assertEquals("generated", new String(t.read("/etc/hosts").orElseThrow()));
+      try (var r = t.resolve("/missing/x", true)) {
+        assertEquals("/missing/x", r.path());
+        assertEquals(null, r.node());
+      }
+      try (var r = t.resolve("/data", true)) {
+        assertEquals(List.of("back", "v.txt"), t.list(r.node()));
+      }
+    }
+  }
+
+  @Test
+  void aResolvedDirectoryStaysTheOneResolvedWhenItsNameBecomesALink() throws IOException {
+    dir("/a");
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    try (RootedPath t = RootedPath.open(root); var r = t.resolve("/a", true)) {
+      Files.move(root.resolve("a"), root.resolve("a.old"));
+      Files.createSymbolicLink(root.resolve("a"), outside);
+      RootedPath.Slot s = t.slot(r.node(), "new");
+      dev.berth.core.os.RootedFiles.mkdir(s.dirFd(), s.name(), 0755);
+      try (var again = t.resolve("/a/new", true)) {
+        assertEquals("/a/new", again.path(), "the tree keeps the directory it opened");
+        assertTrue(again.node().isDirectory());
+      }
+    }
+    assertTrue(Files.isDirectory(root.resolve("a.old/new")));
+    try (var s = Files.list(outside)) {
+      assertEquals(List.of(), s.toList());
+    }
+  }
+
+  @Test
+  void makingDirectoriesFollowsLinksInsideAndRefusesFiles() throws IOException {
+    link("/w", "/real/work");
+    file("/f");
+    try (RootedPath t = RootedPath.open(root)) {
+      t.makeDirectories("/w/sub");
+      assertThrows(java.io.UncheckedIOException.class, () -> t.makeDirectories("/f/sub"));
+    }
+    assertTrue(Files.isDirectory(root.resolve("real/work/sub")));
+  }
 }
