@@ -11,9 +11,16 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,22 +32,39 @@ public final class ApiServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ApiServer.class.getName());
   private static final String SOCKET_GROUP = "berth";
 
+  /** dockerd's prefix for a socket it cannot make. */
+  private static final String LISTENERS = "failed to load listeners: can't create unix socket ";
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFSOCK = 0140000;
+
   private final WebServer server;
   private final Path socket;
+  private final Object fileKey;
 
-  private ApiServer(WebServer server, Path socket) {
+  private ApiServer(WebServer server, Path socket, Object fileKey) {
     this.server = server;
     this.socket = socket;
+    this.fileKey = fileKey;
   }
 
   /**
-   * Binds {@code socket} (replacing a stale file a crash left behind), mode 0660 and group
-   * {@code berth} when that group exists, and starts serving.
+   * Serves on {@code socket}, mode 0660 and group {@code berth} when that group exists, from the
+   * moment it appears there. Helidon binds and listens in one step, and the JVM's umask is the
+   * whole process's, so the socket is bound in a private directory (0700), given its mode and
+   * group there and only then linked into place; dockerd (go-connections) gets the same by
+   * setting the mode between bind and listen. A file left by a crash is replaced; a socket some
+   * process still listens on is not.
+   *
+   * @throws InstanceLock.Refused if another process listens on {@code socket}
    */
   public static ApiServer start(Path socket, ApiRouter router) {
+    Path parent = socket.toAbsolutePath().getParent();
+    Path staging = parent.resolve("." + socket.getFileName() + "." + ProcessHandle.current().pid());
+    Path bound = staging.resolve("s");
     try {
-      Files.createDirectories(socket.toAbsolutePath().getParent());
-      Files.deleteIfExists(socket);
+      Files.createDirectories(parent);
+      removeStaging(staging);
+      Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + socket, e);
     }
@@ -49,15 +73,91 @@ public final class ApiServer implements AutoCloseable {
         .config(Http1Config.builder().validateRequestHostHeader(false).build())
         .build();
     WebServer server = WebServer.builder()
-        .bindAddress(UnixDomainSocketAddress.of(socket))
+        .bindAddress(UnixDomainSocketAddress.of(bound))
         .protocolsDiscoverServices(false)
         .addConnectionSelector(new ConnectionCapture(http1))
         .routing(r -> routing(r, router))
         .build()
         .start();
-    restrict(socket);
+    Object key;
+    try {
+      restrict(bound);
+      checkFree(socket);
+      Files.deleteIfExists(socket);
+      // A link, not a rename: it fails rather than replace a socket another process bound meanwhile.
+      Files.createLink(socket, bound);
+      key = fileKey(socket);
+      removeStaging(staging);
+    } catch (IOException | RuntimeException e) {
+      server.stop();
+      try {
+        removeStaging(staging);
+      } catch (IOException ignored) {
+        // what is left is ours and private, and removed on the next start
+      }
+      if (e instanceof FileAlreadyExistsException) {
+        throw new InstanceLock.Refused(inUse(socket));
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot create unix socket " + socket, io);
+      }
+      throw (RuntimeException) e;
+    }
     LOG.log(System.Logger.Level.INFO, "API listening on unix://" + socket);
-    return new ApiServer(server, socket);
+    return new ApiServer(server, socket, key);
+  }
+
+  /**
+   * Refuses a socket path some process listens on; a socket file nothing listens on (a crash left
+   * it) is fine and will be replaced.
+   *
+   * @throws InstanceLock.Refused if a process accepts connections there, or the path is not a socket
+   */
+  static void checkFree(Path socket) {
+    int mode;
+    try {
+      mode = (int) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot inspect " + socket, e);
+    }
+    if ((mode & S_IFMT) != S_IFSOCK) {
+      throw new InstanceLock.Refused(LISTENERS + socket + ": the path exists and is not a socket");
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      // Non-blocking: a listener whose backlog is full is alive but would block a plain connect.
+      probe.configureBlocking(false);
+      probe.connect(UnixDomainSocketAddress.of(socket));
+    } catch (ConnectException e) {
+      return;
+    } catch (IOException e) {
+      if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      // EAGAIN: a backlog full of waiting connections, so something listens
+    }
+    throw new InstanceLock.Refused(inUse(socket));
+  }
+
+  private static String inUse(Path socket) {
+    return LISTENERS + socket + ": another process is listening on it, ensure berthd is not running";
+  }
+
+  /** Our own staging directory, maybe left by a crashed berthd that had our pid; nothing in it is followed. */
+  private static void removeStaging(Path staging) throws IOException {
+    if (Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+      try (var entries = Files.list(staging)) {
+        for (Path p : entries.toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.deleteIfExists(staging);
+  }
+
+  private static Object fileKey(Path p) throws IOException {
+    return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
   }
 
   static void routing(HttpRouting.Builder r, ApiRouter router) {
@@ -101,7 +201,12 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     server.stop();
     try {
-      Files.deleteIfExists(socket);
+      // Only our own socket: the path may have been given to another daemon since.
+      if (fileKey.equals(fileKey(socket))) {
+        Files.delete(socket);
+      }
+    } catch (NoSuchFileException e) {
+      // removed already
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "could not remove " + socket + ": " + e.getMessage());
     }

@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public record DaemonConfig(
     Path socket, Path dataRoot, Path execRoot, String cgroupParent, String defaultRuntime, String logLevel,
-    Path configFile, RegistryOptions registry, Network network, Security security) {
+    Path configFile, RegistryOptions registry, Network network, Security security, Path pidFile) {
 
   /**
    * Networking settings, dockerd's names.
@@ -67,6 +67,7 @@ public record DaemonConfig(
             --cgroup-parent string       Parent cgroup for all containers (default "berth")
             --default-runtime string     OCI runtime: auto, runc, crun or a path (default "auto")
             --config-file string         Daemon configuration file (default "/etc/berth/daemon.json")
+        -p, --pidfile string             Path to use for daemon PID file (default "<exec-root>/berth.pid")
         -b, --bridge string              Host interface of the default bridge network (default "berth0")
             --bip string                 Address and subnet of the default bridge, a.b.c.d/n
             --ip-masq                    Masquerade containers' outbound traffic (default true)
@@ -90,6 +91,8 @@ public record DaemonConfig(
       Map.entry("hosts", "unix:///run/berth/berth.sock"),
       Map.entry("data-root", "/var/lib/berth"),
       Map.entry("exec-root", "/run/berth"),
+      // Empty: berth.pid in the exec root, so daemons with their own exec roots never share one.
+      Map.entry("pidfile", ""),
       Map.entry("cgroup-parent", "berth"),
       Map.entry("default-runtime", "auto"),
       Map.entry("log-level", "info"),
@@ -127,6 +130,7 @@ public record DaemonConfig(
           case "-l" -> "log-level";
           case "-h" -> "help";
           case "-b" -> "bridge";
+          case "-p" -> "pidfile";
           default -> throw new UsageException("unknown shorthand flag: '" + arg.charAt(1) + "' in " + arg);
         };
       } else {
@@ -201,9 +205,11 @@ public record DaemonConfig(
     } catch (InvalidArgumentException e) {
       throw new UsageException("unable to configure the daemon: " + e.getMessage());
     }
+    Path execRoot = Path.of(v.get("exec-root"));
+    Path pidFile = v.get("pidfile").isEmpty() ? execRoot.resolve("berth.pid") : Path.of(v.get("pidfile"));
     return new DaemonConfig(Path.of(host.substring("unix://".length())), Path.of(v.get("data-root")),
-        Path.of(v.get("exec-root")), v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
-        network(v), security(v));
+        execRoot, v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
+        network(v), security(v), pidFile);
   }
 
   private static Security security(Map<String, String> v) {

@@ -32,14 +32,10 @@ import dev.berth.store.container.SqliteContainerRepository;
 import dev.berth.store.image.SqliteImageRepository;
 import dev.berth.store.network.SqliteNetworkRepository;
 import dev.berth.store.volume.SqliteVolumeRepository;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** berthd: reads its configuration, wires the engine with constructors, serves the API. */
 public final class Main {
@@ -66,6 +62,9 @@ public final class Main {
     try {
       Engine engine = Engine.start(config);
       Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "shutdown"));
+    } catch (InstanceLock.Refused e) {
+      LOG.log(System.Logger.Level.ERROR, e.getMessage());
+      System.exit(1);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "berthd failed to start: " + e.getMessage(), e);
       System.exit(1);
@@ -73,13 +72,23 @@ public final class Main {
   }
 
   /** A running engine; closing it stops serving and leaves containers running. */
-  record Engine(ApiServer server, Containers containers, ConmonRuntime runtime, Database db, Path pidFile)
+  record Engine(ApiServer server, Containers containers, ConmonRuntime runtime, Database db, InstanceLock lock)
       implements AutoCloseable {
 
+    /** @throws InstanceLock.Refused before anything is touched, if another berthd runs on the same state */
     static Engine start(DaemonConfig config) {
+      InstanceLock lock = InstanceLock.claim(config.pidFile(), config.dataRoot(), config.socket());
+      try {
+        return start(config, lock);
+      } catch (RuntimeException e) {
+        lock.close();
+        throw e;
+      }
+    }
+
+    private static Engine start(DaemonConfig config, InstanceLock lock) {
       Clock clock = Clock.systemUTC();
       var paths = new EnginePaths(config.dataRoot(), config.execRoot(), config.cgroupParent());
-      Path pidFile = claimPidFile(paths.execRoot());
       Database db = Database.open(paths.database());
       new Migrator(db).migrate();
       var containerRepo = new SqliteContainerRepository(db);
@@ -119,7 +128,7 @@ public final class Main {
           events, facts, clock));
       ApiServer server = ApiServer.start(config.socket(), router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
-      return new Engine(server, containers, runtime, db, pidFile);
+      return new Engine(server, containers, runtime, db, lock);
     }
 
     /** dockerd's container defaults on this host, with the daemon's settings applied. */
@@ -144,32 +153,7 @@ public final class Main {
       containers.lifecycle().close();
       runtime.close();
       db.close();
-      try {
-        Files.deleteIfExists(pidFile);
-      } catch (IOException e) {
-        // nothing left to tell anyone
-      }
-    }
-
-    /** One berthd per exec root: a live one's pid file stops a second (which would steal its socket). */
-    private static Path claimPidFile(Path execRoot) {
-      Path pidFile = execRoot.resolve("berthd.pid");
-      try {
-        Files.createDirectories(execRoot);
-        Optional<Long> other = Files.exists(pidFile)
-            ? Optional.of(Long.parseLong(Files.readString(pidFile).strip())) : Optional.empty();
-        if (other.isPresent() && other.get() != ProcessHandle.current().pid()
-            && ProcessHandle.of(other.get()).map(ProcessHandle::isAlive).orElse(false)
-            && ProcessHandle.of(other.get()).flatMap(p -> p.info().commandLine())
-                .map(cmd -> cmd.contains("engine-server")).orElse(false)) {
-          throw new IllegalStateException("berthd is already running with exec root " + execRoot + " (pid "
-              + other.get() + ")");
-        }
-        Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()));
-        return pidFile;
-      } catch (IOException | NumberFormatException e) {
-        throw new IllegalStateException("cannot write " + pidFile + ": " + e.getMessage(), e);
-      }
+      lock.close();
     }
   }
 }

@@ -69,6 +69,15 @@ class DaemonConfigTest {
   }
 
   @Test
+  void pidFileDefaultsToTheExecRootAndTakesDockerdsFlagsAndKey() throws IOException {
+    assertEquals(Path.of("/run/berth/berth.pid"), parse("{}").pidFile());
+    assertEquals(Path.of("/exec/berth.pid"), parse("{}", "--exec-root", "/exec").pidFile());
+    assertEquals(Path.of("/p/a.pid"), parse("{}", "-p", "/p/a.pid").pidFile());
+    assertEquals(Path.of("/p/b.pid"), parse("{}", "--pidfile=/p/b.pid").pidFile());
+    assertEquals(Path.of("/p/c.pid"), parse("{\"pidfile\": \"/p/c.pid\"}").pidFile());
+  }
+
+  @Test
   void hostLongFormWithEquals() throws IOException {
     assertEquals(Path.of("/run/other.sock"), parse("{}", "--host=unix:///run/other.sock").socket());
     assertEquals(Path.of("/run/other.sock"), parse("{}", "--host", "unix:///run/other.sock").socket());

@@ -4,6 +4,7 @@ import dev.berth.core.error.InvalidArgumentException;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,12 @@ import java.util.Optional;
  * the path prefix, and query values decoded the way Go decodes them.
  */
 public final class ApiRequest {
+
+  /**
+   * Far above any real request (all of a process's arguments and environment must fit in 6 MiB for
+   * execve) and small enough that a few at once cannot exhaust berthd's heap.
+   */
+  public static final long MAX_BODY = 16L << 20;
 
   private final ServerRequest request;
   private final Map<String, String> pathParams;
@@ -91,8 +98,46 @@ public final class ApiRequest {
     return header(HeaderNames.UPGRADE).map(v -> v.equalsIgnoreCase("tcp")).orElse(false);
   }
 
-  public InputStream body() {
+  /**
+   * A body streamed to disk or a pipe as it arrives (archives, image tars): never held in memory,
+   * so no size limit applies.
+   */
+  public InputStream bodyStream() {
     return request.content().inputStream();
+  }
+
+  /**
+   * A body read whole (JSON). At most {@link #MAX_BODY} bytes; a larger one is refused before it is
+   * read (by its Content-Length) or as soon as it passes the limit.
+   *
+   * @throws InvalidArgumentException for a body over the limit
+   */
+  public byte[] bodyBytes() {
+    long declared = request.headers().contentLength().orElse(-1);
+    try {
+      return readBounded(request.content().inputStream(), declared, MAX_BODY);
+    } catch (IOException e) {
+      throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
+    }
+  }
+
+  static byte[] readBounded(InputStream in, long declared, long max) throws IOException {
+    if (declared > max) {
+      throw tooLarge();
+    }
+    byte[] bytes = in.readNBytes((int) max + 1);
+    if (bytes.length > max) {
+      throw tooLarge();
+    }
+    return bytes;
+  }
+
+  /**
+   * dockerd reads JSON bodies without a limit; Go's way to set one, {@code http.MaxBytesReader},
+   * makes its decoder fail with this text, which dockerd's ReadJSON turns into a 400.
+   */
+  private static InvalidArgumentException tooLarge() {
+    return new InvalidArgumentException("invalid JSON: http: request body too large");
   }
 
   /** Docker's filters parameter: {@code {"k":{"v":true}}} from Go clients, {@code {"k":["v"]}} from others. */

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.berth.core.error.InvalidArgumentException;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * The wire JSON mapper. Requests are read the way Go's encoding/json reads them: keys match
@@ -29,13 +28,12 @@ public final class Json {
   private Json() {}
 
   /** Reads a request body; an empty body is {@code empty}. Malformed JSON is a 400 as in dockerd. */
-  public static <T> T read(InputStream body, Class<T> type, T empty) {
+  public static <T> T read(byte[] body, Class<T> type, T empty) {
     try {
-      byte[] bytes = body.readAllBytes();
-      if (isBlank(bytes)) {
+      if (isBlank(body)) {
         return empty;
       }
-      return MAPPER.readValue(bytes, type);
+      return MAPPER.readValue(body, type);
     } catch (JsonProcessingException e) {
       throw new InvalidArgumentException("invalid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

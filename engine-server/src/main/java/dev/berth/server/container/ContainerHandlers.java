@@ -96,7 +96,7 @@ public final class ContainerHandlers implements ApiRoutes.Group {
 
   private void putContainerArchive(ApiRequest req, ServerResponse res) {
     engine.archive().extract(req.path("id"), ContainerTranslator.archivePath(req.query("path")),
-        req.bool("noOverwriteDirNonDir"), req.bool("copyUIDGID"), req.body());
+        req.bool("noOverwriteDirNonDir"), req.bool("copyUIDGID"), req.bodyStream());
     res.status(io.helidon.http.Status.OK_200);
     res.send();
   }
@@ -120,16 +120,16 @@ public final class ContainerHandlers implements ApiRoutes.Group {
         report.spaceReclaimed()));
   }
 
-  private void imageCommit(ApiRequest req, ServerResponse res) throws IOException {
-    var request = ContainerTranslator.commitRequest(req.body().readAllBytes(), req.query("repo").orElse(""),
+  private void imageCommit(ApiRequest req, ServerResponse res) {
+    var request = ContainerTranslator.commitRequest(req.bodyBytes(), req.query("repo").orElse(""),
         req.query("tag").orElse(""), req.query("author").orElse(""), req.query("comment").orElse(""),
         req.queryAll("changes"), req.query("pause"));
     var id = engine.commits().commit(req.query("container").orElse(""), request);
     Responses.json(res, 201, new ContainerJson.CommitResponse(id.toString()));
   }
 
-  private void containerCreate(ApiRequest req, ServerResponse res) throws IOException {
-    var request = ContainerTranslator.createRequest(req.body().readAllBytes(), req.query("name").orElse(null));
+  private void containerCreate(ApiRequest req, ServerResponse res) {
+    var request = ContainerTranslator.createRequest(req.bodyBytes(), req.query("name").orElse(null));
     Container c = engine.service().create(request);
     Responses.json(res, 201, new ContainerJson.CreateResponse(c.id().hex(), List.of()));
   }
@@ -234,8 +234,8 @@ public final class ContainerHandlers implements ApiRoutes.Group {
     Responses.json(res, 200, new ContainerJson.Top(table.titles(), table.processes()));
   }
 
-  private void containerUpdate(ApiRequest req, ServerResponse res) throws IOException {
-    var update = ContainerTranslator.update(req.body().readAllBytes());
+  private void containerUpdate(ApiRequest req, ServerResponse res) {
+    var update = ContainerTranslator.update(req.bodyBytes());
     engine.lifecycle().update(req.path("id"), update.resources(), update.restartPolicy());
     Responses.json(res, 200, new ContainerJson.UpdateResponse(List.of()));
   }

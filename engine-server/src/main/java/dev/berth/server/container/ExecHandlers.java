@@ -32,7 +32,7 @@ public final class ExecHandlers implements ApiRoutes.Group {
   }
 
   private void containerExec(ApiRequest req, ServerResponse res) {
-    ExecJson.Create body = Json.read(req.body(), ExecJson.Create.class, null);
+    ExecJson.Create body = Json.read(req.bodyBytes(), ExecJson.Create.class, null);
     if (body == null) {
       throw new dev.berth.core.error.InvalidArgumentException("No exec command specified");
     }
@@ -53,7 +53,7 @@ public final class ExecHandlers implements ApiRoutes.Group {
    * after the exit code is recorded: the CLI asks for it the moment the stream closes.
    */
   private void execStart(ApiRequest req, ServerResponse res) throws Exception {
-    ExecJson.Start body = Json.read(req.body(), ExecJson.Start.class, new ExecJson.Start(false, false, null));
+    ExecJson.Start body = Json.read(req.bodyBytes(), ExecJson.Start.class, new ExecJson.Start(false, false, null));
     int height = size(body.ConsoleSize(), 0);
     int width = size(body.ConsoleSize(), 1);
     ExecService.Claimed e = execs.claim(req.path("id"));

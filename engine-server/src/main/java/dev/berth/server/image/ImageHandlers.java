@@ -95,7 +95,7 @@ public final class ImageHandlers implements ApiRoutes.Group {
   private void imageLoad(ApiRequest req, ServerResponse res) throws Exception {
     try (var lines = new JsonLines(res)) {
       try {
-        List<LoadedImage> loaded = images.load(req.body(), line -> lines.send(new ImageJson.Stream(line + "\n")));
+        List<LoadedImage> loaded = images.load(req.bodyStream(), line -> lines.send(new ImageJson.Stream(line + "\n")));
         if (loaded.isEmpty() && !lines.started()) {
           // An archive with no images still gets a well-formed stream.
           lines.send(new ImageJson.Stream(""));
@@ -123,7 +123,7 @@ public final class ImageHandlers implements ApiRoutes.Group {
         : tagParam.isEmpty() ? ImageReference.parse(repo).withDefaultTag() : ImageReference.parse(repo).withTag(tagParam);
     try (var lines = new JsonLines(res)) {
       try {
-        ImageId id = images.importRootfs(req.body(), tag, req.queryAll("changes"), req.query("message").orElse(""));
+        ImageId id = images.importRootfs(req.bodyStream(), tag, req.queryAll("changes"), req.query("message").orElse(""));
         lines.send(new ImageJson.Status(id.toString()));
       } catch (RuntimeException e) {
         lines.fail(e);

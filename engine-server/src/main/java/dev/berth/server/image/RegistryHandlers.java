@@ -42,7 +42,7 @@ public final class RegistryHandlers implements ApiRoutes.Group {
 
   /** moby's postAuth: the answer on success; a refusal is an error status with the registry's reason. */
   private void systemAuth(ApiRequest req, ServerResponse res) {
-    JsonNode body = Json.read(req.body(), JsonNode.class, null);
+    JsonNode body = Json.read(req.bodyBytes(), JsonNode.class, null);
     registry.login(RegistryAuthTranslator.serverAddress(body), RegistryAuthTranslator.credentials(body));
     Responses.json(res, 200, Map.of("Status", "Login Succeeded", "IdentityToken", ""));
   }

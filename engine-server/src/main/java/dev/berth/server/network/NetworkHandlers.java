@@ -76,7 +76,7 @@ public final class NetworkHandlers implements ApiRoutes.Group {
   }
 
   private void networkCreate(ApiRequest req, ServerResponse res) {
-    NetworkJson.CreateRequest body = Json.read(req.body(), NetworkJson.CreateRequest.class, EMPTY);
+    NetworkJson.CreateRequest body = Json.read(req.bodyBytes(), NetworkJson.CreateRequest.class, EMPTY);
     if (Boolean.TRUE.equals(body.EnableIPv6())) {
       throw new InvalidArgumentException("berth does not support IPv6 networks yet");
     }
@@ -102,7 +102,7 @@ public final class NetworkHandlers implements ApiRoutes.Group {
   }
 
   private void networkConnect(ApiRequest req, ServerResponse res) {
-    var body = Json.read(req.body(), NetworkJson.ConnectRequest.class, new NetworkJson.ConnectRequest(null, null));
+    var body = Json.read(req.bodyBytes(), NetworkJson.ConnectRequest.class, new NetworkJson.ConnectRequest(null, null));
     if (body.Container() == null || body.Container().isEmpty()) {
       throw new InvalidArgumentException("container is required");
     }
@@ -113,7 +113,7 @@ public final class NetworkHandlers implements ApiRoutes.Group {
   }
 
   private void networkDisconnect(ApiRequest req, ServerResponse res) {
-    var body = Json.read(req.body(), NetworkJson.DisconnectRequest.class, new NetworkJson.DisconnectRequest(null,
+    var body = Json.read(req.bodyBytes(), NetworkJson.DisconnectRequest.class, new NetworkJson.DisconnectRequest(null,
         false));
     if (body.Container() == null || body.Container().isEmpty()) {
       throw new InvalidArgumentException("container is required");

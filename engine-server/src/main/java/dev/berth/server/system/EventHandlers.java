@@ -27,6 +27,7 @@ public final class EventHandlers implements ApiRoutes.Group {
   private static final Set<String> FILTERS = Set.of("container", "event", "image", "label", "type", "volume",
       "network", "daemon", "plugin", "node", "service", "secret", "config", "scope");
   private static final long POLL_MILLIS = 500;
+  private static final System.Logger LOG = System.getLogger(EventHandlers.class.getName());
 
   private final EventBus bus;
   private final Clock clock;
@@ -45,8 +46,11 @@ public final class EventHandlers implements ApiRoutes.Group {
     Filters filters = req.filters().only(FILTERS);
     Instant since = WireTime.parseUnix(req.query("since").orElse(""));
     Instant until = WireTime.parseUnix(req.query("until").orElse(""));
-    try (EventBus.Subscription sub = bus.subscribe(since)) {
+    try (EventBus.Subscription sub = bus.subscribe(since, e -> matches(filters, e))) {
       var conn = HijackedConnection.takeOver(false, "application/json");
+      // A client that stopped reading leaves this thread blocked in a write: closing its
+      // connection when the bus drops it ends the write, and the handler with it.
+      sub.onEnd(conn::close);
       var gone = new java.util.concurrent.atomic.AtomicBoolean();
       Thread.ofVirtual().start(() -> {
         // The client never sends more; end of its input means it has gone.
@@ -60,7 +64,7 @@ public final class EventHandlers implements ApiRoutes.Group {
         gone.set(true);
       });
       try {
-        while (!gone.get()) {
+        while (!gone.get() && !sub.ended()) {
           // Replayed events are queued already; once none is left, an until in the past ends it.
           long left = until == null ? POLL_MILLIS : Math.max(0, until.toEpochMilli() - clock.millis());
           EngineEvent e = sub.next(Math.min(POLL_MILLIS, left));
@@ -73,13 +77,15 @@ public final class EventHandlers implements ApiRoutes.Group {
           if (until != null && e.time().isAfter(until)) {
             break;
           }
-          if (matches(filters, e)) {
-            conn.output().write(Json.bytes(json(e)));
-            conn.output().write('\n');
-          }
+          conn.output().write(Json.bytes(json(e)));
+          conn.output().write('\n');
         }
       } catch (IOException e) {
         // the client went away
+      }
+      if (sub.ended()) {
+        LOG.log(System.Logger.Level.WARNING, "events follower dropped: it fell " + EventBus.BACKLOG
+            + " events behind");
       }
       throw conn.finished();
     }

@@ -41,7 +41,7 @@ public final class VolumeHandlers implements ApiRoutes.Group {
   }
 
   private void volumeCreate(ApiRequest req, ServerResponse res) {
-    VolumeJson.CreateRequest body = Json.read(req.body(), VolumeJson.CreateRequest.class, EMPTY);
+    VolumeJson.CreateRequest body = Json.read(req.bodyBytes(), VolumeJson.CreateRequest.class, EMPTY);
     Volume v = volumes.create(body.Name(), body.Driver(), body.DriverOpts(), body.Labels());
     Responses.json(res, 201, json(v));
   }

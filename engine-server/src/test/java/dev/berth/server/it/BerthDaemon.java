@@ -86,7 +86,7 @@ final class BerthDaemon implements AutoCloseable {
     launch();
   }
 
-  private void launch() {
+  private List<String> command(Path socket, Path dataRoot, Path execRoot) {
     var cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-XX:MaxNewSize=24m",
         "-XX:TieredStopAtLevel=1"));
@@ -97,6 +97,41 @@ final class BerthDaemon implements AutoCloseable {
     cmd.addAll(List.of("-jar", JAR.toString(),
         "-H", "unix://" + socket, "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(),
         "--cgroup-parent", cgroupParent, "--config-file", dir.resolve("daemon.json").toString(), "--log-level", "debug"));
+    return cmd;
+  }
+
+  /** What a second berthd that ran to its end did: its exit status and its output. */
+  record Run(int exit, String output) {}
+
+  /**
+   * Runs another berthd beside this one, with this one's settings but the given socket, data root
+   * and exec root, until it exits (it is killed after a minute). For tests that it refuses to start.
+   */
+  Run runAnother(Path socket, Path dataRoot, Path execRoot) {
+    try {
+      Process other = new ProcessBuilder(command(socket, dataRoot, execRoot)).redirectErrorStream(true).start();
+      var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      if (!other.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        other.destroyForcibly().waitFor();
+        throw new AssertionError("the second berthd did not exit:\n" + output.join());
+      }
+      return new Run(other.exitValue(), output.join());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private void launch() {
+    var cmd = command(socket, dataRoot, execRoot);
     try {
       process = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
