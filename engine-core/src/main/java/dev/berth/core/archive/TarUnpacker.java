@@ -114,7 +114,7 @@ public final class TarUnpacker {
   }
 
   private void run(InputStream tarStream) {
-    var tar = new TarArchiveInputStream(tarStream);
+    var tar = TarInput.open(tarStream);
     try {
       while (true) {
         TarArchiveEntry e;

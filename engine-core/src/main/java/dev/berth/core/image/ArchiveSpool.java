@@ -1,5 +1,6 @@
 package dev.berth.core.image;
 
+import dev.berth.core.archive.TarInput;
 import dev.berth.core.fs.FileTrees;
 import dev.berth.core.error.InvalidArgumentException;
 import java.io.IOException;
@@ -45,7 +46,7 @@ final class ArchiveSpool implements AutoCloseable {
   static ArchiveSpool read(InputStream archive, Scratch scratch) {
     var spool = new ArchiveSpool(scratch.newDir("load-"));
     try {
-      var tar = new TarArchiveInputStream(Compression.decompress(archive));
+      var tar = TarInput.open(Compression.decompress(archive));
       TarArchiveEntry e;
       while ((e = nextEntry(tar)) != null) {
         spool.add(e, tar);
