@@ -202,6 +202,14 @@ public final class RootedPath implements AutoCloseable {
   }
 
   /**
+   * The tree below {@code dir}, a directory the engine made whose content others change (a
+   * volume's data directory): {@code dir} itself is refused if it is a symlink.
+   */
+  public static RootedPath openNoFollow(Path dir) {
+    return new RootedPath(RootedFiles.openDirectoryNoFollow(dir));
+  }
+
+  /**
    * The tree below {@code root} with host objects shown at their destinations. A host object that
    * does not exist shows as nothing there.
    */

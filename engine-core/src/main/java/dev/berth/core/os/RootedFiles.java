@@ -57,6 +57,9 @@ public final class RootedFiles {
   private static final int EAGAIN = 11;
   private static final int ENODATA = 61;
   private static final int ERANGE = 34;
+  private static final int EXDEV = 18;
+  private static final int ENOSYS = 38;
+  private static final int EOPNOTSUPP = 95;
 
   public static final int S_IFMT = 0170000;
   public static final int S_IFLNK = 0120000;
@@ -108,6 +111,11 @@ public final class RootedFiles {
       JAVA_INT);
   private static final MethodHandle GETXATTR = handle("getxattr", JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
   private static final MethodHandle FGETXATTR = handle("fgetxattr", JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
+  private static final MethodHandle LISTXATTR = handle("listxattr", JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
+  private static final MethodHandle FLISTXATTR = handle("flistxattr", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+  private static final MethodHandle COPY_FILE_RANGE = handle("copy_file_range", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT,
+      ADDRESS, JAVA_LONG, JAVA_INT);
+  private static final MethodHandle SENDFILE = handle("sendfile", JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG);
   private static final MethodHandle READ = handle("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
   private static final MethodHandle WRITE = handle("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
 
@@ -136,10 +144,22 @@ public final class RootedFiles {
 
   /** The start of a tree: an {@code O_PATH} descriptor of a host directory the engine trusts. */
   public static int openDirectory(Path hostDir) {
+    return openHostDirectory(hostDir, 0);
+  }
+
+  /**
+   * {@link #openDirectory(Path)}, refusing {@code hostDir} itself if it is a symlink ({@code O_NOFOLLOW}):
+   * for a directory the engine made whose content others change (a volume's data).
+   */
+  public static int openDirectoryNoFollow(Path hostDir) {
+    return openHostDirectory(hostDir, O_NOFOLLOW);
+  }
+
+  private static int openHostDirectory(Path hostDir, int flags) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(hostDir.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC,
-          0);
+      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(hostDir.toString()),
+          O_PATH | O_DIRECTORY | O_CLOEXEC | flags, 0);
       if (fd < 0) {
         throw new ErrnoException("open " + hostDir, LibC.errno(state));
       }
@@ -453,6 +473,76 @@ public final class RootedFiles {
         if (errno != ERANGE || size == 65536) {
           throw new ErrnoException("getxattr " + name, errno);
         }
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /**
+   * The names of the extended attributes of the object {@code fd} refers to; as for
+   * {@link #setXattr}, an {@code O_PATH} descriptor goes through our own {@code /proc/self/fd/N},
+   * which for a descriptor of a symlink lists the link's own.
+   */
+  public static List<String> listXattrs(int fd, boolean pathOnly) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      MemorySegment path = pathOnly ? self(arena, fd) : MemorySegment.NULL;
+      // 64 KiB is the kernel's limit for a list (XATTR_LIST_MAX).
+      MemorySegment buf = arena.allocate(65536);
+      long n = pathOnly ? (long) LISTXATTR.invokeExact(state, path, buf, 65536L)
+          : (long) FLISTXATTR.invokeExact(state, fd, buf, 65536L);
+      if (n < 0) {
+        throw new ErrnoException("listxattr", LibC.errno(state));
+      }
+      var names = new ArrayList<String>();
+      byte[] all = buf.asSlice(0, n).toArray(JAVA_BYTE);
+      int start = 0;
+      for (int i = 0; i < all.length; i++) {
+        if (all[i] == 0) {
+          names.add(new String(all, start, i - start, StandardCharsets.UTF_8));
+          start = i + 1;
+        }
+      }
+      return names;
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
+  /**
+   * Copies everything from the current offset of {@code from} to its end into {@code to}, in the
+   * kernel: copy_file_range (which may share extents), or sendfile where the two files are on file
+   * systems it cannot copy between, as the JDK's Files.copy does.
+   *
+   * @return the byte count
+   */
+  public static long copyContent(int from, int to) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      long total = 0;
+      boolean ranges = true;
+      while (true) {
+        long n = ranges
+            ? (long) COPY_FILE_RANGE.invokeExact(state, from, MemorySegment.NULL, to, MemorySegment.NULL, 1L << 30, 0)
+            : (long) SENDFILE.invokeExact(state, to, from, MemorySegment.NULL, 1L << 30);
+        if (n == 0) {
+          return total;
+        }
+        if (n > 0) {
+          total += n;
+          continue;
+        }
+        int errno = LibC.errno(state);
+        if (errno == ErrnoException.EINTR) {
+          continue;
+        }
+        if (ranges && total == 0 && (errno == EXDEV || errno == ErrnoException.EINVAL || errno == ENOSYS
+            || errno == EOPNOTSUPP)) {
+          ranges = false;
+          continue;
+        }
+        throw new ErrnoException(ranges ? "copy_file_range" : "sendfile", errno);
       }
     } catch (Throwable t) {
       throw LibC.propagate(t);

@@ -1,5 +1,6 @@
 package dev.berth.core.os;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -138,6 +140,47 @@ class RootedFilesTest {
     }
     assertTrue(Files.exists(root.resolve("etc.old/new")));
     assertTrue(Files.notExists(host.resolve("new")));
+  }
+
+  @Test
+  void attributesOfALinkDescriptorAreTheLinksOwn() throws IOException {
+    FileNodes.setXattr(host.resolve("secret"), "trusted.host", new byte[] {1});
+    Files.createSymbolicLink(root.resolve("abs"), host.resolve("secret"));
+    int link = RootedFiles.openAt(rootFd, "abs", RootedFiles.O_PATH, 0);
+    try {
+      assertEquals(List.of(), RootedFiles.listXattrs(link, true));
+      RootedFiles.setXattr(link, true, "trusted.link", new byte[] {2});
+      assertEquals(List.of("trusted.link"), RootedFiles.listXattrs(link, true));
+    } finally {
+      Fd.close(link);
+    }
+    assertEquals(List.of("trusted.link"), FileNodes.listXattrs(root.resolve("abs")));
+    assertEquals(List.of("trusted.host"), FileNodes.listXattrs(host.resolve("secret")));
+  }
+
+  @Test
+  void contentIsCopiedWithinAndAcrossFileSystems() throws IOException {
+    byte[] data = new byte[5 * 1024 * 1024 + 3];
+    new java.util.Random(7).nextBytes(data);
+    // /dev/shm is tmpfs: copy_file_range refuses to cross into another file system, sendfile does not.
+    for (Path from : new Path[] {tmp.resolve("data"), Files.createTempFile(Path.of("/dev/shm"), "berth-", "")}) {
+      try {
+        Files.write(from, data);
+        int in = Fd.open(from, RootedFiles.O_RDONLY);
+        int out = RootedFiles.openAt(rootFd, "copy", RootedFiles.O_WRONLY | RootedFiles.O_CREAT | RootedFiles.O_EXCL,
+            0600);
+        try {
+          assertEquals(data.length, RootedFiles.copyContent(in, out));
+        } finally {
+          Fd.close(in);
+          Fd.close(out);
+        }
+        assertArrayEquals(data, Files.readAllBytes(root.resolve("copy")), from.toString());
+        Files.delete(root.resolve("copy"));
+      } finally {
+        Files.delete(from);
+      }
+    }
   }
 
   @Test

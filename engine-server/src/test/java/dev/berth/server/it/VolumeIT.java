@@ -143,6 +143,16 @@ class VolumeIT extends WithBerthd {
   }
 
   @Test
+  void anEmptyVolumeARunningContainerUsesIsFilledInPlace() {
+    String running = docker.run("run", "-d", "-v", "live-v:/live", "busybox", "sleep", "600").ok().line();
+    docker.run("run", "--rm", "-v", "live-v:/usr", "busybox", "true").ok();
+    assertEquals("bin\nsbin\n", docker.run("exec", running, "ls", "/live").ok().out(),
+        "copied into the directory the running container has mounted");
+    docker.run("rm", "-f", running).ok();
+    docker.run("volume", "rm", "live-v").ok();
+  }
+
+  @Test
   void aLocalTmpfsVolumeIsMountedOnlyWhileInUse() {
     docker.run("volume", "create", "--driver", "local", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt",
         "o=size=2m", "tmpvol").ok();
