@@ -3,8 +3,12 @@ package dev.berth.core.container;
 import static java.nio.file.LinkOption.NOFOLLOW_LINKS;
 
 import dev.berth.core.archive.TarWriter;
+import dev.berth.core.fs.RootedPath;
+import dev.berth.core.fs.RootedPath.Node;
 import dev.berth.core.os.ErrnoException;
 import dev.berth.core.os.FileNodes;
+import dev.berth.core.os.RootedFiles;
+import dev.berth.core.os.RootedFiles.Stat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,68 +24,77 @@ import java.util.TreeMap;
  * is modified, one they lack is added, an overlay whiteout is a deletion and an opaque directory
  * deletes what the layers had in it; every directory above a change is modified. Unchanged
  * copied-up directories are not changes.
+ *
+ * <p>The upper directory is the running container's to change while it is read, so it is walked
+ * by descriptors ({@link RootedPath}): a directory swapped for a symlink meanwhile is never
+ * followed onto the host. The layers beneath are the engine's and never change.
  */
 final class UpperDiff {
 
   private static final int S_IFMT = 0170000;
   private static final int S_IFCHR = 0020000;
+  private static final String OPAQUE = "trusted.overlay.opaque";
 
-  private final Path upper;
+  private final RootedPath upper;
   private final List<Path> lowers;
   private final Map<String, Change.Kind> changes = new TreeMap<>();
 
-  private UpperDiff(Path upper, List<Path> lowers) {
+  private UpperDiff(RootedPath upper, List<Path> lowers) {
     this.upper = upper;
     this.lowers = lowers;
   }
 
   /** @param lowers the layers beneath, topmost first */
   static List<Change> changes(Path upper, List<Path> lowers) {
-    var d = new UpperDiff(upper, lowers);
-    try {
-      if (Files.isDirectory(upper, NOFOLLOW_LINKS)) {
-        d.walk("", upper);
-      }
+    if (!Files.isDirectory(upper, NOFOLLOW_LINKS)) {
+      return List.of();
+    }
+    try (RootedPath tree = RootedPath.openNoFollow(upper)) {
+      var d = new UpperDiff(tree, lowers);
+      d.walk("", tree.root());
+      return d.changes.entrySet().stream().map(e -> new Change(e.getKey(), e.getValue())).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return d.changes.entrySet().stream().map(e -> new Change(e.getKey(), e.getValue())).toList();
   }
 
-  private void walk(String dir, Path hostDir) throws IOException {
-    if (!dir.isEmpty() && isOpaque(hostDir)) {
+  private void walk(String dir, Node node) throws IOException {
+    List<String> children = upper.list(node);
+    if (!dir.isEmpty() && isOpaque(node)) {
       for (Path lower : lowers) {
         Path l = lower.resolve(dir.substring(1));
         if (Files.isDirectory(l, NOFOLLOW_LINKS)) {
           for (String child : TarWriter.children(l)) {
             String path = dir + "/" + child;
-            if (!Files.exists(hostDir.resolve(child), NOFOLLOW_LINKS) && lowerHas(path)) {
+            if (!children.contains(child) && lowerHas(path)) {
               add(path, Change.Kind.DELETED);
             }
           }
         }
       }
     }
-    for (String child : TarWriter.children(hostDir)) {
-      String path = dir + "/" + child;
-      Path host = hostDir.resolve(child);
-      Map<String, Object> a = Files.readAttributes(host, "unix:mode,rdev,uid,gid,lastModifiedTime", NOFOLLOW_LINKS);
-      int mode = (int) a.get("mode");
-      if ((mode & S_IFMT) == S_IFCHR && (long) a.get("rdev") == 0) {
-        if (lowerHas(path)) {
-          add(path, Change.Kind.DELETED);
+    for (String child : children) {
+      try (Node c = upper.child(node, child)) {
+        if (c == null) {
+          continue; // gone meanwhile
         }
-        continue;
-      }
-      boolean dirEntry = Files.isDirectory(host, NOFOLLOW_LINKS);
-      Path lower = lowerPath(path);
-      if (lower == null) {
-        add(path, Change.Kind.ADDED);
-      } else if (!dirEntry || !sameDirectory(a, lower)) {
-        add(path, Change.Kind.MODIFIED);
-      }
-      if (dirEntry) {
-        walk(path, host);
+        String path = dir + "/" + child;
+        Stat st = c.stat();
+        if (st.type() == S_IFCHR && st.rdevMajor() == 0 && st.rdevMinor() == 0) {
+          if (lowerHas(path)) {
+            add(path, Change.Kind.DELETED);
+          }
+          continue;
+        }
+        Path lower = lowerPath(path);
+        if (lower == null) {
+          add(path, Change.Kind.ADDED);
+        } else if (!st.isDirectory() || !sameDirectory(st, lower)) {
+          add(path, Change.Kind.MODIFIED);
+        }
+        if (st.isDirectory()) {
+          walk(path, c);
+        }
       }
     }
   }
@@ -114,20 +127,17 @@ final class UpperDiff {
     return null;
   }
 
-  private static boolean sameDirectory(Map<String, Object> upper, Path lower) throws IOException {
+  private static boolean sameDirectory(Stat upper, Path lower) throws IOException {
     if (!Files.isDirectory(lower, NOFOLLOW_LINKS)) {
       return false;
     }
     Map<String, Object> l = Files.readAttributes(lower, "unix:mode,uid,gid,lastModifiedTime", NOFOLLOW_LINKS);
-    return upper.get("mode").equals(l.get("mode")) && upper.get("uid").equals(l.get("uid"))
-        && upper.get("gid").equals(l.get("gid"))
-        && sameTime((FileTime) upper.get("lastModifiedTime"), (FileTime) l.get("lastModifiedTime"));
+    return upper.mode() == (int) l.get("mode") && upper.uid() == (int) l.get("uid") && upper.gid() == (int) l.get("gid")
+        && sameTime(upper.mtime(), ((FileTime) l.get("lastModifiedTime")).toInstant());
   }
 
   /** moby sameFsTime: equal, or the same second where one side has no fraction. */
-  private static boolean sameTime(FileTime a, FileTime b) {
-    var x = a.toInstant();
-    var y = b.toInstant();
+  private static boolean sameTime(java.time.Instant x, java.time.Instant y) {
     return x.equals(y) || (x.getEpochSecond() == y.getEpochSecond() && (x.getNano() == 0 || y.getNano() == 0));
   }
 
@@ -142,7 +152,15 @@ final class UpperDiff {
 
   private static boolean isOpaque(Path dir) {
     try {
-      return FileNodes.getXattr(dir, "trusted.overlay.opaque").map(v -> v.length == 1 && v[0] == 'y').orElse(false);
+      return FileNodes.getXattr(dir, OPAQUE).map(v -> v.length == 1 && v[0] == 'y').orElse(false);
+    } catch (ErrnoException e) {
+      return false;
+    }
+  }
+
+  private static boolean isOpaque(Node dir) {
+    try {
+      return RootedFiles.getXattr(dir.fd(), true, OPAQUE).map(v -> v.length == 1 && v[0] == 'y').orElse(false);
     } catch (ErrnoException e) {
       return false;
     }

@@ -90,4 +90,46 @@ class UpperDiffTest {
     var mtime = ((FileTime) Files.getAttribute(src, "lastModifiedTime")).toInstant();
     FileNodes.setTimes(dst, mtime, mtime);
   }
+
+  /**
+   * Issue 10: the container changes its upper directory while docker diff reads it. A directory
+   * swapped for a symlink to a host directory must never be listed through the link.
+   */
+  @Test
+  void aDirectorySwappedForAHostSymlinkIsNeverListedThroughIt() throws Exception {
+    Path host = Files.createDirectories(tmp.resolve("host"));
+    Files.writeString(host.resolve("host-secret"), "s");
+    Path dir = upper.resolve("swap");
+    Files.createDirectories(dir);
+    for (int i = 0; i < 50; i++) {
+      Files.writeString(dir.resolve("f" + i), "x");
+    }
+    Path parked = upper.resolve(".parked");
+    Path link = upper.resolve(".link");
+    Files.createSymbolicLink(link, host);
+    var stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread swapper = Thread.ofPlatform().start(() -> {
+      try {
+        while (!stop.get()) {
+          Files.move(dir, parked, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          Files.move(link, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          Files.move(dir, link, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          Files.move(parked, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    try {
+      long end = System.nanoTime() + 2_000_000_000L;
+      while (System.nanoTime() < end) {
+        for (String change : diff()) {
+          org.junit.jupiter.api.Assertions.assertFalse(change.contains("host-secret"), "listed through the link: " + change);
+        }
+      }
+    } finally {
+      stop.set(true);
+      swapper.join();
+    }
+  }
 }
