@@ -321,14 +321,7 @@ public final class RootedPath implements AutoCloseable {
     if (cached != null) {
       return cached.pin();
     }
-    int fd = RootedFiles.tryOpenAt(dir.fd(), name, RootedFiles.O_PATH, 0);
-    if (fd == -RootedFiles.ENOENT || fd == -RootedFiles.ENOTDIR) {
-      return null;
-    }
-    if (fd < 0) {
-      throw new ErrnoException("openat " + path, -fd);
-    }
-    return adopt(path, fd, null);
+    return openChild(dir, name, path);
   }
 
   /** The names in a directory, sorted. */
@@ -560,6 +553,11 @@ public final class RootedPath implements AutoCloseable {
         throw new ErrnoException("openat " + path, -fd);
       }
     }
+    return openChild(dir, name, path);
+  }
+
+  // Any type, never followed; null if there is no such entry.
+  private Node openChild(Node dir, String name, String path) {
     int fd = RootedFiles.tryOpenAt(dir.fd(), name, RootedFiles.O_PATH, 0);
     if (fd == -RootedFiles.ENOENT || fd == -RootedFiles.ENOTDIR) {
       return null;
