@@ -37,31 +37,14 @@ import org.junit.jupiter.api.Test;
 class ArchiveEscapeIT extends WithBerthd {
 
   private static final int ROUNDS = 100;
-  private static final String RACER = """
-      #define _GNU_SOURCE
-      #include <fcntl.h>
-      #include <unistd.h>
-      #include <sys/syscall.h>
-      /* Swaps two names for ever: a directory and a symlink, so a path through one is now either. */
-      int main(int argc, char **argv) {
-        if (argc != 3) return 2;
-        for (;;) syscall(SYS_renameat2, AT_FDCWD, argv[1], AT_FDCWD, argv[2], 2 /* RENAME_EXCHANGE */);
-      }
-      """;
 
   private static Path helper;
   private Path host;
 
   @BeforeAll
-  static void prepare() throws IOException, InterruptedException {
-    Assumptions.assumeTrue(onPath("gcc"), "gcc builds the racing helper");
+  static void prepare() {
+    helper = Fixtures.compileStatic("rename-racer", daemon.dir.resolve("racer")).getParent();
     Fixtures.importBusybox(docker, "busybox:latest");
-    helper = Files.createDirectories(daemon.dir.resolve("racer"));
-    Path source = Files.writeString(helper.resolve("race.c"), RACER);
-    Process gcc = new ProcessBuilder("gcc", "-static", "-O2", "-o", helper.resolve("race").toString(), source.toString())
-        .redirectErrorStream(true).start();
-    String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, gcc.waitFor(), "gcc -static: " + out);
   }
 
   @AfterEach
@@ -83,7 +66,7 @@ class ArchiveEscapeIT extends WithBerthd {
     // Inside, the host directory's path exists too: a confined resolution of the link lands there.
     String id = docker.run("run", "-d", "-v", helper + ":/helper:ro", "busybox", "sh", "-c",
         "mkdir -p /tmp/race/d " + host + " && echo inside > /tmp/race/d/canary && echo inside > " + host
-            + "/canary && ln -s " + host + " /tmp/race/l && exec /helper/race /tmp/race/d /tmp/race/l").ok().line();
+            + "/canary && ln -s " + host + " /tmp/race/l && exec /helper/rename-racer /tmp/race/d /tmp/race/l").ok().line();
     Poll.until("the helper to swap the directory for the link", Duration.ofSeconds(15),
         () -> docker.run("exec", id, "test", "-L", "/tmp/race/d").exit() == 0);
 
@@ -147,15 +130,5 @@ class ArchiveEscapeIT extends WithBerthd {
       }
     }
     return names;
-  }
-
-  private static boolean onPath(String program) {
-    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-    for (String dir : path.split(":")) {
-      if (Files.isExecutable(Path.of(dir, program))) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -2,16 +2,12 @@ package dev.berth.server.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,38 +25,12 @@ class ExecIsolationIT extends WithBerthd {
   @BeforeAll
   static void prepare() throws Exception {
     Fixtures.importBusybox(docker, "busybox:latest");
-    tools = Files.createTempDirectory("berth-attack");
-    tools.toFile().setReadable(true, false);
-    tools.toFile().setExecutable(true, false);
-  }
-
-  @AfterAll
-  static void removeTools() throws IOException {
-    if (tools != null) {
-      try (var files = Files.walk(tools)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-  }
-
-  /** Builds a test program from this class's resources with gcc -static into the tools directory. */
-  static Path compile(String name) throws Exception {
-    assumeTrue(new ProcessBuilder("gcc", "--version").start().waitFor() == 0, "gcc is needed to build " + name);
-    Path source = tools.resolve(name + ".c");
-    try (InputStream in = ExecIsolationIT.class.getResourceAsStream("/isolation/" + name + ".c")) {
-      Files.copy(in, source);
-    }
-    Path binary = tools.resolve(name);
-    Process gcc = new ProcessBuilder("gcc", "-static", "-O2", "-Wall", "-o", binary.toString(), source.toString())
-        .redirectErrorStream(true).start();
-    String output = new String(gcc.getInputStream().readAllBytes());
-    assertTrue(gcc.waitFor(60, TimeUnit.SECONDS) && gcc.exitValue() == 0, "gcc: " + output);
-    return binary;
+    tools = daemon.dir.resolve("tools");
   }
 
   @Test
   void aTracerInsideCatchesNoProcessOutsideTheContainersConfinement() throws Exception {
-    Path attacker = compile("ptrace-attacker");
+    Path attacker = Fixtures.compileStatic("ptrace-attacker", tools);
     String id = docker.run("run", "-d", "--health-cmd", "true", "--health-interval", "1s", "--health-start-period", "0s",
         "-v", tools + ":/attack:ro", "busybox", "/attack/" + attacker.getFileName()).ok().line();
     Poll.until("the attacker to start", Duration.ofSeconds(20),
@@ -87,7 +57,7 @@ class ExecIsolationIT extends WithBerthd {
 
   @Test
   void anExecGetsTheSameAnswersFromTheFilterAsTheContainersInit() throws Exception {
-    Path probe = compile("syscall-probe");
+    Path probe = Fixtures.compileStatic("syscall-probe", tools);
     String asInit = docker.run("run", "--rm", "-v", tools + ":/attack:ro", "busybox", "/attack/" + probe.getFileName())
         .ok().out();
     assertTrue(asInit.contains("Function not implemented"), "runc's ENOSYS for calls newer than the profile: " + asInit);

@@ -11,6 +11,38 @@ final class Fixtures {
 
   private Fixtures() {}
 
+  /**
+   * Builds {@code isolation/<name>.c} from the test resources with {@code gcc -static} into
+   * {@code dir} (made readable for containers that bind it) and returns the program; the test is
+   * skipped where there is no gcc.
+   */
+  static Path compileStatic(String name, Path dir) {
+    try {
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start().waitFor() == 0, "gcc builds " + name);
+      java.nio.file.Files.createDirectories(dir);
+      dir.toFile().setReadable(true, false);
+      dir.toFile().setExecutable(true, false);
+      Path source = dir.resolve(name + ".c");
+      try (var in = Fixtures.class.getResourceAsStream("/isolation/" + name + ".c")) {
+        java.nio.file.Files.copy(in, source, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      Path binary = dir.resolve(name);
+      Process gcc = new ProcessBuilder("gcc", "-static", "-O2", "-Wall", "-o", binary.toString(), source.toString())
+          .redirectErrorStream(true).start();
+      String output = new String(gcc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (gcc.waitFor() != 0) {
+        throw new AssertionError("gcc -static " + source + ": " + output);
+      }
+      return binary;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /** {@code packaging/busybox-rootfs.sh | docker import - <tag>}, with sh as the default command. */
   static void importBusybox(DockerCli docker, String tag) {
     importBusybox(docker, tag, new String[0]);
