@@ -23,7 +23,7 @@
 #define MAX_PID 4194304
 
 static volatile sig_atomic_t stop;
-static unsigned char seen_pid[MAX_PID / 8 + 1];
+static unsigned char seen_pid[MAX_PID / 8 + 1], seized_pid[MAX_PID / 8 + 1];
 static char own_cgroup[8192], own_seccomp[64], own_nnp[64], own_bounding[64];
 static long seen, seized, escapes, leaks;
 
@@ -156,11 +156,15 @@ static void scan(void)
 		char cmd[512];
 		int pid = atoi(e->d_name);
 
-		if (pid <= 0 || pid == self || pid >= MAX_PID || (seen_pid[pid / 8] & (1 << (pid % 8))))
+		if (pid <= 0 || pid == self || pid >= MAX_PID || (seized_pid[pid / 8] & (1 << (pid % 8))))
 			continue;
-		seen_pid[pid / 8] |= (unsigned char) (1 << (pid % 8));
-		seen++;
+		if (!(seen_pid[pid / 8] & (1 << (pid % 8)))) {
+			seen_pid[pid / 8] |= (unsigned char) (1 << (pid % 8));
+			seen++;
+		}
+		/* Tried again on every pass until it works: a process may become traceable later (at its execve). */
 		if (ptrace(PTRACE_SEIZE, pid, 0, 0) == 0) {
+			seized_pid[pid / 8] |= (unsigned char) (1 << (pid % 8));
 			seized++;
 			check_seized(pid);
 		}
