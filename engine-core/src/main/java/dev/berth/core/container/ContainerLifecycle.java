@@ -4,6 +4,7 @@ import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.EngineException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.StartRefusedException;
 import dev.berth.core.error.NotModifiedException;
 import dev.berth.core.prune.PruneFilter;
 import dev.berth.core.prune.PruneReport;
@@ -568,14 +569,13 @@ public final class ContainerLifecycle implements AutoCloseable {
   }
 
   private EngineException startFailed(Container c, RuntimeException e) {
-    if (!(e instanceof InvalidArgumentException)) {
+    if (!(e instanceof InvalidArgumentException) && !(e instanceof StartRefusedException)) {
       return e instanceof EngineException ee ? ee : new InternalException("starting container: " + e.getMessage(), e);
     }
     String message = e.getMessage();
     String full = message.startsWith("unable to find") ? message
         : "failed to create task for container: OCI runtime create failed: " + message;
-    int code = message.contains("executable file not found") || message.contains("no such file or directory") ? 127
-        : message.contains("permission denied") ? 126 : 128;
+    int code = e instanceof StartRefusedException refused ? refused.exitCode() : 128;
     ContainerState failed = switch (c.state()) {
       case ContainerState.Exited x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full, false, false);
       case ContainerState.Restarting x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full, false,

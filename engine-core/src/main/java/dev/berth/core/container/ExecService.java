@@ -1,7 +1,7 @@
 package dev.berth.core.container;
 
 import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.StartRefusedException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.runtime.AttachChannel;
 import dev.berth.core.runtime.ContainerRuntime;
@@ -114,14 +114,13 @@ public final class ExecService {
             Integer.toString(e.exitCode().orElse(-1))));
       });
     } catch (RuntimeException ex) {
-      // No such binary, no such working directory: 127 as for a container start; anything else 126.
+      // The runtime's refusal says which: 127 for what was not found; anything else 126.
       String m = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-      e.exited(ex instanceof InvalidArgumentException
-          && (m.contains("executable file not found") || m.contains("no such file or directory")) ? 127 : 126);
+      e.exited(ex instanceof StartRefusedException refused ? refused.exitCode() : 126);
       if (detach) {
         throw ex;
       }
-      String prefix = ex instanceof InvalidArgumentException ? "OCI runtime exec failed: " : "";
+      String prefix = ex instanceof StartRefusedException ? "OCI runtime exec failed: " : "";
       return new FailedExec(e.config().tty(), prefix + m + "\r\n");
     }
     return detach ? null : new ExecStream(e, session);

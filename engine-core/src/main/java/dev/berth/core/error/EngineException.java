@@ -7,7 +7,8 @@ package dev.berth.core.error;
  */
 public abstract sealed class EngineException extends RuntimeException
     permits NotFoundException, ConflictException, InvalidArgumentException, NotModifiedException,
-        UnavailableException, InternalException, UnauthorizedException, UpstreamException, ForbiddenException {
+        UnavailableException, InternalException, UnauthorizedException, UpstreamException, ForbiddenException,
+        StartRefusedException {
 
   protected EngineException(String message) {
     super(message);

@@ -116,8 +116,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
         SyncMessage reply = session.next();
         if (reply.failed()) {
           // The runtime refused the container (no such executable, bad working directory). Its words
-          // go to the client as they are: the docker CLI picks exit code 126 or 127 from them.
-          throw new InvalidArgumentException(reply.runtimeError());
+          // go to the client as they are.
+          throw OciRuntime.refusal(reply.runtimeError());
         }
         int pid = reply.data();
         int conmonPid = readInt(bundle.resolve(CONMON_PIDFILE))

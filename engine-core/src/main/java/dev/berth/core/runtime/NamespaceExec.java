@@ -1,7 +1,7 @@
 package dev.berth.core.runtime;
 
 import dev.berth.core.error.InternalException;
-import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.StartRefusedException;
 import dev.berth.core.os.ContainerSpawn;
 import dev.berth.core.os.ContainerSpawn.Confinement;
 import dev.berth.core.os.ContainerSpawn.Credentials;
@@ -33,6 +33,7 @@ final class NamespaceExec {
   private static final String HELPER = "berth-enter";
   private static final String START_FAILED = "exec failed: unable to start container process: ";
   private static final int SIGKILL = 9;
+  private static final int ENOENT = 2;
   // linux/resource.h (the same on x86-64 and arm64).
   private static final Map<String, Integer> RLIMIT_NUMBERS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
       Map.entry("RLIMIT_FSIZE", 1), Map.entry("RLIMIT_DATA", 2), Map.entry("RLIMIT_STACK", 3),
@@ -69,7 +70,7 @@ final class NamespaceExec {
    * {@code cgroup} under the engine's parent.
    *
    * @param capabilities the mask the process keeps
-   * @throws InvalidArgumentException in runc's words when the program or working directory is missing
+   * @throws StartRefusedException in runc's words when the program or working directory is missing
    */
   ExecSession start(String cgroup, int initPid, ExecSpec spec, long capabilities, Confinement confinement) {
     ProcessSpec p = spec.process();
@@ -134,9 +135,10 @@ final class NamespaceExec {
 
   /**
    * runc's words for a process that cannot start through the caller's fault (its program or
-   * working directory), as runc's setns init reports them (Go's exec.LookPath errors included).
+   * working directory), as runc's setns init reports them (Go's exec.LookPath errors included),
+   * with the exit code dockerd records: 127 for what was not found, else 126.
    */
-  static Optional<InvalidArgumentException> refusal(SpawnException e, ContainerSpawn.Request request) {
+  static Optional<StartRefusedException> refusal(SpawnException e, ContainerSpawn.Request request) {
     String name = request.argv().getFirst();
     String lookPath = START_FAILED + "exec: \"" + name + "\": ";
     String message = switch (e.step()) {
@@ -150,7 +152,9 @@ final class NamespaceExec {
       case "lookpath not found" -> lookPath + "executable file not found in $PATH";
       default -> null;
     };
-    return Optional.ofNullable(message).map(InvalidArgumentException::new);
+    boolean notFound = e.step().equals("lookpath not found") || (e.errno() == ENOENT
+        && (e.step().equals("chdir") || e.step().equals("exec") || e.step().equals("lookpath stat")));
+    return Optional.ofNullable(message).map(m -> new StartRefusedException(m, notFound ? 127 : 126));
   }
 
   /** The pipes of one start: the child's ends close once it has them, the rest on failure. */

@@ -3,6 +3,7 @@ package dev.berth.core.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.StartRefusedException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.FileStore;
@@ -128,5 +129,16 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs) {
     var args = new ArrayList<>(globalArgs);
     args.add("--root=" + stateRoot);
     return args;
+  }
+
+  /**
+   * A runtime's refusal to create a container, typed once here, where its words are read: the exit
+   * code dockerd records for them (moby translateContainerdStartErr: 127 for a command or file
+   * not found, 126 for one that cannot be run, 128 for anything else).
+   */
+  static StartRefusedException refusal(String runtimeError) {
+    int code = runtimeError.contains("executable file not found") || runtimeError.contains("no such file or directory")
+        ? 127 : runtimeError.contains("permission denied") ? 126 : 128;
+    return new StartRefusedException(runtimeError, code);
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.core.container.ContainerId;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.StartRefusedException;
 import dev.berth.core.logs.ContainerLogs;
 import dev.berth.core.logs.LogEntry;
 import dev.berth.core.logs.LogQuery;
@@ -144,8 +145,9 @@ class ConmonRuntimeTest extends RealContainerTest {
   @Test
   void aMissingExecutableIsTheCallersErrorInTheRuntimesWords() {
     var id = ContainerId.random();
-    var e = assertThrows(InvalidArgumentException.class, () -> h.create(h.spec(id, h.process("nosuch"))));
+    var e = assertThrows(StartRefusedException.class, () -> h.create(h.spec(id, h.process("nosuch"))));
     assertTrue(e.getMessage().contains("executable file not found"), e.getMessage());
+    assertEquals(127, e.exitCode(), "what dockerd records for a command not found");
     assertTrue(e.getMessage().contains("nosuch"), e.getMessage());
     assertFalse(Files.exists(h.paths.bundle(id.hex())), "a failed create leaves no bundle");
     assertTrue(h.runtime.cgroups().existing(id.hex()).isEmpty());
@@ -157,8 +159,9 @@ class ConmonRuntimeTest extends RealContainerTest {
     var p = h.process("true");
     // runc makes a missing working directory (as Docker does); a file in its place is an error.
     var process = new ProcessSpec(p.args(), p.env(), "/etc/passwd", 0, 0, List.of(), false, false, false, 0, 0);
-    var e = assertThrows(InvalidArgumentException.class, () -> h.create(h.spec(id, process)));
+    var e = assertThrows(StartRefusedException.class, () -> h.create(h.spec(id, process)));
     assertTrue(e.getMessage().contains("not a directory"), e.getMessage());
+    assertEquals(128, e.exitCode());
   }
 
   @Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.container.ContainerId;
 import dev.berth.core.error.ConflictException;
-import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.StartRefusedException;
 import dev.berth.core.os.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,8 +107,9 @@ class ExecTest extends RealContainerTest {
     var id = h.run("sleep", "1000");
     for (boolean attach : List.of(false, true)) {
       String execId = newExecId();
-      var e = assertThrows(InvalidArgumentException.class,
+      var e = assertThrows(StartRefusedException.class,
           () -> h.runtime.exec(id, new ExecSpec(execId, process("nosuch"), false, attach)));
+      assertEquals(127, e.exitCode());
       assertTrue(e.getMessage().contains("executable file not found in $PATH"), e.getMessage());
       assertTrue(e.getMessage().contains("nosuch"), e.getMessage());
       assertNothingLeft(id);
@@ -198,13 +199,16 @@ class ExecTest extends RealContainerTest {
     var id = h.run("sleep", "1000");
     var p = process("true");
     var nowhere = new ProcessSpec(p.args(), p.env(), "/no/such/dir", 0, 0, List.of(), false, false, false, 0, 0);
-    var e = assertThrows(InvalidArgumentException.class, () -> exec(id, nowhere, true));
+    var e = assertThrows(StartRefusedException.class, () -> exec(id, nowhere, true));
+    assertEquals(127, e.exitCode());
     assertEquals("exec failed: unable to start container process: chdir to cwd (\"/no/such/dir\") set in config.json "
         + "failed: no such file or directory", e.getMessage());
-    e = assertThrows(InvalidArgumentException.class, () -> exec(id, process("/etc/passwd"), true));
+    e = assertThrows(StartRefusedException.class, () -> exec(id, process("/etc/passwd"), true));
+    assertEquals(126, e.exitCode());
     assertEquals("exec failed: unable to start container process: exec: \"/etc/passwd\": permission denied",
         e.getMessage());
-    e = assertThrows(InvalidArgumentException.class, () -> exec(id, process("/no/such/binary"), false));
+    e = assertThrows(StartRefusedException.class, () -> exec(id, process("/no/such/binary"), false));
+    assertEquals(127, e.exitCode());
     assertEquals("exec failed: unable to start container process: exec: \"/no/such/binary\": stat /no/such/binary: "
         + "no such file or directory", e.getMessage());
     assertNothingLeft(id);

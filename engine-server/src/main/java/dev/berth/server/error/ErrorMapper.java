@@ -7,6 +7,7 @@ import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.error.NotModifiedException;
+import dev.berth.core.error.StartRefusedException;
 import dev.berth.core.error.UnauthorizedException;
 import dev.berth.core.error.UnavailableException;
 import dev.berth.core.error.UpstreamException;
@@ -34,6 +35,7 @@ public final class ErrorMapper {
       case NotFoundException x -> Status.NOT_FOUND_404;
       case ConflictException x -> Status.CONFLICT_409;
       case InvalidArgumentException x -> Status.BAD_REQUEST_400;
+      case StartRefusedException x -> Status.BAD_REQUEST_400;
       case NotModifiedException x -> Status.NOT_MODIFIED_304;
       case UnavailableException x -> Status.SERVICE_UNAVAILABLE_503;
       case InternalException x -> Status.INTERNAL_SERVER_ERROR_500;
