@@ -1,6 +1,5 @@
 package dev.berth.core.container;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InternalException;
@@ -8,6 +7,7 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.events.EngineEvent;
 import dev.berth.core.network.Cni;
+import dev.berth.core.network.CniResult;
 import dev.berth.core.network.CniConfig;
 import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.ExposedPort;
@@ -29,6 +29,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,7 +54,7 @@ final class ContainerNetwork {
   private final PortReservations ports = new PortReservations();
   private final Map<ContainerId, DnsServer> resolvers = new ConcurrentHashMap<>();
   /** The rest of each CNI chain, running while the container is created. */
-  private final Map<ContainerId, List<CompletableFuture<JsonNode>>> finishing =
+  private final Map<ContainerId, List<CompletableFuture<CniResult>>> finishing =
       new ConcurrentHashMap<>();
   private final ContainerRepository repository;
   private final Path hostResolvConf;
@@ -222,7 +223,7 @@ final class ContainerNetwork {
    * @throws InternalException if a plugin failed (the attachment is already undone)
    */
   void ready(ContainerId id) {
-    List<CompletableFuture<JsonNode>> pending = finishing.remove(id);
+    List<CompletableFuture<CniResult>> pending = finishing.remove(id);
     if (pending == null) {
       return;
     }
@@ -259,19 +260,13 @@ final class ContainerNetwork {
   private Endpoint attach(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
     Cni.Added added = cni.add(attachment(c, net, e, ifName, published));
     finishing.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(added.complete());
-    JsonNode result = added.result();
-    String mac = "";
-    for (JsonNode i : result.path("interfaces")) {
-      if (i.path("name").asText().equals(ifName) && i.has("sandbox")) {
-        mac = i.path("mac").asText();
-      }
-    }
-    JsonNode ip = result.path("ips").path(0);
-    String[] address = ip.path("address").asText("/0").split("/");
+    CniResult result = added.result();
+    String mac = result.sandboxInterface(ifName).map(CniResult.Interface::mac).orElse("");
+    CniResult.Ip ip = result.firstIp().orElse(new CniResult.Ip("", 0, "", Optional.empty()));
     byte[] id = new byte[32];
     RANDOM.nextBytes(id);
-    return e.attach(new Endpoint.Attachment(HexFormat.of().formatHex(id), ifName, address[0],
-        Integer.parseInt(address[1]), ip.path("gateway").asText(""), mac));
+    return e.attach(new Endpoint.Attachment(HexFormat.of().formatHex(id), ifName, ip.address(), ip.prefixLength(),
+        ip.gateway(), mac));
   }
 
   /**

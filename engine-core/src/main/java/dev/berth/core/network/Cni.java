@@ -62,7 +62,7 @@ public final class Cni {
    *
    * @param complete the final result, cached for DEL; fails if any plugin failed, after undoing all
    */
-  public record Added(JsonNode result, CompletableFuture<JsonNode> complete) {}
+  public record Added(CniResult result, CompletableFuture<CniResult> complete) {}
 
   /**
    * ADD through every plugin; on failure the ones already run are undone. The plugins after the
@@ -74,19 +74,20 @@ public final class Cni {
     List<ObjectNode> rest = a.plugins().subList(1, a.plugins().size());
     if (rest.isEmpty()) {
       write(a, first);
-      return new Added(first, CompletableFuture.completedFuture(first));
+      CniResult result = CniResult.of(first);
+      return new Added(result, CompletableFuture.completedFuture(result));
     }
-    var complete = new CompletableFuture<JsonNode>();
+    var complete = new CompletableFuture<CniResult>();
     Thread.ofVirtual().name("cni-add-" + a.containerId().substring(0, 12)).start(() -> {
       try {
         JsonNode result = addChain(a, rest, first);
         write(a, result);
-        complete.complete(result);
+        complete.complete(CniResult.of(result));
       } catch (RuntimeException e) {
         complete.completeExceptionally(e);
       }
     });
-    return new Added(first, complete);
+    return new Added(CniResult.of(first), complete);
   }
 
   private JsonNode addChain(Attachment a, List<ObjectNode> plugins, JsonNode prev) {
