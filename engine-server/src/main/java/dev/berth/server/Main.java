@@ -22,10 +22,10 @@ import dev.berth.core.runtime.ConmonRuntime;
 import dev.berth.core.runtime.DockerDefaults;
 import dev.berth.core.runtime.HostLimits;
 import dev.berth.core.runtime.OciRuntime;
+import dev.berth.core.system.DiskUsageService;
 import dev.berth.core.system.HostFacts;
 import dev.berth.core.system.SystemService;
 import dev.berth.core.volume.VolumeService;
-import dev.berth.server.container.ContainerHandlers;
 import dev.berth.store.Database;
 import dev.berth.store.Migrator;
 import dev.berth.store.container.SqliteContainerRepository;
@@ -122,10 +122,9 @@ public final class Main {
 
       var system = new SystemService(containerRepo, imageRepo, oci.name(), Map.of(oci.name(), oci.binary().toString()),
           paths.dataRoot(), paths.cgroupParent(), HostFacts.read(), security.infoOptions(), security.infoWarnings());
-      var facts = new ContainerHandlers.InspectFacts(paths.dataRoot().resolve("containers"), oci.name(),
-          security.appArmor(), paths.execRoot().resolve("netns"));
-      var router = DockerApi.router(new DockerApi.Services(system, containers, images, registry, volumes, networks,
-          events, facts, clock));
+      var diskUsage = new DiskUsageService(containers.service(), images, volumes);
+      var router = DockerApi.router(new DockerApi.Services(system, containers, diskUsage, images, registry, volumes,
+          networks, events, clock));
       ApiServer server = ApiServer.start(config.socket(), router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
       return new Engine(server, containers, runtime, db, lock);

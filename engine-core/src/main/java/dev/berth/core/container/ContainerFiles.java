@@ -42,7 +42,7 @@ final class ContainerFiles {
     HostConfig hc = c.hostConfig();
     String hostname = c.config().hostname();
     try {
-      Path hostnameFile = dir.resolve("hostname");
+      Path hostnameFile = new ContainerDir(dir).hostname();
       Files.writeString(hostnameFile, hostname + "\n");
 
       var hosts = new StringBuilder(hostNetwork && Files.exists(hostHosts) ? Files.readString(hostHosts) : LOCAL_HOSTS);
@@ -60,10 +60,10 @@ final class ContainerFiles {
           hosts.append(extra.substring(sep + 1)).append('\t').append(extra, 0, sep).append('\n');
         }
       }
-      Path hostsFile = dir.resolve("hosts");
+      Path hostsFile = new ContainerDir(dir).hosts();
       Files.writeString(hostsFile, hosts.toString());
 
-      Path resolvFile = dir.resolve("resolv.conf");
+      Path resolvFile = new ContainerDir(dir).resolvConf();
       Files.writeString(resolvFile, resolvConf(hc, hostNetwork, embeddedDns));
       return new Written(hostnameFile, hostsFile, resolvFile);
     } catch (IOException e) {

@@ -32,11 +32,11 @@ final class ContainerRootfs {
 
   /** conmon's k8s-file log of the container's output, kept until the container is removed. */
   Path logPath(ContainerId id) {
-    return dir(id).resolve("container.log");
+    return new ContainerDir(dir(id)).log();
   }
 
   Path merged(ContainerId id) {
-    return dir(id).resolve("merged");
+    return new ContainerDir(dir(id)).merged();
   }
 
   /** Bytes in the container's writable layer (file sizes, as dockerd counts them). */
@@ -46,7 +46,7 @@ final class ContainerRootfs {
 
   /** The overlay's upper directory: everything the container changed. */
   Path upper(ContainerId id) {
-    return dir(id).resolve("upper");
+    return new ContainerDir(dir(id)).upper();
   }
 
   /** The image's layer directories beneath the init layer, topmost first. */
@@ -60,8 +60,8 @@ final class ContainerRootfs {
    */
   Path mount(Container c) {
     Path dir = dir(c.id());
-    Path upper = dir.resolve("upper");
-    Path work = dir.resolve("work");
+    Path upper = upper(c.id());
+    Path work = new ContainerDir(dir).work();
     Path merged = merged(c.id());
     try {
       Files.createDirectories(upper);

@@ -15,7 +15,7 @@ import java.util.random.RandomGenerator;
 /** The container services, wired together; they share per-container locks. */
 public record Containers(ContainerService service, ContainerLifecycle lifecycle, AttachService attach, LogService logs,
     ExecService execs, StatsService stats, ContainerArchive archive, ContainerCommit commits,
-    NetworkConnections connections) {
+    NetworkConnections connections, ContainerInspection inspection) {
 
   private static final System.Logger LOG = System.getLogger(Containers.class.getName());
 
@@ -47,6 +47,7 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var archive = new ContainerArchive(service, rootfs, mounts, locks);
     var commits = new ContainerCommit(service, lifecycle, rootfs, images, locks);
     return new Containers(service, lifecycle, attach, logs, execs, new StatsService(service, runtime, clock), archive,
-        commits, new NetworkConnections(service, repository, network, networks, locks));
+        commits, new NetworkConnections(service, repository, network, networks, locks),
+        new ContainerInspection(service, rootfs, lifecycle, execs, paths, runtime.name(), security.appArmor()));
   }
 }

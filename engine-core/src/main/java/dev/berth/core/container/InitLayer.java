@@ -31,7 +31,7 @@ final class InitLayer {
    * @param layers the image's layer directories
    */
   static Path ensure(Path containerDir, List<Path> layers) throws IOException {
-    Path init = containerDir.resolve("init");
+    Path init = new ContainerDir(containerDir).init();
     if (Files.isDirectory(init, LinkOption.NOFOLLOW_LINKS)) {
       return init;
     }

@@ -20,7 +20,13 @@ import java.util.regex.Pattern;
 public final class ApiRouter implements ApiRoutes {
 
   /** A served operation, as openapi/berth.yaml must describe it. */
-  public record Route(String method, String template) {}
+  public record Route(String method, String template) {
+
+    /** The route of a template as handlers write it: a greedy {@code {name*}} is listed as {@code {name}}. */
+    public static Route of(String method, String template) {
+      return new Route(method, template.replace("*}", "}"));
+    }
+  }
 
   private record Entry(Route route, Pattern pattern, List<String> params, ApiHandler handler) {}
 
@@ -29,10 +35,9 @@ public final class ApiRouter implements ApiRoutes {
 
   private final List<Entry> entries = new ArrayList<>();
 
-  public ApiRouter register(ApiRoutes.Group... groups) {
-    for (ApiRoutes.Group g : groups) {
-      g.routes(this);
-    }
+  /** Registers the operations {@code routes} declares, each run by {@code group}. */
+  public <G> ApiRouter register(java.util.function.Consumer<ApiRoutes.Operations<G>> routes, G group) {
+    routes.accept(ApiRoutes.Operations.bound(this, group));
     return this;
   }
 
@@ -49,8 +54,7 @@ public final class ApiRouter implements ApiRoutes {
       last = m.end();
     }
     regex.append(Pattern.quote(template.substring(last))).append('$');
-    String plain = template.replace("*}", "}");
-    entries.add(new Entry(new Route(method, plain), Pattern.compile(regex.toString()), List.copyOf(params), handler));
+    entries.add(new Entry(Route.of(method, template), Pattern.compile(regex.toString()), List.copyOf(params), handler));
   }
 
   public List<Route> routes() {

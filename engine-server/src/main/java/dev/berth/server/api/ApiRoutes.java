@@ -1,6 +1,8 @@
 package dev.berth.server.api;
 
-/** What handler groups register their operations on. */
+import io.helidon.webserver.http.ServerResponse;
+
+/** What operations are registered on. */
 public interface ApiRoutes {
 
   void route(String method, String template, ApiHandler handler);
@@ -25,8 +27,46 @@ public interface ApiRoutes {
     route("DELETE", template, h);
   }
 
-  /** A group of related operations, e.g. everything under /containers. */
-  interface Group {
-    void routes(ApiRoutes r);
+  /** An operation of handler group {@code G}: one of its methods, not yet bound to an instance. */
+  @FunctionalInterface
+  interface Operation<G> {
+
+    void handle(G group, ApiRequest req, ServerResponse res) throws Exception;
+  }
+
+  /**
+   * What a handler group (everything under /containers, say) declares its operations on. A group
+   * declares them without an instance of itself, so the route table is known before any service
+   * exists; {@link #bound} gives each one the instance when the router is built.
+   */
+  @FunctionalInterface
+  interface Operations<G> {
+
+    void route(String method, String template, Operation<G> op);
+
+    default void get(String template, Operation<G> op) {
+      route("GET", template, op);
+    }
+
+    default void head(String template, Operation<G> op) {
+      route("HEAD", template, op);
+    }
+
+    default void post(String template, Operation<G> op) {
+      route("POST", template, op);
+    }
+
+    default void put(String template, Operation<G> op) {
+      route("PUT", template, op);
+    }
+
+    default void delete(String template, Operation<G> op) {
+      route("DELETE", template, op);
+    }
+
+    /** Registers each declared operation on {@code routes}, run by {@code group}. */
+    static <G> Operations<G> bound(ApiRoutes routes, G group) {
+      return (method, template, op) -> routes.route(method, template, (req, res) -> op.handle(group, req, res));
+    }
   }
 }

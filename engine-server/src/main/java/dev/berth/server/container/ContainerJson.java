@@ -9,7 +9,7 @@ import java.util.Map;
  * Wire shapes of the container endpoints. Field names are the spec's exactly; the same records
  * serve requests (Jackson reads them case-insensitively) and responses.
  */
-final class ContainerJson {
+public final class ContainerJson {
 
   private ContainerJson() {}
 
@@ -257,7 +257,7 @@ final class ContainerJson {
 
   record SummaryNetworks(Map<String, Endpoint> Networks) {}
 
-  record Summary(
+  public record Summary(
       String Id,
       List<String> Names,
       String Image,

@@ -8,14 +8,13 @@ import dev.berth.core.container.Container;
 import dev.berth.core.container.ContainerCommit;
 import dev.berth.core.container.ContainerConfig;
 import dev.berth.core.container.ContainerCreateRequest;
+import dev.berth.core.container.ContainerDetails;
 import dev.berth.core.container.ContainerFilter;
 import dev.berth.core.container.ContainerService;
 import dev.berth.core.container.ContainerState;
 import dev.berth.core.container.ContainerStatus;
 import dev.berth.core.container.DetachKeys;
 import dev.berth.core.container.Health;
-import dev.berth.core.runtime.AppArmor;
-import dev.berth.core.runtime.DockerDefaults;
 import dev.berth.core.runtime.Resources;
 import dev.berth.core.container.HostConfig;
 import dev.berth.core.network.Networking;
@@ -28,6 +27,7 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.Healthcheck;
 import dev.berth.core.image.ImageReference;
 import dev.berth.core.logs.LogQuery;
+import dev.berth.server.api.ApiVersion;
 import dev.berth.server.api.Filters;
 import dev.berth.server.api.WireTime;
 import dev.berth.server.api.Json;
@@ -59,10 +59,6 @@ public final class ContainerTranslator {
   static final String LOG_DRIVER = "json-file";
 
   private ContainerTranslator() {}
-
-  /** Everything the inspect shape needs besides the container record itself. */
-  record InspectContext(Path dir, List<Path> layers, String runtime, AppArmor appArmor, Instant now, Health health,
-      List<String> execIds, String sandboxKey) {}
 
   static ContainerCreateRequest createRequest(byte[] body, String name) {
     JsonNode root;
@@ -211,6 +207,14 @@ public final class ContainerTranslator {
     return spec.isEmpty() ? DetachKeys.DEFAULT : DetachKeys.parse(spec);
   }
 
+  /**
+   * Whether a stream's head names the multiplexed media type: from API 1.42, for a container or
+   * exec without a TTY (whose output is framed); a TTY's raw stream is never multiplexed.
+   */
+  static boolean multiplexedMediaType(boolean tty, ApiVersion version) {
+    return !tty && version.atLeast(1, 42);
+  }
+
   /** A TTY height or width from the query, as dockerd parses it. */
   static int dimension(dev.berth.server.api.ApiRequest req, String name) {
     String v = req.query(name).orElse("");
@@ -253,11 +257,8 @@ public final class ContainerTranslator {
     return out;
   }
 
-  public static Object summaryJson(Container c, Instant now, ContainerService.DiskUsage size, Health health) {
-    return summary(c, now, size, health);
-  }
-
-  static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size, Health health) {
+  /** A container as the list (and {@code system df}) shows it; {@code size} only when asked for. */
+  public static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size, Health health) {
     return new ContainerJson.Summary(
         c.id().hex(),
         List.of(c.name().slashed()),
@@ -276,47 +277,36 @@ public final class ContainerTranslator {
         mountPoints(c));
   }
 
-  static ContainerJson.Inspect inspect(Container c, InspectContext ctx, ContainerService.DiskUsage size) {
+  static ContainerJson.Inspect inspect(ContainerDetails d) {
+    Container c = d.container();
     List<String> argv = c.config().argv();
-    Path dir = ctx.dir();
+    ContainerService.DiskUsage size = d.size();
     return new ContainerJson.Inspect(
         c.id().hex(),
         time(c.created()),
         argv.isEmpty() ? "" : argv.getFirst(),
         argv.isEmpty() ? List.of() : argv.subList(1, argv.size()),
-        state(c.state(), ctx.health()),
+        state(c.state(), d.health()),
         c.imageId().toString(),
-        dir.resolve("resolv.conf").toString(),
-        dir.resolve("hostname").toString(),
-        dir.resolve("hosts").toString(),
-        dir.resolve("container.log").toString(),
+        d.files().resolvConf().toString(),
+        d.files().hostname().toString(),
+        d.files().hosts().toString(),
+        d.files().log().toString(),
         c.name().slashed(),
         c.restartCount(),
         "overlay2",
         "linux",
         "",
         "",
-        appArmorProfile(c, ctx.appArmor()),
-        ctx.execIds().isEmpty() ? null : ctx.execIds(),
-        hostConfigJson(c.hostConfig(), c.networking(), ctx),
-        new ContainerJson.GraphDriver("overlay2", graphData(dir, ctx.layers())),
+        d.appArmorProfile(),
+        d.execIds().isEmpty() ? null : d.execIds(),
+        hostConfigJson(c.hostConfig(), c.networking(), d),
+        new ContainerJson.GraphDriver("overlay2", graphData(d.overlay())),
         size == null ? null : size.sizeRw(),
         size == null ? null : size.sizeRootFs(),
         mountPoints(c),
         configJson(c.config()),
-        NetworkSettingsTranslator.settings(c, ctx.sandboxKey()));
-  }
-
-  /**
-   * AppArmorProfile as dockerd shows it: what {@code apparmor=} asked for until the first start,
-   * which then records the profile the container runs under, empty where AppArmor is off.
-   */
-  static String appArmorProfile(Container c, AppArmor appArmor) {
-    var opts = c.hostConfig().security().parsedOptions();
-    if (c.state().equals(ContainerState.Created.FRESH)) {
-      return opts.appArmorProfile();
-    }
-    return appArmor.profileName(opts.appArmorProfile(), c.hostConfig().privileged());
+        NetworkSettingsTranslator.settings(c, d.sandboxKey().toString()));
   }
 
   /** The X-Docker-Container-Path-Stat header: the stat as JSON, base64 (standard alphabet). */
@@ -467,7 +457,7 @@ public final class ContainerTranslator {
         c.stopTimeout(), c.shell());
   }
 
-  private static ContainerJson.HostConfig hostConfigJson(HostConfig h, Networking n, InspectContext ctx) {
+  private static ContainerJson.HostConfig hostConfigJson(HostConfig h, Networking n, ContainerDetails d) {
     SecurityConfig sc = h.security();
     Resources r = h.resources();
     StorageOptions st = h.storage();
@@ -480,19 +470,13 @@ public final class ContainerTranslator {
         nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), sc.effectiveCgroupnsMode(), h.dns(), h.dnsOptions(),
         h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "", null, 0, "", h.privileged(), n.publishAll(),
         h.readonlyRootfs(), nullIfEmpty(sc.securityOpt()), null, st.tmpfs(), "", "", st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), null,
-        ctx.runtime(), "",
+        d.runtime(), "",
         zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), "", 0,
         List.of(), List.of(), List.of(), List.of(), List.of(), zero(r.cpuPeriod()), zero(r.cpuQuota()), 0, 0,
         orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), List.of(), null, null, zero(r.memoryReservation()),
         zero(r.memorySwap()), null, null, r.pidsLimit(), null, 0, 0, 0, 0,
         st.mounts().stream().map(ContainerTranslator::mountJson).toList(), h.init(),
-        paths(sc.maskedPaths(), h.privileged(), DockerDefaults.maskedPaths()),
-        paths(sc.readonlyPaths(), h.privileged(), DockerDefaults.READONLY_PATHS));
-  }
-
-  // A record made before berth kept these lists ran with Docker's defaults (none when privileged).
-  private static List<String> paths(List<String> recorded, boolean privileged, List<String> defaults) {
-    return recorded != null ? recorded : privileged ? null : defaults;
+        d.maskedPaths(), d.readonlyPaths());
   }
 
   private static long zero(Long v) {
@@ -527,12 +511,13 @@ public final class ContainerTranslator {
     return new Update(resources(h), policy);
   }
 
-  private static Map<String, String> graphData(Path dir, List<Path> layers) {
+  /** overlay2's GraphDriver.Data, in dockerd's order. */
+  private static Map<String, String> graphData(ContainerDetails.Overlay o) {
     var data = new LinkedHashMap<String, String>();
-    data.put("LowerDir", layers.stream().map(Path::toString).collect(Collectors.joining(":")));
-    data.put("MergedDir", dir.resolve("merged").toString());
-    data.put("UpperDir", dir.resolve("upper").toString());
-    data.put("WorkDir", dir.resolve("work").toString());
+    data.put("LowerDir", o.lowerDirs().stream().map(Path::toString).collect(Collectors.joining(":")));
+    data.put("MergedDir", o.mergedDir().toString());
+    data.put("UpperDir", o.upperDir().toString());
+    data.put("WorkDir", o.workDir().toString());
     return data;
   }
 

@@ -15,7 +15,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 
 /** {@code docker exec}: create, start (hijacked or detached), resize, inspect. */
-public final class ExecHandlers implements ApiRoutes.Group {
+public final class ExecHandlers {
 
   private final ExecService execs;
 
@@ -23,12 +23,11 @@ public final class ExecHandlers implements ApiRoutes.Group {
     this.execs = execs;
   }
 
-  @Override
-  public void routes(ApiRoutes r) {
-    r.post("/containers/{id}/exec", this::containerExec);
-    r.post("/exec/{id}/start", this::execStart);
-    r.post("/exec/{id}/resize", this::execResize);
-    r.get("/exec/{id}/json", this::execInspect);
+  public static void routes(ApiRoutes.Operations<ExecHandlers> r) {
+    r.post("/containers/{id}/exec", ExecHandlers::containerExec);
+    r.post("/exec/{id}/start", ExecHandlers::execStart);
+    r.post("/exec/{id}/resize", ExecHandlers::execResize);
+    r.get("/exec/{id}/json", ExecHandlers::execInspect);
   }
 
   private void containerExec(ApiRequest req, ServerResponse res) {
@@ -63,7 +62,8 @@ public final class ExecHandlers implements ApiRoutes.Group {
       res.send();
       return;
     }
-    var conn = StdioPump.takeOver(req.wantsUpgrade(), !e.tty() && req.version().atLeast(1, 42));
+    var conn = StdioPump.takeOver(req.wantsUpgrade(),
+        ContainerTranslator.multiplexedMediaType(e.tty(), req.version()));
     try (StdioSession session = execs.launch(e, false, height, width)) {
       throw StdioPump.run(conn, session);
     }

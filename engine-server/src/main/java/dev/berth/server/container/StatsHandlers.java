@@ -11,16 +11,13 @@ import dev.berth.server.api.WireTime;
 import dev.berth.server.stream.HijackedConnection;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * {@code GET /containers/{id}/stats}: Docker's stats objects, one per second while streaming.
  * Without {@code one-shot}, a single answer still waits one interval so {@code precpu_stats} is
  * filled and the CLI can compute a CPU percentage, as dockerd does.
  */
-public final class StatsHandlers implements ApiRoutes.Group {
+public final class StatsHandlers {
 
   private static final long INTERVAL_MILLIS = 1000;
   private static final String NEVER = "0001-01-01T00:00:00Z";
@@ -31,9 +28,8 @@ public final class StatsHandlers implements ApiRoutes.Group {
     this.stats = stats;
   }
 
-  @Override
-  public void routes(ApiRoutes r) {
-    r.get("/containers/{id}/stats", this::containerStats);
+  public static void routes(ApiRoutes.Operations<StatsHandlers> r) {
+    r.get("/containers/{id}/stats", StatsHandlers::containerStats);
   }
 
   private void containerStats(ApiRequest req, ServerResponse res) throws Exception {
@@ -72,70 +68,35 @@ public final class StatsHandlers implements ApiRoutes.Group {
     throw conn.finished();
   }
 
-  static Map<String, Object> json(Sample s, Sample prev) {
-    var out = new LinkedHashMap<String, Object>();
-    out.put("name", s.container().name().slashed());
-    out.put("id", s.container().id().hex());
-    out.put("read", WireTime.format(s.read()));
-    out.put("preread", prev == null ? NEVER : WireTime.format(prev.read()));
+  static StatsJson.Stats json(Sample s, Sample prev) {
     CgroupStats cg = s.cgroup().orElse(null);
-    out.put("pids_stats", cg == null ? Map.of() : pids(cg));
-    Map<String, Object> blkio = new LinkedHashMap<>();
-    for (String k : List.of("io_service_bytes_recursive", "io_serviced_recursive", "io_queue_recursive",
-        "io_service_time_recursive", "io_wait_time_recursive", "io_merged_recursive", "io_time_recursive",
-        "sectors_recursive")) {
-      blkio.put(k, null);
-    }
-    out.put("blkio_stats", blkio);
-    out.put("num_procs", 0);
-    out.put("storage_stats", Map.of());
-    out.put("cpu_stats", cpu(s));
-    out.put("precpu_stats", prev == null ? cpu(null) : cpu(prev));
-    out.put("memory_stats", cg == null ? Map.of() : memory(cg, s.hostMemory()));
-    return out;
+    return new StatsJson.Stats(s.container().name().slashed(), s.container().id().hex(), WireTime.format(s.read()),
+        prev == null ? NEVER : WireTime.format(prev.read()),
+        cg == null ? new StatsJson.PidsStats(null, null) : pids(cg), StatsJson.BlkioStats.NONE, 0,
+        StatsJson.StorageStats.NONE, cpu(s), prev == null ? cpu(null) : cpu(prev),
+        cg == null ? StatsJson.MemoryStats.NONE : memory(cg, s.hostMemory()));
   }
 
-  private static Map<String, Object> pids(CgroupStats cg) {
-    var p = new LinkedHashMap<String, Object>();
-    p.put("current", cg.pidsCurrent());
-    if (cg.pidsLimit() >= 0) {
-      p.put("limit", cg.pidsLimit());
-    }
-    return p;
+  private static StatsJson.PidsStats pids(CgroupStats cg) {
+    return new StatsJson.PidsStats(cg.pidsCurrent(), cg.pidsLimit() >= 0 ? cg.pidsLimit() : null);
   }
 
-  private static Map<String, Object> cpu(Sample s) {
-    var usage = new LinkedHashMap<String, Object>();
-    var cpu = new LinkedHashMap<String, Object>();
+  private static StatsJson.CpuStats cpu(Sample s) {
     CgroupStats cg = s == null ? null : s.cgroup().orElse(null);
-    usage.put("total_usage", cg == null ? 0 : cg.cpuTotalNanos());
-    if (cg != null && !cg.perCpuNanos().isEmpty()) {
-      usage.put("percpu_usage", cg.perCpuNanos());
-    }
-    usage.put("usage_in_kernelmode", cg == null ? 0 : cg.cpuSystemNanos());
-    usage.put("usage_in_usermode", cg == null ? 0 : cg.cpuUserNanos());
-    cpu.put("cpu_usage", usage);
-    if (s != null && cg != null) {
-      cpu.put("system_cpu_usage", s.systemCpuNanos());
-      cpu.put("online_cpus", s.onlineCpus());
-    }
-    cpu.put("throttling_data", Map.of("periods", cg == null ? 0 : cg.periods(),
-        "throttled_periods", cg == null ? 0 : cg.throttledPeriods(),
-        "throttled_time", cg == null ? 0 : cg.throttledTimeNanos()));
-    return cpu;
+    var usage = new StatsJson.CpuUsage(cg == null ? 0 : cg.cpuTotalNanos(),
+        cg != null && !cg.perCpuNanos().isEmpty() ? cg.perCpuNanos() : null,
+        cg == null ? 0 : cg.cpuSystemNanos(), cg == null ? 0 : cg.cpuUserNanos());
+    boolean measured = s != null && cg != null;
+    return new StatsJson.CpuStats(usage, measured ? s.systemCpuNanos() : null, measured ? s.onlineCpus() : null,
+        new StatsJson.ThrottlingData(cg == null ? 0 : cg.periods(), cg == null ? 0 : cg.throttledPeriods(),
+            cg == null ? 0 : cg.throttledTimeNanos()));
   }
 
-  private static Map<String, Object> memory(CgroupStats cg, long hostMemory) {
-    var m = new LinkedHashMap<String, Object>();
-    m.put("usage", cg.memoryUsage());
-    if (cg.memoryMaxUsage() > 0) {
-      m.put("max_usage", cg.memoryMaxUsage());
-    }
-    m.put("stats", cg.memoryStats());
+  private static StatsJson.MemoryStats memory(CgroupStats cg, long hostMemory) {
     // dockerd reports the host's memory when the container has no limit (or a larger one).
     long limit = cg.memoryLimit() < 0 || cg.memoryLimit() > hostMemory && hostMemory > 0 ? hostMemory
         : cg.memoryLimit();
-    m.put("limit", limit);
-    return m;
+    return new StatsJson.MemoryStats(cg.memoryUsage(), cg.memoryMaxUsage() > 0 ? cg.memoryMaxUsage() : null,
+        cg.memoryStats(), limit);
   }
 }

@@ -16,7 +16,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.Map;
 
 /**
  * The only place where kinds of failure become HTTP statuses. Bodies are {@code {"message":...}}
@@ -76,6 +75,9 @@ public final class ErrorMapper {
 
   private static void sendJson(ServerResponse res, String message) {
     res.header(HeaderNames.CONTENT_TYPE, JSON);
-    res.send(Json.bytes(Map.of("message", message == null ? "" : message)));
+    res.send(Json.bytes(new ErrorResponse(message == null ? "" : message)));
   }
+
+  /** ErrorResponse: what every client prints. */
+  record ErrorResponse(String message) {}
 }

@@ -21,7 +21,7 @@ import java.io.OutputStream;
 import java.util.List;
 
 /** The {@code /images} endpoints. */
-public final class ImageHandlers implements ApiRoutes.Group {
+public final class ImageHandlers {
 
   private static final java.util.Set<String> PRUNE_FILTERS = java.util.Set.of("dangling", "label", "label!", "until");
   static final HeaderName REGISTRY_AUTH = HeaderNames.create("X-Registry-Auth");
@@ -36,19 +36,18 @@ public final class ImageHandlers implements ApiRoutes.Group {
     this.clock = clock;
   }
 
-  @Override
-  public void routes(ApiRoutes r) {
-    r.get("/images/json", this::imageList);
-    r.post("/images/prune", this::imagePrune);
-    r.post("/images/load", this::imageLoad);
-    r.post("/images/create", this::imageCreate);
-    r.get("/images/get", this::imageGetAll);
-    r.get("/images/{name*}/json", this::imageInspect);
-    r.get("/images/{name*}/history", this::imageHistory);
-    r.get("/images/{name*}/get", this::imageGet);
-    r.post("/images/{name*}/tag", this::imageTag);
-    r.delete("/images/{name*}", this::imageDelete);
-    r.get("/distribution/{name*}/json", this::distributionInspect);
+  public static void routes(ApiRoutes.Operations<ImageHandlers> r) {
+    r.get("/images/json", ImageHandlers::imageList);
+    r.post("/images/prune", ImageHandlers::imagePrune);
+    r.post("/images/load", ImageHandlers::imageLoad);
+    r.post("/images/create", ImageHandlers::imageCreate);
+    r.get("/images/get", ImageHandlers::imageGetAll);
+    r.get("/images/{name*}/json", ImageHandlers::imageInspect);
+    r.get("/images/{name*}/history", ImageHandlers::imageHistory);
+    r.get("/images/{name*}/get", ImageHandlers::imageGet);
+    r.post("/images/{name*}/tag", ImageHandlers::imageTag);
+    r.delete("/images/{name*}", ImageHandlers::imageDelete);
+    r.get("/distribution/{name*}/json", ImageHandlers::distributionInspect);
   }
 
   /** {@code GET /distribution/{name}/json}: what the registry holds under the name, nothing pulled. */

@@ -1,10 +1,11 @@
 package dev.berth.server.image;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
 /** Wire shapes of the image endpoints; field names are the spec's. */
-final class ImageJson {
+public final class ImageJson {
 
   private ImageJson() {}
 
@@ -49,7 +50,7 @@ final class ImageJson {
       RootFS RootFS,
       Metadata Metadata) {}
 
-  record Summary(
+  public record Summary(
       String Id,
       String ParentId,
       List<String> RepoTags,
@@ -62,11 +63,11 @@ final class ImageJson {
 
   record HistoryItem(String Id, long Created, String CreatedBy, List<String> Tags, long Size, String Comment) {}
 
-  record Untagged(String Untagged) {}
+  /** ImageDeleteResponseItem: exactly one of the two is set. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record DeleteResponseItem(String Untagged, String Deleted) {}
 
-  record Deleted(String Deleted) {}
-
-  record PruneResponse(List<Object> ImagesDeleted, long SpaceReclaimed) {}
+  record PruneResponse(List<DeleteResponseItem> ImagesDeleted, long SpaceReclaimed) {}
 
   record Stream(String stream) {}
 

@@ -84,11 +84,7 @@ public final class ImageTranslator {
    * An image as the list shows it; {@code system df} also fills in the bytes shared with other
    * images and how many containers use it (-1 where not computed, as dockerd writes).
    */
-  public static Object summaryJson(Image i, long sharedSize, long containers) {
-    return summary(i, sharedSize, containers);
-  }
-
-  static ImageJson.Summary summary(Image i, long sharedSize, long containers) {
+  public static ImageJson.Summary summary(Image i, long sharedSize, long containers) {
     Instant created = i.config().created();
     Map<String, String> labels = i.config().config().labels();
     return new ImageJson.Summary(i.id().toString(), "", tags(i), repoDigests(i),
@@ -127,10 +123,10 @@ public final class ImageTranslator {
         h.tags().isEmpty() ? null : h.tags(), h.size(), h.comment());
   }
 
-  static Object deletion(ImageDeletion d) {
+  static ImageJson.DeleteResponseItem deletion(ImageDeletion d) {
     return switch (d) {
-      case ImageDeletion.Untagged u -> new ImageJson.Untagged(u.reference());
-      case ImageDeletion.Deleted x -> new ImageJson.Deleted(x.id());
+      case ImageDeletion.Untagged u -> new ImageJson.DeleteResponseItem(u.reference(), null);
+      case ImageDeletion.Deleted x -> new ImageJson.DeleteResponseItem(null, x.id());
     };
   }
 

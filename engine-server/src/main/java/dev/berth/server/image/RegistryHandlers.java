@@ -9,10 +9,12 @@ import dev.berth.server.api.Json;
 import dev.berth.server.api.Responses;
 import dev.berth.server.stream.JsonLines;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.Map;
 
 /** {@code docker push} and {@code docker login}. */
-public final class RegistryHandlers implements ApiRoutes.Group {
+public final class RegistryHandlers {
+
+  /** SystemAuthResponse. */
+  record AuthResponse(String Status, String IdentityToken) {}
 
   private final RegistryService registry;
 
@@ -20,10 +22,9 @@ public final class RegistryHandlers implements ApiRoutes.Group {
     this.registry = registry;
   }
 
-  @Override
-  public void routes(ApiRoutes r) {
-    r.post("/images/{name*}/push", this::imagePush);
-    r.post("/auth", this::systemAuth);
+  public static void routes(ApiRoutes.Operations<RegistryHandlers> r) {
+    r.post("/images/{name*}/push", RegistryHandlers::imagePush);
+    r.post("/auth", RegistryHandlers::systemAuth);
   }
 
   /** Progress like dockerd's; every failure after "The push refers to repository" is in-band. */
@@ -44,6 +45,6 @@ public final class RegistryHandlers implements ApiRoutes.Group {
   private void systemAuth(ApiRequest req, ServerResponse res) {
     JsonNode body = Json.read(req.bodyBytes(), JsonNode.class, null);
     registry.login(RegistryAuthTranslator.serverAddress(body), RegistryAuthTranslator.credentials(body));
-    Responses.json(res, 200, Map.of("Status", "Login Succeeded", "IdentityToken", ""));
+    Responses.json(res, 200, new AuthResponse("Login Succeeded", ""));
   }
 }

@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /** The {@code /networks} endpoints. */
-public final class NetworkHandlers implements ApiRoutes.Group {
+public final class NetworkHandlers {
 
   private static final Set<String> LIST_FILTERS = Set.of("name", "id", "driver", "label", "type", "scope", "dangling");
   private static final Set<String> PRUNE_FILTERS = Set.of("label", "label!", "until");
@@ -39,15 +39,14 @@ public final class NetworkHandlers implements ApiRoutes.Group {
     this.clock = clock;
   }
 
-  @Override
-  public void routes(ApiRoutes r) {
-    r.get("/networks", this::networkList);
-    r.post("/networks/create", this::networkCreate);
-    r.post("/networks/prune", this::networkPrune);
-    r.get("/networks/{id}", this::networkInspect);
-    r.delete("/networks/{id}", this::networkDelete);
-    r.post("/networks/{id}/connect", this::networkConnect);
-    r.post("/networks/{id}/disconnect", this::networkDisconnect);
+  public static void routes(ApiRoutes.Operations<NetworkHandlers> r) {
+    r.get("/networks", NetworkHandlers::networkList);
+    r.post("/networks/create", NetworkHandlers::networkCreate);
+    r.post("/networks/prune", NetworkHandlers::networkPrune);
+    r.get("/networks/{id}", NetworkHandlers::networkInspect);
+    r.delete("/networks/{id}", NetworkHandlers::networkDelete);
+    r.post("/networks/{id}/connect", NetworkHandlers::networkConnect);
+    r.post("/networks/{id}/disconnect", NetworkHandlers::networkDisconnect);
   }
 
   private void networkList(ApiRequest req, ServerResponse res) {

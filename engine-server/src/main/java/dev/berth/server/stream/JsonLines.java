@@ -7,7 +7,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.util.Map;
 
 /**
  * A stream of JSON messages, one per line, each flushed (progress of load, import, pull). The
@@ -47,8 +46,13 @@ public final class JsonLines implements AutoCloseable {
       throw e;
     }
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    send(Map.of("errorDetail", Map.of("message", m), "error", m));
+    send(new ErrorLine(new ErrorDetail(m), m));
   }
+
+  /** A jsonmessage that ends a stream in error: the CLI prints errorDetail's message. */
+  record ErrorLine(ErrorDetail errorDetail, String error) {}
+
+  record ErrorDetail(String message) {}
 
   @Override
   public void close() throws IOException {

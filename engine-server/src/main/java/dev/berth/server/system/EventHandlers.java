@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,7 +21,7 @@ import java.util.Set;
  * client leaves. The 200 goes out at once on the raw connection: the CLI (and {@code docker
  * stats}) block until its headers arrive.
  */
-public final class EventHandlers implements ApiRoutes.Group {
+public final class EventHandlers {
 
   private static final Set<String> FILTERS = Set.of("container", "event", "image", "label", "type", "volume",
       "network", "daemon", "plugin", "node", "service", "secret", "config", "scope");
@@ -37,9 +36,8 @@ public final class EventHandlers implements ApiRoutes.Group {
     this.clock = clock;
   }
 
-  @Override
-  public void routes(ApiRoutes r) {
-    r.get("/events", this::systemEvents);
+  public static void routes(ApiRoutes.Operations<EventHandlers> r) {
+    r.get("/events", EventHandlers::systemEvents);
   }
 
   private void systemEvents(ApiRequest req, ServerResponse res) throws Exception {
@@ -115,21 +113,11 @@ public final class EventHandlers implements ApiRoutes.Group {
   }
 
   /** Docker's event JSON; container and image events keep the deprecated status/id/from keys compose reads. */
-  static Map<String, Object> json(EngineEvent e) {
-    var out = new LinkedHashMap<String, Object>();
-    if (e.type() == EngineEvent.Type.CONTAINER || e.type() == EngineEvent.Type.IMAGE) {
-      out.put("status", e.action());
-      out.put("id", e.actorId());
-      if (e.type() == EngineEvent.Type.CONTAINER && e.attributes().containsKey("image")) {
-        out.put("from", e.attributes().get("image"));
-      }
-    }
-    out.put("Type", e.type().wire());
-    out.put("Action", e.action());
-    out.put("Actor", Map.of("ID", e.actorId(), "Attributes", e.attributes()));
-    out.put("scope", "local");
-    out.put("time", e.time().getEpochSecond());
-    out.put("timeNano", e.time().getEpochSecond() * 1_000_000_000L + e.time().getNano());
-    return out;
+  static SystemJson.EventMessage json(EngineEvent e) {
+    boolean legacy = e.type() == EngineEvent.Type.CONTAINER || e.type() == EngineEvent.Type.IMAGE;
+    String from = e.type() == EngineEvent.Type.CONTAINER ? e.attributes().get("image") : null;
+    return new SystemJson.EventMessage(legacy ? e.action() : null, legacy ? e.actorId() : null, from, e.type().wire(),
+        e.action(), new SystemJson.EventActor(e.actorId(), e.attributes()), "local", e.time().getEpochSecond(),
+        e.time().getEpochSecond() * 1_000_000_000L + e.time().getNano());
   }
 }

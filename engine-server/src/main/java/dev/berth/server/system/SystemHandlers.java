@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code /_ping}, {@code /version}, {@code /info}. */
-public final class SystemHandlers implements ApiRoutes.Group {
+public final class SystemHandlers {
 
   private final SystemService system;
   private final RegistryOptions registries;
@@ -27,12 +27,11 @@ public final class SystemHandlers implements ApiRoutes.Group {
     this.registries = registries;
   }
 
-  @Override
-  public void routes(ApiRoutes r) {
-    r.get("/_ping", this::systemPing);
-    r.head("/_ping", this::systemPing);
-    r.get("/version", this::systemVersion);
-    r.get("/info", this::systemInfo);
+  public static void routes(ApiRoutes.Operations<SystemHandlers> r) {
+    r.get("/_ping", SystemHandlers::systemPing);
+    r.head("/_ping", SystemHandlers::systemPing);
+    r.get("/version", SystemHandlers::systemVersion);
+    r.get("/info", SystemHandlers::systemInfo);
   }
 
   private void systemPing(ApiRequest req, ServerResponse res) {
@@ -65,36 +64,12 @@ public final class SystemHandlers implements ApiRoutes.Group {
         "linux", goArch, host.kernelVersion(), false, ""));
   }
 
-  /**
-   * dockerd's RegistryConfig: loopback then configured CIDRs; an index entry for docker.io (with
-   * the mirrors, written with the trailing slash dockerd adds) and one per insecure registry name.
-   */
-  static SystemJson.RegistryConfig registryConfig(RegistryOptions o) {
-    var cidrs = new java.util.ArrayList<>(RegistryOptions.LOOPBACK_CIDRS);
-    o.insecureCidrs().stream().filter(c -> !cidrs.contains(c)).forEach(cidrs::add);
-    List<String> mirrors = o.mirrors().stream().map(m -> m + "/").toList();
-    var indexes = new java.util.TreeMap<String, SystemJson.IndexInfo>();
-    indexes.put("docker.io", new SystemJson.IndexInfo("docker.io", mirrors, true, true));
-    for (String h : o.insecureHosts()) {
-      indexes.put(h, new SystemJson.IndexInfo(h, List.of(), false, false));
-    }
-    return new SystemJson.RegistryConfig(cidrs, indexes, mirrors);
-  }
-
-  /** Before API 1.25 dockerd lists only the names ("seccomp"), not "name=seccomp,profile=builtin". */
-  static List<String> securityOptions(List<String> options, ApiRequest req) {
-    if (req.version().atLeast(1, 25)) {
-      return options;
-    }
-    return options.stream().map(o -> o.split(",")[0].substring("name=".length())).toList();
-  }
-
   private void systemInfo(ApiRequest req, ServerResponse res) {
     SystemInfo i = system.info();
     HostFacts h = i.host();
     var runtimes = new LinkedHashMap<String, SystemJson.RuntimeJson>();
     i.runtimes().forEach((name, path) -> runtimes.put(name, new SystemJson.RuntimeJson(path)));
-    var registry = registryConfig(registries);
+    var registry = SystemTranslator.registryConfig(registries);
     Responses.json(res, 200, new SystemJson.Info(
         i.id(), i.containers(), i.running(), i.paused(), i.stopped(), i.images(),
         "overlay2", List.of(List.of("Backing Filesystem", "extfs"), List.of("Supports d_type", "true")),
@@ -106,6 +81,6 @@ public final class SystemHandlers implements ApiRoutes.Group {
         EngineVersion.DOCKER_COMPATIBLE, runtimes, i.defaultRuntime(),
         new SystemJson.Swarm("", "", "inactive", false, "", null), true, "", "conmon",
         new SystemJson.Commit(""), new SystemJson.Commit(""), new SystemJson.Commit(""),
-        securityOptions(i.securityOptions(), req), List.of(), i.warnings(), i.dataRoot().toString()));
+        SystemTranslator.securityOptions(i.securityOptions(), req.version()), List.of(), i.warnings(), i.dataRoot().toString()));
   }
 }

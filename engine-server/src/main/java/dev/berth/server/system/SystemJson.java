@@ -1,5 +1,9 @@
 package dev.berth.server.system;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.berth.server.container.ContainerJson;
+import dev.berth.server.image.ImageJson;
+import dev.berth.server.volume.VolumeJson;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +31,30 @@ final class SystemJson {
       String BuildTime) {}
 
   record RuntimeJson(String path) {}
+
+  /**
+   * EventMessage. {@code status}, {@code id} and {@code from} are deprecated; dockerd still sends
+   * them for container and image events (from: a container's image), and compose reads them.
+   */
+  record EventMessage(
+      @JsonInclude(JsonInclude.Include.NON_NULL) String status,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String id,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String from,
+      String Type,
+      String Action,
+      EventActor Actor,
+      String scope,
+      long time,
+      long timeNano) {}
+
+  record EventActor(String ID, Map<String, String> Attributes) {}
+
+  /** moby types.DiskUsage: a kind not asked for is null. */
+  record DiskUsage(Long LayersSize, List<ImageJson.Summary> Images, List<ContainerJson.Summary> Containers,
+      List<VolumeJson.Volume> Volumes, List<BuildCache> BuildCache) {}
+
+  /** A build cache record; berth has no builder, so the list is always empty. */
+  record BuildCache(String ID, String Type, long Size) {}
 
   record Swarm(String NodeID, String NodeAddr, String LocalNodeState, boolean ControlAvailable, String Error,
       Object RemoteManagers) {}

@@ -13,7 +13,7 @@ import java.time.Clock;
 import java.util.Set;
 
 /** The {@code /volumes} endpoints. */
-public final class VolumeHandlers implements ApiRoutes.Group {
+public final class VolumeHandlers {
 
   private static final Set<String> PRUNE_FILTERS = Set.of("label", "label!", "all");
   private static final VolumeJson.CreateRequest EMPTY = new VolumeJson.CreateRequest(null, null, null, null);
@@ -26,13 +26,12 @@ public final class VolumeHandlers implements ApiRoutes.Group {
     this.clock = clock;
   }
 
-  @Override
-  public void routes(ApiRoutes r) {
-    r.get("/volumes", this::volumeList);
-    r.post("/volumes/create", this::volumeCreate);
-    r.post("/volumes/prune", this::volumePrune);
-    r.get("/volumes/{name}", this::volumeInspect);
-    r.delete("/volumes/{name}", this::volumeDelete);
+  public static void routes(ApiRoutes.Operations<VolumeHandlers> r) {
+    r.get("/volumes", VolumeHandlers::volumeList);
+    r.post("/volumes/create", VolumeHandlers::volumeCreate);
+    r.post("/volumes/prune", VolumeHandlers::volumePrune);
+    r.get("/volumes/{name}", VolumeHandlers::volumeInspect);
+    r.delete("/volumes/{name}", VolumeHandlers::volumeDelete);
   }
 
   private void volumeList(ApiRequest req, ServerResponse res) {
@@ -58,7 +57,7 @@ public final class VolumeHandlers implements ApiRoutes.Group {
   private void volumePrune(ApiRequest req, ServerResponse res) {
     var filters = req.filters();
     var filter = PruneFilters.parse(filters, PRUNE_FILTERS, clock.instant());
-    boolean all = VolumeTranslator.pruneAll(filters.get("all"), !req.version().atLeast(1, 42));
+    boolean all = VolumeTranslator.pruneAll(filters.get("all"), req.version());
     PruneReport report = volumes.prune(filter, all);
     Responses.json(res, 200, new VolumeJson.PruneResponse(report.deleted(), report.spaceReclaimed()));
   }

@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.Map;
 
 /** Wire shapes of the volume endpoints (moby api/types/volume). */
-final class VolumeJson {
+public final class VolumeJson {
 
   private VolumeJson() {}
 
   record CreateRequest(String Name, String Driver, Map<String, String> DriverOpts, Map<String, String> Labels) {}
 
-  record UsageData(long Size, long RefCount) {}
+  public record UsageData(long Size, long RefCount) {}
 
-  record Volume(
+  public record Volume(
       @JsonInclude(JsonInclude.Include.NON_EMPTY) String CreatedAt,
       String Driver,
       Map<String, String> Labels,

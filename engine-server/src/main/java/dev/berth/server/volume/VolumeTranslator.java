@@ -3,6 +3,7 @@ package dev.berth.server.volume;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.volume.Volume;
 import dev.berth.core.volume.VolumeFilter;
+import dev.berth.server.api.ApiVersion;
 import dev.berth.server.api.Filters;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -39,6 +40,11 @@ public final class VolumeTranslator {
 
   public static VolumeJson.UsageData usage(long size, long refCount) {
     return new VolumeJson.UsageData(size, refCount);
+  }
+
+  /** The {@code all} prune filter in a request of API {@code version}: see {@link #pruneAll(List, boolean)}. */
+  static boolean pruneAll(List<String> values, ApiVersion version) {
+    return pruneAll(values, !version.atLeast(1, 42));
   }
 
   /**

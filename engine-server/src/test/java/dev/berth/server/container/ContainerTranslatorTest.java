@@ -16,6 +16,7 @@ import dev.berth.core.container.MountType;
 import dev.berth.core.container.ContainerConfig;
 import dev.berth.core.container.ContainerCreateRequest;
 import dev.berth.core.container.ContainerFilter;
+import dev.berth.core.container.ContainerInspection;
 import dev.berth.core.container.ContainerId;
 import dev.berth.core.container.ContainerName;
 import dev.berth.core.container.ContainerState;
@@ -400,9 +401,9 @@ class ContainerTranslatorTest {
   @Test
   void aRunningContainerShowsItsAddressAndPublishedPorts() throws IOException {
     Container c = container(new ContainerState.Running(1, 2, 3, NOW.minusSeconds(3)));
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
+    var ctx = new InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
         NOW, null, List.of(), "/run/berth/netns/" + ID.hex());
-    JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
+    JsonNode i = json(inspect(c, ctx));
     assertEquals("172.17.0.2", i.at("/NetworkSettings/IPAddress").asText());
     assertEquals("172.17.0.2", i.at("/NetworkSettings/Networks/bridge/IPAddress").asText());
     assertEquals(16, i.at("/NetworkSettings/Networks/bridge/IPPrefixLen").asInt());
@@ -421,13 +422,22 @@ class ContainerTranslatorTest {
   @Test
   void aStoppedContainerKeepsItsNetworksButNoAddress() throws IOException {
     Container c = container(new ContainerState.Exited(0, NOW.minusSeconds(9), NOW, "", false, false));
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
+    var ctx = new InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
         NOW, null, List.of(), "/run/berth/netns/" + ID.hex());
-    JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
+    JsonNode i = json(inspect(c, ctx));
     assertEquals("", i.at("/NetworkSettings/Networks/bridge/IPAddress").asText());
     assertEquals(NET.hex(), i.at("/NetworkSettings/Networks/bridge/NetworkID").asText());
     assertEquals("", i.at("/NetworkSettings/SandboxKey").asText());
     assertTrue(i.at("/NetworkSettings/Ports").isEmpty());
+  }
+
+  /** What the engine gathers about a container for inspect (dir, layers, ...), as the test gives it. */
+  private record InspectContext(Path dir, List<Path> layers, String runtime, AppArmor appArmor, Instant now,
+      dev.berth.core.container.Health health, List<String> execIds, String sandboxKey) {}
+
+  private static ContainerJson.Inspect inspect(Container c, InspectContext ctx) {
+    return ContainerTranslator.inspect(ContainerInspection.details(c, ctx.dir(), ctx.layers(), ctx.runtime(),
+        ctx.appArmor(), ctx.health(), ctx.execIds(), Path.of(ctx.sandboxKey()), null));
   }
 
   private static JsonNode json(Object value) throws IOException {
@@ -442,9 +452,9 @@ class ContainerTranslatorTest {
           h.networkMode(), h.restartPolicy(), 0, 0, true, false, null, null, null, null, null, null, null, null),
           c.state(), c.restartCount());
     }
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/var/lib/berth/containers/" + ID.hex()),
+    var ctx = new InspectContext(Path.of("/var/lib/berth/containers/" + ID.hex()),
         List.of(Path.of("/l/2"), Path.of("/l/1")), "crun", AppArmor.disabled(), NOW, null, List.of(), "");
-    return json(ContainerTranslator.inspect(c, ctx, null));
+    return json(inspect(c, ctx));
   }
 
   private static void assertStateFlagsPresent(JsonNode state) {
@@ -579,17 +589,17 @@ class ContainerTranslatorTest {
     var opts = dev.berth.core.container.SecurityOptions.parse(List.of("apparmor=custom", "no-new-privileges"), false);
     c = c.withHostConfig(c.hostConfig().withSecurity(new dev.berth.core.container.SecurityConfig(
         List.of("apparmor=custom", "no-new-privileges"), "private", List.of(), List.of("/proc/sys"), opts)));
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(), NOW, null,
+    var ctx = new InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(), NOW, null,
         List.of(), "");
-    JsonNode i = json(ContainerTranslator.inspect(c, ctx, null));
+    JsonNode i = json(inspect(c, ctx));
     JsonNode hc = i.get("HostConfig");
     assertEquals(List.of("apparmor=custom", "no-new-privileges"), texts(hc.get("SecurityOpt")));
     assertEquals("private", hc.get("CgroupnsMode").asText());
     assertEquals(List.of(), texts(hc.get("MaskedPaths")));
     assertEquals(List.of("/proc/sys"), texts(hc.get("ReadonlyPaths")));
     assertEquals("custom", i.get("AppArmorProfile").asText(), "before the first start: what was asked for");
-    JsonNode started = json(ContainerTranslator.inspect(c.withState(new ContainerState.Exited(0, NOW, NOW, "", false,
-        false)), ctx, null));
+    JsonNode started = json(inspect(c.withState(new ContainerState.Exited(0, NOW, NOW, "", false,
+        false)), ctx));
     assertEquals("", started.get("AppArmorProfile").asText(), "after it, on a host without AppArmor: none");
     JsonNode plain = inspect(ContainerState.Created.FRESH, false).get("HostConfig");
     assertTrue(plain.get("SecurityOpt").isNull());
@@ -671,9 +681,9 @@ class ContainerTranslatorTest {
         """);
     Container c = container(ContainerState.Created.FRESH);
     c = c.withHostConfig(c.hostConfig().withStorage(r.hostConfig().storage()));
-    var ctx = new ContainerTranslator.InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
+    var ctx = new InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(),
         NOW, null, List.of(), "");
-    JsonNode hc = json(ContainerTranslator.inspect(c, ctx, null)).get("HostConfig");
+    JsonNode hc = json(inspect(c, ctx)).get("HostConfig");
     assertEquals("[\"data:/data\"]", hc.get("Binds").toString());
     assertEquals("[{\"Type\":\"tmpfs\",\"Target\":\"/t\",\"TmpfsOptions\":{\"SizeBytes\":65536}}]",
         hc.get("Mounts").toString());

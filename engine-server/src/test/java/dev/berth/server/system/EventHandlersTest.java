@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.events.EngineEvent;
 import dev.berth.server.api.Filters;
+import dev.berth.server.api.Json;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,8 @@ class EventHandlersTest {
 
   @Test
   void containerEventsKeepTheDeprecatedKeysComposeReads() {
-    Map<String, Object> json = EventHandlers.json(EXEC);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> json = Json.MAPPER.convertValue(EventHandlers.json(EXEC), Map.class);
     assertEquals("exec_start: sh -c true", json.get("status"));
     assertEquals(ID, json.get("id"));
     assertEquals("busybox", json.get("from"));
