@@ -13,6 +13,7 @@ import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.ExposedPort;
 import dev.berth.core.network.Network;
 import dev.berth.core.network.NetworkService;
+import dev.berth.core.network.NetworkMode;
 import dev.berth.core.network.Networking;
 import dev.berth.core.network.PortBinding;
 import dev.berth.core.network.Subnet;
@@ -74,18 +75,17 @@ final class ContainerNetwork {
 
   /** The namespace the runtime puts the container in. */
   NetworkNamespace namespace(Container c, ContainerService containers) {
-    String mode = c.hostConfig().networkMode();
-    if (mode.equals("host")) {
-      return NetworkNamespace.HOST;
-    }
-    if (mode.startsWith("container:")) {
-      Container other = containers.find(mode.substring("container:".length()));
-      if (!other.state().isRunning()) {
-        throw new ConflictException("cannot join network namespace of a non running container: " + other.id().hex());
+    return switch (c.hostConfig().network()) {
+      case NetworkMode.Host h -> NetworkNamespace.HOST;
+      case NetworkMode.Container shared -> {
+        Container other = containers.find(shared.ref());
+        if (!other.state().isRunning()) {
+          throw new ConflictException("cannot join network namespace of a non running container: " + other.id().hex());
+        }
+        yield NetworkNamespace.join(netns(other));
       }
-      return NetworkNamespace.join(netns(other));
-    }
-    return NetworkNamespace.join(netns(c));
+      default -> NetworkNamespace.join(netns(c));
+    };
   }
 
   /** Whether berth answers names inside it: it is on a user-defined network. */
@@ -101,14 +101,14 @@ final class ContainerNetwork {
    * @throws InvalidArgumentException {@code network X not found}
    */
   Networking resolve(HostConfig hc, Networking requested) {
-    String mode = hc.networkMode();
-    if (mode.startsWith("container:")) {
+    Optional<String> joined = hc.network().network();
+    if (joined.isEmpty()) {
       if (!requested.portBindings().isEmpty() || requested.publishAll()) {
         throw new ConflictException("conflicting options: port publishing and the container type network mode");
       }
       return new Networking(Map.of(), List.of(), false, List.of());
     }
-    String modeNetwork = mode.equals("default") ? Network.DEFAULT_BRIDGE : mode;
+    String modeNetwork = joined.get();
     var endpoints = new LinkedHashMap<String, Endpoint>();
     var wanted = new LinkedHashMap<String, Endpoint>();
     // The CLI names the default network "default" in EndpointsConfig as in NetworkMode.
@@ -149,8 +149,7 @@ final class ContainerNetwork {
 
   /** Whether the container has a namespace of its own to set up. */
   static boolean ownsNamespace(Container c) {
-    String mode = c.hostConfig().networkMode();
-    return !mode.equals("host") && !mode.startsWith("container:");
+    return c.hostConfig().network().ownsNamespace();
   }
 
   Path netns(Container c) {

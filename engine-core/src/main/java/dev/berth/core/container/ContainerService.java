@@ -5,6 +5,8 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.image.Image;
 import dev.berth.core.image.ImageService;
+import dev.berth.core.network.Network;
+import dev.berth.core.network.NetworkMode;
 import dev.berth.core.runtime.DockerDefaults;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -220,7 +222,7 @@ public final class ContainerService {
    */
   static HostConfig normalize(HostConfig host, SecurityDefaults defaults) {
     // Other modes name a network or container, which ContainerNetwork.resolve checks.
-    String mode = host.networkMode().equals("default") ? "bridge" : host.networkMode();
+    String mode = host.network() instanceof NetworkMode.Default ? Network.DEFAULT_BRIDGE : host.networkMode();
     // Refused now, as dockerd does, rather than at the first start.
     host.capAdd().forEach(RunSpecFactory::capName);
     host.capDrop().forEach(RunSpecFactory::capName);

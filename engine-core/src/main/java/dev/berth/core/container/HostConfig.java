@@ -1,5 +1,6 @@
 package dev.berth.core.container;
 
+import dev.berth.core.network.NetworkMode;
 import dev.berth.core.runtime.Resources;
 import java.util.List;
 
@@ -65,6 +66,11 @@ public record HostConfig(
     resources = resources == null ? Resources.NONE : resources;
     storage = storage == null ? StorageOptions.NONE : storage;
     security = security == null ? SecurityConfig.NONE : security;
+  }
+
+  /** {@link #networkMode} as a type. */
+  public NetworkMode network() {
+    return NetworkMode.parse(networkMode);
   }
 
   public HostConfig withRestartPolicy(RestartPolicy p) {

@@ -37,8 +37,7 @@ public final class NetworkConnections {
     ContainerId id = containers.find(ref).id();
     locks.run(id, () -> {
       Container c = current(id);
-      String mode = c.hostConfig().networkMode();
-      if (mode.equals("host") || mode.equals("none") || mode.startsWith("container:") || !net.isBridge()) {
+      if (c.hostConfig().network().sharesNamespace() || !net.isBridge()) {
         throw new ForbiddenException("container sharing network namespace with another container or host cannot be "
             + "connected to any other network");
       }
