@@ -1,45 +1,51 @@
 package dev.berth.store;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import dev.berth.core.error.InternalException;
-import dev.berth.core.image.Digest;
 import java.io.IOException;
-import java.time.Instant;
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Reads and writes one kind of {@code *_json} column. Core records serialize directly; the mapper
- * ignores properties it does not know and leaves missing ones null/zero, so a column written by a
- * newer or older record shape still reads.
+ * Reads and writes one kind of {@code *_json} column as the store's own document records, whose
+ * component names are the column's field names. Core records never go through here: each column
+ * maps them to and from its documents by hand, so renaming a core field breaks the mapping's
+ * compile rather than changing what is stored. The mapper ignores properties it does not know and
+ * leaves missing ones null/zero, so a column written by a newer or older berth still reads.
  */
 public final class JsonColumn<T> {
+
+  private static final String CORE_PACKAGE = "dev.berth.core.";
 
   private final Class<T> type;
   private final ObjectReader reader;
   private final ObjectWriter writer;
 
   private JsonColumn(Class<T> type) {
+    requireNoCoreTypes(type, type, new HashSet<>());
     var mapper = JsonMapper.builder()
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-        .addModule(scalars())
         .build();
     this.type = type;
     this.reader = mapper.readerFor(type);
     this.writer = mapper.writerFor(type);
   }
 
+  /**
+   * @throws IllegalArgumentException if {@code type} reaches a core type: its stored shape would
+   *     then follow the core's field names
+   */
   public static <T> JsonColumn<T> of(Class<T> type) {
     return new JsonColumn<>(type);
   }
@@ -60,33 +66,47 @@ public final class JsonColumn<T> {
     }
   }
 
-  // jackson-datatype-jsr310 is not a dependency, and a digest reads better as "sha256:..." than
-  // as {"hex": "..."}.
-  private static SimpleModule scalars() {
-    return new SimpleModule("berth-store-scalars")
-        .addSerializer(Instant.class, new StdScalarSerializer<>(Instant.class) {
-          @Override
-          public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(Timestamps.format(value));
+  /**
+   * Reads a row's document and maps it to what the core holds. A value the core refuses (a
+   * restart policy, a limit) was not written by berth: like unreadable JSON, that is a corrupt
+   * row, not the caller's mistake.
+   */
+  public <R> R read(String json, Function<? super T, ? extends R> toCore) {
+    T document = read(json);
+    try {
+      return toCore.apply(document);
+    } catch (InternalException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new InternalException("corrupt " + type.getSimpleName() + " in database: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireNoCoreTypes(Type t, Class<?> root, Set<Type> seen) {
+    if (!seen.add(t)) {
+      return;
+    }
+    switch (t) {
+      case Class<?> c when c.isArray() -> requireNoCoreTypes(c.getComponentType(), root, seen);
+      case Class<?> c -> {
+        if (c.getName().startsWith(CORE_PACKAGE)) {
+          throw new IllegalArgumentException(root.getName() + " reaches core type " + c.getName()
+              + ": map it to a document record of the store");
+        }
+        if (c.isRecord()) {
+          for (RecordComponent rc : c.getRecordComponents()) {
+            requireNoCoreTypes(rc.getGenericType(), root, seen);
           }
-        })
-        .addDeserializer(Instant.class, new StdScalarDeserializer<>(Instant.class) {
-          @Override
-          public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            return Timestamps.parse(p.getValueAsString());
-          }
-        })
-        .addSerializer(Digest.class, new StdScalarSerializer<>(Digest.class) {
-          @Override
-          public void serialize(Digest value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(value.toString());
-          }
-        })
-        .addDeserializer(Digest.class, new StdScalarDeserializer<>(Digest.class) {
-          @Override
-          public Digest deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            return Digest.parse(p.getValueAsString());
-          }
-        });
+        }
+      }
+      case ParameterizedType p -> {
+        requireNoCoreTypes(p.getRawType(), root, seen);
+        for (Type arg : p.getActualTypeArguments()) {
+          requireNoCoreTypes(arg, root, seen);
+        }
+      }
+      case GenericArrayType a -> requireNoCoreTypes(a.getGenericComponentType(), root, seen);
+      default -> { }
+    }
   }
 }

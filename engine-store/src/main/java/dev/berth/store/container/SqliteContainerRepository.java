@@ -4,6 +4,7 @@ import dev.berth.core.container.Container;
 import dev.berth.core.container.ContainerId;
 import dev.berth.core.container.ContainerName;
 import dev.berth.core.container.ContainerRepository;
+import dev.berth.core.container.ContainerState;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.image.ImageId;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -111,25 +113,21 @@ public final class SqliteContainerRepository implements ContainerRepository {
     StateColumns.of(container.state()).bind(ps, i);
     i += StateColumns.WIDTH;
     ps.setInt(i++, container.restartCount());
-    ps.setString(i++, json.write(ContainerDocument.of(container.config(), container.hostConfig(),
-        container.mounts(), container.networking())));
+    ps.setString(i++, json.write(ContainerDocument.of(container)));
     return i;
   }
 
   private Container row(ResultSet rs) throws SQLException {
+    // The columns first: the mapping reports only what the document holds as a corrupt document.
     String id = rs.getString("id");
-    ContainerDocument doc = json.read(rs.getString("config_json")).requireReadable(id);
-    return new Container(
-        new ContainerId(id),
-        new ContainerName(rs.getString("name")),
-        Timestamps.parse(rs.getString("created")),
-        ImageId.parse(rs.getString("image_id")),
-        doc.config(),
-        doc.hostConfig(),
-        StateColumns.read(rs).toState(id),
-        rs.getInt("restart_count"),
-        doc.mounts(),
-        doc.networking());
+    var containerId = new ContainerId(id);
+    var name = new ContainerName(rs.getString("name"));
+    Instant created = Timestamps.parse(rs.getString("created"));
+    ImageId imageId = ImageId.parse(rs.getString("image_id"));
+    ContainerState state = StateColumns.read(rs).toState(id);
+    int restartCount = rs.getInt("restart_count");
+    return json.read(rs.getString("config_json"), doc -> doc.requireReadable(id).toContainer(containerId, name,
+        created, imageId, state, restartCount));
   }
 
   private Optional<Container> queryOne(Connection c, String sql, String param) throws SQLException {

@@ -208,7 +208,7 @@ public final class SqliteImageRepository implements ImageRepository {
     String id = rs.getString("id");
     return new Image(
         ImageId.parse(id),
-        json.read(rs.getString("config_json")).readableConfig(id),
+        json.read(rs.getString("config_json"), doc -> doc.readableConfig(id)),
         rs.getLong("size"),
         Timestamps.parse(rs.getString("loaded")),
         Arrays.stream(strings.read(rs.getString("tags"))).map(ImageReference::parse).toList(),

@@ -2,14 +2,29 @@ package dev.berth.store.network;
 
 import dev.berth.core.error.InternalException;
 import dev.berth.core.network.IpamPool;
+import dev.berth.core.network.Network;
+import dev.berth.core.network.NetworkId;
+import dev.berth.store.Documents;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** What {@code networks.config_json} holds. */
-record NetworkDocument(int version, boolean internal, boolean attachable, String ipamDriver, List<IpamPool> pools,
+/**
+ * What {@code networks.config_json} holds: a network's settings besides its queried columns. The
+ * field names are the stored ones (the fixture {@code src/test/resources/networks/config-v1.json}
+ * is a row as berth wrote it) and must not change; a field renamed or added in {@link Network}
+ * shows as a compile error here. A change of meaning needs a new {@code version}.
+ */
+record NetworkDocument(int version, boolean internal, boolean attachable, String ipamDriver, List<PoolDoc> pools,
     Map<String, String> ipamOptions, Map<String, String> options, Map<String, String> labels, String bridge) {
 
   static final int CURRENT = 1;
+
+  static NetworkDocument of(Network n) {
+    return new NetworkDocument(CURRENT, n.internal(), n.attachable(), n.ipamDriver(),
+        Documents.mapEach(n.pools(), PoolDoc::of), Documents.sorted(n.ipamOptions()), Documents.sorted(n.options()),
+        Documents.sorted(n.labels()), n.bridge());
+  }
 
   NetworkDocument requireReadable(String id) {
     if (version != CURRENT) {
@@ -17,5 +32,23 @@ record NetworkDocument(int version, boolean internal, boolean attachable, String
           + CURRENT);
     }
     return this;
+  }
+
+  /** The network these settings and its columns make. */
+  Network toNetwork(NetworkId id, String name, String driver, Instant created) {
+    return new Network(id, name, driver, created, internal, attachable, ipamDriver,
+        Documents.mapEach(pools, PoolDoc::toCore), ipamOptions, options, labels, bridge);
+  }
+
+  /** An {@link IpamPool}; {@code ipRange} null for the whole subnet. */
+  record PoolDoc(String subnet, String gateway, String ipRange) {
+
+    static PoolDoc of(IpamPool p) {
+      return new PoolDoc(p.subnet(), p.gateway(), p.ipRange());
+    }
+
+    IpamPool toCore() {
+      return new IpamPool(subnet, gateway, ipRange);
+    }
   }
 }

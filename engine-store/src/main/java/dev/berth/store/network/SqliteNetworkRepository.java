@@ -11,6 +11,7 @@ import dev.berth.store.SqliteError;
 import dev.berth.store.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,8 +57,7 @@ public final class SqliteNetworkRepository implements NetworkRepository {
         ps.setString(2, n.name());
         ps.setString(3, n.driver());
         ps.setString(4, Timestamps.format(n.created()));
-        ps.setString(5, json.write(new NetworkDocument(NetworkDocument.CURRENT, n.internal(), n.attachable(),
-            n.ipamDriver(), n.pools(), n.ipamOptions(), n.options(), n.labels(), n.bridge())));
+        ps.setString(5, json.write(NetworkDocument.of(n)));
         ps.executeUpdate();
       } catch (SQLException e) {
         if (SqliteError.isUniqueViolation(e)) {
@@ -101,9 +101,11 @@ public final class SqliteNetworkRepository implements NetworkRepository {
 
   private Network row(ResultSet rs) throws SQLException {
     String id = rs.getString("id");
-    NetworkDocument d = json.read(rs.getString("config_json")).requireReadable(id);
-    return new Network(new NetworkId(id), rs.getString("name"), rs.getString("driver"),
-        Timestamps.parse(rs.getString("created")), d.internal(), d.attachable(), d.ipamDriver(), d.pools(),
-        d.ipamOptions(), d.options(), d.labels(), d.bridge());
+    var networkId = new NetworkId(id);
+    String name = rs.getString("name");
+    String driver = rs.getString("driver");
+    Instant created = Timestamps.parse(rs.getString("created"));
+    return json.read(rs.getString("config_json"), d -> d.requireReadable(id).toNetwork(networkId, name, driver,
+        created));
   }
 }

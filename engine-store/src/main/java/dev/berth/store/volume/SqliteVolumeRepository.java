@@ -10,6 +10,7 @@ import dev.berth.store.SqliteError;
 import dev.berth.store.Timestamps;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,7 +57,7 @@ public final class SqliteVolumeRepository implements VolumeRepository {
         ps.setString(1, v.name().value());
         ps.setString(2, v.driver());
         ps.setString(3, Timestamps.format(v.createdAt()));
-        ps.setString(4, json.write(new VolumeDocument(VolumeDocument.CURRENT, v.labels(), v.options())));
+        ps.setString(4, json.write(VolumeDocument.of(v)));
         ps.executeUpdate();
       } catch (SQLException e) {
         if (SqliteError.isUniqueViolation(e)) {
@@ -79,8 +80,10 @@ public final class SqliteVolumeRepository implements VolumeRepository {
 
   private Volume row(ResultSet rs) throws SQLException {
     String name = rs.getString("name");
-    VolumeDocument doc = json.read(rs.getString("config_json")).requireReadable(name);
-    return new Volume(new VolumeName(name), rs.getString("driver"), doc.labels(), doc.options(),
-        Timestamps.parse(rs.getString("created")));
+    var volumeName = new VolumeName(name);
+    String driver = rs.getString("driver");
+    Instant created = Timestamps.parse(rs.getString("created"));
+    return json.read(rs.getString("config_json"), doc -> doc.requireReadable(name).toVolume(volumeName, driver,
+        created));
   }
 }

@@ -1,0 +1,79 @@
+package dev.berth.store.container;
+
+import dev.berth.core.network.Endpoint;
+import dev.berth.core.network.NetworkId;
+import dev.berth.core.network.Networking;
+import dev.berth.core.network.PortBinding;
+import dev.berth.store.Documents;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * {@code networking} of {@code containers.config_json}: {@link Networking}. {@code endpoints}
+ * keeps the order the container joined its networks in (it names the interfaces eth0, eth1, ...).
+ * Rows from before port ranges lack {@code hostPortEnd}, which reads as a single port.
+ */
+record NetworkingDoc(Map<String, EndpointDoc> endpoints, List<PortBindingDoc> portBindings, boolean publishAll,
+    List<PortBindingDoc> published) {
+
+  static NetworkingDoc of(Networking n) {
+    return new NetworkingDoc(endpoints(n.endpoints(), EndpointDoc::of), Documents.mapEach(n.portBindings(),
+        PortBindingDoc::of), n.publishAll(), Documents.mapEach(n.published(), PortBindingDoc::of));
+  }
+
+  Networking toCore() {
+    return new Networking(endpoints(endpoints, EndpointDoc::toCore), Documents.mapEach(portBindings,
+        PortBindingDoc::toCore), publishAll, Documents.mapEach(published, PortBindingDoc::toCore));
+  }
+
+  private static <A, B> Map<String, B> endpoints(Map<String, A> in, Function<A, B> f) {
+    if (in == null) {
+      return null;
+    }
+    var out = new LinkedHashMap<String, B>();
+    in.forEach((network, e) -> out.put(network, Documents.map(e, f)));
+    return out;
+  }
+
+  /** The network's ID is stored as an object, {@code {"hex": "..."}}, as the first rows had it. */
+  record EndpointDoc(NetworkIdDoc networkId, List<String> aliases, String ipv4Request, AttachmentDoc attached) {
+
+    static EndpointDoc of(Endpoint e) {
+      return new EndpointDoc(Documents.map(e.networkId(), id -> new NetworkIdDoc(id.hex())), e.aliases(),
+          e.ipv4Request(), Documents.map(e.attached(), AttachmentDoc::of));
+    }
+
+    Endpoint toCore() {
+      return new Endpoint(Documents.map(networkId, id -> new NetworkId(id.hex())), aliases, ipv4Request,
+          Documents.map(attached, AttachmentDoc::toCore));
+    }
+  }
+
+  record NetworkIdDoc(String hex) {}
+
+  /** The interface while the container runs; null while it does not. */
+  record AttachmentDoc(String endpointId, String ifName, String ipAddress, int prefixLen, String gateway,
+      String macAddress) {
+
+    static AttachmentDoc of(Endpoint.Attachment a) {
+      return new AttachmentDoc(a.endpointId(), a.ifName(), a.ipAddress(), a.prefixLen(), a.gateway(), a.macAddress());
+    }
+
+    Endpoint.Attachment toCore() {
+      return new Endpoint.Attachment(endpointId, ifName, ipAddress, prefixLen, gateway, macAddress);
+    }
+  }
+
+  record PortBindingDoc(int containerPort, String protocol, String hostIp, int hostPort, int hostPortEnd) {
+
+    static PortBindingDoc of(PortBinding p) {
+      return new PortBindingDoc(p.containerPort(), p.protocol(), p.hostIp(), p.hostPort(), p.hostPortEnd());
+    }
+
+    PortBinding toCore() {
+      return new PortBinding(containerPort, protocol, hostIp, hostPort, hostPortEnd);
+    }
+  }
+}
