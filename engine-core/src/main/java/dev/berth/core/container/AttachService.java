@@ -10,14 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Attaching clients to containers' stdio, live. */
 public final class AttachService {
 
-  private final ContainerService containers;
+  private final ContainerLookup containers;
   private final ContainerRuntime runtime;
   private final ContainerLocks locks;
   private final LogService logs;
   private final ContainerEvents events;
   private final Map<ContainerId, Set<AttachSession>> pending = new ConcurrentHashMap<>();
 
-  AttachService(ContainerService containers, ContainerRuntime runtime, ContainerLocks locks, LogService logs,
+  AttachService(ContainerLookup containers, ContainerRuntime runtime, ContainerLocks locks, LogService logs,
       ContainerEvents events) {
     this.containers = containers;
     this.runtime = runtime;

@@ -34,12 +34,12 @@ public final class ContainerArchive {
 
   private static final Set<String> NETWORK_FILES = Set.of("/etc/resolv.conf", "/etc/hostname", "/etc/hosts");
 
-  private final ContainerService containers;
+  private final ContainerLookup containers;
   private final ContainerRootfs rootfs;
   private final ContainerMounts mounts;
   private final ContainerLocks locks;
 
-  ContainerArchive(ContainerService containers, ContainerRootfs rootfs, ContainerMounts mounts, ContainerLocks locks) {
+  ContainerArchive(ContainerLookup containers, ContainerRootfs rootfs, ContainerMounts mounts, ContainerLocks locks) {
     this.containers = containers;
     this.rootfs = rootfs;
     this.mounts = mounts;

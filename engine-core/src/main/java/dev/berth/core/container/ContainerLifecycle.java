@@ -419,7 +419,7 @@ public final class ContainerLifecycle implements AutoCloseable {
     try {
       var dir = rootfs.dir(id);
       var root = rootfs.mount(c);
-      var namespace = network.namespace(c, containers);
+      var namespace = network.namespace(c);
       networked = c.withNetworking(network.setUp(c));
       var spec = specs.build(networked, dir, root, rootfs.logPath(id), mounts.acquire(c), namespace,
           network.servesNames(networked));

@@ -58,6 +58,7 @@ final class ContainerNetwork {
   private final Map<ContainerId, List<CompletableFuture<CniResult>>> finishing =
       new ConcurrentHashMap<>();
   private final ContainerRepository repository;
+  private final ContainerLookup containers;
   private final Path hostResolvConf;
   private final CniConfig cniConfig;
   private final ContainerEvents events;
@@ -69,12 +70,13 @@ final class ContainerNetwork {
     this.networks = networks;
     this.cni = cni;
     this.repository = repository;
+    this.containers = new ContainerLookup(repository);
     this.hostResolvConf = hostResolvConf;
     this.cniConfig = new CniConfig(paths.leases(), ipMasq);
   }
 
   /** The namespace the runtime puts the container in. */
-  NetworkNamespace namespace(Container c, ContainerService containers) {
+  NetworkNamespace namespace(Container c) {
     return switch (c.hostConfig().network()) {
       case NetworkMode.Host h -> NetworkNamespace.HOST;
       case NetworkMode.Container shared -> {

@@ -13,15 +13,14 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /** Creating, finding, listing and renaming containers. Transitions are {@link ContainerLifecycle}'s. */
 public final class ContainerService {
 
-  private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
   private static final int NAME_ATTEMPTS = 10;
 
   private final ContainerRepository repository;
+  private final ContainerLookup lookup;
   private final ImageService images;
   private final ContainerRootfs rootfs;
   private final ContainerMounts mounts;
@@ -34,6 +33,7 @@ public final class ContainerService {
   ContainerService(ContainerRepository repository, ImageService images, ContainerRootfs rootfs, ContainerMounts mounts,
       ContainerNetwork network, NameGenerator names, ContainerEvents events, SecurityDefaults security, Clock clock) {
     this.repository = repository;
+    this.lookup = new ContainerLookup(repository);
     this.images = images;
     this.rootfs = rootfs;
     this.mounts = mounts;
@@ -50,38 +50,15 @@ public final class ContainerService {
    * @throws NotFoundException {@code No such container: <ref>}
    */
   public Container find(String ref) {
-    return findOptional(ref).orElseThrow(() -> new NotFoundException("No such container: " + ref));
+    return lookup.find(ref);
   }
 
   public Optional<Container> findOptional(String ref) {
-    if (ref == null || ref.isEmpty()) {
-      return Optional.empty();
-    }
-    if (ContainerId.isHex64(ref)) {
-      Optional<Container> byId = repository.find(new ContainerId(ref));
-      if (byId.isPresent()) {
-        return byId;
-      }
-    }
-    String name = ref.startsWith("/") ? ref.substring(1) : ref;
-    if (name.length() >= 2 && name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]+")) {
-      Optional<Container> byName = repository.findByName(new ContainerName(name));
-      if (byName.isPresent()) {
-        return byName;
-      }
-    }
-    if (HEX.matcher(ref).matches()) {
-      List<Container> matches = repository.findByIdPrefix(ref);
-      if (matches.size() > 1) {
-        throw new InvalidArgumentException("multiple IDs found with provided prefix: " + ref);
-      }
-      return matches.stream().findFirst();
-    }
-    return Optional.empty();
+    return lookup.findOptional(ref);
   }
 
   public Optional<Container> get(ContainerId id) {
-    return repository.find(id);
+    return lookup.get(id);
   }
 
   /**

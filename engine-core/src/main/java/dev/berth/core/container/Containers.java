@@ -30,9 +30,10 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var network = new ContainerNetwork(paths, networks, cni, repository, Path.of("/etc/resolv.conf"), ipMasq, events);
     var service = new ContainerService(repository, images, rootfs, mounts, network,
         new NameGenerator(RandomGenerator.getDefault()), events, security, clock);
-    var logs = new LogService(service, rootfs);
-    var attach = new AttachService(service, runtime, locks, logs, events);
-    var execs = new ExecService(service, runtime, rootfs, events);
+    var lookup = new ContainerLookup(repository);
+    var logs = new LogService(lookup, rootfs);
+    var attach = new AttachService(lookup, runtime, locks, logs, events);
+    var execs = new ExecService(lookup, runtime, rootfs, events);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
     var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs, mounts, network,
         new RunSpecFactory(files, defaultCapabilities, allCapabilities, security), attach, execs,
@@ -44,10 +45,10 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
         LOG.log(System.Logger.Level.ERROR, "recording the exit of " + id.shortId() + " failed", e);
       }
     }));
-    var archive = new ContainerArchive(service, rootfs, mounts, locks);
+    var archive = new ContainerArchive(lookup, rootfs, mounts, locks);
     var commits = new ContainerCommit(service, lifecycle, rootfs, images, locks);
-    return new Containers(service, lifecycle, attach, logs, execs, new StatsService(service, runtime, clock), archive,
-        commits, new NetworkConnections(service, repository, network, networks, locks),
+    return new Containers(service, lifecycle, attach, logs, execs, new StatsService(lookup, runtime, clock), archive,
+        commits, new NetworkConnections(lookup, repository, network, networks, locks),
         new ContainerInspection(service, rootfs, lifecycle, execs, paths, runtime.name(), security.appArmor()));
   }
 }

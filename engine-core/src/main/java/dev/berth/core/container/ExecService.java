@@ -26,13 +26,13 @@ public final class ExecService {
   private static final System.Logger LOG = System.getLogger(ExecService.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final ContainerService containers;
+  private final ContainerLookup containers;
   private final ContainerRuntime runtime;
   private final ContainerRootfs rootfs;
   private final ContainerEvents events;
   private final Map<String, ExecInstance> instances = new ConcurrentHashMap<>();
 
-  ExecService(ContainerService containers, ContainerRuntime runtime, ContainerRootfs rootfs, ContainerEvents events) {
+  ExecService(ContainerLookup containers, ContainerRuntime runtime, ContainerRootfs rootfs, ContainerEvents events) {
     this.containers = containers;
     this.runtime = runtime;
     this.rootfs = rootfs;
@@ -193,7 +193,7 @@ public final class ExecService {
         cc.attachStdout(), cc.attachStderr(), cc.stopSignal(), cc.stopTimeout(), cc.exposedPorts(), cc.volumes(),
         cc.healthcheck(), cc.onBuild(), cc.shell(), cc.argsEscaped());
     String cwd = !e.workingDir().isEmpty() ? e.workingDir() : cc.workingDir().isEmpty() ? "/" : cc.workingDir();
-    return new ProcessSpec(e.cmd(), RunSpecFactory.environment(envConfig, user), cwd, user.uid(), user.gid(),
+    return new ProcessSpec(e.cmd(), ProcessEnvironment.of(envConfig, user), cwd, user.uid(), user.gid(),
         user.additionalGids(), e.tty(), e.attachStdin(), true, height, width);
   }
 

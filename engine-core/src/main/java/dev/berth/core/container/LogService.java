@@ -9,10 +9,10 @@ import java.io.IOException;
 /** A container's logged output, read back (and followed while it runs). */
 public final class LogService {
 
-  private final ContainerService containers;
+  private final ContainerLookup containers;
   private final ContainerRootfs rootfs;
 
-  LogService(ContainerService containers, ContainerRootfs rootfs) {
+  LogService(ContainerLookup containers, ContainerRootfs rootfs) {
     this.containers = containers;
     this.rootfs = rootfs;
   }

@@ -12,13 +12,13 @@ import java.util.Map;
 /** {@code docker network connect} and {@code disconnect}: live for running containers, recorded for others. */
 public final class NetworkConnections {
 
-  private final ContainerService containers;
+  private final ContainerLookup containers;
   private final ContainerRepository repository;
   private final ContainerNetwork network;
   private final NetworkService networks;
   private final ContainerLocks locks;
 
-  NetworkConnections(ContainerService containers, ContainerRepository repository, ContainerNetwork network,
+  NetworkConnections(ContainerLookup containers, ContainerRepository repository, ContainerNetwork network,
       NetworkService networks, ContainerLocks locks) {
     this.containers = containers;
     this.repository = repository;

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * Turns a container record and its mounted root filesystem into what the runtime runs: the
@@ -24,8 +23,6 @@ import java.util.Objects;
  * files written, and the environment dockerd would give (PATH, HOSTNAME, TERM, HOME).
  */
 final class RunSpecFactory {
-
-  static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final ContainerFiles files;
   private final List<String> defaultCapabilities;
@@ -55,7 +52,7 @@ final class RunSpecFactory {
     makeWorkingDir(rootfs, cwd);
     ContainerFiles.Written written = files.write(dir, c, network.host(), embeddedDns);
 
-    var process = new ProcessSpec(cfg.argv(), environment(cfg, user), cwd, user.uid(), user.gid(),
+    var process = new ProcessSpec(cfg.argv(), ProcessEnvironment.of(cfg, user), cwd, user.uid(), user.gid(),
         user.additionalGids(), cfg.tty(), cfg.openStdin(), cfg.stdinOnce(), hc.consoleHeight(), hc.consoleWidth());
     var mounts = new ArrayList<RunMount>(userMounts);
     var taken = userMounts.stream().map(RunMount::destination).collect(java.util.stream.Collectors.toSet());
@@ -81,35 +78,6 @@ final class RunSpecFactory {
     return new RunSecurity(security.seccompFor(opts, hc.privileged()), opts.noNewPrivileges(),
         security.appArmor().profileFor(opts.appArmorProfile(), hc.privileged()), sc.privateCgroupns(),
         sc.maskedPaths(), sc.readonlyPaths(), opts.writableCgroups());
-  }
-
-  /**
-   * dockerd's order (moby container {@code ReplaceOrAppendEnvValues}): its defaults first, each
-   * replaced in place by the container's own value or removed by a bare {@code NAME}; the
-   * container's other variables follow. HOME comes last if unset, as runc adds it.
-   */
-  static List<String> environment(ContainerConfig cfg, ExecUser user) {
-    var env = new ArrayList<String>();
-    env.add("PATH=" + DEFAULT_PATH);
-    env.add("HOSTNAME=" + cfg.hostname());
-    if (cfg.tty()) {
-      env.add("TERM=xterm");
-    }
-    List<String> defaultKeys = env.stream().map(d -> d.substring(0, d.indexOf('='))).toList();
-    for (String e : cfg.env()) {
-      int eq = e.indexOf('=');
-      int slot = defaultKeys.indexOf(eq < 0 ? e : e.substring(0, eq));
-      if (slot >= 0) {
-        env.set(slot, eq < 0 ? null : e);
-      } else if (eq >= 0) {
-        env.add(e);
-      }
-    }
-    env.removeIf(Objects::isNull);
-    if (env.stream().noneMatch(e -> e.startsWith("HOME="))) {
-      env.add("HOME=" + user.home());
-    }
-    return env;
   }
 
   /**

@@ -16,11 +16,11 @@ public final class StatsService {
   // /proc/stat counts in USER_HZ ticks, 100 per second on Linux.
   private static final long TICK_NANOS = 10_000_000;
 
-  private final ContainerService containers;
+  private final ContainerLookup containers;
   private final ContainerRuntime runtime;
   private final Clock clock;
 
-  StatsService(ContainerService containers, ContainerRuntime runtime, Clock clock) {
+  StatsService(ContainerLookup containers, ContainerRuntime runtime, Clock clock) {
     this.containers = containers;
     this.runtime = runtime;
     this.clock = clock;

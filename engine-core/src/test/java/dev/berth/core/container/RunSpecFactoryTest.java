@@ -12,14 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/**
- * The process environment (moby {@code CreateDaemonEnvironment} + {@code ReplaceOrAppendEnvValues},
- * HOME as runc sets it) and capabilities (moby oci/caps {@code TweakCapabilities}).
- */
+/** The confinement recorded at create, and capabilities (moby oci/caps {@code TweakCapabilities}). */
 class RunSpecFactoryTest {
 
-  private static final String PATH = "PATH=" + RunSpecFactory.DEFAULT_PATH;
-  private static final ExecUser APP = new ExecUser(1000, 1000, List.of(), "/home/app");
   private static final List<String> DEFAULTS = List.of("CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_SETUID");
   private static final List<String> ALL =
       List.of("CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_SETUID", "CAP_SYS_ADMIN", "CAP_NET_ADMIN");
@@ -27,11 +22,6 @@ class RunSpecFactoryTest {
   private final RunSpecFactory factory =
       new RunSpecFactory(new ContainerFiles(Path.of("/nonexistent/resolv.conf"), Path.of("/nonexistent/hosts")),
           DEFAULTS, ALL, SecurityDefaults.docker(false));
-
-  private static ContainerConfig config(boolean tty, String... env) {
-    return new ContainerConfig("busybox", null, List.of("sh"), List.of(env), "", "", "web", "", null, tty, false, false,
-        false, false, false, "", null, null, null, null, null, null, false);
-  }
 
   private static HostConfig caps(List<String> add, List<String> drop) {
     return new HostConfig(false, "bridge", RestartPolicy.NO, 0, 0, false, false, add, drop, null, null, null, null,
@@ -42,7 +32,7 @@ class RunSpecFactoryTest {
     return factory.capabilities(caps(add, drop));
   }
 
-  // ---- environment
+  // ---- confinement
 
   @Test
   void theRuntimeGetsTheConfinementRecordedAtCreate() {
@@ -69,53 +59,6 @@ class RunSpecFactoryTest {
     assertSame(dev.berth.core.seccomp.SeccompProfile.builtin(), old.seccomp(),
         "a container recorded before issue 10 gets Docker's profile at its next start");
     assertFalse(old.cgroupNamespace());
-  }
-
-  @Test
-  void defaultsArePathHostnameAndHomeOfTheUser() {
-    assertEquals(List.of(PATH, "HOSTNAME=web", "HOME=/home/app"), RunSpecFactory.environment(config(false), APP));
-  }
-
-  @Test
-  void ttyAddsTermXterm() {
-    assertEquals(List.of(PATH, "HOSTNAME=web", "TERM=xterm", "HOME=/home/app"),
-        RunSpecFactory.environment(config(true), APP));
-  }
-
-  @Test
-  void containerVariablesReplaceTheDefaultsInPlaceAndTheRestFollow() {
-    assertEquals(List.of("PATH=/opt/bin", "HOSTNAME=web", "TERM=dumb", "A=1", "HOME=/home/app"),
-        RunSpecFactory.environment(config(true, "A=1", "TERM=dumb", "PATH=/opt/bin"), APP));
-  }
-
-  @Test
-  void containerHostnameVariableWinsOverTheHostname() {
-    assertEquals(List.of(PATH, "HOSTNAME=other", "HOME=/home/app"),
-        RunSpecFactory.environment(config(false, "HOSTNAME=other"), APP));
-  }
-
-  @Test
-  void containerHomeWinsOverTheUsersHome() {
-    assertEquals(List.of(PATH, "HOSTNAME=web", "HOME=/srv"), RunSpecFactory.environment(config(false, "HOME=/srv"), APP));
-  }
-
-  @Test
-  void nameWithoutValueUnsetsADefault() {
-    // `docker run -e TERM -t` with TERM unset on the client sends "TERM": dockerd removes its TERM=xterm.
-    assertEquals(List.of(PATH, "HOSTNAME=web", "HOME=/home/app"),
-        RunSpecFactory.environment(config(true, "TERM", "UNSET_ELSEWHERE"), APP));
-  }
-
-  @Test
-  void emptyValuesAreKept() {
-    assertEquals(List.of(PATH, "HOSTNAME=web", "EMPTY=", "HOME=/home/app"),
-        RunSpecFactory.environment(config(false, "EMPTY="), APP));
-  }
-
-  @Test
-  void valuesMayContainEqualsSigns() {
-    assertEquals(List.of(PATH, "HOSTNAME=web", "OPTS=a=b,c=d", "HOME=/home/app"),
-        RunSpecFactory.environment(config(false, "OPTS=a=b,c=d"), APP));
   }
 
   // ---- capabilities
