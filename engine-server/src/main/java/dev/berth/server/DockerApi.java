@@ -1,6 +1,6 @@
 package dev.berth.server;
 
-import dev.berth.core.container.Containers;
+import dev.berth.core.container.lifecycle.Containers;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.image.RegistryService;

@@ -1,11 +1,11 @@
 package dev.berth.server;
 
 import dev.berth.core.config.EnginePaths;
-import dev.berth.core.container.ContainerImageUsage;
-import dev.berth.core.container.ContainerNetworkMembers;
-import dev.berth.core.container.ContainerVolumeUsage;
-import dev.berth.core.container.Containers;
-import dev.berth.core.container.SecurityDefaults;
+import dev.berth.core.container.lifecycle.ContainerImageUsage;
+import dev.berth.core.container.net.ContainerNetworkMembers;
+import dev.berth.core.container.fs.ContainerVolumeUsage;
+import dev.berth.core.container.lifecycle.Containers;
+import dev.berth.core.container.lifecycle.SecurityDefaults;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.BlobStore;
 import dev.berth.core.image.ImageService;

@@ -9,8 +9,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import dev.berth.core.runtime.CgroupStats;
-import dev.berth.core.runtime.Resources;
+import dev.berth.core.container.model.CgroupStats;
+import dev.berth.core.container.model.Resources;
 import dev.berth.core.runtime.StdStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

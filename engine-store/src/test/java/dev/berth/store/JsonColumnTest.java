@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.berth.core.container.RestartPolicy;
+import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.network.IpamPool;
 import java.util.List;

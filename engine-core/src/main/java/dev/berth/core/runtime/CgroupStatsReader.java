@@ -1,5 +1,6 @@
 package dev.berth.core.runtime;
 
+import dev.berth.core.container.model.CgroupStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

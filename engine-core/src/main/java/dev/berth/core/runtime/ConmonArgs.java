@@ -1,7 +1,7 @@
 package dev.berth.core.runtime;
 
 import dev.berth.core.config.EnginePaths;
-import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.model.ContainerId;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,14 @@
 package dev.berth.core.runtime;
 
-import dev.berth.core.fs.FileTrees;
 import dev.berth.core.config.EnginePaths;
-import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.model.CgroupStats;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.Resources;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.fs.FileTrees;
 import dev.berth.core.os.ContainerSpawn;
 import dev.berth.core.os.Processes;
 import java.io.IOException;

@@ -1,6 +1,8 @@
 package dev.berth.core.runtime;
 
-import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.model.CgroupStats;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.Resources;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.Consumer;

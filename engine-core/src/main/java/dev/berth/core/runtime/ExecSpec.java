@@ -1,6 +1,6 @@
 package dev.berth.core.runtime;
 
-import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.error.InvalidArgumentException;
 import java.util.Objects;
 

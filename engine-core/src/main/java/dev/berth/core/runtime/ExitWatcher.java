@@ -1,6 +1,6 @@
 package dev.berth.core.runtime;
 
-import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.error.InternalException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;

@@ -1,6 +1,7 @@
 package dev.berth.core.runtime;
 
-import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.Resources;
 import java.nio.file.Path;
 import java.util.List;
 

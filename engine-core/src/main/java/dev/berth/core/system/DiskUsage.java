@@ -1,7 +1,7 @@
 package dev.berth.core.system;
 
-import dev.berth.core.container.Container;
-import dev.berth.core.container.ContainerService;
+import dev.berth.core.container.lifecycle.ContainerService;
+import dev.berth.core.container.model.Container;
 import dev.berth.core.image.Image;
 import dev.berth.core.volume.Volume;
 import java.nio.file.Path;

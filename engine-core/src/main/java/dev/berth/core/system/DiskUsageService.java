@@ -1,8 +1,8 @@
 package dev.berth.core.system;
 
-import dev.berth.core.container.Container;
-import dev.berth.core.container.ContainerFilter;
-import dev.berth.core.container.ContainerService;
+import dev.berth.core.container.lifecycle.ContainerService;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerFilter;
 import dev.berth.core.image.ImageFilter;
 import dev.berth.core.image.ImageId;
 import dev.berth.core.image.ImageService;

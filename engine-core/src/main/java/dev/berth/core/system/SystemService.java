@@ -1,7 +1,7 @@
 package dev.berth.core.system;
 
-import dev.berth.core.container.ContainerRepository;
-import dev.berth.core.container.ContainerState;
+import dev.berth.core.container.model.ContainerRepository;
+import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.image.ImageRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,6 +3,7 @@ package dev.berth.core.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.core.container.model.CgroupStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.Resources;
 import dev.berth.core.error.ConflictException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.Resources;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.StartRefusedException;

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.Resources;
 import dev.berth.core.error.InvalidArgumentException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,7 +1,8 @@
 package dev.berth.core.runtime;
 
 import dev.berth.core.config.EnginePaths;
-import dev.berth.core.container.ContainerId;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.Resources;
 import dev.berth.core.os.Processes;
 import java.io.IOException;
 import java.nio.file.Files;

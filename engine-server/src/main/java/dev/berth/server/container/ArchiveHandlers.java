@@ -1,9 +1,9 @@
 package dev.berth.server.container;
 
 import dev.berth.core.archive.PathStat;
-import dev.berth.core.container.ContainerArchive;
-import dev.berth.core.container.ContainerCommit;
-import dev.berth.core.container.ContainerService;
+import dev.berth.core.container.fs.ContainerArchive;
+import dev.berth.core.container.lifecycle.ContainerCommit;
+import dev.berth.core.container.lifecycle.ContainerService;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;
 import dev.berth.server.api.Responses;

@@ -1,10 +1,10 @@
 package dev.berth.server.container;
 
-import dev.berth.core.container.AttachOptions;
-import dev.berth.core.container.AttachService;
-import dev.berth.core.container.AttachSession;
-import dev.berth.core.container.Container;
-import dev.berth.core.container.LogService;
+import dev.berth.core.container.attach.AttachOptions;
+import dev.berth.core.container.attach.AttachService;
+import dev.berth.core.container.attach.AttachSession;
+import dev.berth.core.container.attach.LogService;
+import dev.berth.core.container.model.Container;
 import dev.berth.core.logs.LogQuery;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;

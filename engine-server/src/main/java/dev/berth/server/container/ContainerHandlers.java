@@ -1,11 +1,11 @@
 package dev.berth.server.container;
 
-import dev.berth.core.container.Container;
-import dev.berth.core.container.ContainerInspection;
-import dev.berth.core.container.ContainerLifecycle;
-import dev.berth.core.container.ContainerService;
-import dev.berth.core.container.ExitStatus;
-import dev.berth.core.container.WaitCondition;
+import dev.berth.core.container.lifecycle.ContainerInspection;
+import dev.berth.core.container.lifecycle.ContainerLifecycle;
+import dev.berth.core.container.lifecycle.ContainerService;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ExitStatus;
+import dev.berth.core.container.model.WaitCondition;
 import dev.berth.core.prune.PruneReport;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;

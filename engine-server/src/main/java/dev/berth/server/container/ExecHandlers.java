@@ -1,10 +1,10 @@
 package dev.berth.server.container;
 
-import dev.berth.core.container.DetachKeys;
-import dev.berth.core.container.ExecConfig;
-import dev.berth.core.container.ExecInstance;
-import dev.berth.core.container.ExecService;
-import dev.berth.core.container.StdioSession;
+import dev.berth.core.container.attach.StdioSession;
+import dev.berth.core.container.exec.ExecInstance;
+import dev.berth.core.container.exec.ExecService;
+import dev.berth.core.container.model.DetachKeys;
+import dev.berth.core.container.model.ExecConfig;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;
 import dev.berth.server.api.Json;

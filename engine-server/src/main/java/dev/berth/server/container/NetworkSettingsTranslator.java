@@ -3,7 +3,7 @@ package dev.berth.server.container;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.core.container.Container;
+import dev.berth.core.container.model.Container;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.ExposedPort;

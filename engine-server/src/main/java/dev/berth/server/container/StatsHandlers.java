@@ -1,8 +1,8 @@
 package dev.berth.server.container;
 
-import dev.berth.core.container.StatsService;
-import dev.berth.core.container.StatsService.Sample;
-import dev.berth.core.runtime.CgroupStats;
+import dev.berth.core.container.attach.StatsService;
+import dev.berth.core.container.attach.StatsService.Sample;
+import dev.berth.core.container.model.CgroupStats;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;
 import dev.berth.server.api.Json;

@@ -1,6 +1,6 @@
 package dev.berth.server.network;
 
-import dev.berth.core.container.NetworkConnections;
+import dev.berth.core.container.net.NetworkConnections;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.network.IpamPool;
 import dev.berth.core.network.Network;

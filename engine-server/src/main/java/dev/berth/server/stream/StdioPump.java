@@ -1,6 +1,6 @@
 package dev.berth.server.stream;
 
-import dev.berth.core.container.StdioSession;
+import dev.berth.core.container.attach.StdioSession;
 import java.io.IOException;
 
 /**

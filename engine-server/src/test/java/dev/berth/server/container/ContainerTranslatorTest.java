@@ -10,18 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.core.archive.FileMode;
 import dev.berth.core.archive.PathStat;
-import dev.berth.core.container.Container;
-import dev.berth.core.container.MountPoint;
-import dev.berth.core.container.MountType;
-import dev.berth.core.container.ContainerConfig;
-import dev.berth.core.container.ContainerCreateRequest;
-import dev.berth.core.container.ContainerFilter;
-import dev.berth.core.container.ContainerInspection;
-import dev.berth.core.container.ContainerId;
-import dev.berth.core.container.ContainerName;
-import dev.berth.core.container.ContainerState;
-import dev.berth.core.container.HostConfig;
-import dev.berth.core.container.RestartPolicy;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.MountPoint;
+import dev.berth.core.container.model.MountType;
+import dev.berth.core.container.model.ContainerConfig;
+import dev.berth.core.container.model.ContainerCreateRequest;
+import dev.berth.core.container.model.ContainerFilter;
+import dev.berth.core.container.lifecycle.ContainerInspection;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerName;
+import dev.berth.core.container.model.ContainerState;
+import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.Digest;
 import dev.berth.core.image.Healthcheck;
@@ -433,7 +433,7 @@ class ContainerTranslatorTest {
 
   /** What the engine gathers about a container for inspect (dir, layers, ...), as the test gives it. */
   private record InspectContext(Path dir, List<Path> layers, String runtime, AppArmor appArmor, Instant now,
-      dev.berth.core.container.Health health, List<String> execIds, String sandboxKey) {}
+      dev.berth.core.container.model.Health health, List<String> execIds, String sandboxKey) {}
 
   private static ContainerJson.Inspect inspect(Container c, InspectContext ctx) {
     return ContainerTranslator.inspect(ContainerInspection.details(c, ctx.dir(), ctx.layers(), ctx.runtime(),
@@ -586,8 +586,8 @@ class ContainerTranslatorTest {
   @Test
   void inspectShowsEachContainersOwnSecuritySettings() throws IOException {
     Container c = container(ContainerState.Created.FRESH);
-    var opts = dev.berth.core.container.SecurityOptions.parse(List.of("apparmor=custom", "no-new-privileges"), false);
-    c = c.withHostConfig(c.hostConfig().withSecurity(new dev.berth.core.container.SecurityConfig(
+    var opts = dev.berth.core.container.model.SecurityOptions.parse(List.of("apparmor=custom", "no-new-privileges"), false);
+    c = c.withHostConfig(c.hostConfig().withSecurity(new dev.berth.core.container.model.SecurityConfig(
         List.of("apparmor=custom", "no-new-privileges"), "private", List.of(), List.of("/proc/sys"), opts)));
     var ctx = new InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(), NOW, null,
         List.of(), "");

@@ -1,16 +1,16 @@
 package dev.berth.server.container;
 
-import dev.berth.core.container.Container;
-import dev.berth.core.container.ContainerConfig;
-import dev.berth.core.container.ContainerId;
-import dev.berth.core.container.ContainerName;
-import dev.berth.core.container.ContainerState;
-import dev.berth.core.container.HostConfig;
-import dev.berth.core.container.RestartPolicy;
-import dev.berth.core.container.StatsService.Sample;
+import dev.berth.core.container.attach.StatsService.Sample;
+import dev.berth.core.container.model.CgroupStats;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerConfig;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerName;
+import dev.berth.core.container.model.ContainerState;
+import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.image.Digest;
 import dev.berth.core.image.ImageId;
-import dev.berth.core.runtime.CgroupStats;
 import dev.berth.server.api.JsonShapes;
 import dev.berth.server.api.WireTime;
 import java.time.Instant;

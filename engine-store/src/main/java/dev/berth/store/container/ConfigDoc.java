@@ -1,6 +1,6 @@
 package dev.berth.store.container;
 
-import dev.berth.core.container.ContainerConfig;
+import dev.berth.core.container.model.ContainerConfig;
 import dev.berth.core.image.Healthcheck;
 import dev.berth.store.Documents;
 import java.util.List;

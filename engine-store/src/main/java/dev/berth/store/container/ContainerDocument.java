@@ -1,9 +1,9 @@
 package dev.berth.store.container;
 
-import dev.berth.core.container.Container;
-import dev.berth.core.container.ContainerId;
-import dev.berth.core.container.ContainerName;
-import dev.berth.core.container.ContainerState;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerName;
+import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.image.ImageId;
 import dev.berth.store.Documents;

@@ -1,8 +1,8 @@
 package dev.berth.store.container;
 
-import dev.berth.core.container.HostConfig;
-import dev.berth.core.container.RestartPolicy;
-import dev.berth.core.runtime.Resources;
+import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.container.model.Resources;
+import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.store.Documents;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.berth.store.container;
 
-import dev.berth.core.container.MountPoint;
-import dev.berth.core.container.MountType;
+import dev.berth.core.container.model.MountPoint;
+import dev.berth.core.container.model.MountType;
 
 /**
  * One of {@code mounts} in {@code containers.config_json}: a {@link MountPoint}. {@code type} is

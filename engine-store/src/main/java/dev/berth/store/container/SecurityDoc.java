@@ -1,7 +1,7 @@
 package dev.berth.store.container;
 
-import dev.berth.core.container.SecurityConfig;
-import dev.berth.core.container.SecurityOptions;
+import dev.berth.core.container.model.SecurityConfig;
+import dev.berth.core.container.model.SecurityOptions;
 import dev.berth.store.Documents;
 import java.util.List;
 

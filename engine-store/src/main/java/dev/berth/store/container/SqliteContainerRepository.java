@@ -1,10 +1,10 @@
 package dev.berth.store.container;
 
-import dev.berth.core.container.Container;
-import dev.berth.core.container.ContainerId;
-import dev.berth.core.container.ContainerName;
-import dev.berth.core.container.ContainerRepository;
-import dev.berth.core.container.ContainerState;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerName;
+import dev.berth.core.container.model.ContainerRepository;
+import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.image.ImageId;

@@ -1,6 +1,6 @@
 package dev.berth.store.container;
 
-import dev.berth.core.container.ContainerState;
+import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.error.InternalException;
 import dev.berth.store.Timestamps;
 import java.sql.PreparedStatement;

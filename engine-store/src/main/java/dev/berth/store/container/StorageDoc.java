@@ -1,7 +1,7 @@
 package dev.berth.store.container;
 
-import dev.berth.core.container.MountRequest;
-import dev.berth.core.container.StorageOptions;
+import dev.berth.core.container.model.MountRequest;
+import dev.berth.core.container.model.StorageOptions;
 import dev.berth.store.Documents;
 import java.util.List;
 import java.util.Map;

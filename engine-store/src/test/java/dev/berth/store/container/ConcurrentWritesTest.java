@@ -2,12 +2,12 @@ package dev.berth.store.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.core.container.Container;
-import dev.berth.core.container.ContainerId;
-import dev.berth.core.container.ContainerName;
-import dev.berth.core.container.ContainerConfig;
-import dev.berth.core.container.ContainerState;
-import dev.berth.core.container.HostConfig;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerName;
+import dev.berth.core.container.model.ContainerConfig;
+import dev.berth.core.container.model.ContainerState;
+import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.image.Digest;
 import dev.berth.core.image.ImageId;
 import dev.berth.store.Database;

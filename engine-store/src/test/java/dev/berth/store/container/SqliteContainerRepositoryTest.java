@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.container.Container;
-import dev.berth.core.container.ContainerRepository;
-import dev.berth.core.container.ContainerRepositoryContract;
-import dev.berth.core.container.ContainerState;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerRepository;
+import dev.berth.core.container.model.ContainerRepositoryContract;
+import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InternalException;
 import dev.berth.store.Database;
@@ -79,9 +79,9 @@ class SqliteContainerRepositoryTest extends ContainerRepositoryContract {
 
   @Test
   void securityOptionsRoundTripAndOldRowsReadWithDefaults() {
-    var options = new dev.berth.core.container.SecurityOptions(true, "{\"defaultAction\":\"SCMP_ACT_LOG\"}",
+    var options = new dev.berth.core.container.model.SecurityOptions(true, "{\"defaultAction\":\"SCMP_ACT_LOG\"}",
         "custom", List.of("disable"), false);
-    var security = new dev.berth.core.container.SecurityConfig(List.of("no-new-privileges", "apparmor=custom"),
+    var security = new dev.berth.core.container.model.SecurityConfig(List.of("no-new-privileges", "apparmor=custom"),
         "private", List.of(), null, options);
     Container c = container("web", T0);
     c = c.withHostConfig(c.hostConfig().withSecurity(security));
@@ -95,11 +95,11 @@ class SqliteContainerRepositoryTest extends ContainerRepositoryContract {
     sql("UPDATE containers SET config_json = json_remove(config_json, '$.hostConfig.security')");
     Container old = repo.find(c.id()).orElseThrow();
     var sc = old.hostConfig().security();
-    assertEquals(dev.berth.core.container.SecurityConfig.NONE, sc);
+    assertEquals(dev.berth.core.container.model.SecurityConfig.NONE, sc);
     assertEquals(List.of(), sc.securityOpt());
     assertEquals("host", sc.effectiveCgroupnsMode(), "it ran in the host's cgroup namespace");
     assertNull(sc.maskedPaths());
-    assertEquals(dev.berth.core.container.SecurityOptions.NONE, sc.parsedOptions());
+    assertEquals(dev.berth.core.container.model.SecurityOptions.NONE, sc.parsedOptions());
     sql("UPDATE containers SET config_json = json_set(config_json, '$.hostConfig.security', "
         + "json('{\"securityOpt\": [\"no-new-privileges\"]}'))");
     assertTrue(repo.find(c.id()).orElseThrow().hostConfig().security().parsedOptions().noNewPrivileges(),

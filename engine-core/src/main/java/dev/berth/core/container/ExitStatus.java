@@ -1,4 +1,0 @@
-package dev.berth.core.container;
-
-/** How a container's process ended, as {@code wait} reports it. */
-public record ExitStatus(int code, String error) {}

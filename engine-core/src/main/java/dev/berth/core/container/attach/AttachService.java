@@ -1,0 +1,107 @@
+package dev.berth.core.container.attach;
+
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerEvents;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerLocks;
+import dev.berth.core.container.model.ContainerLookup;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.logs.LogQuery;
+import dev.berth.core.runtime.ContainerRuntime;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Attaching clients to containers' stdio, live. */
+public final class AttachService {
+
+  private final ContainerLookup containers;
+  private final ContainerRuntime runtime;
+  private final ContainerLocks locks;
+  private final LogService logs;
+  private final ContainerEvents events;
+  private final Map<ContainerId, Set<AttachSession>> pending = new ConcurrentHashMap<>();
+
+  public AttachService(ContainerLookup containers, ContainerRuntime runtime, ContainerLocks locks, LogService logs,
+      ContainerEvents events) {
+    this.containers = containers;
+    this.runtime = runtime;
+    this.locks = locks;
+    this.logs = logs;
+    this.events = events;
+  }
+
+  /**
+   * Opens a session. A running container is connected at once; any other waits for its next start
+   * (that is how {@code docker run} and {@code docker start -a} see the first output).
+   *
+   * @throws dev.berth.core.error.NotFoundException for an unknown container
+   */
+  public AttachSession open(String ref, AttachOptions options) {
+    Container found = containers.find(ref);
+    ContainerId id = found.id();
+    return locks.with(id, () -> {
+      Container c = containers.get(id).orElseThrow(() -> new ConflictException("container " + id + " was removed"));
+      AttachSession.Replay replay = sink -> logs.read(c, new LogQuery(options.stdout(), options.stderr(), -1, null,
+          null, false), e -> sink.write(e.stream(), e.data(), 0, e.data().length));
+      var session = new AttachSession(c, options, replay, this::forget);
+      events.emit(c, "attach");
+      if (!options.stream()) {
+        session.end();
+      } else if (c.state().isRunning()) {
+        connect(session, id);
+      } else {
+        pending.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(session);
+      }
+      return session;
+    });
+  }
+
+  /**
+   * Sets the TTY size of a running container. A container without a TTY has nothing to resize;
+   * as with dockerd, that is not an error.
+   *
+   * @throws ConflictException if it is not running
+   */
+  public void resize(String ref, int height, int width) {
+    Container c = containers.find(ref);
+    if (!c.state().isRunning()) {
+      throw new ConflictException("container " + c.id().hex() + " is not running");
+    }
+    if (c.config().tty()) {
+      runtime.resize(c.id(), height, width);
+    }
+  }
+
+  /** Connects sessions waiting for {@code id}; called by its start, before the process runs. */
+  public void connectPending(ContainerId id) {
+    Set<AttachSession> waiting = pending.remove(id);
+    if (waiting != null) {
+      waiting.forEach(s -> connect(s, id));
+    }
+  }
+
+  /** Ends sessions waiting for a container that will never start again. */
+  public void containerRemoved(ContainerId id) {
+    Set<AttachSession> waiting = pending.remove(id);
+    if (waiting != null) {
+      waiting.forEach(AttachSession::end);
+    }
+  }
+
+  private void connect(AttachSession session, ContainerId id) {
+    try {
+      session.connect(runtime.attach(id, session.options().stdin()));
+    } catch (RuntimeException e) {
+      // The container ended between our check and the connect: there is no live output.
+      session.end();
+    }
+  }
+
+  private void forget(AttachSession session) {
+    pending.computeIfPresent(session.container().id(), (k, set) -> {
+      set.remove(session);
+      return set.isEmpty() ? null : set;
+    });
+  }
+}

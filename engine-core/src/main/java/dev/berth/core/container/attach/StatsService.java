@@ -1,0 +1,71 @@
+package dev.berth.core.container.attach;
+
+import dev.berth.core.container.model.CgroupStats;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerLookup;
+import dev.berth.core.runtime.ContainerRuntime;
+import dev.berth.core.system.HostFacts;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/** {@code docker stats}: a container's cgroup counters beside the host's, at one moment. */
+public final class StatsService {
+
+  // /proc/stat counts in USER_HZ ticks, 100 per second on Linux.
+  private static final long TICK_NANOS = 10_000_000;
+
+  private final ContainerLookup containers;
+  private final ContainerRuntime runtime;
+  private final Clock clock;
+
+  public StatsService(ContainerLookup containers, ContainerRuntime runtime, Clock clock) {
+    this.containers = containers;
+    this.runtime = runtime;
+    this.clock = clock;
+  }
+
+  /**
+   * One reading.
+   *
+   * @param cgroup empty for a container that is not running (its stats are zeros, as in dockerd)
+   * @param systemCpuNanos the host's CPU time over all CPUs, the base the CLI computes CPU % on
+   */
+  public record Sample(Container container, Instant read, Optional<CgroupStats> cgroup, long systemCpuNanos,
+      int onlineCpus, long hostMemory) {}
+
+  public Sample sample(Container c) {
+    Optional<CgroupStats> cg = c.state().isRunning() ? runtime.stats(c.id()) : Optional.empty();
+    return new Sample(c, clock.instant(), cg, systemCpuNanos(), Runtime.getRuntime().availableProcessors(),
+        HostFacts.memTotal());
+  }
+
+  /** The container as it is now; empty once it is removed. */
+  public Optional<Container> current(ContainerId id) {
+    return containers.get(id);
+  }
+
+  public Container find(String ref) {
+    return containers.find(ref);
+  }
+
+  private static long systemCpuNanos() {
+    try {
+      String first = Files.readAllLines(Path.of("/proc/stat")).getFirst();
+      long ticks = 0;
+      String[] f = first.trim().split("\\s+");
+      // user nice system idle iowait irq softirq steal: guest time is already in user and nice.
+      for (int i = 1; i < Math.min(f.length, 9); i++) {
+        ticks += Long.parseLong(f[i]);
+      }
+      return ticks * TICK_NANOS;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+}

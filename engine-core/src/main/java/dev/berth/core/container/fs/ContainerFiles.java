@@ -1,0 +1,153 @@
+package dev.berth.core.container.fs;
+
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.HostConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The files dockerd generates for every container and binds over the image's: /etc/hostname,
+ * /etc/hosts and /etc/resolv.conf. They live in the container's directory so they survive a
+ * berthd restart and are removed with the container.
+ */
+public final class ContainerFiles {
+
+  private static final String LOCAL_HOSTS = """
+      127.0.0.1\tlocalhost
+      ::1\tlocalhost ip6-localhost ip6-loopback
+      fe00::\tip6-localnet
+      ff00::\tip6-mcastprefix
+      ff02::1\tip6-allnodes
+      ff02::2\tip6-allrouters
+      """;
+  // dockerd's fallback when the host has only loopback resolvers, which a container cannot reach.
+  private static final List<String> FALLBACK_NAMESERVERS = List.of("8.8.8.8", "8.8.4.4");
+
+  private final Path hostResolvConf;
+  private final Path hostHosts;
+
+  public ContainerFiles(Path hostResolvConf, Path hostHosts) {
+    this.hostResolvConf = hostResolvConf;
+    this.hostHosts = hostHosts;
+  }
+
+  public record Written(Path hostname, Path hosts, Path resolvConf) {}
+
+  /** The resolver berth serves inside containers on user-defined networks, as dockerd's. */
+  static final String EMBEDDED_DNS = "127.0.0.11";
+
+  public Written write(Path dir, Container c, boolean hostNetwork, boolean embeddedDns) {
+    HostConfig hc = c.hostConfig();
+    String hostname = c.config().hostname();
+    try {
+      Path hostnameFile = new ContainerDir(dir).hostname();
+      Files.writeString(hostnameFile, hostname + "\n");
+
+      var hosts = new StringBuilder(hostNetwork && Files.exists(hostHosts) ? Files.readString(hostHosts) : LOCAL_HOSTS);
+      if (hosts.length() > 0 && hosts.charAt(hosts.length() - 1) != '\n') {
+        hosts.append('\n');
+      }
+      for (var e : c.networking().endpoints().values()) {
+        if (e.attached() != null && !e.attached().ipAddress().isEmpty()) {
+          hosts.append(e.attached().ipAddress()).append('\t').append(hostname).append('\n');
+        }
+      }
+      for (String extra : hc.extraHosts()) {
+        int sep = extra.indexOf(':');
+        if (sep > 0) {
+          hosts.append(extra.substring(sep + 1)).append('\t').append(extra, 0, sep).append('\n');
+        }
+      }
+      Path hostsFile = new ContainerDir(dir).hosts();
+      Files.writeString(hostsFile, hosts.toString());
+
+      Path resolvFile = new ContainerDir(dir).resolvConf();
+      Files.writeString(resolvFile, resolvConf(hc, hostNetwork, embeddedDns));
+      return new Written(hostnameFile, hostsFile, resolvFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String resolvConf(HostConfig hc, boolean hostNetwork, boolean embeddedDns) throws IOException {
+    HostResolv host = HostResolv.read(hostResolvConf);
+    var nameservers = new ArrayList<>(host.nameservers());
+    var search = new ArrayList<>(host.search());
+    var options = new ArrayList<>(host.options());
+    if (!hostNetwork) {
+      nameservers.removeIf(ContainerFiles::isLoopback);
+      if (nameservers.isEmpty()) {
+        nameservers.addAll(FALLBACK_NAMESERVERS);
+      }
+    }
+    if (!hc.dns().isEmpty()) {
+      nameservers = new ArrayList<>(hc.dns());
+    }
+    if (!hc.dnsSearch().isEmpty()) {
+      search = new ArrayList<>(hc.dnsSearch());
+      search.removeIf("."::equals);
+    }
+    if (!hc.dnsOptions().isEmpty()) {
+      options = new ArrayList<>(hc.dnsOptions());
+    }
+    if (embeddedDns) {
+      // The embedded server forwards what it does not know; ndots:0 makes a bare name its first query.
+      nameservers = new ArrayList<>(List.of(EMBEDDED_DNS));
+      if (options.stream().noneMatch(o -> o.startsWith("ndots:"))) {
+        options.add("ndots:0");
+      }
+    }
+    var out = new StringBuilder();
+    if (!search.isEmpty()) {
+      out.append("search ").append(String.join(" ", search)).append('\n');
+    }
+    for (String ns : nameservers) {
+      out.append("nameserver ").append(ns).append('\n');
+    }
+    if (!options.isEmpty()) {
+      out.append("options ").append(String.join(" ", options)).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** The nameservers a resolv.conf lists; none if it cannot be read. */
+  public static List<String> nameservers(Path resolvConf) {
+    try {
+      return HostResolv.read(resolvConf).nameservers();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  /** What a resolv.conf says; a missing one says nothing. */
+  private record HostResolv(List<String> nameservers, List<String> search, List<String> options) {
+
+    static HostResolv read(Path file) throws IOException {
+      var nameservers = new ArrayList<String>();
+      var search = new ArrayList<String>();
+      var options = new ArrayList<String>();
+      List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+      for (String line : lines) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 2) {
+          continue;
+        }
+        switch (f[0]) {
+          case "nameserver" -> nameservers.add(f[1]);
+          case "search", "domain" -> search.addAll(List.of(f).subList(1, f.length));
+          case "options" -> options.addAll(List.of(f).subList(1, f.length));
+          default -> { }
+        }
+      }
+      return new HostResolv(nameservers, search, options);
+    }
+  }
+
+  private static boolean isLoopback(String ip) {
+    return ip.startsWith("127.") || ip.equals("::1");
+  }
+}

@@ -1,0 +1,149 @@
+package dev.berth.core.container.fs;
+
+import dev.berth.core.config.EnginePaths;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.error.InternalException;
+import dev.berth.core.fs.FileTrees;
+import dev.berth.core.image.ImageService;
+import dev.berth.core.os.ErrnoException;
+import dev.berth.core.os.Mounts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A container's filesystem: an overlay of its image's layers under its own upper directory. The
+ * overlay is mounted while the container runs; the upper directory lives until it is removed.
+ */
+public final class ContainerRootfs {
+
+  private final EnginePaths paths;
+  private final ImageService images;
+
+  public ContainerRootfs(EnginePaths paths, ImageService images) {
+    this.paths = paths;
+    this.images = images;
+  }
+
+  public Path dir(ContainerId id) {
+    return paths.container(id.hex());
+  }
+
+  /** conmon's k8s-file log of the container's output, kept until the container is removed. */
+  public Path logPath(ContainerId id) {
+    return new ContainerDir(dir(id)).log();
+  }
+
+  public Path merged(ContainerId id) {
+    return new ContainerDir(dir(id)).merged();
+  }
+
+  /** Bytes in the container's writable layer (file sizes, as dockerd counts them). */
+  public long upperSize(ContainerId id) {
+    return FileTrees.size(upper(id));
+  }
+
+  /** The overlay's upper directory: everything the container changed. */
+  public Path upper(ContainerId id) {
+    return new ContainerDir(dir(id)).upper();
+  }
+
+  /** The image's layer directories beneath the init layer, topmost first. */
+  public List<Path> imageLayers(Container c) {
+    return images.layerDirs(c.imageId());
+  }
+
+  /**
+   * Mounts the overlay (if it is not mounted already) and returns its root. Beneath the upper
+   * directory lies the init layer, then the image's layers.
+   */
+  public Path mount(Container c) {
+    Path dir = dir(c.id());
+    Path upper = upper(c.id());
+    Path work = new ContainerDir(dir).work();
+    Path merged = merged(c.id());
+    try {
+      Files.createDirectories(upper);
+      Files.createDirectories(work);
+      Files.createDirectories(merged);
+      if (Mounts.isMountPoint(merged)) {
+        return merged;
+      }
+      List<Path> layers = images.layerDirs(c.imageId());
+      var lowers = new java.util.ArrayList<Path>();
+      lowers.add(InitLayer.ensure(dir, layers));
+      lowers.addAll(layers);
+      Mounts.overlay(lowers, upper, work, merged);
+      return merged;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (ErrnoException e) {
+      throw new InternalException("mounting the root filesystem of " + c.id().shortId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  boolean isMounted(ContainerId id) {
+    return Mounts.isMountPoint(merged(id));
+  }
+
+  public void unmount(ContainerId id) {
+    Path merged = merged(id);
+    try {
+      Mounts.unmount(merged, false);
+    } catch (ErrnoException e) {
+      // Busy (a process still holds it): detach so it goes when the last user does.
+      Mounts.unmount(merged, true);
+    }
+  }
+
+  /**
+   * Unmounts and deletes everything the container had on disk. The directory is renamed out of
+   * sight first, so a crash never leaves a half-deleted container directory under its name.
+   * Idempotent.
+   */
+  public void destroy(ContainerId id) {
+    discard(dir(id));
+  }
+
+  /**
+   * Deletes container directories no record names: removals a crash interrupted. Call at
+   * startup, before any container is created or started.
+   */
+  public void removeLeftovers(java.util.Set<ContainerId> known) {
+    Path root = paths.containers();
+    FileTrees.delete(paths.tmp().resolve("containers"));
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (var children = Files.newDirectoryStream(root)) {
+      for (Path child : children) {
+        String name = child.getFileName().toString();
+        if (!ContainerId.isHex64(name) || !known.contains(new ContainerId(name))) {
+          discard(child);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void discard(Path dir) {
+    for (Path mount : Mounts.under(dir)) {
+      Mounts.unmount(mount, true);
+    }
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Path trash = Files.createDirectories(paths.tmp().resolve("containers"));
+      Path away = Files.createTempDirectory(trash, "container-");
+      Files.move(dir, away.resolve("c"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      FileTrees.delete(away);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

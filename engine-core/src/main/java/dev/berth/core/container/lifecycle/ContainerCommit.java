@@ -1,0 +1,105 @@
+package dev.berth.core.container.lifecycle;
+
+import dev.berth.core.archive.TarWriter;
+import dev.berth.core.container.fs.ContainerRootfs;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerConfig;
+import dev.berth.core.container.model.ContainerLocks;
+import dev.berth.core.container.model.ContainerState;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.fs.RootedPath;
+import dev.berth.core.image.ImageId;
+import dev.berth.core.image.ImageReference;
+import dev.berth.core.image.ImageRunConfig;
+import dev.berth.core.image.ImageService;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code docker commit} (moby daemon/commit.go): the container's upper directory as a new layer
+ * on its image, with its config (or the one given) as the image's defaults.
+ */
+public final class ContainerCommit {
+
+  private final ContainerService containers;
+  private final ContainerLifecycle lifecycle;
+  private final ContainerRootfs rootfs;
+  private final ImageService images;
+  private final ContainerLocks locks;
+
+  ContainerCommit(ContainerService containers, ContainerLifecycle lifecycle, ContainerRootfs rootfs,
+      ImageService images, ContainerLocks locks) {
+    this.containers = containers;
+    this.lifecycle = lifecycle;
+    this.rootfs = rootfs;
+    this.images = images;
+    this.locks = locks;
+  }
+
+  /**
+   * What to commit.
+   *
+   * @param config the image config to use instead of the container's (its gaps filled from the
+   *     container's); null for the container's own
+   * @param changes Dockerfile instructions applied on top ({@code CMD}, {@code LABEL}, ...)
+   * @param pause freeze a running container while its changes are read (dockerd's default)
+   * @param tag where to point the new image, or null
+   */
+  public record Request(ContainerConfig config, List<String> changes, String author, String comment, boolean pause,
+      ImageReference tag) {}
+
+  /**
+   * @throws ConflictException for a dead container, as dockerd refuses it
+   */
+  public ImageId commit(String ref, Request r) {
+    Container c = containers.find(ref);
+    if (c.state() instanceof ContainerState.Dead) {
+      throw new ConflictException("You cannot commit container " + c.id().hex() + " which is Dead");
+    }
+    return locks.with(c.id(), () -> {
+      Container now = containers.get(c.id()).orElseThrow();
+      boolean paused = false;
+      if (r.pause() && now.state() instanceof ContainerState.Running) {
+        lifecycle.pause(now.id().hex());
+        paused = true;
+      }
+      try {
+        Path upper = rootfs.upper(now.id());
+        var info = new ImageService.CommitInfo(runConfig(now, r.config()), r.changes(), r.author(), r.comment(),
+            String.join(" ", Optional.ofNullable(now.config().cmd()).orElse(List.of())), r.tag());
+        return images.commit(now.imageId(), out -> {
+          var tar = new TarWriter(out, true);
+          if (Files.isDirectory(upper, LinkOption.NOFOLLOW_LINKS)) {
+            // By descriptors: a container committed without a pause may swap directories for symlinks meanwhile.
+            try (RootedPath tree = RootedPath.open(upper)) {
+              tar.addContents(tree);
+            }
+          }
+          tar.finish();
+        }, info);
+      } finally {
+        if (paused) {
+          lifecycle.unpause(now.id().hex());
+        }
+      }
+    });
+  }
+
+  /** The container's config as image defaults; a given config wins where it sets a field (moby merge). */
+  static ImageRunConfig runConfig(Container c, ContainerConfig given) {
+    ImageRunConfig own = of(c.config());
+    if (given == null) {
+      return own;
+    }
+    return of(ImageDefaults.merge(given, own, c.id()));
+  }
+
+  private static ImageRunConfig of(ContainerConfig c) {
+    return new ImageRunConfig(c.user(), c.exposedPorts(), c.env(), c.entrypoint(), c.cmd(), c.volumes(),
+        c.workingDir(), c.labels(), c.stopSignal(), c.stopTimeout(), c.healthcheck(), c.onBuild(), c.shell(),
+        c.argsEscaped());
+  }
+}

@@ -1,0 +1,644 @@
+package dev.berth.core.container.lifecycle;
+
+import dev.berth.core.container.attach.AttachService;
+import dev.berth.core.container.exec.ExecService;
+import dev.berth.core.container.fs.ContainerMounts;
+import dev.berth.core.container.fs.ContainerRootfs;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerEvents;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerLocks;
+import dev.berth.core.container.model.ContainerRepository;
+import dev.berth.core.container.model.ContainerState;
+import dev.berth.core.container.model.ExitStatus;
+import dev.berth.core.container.model.Health;
+import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.container.model.ProcessTable;
+import dev.berth.core.container.model.Resources;
+import dev.berth.core.container.model.RestartPolicy;
+import dev.berth.core.container.model.Signals;
+import dev.berth.core.container.model.WaitCondition;
+import dev.berth.core.container.net.ContainerNetwork;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.EngineException;
+import dev.berth.core.error.InternalException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotModifiedException;
+import dev.berth.core.error.StartRefusedException;
+import dev.berth.core.prune.PruneFilter;
+import dev.berth.core.prune.PruneReport;
+import dev.berth.core.runtime.ContainerRuntime;
+import dev.berth.core.runtime.MonitorProcess;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Every change of a container's state: start, stop, kill, restart, exit, restart by policy,
+ * removal. The runtime's exit records are the truth about processes; this class records what they
+ * say. Each transition holds the container's lock, so an exit is never lost between a check and a
+ * wait.
+ */
+public final class ContainerLifecycle implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger(ContainerLifecycle.class.getName());
+  private static final int DEFAULT_STOP_TIMEOUT = 10;
+  private static final Duration KILL_GRACE = Duration.ofSeconds(30);
+
+  private final ContainerService containers;
+  private final ContainerRepository repository;
+  private final ContainerRuntime runtime;
+  private final ContainerRootfs rootfs;
+  private final ContainerMounts mounts;
+  private final ContainerNetwork network;
+  private final RunSpecFactory specs;
+  private final AttachService attach;
+  private final ExecService execs;
+  private final HealthMonitor health;
+  private final ContainerLocks locks;
+  private final ContainerEvents events;
+  private final ContainerWaiters waiters = new ContainerWaiters();
+  private final RestartScheduler restarts = new RestartScheduler();
+  /** Containers a client is stopping or killing: their exit is not their restart policy's business. */
+  private final Set<ContainerId> stopping = ConcurrentHashMap.newKeySet();
+  private final Clock clock;
+
+  ContainerLifecycle(ContainerService containers, ContainerRepository repository, ContainerRuntime runtime,
+      ContainerRootfs rootfs, ContainerMounts mounts, ContainerNetwork network, RunSpecFactory specs,
+      AttachService attach, ExecService execs, HealthMonitor health, ContainerLocks locks, ContainerEvents events,
+      Clock clock) {
+    this.containers = containers;
+    this.repository = repository;
+    this.runtime = runtime;
+    this.rootfs = rootfs;
+    this.mounts = mounts;
+    this.network = network;
+    this.specs = specs;
+    this.attach = attach;
+    this.execs = execs;
+    this.health = health;
+    this.locks = locks;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts a container. Attach sessions waiting for it are connected before its process runs.
+   *
+   * @throws NotModifiedException if it is running
+   * @throws ConflictException if it is paused
+   * @throws InvalidArgumentException if the runtime refuses to run it (its message says why)
+   */
+  public void start(String ref) {
+    ContainerId id = containers.find(ref).id();
+    locks.run(id, () -> {
+      Container c = current(id);
+      switch (c.state()) {
+        case ContainerState.Paused p -> throw new ConflictException("cannot start a paused container, try unpause instead");
+        case ContainerState.Running r -> throw new NotModifiedException("container already started");
+        case ContainerState.Restarting r -> restarts.cancel(id);
+        default -> { }
+      }
+      launch(c, c.restartCount());
+    });
+  }
+
+  /**
+   * Stops a container: its stop signal, then SIGKILL after the timeout. A container waiting to be
+   * restarted by its policy is stopped for good.
+   *
+   * @param timeoutSeconds null for the container's StopTimeout (10 s by default); negative waits forever
+   * @param signal null for the container's StopSignal (SIGTERM by default)
+   * @throws NotModifiedException if it is not running
+   */
+  public void stop(String ref, Integer timeoutSeconds, String signal) {
+    Container c = containers.find(ref);
+    if (c.state() instanceof ContainerState.Restarting && cancelRestart(c.id())) {
+      return;
+    }
+    if (!c.state().isRunning()) {
+      throw new NotModifiedException("container already stopped");
+    }
+    int sig = signal != null && !signal.isEmpty() ? Signals.parse(signal) : stopSignal(c);
+    int timeout = timeoutSeconds != null ? timeoutSeconds
+        : c.config().stopTimeout() != null ? c.config().stopTimeout() : DEFAULT_STOP_TIMEOUT;
+    stopping.add(c.id());
+    CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
+    events.emit(c, "kill", java.util.Map.of("signal", Integer.toString(sig)));
+    signalOrReap(c.id(), sig);
+    if (c.state() instanceof ContainerState.Paused) {
+      // A frozen process cannot act on its stop signal; dockerd thaws it after sending.
+      resumeQuietly(c.id());
+    }
+    if (timeout < 0) {
+      await(exit, null);
+      events.emit(c, "stop");
+      return;
+    }
+    if (!await(exit, Duration.ofSeconds(timeout))) {
+      LOG.log(System.Logger.Level.INFO, "container " + c.id().shortId() + " did not stop in " + timeout
+          + "s; killing it");
+      signalOrReap(c.id(), Signals.SIGKILL);
+      if (!await(exit, KILL_GRACE)) {
+        throw new InternalException("container " + c.id().shortId() + " did not exit after SIGKILL");
+      }
+    }
+    events.emit(c, "stop");
+  }
+
+  /** @throws ConflictException if it is not running, with dockerd's wording */
+  public void kill(String ref, String signal) {
+    Container c = containers.find(ref);
+    if (!c.state().isRunning()) {
+      throw notRunning(ref, c);
+    }
+    int sig = signal == null || signal.isEmpty() ? Signals.SIGKILL : Signals.parse(signal);
+    if (c.state() instanceof ContainerState.Paused && sig != Signals.SIGKILL) {
+      throw new ConflictException("cannot kill container: " + ref + ": Container " + c.id().hex()
+          + " is paused. Unpause the container before stopping or killing");
+    }
+    CompletableFuture<ExitStatus> exit = null;
+    if (sig == Signals.SIGKILL) {
+      stopping.add(c.id());
+      exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
+    }
+    if (!runtime.signal(c.id(), sig)) {
+      handleExit(c.id());
+      throw notRunning(ref, c);
+    }
+    events.emit(c, "kill", java.util.Map.of("signal", Integer.toString(sig)));
+    // dockerd returns from a SIGKILL only once the container is dead, so `kill; inspect` agrees.
+    if (exit != null) {
+      await(exit, KILL_GRACE);
+    }
+  }
+
+  public void restart(String ref, Integer timeoutSeconds, String signal) {
+    try {
+      stop(ref, timeoutSeconds, signal);
+    } catch (NotModifiedException e) {
+      // restarting a stopped container just starts it
+    }
+    start(ref);
+    events.emit(containers.find(ref), "restart");
+  }
+
+  /** Freezes a running container's processes. */
+  public void pause(String ref) {
+    ContainerId id = containers.find(ref).id();
+    locks.run(id, () -> {
+      Container c = current(id);
+      switch (c.state()) {
+        case ContainerState.Running r -> {
+          runtime.pause(id);
+          repository.update(c.withState(new ContainerState.Paused(r.pid(), r.monitorPid(), r.monitorStartTime(),
+              r.startedAt())));
+          events.emit(c, "pause");
+        }
+        case ContainerState.Paused p -> throw new ConflictException("container " + id.hex() + " is already paused");
+        default -> throw new ConflictException("container " + id.hex() + " is not running");
+      }
+    });
+  }
+
+  /** Thaws a paused container. */
+  public void unpause(String ref) {
+    ContainerId id = containers.find(ref).id();
+    locks.run(id, () -> {
+      Container c = current(id);
+      if (!(c.state() instanceof ContainerState.Paused p)) {
+        throw new ConflictException("container " + id.hex() + " is not paused");
+      }
+      runtime.resume(id);
+      repository.update(c.withState(new ContainerState.Running(p.pid(), p.monitorPid(), p.monitorStartTime(),
+          p.startedAt())));
+      events.emit(c, "unpause");
+    });
+  }
+
+  /**
+   * Changes a container's limits (live, if it runs) and restart policy. Null fields of {@code
+   * change} keep their values.
+   */
+  public void update(String ref, Resources change, RestartPolicy policy) {
+    ContainerId id = containers.find(ref).id();
+    locks.run(id, () -> {
+      Container c = current(id);
+      HostConfig hc = c.hostConfig();
+      if (policy != null && hc.autoRemove() && !policy.name().equals("no")) {
+        throw new InvalidArgumentException(
+            "Restart policy cannot be updated because AutoRemove is enabled for the container");
+      }
+      Resources merged = hc.resources().with(change);
+      Long swap = hc.resources().memorySwap();
+      if (change.memory() != null && change.memorySwap() == null && swap != null && swap > 0
+          && change.memory() > swap) {
+        throw new InvalidArgumentException("Memory limit should be smaller than already set memoryswap limit, "
+            + "update the memoryswap at the same time");
+      }
+      if (c.state().isRunning()) {
+        runtime.update(id, change);
+      }
+      HostConfig next = hc.withResources(merged);
+      repository.update(c.withHostConfig(policy == null ? next : next.withRestartPolicy(policy)));
+      events.emit(c, "update");
+    });
+  }
+
+  /** {@code docker top}: the host's ps over the container's processes. */
+  public ProcessTable top(String ref, String psArgs) {
+    Container c = containers.find(ref);
+    if (!c.state().isRunning()) {
+      throw new ConflictException("container " + c.id().hex() + " is not running");
+    }
+    return ProcessTable.of(runtime.pids(c.id()), psArgs);
+  }
+
+  /**
+   * Removes a container and everything it had on disk.
+   *
+   * @param removeVolumes also remove its anonymous volumes no other container uses ({@code rm -v})
+   * @throws ConflictException if it runs and {@code force} is false
+   */
+  public void remove(String ref, boolean force, boolean removeVolumes) {
+    Container c = containers.find(ref);
+    if (c.state() instanceof ContainerState.Restarting) {
+      cancelRestart(c.id());
+    }
+    if (c.state().isRunning()) {
+      if (!force) {
+        throw new ConflictException("cannot remove container \"" + c.name().slashed()
+            + "\": container is running: stop the container before removing or force remove");
+      }
+      stopping.add(c.id());
+      CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
+      signalOrReap(c.id(), Signals.SIGKILL);
+      if (!await(exit, KILL_GRACE)) {
+        throw new InternalException("container " + c.id().shortId() + " did not exit after SIGKILL");
+      }
+    }
+    removeStopped(c.id(), removeVolumes);
+  }
+
+  /**
+   * {@code docker container prune}: removes every container that is not running, paused or
+   * restarting and matches the filter (moby ContainersPrune); volumes stay.
+   */
+  public PruneReport prune(PruneFilter filter) {
+    var deleted = new java.util.ArrayList<String>();
+    long reclaimed = 0;
+    for (Container c : repository.list()) {
+      if (c.state().isRunning() || c.state() instanceof ContainerState.Restarting
+          || !filter.matches(c.config().labels(), c.created())) {
+        continue;
+      }
+      long size = rootfs.upperSize(c.id());
+      try {
+        removeStopped(c.id(), false);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "failed to prune container " + c.id().shortId() + ": " + e.getMessage());
+        continue;
+      }
+      reclaimed += size;
+      deleted.add(c.id().hex());
+    }
+    return new PruneReport(deleted, reclaimed);
+  }
+
+  /**
+   * Registers a wait. The future completes with the exit status when the condition holds.
+   *
+   * @throws dev.berth.core.error.NotFoundException before anything is registered
+   */
+  public CompletableFuture<ExitStatus> waitFor(String ref, WaitCondition condition) {
+    ContainerId id = containers.find(ref).id();
+    return locks.with(id, () -> {
+      Container c = current(id);
+      if (condition == WaitCondition.NOT_RUNNING && !c.state().isRunning()
+          && !(c.state() instanceof ContainerState.Restarting)) {
+        return CompletableFuture.completedFuture(exitStatus(c.state()));
+      }
+      return waiters.add(id, condition);
+    });
+  }
+
+  /**
+   * Records that a container's process ended, as its monitor says; then applies its restart
+   * policy, or removes it if it was created with AutoRemove. Safe to call more than once and for
+   * containers that still run.
+   */
+  public void handleExit(ContainerId id) {
+    Container exited = locks.with(id, () -> {
+      Container c = repository.find(id).orElse(null);
+      if (c == null || !(c.state() instanceof ContainerState.Live live)) {
+        return null;
+      }
+      OptionalInt code = runtime.exitCode(id);
+      ContainerState next;
+      Instant now = clock.instant();
+      boolean byUser = stopping.remove(id);
+      if (code.isPresent()) {
+        boolean restart = RestartScheduler.shouldRestart(c.hostConfig().restartPolicy(), c.restartCount(),
+            code.getAsInt(), byUser);
+        next = restart ? new ContainerState.Restarting(code.getAsInt(), live.startedAt(), now)
+            : new ContainerState.Exited(code.getAsInt(), live.startedAt(), now, "", false, byUser);
+      } else if (runtime.monitorAlive(new MonitorProcess(live.pid(), live.monitorPid(), live.monitorStartTime()))) {
+        return null;
+      } else {
+        next = new ContainerState.Dead(live.startedAt(), now, "container monitor exited without recording an exit code");
+      }
+      cleanUpRun(c);
+      execs.containerStopped(id);
+      health.stop(id);
+      Container after = c.withState(next).withNetworking(c.networking().stopped());
+      repository.update(after);
+      network.announce(c, "disconnect");
+      // die goes out before waiters wake, so a stop or kill that waited reports after it, as dockerd's do.
+      events.emit(after, "die", java.util.Map.of("exitCode", Integer.toString(exitStatus(next).code())));
+      waiters.exited(id, exitStatus(next));
+      LOG.log(System.Logger.Level.INFO, "container " + id.shortId() + " exited: " + exitStatus(next).code());
+      if (next instanceof ContainerState.Restarting) {
+        scheduleRestart(id, Duration.between(live.startedAt(), now));
+      }
+      return after;
+    });
+    if (exited != null && exited.hostConfig().autoRemove()) {
+      // `run --rm` also removes the container's anonymous volumes, as dockerd does.
+      removeStopped(id, true);
+    }
+  }
+
+  /**
+   * Reconciles records with the runtime after berthd starts: containers that exited while it was
+   * down are recorded (and their policies applied), ones whose monitor vanished are marked dead,
+   * auto-remove ones go, and restart policies bring back what dockerd would bring back.
+   */
+  public void recover() {
+    rootfs.removeLeftovers(repository.list().stream().map(Container::id).collect(java.util.stream.Collectors.toSet()));
+    // Before any restart below makes a namespace: those of recorded-running containers are torn
+    // down by their exit handling, any other is a crash's leftover.
+    network.removeLeftovers(repository.list().stream().filter(c -> c.state() instanceof ContainerState.Live)
+        .map(Container::id).collect(java.util.stream.Collectors.toSet()));
+    for (Container c : repository.list()) {
+      try {
+        switch (c.state()) {
+          case ContainerState.Live live -> {
+            handleExit(c.id());
+            repository.find(c.id()).filter(x -> x.state() instanceof ContainerState.Live).ifPresent(x -> {
+              // Still running: its volumes are in use (mounted, for volumes with options).
+              mounts.acquire(x);
+              network.recover(x);
+              health.watch(x, live.startedAt());
+            });
+          }
+          case ContainerState.Restarting r -> scheduleRestart(c.id(), Duration.ZERO);
+          case ContainerState.Created x -> removeIfAuto(c);
+          case ContainerState.Exited x -> {
+            removeIfAuto(c);
+            if (startsWithDaemon(c.hostConfig().restartPolicy(), x)) {
+              start(c.id().hex());
+            }
+          }
+          case ContainerState.Dead x -> removeIfAuto(c);
+        }
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "recovering container " + c.id().shortId() + ": " + e.getMessage(), e);
+      }
+    }
+    mounts.volumes().unmountUnused();
+  }
+
+  /** The container's health, when it has a healthcheck and has run since berthd started. */
+  public java.util.Optional<Health> health(ContainerId id) {
+    return health.health(id);
+  }
+
+  @Override
+  public void close() {
+    restarts.close();
+    health.close();
+  }
+
+  /** dockerd starts "always" containers with itself, and "unless-stopped" ones nobody stopped. */
+  private static boolean startsWithDaemon(RestartPolicy policy, ContainerState.Exited x) {
+    return policy.name().equals("always") || policy.name().equals("unless-stopped") && !x.stoppedByUser();
+  }
+
+  private void launch(Container c, int restartCount) {
+    ContainerId id = c.id();
+    Container networked = c;
+    try {
+      var dir = rootfs.dir(id);
+      var root = rootfs.mount(c);
+      var namespace = network.namespace(c);
+      networked = c.withNetworking(network.setUp(c));
+      var spec = specs.build(networked, dir, root, rootfs.logPath(id), mounts.acquire(c), namespace,
+          network.servesNames(networked));
+      mounts.announce(c, true);
+      MonitorProcess process = runtime.create(spec);
+      network.ready(id);
+      attach.connectPending(id);
+      runtime.start(id);
+      Instant startedAt = clock.instant();
+      Container running = networked.withState(
+          new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), startedAt))
+          .withRestartCount(restartCount);
+      repository.update(running);
+      health.watch(running, startedAt);
+      network.announce(running, "connect");
+      events.emit(running, "start");
+      LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
+    } catch (RuntimeException e) {
+      cleanUpRun(networked);
+      EngineException failure = startFailed(c, e);
+      // dockerd removes an auto-remove container whose start failed; `run --rm` waits for that.
+      if (c.hostConfig().autoRemove()) {
+        removeStopped(id, true);
+      }
+      throw failure;
+    }
+  }
+
+  private void scheduleRestart(ContainerId id, Duration ranFor) {
+    restarts.schedule(id, restarts.nextDelay(id, ranFor), () -> restartByPolicy(id));
+  }
+
+  private void restartByPolicy(ContainerId id) {
+    try {
+      locks.run(id, () -> {
+        Container c = repository.find(id).orElse(null);
+        if (c == null || !(c.state() instanceof ContainerState.Restarting)) {
+          return;
+        }
+        launch(c, c.restartCount() + 1);
+      });
+    } catch (RuntimeException e) {
+      // The start failure is recorded on the container; its policy decides whether to try again.
+      LOG.log(System.Logger.Level.WARNING, "restarting " + id.shortId() + " failed: " + e.getMessage());
+      locks.run(id, () -> repository.find(id).ifPresent(c -> {
+        int code = exitStatus(c.state()).code();
+        if (RestartScheduler.shouldRestart(c.hostConfig().restartPolicy(), c.restartCount() + 1, code, false)) {
+          repository.update(c.withState(new ContainerState.Restarting(code, ContainerState.NEVER, clock.instant()))
+              .withRestartCount(c.restartCount() + 1));
+          scheduleRestart(id, Duration.ZERO);
+        }
+      }));
+    }
+  }
+
+  /** Turns a pending restart into a stop by the user; false if the restart already began. */
+  private boolean cancelRestart(ContainerId id) {
+    return locks.with(id, () -> {
+      Container c = repository.find(id).orElse(null);
+      if (c == null || !(c.state() instanceof ContainerState.Restarting r)) {
+        return false;
+      }
+      restarts.cancel(id);
+      var stopped = new ContainerState.Exited(r.exitCode(), r.startedAt(), r.finishedAt(), "", false, true);
+      repository.update(c.withState(stopped));
+      waiters.exited(id, exitStatus(stopped));
+      return true;
+    });
+  }
+
+  private void removeIfAuto(Container c) {
+    rootfs.unmount(c.id());
+    if (c.hostConfig().autoRemove()) {
+      removeStopped(c.id(), true);
+    }
+  }
+
+  private void removeStopped(ContainerId id, boolean removeVolumes) {
+    ExitStatus status = locks.with(id, () -> {
+      Container c = repository.find(id).orElse(null);
+      if (c == null) {
+        return null;
+      }
+      if (c.state().isRunning()) {
+        throw new ConflictException("cannot remove container \"" + c.name().slashed() + "\": container is running");
+      }
+      restarts.forget(id);
+      runtime.delete(id);
+      mounts.release(c);
+      // The record goes first: a crash before the files are gone leaves a directory nothing
+      // names, which the next start deletes, never a record pointing at half-deleted files.
+      repository.delete(id);
+      rootfs.destroy(id);
+      if (removeVolumes) {
+        mounts.removeAnonymous(c);
+      }
+      execs.containerStopped(id);
+      health.forget(id);
+      attach.containerRemoved(id);
+      ExitStatus s = exitStatus(c.state());
+      waiters.removed(id, s);
+      events.emit(c, "destroy");
+      return s;
+    });
+    if (status != null) {
+      locks.forget(id);
+      stopping.remove(id);
+      LOG.log(System.Logger.Level.INFO, "removed container " + id.shortId());
+    }
+  }
+
+  /** Runtime state, the rootfs mount and volume mounts go when a run ends; the container's files stay. */
+  private void cleanUpRun(Container c) {
+    try {
+      runtime.delete(c.id());
+    } finally {
+      try {
+        network.tearDown(c);
+      } finally {
+        try {
+          rootfs.unmount(c.id());
+        } finally {
+          mounts.release(c);
+          mounts.announce(c, false);
+        }
+      }
+    }
+  }
+
+  private void resumeQuietly(ContainerId id) {
+    try {
+      runtime.resume(id);
+    } catch (RuntimeException e) {
+      // It died of the signal already, or was thawed by it.
+    }
+  }
+
+  private void signalOrReap(ContainerId id, int signal) {
+    if (!runtime.signal(id, signal)) {
+      // Already dead; record it now in case its exit has not been seen yet.
+      handleExit(id);
+    }
+  }
+
+  private Container current(ContainerId id) {
+    return repository.find(id).orElseThrow(() -> new ConflictException("container " + id + " was removed"));
+  }
+
+  private EngineException startFailed(Container c, RuntimeException e) {
+    if (!(e instanceof InvalidArgumentException) && !(e instanceof StartRefusedException)) {
+      return e instanceof EngineException ee ? ee : new InternalException("starting container: " + e.getMessage(), e);
+    }
+    String message = e.getMessage();
+    String full = message.startsWith("unable to find") ? message
+        : "failed to create task for container: OCI runtime create failed: " + message;
+    int code = e instanceof StartRefusedException refused ? refused.exitCode() : 128;
+    ContainerState failed = switch (c.state()) {
+      case ContainerState.Exited x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full, false, false);
+      case ContainerState.Restarting x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full, false,
+          false);
+      default -> new ContainerState.Created(code, full);
+    };
+    repository.update(c.withState(failed));
+    return new InvalidArgumentException(full, e);
+  }
+
+  private static ConflictException notRunning(String ref, Container c) {
+    return new ConflictException("cannot kill container: " + ref + ": container " + c.id().hex() + " is not running");
+  }
+
+  private static int stopSignal(Container c) {
+    String s = c.config().stopSignal();
+    return s.isEmpty() ? Signals.SIGTERM : Signals.parse(s);
+  }
+
+  static ExitStatus exitStatus(ContainerState s) {
+    return switch (s) {
+      case ContainerState.Created c -> new ExitStatus(c.exitCode(), c.error());
+      case ContainerState.Live l -> new ExitStatus(0, "");
+      case ContainerState.Exited e -> new ExitStatus(e.exitCode(), e.error());
+      case ContainerState.Restarting r -> new ExitStatus(r.exitCode(), "");
+      case ContainerState.Dead d -> new ExitStatus(255, d.error());
+    };
+  }
+
+  /** Waits for an exit; false on timeout. A null timeout waits forever. */
+  private static boolean await(CompletableFuture<ExitStatus> exit, Duration timeout) {
+    try {
+      if (timeout == null) {
+        exit.get();
+      } else {
+        exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InternalException("interrupted while waiting for the container to exit", e);
+    } catch (ExecutionException e) {
+      throw new InternalException("waiting for exit: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+}

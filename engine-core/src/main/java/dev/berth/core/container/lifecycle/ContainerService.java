@@ -1,0 +1,262 @@
+package dev.berth.core.container.lifecycle;
+
+import dev.berth.core.container.fs.ContainerMounts;
+import dev.berth.core.container.fs.ContainerRootfs;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerConfig;
+import dev.berth.core.container.model.ContainerCreateRequest;
+import dev.berth.core.container.model.ContainerEvents;
+import dev.berth.core.container.model.ContainerFilter;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerLookup;
+import dev.berth.core.container.model.ContainerMatcher;
+import dev.berth.core.container.model.ContainerName;
+import dev.berth.core.container.model.ContainerRepository;
+import dev.berth.core.container.model.ContainerState;
+import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.container.model.NameGenerator;
+import dev.berth.core.container.model.SecurityConfig;
+import dev.berth.core.container.model.SecurityOptions;
+import dev.berth.core.container.net.ContainerNetwork;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.image.Image;
+import dev.berth.core.image.ImageService;
+import dev.berth.core.network.Network;
+import dev.berth.core.network.NetworkMode;
+import dev.berth.core.runtime.DockerDefaults;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** Creating, finding, listing and renaming containers. Transitions are {@link ContainerLifecycle}'s. */
+public final class ContainerService {
+
+  private static final int NAME_ATTEMPTS = 10;
+
+  private final ContainerRepository repository;
+  private final ContainerLookup lookup;
+  private final ImageService images;
+  private final ContainerRootfs rootfs;
+  private final ContainerMounts mounts;
+  private final ContainerNetwork network;
+  private final NameGenerator names;
+  private final ContainerEvents events;
+  private final SecurityDefaults security;
+  private final Clock clock;
+
+  ContainerService(ContainerRepository repository, ImageService images, ContainerRootfs rootfs, ContainerMounts mounts,
+      ContainerNetwork network, NameGenerator names, ContainerEvents events, SecurityDefaults security, Clock clock) {
+    this.repository = repository;
+    this.lookup = new ContainerLookup(repository);
+    this.images = images;
+    this.rootfs = rootfs;
+    this.mounts = mounts;
+    this.network = network;
+    this.names = names;
+    this.events = events;
+    this.security = security;
+    this.clock = clock;
+  }
+
+  /**
+   * Finds a container by full ID, name (with or without the leading slash) or unique ID prefix.
+   *
+   * @throws NotFoundException {@code No such container: <ref>}
+   */
+  public Container find(String ref) {
+    return lookup.find(ref);
+  }
+
+  public Optional<Container> findOptional(String ref) {
+    return lookup.findOptional(ref);
+  }
+
+  public Optional<Container> get(ContainerId id) {
+    return lookup.get(id);
+  }
+
+  /**
+   * Creates a container from an image the engine has. The image's defaults are merged in now,
+   * so later changes to the image's tags do not change the container.
+   *
+   * @throws NotFoundException if the image is missing ({@code docker run} pulls on this 404)
+   * @throws ConflictException if the name is in use, with dockerd's sentence
+   */
+  public Container create(ContainerCreateRequest request) {
+    ContainerConfig requested = request.config();
+    if (requested.image() == null || requested.image().isEmpty()) {
+      throw new InvalidArgumentException("config cannot be empty in order to create a container");
+    }
+    HostConfig host = normalize(request.hostConfig(), security);
+    HealthMonitor.validate(requested.healthcheck());
+    var networking = network.resolve(host, request.networking());
+    Image image = images.find(requested.image());
+    ContainerId id = ContainerId.random();
+    ContainerConfig config = ImageDefaults.merge(requested, image.config().config(), id);
+    if (config.argv().isEmpty()) {
+      throw new InvalidArgumentException("no command specified");
+    }
+    Container created;
+    synchronized (this) {
+      ContainerName name = request.name() == null || request.name().isEmpty()
+          ? freeGeneratedName()
+          : ContainerName.parse(request.name());
+      repository.findByName(name).ifPresent(other -> {
+        throw nameInUse(name, other.id());
+      });
+      // Volumes are created and the container recorded under the volume lock, so a volume
+      // removal never slips between the two.
+      created = mounts.volumes().locked(() -> {
+        ContainerMounts.Plan plan = mounts.plan(config, host.storage(), this::find);
+        var c = new Container(id, name, clock.instant(), image.id(), config, host, ContainerState.Created.FRESH, 0,
+            plan.mounts(), networking);
+        try {
+          repository.insert(c);
+        } catch (RuntimeException e) {
+          mounts.volumes().removeIfUnused(plan.createdAnonymous());
+          throw e;
+        }
+        return c;
+      });
+    }
+    populateVolumes(created);
+    events.emit(created, "create");
+    return created;
+  }
+
+  /** dockerd copies image content into empty volumes at create; a failure undoes the create. */
+  private void populateVolumes(Container c) {
+    if (!mounts.needsPopulation(c)) {
+      return;
+    }
+    try {
+      Path root = rootfs.mount(c);
+      try {
+        mounts.populate(c, root);
+      } finally {
+        rootfs.unmount(c.id());
+      }
+    } catch (RuntimeException e) {
+      repository.delete(c.id());
+      rootfs.destroy(c.id());
+      mounts.removeAnonymous(c);
+      throw e;
+    }
+  }
+
+  /** Disk use as {@code docker ps -s} shows it: the writable layer, and that plus the image. */
+  public record DiskUsage(long sizeRw, long sizeRootFs) {}
+
+  public DiskUsage diskUsage(Container c) {
+    long rw = rootfs.upperSize(c.id());
+    long image;
+    try {
+      image = images.find(c.imageId().toString()).size();
+    } catch (NotFoundException e) {
+      image = 0; // force-removed while the container stays, as dockerd allows
+    }
+    return new DiskUsage(rw, rw + image);
+  }
+
+  /** Containers matching the filter, newest first. */
+  public List<Container> list(ContainerFilter filter) {
+    Predicate<Container> matches = ContainerMatcher.of(filter, this::ancestorIds);
+    var out = repository.list().stream().filter(matches).toList();
+    return filter.limit() > 0 && out.size() > filter.limit() ? out.subList(0, filter.limit()) : out;
+  }
+
+  /** @throws ConflictException if {@code newName} is taken */
+  public synchronized void rename(String ref, String newName) {
+    Container c = find(ref);
+    if (newName == null || newName.isEmpty()) {
+      throw new InvalidArgumentException("Neither old nor new names may be empty");
+    }
+    ContainerName name = ContainerName.parse(newName);
+    if (name.equals(c.name())) {
+      throw new ConflictException("Renaming a container with the same name as its current name");
+    }
+    repository.findByName(name).ifPresent(other -> {
+      throw nameInUse(name, other.id());
+    });
+    repository.update(c.withName(name));
+    events.emit(c.withName(name), "rename", java.util.Map.of("oldName", c.name().slashed()));
+  }
+
+  static ConflictException nameInUse(ContainerName name, ContainerId holder) {
+    return new ConflictException("Conflict. The container name \"" + name.slashed()
+        + "\" is already in use by container \"" + holder.hex()
+        + "\". You have to remove (or rename) that container to be able to reuse that name.");
+  }
+
+  private ContainerName freeGeneratedName() {
+    for (int attempt = 0; attempt < NAME_ATTEMPTS; attempt++) {
+      ContainerName n = names.next(attempt);
+      if (repository.findByName(n).isEmpty()) {
+        return n;
+      }
+    }
+    throw new ConflictException("could not generate a free container name");
+  }
+
+  private List<String> ancestorIds(String ref) {
+    try {
+      return List.of(images.find(ref).id().digest().hex());
+    } catch (NotFoundException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * The host config as dockerd records it: the "default" network mode as "bridge", and the
+   * daemon's defaults filled in (cgroup namespace, masked and read-only paths, the parsed security
+   * options). Anything the container could not be started with is refused now, as dockerd does.
+   */
+  static HostConfig normalize(HostConfig host, SecurityDefaults defaults) {
+    // Other modes name a network or container, which ContainerNetwork.resolve checks.
+    String mode = host.network() instanceof NetworkMode.Default ? Network.DEFAULT_BRIDGE : host.networkMode();
+    // Refused now, as dockerd does, rather than at the first start.
+    host.capAdd().forEach(RunSpecFactory::capName);
+    host.capDrop().forEach(RunSpecFactory::capName);
+    if (host.autoRemove() && !host.restartPolicy().name().equals("no")) {
+      throw new InvalidArgumentException("can't create 'AutoRemove' container with restart policy");
+    }
+    if (host.storage().shmSize() < 0) {
+      throw new InvalidArgumentException("SHM size can not be less than 0");
+    }
+    return new HostConfig(host.autoRemove(), mode, host.restartPolicy(), host.consoleHeight(), host.consoleWidth(),
+        host.privileged(), host.readonlyRootfs(), host.capAdd(), host.capDrop(), host.extraHosts(), host.dns(),
+        host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap(),
+        host.storage().shmSize() == 0 ? host.storage().withShmSize(DockerDefaults.SHM_SIZE) : host.storage(),
+        security(host, defaults));
+  }
+
+  /** moby verifyPlatformContainerSettings, adaptContainerSettings, create_unix and parseSecurityOpt. */
+  private static SecurityConfig security(HostConfig host, SecurityDefaults defaults) {
+    SecurityConfig given = host.security();
+    String cgroupns = given.cgroupnsMode();
+    if (!cgroupns.isEmpty() && !cgroupns.equals("host") && !cgroupns.equals("private")) {
+      throw new InvalidArgumentException("invalid cgroup namespace mode: " + cgroupns);
+    }
+    if (cgroupns.isEmpty()) {
+      // A privileged container keeps the host's cgroup namespace unless the host is cgroup v2 only.
+      cgroupns = host.privileged() && !defaults.unifiedCgroups() ? "host" : defaults.cgroupnsMode();
+    }
+    var opts = new java.util.ArrayList<>(given.securityOpt());
+    if (host.privileged() && !SecurityOptions.hasLabel(opts)) {
+      // dockerd's generateSecurityOpt: SELinux labelling is off for a privileged container.
+      opts.add("label=disable");
+    }
+    SecurityOptions parsed = SecurityOptions.parse(opts, defaults.noNewPrivileges());
+    // dockerd reads the profile only at start; refused now, nothing is created for a broken one.
+    defaults.seccompFor(parsed, host.privileged());
+    List<String> masked = given.maskedPaths() == null && !host.privileged() ? DockerDefaults.maskedPaths()
+        : given.maskedPaths();
+    List<String> readonly = given.readonlyPaths() == null && !host.privileged() ? DockerDefaults.READONLY_PATHS
+        : given.readonlyPaths();
+    return new SecurityConfig(opts, cgroupns, masked, readonly, parsed);
+  }
+}

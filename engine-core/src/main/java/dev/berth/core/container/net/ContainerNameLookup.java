@@ -1,0 +1,88 @@
+package dev.berth.core.container.net;
+
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerRepository;
+import dev.berth.core.network.Endpoint;
+import dev.berth.core.network.NetworkId;
+import dev.berth.core.network.dns.NameLookup;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * What one container's embedded resolver answers: the names, aliases and short IDs of running
+ * containers that share a user-defined network with it, read from the records on each query so
+ * a container that leaves stops resolving at once.
+ */
+final class ContainerNameLookup implements NameLookup {
+
+  private final ContainerRepository repository;
+  private final ContainerId self;
+  private final Predicate<NetworkId> resolvesNames;
+
+  ContainerNameLookup(ContainerRepository repository, ContainerId self, Predicate<NetworkId> resolvesNames) {
+    this.repository = repository;
+    this.self = self;
+    this.resolvesNames = resolvesNames;
+  }
+
+  @Override
+  public List<Inet4Address> addresses(String name) {
+    var out = new ArrayList<Inet4Address>();
+    for (var peer : peers()) {
+      if (peer.names().contains(name)) {
+        out.add(peer.address());
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<String> name(Inet4Address address) {
+    return peers().stream().filter(p -> p.address().equals(address)).map(Peer::canonical).findFirst();
+  }
+
+  private record Peer(String canonical, Set<String> names, Inet4Address address) {}
+
+  private List<Peer> peers() {
+    Container me = repository.find(self).orElse(null);
+    if (me == null) {
+      return List.of();
+    }
+    Set<NetworkId> shared = me.networking().endpoints().values().stream().map(Endpoint::networkId)
+        .filter(resolvesNames).collect(Collectors.toSet());
+    var out = new ArrayList<Peer>();
+    for (Container c : repository.list()) {
+      if (!c.state().isRunning()) {
+        continue;
+      }
+      for (Endpoint e : c.networking().endpoints().values()) {
+        if (e.attached() == null || !shared.contains(e.networkId()) || e.attached().ipAddress().isEmpty()) {
+          continue;
+        }
+        var names = new java.util.HashSet<String>();
+        names.add(c.name().value().toLowerCase(Locale.ROOT));
+        names.add(c.id().shortId());
+        e.aliases().forEach(a -> names.add(a.toLowerCase(Locale.ROOT)));
+        out.add(new Peer(c.name().value(), names, ipv4(e.attached().ipAddress())));
+      }
+    }
+    return out;
+  }
+
+  private static Inet4Address ipv4(String dotted) {
+    try {
+      return (Inet4Address) InetAddress.getByName(dotted);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("not an address: " + dotted, e);
+    }
+  }
+}

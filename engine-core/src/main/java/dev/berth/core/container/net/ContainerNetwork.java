@@ -1,0 +1,380 @@
+package dev.berth.core.container.net;
+
+import dev.berth.core.config.EnginePaths;
+import dev.berth.core.container.fs.ContainerFiles;
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerEvents;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerLookup;
+import dev.berth.core.container.model.ContainerRepository;
+import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.InternalException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.events.EngineEvent;
+import dev.berth.core.network.Cni;
+import dev.berth.core.network.CniConfig;
+import dev.berth.core.network.CniResult;
+import dev.berth.core.network.Endpoint;
+import dev.berth.core.network.ExposedPort;
+import dev.berth.core.network.Network;
+import dev.berth.core.network.NetworkMode;
+import dev.berth.core.network.NetworkService;
+import dev.berth.core.network.Networking;
+import dev.berth.core.network.PortBinding;
+import dev.berth.core.network.Subnet;
+import dev.berth.core.network.dns.DnsServer;
+import dev.berth.core.network.dns.Upstream;
+import dev.berth.core.os.NetNamespaces;
+import dev.berth.core.runtime.NetworkNamespace;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A container's network while it runs: a namespace pinned under the exec root, an interface per
+ * network through the CNI bridge, host-local, portmap and firewall plugins, and its published ports
+ * held. Set-up undoes itself on failure and tear-down is idempotent, so a crash at any point is
+ * mended by tearing down again.
+ */
+public final class ContainerNetwork {
+
+  private static final System.Logger LOG = System.getLogger(ContainerNetwork.class.getName());
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final EnginePaths paths;
+  private final NetworkService networks;
+  private final Cni cni;
+  private final PortReservations ports = new PortReservations();
+  private final Map<ContainerId, DnsServer> resolvers = new ConcurrentHashMap<>();
+  /** The rest of each CNI chain, running while the container is created. */
+  private final Map<ContainerId, List<CompletableFuture<CniResult>>> finishing =
+      new ConcurrentHashMap<>();
+  private final ContainerRepository repository;
+  private final ContainerLookup containers;
+  private final Path hostResolvConf;
+  private final CniConfig cniConfig;
+  private final ContainerEvents events;
+
+  public ContainerNetwork(EnginePaths paths, NetworkService networks, Cni cni, ContainerRepository repository,
+      Path hostResolvConf, boolean ipMasq, ContainerEvents events) {
+    this.events = events;
+    this.paths = paths;
+    this.networks = networks;
+    this.cni = cni;
+    this.repository = repository;
+    this.containers = new ContainerLookup(repository);
+    this.hostResolvConf = hostResolvConf;
+    this.cniConfig = new CniConfig(paths.leases(), ipMasq);
+  }
+
+  /** The namespace the runtime puts the container in. */
+  public NetworkNamespace namespace(Container c) {
+    return switch (c.hostConfig().network()) {
+      case NetworkMode.Host h -> NetworkNamespace.HOST;
+      case NetworkMode.Container shared -> {
+        Container other = containers.find(shared.ref());
+        if (!other.state().isRunning()) {
+          throw new ConflictException("cannot join network namespace of a non running container: " + other.id().hex());
+        }
+        yield NetworkNamespace.join(netns(other));
+      }
+      default -> NetworkNamespace.join(netns(c));
+    };
+  }
+
+  /** Whether berth answers names inside it: it is on a user-defined network. */
+  public boolean servesNames(Container c) {
+    return ownsNamespace(c) && c.networking().endpoints().values().stream()
+        .anyMatch(e -> networks.get(e.networkId()).map(Network::resolvesNames).orElse(false));
+  }
+
+  /**
+   * Resolves the networks a create request names, adding the network mode's own, keyed by
+   * network name as dockerd keys them.
+   *
+   * @throws InvalidArgumentException {@code network X not found}
+   */
+  public Networking resolve(HostConfig hc, Networking requested) {
+    Optional<String> joined = hc.network().network();
+    if (joined.isEmpty()) {
+      if (!requested.portBindings().isEmpty() || requested.publishAll()) {
+        throw new ConflictException("conflicting options: port publishing and the container type network mode");
+      }
+      return new Networking(Map.of(), List.of(), false, List.of());
+    }
+    String modeNetwork = joined.get();
+    var endpoints = new LinkedHashMap<String, Endpoint>();
+    var wanted = new LinkedHashMap<String, Endpoint>();
+    // The CLI names the default network "default" in EndpointsConfig as in NetworkMode.
+    var given = new LinkedHashMap<String, Endpoint>();
+    requested.endpoints().forEach((k, v) -> given.put(k.equals("default") ? Network.DEFAULT_BRIDGE : k, v));
+    Endpoint own = given.get(modeNetwork);
+    wanted.put(modeNetwork, own == null ? new Endpoint(null, List.of(), "", null) : own);
+    given.forEach(wanted::putIfAbsent);
+    for (var w : wanted.entrySet()) {
+      // A 404 from create makes the CLI pull the image; say it as a bad request instead.
+      Network net = networks.findOptional(w.getKey()).orElseThrow(() -> new InvalidArgumentException(
+          "network " + w.getKey() + " not found"));
+      Endpoint e = w.getValue();
+      if (!net.resolvesNames() && !e.aliases().isEmpty()) {
+        throw new InvalidArgumentException(
+            "network-scoped alias is supported only for containers in user defined networks");
+      }
+      if (!net.resolvesNames() && !e.ipv4Request().isEmpty()) {
+        throw new InvalidArgumentException(
+            "user specified IP address is supported on user defined networks only");
+      }
+      if (!e.ipv4Request().isEmpty() && !net.subnet().contains(Subnet.address(e.ipv4Request()))) {
+        throw new InvalidArgumentException("no configured subnet or ip-range contain the IP "
+            + "address " + e.ipv4Request());
+      }
+      if ((net.driver().equals("host") || net.driver().equals("null")) && wanted.size() > 1) {
+        throw new InvalidArgumentException("container cannot be disconnected from host network "
+            + "or connected to host network");
+      }
+      endpoints.put(net.name(), new Endpoint(net.id(), e.aliases(), e.ipv4Request(), null));
+    }
+    if (modeNetwork.equals(Network.HOST) && (!requested.portBindings().isEmpty())) {
+      // dockerd drops published ports in host mode with a warning; there is nothing to map.
+      return new Networking(endpoints, List.of(), false, List.of());
+    }
+    return new Networking(endpoints, requested.portBindings(), requested.publishAll(), List.of());
+  }
+
+  /** Whether the container has a namespace of its own to set up. */
+  static boolean ownsNamespace(Container c) {
+    return c.hostConfig().network().ownsNamespace();
+  }
+
+  Path netns(Container c) {
+    return paths.netns(c.id().hex());
+  }
+
+  /**
+   * Makes the namespace, joins every network and publishes the ports.
+   *
+   * @return the container's networking with its attachments and host ports
+   */
+  public Networking setUp(Container c) {
+    if (!ownsNamespace(c)) {
+      return c.networking();
+    }
+    Path ns = netns(c);
+    NetNamespaces.create(ns);
+    Networking n = c.networking();
+    try {
+      var bridges = new LinkedHashMap<String, Network>();
+      for (var entry : c.networking().endpoints().entrySet()) {
+        // A network removed while the container was stopped: dockerd's start fails the same way.
+        Network net = networks.get(entry.getValue().networkId()).orElseThrow(() ->
+            new NotFoundException("network " + entry.getKey() + " not found"));
+        if (net.isBridge()) {
+          bridges.put(entry.getKey(), net);
+        }
+      }
+      // Ports are published on the first network only; with none (none mode) there is nothing to map.
+      List<PortBinding> published = bridges.isEmpty() ? List.of() : publishedPorts(c);
+      int index = 0;
+      for (var entry : bridges.entrySet()) {
+        Endpoint attached = attach(c, entry.getValue(), c.networking().endpoints().get(entry.getKey()),
+            "eth" + index, index == 0 ? published : List.of());
+        n = n.withEndpoint(entry.getKey(), attached);
+        index++;
+      }
+      Networking done = n.withPublished(published);
+      if (servesNames(c)) {
+        serveNames(c);
+      }
+      return done;
+    } catch (RuntimeException e) {
+      try {
+        tearDown(c.withNetworking(n));
+      } catch (RuntimeException undo) {
+        e.addSuppressed(undo);
+      }
+      throw e;
+    }
+  }
+
+  private List<PortBinding> publishedPorts(Container c) {
+    var wanted = new ArrayList<>(c.networking().portBindings());
+    if (c.networking().publishAll()) {
+      for (String spec : c.config().exposedPorts()) {
+        ExposedPort exposed = ExposedPort.parse(spec);
+        if (wanted.stream().noneMatch(exposed::isPublishedBy)) {
+          wanted.add(new PortBinding(exposed.port(), exposed.protocol(), "", 0));
+        }
+      }
+    }
+    return wanted.isEmpty() ? List.of() : ports.reserve(c.id(), c.name().value(), wanted);
+  }
+
+  /**
+   * Waits for the host-side rules of every attachment {@link #setUp} began: call before the
+   * container's process starts.
+   *
+   * @throws InternalException if a plugin failed (the attachment is already undone)
+   */
+  public void ready(ContainerId id) {
+    List<CompletableFuture<CniResult>> pending = finishing.remove(id);
+    if (pending == null) {
+      return;
+    }
+    for (var f : pending) {
+      try {
+        f.join();
+      } catch (CompletionException ex) {
+        Throwable cause = ex.getCause();
+        throw cause instanceof RuntimeException r ? r : new InternalException(cause.getMessage(), cause);
+      }
+    }
+  }
+
+  /** Joins one more network; the container's namespace must exist (it runs). */
+  Endpoint connect(Container c, Network net, Endpoint e) {
+    var used = c.networking().endpoints().values().stream().filter(x -> x.attached() != null)
+        .map(x -> x.attached().ifName()).toList();
+    int index = 0;
+    while (used.contains("eth" + index)) {
+      index++;
+    }
+    Endpoint attached = attach(c, net, e, "eth" + index, List.of());
+    ready(c.id());
+    return attached;
+  }
+
+  /** Leaves one network; the interface goes, the rest stays. */
+  void disconnect(Container c, Network net, Endpoint e) {
+    if (e.attached() != null) {
+      cni.delete(attachment(c, net, e, e.attached().ifName(), List.of()));
+    }
+  }
+
+  private Endpoint attach(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
+    Cni.Added added = cni.add(attachment(c, net, e, ifName, published));
+    finishing.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(added.complete());
+    CniResult result = added.result();
+    String mac = result.sandboxInterface(ifName).map(CniResult.Interface::mac).orElse("");
+    CniResult.Ip ip = result.firstIp().orElse(new CniResult.Ip("", 0, "", Optional.empty()));
+    byte[] id = new byte[32];
+    RANDOM.nextBytes(id);
+    return e.attach(new Endpoint.Attachment(HexFormat.of().formatHex(id), ifName, ip.address(), ip.prefixLength(),
+        ip.gateway(), mac));
+  }
+
+  /**
+   * Tears everything down that {@link #setUp} or {@link #connect} made. Failures are logged and
+   * the rest goes on, so one stuck plugin never keeps a namespace or a port.
+   */
+  public void tearDown(Container c) {
+    if (!ownsNamespace(c)) {
+      return;
+    }
+    ports.release(c.id());
+    try {
+      ready(c.id());
+    } catch (RuntimeException e) {
+      // undone already; the DELs below find nothing
+    }
+    DnsServer resolver = resolvers.remove(c.id());
+    if (resolver != null) {
+      resolver.close();
+    }
+    int index = 0;
+    for (var entry : c.networking().endpoints().entrySet()) {
+      Endpoint e = entry.getValue();
+      var net = networks.get(e.networkId());
+      if (net.isEmpty() || !net.get().isBridge()) {
+        continue;
+      }
+      String ifName = e.attached() != null ? e.attached().ifName() : "eth" + index;
+      index++;
+      try {
+        cni.delete(attachment(c, net.get(), e, ifName, c.networking().published()));
+      } catch (RuntimeException ex) {
+        LOG.log(System.Logger.Level.WARNING, "detaching " + c.id().shortId() + " from " + entry.getKey() + ": "
+            + ex.getMessage());
+      }
+    }
+    NetNamespaces.remove(netns(c));
+  }
+
+  /**
+   * After a berthd restart: takes the published ports again and answers names again in a running
+   * container's namespace, both of which died with the old process.
+   */
+  public void recover(Container c) {
+    if (!ownsNamespace(c) || !NetNamespaces.exists(netns(c))) {
+      return;
+    }
+    if (!c.networking().published().isEmpty()) {
+      ports.reserve(c.id(), c.name().value(), c.networking().published());
+    }
+    if (servesNames(c)) {
+      serveNames(c);
+    }
+  }
+
+  /** libnetwork reports each endpoint joining at start and leaving at exit, as well as explicit connects. */
+  public void announce(Container c, String action) {
+    c.networking().endpoints().values().stream().filter(e -> e.attached() != null)
+        .forEach(e -> networks.get(e.networkId()).ifPresent(net -> announce(c, net, action)));
+  }
+
+  public void announce(Container c, Network net, String action) {
+    events.bus().publish(EngineEvent.Type.NETWORK, action, net.id().hex(),
+        Map.of("container", c.id().hex(), "name", net.name(), "type", net.driver()));
+  }
+
+  /** Unpins namespaces no running container owns: a crash between set-up and recording left them. */
+  public void removeLeftovers(Set<ContainerId> running) {
+    Path dir = paths.netns("x").getParent();
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (!ContainerId.isHex64(name) || !running.contains(new ContainerId(name))) {
+          NetNamespaces.remove(f);
+        }
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "listing " + dir + ": " + e.getMessage());
+    }
+  }
+
+  private void serveNames(Container c) {
+    var lookup = new ContainerNameLookup(repository, c.id(),
+        id -> networks.get(id).map(Network::resolvesNames).orElse(false));
+    resolvers.put(c.id(), DnsServer.openIn(netns(c), lookup, Upstream.udp(upstreams(c))));
+  }
+
+  /** Where names the engine does not know go: the container's --dns servers, else the host's. */
+  private List<InetSocketAddress> upstreams(Container c) {
+    List<String> servers = c.hostConfig().dns();
+    if (servers.isEmpty()) {
+      servers = ContainerFiles.nameservers(hostResolvConf);
+    }
+    return servers.stream().map(ip -> new InetSocketAddress(ip, 53)).toList();
+  }
+
+  private Cni.Attachment attachment(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
+    return cniConfig.attachment(c.id().hex(), netns(c), ifName, net, e, published);
+  }
+}

@@ -1,9 +1,0 @@
-package dev.berth.core.container;
-
-class InMemoryContainerRepositoryTest extends ContainerRepositoryContract {
-
-  @Override
-  protected ContainerRepository newRepository() {
-    return new InMemoryContainerRepository();
-  }
-}

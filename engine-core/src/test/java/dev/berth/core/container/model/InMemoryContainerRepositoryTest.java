@@ -1,0 +1,9 @@
+package dev.berth.core.container.model;
+
+class InMemoryContainerRepositoryTest extends ContainerRepositoryContract {
+
+  @Override
+  protected ContainerRepository newRepository() {
+    return new InMemoryContainerRepository();
+  }
+}
