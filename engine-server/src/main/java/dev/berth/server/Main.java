@@ -23,7 +23,7 @@ import dev.berth.core.runtime.DockerDefaults;
 import dev.berth.core.runtime.HostLimits;
 import dev.berth.core.runtime.OciRuntime;
 import dev.berth.core.system.DiskUsageService;
-import dev.berth.core.system.HostFacts;
+import dev.berth.core.config.HostFacts;
 import dev.berth.core.system.SystemService;
 import dev.berth.core.volume.VolumeService;
 import dev.berth.store.Database;

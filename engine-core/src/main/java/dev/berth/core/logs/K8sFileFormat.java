@@ -1,6 +1,5 @@
 package dev.berth.core.logs;
 
-import dev.berth.core.runtime.StdStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;

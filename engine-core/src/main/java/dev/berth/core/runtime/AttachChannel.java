@@ -1,5 +1,6 @@
 package dev.berth.core.runtime;
 
+import dev.berth.core.logs.StdStream;
 import java.io.Closeable;
 import java.io.IOException;
 

@@ -1,5 +1,6 @@
 package dev.berth.core.runtime;
 
+import dev.berth.core.logs.StdStream;
 import dev.berth.core.os.Fd;
 import java.io.IOException;
 import java.nio.ByteBuffer;

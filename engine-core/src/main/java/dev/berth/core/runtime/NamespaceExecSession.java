@@ -3,6 +3,7 @@ package dev.berth.core.runtime;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.logs.StdStream;
 import dev.berth.core.os.ContainerSpawn;
 import dev.berth.core.os.ErrnoException;
 import dev.berth.core.os.Fd;

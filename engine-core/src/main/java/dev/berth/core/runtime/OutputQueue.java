@@ -1,5 +1,6 @@
 package dev.berth.core.runtime;
 
+import dev.berth.core.logs.StdStream;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

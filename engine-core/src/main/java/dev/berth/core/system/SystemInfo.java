@@ -1,5 +1,6 @@
 package dev.berth.core.system;
 
+import dev.berth.core.config.HostFacts;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.berth.core.system;
 
+import dev.berth.core.config.HostFacts;
 import dev.berth.core.container.model.ContainerRepository;
 import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.image.ImageRepository;

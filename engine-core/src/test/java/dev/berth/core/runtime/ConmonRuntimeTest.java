@@ -14,6 +14,7 @@ import dev.berth.core.error.StartRefusedException;
 import dev.berth.core.logs.ContainerLogs;
 import dev.berth.core.logs.LogEntry;
 import dev.berth.core.logs.LogQuery;
+import dev.berth.core.logs.StdStream;
 import dev.berth.core.os.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.StartRefusedException;
+import dev.berth.core.logs.StdStream;
 import dev.berth.core.os.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

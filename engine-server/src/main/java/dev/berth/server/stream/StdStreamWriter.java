@@ -1,6 +1,6 @@
 package dev.berth.server.stream;
 
-import dev.berth.core.runtime.StdStream;
+import dev.berth.core.logs.StdStream;
 import java.io.IOException;
 import java.io.OutputStream;
 

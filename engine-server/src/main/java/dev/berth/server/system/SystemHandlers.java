@@ -1,8 +1,8 @@
 package dev.berth.server.system;
 
+import dev.berth.core.config.HostFacts;
 import dev.berth.core.image.registry.RegistryOptions;
 import dev.berth.core.system.EngineVersion;
-import dev.berth.core.system.HostFacts;
 import dev.berth.core.system.SystemInfo;
 import dev.berth.core.system.SystemService;
 import dev.berth.server.api.ApiRequest;

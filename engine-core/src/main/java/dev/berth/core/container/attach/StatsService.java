@@ -1,11 +1,11 @@
 package dev.berth.core.container.attach;
 
+import dev.berth.core.config.HostFacts;
 import dev.berth.core.container.model.CgroupStats;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.container.model.ContainerLookup;
 import dev.berth.core.runtime.ContainerRuntime;
-import dev.berth.core.system.HostFacts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

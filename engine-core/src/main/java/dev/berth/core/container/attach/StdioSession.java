@@ -1,8 +1,8 @@
 package dev.berth.core.container.attach;
 
 import dev.berth.core.container.model.DetachKeys;
+import dev.berth.core.logs.StdStream;
 import dev.berth.core.runtime.AttachChannel;
-import dev.berth.core.runtime.StdStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.berth.core.system;
+package dev.berth.core.config;
 
 import java.io.IOException;
 import java.nio.file.Files;

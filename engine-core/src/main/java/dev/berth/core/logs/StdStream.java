@@ -1,4 +1,4 @@
-package dev.berth.core.runtime;
+package dev.berth.core.logs;
 
 /** The standard streams, numbered as in Docker's multiplexed stream header. */
 public enum StdStream {
