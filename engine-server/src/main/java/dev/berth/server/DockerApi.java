@@ -3,7 +3,7 @@ package dev.berth.server;
 import dev.berth.core.container.lifecycle.Containers;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.ImageService;
-import dev.berth.core.image.RegistryService;
+import dev.berth.core.image.distribution.RegistryService;
 import dev.berth.core.network.NetworkService;
 import dev.berth.core.system.DiskUsageService;
 import dev.berth.core.system.SystemService;

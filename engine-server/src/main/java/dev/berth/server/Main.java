@@ -10,7 +10,7 @@ import dev.berth.core.events.EventBus;
 import dev.berth.core.image.BlobStore;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.image.LayerStore;
-import dev.berth.core.image.RegistryService;
+import dev.berth.core.image.distribution.RegistryService;
 import dev.berth.core.image.registry.Registries;
 import dev.berth.core.image.Scratch;
 import dev.berth.core.network.AddressPools;

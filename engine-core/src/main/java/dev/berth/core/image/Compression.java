@@ -24,7 +24,7 @@ public enum Compression {
   private static final byte[] XZ_MAGIC = {(byte) 0xfd, '7', 'z', 'X', 'Z', 0x00};
   private static final byte[] ZSTD_MAGIC = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd};
 
-  static Compression of(byte[] head, int n) {
+  public static Compression of(byte[] head, int n) {
     if (startsWith(head, n, GZIP_MAGIC)) {
       return GZIP;
     }
@@ -40,7 +40,7 @@ public enum Compression {
     return NONE;
   }
 
-  static Compression of(Path file) {
+  public static Compression of(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] head = new byte[8];
       return of(head, in.readNBytes(head, 0, head.length));
@@ -50,7 +50,7 @@ public enum Compression {
   }
 
   /** The OCI media type of a layer blob compressed this way. */
-  String layerMediaType() {
+  public String layerMediaType() {
     return switch (this) {
       case NONE -> MediaTypes.OCI_LAYER;
       case GZIP -> MediaTypes.OCI_LAYER_GZIP;

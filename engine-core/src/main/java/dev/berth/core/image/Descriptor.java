@@ -11,16 +11,16 @@ import java.util.Map;
  * @param platform the platform an index entry is for, null if it names none
  * @param urls where foreign layers may be fetched instead of the registry; empty for ordinary blobs
  */
-record Descriptor(String mediaType, Digest digest, long size, Platform platform, Map<String, String> annotations,
+public record Descriptor(String mediaType, Digest digest, long size, Platform platform, Map<String, String> annotations,
     List<String> urls) {
 
-  Descriptor {
+  public Descriptor {
     annotations = Map.copyOf(annotations);
     urls = List.copyOf(urls);
   }
 
   /** The 12 hex digits Docker's progress lines name a blob by. */
-  String shortId() {
+  public String shortId() {
     return digest.shortHex();
   }
 }

@@ -7,14 +7,14 @@ import java.io.IOException;
 import java.util.Map;
 
 /** Reading JSON that Go programs wrote, the way Go's encoding/json reads it back. */
-final class GoJson {
+public final class GoJson {
 
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   private GoJson() {}
 
   /** @throws InvalidArgumentException naming {@code what} if the bytes are not JSON */
-  static JsonNode parse(byte[] json, String what) {
+  public static JsonNode parse(byte[] json, String what) {
     try {
       JsonNode n = MAPPER.readTree(json);
       if (n == null) {

@@ -12,13 +12,13 @@ import java.util.regex.Pattern;
  * Resolving what users type to images, moby's way (daemon/images/image.go GetImage): a reference
  * first, then a full ID, then a unique ID prefix; and the reference rules of tag, import and save.
  */
-final class ImageNames {
+public final class ImageNames {
 
   private static final Pattern HEX = Pattern.compile("[a-f0-9]+");
 
   private final ImageRepository repo;
 
-  ImageNames(ImageRepository repo) {
+  public ImageNames(ImageRepository repo) {
     this.repo = repo;
   }
 
@@ -27,7 +27,7 @@ final class ImageNames {
    *     repository gets ":latest")
    * @throws InvalidArgumentException if the name is no valid reference
    */
-  Image find(String nameOrId) {
+  public Image find(String nameOrId) {
     return resolve(nameOrId).orElseThrow(() -> notFound(nameOrId));
   }
 

@@ -154,7 +154,7 @@ public final class LayerStore {
   }
 
   /** Streams the uncompressed tar of a layer blob. */
-  InputStream openUncompressed(Digest blob) throws IOException {
+  public InputStream openUncompressed(Digest blob) throws IOException {
     return Compression.decompress(blobs.open(blob));
   }
 

@@ -13,12 +13,12 @@ import java.util.Optional;
  * registry), and choosing an index's entry for a platform. Error messages name {@code what} was
  * being read, so a bad archive and a bad registry answer read differently.
  */
-final class Manifests {
+public final class Manifests {
 
   /** An image manifest: its config and its layers, bottom first. */
-  record ImageManifest(String mediaType, Descriptor config, List<Descriptor> layers) {
+  public record ImageManifest(String mediaType, Descriptor config, List<Descriptor> layers) {
 
-    ImageManifest {
+    public ImageManifest {
       layers = List.copyOf(layers);
     }
   }
@@ -29,7 +29,7 @@ final class Manifests {
    * What a manifest document is: its declared media type, or for one that declares none (OCI
    * allows that), what its JSON looks like.
    */
-  static String kind(JsonNode n) {
+  public static String kind(JsonNode n) {
     String declared = GoJson.text(GoJson.field(n, "mediaType"));
     if (!declared.isEmpty()) {
       return declared;
@@ -41,7 +41,7 @@ final class Manifests {
   }
 
   /** The entries of an index (or manifest list). */
-  static List<Descriptor> entries(JsonNode index, String what) {
+  public static List<Descriptor> entries(JsonNode index, String what) {
     JsonNode ms = GoJson.field(index, "manifests");
     var out = new ArrayList<Descriptor>();
     if (ms != null && ms.isArray()) {
@@ -53,7 +53,7 @@ final class Manifests {
   }
 
   /** @throws InvalidArgumentException if the manifest has no config descriptor or a bad layer descriptor */
-  static ImageManifest imageManifest(JsonNode manifest, String what) {
+  public static ImageManifest imageManifest(JsonNode manifest, String what) {
     Descriptor config = descriptor(GoJson.field(manifest, "config"), what);
     var layers = new ArrayList<Descriptor>();
     JsonNode ls = GoJson.field(manifest, "layers");
@@ -69,7 +69,7 @@ final class Manifests {
    * The entry of an index for {@code platform}: of those it accepts, one naming exactly its
    * variant first, else the first, as containerd's platform matcher orders them.
    */
-  static Optional<Descriptor> forPlatform(List<Descriptor> entries, Platform platform) {
+  public static Optional<Descriptor> forPlatform(List<Descriptor> entries, Platform platform) {
     Descriptor first = null;
     for (Descriptor d : entries) {
       Platform p = d.platform();

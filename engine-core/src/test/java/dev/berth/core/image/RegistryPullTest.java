@@ -10,6 +10,8 @@ import dev.berth.core.error.EngineException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.error.UnauthorizedException;
 import dev.berth.core.image.BusyboxImages.ImageSpec;
+import dev.berth.core.image.distribution.Progress;
+import dev.berth.core.image.distribution.RegistryService;
 import dev.berth.core.image.registry.Credentials;
 import dev.berth.core.image.registry.Registries;
 import dev.berth.core.image.registry.RegistryOptions;

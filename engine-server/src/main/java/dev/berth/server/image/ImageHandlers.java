@@ -1,7 +1,7 @@
 package dev.berth.server.image;
 
 import dev.berth.core.image.Platform;
-import dev.berth.core.image.RegistryService;
+import dev.berth.core.image.distribution.RegistryService;
 import dev.berth.core.image.registry.Credentials;
 import io.helidon.http.HeaderName;
 import dev.berth.core.image.Image;

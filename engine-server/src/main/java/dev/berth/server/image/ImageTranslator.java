@@ -2,7 +2,7 @@ package dev.berth.server.image;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.core.image.Digest;
-import dev.berth.core.image.Distribution;
+import dev.berth.core.image.distribution.Distribution;
 import dev.berth.core.image.HistoryItem;
 import dev.berth.core.image.Platform;
 import dev.berth.core.image.Image;

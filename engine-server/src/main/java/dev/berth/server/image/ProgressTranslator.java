@@ -1,7 +1,7 @@
 package dev.berth.server.image;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.berth.core.image.Progress;
+import dev.berth.core.image.distribution.Progress;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;

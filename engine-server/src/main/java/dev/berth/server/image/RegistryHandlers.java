@@ -1,7 +1,7 @@
 package dev.berth.server.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.core.image.RegistryService;
+import dev.berth.core.image.distribution.RegistryService;
 import dev.berth.core.image.registry.Credentials;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;

@@ -3,7 +3,7 @@ package dev.berth.server.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.core.image.Digest;
-import dev.berth.core.image.Progress;
+import dev.berth.core.image.distribution.Progress;
 import dev.berth.server.api.Json;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

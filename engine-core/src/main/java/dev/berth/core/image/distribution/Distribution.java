@@ -1,5 +1,7 @@
-package dev.berth.core.image;
+package dev.berth.core.image.distribution;
 
+import dev.berth.core.image.Digest;
+import dev.berth.core.image.Platform;
 import java.util.List;
 
 /**

@@ -1,7 +1,18 @@
-package dev.berth.core.image;
+package dev.berth.core.image.distribution;
 
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.fs.FileTrees;
+import dev.berth.core.image.BlobStore;
+import dev.berth.core.image.ChainId;
+import dev.berth.core.image.Compression;
+import dev.berth.core.image.Digest;
+import dev.berth.core.image.Image;
+import dev.berth.core.image.ImageReference;
+import dev.berth.core.image.ImageRepository;
+import dev.berth.core.image.Layer;
+import dev.berth.core.image.LayerStore;
+import dev.berth.core.image.MediaTypes;
+import dev.berth.core.image.Scratch;
 import dev.berth.core.image.registry.Credentials;
 import dev.berth.core.image.registry.Registries;
 import dev.berth.core.image.registry.RegistryClient;

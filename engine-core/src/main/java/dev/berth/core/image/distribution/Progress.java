@@ -1,4 +1,6 @@
-package dev.berth.core.image;
+package dev.berth.core.image.distribution;
+
+import dev.berth.core.image.Digest;
 
 /**
  * What a pull or push reports as it goes, in dockerd's vocabulary ("Pulling fs layer",

@@ -1,14 +1,22 @@
-package dev.berth.core.image;
-
-import dev.berth.core.events.EngineEvent;
-import dev.berth.core.events.EventBus;
-import java.util.Map;
+package dev.berth.core.image.distribution;
 
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.events.EngineEvent;
+import dev.berth.core.events.EventBus;
+import dev.berth.core.image.BlobStore;
+import dev.berth.core.image.Image;
+import dev.berth.core.image.ImageId;
+import dev.berth.core.image.ImageNames;
+import dev.berth.core.image.ImageReference;
+import dev.berth.core.image.ImageRepository;
+import dev.berth.core.image.LayerStore;
+import dev.berth.core.image.Platform;
+import dev.berth.core.image.Scratch;
 import dev.berth.core.image.registry.Credentials;
 import dev.berth.core.image.registry.Registries;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +39,7 @@ public final class RegistryService {
   }
 
   /** With {@code retryTick} as the second of a download retry's countdown (tests shorten it). */
-  RegistryService(ImageRepository repo, BlobStore blobs, LayerStore layers, Scratch scratch,
+  public RegistryService(ImageRepository repo, BlobStore blobs, LayerStore layers, Scratch scratch,
       Registries registries, Clock clock, EventBus events, Duration retryTick) {
     this.events = events;
     this.names = new ImageNames(repo);
