@@ -2,12 +2,11 @@ package dev.berth.core.container.lifecycle;
 
 import dev.berth.core.container.attach.AttachService;
 import dev.berth.core.container.exec.ExecService;
-import dev.berth.core.container.fs.ContainerMounts;
-import dev.berth.core.container.fs.ContainerRootfs;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerEvents;
 import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.container.model.ContainerLocks;
+import dev.berth.core.container.model.ContainerLookup;
 import dev.berth.core.container.model.ContainerRepository;
 import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.container.model.ExitStatus;
@@ -18,7 +17,6 @@ import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.container.model.Signals;
 import dev.berth.core.container.model.WaitCondition;
-import dev.berth.core.container.net.ContainerNetwork;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.EngineException;
 import dev.berth.core.error.InternalException;
@@ -37,14 +35,16 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Every change of a container's state: start, stop, kill, restart, exit, restart by policy,
  * removal. The runtime's exit records are the truth about processes; this class records what they
  * say. Each transition holds the container's lock, so an exit is never lost between a check and a
  * wait.
+ *
+ * <p>What it needs of the host comes through ports: the runtime ({@link ContainerRuntime}), the
+ * network sandbox ({@link Sandbox}), the container's files ({@link ContainerFilesystem}) and
+ * mounts ({@link Volumes}), and time ({@link Clock}, {@link Scheduler}).
  */
 public final class ContainerLifecycle implements AutoCloseable {
 
@@ -52,12 +52,12 @@ public final class ContainerLifecycle implements AutoCloseable {
   private static final int DEFAULT_STOP_TIMEOUT = 10;
   private static final Duration KILL_GRACE = Duration.ofSeconds(30);
 
-  private final ContainerService containers;
+  private final ContainerLookup containers;
   private final ContainerRepository repository;
   private final ContainerRuntime runtime;
-  private final ContainerRootfs rootfs;
-  private final ContainerMounts mounts;
-  private final ContainerNetwork network;
+  private final ContainerFilesystem rootfs;
+  private final Volumes volumes;
+  private final Sandbox sandbox;
   private final RunSpecFactory specs;
   private final AttachService attach;
   private final ExecService execs;
@@ -65,27 +65,31 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final ContainerLocks locks;
   private final ContainerEvents events;
   private final ContainerWaiters waiters = new ContainerWaiters();
-  private final RestartScheduler restarts = new RestartScheduler();
+  private final Scheduler scheduler;
+  private final RestartScheduler restarts;
   /** Containers a client is stopping or killing: their exit is not their restart policy's business. */
   private final Set<ContainerId> stopping = ConcurrentHashMap.newKeySet();
   private final Clock clock;
 
-  ContainerLifecycle(ContainerService containers, ContainerRepository repository, ContainerRuntime runtime,
-      ContainerRootfs rootfs, ContainerMounts mounts, ContainerNetwork network, RunSpecFactory specs,
+  /** @param scheduler runs restarts and times stops; closed with this */
+  ContainerLifecycle(ContainerLookup containers, ContainerRepository repository, ContainerRuntime runtime,
+      ContainerFilesystem rootfs, Volumes volumes, Sandbox sandbox, RunSpecFactory specs,
       AttachService attach, ExecService execs, HealthMonitor health, ContainerLocks locks, ContainerEvents events,
-      Clock clock) {
+      Scheduler scheduler, Clock clock) {
     this.containers = containers;
     this.repository = repository;
     this.runtime = runtime;
     this.rootfs = rootfs;
-    this.mounts = mounts;
-    this.network = network;
+    this.volumes = volumes;
+    this.sandbox = sandbox;
     this.specs = specs;
     this.attach = attach;
     this.execs = execs;
     this.health = health;
     this.locks = locks;
     this.events = events;
+    this.scheduler = scheduler;
+    this.restarts = new RestartScheduler(scheduler);
     this.clock = clock;
   }
 
@@ -359,7 +363,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       health.stop(id);
       Container after = c.withState(next).withNetworking(c.networking().stopped());
       repository.update(after);
-      network.announce(c, "disconnect");
+      sandbox.announce(c, "disconnect");
       // die goes out before waiters wake, so a stop or kill that waited reports after it, as dockerd's do.
       events.emit(after, "die", java.util.Map.of("exitCode", Integer.toString(exitStatus(next).code())));
       waiters.exited(id, exitStatus(next));
@@ -384,7 +388,7 @@ public final class ContainerLifecycle implements AutoCloseable {
     rootfs.removeLeftovers(repository.list().stream().map(Container::id).collect(java.util.stream.Collectors.toSet()));
     // Before any restart below makes a namespace: those of recorded-running containers are torn
     // down by their exit handling, any other is a crash's leftover.
-    network.removeLeftovers(repository.list().stream().filter(c -> c.state() instanceof ContainerState.Live)
+    sandbox.removeLeftovers(repository.list().stream().filter(c -> c.state() instanceof ContainerState.Live)
         .map(Container::id).collect(java.util.stream.Collectors.toSet()));
     for (Container c : repository.list()) {
       try {
@@ -393,8 +397,8 @@ public final class ContainerLifecycle implements AutoCloseable {
             handleExit(c.id());
             repository.find(c.id()).filter(x -> x.state() instanceof ContainerState.Live).ifPresent(x -> {
               // Still running: its volumes are in use (mounted, for volumes with options).
-              mounts.acquire(x);
-              network.recover(x);
+              volumes.acquire(x);
+              sandbox.recover(x);
               health.watch(x, live.startedAt());
             });
           }
@@ -412,7 +416,7 @@ public final class ContainerLifecycle implements AutoCloseable {
         LOG.log(System.Logger.Level.WARNING, "recovering container " + c.id().shortId() + ": " + e.getMessage(), e);
       }
     }
-    mounts.volumes().unmountUnused();
+    volumes.unmountUnused();
   }
 
   /** The container's health, when it has a healthcheck and has run since berthd started. */
@@ -423,6 +427,7 @@ public final class ContainerLifecycle implements AutoCloseable {
   @Override
   public void close() {
     restarts.close();
+    scheduler.close();
     health.close();
   }
 
@@ -437,13 +442,13 @@ public final class ContainerLifecycle implements AutoCloseable {
     try {
       var dir = rootfs.dir(id);
       var root = rootfs.mount(c);
-      var namespace = network.namespace(c);
-      networked = c.withNetworking(network.setUp(c));
-      var spec = specs.build(networked, dir, root, rootfs.logPath(id), mounts.acquire(c), namespace,
-          network.servesNames(networked));
-      mounts.announce(c, true);
+      var namespace = sandbox.namespace(c);
+      networked = c.withNetworking(sandbox.setUp(c));
+      var spec = specs.build(networked, dir, root, rootfs.logPath(id), volumes.acquire(c), namespace,
+          sandbox.servesNames(networked));
+      volumes.announce(c, true);
       MonitorProcess process = runtime.create(spec);
-      network.ready(id);
+      sandbox.ready(id);
       attach.connectPending(id);
       runtime.start(id);
       Instant startedAt = clock.instant();
@@ -452,7 +457,7 @@ public final class ContainerLifecycle implements AutoCloseable {
           .withRestartCount(restartCount);
       repository.update(running);
       health.watch(running, startedAt);
-      network.announce(running, "connect");
+      sandbox.announce(running, "connect");
       events.emit(running, "start");
       LOG.log(System.Logger.Level.INFO, "started " + id.shortId() + " (" + c.name() + ")");
     } catch (RuntimeException e) {
@@ -526,13 +531,13 @@ public final class ContainerLifecycle implements AutoCloseable {
       }
       restarts.forget(id);
       runtime.delete(id);
-      mounts.release(c);
+      volumes.release(c);
       // The record goes first: a crash before the files are gone leaves a directory nothing
       // names, which the next start deletes, never a record pointing at half-deleted files.
       repository.delete(id);
       rootfs.destroy(id);
       if (removeVolumes) {
-        mounts.removeAnonymous(c);
+        volumes.removeAnonymous(c);
       }
       execs.containerStopped(id);
       health.forget(id);
@@ -549,19 +554,19 @@ public final class ContainerLifecycle implements AutoCloseable {
     }
   }
 
-  /** Runtime state, the rootfs mount and volume mounts go when a run ends; the container's files stay. */
+  /** Runtime state, the sandbox, the rootfs mount and volume mounts go when a run ends; the container's files stay. */
   private void cleanUpRun(Container c) {
     try {
       runtime.delete(c.id());
     } finally {
       try {
-        network.tearDown(c);
+        sandbox.tearDown(c);
       } finally {
         try {
           rootfs.unmount(c.id());
         } finally {
-          mounts.release(c);
-          mounts.announce(c, false);
+          volumes.release(c);
+          volumes.announce(c, false);
         }
       }
     }
@@ -624,21 +629,21 @@ public final class ContainerLifecycle implements AutoCloseable {
   }
 
   /** Waits for an exit; false on timeout. A null timeout waits forever. */
-  private static boolean await(CompletableFuture<ExitStatus> exit, Duration timeout) {
+  private boolean await(CompletableFuture<ExitStatus> exit, Duration timeout) {
+    CompletableFuture<Boolean> exited = exit.thenApply(s -> true);
+    Scheduler.Scheduled deadline = timeout == null || exit.isDone() ? null
+        : scheduler.schedule("exit-timeout", timeout, () -> exited.complete(false));
     try {
-      if (timeout == null) {
-        exit.get();
-      } else {
-        exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      }
-      return true;
-    } catch (TimeoutException e) {
-      return false;
+      return exited.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InternalException("interrupted while waiting for the container to exit", e);
     } catch (ExecutionException e) {
       throw new InternalException("waiting for exit: " + e.getCause().getMessage(), e.getCause());
+    } finally {
+      if (deadline != null) {
+        deadline.cancel();
+      }
     }
   }
 }

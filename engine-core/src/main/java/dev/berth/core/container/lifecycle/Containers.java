@@ -51,9 +51,10 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var attach = new AttachService(lookup, runtime, locks, logs, events);
     var execs = new ExecService(lookup, runtime, rootfs, events);
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
-    var lifecycle = new ContainerLifecycle(service, repository, runtime, rootfs, mounts, network,
+    var lifecycle = new ContainerLifecycle(lookup, repository, runtime, new OverlayFilesystem(rootfs),
+        new MountedVolumes(mounts), new NetworkSandbox(network),
         new RunSpecFactory(files, defaultCapabilities, allCapabilities, security), attach, execs,
-        new HealthMonitor(execs, events, clock), locks, events, clock);
+        new HealthMonitor(execs, events, clock), locks, events, new VirtualThreadScheduler(), clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {
         lifecycle.handleExit(id);

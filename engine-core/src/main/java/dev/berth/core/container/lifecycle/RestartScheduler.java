@@ -5,10 +5,6 @@ import dev.berth.core.container.model.RestartPolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Restart policies: whether an exited container starts again, and when. The delay follows
@@ -21,13 +17,13 @@ final class RestartScheduler implements AutoCloseable {
   static final Duration MAX_DELAY = Duration.ofMinutes(1);
   static final Duration STABLE_RUN = Duration.ofSeconds(10);
 
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "restart-timer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final Scheduler scheduler;
   private final Map<ContainerId, Duration> delays = new ConcurrentHashMap<>();
-  private final Map<ContainerId, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
+  private final Map<ContainerId, Scheduler.Scheduled> pending = new ConcurrentHashMap<>();
+
+  RestartScheduler(Scheduler scheduler) {
+    this.scheduler = scheduler;
+  }
 
   /** dockerd's rules: a stop a client asked for is never undone; on-failure counts its retries. */
   static boolean shouldRestart(RestartPolicy policy, int restartCount, int exitCode, boolean stoppedByUser) {
@@ -52,22 +48,22 @@ final class RestartScheduler implements AutoCloseable {
     });
   }
 
-  /** Runs {@code restart} on a virtual thread after {@code delay}, replacing any pending one. */
+  /** Runs {@code restart} on a thread of its own after {@code delay}, replacing any pending one. */
   void schedule(ContainerId id, Duration delay, Runnable restart) {
-    ScheduledFuture<?> f = timer.schedule(() -> {
+    Scheduler.Scheduled s = scheduler.schedule("restart-" + id.shortId(), delay, () -> {
       pending.remove(id);
-      Thread.ofVirtual().name("restart-" + id.shortId()).start(restart);
-    }, delay.toMillis(), TimeUnit.MILLISECONDS);
-    ScheduledFuture<?> old = pending.put(id, f);
+      restart.run();
+    });
+    Scheduler.Scheduled old = pending.put(id, s);
     if (old != null) {
-      old.cancel(false);
+      old.cancel();
     }
   }
 
   /** Cancels a pending restart; true if there was one. */
   boolean cancel(ContainerId id) {
-    ScheduledFuture<?> f = pending.remove(id);
-    return f != null && f.cancel(false);
+    Scheduler.Scheduled s = pending.remove(id);
+    return s != null && s.cancel();
   }
 
   void forget(ContainerId id) {
@@ -75,8 +71,9 @@ final class RestartScheduler implements AutoCloseable {
     delays.remove(id);
   }
 
+  /** Drops every pending restart (berthd is stopping; the next one restarts them). */
   @Override
   public void close() {
-    timer.shutdownNow();
+    pending.keySet().forEach(this::cancel);
   }
 }

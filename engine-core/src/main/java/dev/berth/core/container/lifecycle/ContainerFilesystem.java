@@ -1,0 +1,35 @@
+package dev.berth.core.container.lifecycle;
+
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerId;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * A container's files, as the lifecycle uses them: its directory (generated /etc files, log),
+ * kept from create to removal, and its root filesystem, mounted while it runs. Every method is
+ * idempotent, so a crash or a failed start is mended by calling it again.
+ */
+interface ContainerFilesystem {
+
+  /** The container's own directory, where its generated /etc files are written at each start. */
+  Path dir(ContainerId id);
+
+  /** Where the container's output is logged, kept until the container is removed. */
+  Path logPath(ContainerId id);
+
+  /** Mounts the root filesystem, if it is not mounted, and returns its root. */
+  Path mount(Container c);
+
+  /** Unmounts the root filesystem; the container's changes stay. */
+  void unmount(ContainerId id);
+
+  /** Bytes in the container's writable layer. */
+  long upperSize(ContainerId id);
+
+  /** Unmounts and deletes everything the container had on disk. */
+  void destroy(ContainerId id);
+
+  /** Deletes the directories of containers not in {@code known}: removals a crash interrupted. */
+  void removeLeftovers(Set<ContainerId> known);
+}

@@ -1,0 +1,44 @@
+package dev.berth.core.container.lifecycle;
+
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.network.Networking;
+import dev.berth.core.runtime.NetworkNamespace;
+import java.util.Set;
+
+/**
+ * What a container runs in besides its filesystem, as the lifecycle uses it: its network
+ * namespace, its networks and published ports, and the names berth answers inside it. Set-up
+ * undoes itself when it fails and tear-down is idempotent, so a start that fails at any step
+ * can always tear down, whether or not set-up ran.
+ */
+interface Sandbox {
+
+  /**
+   * The namespace the runtime puts the container in.
+   *
+   * @throws dev.berth.core.error.ConflictException if it joins another container that is not running
+   */
+  NetworkNamespace namespace(Container c);
+
+  /** Makes the namespace, joins every network and publishes the ports; returns the networking as set up. */
+  Networking setUp(Container c);
+
+  /** Whether berth answers names inside the container (it is on a user-defined network). */
+  boolean servesNames(Container c);
+
+  /** Waits for what {@link #setUp} began on the host's side; call before the process runs. */
+  void ready(ContainerId id);
+
+  /** Undoes {@link #setUp}; idempotent, never fails half-way. */
+  void tearDown(Container c);
+
+  /** Publishes the network events of a start ({@code connect}) or an exit ({@code disconnect}). */
+  void announce(Container c, String action);
+
+  /** After berthd restarts: takes a running container's ports again and answers its names again. */
+  void recover(Container c);
+
+  /** Removes namespaces no container in {@code running} owns: what a crash left. */
+  void removeLeftovers(Set<ContainerId> running);
+}
