@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * runtime's files are the truth about a container's process; the engine asks here and records.
  *
  * <p>Errors: a container the runtime refuses to run (missing binary, bad working directory)
- * raises {@link dev.berth.core.error.InvalidArgumentException} with the runtime's own message;
+ * raises {@link dev.berth.core.error.StartRefusedException} with the runtime's own message and the
+ * exit code dockerd records;
  * failures of the machinery raise {@link dev.berth.core.error.InternalException}.
  */
 public interface ContainerRuntime {
@@ -44,7 +45,7 @@ public interface ContainerRuntime {
    *
    * @throws dev.berth.core.error.ConflictException "container &lt;id&gt; is not running", or the
    *     container is paused, or the exec ID is in use
-   * @throws dev.berth.core.error.InvalidArgumentException the runtime refused the process (no such
+   * @throws dev.berth.core.error.StartRefusedException the runtime refused the process (no such
    *     executable, bad working directory), in the runtime's words
    */
   ExecSession exec(ContainerId id, ExecSpec spec);
