@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.berth.core.error.InvalidArgumentException;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The wire JSON mapper. Requests are read the way Go's encoding/json reads them: keys match
@@ -64,5 +67,15 @@ public final class Json {
       }
     }
     return true;
+  }
+
+  /**
+   * Docker's encoding of a set ({@code ExposedPorts}, {@code Volumes}): each member a key of an
+   * empty object, in sorted order.
+   */
+  public static Map<String, Map<String, Object>> set(Set<String> keys) {
+    var out = new LinkedHashMap<String, Map<String, Object>>();
+    keys.stream().sorted().forEach(k -> out.put(k, Map.of()));
+    return out;
   }
 }

@@ -29,8 +29,8 @@ import dev.berth.core.image.ImageReference;
 import dev.berth.core.logs.LogQuery;
 import dev.berth.server.api.ApiVersion;
 import dev.berth.server.api.Filters;
-import dev.berth.server.api.WireTime;
 import dev.berth.server.api.Json;
+import dev.berth.server.api.WireTime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -447,12 +447,12 @@ public final class ContainerTranslator {
     Healthcheck h = c.healthcheck();
     return new ContainerJson.Config(
         c.hostname(), c.domainname(), c.user(), c.attachStdin(), c.attachStdout(), c.attachStderr(),
-        c.exposedPorts().isEmpty() ? null : set(c.exposedPorts()), c.tty(), c.openStdin(), c.stdinOnce(), c.env(),
+        c.exposedPorts().isEmpty() ? null : Json.set(c.exposedPorts()), c.tty(), c.openStdin(), c.stdinOnce(), c.env(),
         c.cmd(),
         h == null ? null : new ContainerJson.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(),
             h.startInterval(), h.retries()),
         c.argsEscaped() ? true : null,
-        c.image(), c.volumes().isEmpty() ? null : set(c.volumes()), c.workingDir(), c.entrypoint(), null, null,
+        c.image(), c.volumes().isEmpty() ? null : Json.set(c.volumes()), c.workingDir(), c.entrypoint(), null, null,
         c.onBuild(), new LinkedHashMap<>(c.labels()), c.stopSignal().isEmpty() ? null : c.stopSignal(),
         c.stopTimeout(), c.shell());
   }
@@ -523,12 +523,6 @@ public final class ContainerTranslator {
 
   private static Set<String> keys(Map<String, ?> m) {
     return m == null ? Set.of() : new LinkedHashSet<>(m.keySet());
-  }
-
-  private static Map<String, Map<String, Object>> set(Set<String> keys) {
-    var out = new LinkedHashMap<String, Map<String, Object>>();
-    keys.stream().sorted().forEach(k -> out.put(k, Map.of()));
-    return out;
   }
 
   private static Healthcheck healthcheck(ContainerJson.HealthConfig h) {

@@ -13,6 +13,7 @@ import dev.berth.core.image.ImageReference;
 import dev.berth.core.image.ImageRunConfig;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.server.api.Filters;
+import dev.berth.server.api.Json;
 import dev.berth.server.api.WireTime;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -132,10 +133,10 @@ public final class ImageTranslator {
 
   private static ImageJson.Config config(ImageRunConfig c) {
     var h = c.healthcheck();
-    return new ImageJson.Config(c.user(), c.exposedPorts().isEmpty() ? null : set(c.exposedPorts()), c.env(), c.cmd(),
+    return new ImageJson.Config(c.user(), c.exposedPorts().isEmpty() ? null : Json.set(c.exposedPorts()), c.env(), c.cmd(),
         h == null ? null : new ImageJson.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(),
             h.startInterval(), h.retries()),
-        c.argsEscaped() ? true : null, c.volumes().isEmpty() ? null : set(c.volumes()), c.workingDir(),
+        c.argsEscaped() ? true : null, c.volumes().isEmpty() ? null : Json.set(c.volumes()), c.workingDir(),
         c.entrypoint(), c.onBuild(), c.labels().isEmpty() ? null : c.labels(),
         c.stopSignal().isEmpty() ? null : c.stopSignal(), c.shell());
   }
@@ -153,12 +154,6 @@ public final class ImageTranslator {
       out.add(ImageReference.tryParse(d).map(ImageReference::familiar).orElse(d));
     }
     return List.copyOf(out);
-  }
-
-  private static Map<String, Map<String, Object>> set(Set<String> keys) {
-    var out = new LinkedHashMap<String, Map<String, Object>>();
-    keys.stream().sorted().forEach(k -> out.put(k, Map.of()));
-    return out;
   }
 
   private static String first(List<String> l) {

@@ -56,8 +56,19 @@ final class SystemJson {
   /** A build cache record; berth has no builder, so the list is always empty. */
   record BuildCache(String ID, String Type, long Size) {}
 
+  /** @param RemoteManagers null: berth is never part of a swarm */
   record Swarm(String NodeID, String NodeAddr, String LocalNodeState, boolean ControlAvailable, String Error,
-      Object RemoteManagers) {}
+      List<Peer> RemoteManagers) {}
+
+  /** A swarm manager's node ID and address (moby swarm.Peer). */
+  record Peer(String NodeID, String Addr) {}
+
+  /** A resource a node advertises (moby swarm.GenericResource); berth advertises none. */
+  record GenericResource(NamedResource NamedResourceSpec, DiscreteResource DiscreteResourceSpec) {}
+
+  record NamedResource(String Kind, String Value) {}
+
+  record DiscreteResource(String Kind, long Value) {}
 
   record Plugins(List<String> Volume, List<String> Network, List<String> Authorization, List<String> Log) {}
 
@@ -103,7 +114,7 @@ final class SystemJson {
       long MemTotal,
       String IndexServerAddress,
       RegistryConfig RegistryConfig,
-      List<Object> GenericResources,
+      List<GenericResource> GenericResources,
       String HttpProxy,
       String HttpsProxy,
       String NoProxy,
