@@ -20,9 +20,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -66,7 +68,15 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private ExitWatcher watcher;
   private NamespaceExec namespaceExec;
   private final SeccompPrograms seccompPrograms = new SeccompPrograms();
-  private final java.util.Map<String, OutputHub> hubs = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * How each running container's exec processes are confined, read from its config.json at its
+   * first exec and kept until the container is created again or deleted: an exec then neither
+   * reads nor parses the config (with Docker's profile, some 30 KB of JSON) nor looks its filter up.
+   */
+  private final Map<String, ExecConfinement> execConfinements = new ConcurrentHashMap<>();
+
+  private record ExecConfinement(List<String> capabilities, ContainerSpawn.Confinement confinement) {}
+  private final Map<String, OutputHub> hubs = new ConcurrentHashMap<>();
 
   /**
    * @param conmon the conmon binary ({@link #findConmon()})
@@ -107,6 +117,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public MonitorProcess create(RunSpec spec) {
     String id = spec.id().hex();
+    execConfinements.remove(id);
     Path bundle = paths.bundle(id);
     if (Files.exists(paths.runtimeState().resolve(id))) {
       throw new ConflictException("container " + id + " already exists in " + runtime.name());
@@ -256,6 +267,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public void delete(ContainerId id) {
     String hex = id.hex();
+    execConfinements.remove(hex);
     // Kill first and let conmon record the exit: `runtime delete --force` on a live container
     // polls for its death in 100 ms steps, and conmon writes the exit file last, so it must be gone
     // before the files are removed or it could write one afterwards.
@@ -295,18 +307,23 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (cgroups.frozen(hex)) {
       throw new ConflictException("Container " + hex + " is paused, unpause the container before exec");
     }
+    ExecConfinement container = execConfinements.computeIfAbsent(hex, this::execConfinement);
+    // A privileged exec gets every capability, but the container's filter still (as runc exec does).
+    List<String> capabilities = spec.privileged() ? host.boundingSet() : container.capabilities();
+    return namespaceExec().start(hex, init.get().pid(), spec, Capabilities.toMask(capabilities),
+        container.confinement());
+  }
+
+  private ExecConfinement execConfinement(String hex) {
     byte[] config;
     try {
       config = Files.readAllBytes(paths.bundle(hex).resolve(CONFIG));
     } catch (IOException e) {
       throw new InternalException("cannot read the config of " + hex + ": " + e.getMessage(), e);
     }
-    var container = OciSpecBuilder.confinement(config);
-    // A privileged exec gets every capability, but the container's filter still (as runc exec does).
-    List<String> capabilities = spec.privileged() ? host.boundingSet() : container.capabilities();
-    var confinement = new ContainerSpawn.Confinement(container.noNewPrivileges(),
-        container.seccomp().map(seccompPrograms::program), container.appArmorProfile());
-    return namespaceExec().start(hex, init.get().pid(), spec, Capabilities.toMask(capabilities), confinement);
+    var c = OciSpecBuilder.confinement(config);
+    return new ExecConfinement(c.capabilities(), new ContainerSpawn.Confinement(c.noNewPrivileges(),
+        c.seccomp().map(seccompPrograms::program), c.appArmorProfile()));
   }
 
   // Made on first use: an engine that never runs an exec never makes the sealed copy.
