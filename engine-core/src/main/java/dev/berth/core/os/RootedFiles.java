@@ -381,7 +381,7 @@ public final class RootedFiles {
   /** mknodat(2); {@code mode} carries the type (S_IFCHR, S_IFBLK, S_IFIFO) and the permission bits. */
   public static void mknod(int dirFd, String name, int mode, int major, int minor) {
     checkName(name);
-    long dev = FileNodes.makedev(major, minor);
+    long dev = makedev(major, minor);
     call("mknodat " + name, (a, s) -> (int) MKNODAT.invokeExact(s, dirFd, a.allocateFrom(name), mode, dev));
   }
 
@@ -656,5 +656,12 @@ public final class RootedFiles {
 
   private static MemorySegment find(String name) {
     return LINKER.defaultLookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(name));
+  }
+
+  /** glibc's makedev encoding. */
+  static long makedev(int major, int minor) {
+    long ma = major & 0xffffffffL;
+    long mi = minor & 0xffffffffL;
+    return ((ma & 0x00000fffL) << 8) | ((ma & 0xfffff000L) << 32) | (mi & 0x000000ffL) | ((mi & 0xffffff00L) << 12);
   }
 }

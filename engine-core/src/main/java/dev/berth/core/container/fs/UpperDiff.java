@@ -7,7 +7,7 @@ import dev.berth.core.container.model.Change;
 import dev.berth.core.fs.RootedPath.Node;
 import dev.berth.core.fs.RootedPath;
 import dev.berth.core.os.ErrnoException;
-import dev.berth.core.os.FileNodes;
+import dev.berth.core.os.Fd;
 import dev.berth.core.os.RootedFiles.Stat;
 import dev.berth.core.os.RootedFiles;
 import java.io.IOException;
@@ -151,9 +151,15 @@ final class UpperDiff {
     }
   }
 
+  // A layer's own directory: the engine's, which nothing in a container changes.
   private static boolean isOpaque(Path dir) {
     try {
-      return FileNodes.getXattr(dir, OPAQUE).map(v -> v.length == 1 && v[0] == 'y').orElse(false);
+      int fd = RootedFiles.openDirectoryNoFollow(dir);
+      try {
+        return RootedFiles.getXattr(fd, true, OPAQUE).map(v -> v.length == 1 && v[0] == 'y').orElse(false);
+      } finally {
+        Fd.close(fd);
+      }
     } catch (ErrnoException e) {
       return false;
     }

@@ -1,10 +1,16 @@
 package dev.berth.core.os;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,7 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Device nodes, FIFOs, overlay whiteouts and extended attributes, which java.nio cannot make. */
+/**
+ * Device nodes, FIFOs, overlay whiteouts and extended attributes by host path, which java.nio
+ * cannot make: for tests that build fixtures. The engine itself works on descriptors
+ * ({@link RootedFiles}).
+ */
 public final class FileNodes {
 
   public static final int S_IFIFO = 0010000;
@@ -22,14 +32,30 @@ public final class FileNodes {
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final MethodHandle MKNOD = errno("mknod", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
+  private static final MethodHandle LSETXATTR =
+      errno("lsetxattr", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
+  private static final MethodHandle LGETXATTR =
+      errno("lgetxattr", JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
+  private static final MethodHandle LLISTXATTR = errno("llistxattr", JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
+  private static final MethodHandle UTIMENSAT =
+      errno("utimensat", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+
   private FileNodes() {}
+
+  private static MethodHandle errno(String name, MemoryLayout ret,
+      MemoryLayout... args) {
+    return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(),
+        FunctionDescriptor.of(ret, args), Linker.Option.captureCallState("errno"));
+  }
 
   /** mknod(2); {@code type} is one of the S_IF* constants, {@code mode} the permission bits. */
   public static void mknod(Path path, int type, int mode, int major, int minor) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.MKNOD.invokeExact(state, arena.allocateFrom(path.toString()), type | (mode & 07777),
-          makedev(major, minor));
+      int rc = (int) MKNOD.invokeExact(state, arena.allocateFrom(path.toString()), type | (mode & 07777),
+          RootedFiles.makedev(major, minor));
       if (rc != 0) {
         throw new ErrnoException("mknod " + path, LibC.errno(state));
       }
@@ -48,7 +74,7 @@ public final class FileNodes {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
       MemorySegment v = value.length == 0 ? arena.allocate(1) : arena.allocateFrom(JAVA_BYTE, value);
-      int rc = (int) LibC.LSETXATTR.invokeExact(state, arena.allocateFrom(path.toString()), arena.allocateFrom(name),
+      int rc = (int) LSETXATTR.invokeExact(state, arena.allocateFrom(path.toString()), arena.allocateFrom(name),
           v, (long) value.length, 0);
       if (rc != 0) {
         throw new ErrnoException("setxattr " + name + " " + path, LibC.errno(state));
@@ -62,7 +88,7 @@ public final class FileNodes {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
       MemorySegment buf = arena.allocate(65536);
-      long n = (long) LibC.LGETXATTR.invokeExact(state, arena.allocateFrom(path.toString()), arena.allocateFrom(name),
+      long n = (long) LGETXATTR.invokeExact(state, arena.allocateFrom(path.toString()), arena.allocateFrom(name),
           buf, 65536L);
       if (n < 0) {
         int errno = LibC.errno(state);
@@ -81,7 +107,7 @@ public final class FileNodes {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
       MemorySegment buf = arena.allocate(65536);
-      long n = (long) LibC.LLISTXATTR.invokeExact(state, arena.allocateFrom(path.toString()), buf, 65536L);
+      long n = (long) LLISTXATTR.invokeExact(state, arena.allocateFrom(path.toString()), buf, 65536L);
       if (n < 0) {
         throw new ErrnoException("listxattr " + path, LibC.errno(state));
       }
@@ -112,7 +138,7 @@ public final class FileNodes {
       times.setAtIndex(JAVA_LONG, 2, mtime.getEpochSecond());
       times.setAtIndex(JAVA_LONG, 3, mtime.getNano());
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.UTIMENSAT.invokeExact(state, AT_FDCWD, arena.allocateFrom(path.toString()), times,
+      int rc = (int) UTIMENSAT.invokeExact(state, AT_FDCWD, arena.allocateFrom(path.toString()), times,
           AT_SYMLINK_NOFOLLOW);
       if (rc != 0) {
         throw new ErrnoException("utimensat " + path, LibC.errno(state));
@@ -120,12 +146,5 @@ public final class FileNodes {
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }
-  }
-
-  /** glibc's makedev encoding. */
-  static long makedev(int major, int minor) {
-    long ma = major & 0xffffffffL;
-    long mi = minor & 0xffffffffL;
-    return ((ma & 0x00000fffL) << 8) | ((ma & 0xfffff000L) << 32) | (mi & 0x000000ffL) | ((mi & 0xffffff00L) << 12);
   }
 }
