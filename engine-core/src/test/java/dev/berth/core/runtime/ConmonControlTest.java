@@ -243,7 +243,10 @@ class ConmonControlTest extends RealContainerTest {
       assertFalse(output.contains("unreachable"), output);
       assertTrue(session.awaitExit() != 0);
     }
-    assertEquals(9, h.runtime.pids(id).size(), "init and the eight sleeps");
+    // berth-enter's first process joins the cgroup before it forks the shell and leaves only after:
+    // on a loaded machine it still holds a slot when the shell forks, so one sleep fewer may fit.
+    int tasks = h.runtime.pids(id).size();
+    assertTrue(tasks == 8 || tasks == 9, "init and the seven or eight sleeps: " + tasks);
     assertEquals("10", cgroupFile("pids", id, "pids.max"));
   }
 
