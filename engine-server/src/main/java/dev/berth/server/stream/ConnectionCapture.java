@@ -43,15 +43,29 @@ public final class ConnectionCapture implements ServerConnectionSelector {
     return delegate.supportedApplicationProtocols();
   }
 
+  /**
+   * The HTTP/1 connection, made once the first request line has arrived: a client speaking HTTP/1.0
+   * gets it through {@link Http10Connection}. Until then the connection counts as busy, never idle.
+   */
   @Override
   public ServerConnection connection(ConnectionContext ctx) {
-    ServerConnection connection = delegate.connection(ctx);
     return new ServerConnection() {
+      private volatile ServerConnection connection;
+      private volatile Thread thread;
+      private volatile boolean closed;
+
       @Override
       public void handle(Limit limit) throws InterruptedException {
-        CURRENT.set(ctx);
+        thread = Thread.currentThread();
+        ConnectionContext c = Http10Connection.speaks10(ctx.dataReader()) ? Http10Connection.wrap(ctx) : ctx;
+        ServerConnection http = delegate.connection(c);
+        connection = http;
+        if (closed) {
+          return;
+        }
+        CURRENT.set(c);
         try {
-          connection.handle(limit);
+          http.handle(limit);
         } finally {
           CURRENT.remove();
         }
@@ -59,12 +73,19 @@ public final class ConnectionCapture implements ServerConnectionSelector {
 
       @Override
       public Duration idleTime() {
-        return connection.idleTime();
+        ServerConnection http = connection;
+        return http == null ? Duration.ZERO : http.idleTime();
       }
 
       @Override
       public void close(boolean interrupt) {
-        connection.close(interrupt);
+        closed = true;
+        ServerConnection http = connection;
+        if (http != null) {
+          http.close(interrupt);
+        } else if (interrupt && thread != null) {
+          thread.interrupt();
+        }
       }
     };
   }
