@@ -73,7 +73,10 @@ public final class ApiServer implements AutoCloseable {
     }
     var http1 = Http1ConnectionSelector.builder()
         // Clients send odd Host headers (api.moby.localhost, docker.sock, none at all).
-        .config(Http1Config.builder().validateRequestHostHeader(false).build())
+        .config(Http1Config.builder().validateRequestHostHeader(false)
+            // Go's server takes a query as it comes: curl -g and scripts send filters={"a":["b"]} unencoded.
+            .validatePrologue(false)
+            .build())
         .build();
     WebServer server = WebServer.builder()
         .bindAddress(UnixDomainSocketAddress.of(bound))
