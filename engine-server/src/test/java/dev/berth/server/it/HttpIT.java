@@ -56,8 +56,7 @@ class HttpIT extends WithBerthd {
     String r = untilEof("GET /containers/" + id + "/logs?follow=1&stdout=1 HTTP/1.1\r\nHost: docker\r\n"
         + "Connection: close\r\n\r\n");
     assertTrue(r.startsWith("HTTP/1.1 200"), r);
-    assertTrue(r.contains("streamed\n"), r);
-    assertTrue(r.endsWith("0\r\n\r\n"), "the chunked stream is ended, then the connection: " + r);
+    assertTrue(r.endsWith("streamed\n"), "the stream ends with the container, then the connection: " + r);
     docker.run("rm", "-f", id).ok();
   }
 
@@ -155,7 +154,7 @@ class HttpIT extends WithBerthd {
   @Test
   void aNullLabelIsAnEmptyOne() {
     String created = daemon.http("POST", "/containers/create?name=nulllabel",
-        "{\"Image\":\"busybox\",\"Labels\":{\"a\":null,\"b\":\"c\"},\"Env\":[null]}");
+        "{\"Image\":\"busybox\",\"Labels\":{\"a\":null,\"b\":\"c\"},\"Cmd\":[\"echo\",null]}");
     assertTrue(created.startsWith("HTTP/1.1 201"), created);
     assertEquals("{\"a\":\"\",\"b\":\"c\"}",
         docker.run("inspect", "--format", "{{json .Config.Labels}}", "nulllabel").ok().line());
