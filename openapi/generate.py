@@ -535,6 +535,14 @@ is served as the newest version, {MAX_VERSION[0]}.{MAX_VERSION[1]}. A prefix out
 `client version 1.60 is too new. Maximum supported API version is 1.51`). Some answers depend on
 the version; the operation says so where they do.
 
+# HTTP
+
+HTTP/1.1 as Go's server (dockerd) speaks it. Connections are kept alive without an idle timeout.
+`Connection: close` closes the connection right after the answer, a stream's included when it
+ends. An HTTP/1.0 request is answered (`HTTP/1.0` status line, a streamed body without chunked
+framing) and the connection then closed. A body the client did not finish or framed wrongly is a
+`400` in Go's words (`invalid JSON: unexpected EOF`), after which the connection is closed.
+
 # Errors
 
 An error is an HTTP status with the body `{{"message": "..."}}` (schema `ErrorResponse`) and a

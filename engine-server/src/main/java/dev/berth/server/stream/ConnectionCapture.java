@@ -14,6 +14,7 @@ import java.util.Set;
  * Helidon runs handlers on the connection's virtual thread, so a thread-local is exact. Attach
  * and exec start take their connection over this way: Helidon's upgrade path skips requests that
  * carry a body (exec start always does) and dockerode's hijack sends a chunked body that never ends.
+ * It is also where a client speaking HTTP/1.0 is found and given {@link Http10Connection}.
  */
 public final class ConnectionCapture implements ServerConnectionSelector {
 
