@@ -166,6 +166,10 @@ class HttpIT extends WithBerthd {
     assertTrue(network.startsWith("HTTP/1.1 201"), network);
     assertEquals("{\"a\":\"\"}", docker.run("network", "inspect", "--format", "{{json .Labels}}", "nulllabel").ok().line());
     docker.run("network", "rm", "nulllabel").ok();
+    // A null IPAM config is Go's zero one, {}: a pool is allocated.
+    String zeroIpam = daemon.http("POST", "/networks/create", "{\"Name\":\"nullipam\",\"IPAM\":{\"Config\":[null]}}");
+    assertTrue(zeroIpam.startsWith("HTTP/1.1 201"), zeroIpam);
+    docker.run("network", "rm", "nullipam").ok();
   }
 
   private static String json(String s) {
