@@ -425,6 +425,31 @@ BERTH_OPERATIONS = {
     },
 }
 
+# berth is never part of a swarm: every Swarm route answers as dockerd on a node outside one.
+NOT_A_MANAGER = ('503 `This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to '
+                 'connect this node to swarm and try again.`, as dockerd on a node outside a swarm')
+SWARM_CHECKS = "after the checks dockerd's swarm router makes first (a malformed body, filter or `version` is a 400)"
+for _op in ("NodeList", "NodeInspect", "NodeDelete", "NodeUpdate", "SwarmInspect", "SwarmUpdate", "SwarmUnlockkey",
+            "SwarmUnlock", "ServiceList", "ServiceCreate", "ServiceInspect", "ServiceDelete", "ServiceUpdate",
+            "TaskList", "TaskInspect", "SecretList", "SecretCreate", "SecretInspect", "SecretDelete",
+            "SecretUpdate", "ConfigList", "ConfigCreate", "ConfigInspect", "ConfigDelete", "ConfigUpdate"):
+    BERTH_OPERATIONS[_op] = {"description": berth(f"berth is never part of a swarm: always {NOT_A_MANAGER}, "
+                                                   f"{SWARM_CHECKS}.")}
+for _op in ("ServiceLogs", "TaskLogs"):
+    BERTH_OPERATIONS[_op] = {"description": berth(
+        f"berth is never part of a swarm: always {NOT_A_MANAGER}. Without `stdout` or `stderr` it is a 400 "
+        "`Bad parameters: you must choose at least one stream` first (dockerd answers that with a 500).")}
+for _op in ("SwarmInit", "SwarmJoin"):
+    BERTH_OPERATIONS[_op] = {"description": berth(
+        "refused: berth does not implement swarm mode. After the body is read as JSON (malformed: 400), "
+        "the answer is 503 `berth does not support swarm mode: this node cannot create or join a swarm`.")}
+BERTH_OPERATIONS["SwarmLeave"] = {"description": berth(
+    "berth is never part of a swarm: always 503 `This node is not part of a swarm`, as dockerd outside one.")}
+BERTH_OPERATIONS["PluginList"] = {"description": berth(
+    "berth has no managed plugins: always `[]`, once the filters are checked as dockerd checks them (only "
+    "`enabled` and `capability`; `enabled` must be `true`/`1` or `false`/`0`, else 400 "
+    "`invalid filter 'enabled=[...]'`).")}
+
 BERTH_SCHEMAS = {
     "HostConfig": {"allOf": {1: {"properties": {
         "SecurityOpt": {"description": berth(
@@ -454,7 +479,13 @@ BERTH_SCHEMAS = {
         "until the first start, what `--security-opt apparmor=` asked for; from then on the profile the container "
         "runs under: empty where the host has no AppArmor, else the one asked for, `unconfined` when privileged, "
         "or `berth-default` (berth's profile with the rules of Docker's `docker-default`).")}}},
-    "SystemInfo": {"properties": {"SecurityOptions": {"description": berth(
+    "SystemInfo": {"properties": {
+        "NFd": {"description": berth("the engine's open file descriptors: the entries of its `/proc/self/fd`.")},
+        "NGoroutines": {"description": berth(
+            "berthd is a JVM, not a Go program: the number of its live platform threads "
+            "(`ThreadMXBean.getThreadCount`). The virtual threads that serve connections and streams are not "
+            "counted: the JVM does not count them.")},
+        "SecurityOptions": {"description": berth(
         "as dockerd: `name=apparmor` where AppArmor is enabled, `name=seccomp,profile=<builtin|unconfined|path>` "
         "(the daemon's `seccomp-profile`; anything but `builtin` also adds a warning to `Warnings`), "
         "`name=cgroupns` when containers get a private cgroup namespace by default, `name=no-new-privileges` "
@@ -503,6 +534,14 @@ is served as the newest version, {MAX_VERSION[0]}.{MAX_VERSION[1]}. A prefix out
 (`client version 1.12 is too old. Minimum supported API version is 1.24, ...` /
 `client version 1.60 is too new. Maximum supported API version is 1.51`). Some answers depend on
 the version; the operation says so where they do.
+
+# HTTP
+
+HTTP/1.1 as Go's server (dockerd) speaks it. Connections are kept alive without an idle timeout.
+`Connection: close` closes the connection right after the answer, a stream's included when it
+ends. An HTTP/1.0 request is answered (`HTTP/1.0` status line, a streamed body without chunked
+framing) and the connection then closed. A body the client did not finish or framed wrongly is a
+`400` in Go's words (`invalid JSON: unexpected EOF`), after which the connection is closed.
 
 # Errors
 

@@ -5,6 +5,8 @@ import dev.berth.server.api.ApiRouter;
 import dev.berth.server.error.ErrorMapper;
 import dev.berth.server.stream.ConnectionCapture;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
@@ -25,6 +27,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.temporal.ChronoUnit;
 
 /** Helidon on a Unix socket, serving the Docker API route table. */
 public final class ApiServer implements AutoCloseable {
@@ -70,11 +73,16 @@ public final class ApiServer implements AutoCloseable {
     }
     var http1 = Http1ConnectionSelector.builder()
         // Clients send odd Host headers (api.moby.localhost, docker.sock, none at all).
-        .config(Http1Config.builder().validateRequestHostHeader(false).build())
+        .config(Http1Config.builder().validateRequestHostHeader(false)
+            // Go's server takes a query as it comes: curl -g and scripts send filters={"a":["b"]} unencoded.
+            .validatePrologue(false)
+            .build())
         .build();
     WebServer server = WebServer.builder()
         .bindAddress(UnixDomainSocketAddress.of(bound))
         .protocolsDiscoverServices(false)
+        // Go's server (dockerd) never closes an idle kept-alive connection; Helidon's default is 5 min.
+        .idleConnectionTimeout(ChronoUnit.FOREVER.getDuration())
         .addConnectionSelector(new ConnectionCapture(http1))
         .routing(r -> routing(r, router))
         .build()
@@ -173,6 +181,13 @@ public final class ApiServer implements AutoCloseable {
         LOG.log(System.Logger.Level.DEBUG, () -> String.format("%s %s -> %d (%.1f ms)",
             req.prologue().method().text(), req.path().rawPath(), res.status().code(),
             (System.nanoTime() - start) / 1e6));
+      }
+      // The answer is complete here (filters wrap the commit). Helidon marks it Connection: close
+      // when the request asked for that (or was HTTP/1.0), as does an answer to a body that could
+      // not be read, but then waits for another request on the connection: Go's server closes it,
+      // and clients that read to end of stream (Testcontainers' reaper) wait for exactly that.
+      if (res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+        throw new CloseConnectionException("the exchange asked for Connection: close");
       }
     });
     r.any((req, res) -> router.dispatch(req, res));

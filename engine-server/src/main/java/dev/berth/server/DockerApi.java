@@ -18,8 +18,10 @@ import dev.berth.server.container.StatsHandlers;
 import dev.berth.server.image.ImageHandlers;
 import dev.berth.server.image.RegistryHandlers;
 import dev.berth.server.network.NetworkHandlers;
+import dev.berth.server.swarm.SwarmHandlers;
 import dev.berth.server.system.DiskUsageHandlers;
 import dev.berth.server.system.EventHandlers;
+import dev.berth.server.system.PluginHandlers;
 import dev.berth.server.system.SystemHandlers;
 import dev.berth.server.volume.VolumeHandlers;
 import java.time.Clock;
@@ -65,7 +67,9 @@ public final class DockerApi {
       new Group<>(DiskUsageHandlers::routes, s -> new DiskUsageHandlers(s.diskUsage(), s.clock())),
       new Group<>(VolumeHandlers::routes, s -> new VolumeHandlers(s.volumes(), s.clock())),
       new Group<>(NetworkHandlers::routes, s -> new NetworkHandlers(s.networks(), s.containers().connections(),
-          s.clock())));
+          s.clock())),
+      new Group<>(PluginHandlers::routes, s -> new PluginHandlers()),
+      new Group<>(SwarmHandlers::routes, s -> new SwarmHandlers()));
 
   private DockerApi() {}
 

@@ -11,6 +11,8 @@ import java.util.Map;
  * @param runtimes runtime name to binary path
  * @param securityOptions dockerd's {@code name=...} entries ({@code name=seccomp,profile=builtin})
  * @param warnings what {@code docker info} prints after everything else
+ * @param openDescriptors the engine's open file descriptors (dockerd's {@code NFd})
+ * @param threads the engine's live platform threads (for dockerd's {@code NGoroutines})
  */
 public record SystemInfo(
     String id,
@@ -25,4 +27,6 @@ public record SystemInfo(
     String cgroupParent,
     HostFacts host,
     List<String> securityOptions,
-    List<String> warnings) {}
+    List<String> warnings,
+    int openDescriptors,
+    int threads) {}

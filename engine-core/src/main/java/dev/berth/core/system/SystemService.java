@@ -6,6 +6,7 @@ import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.image.ImageRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -57,7 +58,17 @@ public final class SystemService {
       }
     }
     return new SystemInfo(id, all.size(), running, 0, stopped, images.list().size(), defaultRuntime, runtimes,
-        dataRoot, cgroupParent, host, securityOptions, warnings);
+        dataRoot, cgroupParent, host, securityOptions, warnings, openDescriptors(),
+        ManagementFactory.getThreadMXBean().getThreadCount());
+  }
+
+  /** As dockerd counts them: the entries of the process's fd directory, the one read through included. */
+  private static int openDescriptors() {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      return (int) fds.count();
+    } catch (IOException | UncheckedIOException e) {
+      return 0;
+    }
   }
 
   /** A stable identity for this engine's data, kept next to its data like dockerd's engine-id. */

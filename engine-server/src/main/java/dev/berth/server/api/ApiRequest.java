@@ -103,7 +103,7 @@ public final class ApiRequest {
    * so no size limit applies.
    */
   public InputStream bodyStream() {
-    return request.content().inputStream();
+    return new RequestBody(request.content().inputStream(), "");
   }
 
   /**
@@ -115,7 +115,7 @@ public final class ApiRequest {
   public byte[] bodyBytes() {
     long declared = request.headers().contentLength().orElse(-1);
     try {
-      return readBounded(request.content().inputStream(), declared, MAX_BODY);
+      return readBounded(new RequestBody(request.content().inputStream(), "invalid JSON: "), declared, MAX_BODY);
     } catch (IOException e) {
       throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
     }

@@ -1,21 +1,34 @@
 package dev.berth.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.CollectionType;
+import com.fasterxml.jackson.databind.type.MapType;
 import dev.berth.core.error.InvalidArgumentException;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The wire JSON mapper. Requests are read the way Go's encoding/json reads them: keys match
  * case-insensitively, unknown keys are ignored, and a lone string where a list is expected is a
- * one-element list (Docker's strslice: {@code "Cmd": "echo hi"}).
+ * one-element list (Docker's strslice: {@code "Cmd": "echo hi"}), and a {@code null} in a list or
+ * map of strings is the empty string ({@code "Labels": {"a": null}}), Go's zero value.
  */
 public final class Json {
 
@@ -26,6 +39,7 @@ public final class Json {
       .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
       .serializationInclusion(JsonInclude.Include.ALWAYS)
+      .addModule(new SimpleModule("go-string-nulls").setDeserializerModifier(new GoStringNulls()))
       .build();
 
   private Json() {}
@@ -57,6 +71,57 @@ public final class Json {
       return MAPPER.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("wire types always serialize", e);
+    }
+  }
+
+  /**
+   * Go's encoding/json decodes a {@code null} element of a {@code []string} or value of a
+   * {@code map[string]string} as {@code ""}; dockerd then takes it as any other empty string (a label
+   * {@code a=}). Only collections of strings: a {@code null} struct stays absent.
+   */
+  private static final class GoStringNulls extends BeanDeserializerModifier {
+
+    @Override
+    public JsonDeserializer<?> modifyMapDeserializer(DeserializationConfig config, MapType type,
+        BeanDescription desc, JsonDeserializer<?> deserializer) {
+      return type.getContentType().hasRawClass(String.class) ? new NullsAsEmpty(deserializer) : deserializer;
+    }
+
+    @Override
+    public JsonDeserializer<?> modifyCollectionDeserializer(DeserializationConfig config, CollectionType type,
+        BeanDescription desc, JsonDeserializer<?> deserializer) {
+      return type.getContentType().hasRawClass(String.class) ? new NullsAsEmpty(deserializer) : deserializer;
+    }
+  }
+
+  private static final class NullsAsEmpty extends DelegatingDeserializer {
+
+    NullsAsEmpty(JsonDeserializer<?> delegate) {
+      super(delegate);
+    }
+
+    @Override
+    protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+      return new NullsAsEmpty(delegate);
+    }
+
+    @Override
+    public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      return blank(super.deserialize(p, ctxt));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object blank(Object value) {
+      switch (value) {
+        case Map<?, ?> m -> ((Map<Object, Object>) m).replaceAll((k, v) -> v == null ? "" : v);
+        case List<?> l -> ((List<Object>) l).replaceAll(v -> v == null ? "" : v);
+        case Collection<?> c when c.contains(null) -> {
+          ((Collection<Object>) c).remove(null);
+          ((Collection<Object>) c).add("");
+        }
+        case null, default -> { }
+      }
+      return value;
     }
   }
 

@@ -76,8 +76,24 @@ public final class ContainerTranslator {
     } catch (java.io.IOException e) {
       throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
     }
+    checkEnv(cfg.Env());
     return new ContainerCreateRequest(name, config(cfg), hostConfig(extras.HostConfig()),
         NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig()));
+  }
+
+  /**
+   * dockerd's validateContainerConfig (opts.ValidateEnv): a variable needs a name, so {@code ""}
+   * (also what a JSON {@code null} reads as) and {@code =x} are refused.
+   */
+  static void checkEnv(List<String> env) {
+    if (env == null) {
+      return;
+    }
+    for (String e : env) {
+      if (e.isEmpty() || e.startsWith("=")) {
+        throw new InvalidArgumentException("invalid environment variable: " + e);
+      }
+    }
   }
 
   static ContainerConfig config(ContainerJson.Config c) {

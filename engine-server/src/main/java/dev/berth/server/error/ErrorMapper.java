@@ -12,7 +12,9 @@ import dev.berth.core.error.UnauthorizedException;
 import dev.berth.core.error.UnavailableException;
 import dev.berth.core.error.UpstreamException;
 import dev.berth.server.api.Json;
+import dev.berth.server.api.RequestBody;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -51,6 +53,10 @@ public final class ErrorMapper {
     }
     Status status = status(e);
     res.status(status);
+    if (RequestBody.isMalformed(e)) {
+      // The rest of the stream cannot be framed: Go's server closes the connection after this answer.
+      res.header(HeaderValues.CONNECTION_CLOSE);
+    }
     // A HEAD answer has no body: one sent anyway is read by the client as the next response.
     if (status == Status.NOT_MODIFIED_304 || req.prologue().method().text().equals("HEAD")) {
       res.send();

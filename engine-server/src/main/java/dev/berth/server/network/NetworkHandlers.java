@@ -84,7 +84,9 @@ public final class NetworkHandlers {
     }
     NetworkJson.Ipam ipam = body.IPAM();
     List<IpamPool> pools = ipam == null || ipam.Config() == null ? List.of()
-        : ipam.Config().stream().map(c -> new IpamPool(c.Subnet(), c.Gateway(), c.IPRange())).toList();
+        // A null entry is Go's zero IPAMConfig: read as {} (issue 11).
+        : ipam.Config().stream().map(c -> c == null ? new IpamPool(null, null, null)
+            : new IpamPool(c.Subnet(), c.Gateway(), c.IPRange())).toList();
     Network n = networks.create(new NetworkService.CreateRequest(body.Name(), body.Driver(), body.Internal(),
         body.Attachable(), ipam == null ? null : ipam.Driver(), pools, ipam == null ? null : ipam.Options(),
         body.Options(), body.Labels()));

@@ -14,6 +14,7 @@ import java.util.Set;
  * Helidon runs handlers on the connection's virtual thread, so a thread-local is exact. Attach
  * and exec start take their connection over this way: Helidon's upgrade path skips requests that
  * carry a body (exec start always does) and dockerode's hijack sends a chunked body that never ends.
+ * It is also where a client speaking HTTP/1.0 is found and given {@link Http10Connection}.
  */
 public final class ConnectionCapture implements ServerConnectionSelector {
 
@@ -43,15 +44,29 @@ public final class ConnectionCapture implements ServerConnectionSelector {
     return delegate.supportedApplicationProtocols();
   }
 
+  /**
+   * The HTTP/1 connection, made once the first request line has arrived: a client speaking HTTP/1.0
+   * gets it through {@link Http10Connection}. Until then the connection counts as busy, never idle.
+   */
   @Override
   public ServerConnection connection(ConnectionContext ctx) {
-    ServerConnection connection = delegate.connection(ctx);
     return new ServerConnection() {
+      private volatile ServerConnection connection;
+      private volatile Thread thread;
+      private volatile boolean closed;
+
       @Override
       public void handle(Limit limit) throws InterruptedException {
-        CURRENT.set(ctx);
+        thread = Thread.currentThread();
+        ConnectionContext c = Http10Connection.speaks10(ctx.dataReader()) ? Http10Connection.wrap(ctx) : ctx;
+        ServerConnection http = delegate.connection(c);
+        connection = http;
+        if (closed) {
+          return;
+        }
+        CURRENT.set(c);
         try {
-          connection.handle(limit);
+          http.handle(limit);
         } finally {
           CURRENT.remove();
         }
@@ -59,12 +74,19 @@ public final class ConnectionCapture implements ServerConnectionSelector {
 
       @Override
       public Duration idleTime() {
-        return connection.idleTime();
+        ServerConnection http = connection;
+        return http == null ? Duration.ZERO : http.idleTime();
       }
 
       @Override
       public void close(boolean interrupt) {
-        connection.close(interrupt);
+        closed = true;
+        ServerConnection http = connection;
+        if (http != null) {
+          http.close(interrupt);
+        } else if (interrupt && thread != null) {
+          thread.interrupt();
+        }
       }
     };
   }

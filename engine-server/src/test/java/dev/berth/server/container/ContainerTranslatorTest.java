@@ -63,6 +63,17 @@ class ContainerTranslatorTest {
   }
 
   @Test
+  void nullsInStringsListsAndMapsAreEmptyStringsAsInGo() {
+    ContainerConfig c = create("{\"Image\":\"busybox\",\"Labels\":{\"a\":null},\"Cmd\":[\"echo\",null]}").config();
+    assertEquals(Map.of("a", ""), c.labels());
+    assertEquals(List.of("echo", ""), c.cmd());
+    // issue 11: dockerd's opts.ValidateEnv refuses a variable without a name
+    assertEquals("invalid environment variable: ", badRequest("{\"Image\":\"busybox\",\"Env\":[null]}"));
+    assertEquals("invalid environment variable: =x", badRequest("{\"Image\":\"busybox\",\"Env\":[\"=x\"]}"));
+    assertEquals(List.of("A", "B=", "C=1"), create("{\"Image\":\"busybox\",\"Env\":[\"A\",\"B=\",\"C=1\"]}").config().env());
+  }
+
+  @Test
   void cmdAndEntrypointGivenAsStringsBecomeOneElementLists() {
     ContainerConfig c = create("{\"Image\":\"busybox\",\"Cmd\":\"echo hi\",\"Entrypoint\":\"/bin/sh -c\"}").config();
     assertEquals(List.of("echo hi"), c.cmd());
