@@ -89,6 +89,18 @@ public final class AttachService {
     }
   }
 
+  /**
+   * Waits until the log follows of a removed container have ended (bounded), as dockerd's
+   * {@code DELETE} answers only after them.
+   */
+  public void awaitLogFollowsEnded(ContainerId id) {
+    try {
+      logs.awaitFollowsEnded(id);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void connect(AttachSession session, ContainerId id) {
     try {
       session.connect(runtime.attach(id, session.options().stdin()));

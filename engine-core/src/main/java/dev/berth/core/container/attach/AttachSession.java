@@ -96,7 +96,8 @@ public final class AttachSession implements StdioSession {
     if (ch == null) {
       return InputEnd.CLOSED;
     }
-    return StdioSession.pumpInput(in, buf, n, options.detachKeys(), ch);
+    // As dockerd: only a TTY's input is watched for the detach keys; other input may be binary.
+    return StdioSession.pumpInput(in, buf, n, tty() ? options.detachKeys() : null, ch);
   }
 
   private boolean wanted(StdStream s) {
