@@ -76,6 +76,9 @@ public final class ContainerTranslator {
     } catch (java.io.IOException e) {
       throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
     }
+    if (extras.HostConfig() != null) {
+      LogConfigTranslator.check(extras.HostConfig().LogConfig());
+    }
     return new ContainerCreateRequest(name, config(cfg), hostConfig(extras.HostConfig()),
         NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig()));
   }

@@ -58,7 +58,6 @@ class VolumeTranslatorTest {
     assertEquals("invalid filter 'all': strconv.ParseBool: parsing \"yes\": invalid syntax",
         assertThrows(InvalidArgumentException.class, () -> VolumeTranslator.pruneAll(List.of("yes"), false))
             .getMessage());
-    assertTrue(VolumeTranslator.pruneAll(List.of("1"), true));
     assertTrue(VolumeTranslator.pruneAll(List.of("true"), true), "dockerd's added all=true is the same value");
     assertEquals("invalid filter 'all=[false true]': only one value is expected",
         assertThrows(InvalidArgumentException.class, () -> VolumeTranslator.pruneAll(List.of("false"), true))
