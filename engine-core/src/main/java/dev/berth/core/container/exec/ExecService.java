@@ -63,7 +63,7 @@ public final class ExecService {
     RANDOM.nextBytes(b);
     var instance = new ExecInstance(HexFormat.of().formatHex(b), c.id(), config);
     instances.put(instance.id(), instance);
-    events.emit(c, "exec_create: " + String.join(" ", config.cmd()), java.util.Map.of("execID", instance.id()));
+    events.emit(c, "exec_create: " + action(config), java.util.Map.of("execID", instance.id()));
     return instance;
   }
 
@@ -120,6 +120,8 @@ public final class ExecService {
     ExecInstance e = claimed.instance();
     Container c = claimed.container();
     ExecSession session;
+    // As dockerd: exec_start goes out before the process starts, whether it then starts or not.
+    events.emit(c, "exec_start: " + action(e.config()), java.util.Map.of("execID", e.id()));
     try {
       session = runtime.exec(c.id(), new ExecSpec(e.id(), process(c, e.config(), options.consoleHeight(),
           options.consoleWidth()), e.config().privileged(), !options.detach()));
@@ -139,7 +141,6 @@ public final class ExecService {
       return new FailedExec(options.rawStream(), m + "\r\n");
     }
     e.started(session);
-    events.emit(c, "exec_start: " + String.join(" ", e.config().cmd()), java.util.Map.of("execID", e.id()));
     Thread.ofVirtual().name("exec-" + e.id().substring(0, 12)).start(() -> {
       record(e, session);
       events.emit(c, "exec_die", java.util.Map.of("execID", e.id(), "exitCode",
@@ -231,6 +232,11 @@ public final class ExecService {
     String cwd = !e.workingDir().isEmpty() ? e.workingDir() : cc.workingDir().isEmpty() ? "/" : cc.workingDir();
     return new ProcessSpec(e.cmd(), ProcessEnvironment.of(envConfig, user), cwd, user.uid(), user.gid(),
         user.additionalGids(), e.tty(), e.attachStdin(), true, height, width);
+  }
+
+  // dockerd's words: the entrypoint, a space, the arguments (so "echo " for an echo without any).
+  private static String action(ExecConfig config) {
+    return config.cmd().getFirst() + " " + String.join(" ", config.cmd().subList(1, config.cmd().size()));
   }
 
   private static void requireRunning(Container c) {
