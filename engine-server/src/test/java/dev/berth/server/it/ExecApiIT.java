@@ -113,6 +113,21 @@ class ExecApiIT extends WithBerthd {
       t.keys("C-p", "C-q");
       t.awaitScreen("cli-exit-", Duration.ofSeconds(10));
     }
+    // The CLI sends the detach keys of its config file with the exec: ctrl-p then reaches the shell.
+    java.nio.file.Path config = daemon.dir.resolve("docker-config/config.json");
+    java.nio.file.Files.writeString(config, "{\"detachKeys\":\"ctrl-x\"}");
+    try (var t = Terminal.start(daemon, "execdetachx", "exec", "-it", id, "sh")) {
+      t.awaitScreen("#", Duration.ofSeconds(20));
+      t.keys("C-p", "C-q");
+      t.keys("echo still-$((1+1))", "Enter");
+      t.awaitScreen("still-2", Duration.ofSeconds(10));
+      t.keys("C-x");
+      t.awaitScreen("cli-exit-", Duration.ofSeconds(10));
+    } finally {
+      java.nio.file.Files.delete(config);
+    }
+    assertTrue(docker.run("top", id).ok().out().lines().filter(l -> l.endsWith(" sh")).count() >= 2,
+        "both detached shells run on");
     // Through the API: the daemon watches the TTY's input for the keys the exec was made with.
     String exec = execCreate(id, "{\"Cmd\":[\"sh\"],\"Tty\":true,\"AttachStdin\":true,\"AttachStdout\":true,"
         + "\"DetachKeys\":\"ctrl-x\"}");
