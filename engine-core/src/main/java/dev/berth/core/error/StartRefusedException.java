@@ -9,10 +9,25 @@ package dev.berth.core.error;
 public final class StartRefusedException extends EngineException {
 
   private final int exitCode;
+  private final String daemonNote;
 
   public StartRefusedException(String message, int exitCode) {
+    this(message, exitCode, "");
+  }
+
+  /**
+   * @param daemonNote what dockerd adds after the runtime's words when it records such a refusal
+   *     (moby setExitCodeFromError: ": permission denied" for a directory, a hint for ENOTDIR)
+   */
+  public StartRefusedException(String message, int exitCode, String daemonNote) {
     super(message);
     this.exitCode = exitCode;
+    this.daemonNote = daemonNote;
+  }
+
+  /** What dockerd appends to the runtime's words for this refusal; empty for most. */
+  public String daemonNote() {
+    return daemonNote;
   }
 
   public int exitCode() {

@@ -34,6 +34,11 @@ final class NamespaceExec {
   private static final String START_FAILED = "exec failed: unable to start container process: ";
   private static final int SIGKILL = 9;
   private static final int ENOENT = 2;
+  private static final int EACCES = 13;
+  private static final int ENOTDIR = 20;
+  private static final int EISDIR = 21;
+  private static final String NOT_DIRECTORY_HINT = ": Are you trying to mount a directory onto a file (or vice-versa)? "
+      + "Check if the specified host path exists and is the expected type";
   // linux/resource.h (the same on x86-64 and arm64).
   private static final Map<String, Integer> RLIMIT_NUMBERS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
       Map.entry("RLIMIT_FSIZE", 1), Map.entry("RLIMIT_DATA", 2), Map.entry("RLIMIT_STACK", 3),
@@ -136,7 +141,9 @@ final class NamespaceExec {
   /**
    * runc's words for a process that cannot start through the caller's fault (its program or
    * working directory), as runc's setns init reports them (Go's exec.LookPath errors included),
-   * with the exit code dockerd records: 127 for what was not found, else 126.
+   * with the exit code dockerd records for an exec start that fails so (moby
+   * setExitCodeFromError, since 24.0): 126 for what cannot be run (permission denied, a
+   * directory), 127 for what was not found (no such file, not a directory), 128 for the rest.
    */
   static Optional<StartRefusedException> refusal(SpawnException e, ContainerSpawn.Request request) {
     String name = request.argv().getFirst();
@@ -152,9 +159,22 @@ final class NamespaceExec {
       case "lookpath not found" -> lookPath + "executable file not found in $PATH";
       default -> null;
     };
-    boolean notFound = e.step().equals("lookpath not found") || (e.errno() == ENOENT
-        && (e.step().equals("chdir") || e.step().equals("exec") || e.step().equals("lookpath stat")));
-    return Optional.ofNullable(message).map(m -> new StartRefusedException(m, notFound ? 127 : 126));
+    if (message == null) {
+      return Optional.empty();
+    }
+    boolean directory = e.step().equals("lookpath directory") || e.errno() == EISDIR;
+    if (e.step().equals("lookpath permission") || e.errno() == EACCES) {
+      return Optional.of(new StartRefusedException(message, 126));
+    }
+    if (directory) {
+      // Go 1.20 says "is a directory" where it said "permission denied"; dockerd puts the old words back.
+      return Optional.of(new StartRefusedException(message, 126, ": permission denied"));
+    }
+    if (e.errno() == ENOTDIR) {
+      return Optional.of(new StartRefusedException(message, 127, NOT_DIRECTORY_HINT));
+    }
+    boolean notFound = e.step().equals("lookpath not found") || e.errno() == ENOENT;
+    return Optional.of(new StartRefusedException(message, notFound ? 127 : 128));
   }
 
   /** The pipes of one start: the child's ends close once it has them, the rest on failure. */

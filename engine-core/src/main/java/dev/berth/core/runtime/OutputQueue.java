@@ -48,10 +48,11 @@ final class OutputQueue {
     }
   }
 
-  /** The client has gone. */
+  /** The client has gone (or detached): a read blocked for more output returns null. */
   void close() {
     closed = true;
     queue.clear();
+    end();
   }
 
   boolean closed() {

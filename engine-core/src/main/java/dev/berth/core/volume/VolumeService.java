@@ -200,6 +200,8 @@ public final class VolumeService {
         reclaimed += size;
         deleted.add(v.name().value());
       }
+      // As dockerd: one prune event, with no actor, naming what was reclaimed.
+      events.publish(EngineEvent.Type.VOLUME, "prune", "", Map.of("reclaimed", Long.toString(reclaimed)));
       return new PruneReport(deleted, reclaimed);
     });
   }

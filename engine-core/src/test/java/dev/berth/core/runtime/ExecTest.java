@@ -208,6 +208,10 @@ class ExecTest extends RealContainerTest {
     assertEquals(126, e.exitCode());
     assertEquals("exec failed: unable to start container process: exec: \"/etc/passwd\": permission denied",
         e.getMessage());
+    e = assertThrows(StartRefusedException.class, () -> exec(id, process("/etc"), true));
+    assertEquals(126, e.exitCode(), "issue 11: dockerd records 126 for a directory");
+    assertEquals("exec failed: unable to start container process: exec: \"/etc\": is a directory", e.getMessage());
+    assertEquals(": permission denied", e.daemonNote());
     e = assertThrows(StartRefusedException.class, () -> exec(id, process("/no/such/binary"), false));
     assertEquals(127, e.exitCode());
     assertEquals("exec failed: unable to start container process: exec: \"/no/such/binary\": stat /no/such/binary: "

@@ -212,10 +212,21 @@ public final class FakeRuntime implements ContainerRuntime {
     return true;
   }
 
+  private volatile java.util.function.BiFunction<ContainerId, ExecSpec, ExecSession> execs;
+
+  /** How {@link #exec} answers from now on (a session, or a refusal thrown); without it, it runs none. */
+  public void execWith(java.util.function.BiFunction<ContainerId, ExecSpec, ExecSession> answer) {
+    execs = answer;
+  }
+
   @Override
   public ExecSession exec(ContainerId id, ExecSpec spec) {
     call("exec");
-    throw new UnsupportedOperationException("FakeRuntime runs no execs");
+    var answer = execs;
+    if (answer == null) {
+      throw new UnsupportedOperationException("FakeRuntime runs no execs");
+    }
+    return answer.apply(id, spec);
   }
 
   @Override

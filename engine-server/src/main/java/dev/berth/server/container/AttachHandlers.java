@@ -64,13 +64,17 @@ public final class AttachHandlers {
         ContainerTranslator.multiplexedMediaType(c.config().tty(), req.version())
             ? HijackedConnection.MULTIPLEXED : HijackedConnection.RAW);
     var writer = new StdStreamWriter(conn.output(), multiplexed);
-    try {
-      logs.read(c, query, e -> {
-        byte[] data = timestamps ? ContainerTranslator.withTimestamp(e.time(), e.data()) : e.data();
-        writer.write(e.stream(), data, 0, data.length);
-      });
-    } catch (IOException e) {
-      // the client went away
+    // A follow counts until its stream has ended, so a forced remove answers only after it.
+    try (LogService.Follow follow = query.follow() ? logs.follow(c) : () -> { }) {
+      try {
+        logs.read(c, query, e -> {
+          byte[] data = timestamps ? ContainerTranslator.withTimestamp(e.time(), e.data()) : e.data();
+          writer.write(e.stream(), data, 0, data.length);
+        });
+      } catch (IOException e) {
+        // the client went away
+      }
+      conn.close();
     }
     throw conn.finished();
   }

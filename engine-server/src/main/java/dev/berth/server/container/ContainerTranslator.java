@@ -77,6 +77,9 @@ public final class ContainerTranslator {
       throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
     }
     checkEnv(cfg.Env());
+    if (extras.HostConfig() != null) {
+      LogConfigTranslator.check(extras.HostConfig().LogConfig());
+    }
     return new ContainerCreateRequest(name, config(cfg), hostConfig(extras.HostConfig()),
         NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig()));
   }

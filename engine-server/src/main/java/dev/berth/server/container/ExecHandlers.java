@@ -3,16 +3,15 @@ package dev.berth.server.container;
 import dev.berth.core.container.attach.StdioSession;
 import dev.berth.core.container.exec.ExecInstance;
 import dev.berth.core.container.exec.ExecService;
-import dev.berth.core.container.model.DetachKeys;
 import dev.berth.core.container.model.ExecConfig;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;
 import dev.berth.server.api.Json;
 import dev.berth.server.api.Responses;
+import dev.berth.server.stream.HijackedConnection;
 import dev.berth.server.stream.StdioPump;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.List;
 
 /** {@code docker exec}: create, start (hijacked or detached), resize, inspect. */
 public final class ExecHandlers {
@@ -32,15 +31,7 @@ public final class ExecHandlers {
 
   private void containerExec(ApiRequest req, ServerResponse res) {
     ExecJson.Create body = Json.read(req.bodyBytes(), ExecJson.Create.class, null);
-    if (body == null) {
-      throw new dev.berth.core.error.InvalidArgumentException("No exec command specified");
-    }
-    String keys = body.DetachKeys() == null ? "" : body.DetachKeys();
-    var config = new ExecConfig(body.Cmd(), body.Env(), body.User(), body.WorkingDir(), body.Tty(), body.Privileged(),
-        body.AttachStdin(), body.AttachStdout(), body.AttachStderr(),
-        keys.isEmpty() ? DetachKeys.DEFAULT : DetachKeys.parse(keys), size(body.ConsoleSize(), 0),
-        size(body.ConsoleSize(), 1));
-    ExecInstance e = execs.create(req.path("id"), config);
+    ExecInstance e = execs.create(req.path("id"), ExecTranslator.config(body, req.version()));
     Responses.json(res, 201, new ExecJson.IdResponse(e.id()));
   }
 
@@ -53,23 +44,22 @@ public final class ExecHandlers {
    */
   private void execStart(ApiRequest req, ServerResponse res) throws Exception {
     ExecJson.Start body = Json.read(req.bodyBytes(), ExecJson.Start.class, new ExecJson.Start(false, false, null));
-    int height = size(body.ConsoleSize(), 0);
-    int width = size(body.ConsoleSize(), 1);
     ExecService.Claimed e = execs.claim(req.path("id"));
-    if (body.Detach()) {
-      execs.launch(e, true, height, width);
+    ExecService.StartOptions options = ExecTranslator.startOptions(body, e.instance().config(), req.version());
+    if (options.detach()) {
+      execs.launch(e, options);
       res.status(Status.OK_200);
       res.send();
       return;
     }
-    var conn = StdioPump.takeOver(req.wantsUpgrade(),
-        ContainerTranslator.multiplexedMediaType(e.tty(), req.version()));
-    try (StdioSession session = execs.launch(e, false, height, width)) {
+    var conn = HijackedConnection.takeOver(req.wantsUpgrade(), ExecTranslator.mediaType(options, req.wantsUpgrade(),
+        req.version()));
+    try (StdioSession session = execs.launch(e, options)) {
       throw StdioPump.run(conn, session);
     }
   }
 
-  private void execResize(ApiRequest req, ServerResponse res) {
+  private void execResize(ApiRequest req, ServerResponse res) throws InterruptedException {
     execs.resize(req.path("id"), ContainerTranslator.dimension(req, "h"), ContainerTranslator.dimension(req, "w"));
     res.status(Status.OK_200);
     res.send();
@@ -84,9 +74,5 @@ public final class ExecHandlers {
     Responses.json(res, 200, new ExecJson.Inspect(false, e.containerId().hex(), "", e.exitCode().isPresent()
         ? e.exitCode().getAsInt() : null, e.id(), c.attachStderr(), c.attachStdin(), c.attachStdout(), process,
         running, e.pid()));
-  }
-
-  private static int size(List<Integer> consoleSize, int index) {
-    return consoleSize != null && consoleSize.size() == 2 && consoleSize.get(index) != null ? consoleSize.get(index) : 0;
   }
 }

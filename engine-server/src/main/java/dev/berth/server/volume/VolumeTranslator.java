@@ -49,9 +49,15 @@ public final class VolumeTranslator {
 
   /**
    * The {@code all} prune filter (moby withPrune): strconv.ParseBool's words. API before 1.42
-   * pruned named volumes too.
+   * pruned named volumes too: dockerd adds {@code all=true} to such a request's filters, so an
+   * old request with another {@code all} value has two, and is refused.
    */
   static boolean pruneAll(List<String> values, boolean oldApi) {
+    if (oldApi) {
+      var withAll = new java.util.LinkedHashSet<>(values);
+      withAll.add("true");
+      values = List.copyOf(withAll);
+    }
     if (values.size() > 1) {
       throw new InvalidArgumentException("invalid filter 'all=[" + String.join(" ", values) + "]': only one value is expected");
     }

@@ -58,5 +58,9 @@ class VolumeTranslatorTest {
     assertEquals("invalid filter 'all': strconv.ParseBool: parsing \"yes\": invalid syntax",
         assertThrows(InvalidArgumentException.class, () -> VolumeTranslator.pruneAll(List.of("yes"), false))
             .getMessage());
+    assertTrue(VolumeTranslator.pruneAll(List.of("true"), true), "dockerd's added all=true is the same value");
+    assertEquals("invalid filter 'all=[false true]': only one value is expected",
+        assertThrows(InvalidArgumentException.class, () -> VolumeTranslator.pruneAll(List.of("false"), true))
+            .getMessage(), "an old API's all=false beside the all=true dockerd adds");
   }
 }

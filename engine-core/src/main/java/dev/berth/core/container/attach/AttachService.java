@@ -44,7 +44,8 @@ public final class AttachService {
       Container c = containers.get(id).orElseThrow(() -> new ConflictException("container " + id + " was removed"));
       AttachSession.Replay replay = sink -> logs.read(c, new LogQuery(options.stdout(), options.stderr(), -1, null,
           null, false), e -> sink.write(e.stream(), e.data(), 0, e.data().length));
-      var session = new AttachSession(c, options, replay, this::forget);
+      // As dockerd, a client that types the detach keys leaves a "detach" event.
+      var session = new AttachSession(c, options, replay, this::forget, () -> events.emit(c, "detach"));
       events.emit(c, "attach");
       if (!options.stream()) {
         session.end();
@@ -86,6 +87,18 @@ public final class AttachService {
     Set<AttachSession> waiting = pending.remove(id);
     if (waiting != null) {
       waiting.forEach(AttachSession::end);
+    }
+  }
+
+  /**
+   * Waits until the log follows of a removed container have ended (bounded), as dockerd's
+   * {@code DELETE} answers only after them.
+   */
+  public void awaitLogFollowsEnded(ContainerId id) {
+    try {
+      logs.awaitFollowsEnded(id);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -25,13 +25,15 @@ public final class AttachSession implements StdioSession {
   private final Replay replay;
   private final CompletableFuture<AttachChannel> channel = new CompletableFuture<>();
   private final java.util.function.Consumer<AttachSession> onClose;
+  private final Runnable onDetach;
 
   AttachSession(Container container, AttachOptions options, Replay replay,
-      java.util.function.Consumer<AttachSession> onClose) {
+      java.util.function.Consumer<AttachSession> onClose, Runnable onDetach) {
     this.container = container;
     this.options = options;
     this.replay = replay;
     this.onClose = onClose;
+    this.onDetach = onDetach;
   }
 
   public Container container() {
@@ -96,7 +98,12 @@ public final class AttachSession implements StdioSession {
     if (ch == null) {
       return InputEnd.CLOSED;
     }
-    return StdioSession.pumpInput(in, buf, n, options.detachKeys(), ch);
+    // As dockerd: only a TTY's input is watched for the detach keys; other input may be binary.
+    InputEnd end = StdioSession.pumpInput(in, buf, n, tty() ? options.detachKeys() : null, ch);
+    if (end == InputEnd.DETACHED) {
+      onDetach.run();
+    }
+    return end;
   }
 
   private boolean wanted(StdStream s) {

@@ -38,11 +38,22 @@ public interface StdioSession extends AutoCloseable {
   void close();
 
   /**
-   * Copies {@code in} to {@code ch}'s stdin, watching for the detach keys, which never reach the
-   * process. On end of input the process's stdin is closed; on a detach it stays open.
+   * Copies {@code in} to {@code ch}'s stdin, watching for the detach keys (none when null: dockerd
+   * looks for them only in the input of a TTY), which never reach the process. On end of input
+   * the process's stdin is closed; on a detach it stays open.
    */
   static InputEnd pumpInput(InputStream in, byte[] first, int firstLength, DetachKeys keys, AttachChannel ch)
       throws IOException {
+    if (keys == null) {
+      byte[] buf = first;
+      for (int n = firstLength; n >= 0; n = in.read(buf)) {
+        if (n > 0) {
+          ch.writeStdin(buf, 0, n);
+        }
+      }
+      ch.closeStdin();
+      return InputEnd.CLOSED;
+    }
     DetachKeys.Scanner scanner = keys.scanner();
     var forward = new ByteArrayOutputStream();
     byte[] buf = first;

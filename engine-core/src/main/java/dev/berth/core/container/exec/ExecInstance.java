@@ -20,9 +20,10 @@ public final class ExecInstance {
   private final ContainerId containerId;
   private final ExecConfig config;
   private Phase phase = Phase.CREATED;
-  private ExecSession session;
   private int pid;
   private Integer exitCode;
+  // Completes when the start has run: with the session, or null if it failed.
+  private final java.util.concurrent.CompletableFuture<ExecSession> start = new java.util.concurrent.CompletableFuture<>();
 
   ExecInstance(String id, ContainerId containerId, ExecConfig config) {
     this.id = id;
@@ -55,10 +56,6 @@ public final class ExecInstance {
     return exitCode == null ? OptionalInt.empty() : OptionalInt.of(exitCode);
   }
 
-  synchronized Optional<ExecSession> session() {
-    return Optional.ofNullable(session);
-  }
-
   /** Claims the instance for a start; it runs once. */
   synchronized void claim() {
     switch (phase) {
@@ -69,8 +66,30 @@ public final class ExecInstance {
   }
 
   synchronized void started(ExecSession s) {
-    session = s;
     pid = s.pid();
+    start.complete(s);
+  }
+
+  /** Its start failed: the process never ran. */
+  synchronized void failed(int code) {
+    exited(code);
+    start.complete(null);
+  }
+
+  /**
+   * The session once the start has run, waiting up to {@code millis} for a start that has not;
+   * empty if the start failed.
+   *
+   * @throws dev.berth.core.error.InternalException {@code timeout waiting for exec session ready}
+   */
+  Optional<ExecSession> awaitStart(long millis) throws InterruptedException {
+    try {
+      return Optional.ofNullable(start.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new dev.berth.core.error.InternalException("timeout waiting for exec session ready");
+    } catch (java.util.concurrent.ExecutionException e) {
+      return Optional.empty();
+    }
   }
 
   synchronized void exited(int code) {

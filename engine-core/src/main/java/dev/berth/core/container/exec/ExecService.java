@@ -35,6 +35,7 @@ public final class ExecService {
 
   private static final System.Logger LOG = System.getLogger(ExecService.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final long RESIZE_WAIT_MILLIS = 10_000;
 
   private final ContainerLookup containers;
   private final ContainerRuntime runtime;
@@ -62,7 +63,7 @@ public final class ExecService {
     RANDOM.nextBytes(b);
     var instance = new ExecInstance(HexFormat.of().formatHex(b), c.id(), config);
     instances.put(instance.id(), instance);
-    events.emit(c, "exec_create: " + String.join(" ", config.cmd()), java.util.Map.of("execID", instance.id()));
+    events.emit(c, "exec_create: " + action(config), java.util.Map.of("execID", instance.id()));
     return instance;
   }
 
@@ -97,11 +98,17 @@ public final class ExecService {
   }
 
   /** An instance claimed for a start, with its container as the checks found it. */
-  public record Claimed(ExecInstance instance, Container container) {
-    public boolean tty() {
-      return instance.config().tty();
-    }
-  }
+  public record Claimed(ExecInstance instance, Container container) {}
+
+  /**
+   * How a start wants its exec run.
+   *
+   * @param rawStream whether the client asked for a raw stream (the start's {@code Tty}): dockerd
+   *     frames the output by this, not by whether the process has a TTY, and without it drops
+   *     stderr of a process without one
+   * @param consoleHeight the TTY's rows; with {@code consoleWidth}, both 0 for the kernel's default
+   */
+  public record StartOptions(boolean detach, boolean rawStream, int consoleHeight, int consoleWidth) {}
 
   /**
    * Runs a claimed instance. Attached, the returned session carries its stdio and ends after its
@@ -109,37 +116,57 @@ public final class ExecService {
    * stream, with the exit code the CLI then reads. Detached ({@code docker exec -d}) it returns
    * null and the exit code is recorded when the process ends.
    */
-  public StdioSession launch(Claimed claimed, boolean detach, int consoleHeight, int consoleWidth) {
+  public StdioSession launch(Claimed claimed, StartOptions options) {
     ExecInstance e = claimed.instance();
     Container c = claimed.container();
     ExecSession session;
+    // As dockerd: exec_start goes out before the process starts, whether it then starts or not.
+    events.emit(c, "exec_start: " + action(e.config()), java.util.Map.of("execID", e.id()));
     try {
-      session = runtime.exec(c.id(), new ExecSpec(e.id(), process(c, e.config(), consoleHeight, consoleWidth),
-          e.config().privileged(), !detach));
-      e.started(session);
-      events.emit(c, "exec_start: " + String.join(" ", e.config().cmd()), java.util.Map.of("execID", e.id()));
-      Thread.ofVirtual().name("exec-" + e.id().substring(0, 12)).start(() -> {
-        record(e, session);
-        events.emit(c, "exec_die", java.util.Map.of("execID", e.id(), "exitCode",
-            Integer.toString(e.exitCode().orElse(-1))));
-      });
+      session = runtime.exec(c.id(), new ExecSpec(e.id(), process(c, e.config(), options.consoleHeight(),
+          options.consoleWidth()), e.config().privileged(), !options.detach()));
     } catch (RuntimeException ex) {
-      // The runtime's refusal says which: 127 for what was not found; anything else 126.
+      // As dockerd (moby setExitCodeFromError): the runtime's refusal, with containerd's ": unknown",
+      // records 126, 127 or 128; any other failure to start records 126.
       String m = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-      e.exited(ex instanceof StartRefusedException refused ? refused.exitCode() : 126);
-      if (detach) {
-        throw ex;
+      RuntimeException failure = ex;
+      if (ex instanceof StartRefusedException refused) {
+        m = "OCI runtime exec failed: " + m + ": unknown" + refused.daemonNote();
+        failure = new StartRefusedException(m, refused.exitCode());
       }
-      String prefix = ex instanceof StartRefusedException ? "OCI runtime exec failed: " : "";
-      return new FailedExec(e.config().tty(), prefix + m + "\r\n");
+      e.failed(ex instanceof StartRefusedException refused ? refused.exitCode() : 126);
+      if (options.detach()) {
+        throw failure;
+      }
+      return new FailedExec(options.rawStream(), m + "\r\n");
     }
-    return detach ? null : new ExecStream(e, session);
+    e.started(session);
+    Thread.ofVirtual().name("exec-" + e.id().substring(0, 12)).start(() -> {
+      record(e, session);
+      events.emit(c, "exec_die", java.util.Map.of("execID", e.id(), "exitCode",
+          Integer.toString(e.exitCode().orElse(-1))));
+    });
+    return options.detach() ? null : new ExecStream(e, session, options.rawStream(),
+        () -> events.emit(c, "exec_detach", java.util.Map.of("execID", e.id())));
   }
 
-  /** Resizes an exec's TTY; an exec without one has nothing to resize. */
-  public void resize(String id, int height, int width) {
+  /**
+   * Resizes an exec's TTY; an exec without one has nothing to resize. As dockerd, a resize that
+   * comes before the process has started (the CLI resizes as soon as its start request is sent)
+   * waits for it, up to 10 s.
+   *
+   * @throws NotFoundException for an unknown instance
+   * @throws ConflictException if its container is not running, or the process has ended
+   * @throws dev.berth.core.error.InvalidArgumentException {@code exec process is not started} if its start failed
+   * @throws dev.berth.core.error.InternalException {@code timeout waiting for exec session ready}
+   */
+  public void resize(String id, int height, int width) throws InterruptedException {
     ExecInstance e = find(id);
-    ExecSession s = e.session().orElseThrow(() -> new ConflictException("Exec " + id + " is not running"));
+    Container c = containers.get(e.containerId())
+        .orElseThrow(() -> new NotFoundException("No such container: " + id));
+    requireRunning(c);
+    ExecSession s = e.awaitStart(RESIZE_WAIT_MILLIS).orElseThrow(
+        () -> new dev.berth.core.error.InvalidArgumentException("exec process is not started"));
     if (e.config().tty()) {
       s.resize(height, width);
     }
@@ -207,6 +234,11 @@ public final class ExecService {
         user.additionalGids(), e.tty(), e.attachStdin(), true, height, width);
   }
 
+  // dockerd's words: the entrypoint, a space, the arguments (so "echo " for an echo without any).
+  private static String action(ExecConfig config) {
+    return config.cmd().getFirst() + " " + String.join(" ", config.cmd().subList(1, config.cmd().size()));
+  }
+
   private static void requireRunning(Container c) {
     switch (c.state()) {
       case ContainerState.Paused p ->
@@ -227,7 +259,7 @@ public final class ExecService {
     }
   }
 
-  /** An exec that never started: its stream carries only why, as dockerd's does. */
+  /** An exec that never started: its stream carries only why, as dockerd's does (on stdout). */
   private record FailedExec(boolean tty, String message) implements StdioSession {
     @Override
     public void copyOutput(OutputSink sink) throws IOException {
@@ -246,28 +278,38 @@ public final class ExecService {
     }
   }
 
-  /** An attached exec's stdio, ending once its exit code is known. */
+  /**
+   * An attached exec's stdio, ending once its exit code is known, or when the client detaches.
+   * {@link #tty()} is the start's {@code Tty} (how the stream is framed); what the process has
+   * is its config's.
+   */
   private static final class ExecStream implements StdioSession {
     private final ExecInstance exec;
     private final ExecSession session;
+    private final boolean rawStream;
+    private final Runnable onDetach;
 
-    ExecStream(ExecInstance exec, ExecSession session) {
+    ExecStream(ExecInstance exec, ExecSession session, boolean rawStream, Runnable onDetach) {
       this.exec = exec;
       this.session = session;
+      this.rawStream = rawStream;
+      this.onDetach = onDetach;
     }
 
     @Override
     public boolean tty() {
-      return exec.config().tty();
+      return rawStream;
     }
 
     @Override
     public void copyOutput(OutputSink sink) throws IOException, InterruptedException {
       AttachChannel ch = session.channel().orElseThrow();
+      boolean terminal = exec.config().tty();
       AttachChannel.Chunk chunk;
       while ((chunk = ch.read()) != null) {
-        boolean wanted = tty() || (chunk.stream() == StdStream.STDOUT ? exec.config().attachStdout()
-            : exec.config().attachStderr());
+        // dockerd hands a raw-stream start no stderr writer: a process without a TTY loses its stderr.
+        boolean wanted = terminal || (chunk.stream() == StdStream.STDOUT ? exec.config().attachStdout()
+            : exec.config().attachStderr() && !rawStream);
         if (wanted) {
           sink.write(chunk.stream(), chunk.data(), 0, chunk.data().length);
         }
@@ -277,13 +319,22 @@ public final class ExecService {
       session.exitCode().ifPresent(exec::exited);
     }
 
+    /**
+     * As dockerd: the detach keys (ctrl-p,ctrl-q unless the exec was made with others) end the
+     * client's attachment to an exec with a TTY; without one, input is copied as it is.
+     */
     @Override
     public InputEnd copyInput(InputStream in) throws IOException {
       if (!exec.config().attachStdin()) {
         return InputEnd.CLOSED;
       }
       byte[] buf = new byte[32 * 1024];
-      return StdioSession.pumpInput(in, buf, in.read(buf), exec.config().detachKeys(), session.channel().orElseThrow());
+      InputEnd end = StdioSession.pumpInput(in, buf, in.read(buf), exec.config().tty() ? exec.config().detachKeys()
+          : null, session.channel().orElseThrow());
+      if (end == InputEnd.DETACHED) {
+        onDetach.run();
+      }
+      return end;
     }
 
     /** Disconnects the client; the exec goes on until it exits. */

@@ -7,6 +7,7 @@ import dev.berth.core.container.model.ContainerConfig;
 import dev.berth.core.container.model.ContainerLocks;
 import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.EngineException;
 import dev.berth.core.fs.RootedPath;
 import dev.berth.core.image.ImageId;
 import dev.berth.core.image.ImageReference;
@@ -63,8 +64,14 @@ public final class ContainerCommit {
       Container now = containers.get(c.id()).orElseThrow();
       boolean paused = false;
       if (r.pause() && now.state() instanceof ContainerState.Running) {
-        lifecycle.pause(now.id().hex());
-        paused = true;
+        // As dockerd, which ignores a pause that fails: a container that exits meanwhile (a
+        // `docker run -d` just done) is committed as an exited one is, without one.
+        try {
+          lifecycle.pause(now.id().hex());
+          paused = true;
+        } catch (EngineException exitedMeanwhile) {
+          paused = false;
+        }
       }
       try {
         Path upper = rootfs.upper(now.id());
@@ -82,10 +89,19 @@ public final class ContainerCommit {
         }, info);
       } finally {
         if (paused) {
-          lifecycle.unpause(now.id().hex());
+          unpause(now);
         }
       }
     });
+  }
+
+  // As dockerd, whose unpause error is ignored too: a container that exited while paused has nothing to thaw.
+  private void unpause(Container c) {
+    try {
+      lifecycle.unpause(c.id().hex());
+    } catch (EngineException exitedMeanwhile) {
+      // nothing to thaw
+    }
   }
 
   /** The container's config as image defaults; a given config wins where it sets a field (moby merge). */

@@ -550,6 +550,8 @@ public final class ContainerLifecycle implements AutoCloseable {
     if (status != null) {
       locks.forget(id);
       stopping.remove(id);
+      // Its record is gone, so its log follows are draining: as dockerd, answer after they end.
+      attach.awaitLogFollowsEnded(id);
       LOG.log(System.Logger.Level.INFO, "removed container " + id.shortId());
     }
   }

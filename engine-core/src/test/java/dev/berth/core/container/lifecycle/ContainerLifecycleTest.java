@@ -92,6 +92,7 @@ class ContainerLifecycleTest {
   private final EventBus.Subscription events = bus.subscribe(null);
   private FakeFilesystem fs;
   private ContainerLifecycle lifecycle;
+  private LogService logs;
 
   @BeforeEach
   void wire() {
@@ -103,7 +104,8 @@ class ContainerLifecycleTest {
     // never asked for here.
     var unread = new ContainerRootfs(new EnginePaths(tmp.resolve("data"), tmp.resolve("exec"), "berth"), null);
     var execs = new ExecService(lookup, runtime, unread, containerEvents);
-    var attach = new AttachService(lookup, runtime, locks, new LogService(lookup, unread), containerEvents);
+    logs = new LogService(lookup, unread);
+    var attach = new AttachService(lookup, runtime, locks, logs, containerEvents);
     var specs = new RunSpecFactory(new ContainerFiles(tmp.resolve("no-resolv.conf"), tmp.resolve("no-hosts")),
         List.of("CAP_CHOWN", "CAP_KILL"), List.of("CAP_CHOWN", "CAP_KILL", "CAP_SYS_ADMIN"),
         SecurityDefaults.docker(false));
@@ -739,6 +741,22 @@ class ContainerLifecycleTest {
     running("web");
     lifecycle.remove("web", true, true);
     assertEquals(List.of(ANONYMOUS.name()), volumes.removedVolumes(), "the named volume stays");
+  }
+
+  @Test
+  void forcedRemoveAnswersOnlyAfterTheLogFollowsHaveEnded11() throws Exception {
+    Container c = running("web");
+    LogService.Follow follow = logs.follow(c);
+    var removed = CompletableFuture.runAsync(() -> lifecycle.remove("web", true, false));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (repository.find(c.id()).isPresent() && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertTrue(repository.find(c.id()).isEmpty());
+    assertThrows(java.util.concurrent.TimeoutException.class, () -> removed.get(200, TimeUnit.MILLISECONDS),
+        "DELETE waits for the follow, which drains the log once the record is gone");
+    follow.close();
+    removed.get(10, TimeUnit.SECONDS);
   }
 
   @Test
