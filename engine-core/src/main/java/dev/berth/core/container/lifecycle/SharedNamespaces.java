@@ -1,0 +1,93 @@
+package dev.berth.core.container.lifecycle;
+
+import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerLookup;
+import dev.berth.core.container.model.ContainerState;
+import dev.berth.core.container.model.NamespaceModes;
+import dev.berth.core.error.ConflictException;
+import dev.berth.core.error.EngineException;
+import dev.berth.core.error.InternalException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.runtime.RunNamespaces;
+import dev.berth.core.runtime.SharedNamespace;
+import java.nio.file.Path;
+import java.util.function.Function;
+
+/**
+ * The PID, IPC and UTS namespaces a container is started in, and its /dev/shm: the host's, or
+ * those of the container its PidMode or IpcMode names, which must be running then (moby
+ * WithNamespaces, getPIDContainer, getIPCContainer and setupIPCDirs, with their words and kinds
+ * of failure).
+ */
+final class SharedNamespaces {
+
+  private static final Path HOST_SHM = Path.of("/dev/shm");
+
+  private final ContainerLookup containers;
+
+  SharedNamespaces(ContainerLookup containers) {
+    this.containers = containers;
+  }
+
+  /**
+   * @throws ConflictException when the IPC donor is not running (409, as dockerd's setupIPCDirs)
+   * @throws InvalidArgumentException when the IPC donor is missing or does not share its IPC
+   * @throws InternalException when the PID donor is missing or not running: dockerd meets that
+   *     while building the spec, which it reports as a system error (500)
+   */
+  RunNamespaces of(Container c) {
+    NamespaceModes n = c.hostConfig().namespaces();
+    SharedNamespace pid = n.hostPid() ? SharedNamespace.HOST : n.pidContainer()
+        .map(ref -> SharedNamespace.join(proc(donor(ref, "PID", InternalException::new), "ns/pid")))
+        .orElse(SharedNamespace.PRIVATE);
+    SharedNamespace ipc = SharedNamespace.PRIVATE;
+    RunNamespaces.Shm shm = new RunNamespaces.Shm.Private();
+    if (n.hostIpc()) {
+      ipc = SharedNamespace.HOST;
+      shm = new RunNamespaces.Shm.Bind(HOST_SHM);
+    } else if (n.ipcMode().equals("none")) {
+      shm = new RunNamespaces.Shm.None();
+    } else if (n.ipcContainer().isPresent()) {
+      String ref = n.ipcContainer().get();
+      Container donor = donor(ref, "IPC", ConflictException::new);
+      if (!sharesIpc(donor)) {
+        throw new InvalidArgumentException("failed to join IPC namespace: container " + ref
+            + ": non-shareable IPC (hint: use IpcMode:shareable for the donor container)");
+      }
+      ipc = SharedNamespace.join(proc(donor, "ns/ipc"));
+      // The donor's /dev/shm seen through its root: its tmpfs, or the bind it has itself.
+      shm = new RunNamespaces.Shm.Bind(
+          donor.hostConfig().namespaces().hostIpc() ? HOST_SHM : proc(donor, "root/dev/shm"));
+    }
+    return new RunNamespaces(pid, ipc, n.hostUts(), shm);
+  }
+
+  /**
+   * dockerd's ShmPath: a shareable container's /dev/shm, the host's, or the one it joined; none
+   * when its own mount covers /dev/shm.
+   */
+  private static boolean sharesIpc(Container donor) {
+    boolean ownMount = donor.mounts().stream().anyMatch(m -> m.destination().equals("/dev/shm"))
+        || donor.hostConfig().storage().tmpfs().containsKey("/dev/shm");
+    return donor.hostConfig().namespaces().shareableIpc() && !ownMount;
+  }
+
+  private Container donor(String ref, String kind, Function<String, ? extends EngineException> notRunning) {
+    String prefix = "failed to join " + kind + " namespace: ";
+    Container donor = containers.findOptional(ref).orElseThrow(() -> kind.equals("IPC")
+        ? new InvalidArgumentException(prefix + "No such container: " + ref)
+        : new InternalException(prefix + "No such container: " + ref));
+    if (donor.state() instanceof ContainerState.Restarting) {
+      throw notRunning.apply(prefix + "Container " + donor.id().hex()
+          + " is restarting, wait until the container is running");
+    }
+    if (!donor.state().isRunning()) {
+      throw notRunning.apply(prefix + "container " + ref + " is not running");
+    }
+    return donor;
+  }
+
+  private static Path proc(Container donor, String file) {
+    return Path.of("/proc/" + ((ContainerState.Live) donor.state()).pid() + "/" + file);
+  }
+}
