@@ -93,7 +93,7 @@ public final class ContainerLifecycle implements AutoCloseable {
     this.scheduler = scheduler;
     this.restarts = new RestartScheduler(scheduler);
     this.clock = clock;
-    this.namespaces = new SharedNamespaces(containers);
+    this.namespaces = new SharedNamespaces(containers, rootfs::dir);
   }
 
   /**

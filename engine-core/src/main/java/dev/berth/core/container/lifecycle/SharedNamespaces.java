@@ -1,6 +1,8 @@
 package dev.berth.core.container.lifecycle;
 
+import dev.berth.core.container.fs.ContainerDir;
 import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.container.model.ContainerLookup;
 import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.container.model.NamespaceModes;
@@ -10,6 +12,7 @@ import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.runtime.RunNamespaces;
 import dev.berth.core.runtime.SharedNamespace;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Function;
 
@@ -24,9 +27,12 @@ final class SharedNamespaces {
   private static final Path HOST_SHM = Path.of("/dev/shm");
 
   private final ContainerLookup containers;
+  private final Function<ContainerId, Path> dirs;
 
-  SharedNamespaces(ContainerLookup containers) {
+  /** @param dirs each container's own directory ({@link ContainerFilesystem#dir}) */
+  SharedNamespaces(ContainerLookup containers, Function<ContainerId, Path> dirs) {
     this.containers = containers;
+    this.dirs = dirs;
   }
 
   /**
@@ -47,29 +53,38 @@ final class SharedNamespaces {
       shm = new RunNamespaces.Shm.Bind(HOST_SHM);
     } else if (n.ipcMode().equals("none")) {
       shm = new RunNamespaces.Shm.None();
+    } else if (n.ipcMode().equals("shareable")) {
+      // Its own mount at /dev/shm, if it has one, wins over this one, as over the private tmpfs.
+      shm = new RunNamespaces.Shm.Bind(new ContainerDir(dirs.apply(c.id())).shm());
     } else if (n.ipcContainer().isPresent()) {
       String ref = n.ipcContainer().get();
       Container donor = donor(ref, "IPC", ConflictException::new);
-      if (!sharesIpc(donor)) {
+      Path shared = shmPath(donor);
+      if (shared == null || !Files.isDirectory(shared)) {
         throw new InvalidArgumentException("failed to join IPC namespace: container " + ref
             + ": non-shareable IPC (hint: use IpcMode:shareable for the donor container)");
       }
       ipc = SharedNamespace.join(proc(donor, "ns/ipc"));
-      // The donor's /dev/shm seen through its root: its tmpfs, or the bind it has itself.
-      shm = new RunNamespaces.Shm.Bind(
-          donor.hostConfig().namespaces().hostIpc() ? HOST_SHM : proc(donor, "root/dev/shm"));
+      shm = new RunNamespaces.Shm.Bind(shared);
     }
     return new RunNamespaces(pid, ipc, n.hostUts(), shm);
   }
 
   /**
-   * dockerd's ShmPath: a shareable container's /dev/shm, the host's, or the one it joined; none
-   * when its own mount covers /dev/shm.
+   * dockerd's ShmPath of a running container: the host's /dev/shm, the one it joined, or its
+   * own host-side tmpfs when it is shareable (none when a mount of its own covers /dev/shm,
+   * which {@code ContainerRootfs} then does not make); null for a private one.
    */
-  private static boolean sharesIpc(Container donor) {
-    boolean ownMount = donor.mounts().stream().anyMatch(m -> m.destination().equals("/dev/shm"))
-        || donor.hostConfig().storage().tmpfs().containsKey("/dev/shm");
-    return donor.hostConfig().namespaces().shareableIpc() && !ownMount;
+  private Path shmPath(Container c) {
+    NamespaceModes n = c.hostConfig().namespaces();
+    if (n.hostIpc()) {
+      return HOST_SHM;
+    }
+    if (n.ipcMode().equals("shareable")) {
+      return new ContainerDir(dirs.apply(c.id())).shm();
+    }
+    // Ids recorded at create name older containers, so the chain ends.
+    return n.ipcContainer().flatMap(containers::findOptional).map(this::shmPath).orElse(null);
   }
 
   private Container donor(String ref, String kind, Function<String, ? extends EngineException> notRunning) {
