@@ -76,14 +76,18 @@ class NamespaceModesIT extends WithBerthd {
   }
 
   @Test
-  void theHostsPidNamespaceShowsTheHostsProcessesAndHasNoInit() {
+  void theHostsPidNamespaceShowsTheHostsProcessesAndHasNoInit() throws IOException {
     String one = docker.run("run", "--rm", "--pid", "host", "--init", "busybox", "cat", "/proc/1/comm").ok().line();
     assertNotEquals("sh", one);
     assertNotEquals("docker-init", one);
-    String id = docker.run("create", "--pid", "host", "--ipc", "host", "busybox").ok().line();
+    String id = docker.run("run", "-d", "--pid", "host", "--ipc", "host", "--uts", "host", "busybox", "sleep", "300")
+        .ok().line();
     assertEquals("host host [\"label=disable\"]",
         inspect("{{.HostConfig.PidMode}} {{.HostConfig.IpcMode}} {{json .HostConfig.SecurityOpt}}", id));
-    docker.run("rm", id).ok();
+    assertEquals(List.of(host("pid"), host("ipc"), host("uts")), docker.run("exec", id, "sh", "-c",
+        "readlink /proc/self/ns/pid; readlink /proc/self/ns/ipc; readlink /proc/self/ns/uts").ok().out().lines()
+        .toList(), "an exec joins the same namespaces");
+    docker.run("rm", "-f", id).ok();
   }
 
   @Test
@@ -102,12 +106,17 @@ class NamespaceModesIT extends WithBerthd {
     assertEquals(List.of(donorNs, "sleep 300"), r.out().lines().map(String::strip).toList());
     String joiner = docker.run("create", "--pid", "container:piddonor", "busybox").ok().line();
     assertEquals("container:" + donor, inspect("{{.HostConfig.PidMode}}", joiner), "named by id, as dockerd records it");
+    String running = docker.run("run", "-d", "--pid", "container:piddonor", "busybox", "sleep", "300").ok().line();
+    assertEquals(donorNs, docker.run("exec", running, "readlink", "/proc/self/ns/pid").ok().line());
     docker.run("stop", "-t", "0", donor).ok();
+    // The kernel kills what is left in a PID namespace whose init died.
+    Poll.until("the joiner ends with its donor", java.time.Duration.ofSeconds(10),
+        () -> inspect("{{.State.Running}}", running).equals("false"));
     var stopped = docker.run("start", joiner);
     assertNotEquals(0, stopped.exit());
     assertTrue(stopped.stderr().contains("failed to join PID namespace: container " + donor + " is not running"),
         stopped.stderr());
-    docker.run("rm", "-f", joiner, donor).ok();
+    docker.run("rm", "-f", joiner, donor, running).ok();
   }
 
   @Test
