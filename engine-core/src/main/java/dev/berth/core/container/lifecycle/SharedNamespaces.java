@@ -49,6 +49,9 @@ final class SharedNamespaces {
     SharedNamespace ipc = SharedNamespace.PRIVATE;
     RunNamespaces.Shm shm = new RunNamespaces.Shm.Private();
     if (n.hostIpc()) {
+      if (!Files.isDirectory(HOST_SHM)) {
+        throw new InternalException("/dev/shm is not mounted, but must be for --ipc=host");
+      }
       ipc = SharedNamespace.HOST;
       shm = new RunNamespaces.Shm.Bind(HOST_SHM);
     } else if (n.ipcMode().equals("none")) {
