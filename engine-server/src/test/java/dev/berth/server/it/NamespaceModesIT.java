@@ -105,7 +105,8 @@ class NamespaceModesIT extends WithBerthd {
         "readlink /proc/self/ns/pid; cat /proc/1/cmdline | tr '\\0' ' '").ok();
     assertEquals(List.of(donorNs, "sleep 300"), r.out().lines().map(String::strip).toList());
     String joiner = docker.run("create", "--pid", "container:piddonor", "busybox").ok().line();
-    assertEquals("container:" + donor, inspect("{{.HostConfig.PidMode}}", joiner), "named by id, as dockerd records it");
+    assertEquals("container:" + donor, inspect("{{.HostConfig.PidMode}}", joiner),
+        "named by id, as dockerd records it");
     String running = docker.run("run", "-d", "--pid", "container:piddonor", "busybox", "sleep", "300").ok().line();
     assertEquals(donorNs, docker.run("exec", running, "readlink", "/proc/self/ns/pid").ok().line());
     docker.run("stop", "-t", "0", donor).ok();

@@ -96,7 +96,7 @@ public final class ContainerRootfs {
     boolean ownMount = c.mounts().stream().anyMatch(m -> m.destination().equals("/dev/shm"))
         || c.hostConfig().storage().tmpfs().containsKey("/dev/shm");
     Path shm = new ContainerDir(dir(c.id())).shm();
-    if (!c.hostConfig().namespaces().ipcMode().equals("shareable") || ownMount || Mounts.isMountPoint(shm)) {
+    if (!c.hostConfig().namespaces().shareableIpc() || ownMount || Mounts.isMountPoint(shm)) {
       return;
     }
     Files.createDirectories(shm);

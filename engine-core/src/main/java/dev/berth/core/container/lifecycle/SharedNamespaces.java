@@ -44,7 +44,8 @@ final class SharedNamespaces {
   RunNamespaces of(Container c) {
     NamespaceModes n = c.hostConfig().namespaces();
     SharedNamespace pid = n.hostPid() ? SharedNamespace.HOST : n.pidContainer()
-        .map(ref -> SharedNamespace.join(proc(donor(ref, "PID", InternalException::new), "ns/pid")))
+        .map(ref -> donor(ref, "PID", InternalException::new, InternalException::new))
+        .map(donor -> SharedNamespace.join(proc(donor, "ns/pid")))
         .orElse(SharedNamespace.PRIVATE);
     SharedNamespace ipc = SharedNamespace.PRIVATE;
     RunNamespaces.Shm shm = new RunNamespaces.Shm.Private();
@@ -54,14 +55,14 @@ final class SharedNamespaces {
       }
       ipc = SharedNamespace.HOST;
       shm = new RunNamespaces.Shm.Bind(HOST_SHM);
-    } else if (n.ipcMode().equals("none")) {
+    } else if (n.noShm()) {
       shm = new RunNamespaces.Shm.None();
-    } else if (n.ipcMode().equals("shareable")) {
+    } else if (n.shareableIpc()) {
       // Its own mount at /dev/shm, if it has one, wins over this one, as over the private tmpfs.
       shm = new RunNamespaces.Shm.Bind(new ContainerDir(dirs.apply(c.id())).shm());
     } else if (n.ipcContainer().isPresent()) {
       String ref = n.ipcContainer().get();
-      Container donor = donor(ref, "IPC", ConflictException::new);
+      Container donor = donor(ref, "IPC", InvalidArgumentException::new, ConflictException::new);
       Path shared = shmPath(donor);
       if (shared == null || !Files.isDirectory(shared)) {
         throw new InvalidArgumentException("failed to join IPC namespace: container " + ref
@@ -83,18 +84,24 @@ final class SharedNamespaces {
     if (n.hostIpc()) {
       return HOST_SHM;
     }
-    if (n.ipcMode().equals("shareable")) {
+    if (n.shareableIpc()) {
       return new ContainerDir(dirs.apply(c.id())).shm();
     }
     // Ids recorded at create name older containers, so the chain ends.
     return n.ipcContainer().flatMap(containers::findOptional).map(this::shmPath).orElse(null);
   }
 
-  private Container donor(String ref, String kind, Function<String, ? extends EngineException> notRunning) {
+  /**
+   * The running container a mode names (moby getPIDContainer, getIPCContainer).
+   *
+   * @param missing the kind of failure for a container that is gone
+   * @param notRunning the kind of failure for one that is not running
+   */
+  private Container donor(String ref, String kind, Function<String, ? extends EngineException> missing,
+      Function<String, ? extends EngineException> notRunning) {
     String prefix = "failed to join " + kind + " namespace: ";
-    Container donor = containers.findOptional(ref).orElseThrow(() -> kind.equals("IPC")
-        ? new InvalidArgumentException(prefix + "No such container: " + ref)
-        : new InternalException(prefix + "No such container: " + ref));
+    Container donor = containers.findOptional(ref).orElseThrow(() -> missing.apply(prefix + "No such container: "
+        + ref));
     if (donor.state() instanceof ContainerState.Restarting) {
       throw notRunning.apply(prefix + "Container " + donor.id().hex()
           + " is restarting, wait until the container is running");

@@ -75,11 +75,6 @@ public record NamespaceModes(String pidMode, String ipcMode, String utsMode, Str
     }
   }
 
-  /** Only the annotations given. */
-  public static NamespaceModes ofAnnotations(Map<String, String> annotations) {
-    return new NamespaceModes(null, null, null, null, null, null, annotations);
-  }
-
   /** The container whose PID namespace it joins. */
   public Optional<String> pidContainer() {
     return pidMode.startsWith(CONTAINER) ? Optional.of(pidMode.substring(CONTAINER.length())) : Optional.empty();
@@ -103,6 +98,16 @@ public record NamespaceModes(String pidMode, String ipcMode, String utsMode, Str
     return ipcMode.equals("host");
   }
 
+  /** {@code shareable}: an IPC namespace and /dev/shm of its own that other containers may join. */
+  public boolean shareableIpc() {
+    return ipcMode.equals("shareable");
+  }
+
+  /** {@code none}: no /dev/shm at all. */
+  public boolean noShm() {
+    return ipcMode.equals("none");
+  }
+
   public boolean hostUts() {
     return utsMode.equals("host");
   }
@@ -113,11 +118,6 @@ public record NamespaceModes(String pidMode, String ipcMode, String utsMode, Str
    */
   public String effectiveIpcMode() {
     return ipcMode.isEmpty() ? "private" : ipcMode;
-  }
-
-  /** Whether another container may join its IPC namespace and /dev/shm (moby getIPCContainer). */
-  public boolean shareableIpc() {
-    return ipcMode.equals("shareable") || ipcMode.equals("host") || ipcMode.startsWith(CONTAINER);
   }
 
   /** With {@code container:} modes naming the given container ids (dockerd's adaptSharedNamespaceContainer). */
