@@ -73,6 +73,9 @@ public final class DockerDefaults {
   /** /dev/shm's size when the container sets none (Docker's {@code --shm-size} default, 64 MiB). */
   public static final long SHM_SIZE = 64L * 1024 * 1024;
 
+  /** A container's IPC mode when it sets none: dockerd's {@code default-ipc-mode} default since 18.09. */
+  public static final String IPC_MODE = "private";
+
   /**
    * Resource limits a container gets under dockerd's systemd unit (LimitNOFILE=infinity and
    * LimitNPROC=infinity, which the kernel caps at fs.nr_open = 1048576 for files). The spec builder

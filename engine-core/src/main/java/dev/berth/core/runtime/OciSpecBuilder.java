@@ -136,10 +136,12 @@ public final class OciSpecBuilder {
     }
     config.set("process", processNode);
     config.putObject("root").put("path", spec.rootfs().toAbsolutePath().toString()).put("readonly", spec.readonlyRootfs());
-    if (spec.hostname() != null && !spec.hostname().isEmpty()) {
+    // In the host's UTS namespace the runtime may set neither (moby clears the hostname).
+    boolean ownUts = !spec.namespaces().hostUts();
+    if (ownUts && spec.hostname() != null && !spec.hostname().isEmpty()) {
       config.put("hostname", spec.hostname());
     }
-    if (spec.domainname() != null && !spec.domainname().isEmpty()) {
+    if (ownUts && spec.domainname() != null && !spec.domainname().isEmpty()) {
       config.put("domainname", spec.domainname());
     }
     config.set("mounts", mounts(spec));
@@ -150,6 +152,10 @@ public final class OciSpecBuilder {
       security.seccomp().resolve(capabilities, seccompHost).ifPresent(f -> linux.set("seccomp", f.toJson()));
     }
     config.set("linux", linux);
+    if (!spec.annotations().isEmpty()) {
+      ObjectNode annotations = config.putObject("annotations");
+      new java.util.TreeMap<>(spec.annotations()).forEach(annotations::put);
+    }
     return config;
   }
 
@@ -202,8 +208,14 @@ public final class OciSpecBuilder {
     mount(defaults, "/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", sysMode);
     mount(defaults, "/sys/fs/cgroup", "cgroup", "cgroup", cgroupMode, "nosuid", "noexec", "nodev");
     mount(defaults, "/dev/mqueue", "mqueue", "mqueue", "nosuid", "noexec", "nodev");
-    mount(defaults, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777",
-        "size=" + spec.shmSize() / 1024 + "k");
+    switch (spec.namespaces().shm()) {
+      case RunNamespaces.Shm.Private p -> mount(defaults, "/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev",
+          "mode=1777", "size=" + spec.shmSize() / 1024 + "k");
+      case RunNamespaces.Shm.None n -> { }
+      // moby IpcMounts: the shared /dev/shm as a writable rprivate bind.
+      case RunNamespaces.Shm.Bind b -> mount(defaults, "/dev/shm", "bind", b.source().toString(), "rbind",
+          "rprivate");
+    }
     for (var d : defaults) {
       String dest = d.get("destination").asText();
       if (!user.contains(dest) && !(userDev && dest.startsWith("/dev/"))) {
@@ -249,9 +261,14 @@ public final class OciSpecBuilder {
   private ObjectNode linux(RunSpec spec) {
     ObjectNode linux = JSON.createObjectNode();
     ArrayNode namespaces = linux.putArray("namespaces");
-    for (String type : List.of("pid", "ipc", "uts", "mount")) {
-      namespaces.addObject().put("type", type);
+    RunNamespaces shared = spec.namespaces();
+    // No entry of a kind means the container stays in the runtime's (the host's) namespace.
+    namespace(namespaces, "pid", shared.pid());
+    namespace(namespaces, "ipc", shared.ipc());
+    if (!shared.hostUts()) {
+      namespaces.addObject().put("type", "uts");
     }
+    namespaces.addObject().put("type", "mount");
     if (spec.security().cgroupNamespace()) {
       // runc unshares it after joining the container's cgroups, so /proc/self/cgroup shows "/".
       namespaces.addObject().put("type", "cgroup");
@@ -263,7 +280,7 @@ public final class OciSpecBuilder {
         net.put("path", spec.network().path().toString());
       }
     }
-    if (spec.domainname() != null && !spec.domainname().isEmpty()) {
+    if (!shared.hostUts() && spec.domainname() != null && !spec.domainname().isEmpty()) {
       // runc 1.1 ignores the domainname field (runtime-spec 1.1); the sysctl works in a private UTS
       // namespace with every runtime, as dockerd set it before the field existed.
       linux.putObject("sysctl").put("kernel.domainname", spec.domainname());
@@ -335,6 +352,15 @@ public final class OciSpecBuilder {
   private static void putIfSet(ObjectNode node, String field, Long value) {
     if (value != null) {
       node.put(field, value);
+    }
+  }
+
+  private static void namespace(ArrayNode namespaces, String type, SharedNamespace ns) {
+    if (!ns.host()) {
+      ObjectNode entry = namespaces.addObject().put("type", type);
+      if (ns.path() != null) {
+        entry.put("path", ns.path().toString());
+      }
     }
   }
 

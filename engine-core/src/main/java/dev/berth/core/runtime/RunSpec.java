@@ -4,6 +4,7 @@ import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.container.model.Resources;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the runtime needs to run a container. The rootfs is already mounted; what it holds
@@ -19,6 +20,8 @@ import java.util.List;
  * @param mounts binds and tmpfs mounts in mount order (parents before children)
  * @param shmSize bytes of /dev/shm; 0 for dockerd's default
  * @param security seccomp, no_new_privs, AppArmor, cgroup namespace, masked and read-only paths
+ * @param namespaces the PID, IPC and UTS namespaces it shares, and its /dev/shm
+ * @param annotations the OCI spec's annotations ({@code HostConfig.Annotations})
  */
 public record RunSpec(
     ContainerId id,
@@ -35,7 +38,9 @@ public record RunSpec(
     Resources resources,
     boolean init,
     long shmSize,
-    RunSecurity security) {
+    RunSecurity security,
+    RunNamespaces namespaces,
+    Map<String, String> annotations) {
 
   public RunSpec {
     security = security == null ? RunSecurity.NONE : security;
@@ -43,6 +48,22 @@ public record RunSpec(
     shmSize = shmSize <= 0 ? DockerDefaults.SHM_SIZE : shmSize;
     capabilities = List.copyOf(capabilities);
     resources = resources == null ? Resources.NONE : resources;
+    namespaces = namespaces == null ? RunNamespaces.PRIVATE : namespaces;
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+  }
+
+  /** A spec with namespaces of its own and no annotations. */
+  public RunSpec(ContainerId id, Path rootfs, boolean readonlyRootfs, ProcessSpec process, String hostname,
+      String domainname, NetworkNamespace network, List<RunMount> mounts, List<String> capabilities,
+      boolean privileged, Path logPath, Resources resources, boolean init, long shmSize, RunSecurity security) {
+    this(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities, privileged,
+        logPath, resources, init, shmSize, security, RunNamespaces.PRIVATE, Map.of());
+  }
+
+  /** The same spec sharing the given namespaces. */
+  public RunSpec withNamespaces(RunNamespaces n) {
+    return new RunSpec(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities,
+        privileged, logPath, resources, init, shmSize, security, n, annotations);
   }
 
   /** A spec with dockerd's default /dev/shm size. */

@@ -20,9 +20,11 @@ import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.network.Networking;
 import dev.berth.core.container.model.MountPoint;
 import dev.berth.core.container.model.MountRequest;
+import dev.berth.core.container.model.NamespaceModes;
 import dev.berth.core.container.model.SecurityConfig;
 import dev.berth.core.container.model.StorageOptions;
 import dev.berth.core.container.model.RestartPolicy;
+import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.Healthcheck;
 import dev.berth.core.image.ImageReference;
@@ -140,7 +142,25 @@ public final class ContainerTranslator {
     }
     return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
-        resources(h), storage(h), security(h));
+        resources(h), storage(h), security(h), namespaces(h));
+  }
+
+  /**
+   * PidMode, IpcMode, UTSMode, UsernsMode, Cgroup, Isolation and Annotations of a create body.
+   * StorageOpt is refused: overlay2 sizes a container's layer only over xfs with project quotas,
+   * which berth's overlay does not use; dockerd's driver fails the create (500) with these words.
+   */
+  static NamespaceModes namespaces(ContainerJson.HostConfig h) {
+    Map<String, String> storageOpt = h.StorageOpt() == null ? Map.of() : h.StorageOpt();
+    if (storageOpt.keySet().stream().anyMatch(k -> k.equalsIgnoreCase("size"))) {
+      throw new InternalException("--storage-opt is supported only for overlay over xfs with 'pquota' mount option");
+    }
+    for (String key : storageOpt.keySet()) {
+      // overlay2's parseStorageOpt knows only size (in any case).
+      throw new InternalException("Unknown option " + key.toLowerCase(java.util.Locale.ROOT));
+    }
+    return new NamespaceModes(h.PidMode(), h.IpcMode(), h.UTSMode(), h.UsernsMode(), h.Cgroup(), h.Isolation(),
+        h.Annotations());
   }
 
   /**
@@ -480,16 +500,19 @@ public final class ContainerTranslator {
     SecurityConfig sc = h.security();
     Resources r = h.resources();
     StorageOptions st = h.storage();
+    NamespaceModes ns = h.namespaces();
     return new ContainerJson.HostConfig(
         nullIfEmpty(st.binds()), "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(),
         NetworkSettingsTranslator.portBindings(n),
         new ContainerJson.RestartPolicy(h.restartPolicy().name(), h.restartPolicy().maxRetryCount()),
         h.autoRemove(), st.volumeDriver(), nullIfEmpty(st.volumesFrom()), List.of(h.consoleHeight(), h.consoleWidth()),
-        null,
+        ns.annotations().isEmpty() ? null : new java.util.TreeMap<>(ns.annotations()),
         nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), sc.effectiveCgroupnsMode(), h.dns(), h.dnsOptions(),
-        h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "", null, 0, "", h.privileged(), n.publishAll(),
-        h.readonlyRootfs(), nullIfEmpty(sc.securityOpt()), null, st.tmpfs(), "", "", st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), null,
-        d.runtime(), "",
+        h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, ns.effectiveIpcMode(), ns.cgroup(), null, 0, ns.pidMode(),
+        h.privileged(), n.publishAll(),
+        h.readonlyRootfs(), nullIfEmpty(sc.securityOpt()), null, st.tmpfs(), ns.utsMode(), ns.usernsMode(),
+        st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), null,
+        d.runtime(), ns.isolation(),
         zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), "", 0,
         List.of(), List.of(), List.of(), List.of(), List.of(), zero(r.cpuPeriod()), zero(r.cpuQuota()), 0, 0,
         orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), List.of(), null, null, zero(r.memoryReservation()),

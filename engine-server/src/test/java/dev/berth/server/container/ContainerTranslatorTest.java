@@ -756,4 +756,51 @@ class ContainerTranslatorTest {
     array.forEach(n -> out.add(n.asText()));
     return out;
   }
+
+  // ---- issue 11: namespace modes, isolation, annotations, storage options
+
+  @Test
+  void namespaceModesAreReadAndEchoedByInspectAsGiven() throws IOException {
+    var r = create("""
+        {"Image":"busybox","HostConfig":{"PidMode":"host","IpcMode":"shareable","UTSMode":"host",
+         "UsernsMode":"host","Isolation":"default","Annotations":{"b":"2","a":"1"},"StorageOpt":{}}}
+        """);
+    var n = r.hostConfig().namespaces();
+    assertEquals(List.of("host", "shareable", "host", "host", "default"),
+        List.of(n.pidMode(), n.ipcMode(), n.utsMode(), n.usernsMode(), n.isolation()));
+    Container c = container(ContainerState.Created.FRESH);
+    c = c.withHostConfig(c.hostConfig().withNamespaces(n));
+    var ctx = new InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(), NOW, null, List.of(), "");
+    JsonNode hc = json(inspect(c, ctx)).get("HostConfig");
+    assertEquals("host shareable host host default", hc.get("PidMode").asText() + " " + hc.get("IpcMode").asText()
+        + " " + hc.get("UTSMode").asText() + " " + hc.get("UsernsMode").asText() + " " + hc.get("Isolation").asText());
+    assertEquals("{\"a\":\"1\",\"b\":\"2\"}", hc.get("Annotations").toString(), "a Go map: sorted keys");
+    assertFalse(hc.has("StorageOpt"), "omitempty");
+  }
+
+  @Test
+  void aContainerWithoutModesShowsDockerdsDefaults() throws IOException {
+    JsonNode hc = inspect(ContainerState.Created.FRESH, false).get("HostConfig");
+    assertEquals("private", hc.get("IpcMode").asText());
+    assertEquals("", hc.get("PidMode").asText());
+    assertEquals("", hc.get("Cgroup").asText());
+    assertFalse(hc.has("Annotations"), "omitempty");
+  }
+
+  @Test
+  void storageOptionsAreRefusedAsOverlay2WithoutProjectQuotaRefusesThem() {
+    var size = assertThrows(dev.berth.core.error.InternalException.class,
+        () -> create("{\"Image\":\"busybox\",\"HostConfig\":{\"StorageOpt\":{\"size\":\"1G\"}}}"));
+    assertEquals("--storage-opt is supported only for overlay over xfs with 'pquota' mount option", size.getMessage());
+    var other = assertThrows(dev.berth.core.error.InternalException.class,
+        () -> create("{\"Image\":\"busybox\",\"HostConfig\":{\"StorageOpt\":{\"Inodes\":\"5\"}}}"));
+    assertEquals("Unknown option inodes", other.getMessage());
+  }
+
+  @Test
+  void aBadModeIsABadRequest() {
+    var e = assertThrows(InvalidArgumentException.class,
+        () -> create("{\"Image\":\"busybox\",\"HostConfig\":{\"Isolation\":\"process\"}}"));
+    assertEquals("invalid isolation (process): linux only supports 'default'", e.getMessage());
+  }
 }

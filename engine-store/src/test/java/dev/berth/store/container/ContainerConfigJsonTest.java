@@ -17,6 +17,7 @@ import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.container.model.MountPoint;
 import dev.berth.core.container.model.MountRequest;
 import dev.berth.core.container.model.MountType;
+import dev.berth.core.container.model.NamespaceModes;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.container.model.SecurityConfig;
@@ -72,7 +73,9 @@ class ContainerConfigJsonTest {
               Map.of("/run", "size=1m"), List.of("base:ro"), 134217728, "local"),
           new SecurityConfig(List.of("no-new-privileges", "apparmor=custom", "label=disable"), "private",
               List.of("/proc/kcore"), List.of(),
-              new SecurityOptions(true, "{\"defaultAction\":\"SCMP_ACT_LOG\"}", "custom", List.of("disable"), false))),
+              new SecurityOptions(true, "{\"defaultAction\":\"SCMP_ACT_LOG\"}", "custom", List.of("disable"), false)),
+          new NamespaceModes("container:" + "a".repeat(64), "shareable", "", "host", "", "default",
+              Map.of("org.example.k", "v"))),
       ContainerState.Created.FRESH, 0,
       List.of(
           new MountPoint(MountType.VOLUME, "data", "/var/lib/berth/volumes/data/_data", "/data", "local", "z", true,
@@ -153,6 +156,7 @@ class ContainerConfigJsonTest {
 
     SecurityConfig security = read.hostConfig().security();
     assertEquals(SecurityConfig.NONE, security);
+    assertEquals(NamespaceModes.NONE, read.hostConfig().namespaces(), "namespaces of its own (issue 11)");
     assertEquals("host", security.effectiveCgroupnsMode(), "it ran in the host's cgroup namespace");
     assertNull(security.maskedPaths(), "Docker's default masked paths");
     assertEquals(SecurityOptions.NONE, security.parsedOptions());

@@ -43,4 +43,12 @@ public record ContainerDir(Path path) {
   public Path merged() {
     return path.resolve("merged");
   }
+
+  /**
+   * A shareable IPC container's /dev/shm while it runs: a tmpfs on the host side, which it and the
+   * containers joining its IPC namespace bind (dockerd's ShmPath, containers/ID/mounts/shm).
+   */
+  public Path shm() {
+    return path.resolve("shm");
+  }
 }

@@ -7,6 +7,8 @@ import dev.berth.core.error.InternalException;
 import dev.berth.core.fs.FileTrees;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.os.ErrnoException;
+import dev.berth.core.os.MountOptions;
+import dev.berth.core.runtime.DockerDefaults;
 import dev.berth.core.os.Mounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,6 +68,7 @@ public final class ContainerRootfs {
     Path work = new ContainerDir(dir).work();
     Path merged = merged(c.id());
     try {
+      mountShm(c);
       Files.createDirectories(upper);
       Files.createDirectories(work);
       Files.createDirectories(merged);
@@ -85,11 +88,36 @@ public final class ContainerRootfs {
     }
   }
 
+  /**
+   * moby setupIPCDirs: a shareable container without a mount of its own at /dev/shm gets a tmpfs
+   * of its shm size on the host side, bound at its /dev/shm and at its joiners'.
+   */
+  private void mountShm(Container c) throws IOException {
+    boolean ownMount = c.mounts().stream().anyMatch(m -> m.destination().equals("/dev/shm"))
+        || c.hostConfig().storage().tmpfs().containsKey("/dev/shm");
+    Path shm = new ContainerDir(dir(c.id())).shm();
+    if (!c.hostConfig().namespaces().shareableIpc() || ownMount || Mounts.isMountPoint(shm)) {
+      return;
+    }
+    Files.createDirectories(shm);
+    Mounts.mount("shm", shm, "tmpfs", Mounts.MS_NOSUID | Mounts.MS_NODEV | MountOptions.MS_NOEXEC,
+        "mode=1777,size=" + (c.hostConfig().storage().shmSize() > 0 ? c.hostConfig().storage().shmSize()
+            : DockerDefaults.SHM_SIZE));
+  }
+
   boolean isMounted(ContainerId id) {
     return Mounts.isMountPoint(merged(id));
   }
 
   public void unmount(ContainerId id) {
+    Path shm = new ContainerDir(dir(id)).shm();
+    Mounts.unmount(shm, true);
+    try {
+      // Gone with the run, so a stopped container is not shareable (moby getIPCContainer stats it).
+      Files.deleteIfExists(shm);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Path merged = merged(id);
     try {
       Mounts.unmount(merged, false);

@@ -27,6 +27,7 @@ import dev.berth.core.prune.PruneFilter;
 import dev.berth.core.prune.PruneReport;
 import dev.berth.core.runtime.ContainerRuntime;
 import dev.berth.core.runtime.MonitorProcess;
+import dev.berth.core.runtime.RunNamespaces;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,6 +68,7 @@ public final class ContainerLifecycle implements AutoCloseable {
   private final ContainerWaiters waiters = new ContainerWaiters();
   private final Scheduler scheduler;
   private final RestartScheduler restarts;
+  private final SharedNamespaces namespaces;
   /** Containers a client is stopping or killing: their exit is not their restart policy's business. */
   private final Set<ContainerId> stopping = ConcurrentHashMap.newKeySet();
   private final Clock clock;
@@ -91,6 +93,7 @@ public final class ContainerLifecycle implements AutoCloseable {
     this.scheduler = scheduler;
     this.restarts = new RestartScheduler(scheduler);
     this.clock = clock;
+    this.namespaces = new SharedNamespaces(containers, rootfs::dir);
   }
 
   /**
@@ -438,6 +441,17 @@ public final class ContainerLifecycle implements AutoCloseable {
 
   private void launch(Container c, int restartCount) {
     ContainerId id = c.id();
+    // The containers whose namespaces it joins are checked before anything is set up; the
+    // refusal keeps dockerd's status and words, not an OCI runtime's.
+    RunNamespaces shared;
+    try {
+      shared = namespaces.of(c);
+    } catch (EngineException e) {
+      if (c.hostConfig().autoRemove()) {
+        removeStopped(id, true);
+      }
+      throw e;
+    }
     Container networked = c;
     try {
       var dir = rootfs.dir(id);
@@ -445,7 +459,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       var namespace = sandbox.namespace(c);
       networked = c.withNetworking(sandbox.setUp(c));
       var spec = specs.build(networked, dir, root, rootfs.logPath(id), volumes.acquire(c), namespace,
-          sandbox.servesNames(networked));
+          sandbox.servesNames(networked)).withNamespaces(shared);
       volumes.announce(c, true);
       MonitorProcess process = runtime.create(spec);
       sandbox.ready(id);

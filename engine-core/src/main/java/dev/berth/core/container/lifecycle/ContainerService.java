@@ -15,6 +15,7 @@ import dev.berth.core.container.model.ContainerRepository;
 import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.container.model.NameGenerator;
+import dev.berth.core.container.model.NamespaceModes;
 import dev.berth.core.container.model.SecurityConfig;
 import dev.berth.core.container.model.SecurityOptions;
 import dev.berth.core.container.net.ContainerNetwork;
@@ -91,7 +92,8 @@ public final class ContainerService {
     if (requested.image() == null || requested.image().isEmpty()) {
       throw new InvalidArgumentException("config cannot be empty in order to create a container");
     }
-    HostConfig host = normalize(request.hostConfig(), security);
+    HostConfig normalized = normalize(request.hostConfig(), security);
+    HostConfig host = normalized.withNamespaces(namespaces(normalized.namespaces(), requested));
     HealthMonitor.validate(requested.healthcheck());
     var networking = network.resolve(host, request.networking());
     Image image = images.find(requested.image());
@@ -231,7 +233,28 @@ public final class ContainerService {
         host.privileged(), host.readonlyRootfs(), host.capAdd(), host.capDrop(), host.extraHosts(), host.dns(),
         host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap(),
         host.storage().shmSize() == 0 ? host.storage().withShmSize(DockerDefaults.SHM_SIZE) : host.storage(),
-        security(host, defaults));
+        security(host, defaults)).withNamespaces(host.namespaces());
+  }
+
+  /**
+   * moby runconfig validateNetMode (a hostname with the host's UTS namespace), the daemon's default
+   * IPC mode filled in, and a {@code container:} mode's container named by its id
+   * (adaptSharedNamespaceContainer), so the sharing survives a rename. The container need not run
+   * yet; start checks that.
+   */
+  private NamespaceModes namespaces(NamespaceModes given, ContainerConfig requested) {
+    if (given.hostUts() && requested.hostname() != null && !requested.hostname().isEmpty()) {
+      throw new InvalidArgumentException("conflicting options: hostname and the UTS mode");
+    }
+    NamespaceModes n = given.ipcMode().isEmpty() ? given.withIpcMode(DockerDefaults.IPC_MODE) : given;
+    return n.withContainers(n.pidContainer().map(this::sharedNamespaceOwner).orElse(null),
+        n.ipcContainer().map(this::sharedNamespaceOwner).orElse(null));
+  }
+
+  /** dockerd's generateSecurityOpt looks the container up, and its create answers 400 when it is missing. */
+  private String sharedNamespaceOwner(String ref) {
+    return lookup.findOptional(ref).orElseThrow(() -> new InvalidArgumentException("No such container: " + ref))
+        .id().hex();
   }
 
   /** moby verifyPlatformContainerSettings, adaptContainerSettings, create_unix and parseSecurityOpt. */
@@ -246,8 +269,10 @@ public final class ContainerService {
       cgroupns = host.privileged() && !defaults.unifiedCgroups() ? "host" : defaults.cgroupnsMode();
     }
     var opts = new java.util.ArrayList<>(given.securityOpt());
-    if (host.privileged() && !SecurityOptions.hasLabel(opts)) {
-      // dockerd's generateSecurityOpt: SELinux labelling is off for a privileged container.
+    if ((host.privileged() || host.namespaces().hostIpc() || host.namespaces().hostPid())
+        && !SecurityOptions.hasLabel(opts)) {
+      // dockerd's generateSecurityOpt: SELinux labelling is off for a privileged container, and
+      // for one in the host's IPC or PID namespace.
       opts.add("label=disable");
     }
     SecurityOptions parsed = SecurityOptions.parse(opts, defaults.noNewPrivileges());

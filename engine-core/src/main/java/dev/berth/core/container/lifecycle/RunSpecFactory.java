@@ -16,6 +16,7 @@ import dev.berth.core.runtime.Capabilities;
 import dev.berth.core.runtime.NetworkNamespace;
 import dev.berth.core.runtime.ProcessSpec;
 import dev.berth.core.runtime.RunMount;
+import dev.berth.core.runtime.RunNamespaces;
 import dev.berth.core.runtime.RunSecurity;
 import dev.berth.core.runtime.RunSpec;
 import java.io.UncheckedIOException;
@@ -75,8 +76,10 @@ final class RunSpecFactory {
     }
     return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
         network, mounts,
-        capabilities(hc), hc.privileged(), logPath, hc.resources(), Boolean.TRUE.equals(hc.init()),
-        hc.storage().shmSize(), runSecurity(hc));
+        capabilities(hc), hc.privileged(), logPath, hc.resources(),
+        // moby: no init in the host's or another container's PID namespace, which has its own.
+        Boolean.TRUE.equals(hc.init()) && hc.namespaces().privatePid(),
+        hc.storage().shmSize(), runSecurity(hc), RunNamespaces.PRIVATE, hc.namespaces().annotations());
   }
 
   /** moby's WithSeccomp, WithApparmor, WithNoNewPrivileges, WithNamespaces (cgroup) and paths. */

@@ -26,6 +26,7 @@ import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.container.model.InMemoryContainerRepository;
 import dev.berth.core.container.model.MountPoint;
 import dev.berth.core.container.model.MountType;
+import dev.berth.core.container.model.NamespaceModes;
 import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.container.model.Signals;
 import dev.berth.core.container.model.WaitCondition;
@@ -42,7 +43,9 @@ import dev.berth.core.image.ImageId;
 import dev.berth.core.runtime.FakeRuntime;
 import dev.berth.core.runtime.MonitorProcess;
 import dev.berth.core.runtime.RunMount;
+import dev.berth.core.runtime.RunNamespaces;
 import dev.berth.core.runtime.RunSpec;
+import dev.berth.core.runtime.SharedNamespace;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +54,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -816,5 +820,72 @@ class ContainerLifecycleTest {
     assertFalse(wait.isDone(), "restarting is not stopped");
     lifecycle.stop("web", null, null);
     assertEquals(new ExitStatus(1, ""), wait.getNow(null));
+  }
+
+  // ---- issue 11: shared namespaces
+
+  private static HostConfig sharing(String pidMode, String ipcMode) {
+    return HostConfig.DEFAULT.withNamespaces(new NamespaceModes(pidMode, ipcMode, null, null, null, null, null));
+  }
+
+  @Test
+  void aContainerJoinsTheNamespacesAndShmOfARunningOne() throws java.io.IOException {
+    Container donor = running("donor", sharing(null, "shareable"));
+    // What ContainerRootfs mounts for a shareable container; the fake filesystem mounts nothing.
+    Path shm = java.nio.file.Files.createDirectories(fs.dir(donor.id()).resolve("shm"));
+    String mode = "container:" + donor.id().hex();
+    Container c = created("joiner", sharing(mode, mode));
+    lifecycle.start("joiner");
+
+    int pid = ((ContainerState.Running) state(donor)).pid();
+    RunNamespaces n = runtime.spec(c.id()).orElseThrow().namespaces();
+    assertEquals(SharedNamespace.join(Path.of("/proc/" + pid + "/ns/pid")), n.pid());
+    assertEquals(SharedNamespace.join(Path.of("/proc/" + pid + "/ns/ipc")), n.ipc());
+    assertEquals(new RunNamespaces.Shm.Bind(shm), n.shm());
+    assertEquals(new RunNamespaces.Shm.Bind(shm), runtime.spec(donor.id()).orElseThrow().namespaces().shm(),
+        "the donor binds the same tmpfs");
+  }
+
+  @Test
+  void joiningAContainerThatIsNotRunningOrSharesNothingIsRefusedBeforeAnythingIsSetUp() {
+    Container stopped = created("stopped");
+    String hex = stopped.id().hex();
+    created("pidjoiner", sharing("container:" + hex, null));
+    var pid = assertThrows(InternalException.class, () -> lifecycle.start("pidjoiner"));
+    assertEquals("failed to join PID namespace: container " + hex + " is not running", pid.getMessage());
+    created("ipcjoiner", sharing(null, "container:" + hex));
+    var ipc = assertThrows(ConflictException.class, () -> lifecycle.start("ipcjoiner"));
+    assertEquals("failed to join IPC namespace: container " + hex + " is not running", ipc.getMessage());
+    assertEquals(List.of(), journal, "nothing was set up");
+
+    Container priv = running("private");
+    created("privjoiner", sharing(null, "container:" + priv.id().hex()));
+    var shm = assertThrows(InvalidArgumentException.class, () -> lifecycle.start("privjoiner"));
+    assertEquals("failed to join IPC namespace: container " + priv.id().hex()
+        + ": non-shareable IPC (hint: use IpcMode:shareable for the donor container)", shm.getMessage());
+  }
+
+  @Test
+  void anAutoRemoveContainerThatCannotJoinIsRemoved() {
+    Container stopped = created("stopped");
+    HostConfig hc = AUTO_REMOVE.withNamespaces(
+        new NamespaceModes("container:" + stopped.id().hex(), null, null, null, null, null, null));
+    Container c = created("rm", hc);
+    assertThrows(InternalException.class, () -> lifecycle.start("rm"));
+    assertTrue(repository.find(c.id()).isEmpty(), "removed, as dockerd removes a --rm container whose start failed");
+  }
+
+  @Test
+  void theHostsNamespacesAndNoInitInThem() {
+    HostConfig hc = HostConfig.DEFAULT.withNamespaces(new NamespaceModes("host", "host", "host", null, null, null,
+        Map.of("k", "v")));
+    Container c = created("hosty", new HostConfig(false, "default", RestartPolicy.NO, 0, 0, false, false, null, null,
+        null, null, null, null, true, null).withNamespaces(hc.namespaces()));
+    lifecycle.start("hosty");
+    RunSpec spec = runtime.spec(c.id()).orElseThrow();
+    assertEquals(new RunNamespaces(SharedNamespace.HOST, SharedNamespace.HOST, true,
+        new RunNamespaces.Shm.Bind(Path.of("/dev/shm"))), spec.namespaces());
+    assertFalse(spec.init(), "dockerd adds no init outside a PID namespace of its own");
+    assertEquals(Map.of("k", "v"), spec.annotations());
   }
 }

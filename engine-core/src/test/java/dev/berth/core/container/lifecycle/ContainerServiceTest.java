@@ -21,6 +21,7 @@ import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.container.model.InMemoryContainerRepository;
 import dev.berth.core.container.model.NameGenerator;
+import dev.berth.core.container.model.NamespaceModes;
 import dev.berth.core.container.net.ContainerNetwork;
 import dev.berth.core.error.ConflictException;
 import dev.berth.core.error.InvalidArgumentException;
@@ -291,5 +292,49 @@ class ContainerServiceTest {
     Container b = service.create(request("", null, null));
     assertTrue(a.name().value().matches("[a-z]+_[a-z]+\\d?"), a.name().value());
     assertNotEquals(a.name(), b.name());
+  }
+
+  // ---- issue 11: namespace modes
+
+  private ContainerCreateRequest withNamespaces(String hostname, NamespaceModes n) {
+    var config = new ContainerConfig("busybox", null, null, null, null, null, hostname, null, null, false, false,
+        false, false, false, false, null, null, null, null, null, null, null, false);
+    return new ContainerCreateRequest("joiner", config, HostConfig.DEFAULT.withNamespaces(n));
+  }
+
+  @Test
+  void createRecordsTheDefaultIpcModeAndNamesSharedContainersById() {
+    image(BUSYBOX, "busybox", List.of("sh"));
+    Container donor = running("d0", "donor", 5);
+    assertEquals("private", service.create(request("plain", null, null)).hostConfig().namespaces().ipcMode());
+    Container c = service.create(withNamespaces(null,
+        new NamespaceModes("container:donor", "container:d0", null, null, null, null, null)));
+    assertEquals("container:" + donor.id().hex(), c.hostConfig().namespaces().pidMode());
+    assertEquals("container:" + donor.id().hex(), c.hostConfig().namespaces().ipcMode());
+  }
+
+  @Test
+  void createSharingAMissingContainerIsABadRequestSoTheCliDoesNotPull() {
+    image(BUSYBOX, "busybox", List.of("sh"));
+    var e = assertThrows(InvalidArgumentException.class, () -> service.create(withNamespaces(null,
+        new NamespaceModes(null, "container:ghost", null, null, null, null, null))));
+    assertEquals("No such container: ghost", e.getMessage());
+  }
+
+  @Test
+  void aHostnameInTheHostsUtsNamespaceIsRefused() {
+    image(BUSYBOX, "busybox", List.of("sh"));
+    var e = assertThrows(InvalidArgumentException.class, () -> service.create(withNamespaces("web",
+        new NamespaceModes(null, null, "host", null, null, null, null))));
+    assertEquals("conflicting options: hostname and the UTS mode", e.getMessage());
+    Container c = service.create(withNamespaces(null, new NamespaceModes(null, null, "host", null, null, null, null)));
+    assertEquals("host", c.hostConfig().namespaces().utsMode());
+  }
+
+  @Test
+  void theHostsPidOrIpcNamespaceTurnsLabellingOff() {
+    image(BUSYBOX, "busybox", List.of("sh"));
+    Container c = service.create(withNamespaces(null, new NamespaceModes("host", null, null, null, null, null, null)));
+    assertEquals(List.of("label=disable"), c.hostConfig().security().securityOpt());
   }
 }
