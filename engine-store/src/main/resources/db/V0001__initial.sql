@@ -32,7 +32,7 @@
 --                                                      started_at
 --                   paused:  as running
 --                   exited:  exit_code, started_at, finished_at, error, oom_killed, stopped_by_user
---                   restarting: exit_code, started_at, finished_at
+--                   restarting: exit_code, started_at, finished_at, oom_killed
 --                   dead:    started_at, finished_at, error
 --   restart_count   restarts done by the restart policy since the last manual start
 --   config_json     {"version": 1, "config": ContainerConfig, "hostConfig": HostConfig}

@@ -51,6 +51,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private static final String INIT_START = "pidfile.start";
   private static final String CONMON_START = "conmon.pid.start";
   private static final String CTL = "ctl";
+  // conmon creates it in its persist dir when the memory cgroup reports an OOM kill.
+  private static final String OOM_FILE = "oom";
   private static final String MONITOR_CGROUP = "conmon";
   private static final int SIGKILL = 9;
   private static final int MAX_SOCKET_PATH = 108;
@@ -125,7 +127,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     try {
       prepareBundle(spec);
       ensureMonitorCgroup();
-      try (var session = launcher.launch(ConmonArgs.forContainer(paths, runtime, conmonLogLevel, spec))) {
+      try (var session = launcher.launch(ConmonArgs.forContainer(paths, runtime, conmonLogLevel, spec),
+          bundle)) {
         SyncMessage reply = session.next();
         if (reply.failed()) {
           // The runtime refused the container (no such executable, bad working directory). Its words
@@ -160,6 +163,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     Files.createDirectories(paths.runtimeState());
     // conmon exits without an exit file if its persist dir is missing.
     Files.createDirectories(paths.persist(id));
+    Files.deleteIfExists(paths.persist(id).resolve(OOM_FILE));
     Files.createDirectories(spec.logPath().toAbsolutePath().getParent());
     Files.deleteIfExists(paths.exits().resolve(id));
   }
@@ -244,6 +248,16 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public OptionalInt exitCode(ContainerId id) {
     return ExitWatcher.read(paths.exits().resolve(id.hex()));
+  }
+
+  /**
+   * conmon's word ({@code persist/<id>/oom}, written from the memory cgroup's OOM eventfd on v1 or
+   * {@code memory.events} on v2) or the cgroup's own count: on v1 conmon may see the container's
+   * exit before the OOM event and write no file, while the count stays until the cgroup is removed.
+   */
+  @Override
+  public boolean oomKilled(ContainerId id) {
+    return Files.exists(paths.persist(id.hex()).resolve(OOM_FILE)) || cgroups.oomKills(id.hex()) > 0;
   }
 
   @Override

@@ -100,6 +100,12 @@ public interface ContainerRuntime {
   /** The exit code the monitor recorded, if the process has ended. */
   OptionalInt exitCode(ContainerId id);
 
+  /**
+   * Whether the kernel's OOM killer killed a process of the container during its current (or
+   * just ended) run. Valid until {@link #delete}, also after an engine restart.
+   */
+  boolean oomKilled(ContainerId id);
+
   /** Whether the container's monitor still runs. */
   boolean monitorAlive(MonitorProcess process);
 

@@ -61,6 +61,18 @@ class CgroupStatsReaderTest {
   }
 
   @Test
+  void oomKillsAreCountedFromV1OomControlOrV2MemoryEvents() throws IOException {
+    assertEquals(0, v1Tree().oomKills(ID), "no cgroup, no kills");
+    Files.writeString(controller("memory").resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+    assertEquals(2, v1Tree().oomKills(ID));
+
+    Path unified = Files.createDirectories(root.resolve("unified").resolve("berth").resolve(ID));
+    Files.writeString(unified.resolve("memory.events"), "low 0\nhigh 0\nmax 5\noom 1\noom_kill 1\n");
+    var v2 = new CgroupTree("/berth", List.of(CgroupTree.Hierarchy.v2(root.resolve("unified"))));
+    assertEquals(1, v2.oomKills(ID));
+  }
+
+  @Test
   void aContainerWithoutCgroupsHasNoStats() {
     assertTrue(new CgroupStatsReader(v1Tree()).read(ID).isEmpty());
   }

@@ -45,6 +45,7 @@ public final class FakeRuntime implements ContainerRuntime {
     boolean paused;
     boolean monitorGone;
     Integer exitCode;
+    boolean oomKilled;
     Resources resources = Resources.NONE;
     final List<Integer> pending = new ArrayList<>();
 
@@ -110,6 +111,23 @@ public final class FakeRuntime implements ContainerRuntime {
       p.exitCode = code;
     }
     exited(id);
+  }
+
+  /** The memory cgroup's OOM killer kills the process (exit 137, as SIGKILL); listeners are told. */
+  public void oomKill(ContainerId id) {
+    synchronized (this) {
+      Process p = running(id);
+      p.oomKilled = true;
+      p.exitCode = 128 + Signals.SIGKILL;
+    }
+    exited(id);
+  }
+
+  /** The OOM killer killed the process while berthd was down: its monitor recorded it, nobody is told. */
+  public synchronized void oomKillUnseen(ContainerId id) {
+    Process p = running(id);
+    p.oomKilled = true;
+    p.exitCode = 128 + Signals.SIGKILL;
   }
 
   /** The process ended with {@code code} while berthd was down: its monitor recorded it, nobody is told. */
@@ -296,6 +314,12 @@ public final class FakeRuntime implements ContainerRuntime {
   public synchronized OptionalInt exitCode(ContainerId id) {
     Process p = processes.get(id);
     return p == null || p.exitCode == null ? OptionalInt.empty() : OptionalInt.of(p.exitCode);
+  }
+
+  @Override
+  public synchronized boolean oomKilled(ContainerId id) {
+    Process p = processes.get(id);
+    return p != null && p.oomKilled;
   }
 
   @Override

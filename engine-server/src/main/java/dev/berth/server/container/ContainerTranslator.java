@@ -385,7 +385,7 @@ public final class ContainerTranslator {
           "", time(r.startedAt()), never, null);
       case ContainerState.Paused p -> new ContainerJson.State("paused", true, true, false, false, false, p.pid(), 0,
           "", time(p.startedAt()), never, null);
-      case ContainerState.Restarting r -> new ContainerJson.State("restarting", true, false, true, false, false, 0,
+      case ContainerState.Restarting r -> new ContainerJson.State("restarting", true, false, true, r.oomKilled(), false, 0,
           r.exitCode(), "", time(r.startedAt()), time(r.finishedAt()), null);
       case ContainerState.Exited e -> new ContainerJson.State("exited", false, false, false, e.oomKilled(), false, 0,
           e.exitCode(), e.error(), time(e.startedAt()), time(e.finishedAt()), null);

@@ -39,7 +39,7 @@ record StateColumns(
       case ContainerState.Exited e -> new StateColumns("exited", null, null, null, e.exitCode(), e.startedAt(),
           e.finishedAt(), e.error(), e.oomKilled(), e.stoppedByUser());
       case ContainerState.Restarting x -> new StateColumns("restarting", null, null, null, x.exitCode(), x.startedAt(),
-          x.finishedAt(), null, null, null);
+          x.finishedAt(), null, x.oomKilled(), null);
       case ContainerState.Dead d ->
           new StateColumns("dead", null, null, null, null, d.startedAt(), d.finishedAt(), d.error(), null, null);
     };
@@ -51,7 +51,8 @@ record StateColumns(
       case "running" -> new ContainerState.Running(pid, monitorPid, monitorStartTime, startedAt);
       case "paused" -> new ContainerState.Paused(pid, monitorPid, monitorStartTime, startedAt);
       case "exited" -> new ContainerState.Exited(exitCode, startedAt, finishedAt, error, oomKilled, stoppedByUser);
-      case "restarting" -> new ContainerState.Restarting(exitCode, startedAt, finishedAt);
+      case "restarting" -> new ContainerState.Restarting(exitCode, startedAt, finishedAt,
+          oomKilled != null && oomKilled);
       case "dead" -> new ContainerState.Dead(startedAt, finishedAt, error);
       default -> throw new InternalException("container " + containerId + " has unknown status " + status);
     };

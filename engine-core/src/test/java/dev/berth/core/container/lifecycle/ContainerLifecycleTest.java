@@ -431,17 +431,45 @@ class ContainerLifecycleTest {
   }
 
   @Test
-  void killOfAPausedContainerWithAnotherSignalThanKillIsRefused() {
-    Container c = running("web");
+  void killOfAPausedContainerWithItsStopSignalThawsItAndIsTheUsersStop() {
+    Container c = running("web", restart(new RestartPolicy("always", 0)));
+    lifecycle.pause("web");
+    journal.clear();
+    drainEvents();
+
+    lifecycle.kill("web", "SIGTERM");
+
+    assertEquals(List.of("runtime.signal 15", "runtime.resume"), journal.subList(0, 2),
+        "dockerd 28 signals, then thaws so the signal is acted on");
+    var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
+    assertEquals(143, exited.exitCode());
+    assertTrue(exited.stoppedByUser(), "its policy does not restart it");
+    assertEquals(List.of("kill:15", "die:143"), drainEvents());
+  }
+
+  @Test
+  void killOfAPausedContainerWithAnotherSignalThanItsStopSignalLeavesItPaused() {
+    Container c = put("web", HostConfig.DEFAULT, ContainerState.Created.FRESH, config("SIGUSR1", ""), List.of());
+    lifecycle.start("web");
     lifecycle.pause("web");
     journal.clear();
 
-    var e = assertThrows(ConflictException.class, () -> lifecycle.kill("web", "SIGTERM"));
+    lifecycle.kill("web", "SIGHUP");
 
-    assertEquals("cannot kill container: web: Container " + c.id().hex()
-        + " is paused. Unpause the container before stopping or killing", e.getMessage());
-    assertEquals(List.of(), journal, "no signal sent");
+    assertEquals(List.of("runtime.signal 1"), journal, "the signal waits in the frozen process");
     assertInstanceOf(ContainerState.Paused.class, state(c));
+    lifecycle.unpause("web");
+    assertEquals(129, assertInstanceOf(ContainerState.Exited.class, state(c)).exitCode());
+  }
+
+  @Test
+  void pauseAndUnpauseRefuseInDockerdsWords() {
+    Container c = running("web");
+    var notPaused = assertThrows(InternalException.class, () -> lifecycle.unpause("web"));
+    assertEquals("Container " + c.id().hex() + " is not paused", notPaused.getMessage());
+    lifecycle.pause("web");
+    var paused = assertThrows(ConflictException.class, () -> lifecycle.pause("web"));
+    assertEquals("Container " + c.id().hex() + " is already paused", paused.getMessage());
   }
 
   @Test
@@ -464,12 +492,23 @@ class ContainerLifecycleTest {
   }
 
   @Test
-  void killWithAnotherSignalLeavesTheContainerToItsPolicy() {
-    Container c = running("web", restart(RestartPolicy.NO));
+  void killWithAnotherSignalThanItsStopSignalLeavesTheContainerToItsPolicy() {
+    Container c = put("web", HostConfig.DEFAULT, ContainerState.Created.FRESH, config("SIGUSR1", ""), List.of());
+    lifecycle.start("web");
     lifecycle.kill("web", "SIGHUP");
     var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
     assertEquals(129, exited.exitCode());
-    assertFalse(exited.stoppedByUser(), "only a stop or SIGKILL is the user's stop");
+    assertFalse(exited.stoppedByUser(), "only SIGKILL or its stop signal is the user's stop");
+  }
+
+  @Test
+  void killWithAnySignalOfAContainerWithoutStopSignalIsTheUsersStop() {
+    // dockerd 28 kill.go: with no StopSignal configured every signal calls ExitOnNext.
+    Container c = running("web", restart(new RestartPolicy("always", 0)));
+    lifecycle.kill("web", "SIGHUP");
+    var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
+    assertEquals(129, exited.exitCode());
+    assertTrue(exited.stoppedByUser());
   }
 
   @Test
@@ -500,11 +539,26 @@ class ContainerLifecycleTest {
   }
 
   @Test
+  void anOomKillIsRecordedWithItsEventBeforeDieAndForgottenByTheNextRun() {
+    Container c = running("web");
+    clock.advance(Duration.ofSeconds(5));
+
+    runtime.oomKill(c.id());
+
+    assertEquals(new ContainerState.Exited(137, T0, T0.plusSeconds(5), "", true, false), state(c));
+    assertEquals(List.of("oom", "die:137"), drainEvents());
+    lifecycle.start("web");
+    assertInstanceOf(ContainerState.Running.class, state(c));
+    runtime.exit(c.id(), 0);
+    assertEquals(false, assertInstanceOf(ContainerState.Exited.class, state(c)).oomKilled());
+  }
+
+  @Test
   void onFailureRestartsUntilItsCountIsUsedWithTheBackoffDoubling() {
     Container c = running("web", restart(new RestartPolicy("on-failure", 2)));
 
     runtime.exit(c.id(), 1);
-    assertEquals(new ContainerState.Restarting(1, T0, T0), state(c));
+    assertEquals(new ContainerState.Restarting(1, T0, T0, false), state(c));
     assertEquals(List.of(Duration.ofMillis(100)), restartDelays());
     scheduler.runPending();
     assertInstanceOf(ContainerState.Running.class, state(c));
@@ -614,6 +668,17 @@ class ContainerLifecycleTest {
   // ---- recovery after berthd was down
 
   @Test
+  void recoverRecordsAnOomKillThatHappenedWhileBerthdWasDownOnTheRestartingState() {
+    Container c = runningBefore("web", restart(new RestartPolicy("always", 0)));
+    runtime.oomKillUnseen(c.id());
+
+    lifecycle.recover();
+
+    assertEquals(new ContainerState.Restarting(137, T0, T0, true), state(c));
+    assertEquals(List.of("oom", "die:137"), drainEvents());
+  }
+
+  @Test
   void recoverRecordsAnExitThatHappenedWhileBerthdWasDownAndAppliesThePolicy() {
     Container c = runningBefore("web", restart(new RestartPolicy("on-failure", 0)));
     runtime.exitUnseen(c.id(), 3);
@@ -621,7 +686,7 @@ class ContainerLifecycleTest {
 
     lifecycle.recover();
 
-    assertEquals(new ContainerState.Restarting(3, T0, T0.plusSeconds(60)), state(c));
+    assertEquals(new ContainerState.Restarting(3, T0, T0.plusSeconds(60), false), state(c));
     assertEquals(Set.of(c.id()), fs.keptAtLeftovers());
     assertEquals(Set.of(c.id()), sandbox.keptAtLeftovers(), "its namespace is its exit's to tear down");
     assertEquals(List.of("fs.removeLeftovers", "sandbox.removeLeftovers"), journal.subList(0, 2));
@@ -695,7 +760,7 @@ class ContainerLifecycleTest {
     Container once = put("once", AUTO_REMOVE, new ContainerState.Exited(0, T0, T0, "", false, false), config("", ""),
         List.of(ANONYMOUS));
     Container waiting = put("waiting", restart(new RestartPolicy("always", 0)),
-        new ContainerState.Restarting(1, T0, T0), config("", ""), List.of());
+        new ContainerState.Restarting(1, T0, T0, false), config("", ""), List.of());
 
     lifecycle.recover();
 
