@@ -186,13 +186,19 @@ public final class ContainerLifecycle implements AutoCloseable {
     }
     events.emit(c, "kill", java.util.Map.of("signal", Integer.toString(sig)));
     if (stops && sig != Signals.SIGKILL && c.state() instanceof ContainerState.Paused) {
-      // SIGKILL thaws in the runtime and the container ends; another signal leaves it running.
-      locks.run(c.id(), () -> {
-        Container now = current(c.id());
-        if (now.state() instanceof ContainerState.Paused p) {
-          thaw(now, p);
-        }
-      });
+      // The runtime thaws after SIGKILL itself; after another stop signal the thawed process runs on
+      // until it acts on the signal, so it is recorded running (dockerd's unpause event).
+      try {
+        locks.run(c.id(), () -> {
+          Container now = current(c.id());
+          if (now.state() instanceof ContainerState.Paused p) {
+            thaw(now, p);
+          }
+        });
+      } catch (RuntimeException e) {
+        // As dockerd: the signal went out, so the kill succeeded; the thaw failing is only logged.
+        LOG.log(System.Logger.Level.WARNING, "cannot unpause container " + c.id().shortId() + ": " + e.getMessage());
+      }
     }
     // dockerd returns from a SIGKILL only once the container is dead, so `kill; inspect` agrees.
     if (exit != null) {
