@@ -477,10 +477,11 @@ BERTH_SCHEMAS = {
             "list: exactly those paths.")},
     }}}},
     "ContainerState": {"properties": {"OOMKilled": {"description": berth(
-        "true when the memory cgroup's OOM killer killed one of the container's processes during its last run, "
-        "as conmon reports it (its `oom` file) or the cgroup counts it (`oom_kill` of v1 `memory.oom_control` or "
-        "v2 `memory.events`), also for a kill while berthd was down; the `oom` event goes out before `die` "
-        "(exit code 137). Noticed when the container exits; a start sets it false.")}}},
+        "true once the memory cgroup's OOM killer has killed one of the container's processes during its current "
+        "or last run, as dockerd sets it: as the kill happens (conmon's `oom` file in its persist directory, "
+        "watched with inotify), or at the exit from the cgroup's count (`oom_kill` of v1 `memory.oom_control` or "
+        "v2 `memory.events`), also for a kill while berthd was down. One `oom` event per run, before `die` "
+        "(exit code 137 when the container's own process was killed). A start sets it false.")}}},
     "ContainerInspectResponse": {"properties": {"AppArmorProfile": {"description": berth(
         "until the first start, what `--security-opt apparmor=` asked for; from then on the profile the container "
         "runs under: empty where the host has no AppArmor, else the one asked for, `unconfined` when privileged, "

@@ -29,7 +29,7 @@
 --                   restarting | dead
 --   pid .. oom_killed  that variant's fields; NULL where the variant has no such field
 --                   created: exit_code, error          running: pid, monitor_pid, monitor_start_time,
---                                                      started_at
+--                                                      started_at, oom_killed
 --                   paused:  as running
 --                   exited:  exit_code, started_at, finished_at, error, oom_killed, stopped_by_user
 --                   restarting: exit_code, started_at, finished_at, oom_killed

@@ -68,6 +68,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private final CgroupTree cgroups;
   private final ConmonLauncher launcher;
   private ExitWatcher watcher;
+  private OomWatcher oomWatcher;
   private NamespaceExec namespaceExec;
   private final SeccompPrograms seccompPrograms = new SeccompPrograms();
   /**
@@ -144,6 +145,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
             .orElseThrow(() -> new InternalException("the process of " + id + " exited during create"));
         Files.writeString(bundle.resolve(INIT_START), Long.toString(initStart));
         Files.writeString(bundle.resolve(CONMON_START), Long.toString(conmonStart));
+        watchOom(spec.id());
         return new MonitorProcess(pid, conmonPid, conmonStart);
       }
     } catch (IOException e) {
@@ -454,6 +456,36 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
+   * Listeners hear of an OOM kill in a container while it runs (on the watcher's thread: hand work
+   * off). Containers created before, by this engine or an earlier one, are watched from now on.
+   */
+  @Override
+  public synchronized void onOom(Consumer<ContainerId> listener) {
+    if (oomWatcher == null) {
+      Path root = paths.persistRoot();
+      oomWatcher = new OomWatcher(root, OOM_FILE);
+      oomWatcher.addListener(listener);
+      oomWatcher.start();
+      try (var dirs = Files.list(root)) {
+        dirs.map(d -> d.getFileName().toString()).filter(ContainerId::isHex64)
+            .forEach(hex -> oomWatcher.watch(new ContainerId(hex)));
+      } catch (NoSuchFileException e) {
+        // No container has run yet.
+      } catch (IOException e) {
+        throw new InternalException("cannot list " + root + ": " + e.getMessage(), e);
+      }
+    } else {
+      oomWatcher.addListener(listener);
+    }
+  }
+
+  private synchronized void watchOom(ContainerId id) {
+    if (oomWatcher != null) {
+      oomWatcher.watch(id);
+    }
+  }
+
+  /**
    * Containers whose exit is already recorded. At engine start, call {@link #onExit} first and
    * then this, so that no exit falls between the two.
    */
@@ -471,6 +503,10 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (watcher != null) {
       watcher.close();
       watcher = null;
+    }
+    if (oomWatcher != null) {
+      oomWatcher.close();
+      oomWatcher = null;
     }
     if (cgroups.removeIfUnused(MONITOR_CGROUP)) {
       cgroups.removeParentIfEmpty();

@@ -115,6 +115,13 @@ public interface ContainerRuntime {
    */
   void delete(ContainerId id);
 
+  /**
+   * Calls {@code listener} (on a background thread) when the OOM killer kills a process of a running
+   * container, as it happens; possibly more than once for one kill. {@link #oomKilled} still holds
+   * the answer at exit.
+   */
+  void onOom(Consumer<ContainerId> listener);
+
   /** Calls {@code listener} (on a background thread) each time a container's exit is recorded. */
   void onExit(Consumer<ContainerId> listener);
 }

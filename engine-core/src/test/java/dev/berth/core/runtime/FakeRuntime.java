@@ -65,6 +65,7 @@ public final class FakeRuntime implements ContainerRuntime {
   private final Set<Integer> ignored = new HashSet<>();
   private final Map<ContainerId, List<Integer>> signalled = new HashMap<>();
   private final List<Consumer<ContainerId>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ContainerId>> oomListeners = new CopyOnWriteArrayList<>();
   private int nextPid = 4000;
 
   public FakeRuntime() {
@@ -113,14 +114,24 @@ public final class FakeRuntime implements ContainerRuntime {
     exited(id);
   }
 
-  /** The memory cgroup's OOM killer kills the process (exit 137, as SIGKILL); listeners are told. */
+  /**
+   * The memory cgroup's OOM killer kills the process (exit 137, as SIGKILL); OOM listeners are told,
+   * then exit listeners.
+   */
   public void oomKill(ContainerId id) {
+    oomKillChild(id);
     synchronized (this) {
-      Process p = running(id);
-      p.oomKilled = true;
-      p.exitCode = 128 + Signals.SIGKILL;
+      running(id).exitCode = 128 + Signals.SIGKILL;
     }
     exited(id);
+  }
+
+  /** The OOM killer kills another process of the container, which runs on; OOM listeners are told. */
+  public void oomKillChild(ContainerId id) {
+    synchronized (this) {
+      running(id).oomKilled = true;
+    }
+    oomListeners.forEach(l -> l.accept(id));
   }
 
   /** The OOM killer killed the process while berthd was down: its monitor recorded it, nobody is told. */
@@ -336,6 +347,11 @@ public final class FakeRuntime implements ContainerRuntime {
   @Override
   public void onExit(Consumer<ContainerId> listener) {
     listeners.add(listener);
+  }
+
+  @Override
+  public void onOom(Consumer<ContainerId> listener) {
+    oomListeners.add(listener);
   }
 
   private void call(String call) {

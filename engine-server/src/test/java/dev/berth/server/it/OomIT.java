@@ -56,6 +56,31 @@ class OomIT extends WithBerthd {
   }
 
   @Test
+  void aKilledChildIsReportedWhileTheContainerRunsOn() {
+    long since = Instant.now().getEpochSecond() - 1;
+    var args = new java.util.ArrayList<>(List.of("run", "-d"));
+    args.addAll(SMALL);
+    // The shell outlives the tail the OOM killer picks (the largest process).
+    args.addAll(List.of("busybox", "sh", "-c", EAT + "; echo survived; sleep 1000"));
+    String id = docker.run(args.toArray(String[]::new)).ok().line();
+    try {
+      Poll.until("the kill to be reported", Duration.ofSeconds(30),
+          () -> inspect("{{.State.OOMKilled}}", id).equals("true"));
+      assertEquals("running", inspect("{{.State.Status}}", id));
+      Poll.until("the shell to go on", Duration.ofSeconds(10), () -> docker.run("logs", id).out().contains("survived"));
+      long until = Instant.now().getEpochSecond() + 1;
+      var events = docker.run("events", "--since", Long.toString(since), "--until", Long.toString(until),
+          "--filter", "container=" + id, "--filter", "event=oom", "--filter", "event=die", "--format", "{{.Action}}")
+          .ok();
+      assertEquals(List.of("oom"), events.out().lines().toList());
+      docker.run("kill", id).ok();
+      assertEquals("true 137", inspect("{{.State.OOMKilled}} {{.State.ExitCode}}", id));
+    } finally {
+      docker.run("rm", "-f", id);
+    }
+  }
+
+  @Test
   void aKillWhileBerthdIsDownIsFoundOnItsReturn() {
     var args = new java.util.ArrayList<>(List.of("run", "-d"));
     args.addAll(SMALL);

@@ -225,7 +225,7 @@ public final class ContainerLifecycle implements AutoCloseable {
         case ContainerState.Running r -> {
           runtime.pause(id);
           repository.update(c.withState(new ContainerState.Paused(r.pid(), r.monitorPid(), r.monitorStartTime(),
-              r.startedAt())));
+              r.startedAt(), r.oomKilled())));
           events.emit(c, "pause");
         }
         // dockerd's errNotPaused, despite its name.
@@ -253,7 +253,7 @@ public final class ContainerLifecycle implements AutoCloseable {
     runtime.resume(c.id());
     if (current(c.id()).state() instanceof ContainerState.Paused) {
       repository.update(c.withState(new ContainerState.Running(p.pid(), p.monitorPid(), p.monitorStartTime(),
-          p.startedAt())));
+          p.startedAt(), p.oomKilled())));
       events.emit(c, "unpause");
     }
   }
@@ -380,7 +380,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       Instant now = clock.instant();
       boolean byUser = stopping.remove(id);
       // Read before cleanUpRun removes the cgroup that counts the kills.
-      boolean oomKilled = code.isPresent() && runtime.oomKilled(id);
+      boolean oomKilled = live.oomKilled() || code.isPresent() && runtime.oomKilled(id);
       if (code.isPresent()) {
         boolean restart = RestartScheduler.shouldRestart(c.hostConfig().restartPolicy(), c.restartCount(),
             code.getAsInt(), byUser);
@@ -391,8 +391,9 @@ public final class ContainerLifecycle implements AutoCloseable {
       } else {
         next = new ContainerState.Dead(live.startedAt(), now, "container monitor exited without recording an exit code");
       }
-      if (oomKilled) {
-        // dockerd publishes oom as containerd reports the kill, before the exit's clean-up and die.
+      if (oomKilled && !live.oomKilled()) {
+        // Not reported while it ran (the kill came with the exit, or berthd was down): dockerd's oom
+        // event still comes before the exit's clean-up and die.
         events.emit(c, "oom");
       }
       cleanUpRun(c);
@@ -414,6 +415,27 @@ public final class ContainerLifecycle implements AutoCloseable {
       // `run --rm` also removes the container's anonymous volumes, as dockerd does.
       removeStopped(id, true);
     }
+  }
+
+  /**
+   * Records that the OOM killer killed a process of a running container, as dockerd does on
+   * containerd's OOM event: OOMKilled, and the {@code oom} event once per run. Safe to call more
+   * than once and for containers that do not run.
+   */
+  public void handleOom(ContainerId id) {
+    locks.run(id, () -> {
+      Container c = repository.find(id).orElse(null);
+      if (c == null || !(c.state() instanceof ContainerState.Live live) || live.oomKilled()) {
+        return;
+      }
+      repository.update(c.withState(switch (live) {
+        case ContainerState.Running r -> new ContainerState.Running(r.pid(), r.monitorPid(), r.monitorStartTime(),
+            r.startedAt(), true);
+        case ContainerState.Paused p -> new ContainerState.Paused(p.pid(), p.monitorPid(), p.monitorStartTime(),
+            p.startedAt(), true);
+      }));
+      events.emit(c, "oom");
+    });
   }
 
   /**

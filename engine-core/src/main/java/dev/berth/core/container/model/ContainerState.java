@@ -27,13 +27,32 @@ public sealed interface ContainerState {
     long monitorStartTime();
 
     Instant startedAt();
+
+    /**
+     * Whether the OOM killer killed a process of the container during this run (dockerd sets
+     * OOMKilled as the kill happens; a start clears it).
+     */
+    boolean oomKilled();
   }
 
   /** The process runs. */
-  record Running(int pid, int monitorPid, long monitorStartTime, Instant startedAt) implements Live {}
+  record Running(int pid, int monitorPid, long monitorStartTime, Instant startedAt, boolean oomKilled)
+      implements Live {
+
+    /** A run just begun: nothing killed yet. */
+    public Running(int pid, int monitorPid, long monitorStartTime, Instant startedAt) {
+      this(pid, monitorPid, monitorStartTime, startedAt, false);
+    }
+  }
 
   /** The process is frozen (freezer cgroup); it resumes where it stopped. */
-  record Paused(int pid, int monitorPid, long monitorStartTime, Instant startedAt) implements Live {}
+  record Paused(int pid, int monitorPid, long monitorStartTime, Instant startedAt, boolean oomKilled)
+      implements Live {
+
+    public Paused(int pid, int monitorPid, long monitorStartTime, Instant startedAt) {
+      this(pid, monitorPid, monitorStartTime, startedAt, false);
+    }
+  }
 
   /**
    * The process ended with {@code exitCode} (128 + signal when killed). {@code oomKilled} says the

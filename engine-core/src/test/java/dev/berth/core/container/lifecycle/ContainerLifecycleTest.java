@@ -110,6 +110,7 @@ class ContainerLifecycleTest {
     lifecycle = new ContainerLifecycle(lookup, repository, runtime, fs, volumes, sandbox, specs, attach, execs,
         new HealthMonitor(execs, containerEvents, clock), locks, containerEvents, scheduler, clock);
     runtime.onExit(lifecycle::handleExit);
+    runtime.onOom(lifecycle::handleOom);
   }
 
   @AfterEach
@@ -551,6 +552,27 @@ class ContainerLifecycleTest {
     assertInstanceOf(ContainerState.Running.class, state(c));
     runtime.exit(c.id(), 0);
     assertEquals(false, assertInstanceOf(ContainerState.Exited.class, state(c)).oomKilled());
+  }
+
+  @Test
+  void anOomKillOfAnotherProcessIsReportedAtOnceAndKeptThroughPauseAndExit() {
+    Container c = running("web");
+
+    runtime.oomKillChild(c.id());
+
+    assertTrue(assertInstanceOf(ContainerState.Running.class, state(c)).oomKilled());
+    assertEquals(List.of("oom"), drainEvents());
+    runtime.oomKillChild(c.id());
+    assertEquals(List.of(), drainEvents(), "one oom event per run");
+    lifecycle.pause("web");
+    lifecycle.unpause("web");
+    assertTrue(assertInstanceOf(ContainerState.Running.class, state(c)).oomKilled());
+    drainEvents();
+    runtime.exit(c.id(), 0);
+    var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
+    assertEquals(0, exited.exitCode());
+    assertTrue(exited.oomKilled(), "dockerd keeps OOMKilled through the exit");
+    assertEquals(List.of("die:0"), drainEvents());
   }
 
   @Test
