@@ -423,6 +423,32 @@ BERTH_OPERATIONS = {
             "the container's changes become one layer on its image (none if it changed nothing); `pause` "
             "(default true) freezes a running container while they are read."),
     },
+    "ContainerStats": {
+        "description": berth(
+            "`networks` has the interfaces of the container's own network namespace (`eth0`, ...; never `lo`), "
+            "read from `/proc/<pid>/net/dev`; it is absent with `--network host` or `none` and for a container "
+            "that does not run. `blkio_stats` on cgroup v1 comes from `blkio.throttle.io_service_bytes_recursive` "
+            "and `blkio.throttle.io_serviced_recursive` (ops `Read`, `Write`, `Sync`, `Async`, `Discard`, "
+            "`Total`; the other lists `[]`), which dockerd reads when there are no CFQ files (kernels since 5.0); "
+            "recent kernels count there only under a throttle limit, so without one both show zeros. On cgroup v2 "
+            "only `io_service_bytes_recursive`, from `io.stat`, with ops `read` and `write`."),
+    },
+    "ContainerKill": {
+        "description": berth(
+            "as dockerd 28, a paused container is signalled too. A signal that stops it (SIGKILL, its "
+            "`StopSignal`, or any signal when it has none) keeps its restart policy from restarting it and thaws "
+            "it, so that it acts on the signal; any other signal waits in the frozen process until `unpause`."),
+    },
+    "ContainerPause": {
+        "responses": {"409": error("container is not running or already paused",
+                                   "`container <id> is not running`, `Container <id> is already paused`, as "
+                                   "dockerd words them.")},
+    },
+    "ContainerUnpause": {
+        "responses": {"500": {"description": berth(
+            "`Container <id> is not paused` for a container that is not paused: dockerd 28 answers this "
+            "untyped error with a 500.")}},
+    },
 }
 
 # berth is never part of a swarm: every Swarm route answers as dockerd on a node outside one.
@@ -475,6 +501,12 @@ BERTH_SCHEMAS = {
             "absent: Docker's defaults, recorded at create (none for a privileged container); `[]`: none; a "
             "list: exactly those paths.")},
     }}}},
+    "ContainerState": {"properties": {"OOMKilled": {"description": berth(
+        "true once the memory cgroup's OOM killer has killed one of the container's processes during its current "
+        "or last run, as dockerd sets it: as the kill happens (conmon's `oom` file in its persist directory, "
+        "watched with inotify), or at the exit from the cgroup's count (`oom_kill` of v1 `memory.oom_control` or "
+        "v2 `memory.events`), also for a kill while berthd was down. One `oom` event per run, before `die` "
+        "(exit code 137 when the container's own process was killed). A start sets it false.")}}},
     "ContainerInspectResponse": {"properties": {"AppArmorProfile": {"description": berth(
         "until the first start, what `--security-opt apparmor=` asked for; from then on the profile the container "
         "runs under: empty where the host has no AppArmor, else the one asked for, `unconfined` when privileged, "

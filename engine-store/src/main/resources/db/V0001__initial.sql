@@ -29,10 +29,10 @@
 --                   restarting | dead
 --   pid .. oom_killed  that variant's fields; NULL where the variant has no such field
 --                   created: exit_code, error          running: pid, monitor_pid, monitor_start_time,
---                                                      started_at
+--                                                      started_at, oom_killed
 --                   paused:  as running
 --                   exited:  exit_code, started_at, finished_at, error, oom_killed, stopped_by_user
---                   restarting: exit_code, started_at, finished_at
+--                   restarting: exit_code, started_at, finished_at, oom_killed
 --                   dead:    started_at, finished_at, error
 --   restart_count   restarts done by the restart policy since the last manual start
 --   config_json     {"version": 1, "config": ContainerConfig, "hostConfig": HostConfig}

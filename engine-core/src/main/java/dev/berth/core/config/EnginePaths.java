@@ -65,7 +65,12 @@ public record EnginePaths(Path dataRoot, Path execRoot, String cgroupParent) {
   }
 
   public Path persist(String id) {
-    return execRoot.resolve("persist").resolve(id);
+    return persistRoot().resolve(id);
+  }
+
+  /** conmon's persist directories, one per container. */
+  public Path persistRoot() {
+    return execRoot.resolve("persist");
   }
 
   /** State directory handed to runc/crun ({@code --root}), so each engine has its own. */

@@ -36,6 +36,11 @@ public final class Processes {
    * @return the child's pid; the caller must reap it with {@link #waitFor}
    */
   public static int spawn(Path program, List<String> argv, List<String> env, Map<Integer, Integer> fds) {
+    return spawn(program, argv, env, fds, null);
+  }
+
+  /** As {@link #spawn(Path, List, List, Map)}, with the child's working directory {@code cwd} (null: ours). */
+  public static int spawn(Path program, List<String> argv, List<String> env, Map<Integer, Integer> fds, Path cwd) {
     int closeFrom = fds.keySet().stream().mapToInt(Integer::intValue).max().orElse(2) + 1;
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment actions = arena.allocate(256, 16);
@@ -51,6 +56,9 @@ public final class Processes {
           }
         }
         check((int) LibC.FA_CLOSEFROM.invokeExact(actions, closeFrom), "addclosefrom_np");
+        if (cwd != null) {
+          check((int) LibC.FA_CHDIR.invokeExact(actions, arena.allocateFrom(cwd.toString())), "addchdir_np");
+        }
         resetSignals(attr, sigset, (short) 0);
         try {
           MemorySegment pid = arena.allocate(JAVA_INT);

@@ -51,15 +51,21 @@ final class CgroupStatsReader {
           memory.map(d -> number(d.resolve("memory.max_usage_in_bytes"))).orElse(0L),
           limit >= V1_UNLIMITED ? -1 : limit, memStat,
           pids.map(d -> number(d.resolve("pids.current"))).orElse(0L),
-          pids.map(d -> limitOf(d.resolve("pids.max"))).orElse(-1L)));
+          pids.map(d -> limitOf(d.resolve("pids.max"))).orElse(-1L),
+          tree.controllerDir("blkio", child).filter(Files::isDirectory).map(CgroupStatsReader::blkio)
+              .orElseGet(() -> unifiedDir(child).map(CgroupStatsReader::ioStat).orElse(CgroupStats.BlockIo.NONE))));
     } catch (NoSuchFile e) {
       return Optional.empty();
     }
   }
 
-  private Optional<CgroupStats> unified(String child) {
-    Optional<Path> dir = tree.hierarchies().stream().filter(CgroupTree.Hierarchy::unified).findFirst()
+  private Optional<Path> unifiedDir(String child) {
+    return tree.hierarchies().stream().filter(CgroupTree.Hierarchy::unified).findFirst()
         .map(h -> h.mount().resolve(tree.parent().substring(1)).resolve(child)).filter(Files::isDirectory);
+  }
+
+  private Optional<CgroupStats> unified(String child) {
+    Optional<Path> dir = unifiedDir(child);
     if (dir.isEmpty()) {
       return Optional.empty();
     }
@@ -70,7 +76,73 @@ final class CgroupStatsReader {
         cpuStat.getOrDefault("nr_throttled", 0L), cpuStat.getOrDefault("throttled_usec", 0L) * 1000,
         cpuStat.getOrDefault("nr_periods", 0L), number(d.resolve("memory.current")), 0,
         limitOf(d.resolve("memory.max")), keyed(d.resolve("memory.stat")), number(d.resolve("pids.current")),
-        limitOf(d.resolve("pids.max"))));
+        limitOf(d.resolve("pids.max")), ioStat(d)));
+  }
+
+  /**
+   * v1 blkio from the throttle files, which count every bio the cgroup submits: dockerd
+   * (containerd's cgroups) reads them when the CFQ files are absent or empty, and kernels since 5.0
+   * have no CFQ. Kernels of late count there only in a cgroup with a throttle limit somewhere: as
+   * dockerd, berth then shows zeros.
+   */
+  private static CgroupStats.BlockIo blkio(Path dir) {
+    return new CgroupStats.BlockIo(true, blkioEntries(dir.resolve("blkio.throttle.io_service_bytes_recursive")),
+        blkioEntries(dir.resolve("blkio.throttle.io_serviced_recursive")));
+  }
+
+  // Lines "MAJ:MIN Op VALUE" (or "MAJ:MIN VALUE"), and a closing "Total VALUE" over all devices.
+  private static List<CgroupStats.BlockIo.Entry> blkioEntries(Path file) {
+    var out = new ArrayList<CgroupStats.BlockIo.Entry>();
+    for (String line : text(file).split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 2 || f[0].equals("Total")) {
+        continue;
+      }
+      long[] device = device(f[0]);
+      if (device != null) {
+        out.add(new CgroupStats.BlockIo.Entry(device[0], device[1], f.length == 3 ? f[1] : "",
+            Long.parseLong(f[f.length - 1])));
+      }
+    }
+    return out;
+  }
+
+  /** v2 io.stat, as dockerd's v2 stats give it: per device, bytes read and written, as "read" and "write". */
+  private static CgroupStats.BlockIo ioStat(Path dir) {
+    Path file = dir.resolve("io.stat");
+    if (!Files.exists(file)) {
+      return CgroupStats.BlockIo.NONE;
+    }
+    var bytes = new ArrayList<CgroupStats.BlockIo.Entry>();
+    for (String line : text(file).split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      long[] device = device(f[0]);
+      if (device == null) {
+        continue;
+      }
+      var kv = new LinkedHashMap<String, Long>();
+      for (int i = 1; i < f.length; i++) {
+        int eq = f[i].indexOf('=');
+        if (eq > 0) {
+          kv.put(f[i].substring(0, eq), Long.parseLong(f[i].substring(eq + 1)));
+        }
+      }
+      bytes.add(new CgroupStats.BlockIo.Entry(device[0], device[1], "read", kv.getOrDefault("rbytes", 0L)));
+      bytes.add(new CgroupStats.BlockIo.Entry(device[0], device[1], "write", kv.getOrDefault("wbytes", 0L)));
+    }
+    return new CgroupStats.BlockIo(false, bytes, List.of());
+  }
+
+  private static long[] device(String majorMinor) {
+    int colon = majorMinor.indexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    try {
+      return new long[] {Long.parseLong(majorMinor.substring(0, colon)), Long.parseLong(majorMinor.substring(colon + 1))};
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   /** A cgroup file vanished: the container stopped while we read. */

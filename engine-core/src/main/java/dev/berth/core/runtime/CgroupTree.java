@@ -257,6 +257,35 @@ final class CgroupTree {
     }
   }
 
+  /**
+   * How many processes of {@code <parent>/<child>} the kernel's OOM killer has killed since the
+   * cgroup was made: {@code oom_kill} of v1 {@code memory.oom_control} (kernel 4.13 and later)
+   * where the memory controller is on v1, else of cgroup2 {@code memory.events}. 0 if the cgroup
+   * is gone or the kernel does not count.
+   */
+  long oomKills(String child) {
+    checkChild(child);
+    Optional<Path> file = controllerDir("memory", child).map(d -> d.resolve("memory.oom_control"))
+        .or(() -> hierarchies.stream().filter(Hierarchy::unified).findFirst()
+            .map(h -> dir(h, child).resolve("memory.events")));
+    if (file.isEmpty()) {
+      return 0;
+    }
+    try {
+      for (String line : Files.readAllLines(file.get())) {
+        String[] kv = line.trim().split("\\s+");
+        if (kv.length == 2 && kv[0].equals("oom_kill")) {
+          return Long.parseLong(kv[1]);
+        }
+      }
+      return 0;
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException | NumberFormatException e) {
+      throw new InternalException("cannot read the OOM kills of " + child + ": " + e.getMessage(), e);
+    }
+  }
+
   /** {@code <parent>/<child>} in the first hierarchy that has {@code controller} (v1), if any. */
   Optional<Path> controllerDir(String controller, String child) {
     checkChild(child);

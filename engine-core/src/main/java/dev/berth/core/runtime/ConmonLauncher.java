@@ -75,8 +75,8 @@ final class ConmonLauncher {
     }
   }
 
-  /** Starts conmon for a container. */
-  Session launch(List<String> args) {
+  /** Starts conmon for a container, in {@code workDir} (its bundle). */
+  Session launch(List<String> args, Path workDir) {
     var pipes = new ArrayList<Fd.Pipe>();
     Fd.Pipe sync;
     Fd.Pipe start;
@@ -92,7 +92,9 @@ final class ConmonLauncher {
       argv.add(conmon.toString());
       argv.addAll(args);
       // conmon prints its own early failures (bad arguments, unwritable pid file) on stderr.
-      first = Processes.spawn(conmon, argv, env, fds);
+      // In its working directory conmon creates a file named oom on each OOM kill (beside the one in
+      // its persist dir): the bundle, not berthd's own directory.
+      first = Processes.spawn(conmon, argv, env, fds, workDir);
     } catch (RuntimeException e) {
       pipes.forEach(Fd.Pipe::close);
       throw new InternalException("cannot start conmon: " + e.getMessage(), e);

@@ -51,6 +51,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private static final String INIT_START = "pidfile.start";
   private static final String CONMON_START = "conmon.pid.start";
   private static final String CTL = "ctl";
+  // conmon creates it in its persist dir when the memory cgroup reports an OOM kill.
+  private static final String OOM_FILE = "oom";
   private static final String MONITOR_CGROUP = "conmon";
   private static final int SIGKILL = 9;
   private static final int MAX_SOCKET_PATH = 108;
@@ -66,6 +68,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private final CgroupTree cgroups;
   private final ConmonLauncher launcher;
   private ExitWatcher watcher;
+  private OomWatcher oomWatcher;
   private NamespaceExec namespaceExec;
   private final SeccompPrograms seccompPrograms = new SeccompPrograms();
   /**
@@ -125,7 +128,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     try {
       prepareBundle(spec);
       ensureMonitorCgroup();
-      try (var session = launcher.launch(ConmonArgs.forContainer(paths, runtime, conmonLogLevel, spec))) {
+      try (var session = launcher.launch(ConmonArgs.forContainer(paths, runtime, conmonLogLevel, spec),
+          bundle)) {
         SyncMessage reply = session.next();
         if (reply.failed()) {
           // The runtime refused the container (no such executable, bad working directory). Its words
@@ -141,6 +145,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
             .orElseThrow(() -> new InternalException("the process of " + id + " exited during create"));
         Files.writeString(bundle.resolve(INIT_START), Long.toString(initStart));
         Files.writeString(bundle.resolve(CONMON_START), Long.toString(conmonStart));
+        watchOom(spec.id());
         return new MonitorProcess(pid, conmonPid, conmonStart);
       }
     } catch (IOException e) {
@@ -160,6 +165,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     Files.createDirectories(paths.runtimeState());
     // conmon exits without an exit file if its persist dir is missing.
     Files.createDirectories(paths.persist(id));
+    Files.deleteIfExists(paths.persist(id).resolve(OOM_FILE));
     Files.createDirectories(spec.logPath().toAbsolutePath().getParent());
     Files.deleteIfExists(paths.exits().resolve(id));
   }
@@ -244,6 +250,16 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public OptionalInt exitCode(ContainerId id) {
     return ExitWatcher.read(paths.exits().resolve(id.hex()));
+  }
+
+  /**
+   * conmon's word ({@code persist/<id>/oom}, written from the memory cgroup's OOM eventfd on v1 or
+   * {@code memory.events} on v2) or the cgroup's own count: on v1 conmon may see the container's
+   * exit before the OOM event and write no file, while the count stays until the cgroup is removed.
+   */
+  @Override
+  public boolean oomKilled(ContainerId id) {
+    return Files.exists(paths.persist(id.hex()).resolve(OOM_FILE)) || cgroups.oomKills(id.hex()) > 0;
   }
 
   @Override
@@ -440,6 +456,36 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
+   * Listeners hear of an OOM kill in a container while it runs (on the watcher's thread: hand work
+   * off). Containers created before, by this engine or an earlier one, are watched from now on.
+   */
+  @Override
+  public synchronized void onOom(Consumer<ContainerId> listener) {
+    if (oomWatcher == null) {
+      Path root = paths.persistRoot();
+      oomWatcher = new OomWatcher(root, OOM_FILE);
+      oomWatcher.addListener(listener);
+      oomWatcher.start();
+      try (var dirs = Files.list(root)) {
+        dirs.map(d -> d.getFileName().toString()).filter(ContainerId::isHex64)
+            .forEach(hex -> oomWatcher.watch(new ContainerId(hex)));
+      } catch (NoSuchFileException e) {
+        // No container has run yet.
+      } catch (IOException e) {
+        throw new InternalException("cannot list " + root + ": " + e.getMessage(), e);
+      }
+    } else {
+      oomWatcher.addListener(listener);
+    }
+  }
+
+  private synchronized void watchOom(ContainerId id) {
+    if (oomWatcher != null) {
+      oomWatcher.watch(id);
+    }
+  }
+
+  /**
    * Containers whose exit is already recorded. At engine start, call {@link #onExit} first and
    * then this, so that no exit falls between the two.
    */
@@ -457,6 +503,10 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (watcher != null) {
       watcher.close();
       watcher = null;
+    }
+    if (oomWatcher != null) {
+      oomWatcher.close();
+      oomWatcher = null;
     }
     if (cgroups.removeIfUnused(MONITOR_CGROUP)) {
       cgroups.removeParentIfEmpty();

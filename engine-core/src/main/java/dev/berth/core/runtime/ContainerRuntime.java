@@ -100,6 +100,12 @@ public interface ContainerRuntime {
   /** The exit code the monitor recorded, if the process has ended. */
   OptionalInt exitCode(ContainerId id);
 
+  /**
+   * Whether the kernel's OOM killer killed a process of the container during its current (or
+   * just ended) run. Valid until {@link #delete}, also after an engine restart.
+   */
+  boolean oomKilled(ContainerId id);
+
   /** Whether the container's monitor still runs. */
   boolean monitorAlive(MonitorProcess process);
 
@@ -108,6 +114,13 @@ public interface ContainerRuntime {
    * any process left. Idempotent; never fails for a container that is already gone.
    */
   void delete(ContainerId id);
+
+  /**
+   * Calls {@code listener} (on a background thread) when the OOM killer kills a process of a running
+   * container, as it happens; possibly more than once for one kill. {@link #oomKilled} still holds
+   * the answer at exit.
+   */
+  void onOom(Consumer<ContainerId> listener);
 
   /** Calls {@code listener} (on a background thread) each time a container's exit is recorded. */
   void onExit(Consumer<ContainerId> listener);

@@ -28,7 +28,8 @@ class CgroupStatsReaderTest {
         new CgroupTree.Hierarchy(root.resolve("cpuacct"), false, Set.of("cpuacct")),
         new CgroupTree.Hierarchy(root.resolve("cpu"), false, Set.of("cpu")),
         new CgroupTree.Hierarchy(root.resolve("memory"), false, Set.of("memory")),
-        new CgroupTree.Hierarchy(root.resolve("pids"), false, Set.of("pids"))));
+        new CgroupTree.Hierarchy(root.resolve("pids"), false, Set.of("pids")),
+        new CgroupTree.Hierarchy(root.resolve("blkio"), false, Set.of("blkio"))));
   }
 
   @Test
@@ -46,6 +47,11 @@ class CgroupStatsReaderTest {
     Path pids = controller("pids");
     Files.writeString(pids.resolve("pids.current"), "3\n");
     Files.writeString(pids.resolve("pids.max"), "max\n");
+    Path blkio = controller("blkio");
+    Files.writeString(blkio.resolve("blkio.throttle.io_service_bytes_recursive"),
+        "254:0 Read 0\n254:0 Write 10485760\n254:0 Sync 10485760\n254:0 Async 0\n254:0 Discard 0\n"
+            + "254:0 Total 10485760\nTotal 10485760\n");
+    Files.writeString(blkio.resolve("blkio.throttle.io_serviced_recursive"), "254:0 Write 10\nTotal 10\n");
 
     CgroupStats s = new CgroupStatsReader(v1Tree()).read(ID).orElseThrow();
     assertEquals(123456789, s.cpuTotalNanos());
@@ -58,6 +64,39 @@ class CgroupStatsReaderTest {
     assertEquals(1024L, s.memoryStats().get("total_inactive_file"));
     assertEquals(3, s.pidsCurrent());
     assertEquals(-1, s.pidsLimit());
+    assertTrue(s.blockIo().v1());
+    assertEquals(6, s.blockIo().serviceBytes().size(), "the device's lines, not the closing Total");
+    assertEquals(new CgroupStats.BlockIo.Entry(254, 0, "Write", 10485760), s.blockIo().serviceBytes().get(1));
+    assertEquals(List.of(new CgroupStats.BlockIo.Entry(254, 0, "Write", 10)), s.blockIo().serviced());
+  }
+
+  @Test
+  void readsV2IoStatAsReadAndWriteBytes() throws IOException {
+    Path dir = Files.createDirectories(root.resolve("unified").resolve("berth").resolve(ID));
+    Files.writeString(dir.resolve("cpu.stat"), "usage_usec 10\n");
+    Files.writeString(dir.resolve("memory.current"), "4096\n");
+    Files.writeString(dir.resolve("memory.max"), "max\n");
+    Files.writeString(dir.resolve("memory.stat"), "anon 0\n");
+    Files.writeString(dir.resolve("pids.current"), "1\n");
+    Files.writeString(dir.resolve("pids.max"), "max\n");
+    Files.writeString(dir.resolve("io.stat"), "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n");
+    var v2 = new CgroupTree("/berth", List.of(CgroupTree.Hierarchy.v2(root.resolve("unified"))));
+
+    CgroupStats s = new CgroupStatsReader(v2).read(ID).orElseThrow();
+    assertEquals(new CgroupStats.BlockIo(false, List.of(new CgroupStats.BlockIo.Entry(8, 0, "read", 4096),
+        new CgroupStats.BlockIo.Entry(8, 0, "write", 8192)), List.of()), s.blockIo());
+  }
+
+  @Test
+  void oomKillsAreCountedFromV1OomControlOrV2MemoryEvents() throws IOException {
+    assertEquals(0, v1Tree().oomKills(ID), "no cgroup, no kills");
+    Files.writeString(controller("memory").resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+    assertEquals(2, v1Tree().oomKills(ID));
+
+    Path unified = Files.createDirectories(root.resolve("unified").resolve("berth").resolve(ID));
+    Files.writeString(unified.resolve("memory.events"), "low 0\nhigh 0\nmax 5\noom 1\noom_kill 1\n");
+    var v2 = new CgroupTree("/berth", List.of(CgroupTree.Hierarchy.v2(root.resolve("unified"))));
+    assertEquals(1, v2.oomKills(ID));
   }
 
   @Test

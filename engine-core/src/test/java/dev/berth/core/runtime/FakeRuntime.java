@@ -45,6 +45,7 @@ public final class FakeRuntime implements ContainerRuntime {
     boolean paused;
     boolean monitorGone;
     Integer exitCode;
+    boolean oomKilled;
     Resources resources = Resources.NONE;
     final List<Integer> pending = new ArrayList<>();
 
@@ -64,6 +65,7 @@ public final class FakeRuntime implements ContainerRuntime {
   private final Set<Integer> ignored = new HashSet<>();
   private final Map<ContainerId, List<Integer>> signalled = new HashMap<>();
   private final List<Consumer<ContainerId>> listeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ContainerId>> oomListeners = new CopyOnWriteArrayList<>();
   private int nextPid = 4000;
 
   public FakeRuntime() {
@@ -110,6 +112,33 @@ public final class FakeRuntime implements ContainerRuntime {
       p.exitCode = code;
     }
     exited(id);
+  }
+
+  /**
+   * The memory cgroup's OOM killer kills the process (exit 137, as SIGKILL); OOM listeners are told,
+   * then exit listeners.
+   */
+  public void oomKill(ContainerId id) {
+    oomKillChild(id);
+    synchronized (this) {
+      running(id).exitCode = 128 + Signals.SIGKILL;
+    }
+    exited(id);
+  }
+
+  /** The OOM killer kills another process of the container, which runs on; OOM listeners are told. */
+  public void oomKillChild(ContainerId id) {
+    synchronized (this) {
+      running(id).oomKilled = true;
+    }
+    oomListeners.forEach(l -> l.accept(id));
+  }
+
+  /** The OOM killer killed the process while berthd was down: its monitor recorded it, nobody is told. */
+  public synchronized void oomKillUnseen(ContainerId id) {
+    Process p = running(id);
+    p.oomKilled = true;
+    p.exitCode = 128 + Signals.SIGKILL;
   }
 
   /** The process ended with {@code code} while berthd was down: its monitor recorded it, nobody is told. */
@@ -310,6 +339,12 @@ public final class FakeRuntime implements ContainerRuntime {
   }
 
   @Override
+  public synchronized boolean oomKilled(ContainerId id) {
+    Process p = processes.get(id);
+    return p != null && p.oomKilled;
+  }
+
+  @Override
   public synchronized boolean monitorAlive(MonitorProcess process) {
     return processes.values().stream().anyMatch(p -> p.monitor.equals(process) && p.alive());
   }
@@ -323,6 +358,11 @@ public final class FakeRuntime implements ContainerRuntime {
   @Override
   public void onExit(Consumer<ContainerId> listener) {
     listeners.add(listener);
+  }
+
+  @Override
+  public void onOom(Consumer<ContainerId> listener) {
+    oomListeners.add(listener);
   }
 
   private void call(String call) {

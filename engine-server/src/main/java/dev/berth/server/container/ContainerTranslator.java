@@ -420,11 +420,11 @@ public final class ContainerTranslator {
       case ContainerState.Created c ->
           new ContainerJson.State("created", false, false, false, false, false, 0, c.exitCode(), c.error(), never, never,
               null);
-      case ContainerState.Running r -> new ContainerJson.State("running", true, false, false, false, false, r.pid(), 0,
+      case ContainerState.Running r -> new ContainerJson.State("running", true, false, false, r.oomKilled(), false, r.pid(), 0,
           "", time(r.startedAt()), never, null);
-      case ContainerState.Paused p -> new ContainerJson.State("paused", true, true, false, false, false, p.pid(), 0,
+      case ContainerState.Paused p -> new ContainerJson.State("paused", true, true, false, p.oomKilled(), false, p.pid(), 0,
           "", time(p.startedAt()), never, null);
-      case ContainerState.Restarting r -> new ContainerJson.State("restarting", true, false, true, false, false, 0,
+      case ContainerState.Restarting r -> new ContainerJson.State("restarting", true, false, true, r.oomKilled(), false, 0,
           r.exitCode(), "", time(r.startedAt()), time(r.finishedAt()), null);
       case ContainerState.Exited e -> new ContainerJson.State("exited", false, false, false, e.oomKilled(), false, 0,
           e.exitCode(), e.error(), time(e.startedAt()), time(e.finishedAt()), null);

@@ -11,6 +11,9 @@ import dev.berth.server.api.WireTime;
 import dev.berth.server.stream.HijackedConnection;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code GET /containers/{id}/stats}: Docker's stats objects, one per second while streaming.
@@ -72,9 +75,31 @@ public final class StatsHandlers {
     CgroupStats cg = s.cgroup().orElse(null);
     return new StatsJson.Stats(s.container().name().slashed(), s.container().id().hex(), WireTime.format(s.read()),
         prev == null ? NEVER : WireTime.format(prev.read()),
-        cg == null ? new StatsJson.PidsStats(null, null) : pids(cg), StatsJson.BlkioStats.NONE, 0,
+        cg == null ? new StatsJson.PidsStats(null, null) : pids(cg),
+        cg == null ? StatsJson.BlkioStats.NONE : blkio(cg.blockIo()), 0,
         StatsJson.StorageStats.NONE, cpu(s), prev == null ? cpu(null) : cpu(prev),
-        cg == null ? StatsJson.MemoryStats.NONE : memory(cg, s.hostMemory()));
+        cg == null ? StatsJson.MemoryStats.NONE : memory(cg, s.hostMemory()), networks(s));
+  }
+
+  private static StatsJson.BlkioStats blkio(CgroupStats.BlockIo io) {
+    List<StatsJson.BlkioStatEntry> bytes = entries(io.serviceBytes());
+    if (!io.v1()) {
+      return new StatsJson.BlkioStats(bytes.isEmpty() ? null : bytes, null, null, null, null, null, null, null);
+    }
+    // The CFQ-only lists stay empty: dockerd reads the throttle files, which have none of them.
+    return new StatsJson.BlkioStats(bytes, entries(io.serviced()), List.of(), List.of(), List.of(), List.of(),
+        List.of(), List.of());
+  }
+
+  private static List<StatsJson.BlkioStatEntry> entries(List<CgroupStats.BlockIo.Entry> entries) {
+    return entries.stream().map(e -> new StatsJson.BlkioStatEntry(e.major(), e.minor(), e.op(), e.value())).toList();
+  }
+
+  private static Map<String, StatsJson.NetworkStats> networks(Sample s) {
+    var out = new LinkedHashMap<String, StatsJson.NetworkStats>();
+    s.networks().forEach((name, n) -> out.put(name, new StatsJson.NetworkStats(n.rxBytes(), n.rxPackets(),
+        n.rxErrors(), n.rxDropped(), n.txBytes(), n.txPackets(), n.txErrors(), n.txDropped())));
+    return out;
   }
 
   private static StatsJson.PidsStats pids(CgroupStats cg) {

@@ -12,7 +12,11 @@ final class StatsJson {
 
   private StatsJson() {}
 
-  /** ContainerStatsResponse. */
+  /**
+   * ContainerStatsResponse.
+   *
+   * @param networks absent when the container has no interfaces of its own (host, none, not running)
+   */
   record Stats(
       String name,
       String id,
@@ -24,13 +28,18 @@ final class StatsJson {
       StorageStats storage_stats,
       CpuStats cpu_stats,
       CpuStats precpu_stats,
-      MemoryStats memory_stats) {}
+      MemoryStats memory_stats,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, NetworkStats> networks) {}
 
   /** @param limit absent when unlimited */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record PidsStats(Long current, Long limit) {}
 
-  /** berth reads no block I/O counters: every list is null, as on a cgroup v2 host without them. */
+  /**
+   * On cgroup v1 every list is there ({@code []} when nothing is counted), on v2 only
+   * {@code io_service_bytes_recursive} (null when empty), and all are null for a container that does
+   * not run: as dockerd's statsV1 and statsV2 fill them.
+   */
   record BlkioStats(
       List<BlkioStatEntry> io_service_bytes_recursive,
       List<BlkioStatEntry> io_serviced_recursive,
@@ -45,6 +54,10 @@ final class StatsJson {
   }
 
   record BlkioStatEntry(long major, long minor, String op, long value) {}
+
+  /** ContainerNetworkStats (the Windows-only endpoint_id and instance_id are never sent). */
+  record NetworkStats(long rx_bytes, long rx_packets, long rx_errors, long rx_dropped, long tx_bytes,
+      long tx_packets, long tx_errors, long tx_dropped) {}
 
   /** Windows only: always empty. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

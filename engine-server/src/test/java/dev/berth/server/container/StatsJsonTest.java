@@ -1,5 +1,6 @@
 package dev.berth.server.container;
 
+import dev.berth.core.container.attach.InterfaceCounters;
 import dev.berth.core.container.attach.StatsService.Sample;
 import dev.berth.core.container.model.CgroupStats;
 import dev.berth.core.container.model.Container;
@@ -37,12 +38,20 @@ class StatsJsonTest {
       ContainerState.Created.FRESH, 0);
 
   private static final CgroupStats V1 = new CgroupStats(5_000, 3_000, 2_000, List.of(2_500L, 2_500L), 7, 800, 10,
-      1 << 20, 2 << 20, -1, Map.of("cache", 4096L, "rss", 8192L), 3, 100);
+      1 << 20, 2 << 20, -1, Map.of("cache", 4096L, "rss", 8192L), 3, 100,
+      new CgroupStats.BlockIo(true, List.of(new CgroupStats.BlockIo.Entry(254, 0, "Read", 0),
+          new CgroupStats.BlockIo.Entry(254, 0, "Write", 10_485_760)),
+          List.of(new CgroupStats.BlockIo.Entry(254, 0, "Write", 10))));
   private static final CgroupStats V2 = new CgroupStats(9_000, 6_000, 3_000, List.of(), 0, 0, 0, 3 << 20, 0,
-      64L << 30, Map.of("anon", 1024L), 1, -1);
+      64L << 30, Map.of("anon", 1024L), 1, -1, new CgroupStats.BlockIo(false,
+          List.of(new CgroupStats.BlockIo.Entry(8, 0, "read", 4096), new CgroupStats.BlockIo.Entry(8, 0, "write", 0)),
+          List.of()));
+  private static final Map<String, InterfaceCounters> ETH0 = Map.of("eth0",
+      new InterfaceCounters(5338, 36, 0, 0, 648, 8, 0, 0));
 
   private static Sample sample(Optional<CgroupStats> cg, long seconds) {
-    return new Sample(WEB, T0.plusSeconds(seconds), cg, 123_456_000_000L + seconds, 2, 8L << 30);
+    return new Sample(WEB, T0.plusSeconds(seconds), cg, 123_456_000_000L + seconds, 2, 8L << 30,
+        cg.isPresent() ? ETH0 : Map.of());
   }
 
   @Test
@@ -66,6 +75,13 @@ class StatsJsonTest {
   }
 
   @Test
+  void aCgroupV2ContainerWithoutBlockIoHasNullLists() {
+    var none = new CgroupStats(1, 1, 0, List.of(), 0, 0, 0, 1, 0, -1, Map.of(), 1, -1, CgroupStats.BlockIo.NONE);
+    Sample s = sample(Optional.of(none), 0);
+    JsonShapes.assertSame(legacy(s, null), StatsHandlers.json(s, null), HASHED);
+  }
+
+  @Test
   void aReadingAfterTheContainerStopped() {
     Sample prev = sample(Optional.of(V1), 0);
     Sample s = sample(Optional.empty(), 1);
@@ -86,7 +102,14 @@ class StatsJsonTest {
     for (String k : List.of("io_service_bytes_recursive", "io_serviced_recursive", "io_queue_recursive",
         "io_service_time_recursive", "io_wait_time_recursive", "io_merged_recursive", "io_time_recursive",
         "sectors_recursive")) {
-      blkio.put(k, null);
+      // dockerd: v1 fills every list ([] when empty), v2 only the bytes (null when empty).
+      blkio.put(k, cg == null ? null : cg.blockIo().v1() ? List.of() : null);
+    }
+    if (cg != null && (cg.blockIo().v1() || !cg.blockIo().serviceBytes().isEmpty())) {
+      blkio.put("io_service_bytes_recursive", blkioEntries(cg.blockIo().serviceBytes()));
+    }
+    if (cg != null && cg.blockIo().v1()) {
+      blkio.put("io_serviced_recursive", blkioEntries(cg.blockIo().serviced()));
     }
     out.put("blkio_stats", blkio);
     out.put("num_procs", 0);
@@ -94,7 +117,34 @@ class StatsJsonTest {
     out.put("cpu_stats", cpu(s));
     out.put("precpu_stats", prev == null ? cpu(null) : cpu(prev));
     out.put("memory_stats", cg == null ? Map.of() : memory(cg, s.hostMemory()));
+    if (!s.networks().isEmpty()) {
+      var networks = new LinkedHashMap<String, Object>();
+      s.networks().forEach((name, n) -> {
+        var m = new LinkedHashMap<String, Object>();
+        m.put("rx_bytes", n.rxBytes());
+        m.put("rx_packets", n.rxPackets());
+        m.put("rx_errors", n.rxErrors());
+        m.put("rx_dropped", n.rxDropped());
+        m.put("tx_bytes", n.txBytes());
+        m.put("tx_packets", n.txPackets());
+        m.put("tx_errors", n.txErrors());
+        m.put("tx_dropped", n.txDropped());
+        networks.put(name, m);
+      });
+      out.put("networks", networks);
+    }
     return out;
+  }
+
+  private static List<Object> blkioEntries(List<CgroupStats.BlockIo.Entry> entries) {
+    return entries.stream().<Object>map(e -> {
+      var m = new LinkedHashMap<String, Object>();
+      m.put("major", e.major());
+      m.put("minor", e.minor());
+      m.put("op", e.op());
+      m.put("value", e.value());
+      return m;
+    }).toList();
   }
 
   private static Map<String, Object> pids(CgroupStats cg) {

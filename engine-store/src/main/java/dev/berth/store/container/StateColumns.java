@@ -33,13 +33,13 @@ record StateColumns(
       case ContainerState.Created c ->
           new StateColumns("created", null, null, null, c.exitCode(), null, null, c.error(), null, null);
       case ContainerState.Running r -> new StateColumns("running", r.pid(), r.monitorPid(), r.monitorStartTime(), null,
-          r.startedAt(), null, null, null, null);
+          r.startedAt(), null, null, r.oomKilled(), null);
       case ContainerState.Paused p -> new StateColumns("paused", p.pid(), p.monitorPid(), p.monitorStartTime(), null,
-          p.startedAt(), null, null, null, null);
+          p.startedAt(), null, null, p.oomKilled(), null);
       case ContainerState.Exited e -> new StateColumns("exited", null, null, null, e.exitCode(), e.startedAt(),
           e.finishedAt(), e.error(), e.oomKilled(), e.stoppedByUser());
       case ContainerState.Restarting x -> new StateColumns("restarting", null, null, null, x.exitCode(), x.startedAt(),
-          x.finishedAt(), null, null, null);
+          x.finishedAt(), null, x.oomKilled(), null);
       case ContainerState.Dead d ->
           new StateColumns("dead", null, null, null, null, d.startedAt(), d.finishedAt(), d.error(), null, null);
     };
@@ -48,10 +48,10 @@ record StateColumns(
   ContainerState toState(String containerId) {
     return switch (status) {
       case "created" -> new ContainerState.Created(exitCode, error);
-      case "running" -> new ContainerState.Running(pid, monitorPid, monitorStartTime, startedAt);
-      case "paused" -> new ContainerState.Paused(pid, monitorPid, monitorStartTime, startedAt);
+      case "running" -> new ContainerState.Running(pid, monitorPid, monitorStartTime, startedAt, isTrue(oomKilled));
+      case "paused" -> new ContainerState.Paused(pid, monitorPid, monitorStartTime, startedAt, isTrue(oomKilled));
       case "exited" -> new ContainerState.Exited(exitCode, startedAt, finishedAt, error, oomKilled, stoppedByUser);
-      case "restarting" -> new ContainerState.Restarting(exitCode, startedAt, finishedAt);
+      case "restarting" -> new ContainerState.Restarting(exitCode, startedAt, finishedAt, isTrue(oomKilled));
       case "dead" -> new ContainerState.Dead(startedAt, finishedAt, error);
       default -> throw new InternalException("container " + containerId + " has unknown status " + status);
     };
@@ -91,6 +91,11 @@ record StateColumns(
     ps.setString(i++, error);
     setInt(ps, i++, oomKilled == null ? null : oomKilled ? 1 : 0);
     setInt(ps, i, stoppedByUser == null ? null : stoppedByUser ? 1 : 0);
+  }
+
+  // Rows written before a variant kept oom_killed have NULL there.
+  private static boolean isTrue(Boolean b) {
+    return b != null && b;
   }
 
   private static Integer nullableInt(ResultSet rs, String column) throws SQLException {

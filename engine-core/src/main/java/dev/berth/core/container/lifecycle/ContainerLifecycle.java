@@ -160,20 +160,27 @@ public final class ContainerLifecycle implements AutoCloseable {
     events.emit(c, "stop");
   }
 
-  /** @throws ConflictException if it is not running, with dockerd's wording */
+  /**
+   * Sends a signal; SIGKILL also waits for the exit. As dockerd 28 (daemon/kill.go), a paused
+   * container is signalled too, and a signal that stops the container (SIGKILL, its StopSignal, or
+   * any signal when it has none) takes its next exit from its restart policy and thaws it if
+   * paused, so that it acts on the signal; any other signal waits in the frozen process.
+   *
+   * @throws ConflictException if it is not running, with dockerd's wording
+   */
   public void kill(String ref, String signal) {
     Container c = containers.find(ref);
     if (!c.state().isRunning()) {
       throw notRunning(ref, c);
     }
     int sig = signal == null || signal.isEmpty() ? Signals.SIGKILL : Signals.parse(signal);
-    if (c.state() instanceof ContainerState.Paused && sig != Signals.SIGKILL) {
-      throw new ConflictException("cannot kill container: " + ref + ": Container " + c.id().hex()
-          + " is paused. Unpause the container before stopping or killing");
-    }
+    String own = c.config().stopSignal();
+    boolean stops = sig == Signals.SIGKILL || own.isEmpty() || Signals.parse(own) == sig;
     CompletableFuture<ExitStatus> exit = null;
-    if (sig == Signals.SIGKILL) {
+    if (stops) {
       stopping.add(c.id());
+    }
+    if (sig == Signals.SIGKILL) {
       exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
     }
     if (!runtime.signal(c.id(), sig)) {
@@ -181,6 +188,21 @@ public final class ContainerLifecycle implements AutoCloseable {
       throw notRunning(ref, c);
     }
     events.emit(c, "kill", java.util.Map.of("signal", Integer.toString(sig)));
+    if (stops && sig != Signals.SIGKILL && c.state() instanceof ContainerState.Paused) {
+      // The runtime thaws after SIGKILL itself; after another stop signal the thawed process runs on
+      // until it acts on the signal, so it is recorded running (dockerd's unpause event).
+      try {
+        locks.run(c.id(), () -> {
+          Container now = current(c.id());
+          if (now.state() instanceof ContainerState.Paused p) {
+            thaw(now, p);
+          }
+        });
+      } catch (RuntimeException e) {
+        // As dockerd: the signal went out, so the kill succeeded; the thaw failing is only logged.
+        LOG.log(System.Logger.Level.WARNING, "cannot unpause container " + c.id().shortId() + ": " + e.getMessage());
+      }
+    }
     // dockerd returns from a SIGKILL only once the container is dead, so `kill; inspect` agrees.
     if (exit != null) {
       await(exit, KILL_GRACE);
@@ -206,10 +228,11 @@ public final class ContainerLifecycle implements AutoCloseable {
         case ContainerState.Running r -> {
           runtime.pause(id);
           repository.update(c.withState(new ContainerState.Paused(r.pid(), r.monitorPid(), r.monitorStartTime(),
-              r.startedAt())));
+              r.startedAt(), r.oomKilled())));
           events.emit(c, "pause");
         }
-        case ContainerState.Paused p -> throw new ConflictException("container " + id.hex() + " is already paused");
+        // dockerd's errNotPaused, despite its name.
+        case ContainerState.Paused p -> throw new ConflictException("Container " + id.hex() + " is already paused");
         default -> throw new ConflictException("container " + id.hex() + " is not running");
       }
     });
@@ -221,13 +244,21 @@ public final class ContainerLifecycle implements AutoCloseable {
     locks.run(id, () -> {
       Container c = current(id);
       if (!(c.state() instanceof ContainerState.Paused p)) {
-        throw new ConflictException("container " + id.hex() + " is not paused");
+        // dockerd 28 (daemon/unpause.go) returns an untyped error here: a 500, whatever the state.
+        throw new InternalException("Container " + id.hex() + " is not paused");
       }
-      runtime.resume(id);
-      repository.update(c.withState(new ContainerState.Running(p.pid(), p.monitorPid(), p.monitorStartTime(),
-          p.startedAt())));
-      events.emit(c, "unpause");
+      thaw(c, p);
     });
+  }
+
+  /** Resumes a paused container under its lock; one that dies of a waiting signal as it thaws is left exited. */
+  private void thaw(Container c, ContainerState.Paused p) {
+    runtime.resume(c.id());
+    if (current(c.id()).state() instanceof ContainerState.Paused) {
+      repository.update(c.withState(new ContainerState.Running(p.pid(), p.monitorPid(), p.monitorStartTime(),
+          p.startedAt(), p.oomKilled())));
+      events.emit(c, "unpause");
+    }
   }
 
   /**
@@ -351,15 +382,22 @@ public final class ContainerLifecycle implements AutoCloseable {
       ContainerState next;
       Instant now = clock.instant();
       boolean byUser = stopping.remove(id);
+      // Read before cleanUpRun removes the cgroup that counts the kills.
+      boolean oomKilled = live.oomKilled() || code.isPresent() && runtime.oomKilled(id);
       if (code.isPresent()) {
         boolean restart = RestartScheduler.shouldRestart(c.hostConfig().restartPolicy(), c.restartCount(),
             code.getAsInt(), byUser);
-        next = restart ? new ContainerState.Restarting(code.getAsInt(), live.startedAt(), now)
-            : new ContainerState.Exited(code.getAsInt(), live.startedAt(), now, "", false, byUser);
+        next = restart ? new ContainerState.Restarting(code.getAsInt(), live.startedAt(), now, oomKilled)
+            : new ContainerState.Exited(code.getAsInt(), live.startedAt(), now, "", oomKilled, byUser);
       } else if (runtime.monitorAlive(new MonitorProcess(live.pid(), live.monitorPid(), live.monitorStartTime()))) {
         return null;
       } else {
         next = new ContainerState.Dead(live.startedAt(), now, "container monitor exited without recording an exit code");
+      }
+      if (oomKilled && !live.oomKilled()) {
+        // Not reported while it ran (the kill came with the exit, or berthd was down): dockerd's oom
+        // event still comes before the exit's clean-up and die.
+        events.emit(c, "oom");
       }
       cleanUpRun(c);
       execs.containerStopped(id);
@@ -380,6 +418,27 @@ public final class ContainerLifecycle implements AutoCloseable {
       // `run --rm` also removes the container's anonymous volumes, as dockerd does.
       removeStopped(id, true);
     }
+  }
+
+  /**
+   * Records that the OOM killer killed a process of a running container, as dockerd does on
+   * containerd's OOM event: OOMKilled, and the {@code oom} event once per run. Safe to call more
+   * than once and for containers that do not run.
+   */
+  public void handleOom(ContainerId id) {
+    locks.run(id, () -> {
+      Container c = repository.find(id).orElse(null);
+      if (c == null || !(c.state() instanceof ContainerState.Live live) || live.oomKilled()) {
+        return;
+      }
+      repository.update(c.withState(switch (live) {
+        case ContainerState.Running r -> new ContainerState.Running(r.pid(), r.monitorPid(), r.monitorStartTime(),
+            r.startedAt(), true);
+        case ContainerState.Paused p -> new ContainerState.Paused(p.pid(), p.monitorPid(), p.monitorStartTime(),
+            p.startedAt(), true);
+      }));
+      events.emit(c, "oom");
+    });
   }
 
   /**
@@ -504,7 +563,8 @@ public final class ContainerLifecycle implements AutoCloseable {
       locks.run(id, () -> repository.find(id).ifPresent(c -> {
         int code = exitStatus(c.state()).code();
         if (RestartScheduler.shouldRestart(c.hostConfig().restartPolicy(), c.restartCount() + 1, code, false)) {
-          repository.update(c.withState(new ContainerState.Restarting(code, ContainerState.NEVER, clock.instant()))
+          repository.update(c.withState(new ContainerState.Restarting(code, ContainerState.NEVER, clock.instant(),
+                  c.state() instanceof ContainerState.Exited x && x.oomKilled()))
               .withRestartCount(c.restartCount() + 1));
           scheduleRestart(id, Duration.ZERO);
         }
@@ -520,7 +580,8 @@ public final class ContainerLifecycle implements AutoCloseable {
         return false;
       }
       restarts.cancel(id);
-      var stopped = new ContainerState.Exited(r.exitCode(), r.startedAt(), r.finishedAt(), "", false, true);
+      var stopped = new ContainerState.Exited(r.exitCode(), r.startedAt(), r.finishedAt(), "", r.oomKilled(),
+          true);
       repository.update(c.withState(stopped));
       waiters.exited(id, exitStatus(stopped));
       return true;
@@ -615,10 +676,12 @@ public final class ContainerLifecycle implements AutoCloseable {
     String full = message.startsWith("unable to find") ? message
         : "failed to create task for container: OCI runtime create failed: " + message;
     int code = e instanceof StartRefusedException refused ? refused.exitCode() : 128;
+    // A failed start keeps the last run's OOMKilled: dockerd resets it only once the process runs.
     ContainerState failed = switch (c.state()) {
-      case ContainerState.Exited x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full, false, false);
-      case ContainerState.Restarting x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full, false,
-          false);
+      case ContainerState.Exited x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full,
+          x.oomKilled(), false);
+      case ContainerState.Restarting x -> new ContainerState.Exited(code, x.startedAt(), x.finishedAt(), full,
+          x.oomKilled(), false);
       default -> new ContainerState.Created(code, full);
     };
     repository.update(c.withState(failed));

@@ -62,6 +62,13 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
         LOG.log(System.Logger.Level.ERROR, "recording the exit of " + id.shortId() + " failed", e);
       }
     }));
+    runtime.onOom(id -> Thread.ofVirtual().name("oom-" + id.shortId()).start(() -> {
+      try {
+        lifecycle.handleOom(id);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "recording the OOM kill in " + id.shortId() + " failed", e);
+      }
+    }));
     var archive = new ContainerArchive(lookup, rootfs, mounts, locks);
     var commits = new ContainerCommit(service, lifecycle, rootfs, images, locks);
     return new Containers(service, lifecycle, attach, logs, execs, new StatsService(lookup, runtime, clock), archive,

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param memoryLimit bytes, or -1 when unlimited
  * @param memoryStats memory.stat as the kernel lists it
  * @param pidsLimit -1 when unlimited
+ * @param blockIo block I/O per device, as the kernel counts it for the container's cgroup
  */
 public record CgroupStats(
     long cpuTotalNanos,
@@ -25,10 +26,37 @@ public record CgroupStats(
     long memoryLimit,
     Map<String, Long> memoryStats,
     long pidsCurrent,
-    long pidsLimit) {
+    long pidsLimit,
+    BlockIo blockIo) {
 
   public CgroupStats {
     perCpuNanos = List.copyOf(perCpuNanos);
     memoryStats = Map.copyOf(memoryStats);
+    java.util.Objects.requireNonNull(blockIo, "blockIo");
+  }
+
+  /**
+   * Block I/O counters of one cgroup version. On v1 (blkio) both lists, with the kernel's operation
+   * names (Read, Write, Sync, Async, Discard, Total); on v2 (io.stat) only bytes, as read and write.
+   *
+   * @param v1 whether these are v1 blkio counters (else v2 io.stat, or none at all)
+   */
+  public record BlockIo(boolean v1, List<Entry> serviceBytes, List<Entry> serviced) {
+
+    /** No block I/O controller: nothing counted. */
+    public static final BlockIo NONE = new BlockIo(false, List.of(), List.of());
+
+    public BlockIo {
+      serviceBytes = List.copyOf(serviceBytes);
+      serviced = List.copyOf(serviced);
+    }
+
+    /** One counter: an operation on the device {@code major:minor}. */
+    public record Entry(long major, long minor, String op, long value) {
+
+      public Entry {
+        java.util.Objects.requireNonNull(op, "op");
+      }
+    }
   }
 }

@@ -27,23 +27,45 @@ public sealed interface ContainerState {
     long monitorStartTime();
 
     Instant startedAt();
+
+    /**
+     * Whether the OOM killer killed a process of the container during this run (dockerd sets
+     * OOMKilled as the kill happens; a start clears it).
+     */
+    boolean oomKilled();
   }
 
   /** The process runs. */
-  record Running(int pid, int monitorPid, long monitorStartTime, Instant startedAt) implements Live {}
+  record Running(int pid, int monitorPid, long monitorStartTime, Instant startedAt, boolean oomKilled)
+      implements Live {
+
+    /** A run just begun: nothing killed yet. */
+    public Running(int pid, int monitorPid, long monitorStartTime, Instant startedAt) {
+      this(pid, monitorPid, monitorStartTime, startedAt, false);
+    }
+  }
 
   /** The process is frozen (freezer cgroup); it resumes where it stopped. */
-  record Paused(int pid, int monitorPid, long monitorStartTime, Instant startedAt) implements Live {}
+  record Paused(int pid, int monitorPid, long monitorStartTime, Instant startedAt, boolean oomKilled)
+      implements Live {
+
+    public Paused(int pid, int monitorPid, long monitorStartTime, Instant startedAt) {
+      this(pid, monitorPid, monitorStartTime, startedAt, false);
+    }
+  }
 
   /**
-   * The process ended with {@code exitCode} (128 + signal when killed). {@code stoppedByUser}
-   * records a stop or kill asked for by a client, which restart policies respect.
+   * The process ended with {@code exitCode} (128 + signal when killed). {@code oomKilled} says the
+   * memory cgroup's OOM killer killed one of its processes during that run (dockerd's OOMKilled).
+   * {@code stoppedByUser} records a stop or kill asked for by a client, which restart policies
+   * respect.
    */
   record Exited(int exitCode, Instant startedAt, Instant finishedAt, String error, boolean oomKilled,
       boolean stoppedByUser) implements ContainerState {}
 
   /** The process ended and its restart policy will start it again after a delay. */
-  record Restarting(int exitCode, Instant startedAt, Instant finishedAt) implements ContainerState {}
+  record Restarting(int exitCode, Instant startedAt, Instant finishedAt, boolean oomKilled)
+      implements ContainerState {}
 
   /** Its monitor vanished without recording an exit: berth cannot know how it ended. */
   record Dead(Instant startedAt, Instant finishedAt, String error) implements ContainerState {}

@@ -116,6 +116,7 @@ class ContainerLifecycleTest {
     lifecycle = new ContainerLifecycle(lookup, repository, runtime, fs, volumes, sandbox, specs, attach, execs,
         new HealthMonitor(execs, containerEvents, clock), locks, containerEvents, scheduler, clock);
     runtime.onExit(lifecycle::handleExit);
+    runtime.onOom(lifecycle::handleOom);
   }
 
   @AfterEach
@@ -437,17 +438,45 @@ class ContainerLifecycleTest {
   }
 
   @Test
-  void killOfAPausedContainerWithAnotherSignalThanKillIsRefused() {
-    Container c = running("web");
+  void killOfAPausedContainerWithItsStopSignalThawsItAndIsTheUsersStop() {
+    Container c = running("web", restart(new RestartPolicy("always", 0)));
+    lifecycle.pause("web");
+    journal.clear();
+    drainEvents();
+
+    lifecycle.kill("web", "SIGTERM");
+
+    assertEquals(List.of("runtime.signal 15", "runtime.resume"), journal.subList(0, 2),
+        "dockerd 28 signals, then thaws so the signal is acted on");
+    var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
+    assertEquals(143, exited.exitCode());
+    assertTrue(exited.stoppedByUser(), "its policy does not restart it");
+    assertEquals(List.of("kill:15", "die:143"), drainEvents());
+  }
+
+  @Test
+  void killOfAPausedContainerWithAnotherSignalThanItsStopSignalLeavesItPaused() {
+    Container c = put("web", HostConfig.DEFAULT, ContainerState.Created.FRESH, config("SIGUSR1", ""), List.of());
+    lifecycle.start("web");
     lifecycle.pause("web");
     journal.clear();
 
-    var e = assertThrows(ConflictException.class, () -> lifecycle.kill("web", "SIGTERM"));
+    lifecycle.kill("web", "SIGHUP");
 
-    assertEquals("cannot kill container: web: Container " + c.id().hex()
-        + " is paused. Unpause the container before stopping or killing", e.getMessage());
-    assertEquals(List.of(), journal, "no signal sent");
+    assertEquals(List.of("runtime.signal 1"), journal, "the signal waits in the frozen process");
     assertInstanceOf(ContainerState.Paused.class, state(c));
+    lifecycle.unpause("web");
+    assertEquals(129, assertInstanceOf(ContainerState.Exited.class, state(c)).exitCode());
+  }
+
+  @Test
+  void pauseAndUnpauseRefuseInDockerdsWords() {
+    Container c = running("web");
+    var notPaused = assertThrows(InternalException.class, () -> lifecycle.unpause("web"));
+    assertEquals("Container " + c.id().hex() + " is not paused", notPaused.getMessage());
+    lifecycle.pause("web");
+    var paused = assertThrows(ConflictException.class, () -> lifecycle.pause("web"));
+    assertEquals("Container " + c.id().hex() + " is already paused", paused.getMessage());
   }
 
   @Test
@@ -470,12 +499,23 @@ class ContainerLifecycleTest {
   }
 
   @Test
-  void killWithAnotherSignalLeavesTheContainerToItsPolicy() {
-    Container c = running("web", restart(RestartPolicy.NO));
+  void killWithAnotherSignalThanItsStopSignalLeavesTheContainerToItsPolicy() {
+    Container c = put("web", HostConfig.DEFAULT, ContainerState.Created.FRESH, config("SIGUSR1", ""), List.of());
+    lifecycle.start("web");
     lifecycle.kill("web", "SIGHUP");
     var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
     assertEquals(129, exited.exitCode());
-    assertFalse(exited.stoppedByUser(), "only a stop or SIGKILL is the user's stop");
+    assertFalse(exited.stoppedByUser(), "only SIGKILL or its stop signal is the user's stop");
+  }
+
+  @Test
+  void killWithAnySignalOfAContainerWithoutStopSignalIsTheUsersStop() {
+    // dockerd 28 kill.go: with no StopSignal configured every signal calls ExitOnNext.
+    Container c = running("web", restart(new RestartPolicy("always", 0)));
+    lifecycle.kill("web", "SIGHUP");
+    var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
+    assertEquals(129, exited.exitCode());
+    assertTrue(exited.stoppedByUser());
   }
 
   @Test
@@ -506,11 +546,47 @@ class ContainerLifecycleTest {
   }
 
   @Test
+  void anOomKillIsRecordedWithItsEventBeforeDieAndForgottenByTheNextRun() {
+    Container c = running("web");
+    clock.advance(Duration.ofSeconds(5));
+
+    runtime.oomKill(c.id());
+
+    assertEquals(new ContainerState.Exited(137, T0, T0.plusSeconds(5), "", true, false), state(c));
+    assertEquals(List.of("oom", "die:137"), drainEvents());
+    lifecycle.start("web");
+    assertInstanceOf(ContainerState.Running.class, state(c));
+    runtime.exit(c.id(), 0);
+    assertEquals(false, assertInstanceOf(ContainerState.Exited.class, state(c)).oomKilled());
+  }
+
+  @Test
+  void anOomKillOfAnotherProcessIsReportedAtOnceAndKeptThroughPauseAndExit() {
+    Container c = running("web");
+
+    runtime.oomKillChild(c.id());
+
+    assertTrue(assertInstanceOf(ContainerState.Running.class, state(c)).oomKilled());
+    assertEquals(List.of("oom"), drainEvents());
+    runtime.oomKillChild(c.id());
+    assertEquals(List.of(), drainEvents(), "one oom event per run");
+    lifecycle.pause("web");
+    lifecycle.unpause("web");
+    assertTrue(assertInstanceOf(ContainerState.Running.class, state(c)).oomKilled());
+    drainEvents();
+    runtime.exit(c.id(), 0);
+    var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
+    assertEquals(0, exited.exitCode());
+    assertTrue(exited.oomKilled(), "dockerd keeps OOMKilled through the exit");
+    assertEquals(List.of("die:0"), drainEvents());
+  }
+
+  @Test
   void onFailureRestartsUntilItsCountIsUsedWithTheBackoffDoubling() {
     Container c = running("web", restart(new RestartPolicy("on-failure", 2)));
 
     runtime.exit(c.id(), 1);
-    assertEquals(new ContainerState.Restarting(1, T0, T0), state(c));
+    assertEquals(new ContainerState.Restarting(1, T0, T0, false), state(c));
     assertEquals(List.of(Duration.ofMillis(100)), restartDelays());
     scheduler.runPending();
     assertInstanceOf(ContainerState.Running.class, state(c));
@@ -620,6 +696,17 @@ class ContainerLifecycleTest {
   // ---- recovery after berthd was down
 
   @Test
+  void recoverRecordsAnOomKillThatHappenedWhileBerthdWasDownOnTheRestartingState() {
+    Container c = runningBefore("web", restart(new RestartPolicy("always", 0)));
+    runtime.oomKillUnseen(c.id());
+
+    lifecycle.recover();
+
+    assertEquals(new ContainerState.Restarting(137, T0, T0, true), state(c));
+    assertEquals(List.of("oom", "die:137"), drainEvents());
+  }
+
+  @Test
   void recoverRecordsAnExitThatHappenedWhileBerthdWasDownAndAppliesThePolicy() {
     Container c = runningBefore("web", restart(new RestartPolicy("on-failure", 0)));
     runtime.exitUnseen(c.id(), 3);
@@ -627,7 +714,7 @@ class ContainerLifecycleTest {
 
     lifecycle.recover();
 
-    assertEquals(new ContainerState.Restarting(3, T0, T0.plusSeconds(60)), state(c));
+    assertEquals(new ContainerState.Restarting(3, T0, T0.plusSeconds(60), false), state(c));
     assertEquals(Set.of(c.id()), fs.keptAtLeftovers());
     assertEquals(Set.of(c.id()), sandbox.keptAtLeftovers(), "its namespace is its exit's to tear down");
     assertEquals(List.of("fs.removeLeftovers", "sandbox.removeLeftovers"), journal.subList(0, 2));
@@ -701,7 +788,7 @@ class ContainerLifecycleTest {
     Container once = put("once", AUTO_REMOVE, new ContainerState.Exited(0, T0, T0, "", false, false), config("", ""),
         List.of(ANONYMOUS));
     Container waiting = put("waiting", restart(new RestartPolicy("always", 0)),
-        new ContainerState.Restarting(1, T0, T0), config("", ""), List.of());
+        new ContainerState.Restarting(1, T0, T0, false), config("", ""), List.of());
 
     lifecycle.recover();
 

@@ -208,10 +208,12 @@ public abstract class ContainerRepositoryContract {
         new ContainerState.Created(127, "exec: \"nope\": executable file not found in $PATH"),
         new ContainerState.Running(4242, 4241, 987654321L, started),
         new ContainerState.Paused(4242, 4241, 987654321L, started),
+        new ContainerState.Running(4242, 4241, 987654321L, started, true),
+        new ContainerState.Paused(4242, 4241, 987654321L, started, true),
         new ContainerState.Exited(0, started, finished, "", false, false),
         new ContainerState.Exited(137, started, finished, "", true, true),
         new ContainerState.Exited(1, ContainerState.NEVER, ContainerState.NEVER, "boom", false, false),
-        new ContainerState.Restarting(3, started, finished),
+        new ContainerState.Restarting(3, started, finished, true),
         new ContainerState.Dead(started, finished, "monitor vanished"),
         new ContainerState.Dead(ContainerState.NEVER, ContainerState.NEVER, ""));
   }
