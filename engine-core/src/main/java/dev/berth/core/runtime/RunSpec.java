@@ -19,6 +19,7 @@ import java.util.List;
  * @param mounts binds and tmpfs mounts in mount order (parents before children)
  * @param shmSize bytes of /dev/shm; 0 for dockerd's default
  * @param security seccomp, no_new_privs, AppArmor, cgroup namespace, masked and read-only paths
+ * @param processOptions rlimits, sysctls, devices, device cgroup rules and OOM score
  */
 public record RunSpec(
     ContainerId id,
@@ -35,9 +36,11 @@ public record RunSpec(
     Resources resources,
     boolean init,
     long shmSize,
-    RunSecurity security) {
+    RunSecurity security,
+    RunProcessOptions processOptions) {
 
   public RunSpec {
+    processOptions = processOptions == null ? RunProcessOptions.NONE : processOptions;
     security = security == null ? RunSecurity.NONE : security;
     mounts = List.copyOf(mounts);
     shmSize = shmSize <= 0 ? DockerDefaults.SHM_SIZE : shmSize;
@@ -50,7 +53,7 @@ public record RunSpec(
       String domainname, NetworkNamespace network, List<? extends RunMount> mounts, List<String> capabilities,
       boolean privileged, Path logPath, Resources resources, boolean init) {
     this(id, rootfs, readonlyRootfs, process, hostname, domainname, network, List.copyOf(mounts), capabilities,
-        privileged, logPath, resources, init, 0, RunSecurity.NONE);
+        privileged, logPath, resources, init, 0, RunSecurity.NONE, RunProcessOptions.NONE);
   }
 
   /** A spec with the given /dev/shm size and no confinement beyond capabilities ({@link RunSecurity#NONE}). */
@@ -59,5 +62,13 @@ public record RunSpec(
       boolean privileged, Path logPath, Resources resources, boolean init, long shmSize) {
     this(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities, privileged,
         logPath, resources, init, shmSize, RunSecurity.NONE);
+  }
+
+  /** A spec without process options of its own ({@link RunProcessOptions#NONE}). */
+  public RunSpec(ContainerId id, Path rootfs, boolean readonlyRootfs, ProcessSpec process, String hostname,
+      String domainname, NetworkNamespace network, List<RunMount> mounts, List<String> capabilities,
+      boolean privileged, Path logPath, Resources resources, boolean init, long shmSize, RunSecurity security) {
+    this(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities, privileged,
+        logPath, resources, init, shmSize, security, RunProcessOptions.NONE);
   }
 }

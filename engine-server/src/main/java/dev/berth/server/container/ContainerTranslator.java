@@ -20,6 +20,7 @@ import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.network.Networking;
 import dev.berth.core.container.model.MountPoint;
 import dev.berth.core.container.model.MountRequest;
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.container.model.SecurityConfig;
 import dev.berth.core.container.model.StorageOptions;
 import dev.berth.core.container.model.RestartPolicy;
@@ -121,7 +122,18 @@ public final class ContainerTranslator {
     }
     return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
-        resources(h), storage(h), security(h));
+        resources(h), storage(h), security(h), process(h));
+  }
+
+  /** Ulimits, Sysctls, Devices, DeviceCgroupRules, GroupAdd and OomScoreAdj of a create body. */
+  static ProcessOptions process(ContainerJson.HostConfig h) {
+    var ulimits = h.Ulimits() == null ? List.<ProcessOptions.Ulimit>of() : h.Ulimits().stream()
+        .filter(java.util.Objects::nonNull).map(u -> new ProcessOptions.Ulimit(u.Name(), u.Soft(), u.Hard())).toList();
+    var devices = h.Devices() == null ? List.<ProcessOptions.DeviceMapping>of() : h.Devices().stream()
+        .filter(java.util.Objects::nonNull)
+        .map(d -> new ProcessOptions.DeviceMapping(d.PathOnHost(), d.PathInContainer(), d.CgroupPermissions()))
+        .toList();
+    return new ProcessOptions(ulimits, h.Sysctls(), devices, h.DeviceCgroupRules(), h.GroupAdd(), h.OomScoreAdj());
   }
 
   /**
@@ -461,6 +473,7 @@ public final class ContainerTranslator {
     SecurityConfig sc = h.security();
     Resources r = h.resources();
     StorageOptions st = h.storage();
+    ProcessOptions p = h.process();
     return new ContainerJson.HostConfig(
         nullIfEmpty(st.binds()), "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(),
         NetworkSettingsTranslator.portBindings(n),
@@ -468,13 +481,16 @@ public final class ContainerTranslator {
         h.autoRemove(), st.volumeDriver(), nullIfEmpty(st.volumesFrom()), List.of(h.consoleHeight(), h.consoleWidth()),
         null,
         nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), sc.effectiveCgroupnsMode(), h.dns(), h.dnsOptions(),
-        h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "", null, 0, "", h.privileged(), n.publishAll(),
-        h.readonlyRootfs(), nullIfEmpty(sc.securityOpt()), null, st.tmpfs(), "", "", st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), null,
+        h.dnsSearch(), nullIfEmpty(h.extraHosts()), nullIfEmpty(p.groupAdd()), "private", "", null, p.oomScoreAdj(), "", h.privileged(), n.publishAll(),
+        h.readonlyRootfs(), nullIfEmpty(sc.securityOpt()), null, st.tmpfs(), "", "", st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), p.sysctls(),
         d.runtime(), "",
         zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), "", 0,
         List.of(), List.of(), List.of(), List.of(), List.of(), zero(r.cpuPeriod()), zero(r.cpuQuota()), 0, 0,
-        orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), List.of(), null, null, zero(r.memoryReservation()),
-        zero(r.memorySwap()), null, null, r.pidsLimit(), null, 0, 0, 0, 0,
+        orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), p.devices().stream().map(m -> new ContainerJson.DeviceMapping(
+            m.pathOnHost(), m.pathInContainer(), m.cgroupPermissions())).toList(),
+        nullIfEmpty(p.deviceCgroupRules()), null, zero(r.memoryReservation()),
+        zero(r.memorySwap()), null, null, r.pidsLimit(), nullIfEmpty(p.ulimits().stream()
+            .map(u -> new ContainerJson.Ulimit(u.name(), u.soft(), u.hard())).toList()), 0, 0, 0, 0,
         st.mounts().stream().map(ContainerTranslator::mountJson).toList(), h.init(),
         d.maskedPaths(), d.readonlyPaths());
   }

@@ -6,6 +6,7 @@ import dev.berth.core.container.fs.ExecUser;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerConfig;
 import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.SecurityConfig;
 import dev.berth.core.container.model.SecurityOptions;
@@ -13,8 +14,12 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.fs.RootedPath;
 import dev.berth.core.runtime.BindMount;
 import dev.berth.core.runtime.Capabilities;
+import dev.berth.core.runtime.DeviceNode;
+import dev.berth.core.runtime.DockerDefaults;
+import dev.berth.core.runtime.HostDevices;
 import dev.berth.core.runtime.NetworkNamespace;
 import dev.berth.core.runtime.ProcessSpec;
+import dev.berth.core.runtime.RunProcessOptions;
 import dev.berth.core.runtime.RunMount;
 import dev.berth.core.runtime.RunSecurity;
 import dev.berth.core.runtime.RunSpec;
@@ -61,7 +66,9 @@ final class RunSpecFactory {
     ContainerFiles.Written written = files.write(dir, c, network.host(), embeddedDns);
 
     var process = new ProcessSpec(cfg.argv(), ProcessEnvironment.of(cfg, user), cwd, user.uid(), user.gid(),
-        user.additionalGids(), cfg.tty(), cfg.openStdin(), cfg.stdinOnce(), hc.consoleHeight(), hc.consoleWidth());
+        groups(user, ExecUser.additionalGroups(rootfs, hc.process().groupAdd())), cfg.tty(), cfg.openStdin(),
+        cfg.stdinOnce(), hc.consoleHeight(), hc.consoleWidth());
+    RunProcessOptions processOptions = processOptions(hc);
     var mounts = new ArrayList<RunMount>(userMounts);
     var taken = userMounts.stream().map(RunMount::destination).collect(java.util.stream.Collectors.toSet());
     // moby TrySetNetworkMount: a user's mount at one of these paths wins over the generated file.
@@ -76,7 +83,75 @@ final class RunSpecFactory {
     return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
         network, mounts,
         capabilities(hc), hc.privileged(), logPath, hc.resources(), Boolean.TRUE.equals(hc.init()),
-        hc.storage().shmSize(), runSecurity(hc));
+        hc.storage().shmSize(), runSecurity(hc), processOptions);
+  }
+
+  /** The user's supplementary groups, then those of GroupAdd (moby getUser). */
+  static List<Integer> groups(ExecUser user, List<Integer> groupAdd) {
+    var all = new LinkedHashSet<Integer>(user.additionalGids());
+    all.addAll(groupAdd);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Ulimits, Sysctls, Devices, DeviceCgroupRules and OomScoreAdj for the runtime, as moby's
+   * withRlimits, WithSysctls, WithDevices and WithOOMScore set them.
+   *
+   * @throws ConfigRefusedException in dockerd's words for a device that is not there or a
+   *     malformed device cgroup rule
+   */
+  static RunProcessOptions processOptions(HostConfig hc) {
+    ProcessOptions p = hc.process();
+    var rlimits = new ArrayList<DockerDefaults.Rlimit>();
+    for (ProcessOptions.Ulimit u : p.ulimits()) {
+      // moby mergeUlimits: the first of a name wins.
+      if (rlimits.stream().noneMatch(r -> r.type().equals(u.rlimitType()))) {
+        rlimits.add(new DockerDefaults.Rlimit(u.rlimitType(), u.soft(), u.hard()));
+      }
+    }
+    var devices = new ArrayList<DeviceNode>();
+    var rules = new ArrayList<DockerDefaults.DeviceRule>();
+    try {
+      for (ProcessOptions.DeviceMapping m : p.devices()) {
+        if (hc.privileged() && m.pathOnHost().equals(m.pathInContainer())) {
+          continue;
+        }
+        for (DeviceNode n : HostDevices.fromPath(m.pathOnHost(), m.pathInContainer())) {
+          devices.add(n);
+          rules.add(n.rule(hc.privileged() ? "rwm" : m.cgroupPermissions()));
+        }
+      }
+      for (String rule : p.deviceCgroupRules()) {
+        rules.add(deviceRule(rule));
+      }
+    } catch (InvalidArgumentException e) {
+      throw new ConfigRefusedException(e.getMessage());
+    }
+    return new RunProcessOptions(rlimits, p.sysctls(), devices, rules, p.oomScoreAdj());
+  }
+
+  private static final java.util.regex.Pattern DEVICE_CGROUP_RULE =
+      java.util.regex.Pattern.compile("^([acb]) ([0-9]+|\\*):([0-9]+|\\*) ([rwm]{1,3})$");
+
+  private static Long number(String s, String which, String rule) {
+    if (s.equals("*")) {
+      return null;
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("invalid " + which + " value in device cgroup rule format: '" + rule + "'");
+    }
+  }
+
+  /** moby oci.AppendDevicePermissionsFromCgroupRules: {@code type major:minor access}, * for any. */
+  static DockerDefaults.DeviceRule deviceRule(String rule) {
+    var m = DEVICE_CGROUP_RULE.matcher(rule);
+    if (!m.matches()) {
+      throw new InvalidArgumentException("invalid device cgroup rule format: '" + rule + "'");
+    }
+    return new DockerDefaults.DeviceRule(true, m.group(1), number(m.group(2), "major", rule),
+        number(m.group(3), "minor", rule), m.group(4));
   }
 
   /** moby's WithSeccomp, WithApparmor, WithNoNewPrivileges, WithNamespaces (cgroup) and paths. */
