@@ -81,6 +81,49 @@ public final class HostDevices {
         + pathOnHost + "\": " + reason);
   }
 
+  // containerd pkg/oci HostDevices: what a privileged container does not get from the host's /dev.
+  private static final java.util.Set<String> SKIPPED_DIRECTORIES =
+      java.util.Set.of("pts", "shm", "fd", "mqueue", ".lxc", ".lxd-mounts", ".udev");
+
+  /**
+   * Every device node under the host's /dev, at the same path, as a privileged container gets
+   * them (containerd's {@code HostDevices}): not the console, nor what is under pts, shm, fd and
+   * mqueue. A node that goes away while it is read is left out.
+   */
+  public static List<DeviceNode> all() {
+    var out = new ArrayList<DeviceNode>();
+    collect(Path.of("/dev"), out);
+    return List.copyOf(out);
+  }
+
+  private static void collect(Path dir, List<DeviceNode> out) {
+    List<Path> entries;
+    try (var stream = Files.list(dir)) {
+      entries = stream.sorted().toList();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("reading the host's devices in " + dir, e);
+    }
+    for (Path entry : entries) {
+      String name = entry.getFileName().toString();
+      if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+        if (!SKIPPED_DIRECTORIES.contains(name)) {
+          collect(entry, out);
+        }
+      } else if (!name.equals("console")) {
+        try {
+          var node = node(entry, entry.toString());
+          if (node != null) {
+            out.add(node);
+          }
+        } catch (NoSuchFileException e) {
+          // Gone since the directory was read.
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException("reading the host's device " + entry, e);
+        }
+      }
+    }
+  }
+
   /** The node at {@code path}, null when it is not a character or block device. */
   private static DeviceNode node(Path path, String pathInContainer) throws IOException {
     Map<String, Object> a = Files.readAttributes(path, "unix:mode,rdev,uid,gid", LinkOption.NOFOLLOW_LINKS);

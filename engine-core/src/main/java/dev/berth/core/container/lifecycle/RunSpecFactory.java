@@ -109,7 +109,8 @@ final class RunSpecFactory {
         rlimits.add(new DockerDefaults.Rlimit(u.rlimitType(), u.soft(), u.hard()));
       }
     }
-    var devices = new ArrayList<DeviceNode>();
+    // moby WithDevices: a privileged container gets every host device, then its own mappings.
+    var devices = new ArrayList<DeviceNode>(hc.privileged() ? HostDevices.all() : List.of());
     var rules = new ArrayList<DockerDefaults.DeviceRule>();
     try {
       for (ProcessOptions.DeviceMapping m : p.devices()) {

@@ -161,11 +161,14 @@ class RunSpecFactoryTest {
   }
 
   @Test
-  void aPrivilegedContainerSkipsADeviceAtItsOwnPath() {
+  void aPrivilegedContainerGetsTheHostsDevicesAndSkipsAMappingAtItsOwnPath() {
     var run = RunSpecFactory.processOptions(process(true, new ProcessOptions(null, null, List.of(
         new ProcessOptions.DeviceMapping("/dev/null", null, "r"),
         new ProcessOptions.DeviceMapping("/dev/null", "/dev/other", "r")), null, null, 0)));
-    assertEquals(List.of(new DeviceNode("/dev/other", "c", 1, 3, 0666, 0, 0)), run.devices());
+    assertEquals(new DeviceNode("/dev/other", "c", 1, 3, 0666, 0, 0), run.devices().getLast());
+    assertEquals(1, run.devices().stream().filter(d -> d.path().equals("/dev/null")).count(),
+        "the host's own, once (containerd HostDevices)");
+    assertTrue(run.devices().stream().noneMatch(d -> d.path().startsWith("/dev/pts/") || d.path().equals("/dev/console")));
     assertEquals("rwm", run.deviceRules().getFirst().access(), "moby: custom permissions are ignored");
   }
 
