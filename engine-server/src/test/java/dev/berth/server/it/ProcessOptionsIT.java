@@ -36,6 +36,11 @@ class ProcessOptionsIT extends WithBerthd {
       c("", "cat /proc/self/oom_score_adj", "0"),
       c("--oom-score-adj 300", "cat /proc/self/oom_score_adj", "300"),
       c("--group-add daemon --group-add 1234", "id -G", "0 1 1234"),
+      // moby withCommonOptions' defaults in a network namespace of the container's own, which --sysctl overrides.
+      c("", "cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/net/ipv4/ping_group_range",
+          "0\n0\t2147483647"),
+      c("--sysctl net.ipv4.ip_unprivileged_port_start=1024", "cat /proc/sys/net/ipv4/ip_unprivileged_port_start",
+          "1024"),
       c("--sysctl kernel.shmmax=4096 --sysctl fs.mqueue.msg_max=20", "cat /proc/sys/kernel/shmmax "
           + "/proc/sys/fs/mqueue/msg_max", "4096\n20"),
       c("--sysctl net.ipv4.ip_forward=1 --sysctl net.ipv4.tcp_syncookies=0", "cat /proc/sys/net/ipv4/ip_forward "

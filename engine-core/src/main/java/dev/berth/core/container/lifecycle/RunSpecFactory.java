@@ -12,6 +12,7 @@ import dev.berth.core.container.model.SecurityConfig;
 import dev.berth.core.container.model.SecurityOptions;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.fs.RootedPath;
+import dev.berth.core.network.NetworkMode;
 import dev.berth.core.runtime.BindMount;
 import dev.berth.core.runtime.Capabilities;
 import dev.berth.core.runtime.DeviceNode;
@@ -24,11 +25,13 @@ import dev.berth.core.runtime.RunMount;
 import dev.berth.core.runtime.RunSecurity;
 import dev.berth.core.runtime.RunSpec;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Turns a container record and its mounted root filesystem into what the runtime runs: the
@@ -128,7 +131,40 @@ final class RunSpecFactory {
     } catch (InvalidArgumentException e) {
       throw new ConfigRefusedException(e.getMessage());
     }
-    return new RunProcessOptions(rlimits, p.sysctls(), devices, rules, p.oomScoreAdj());
+    var sysctls = new java.util.LinkedHashMap<String, String>();
+    if (!(hc.network() instanceof NetworkMode.Host) && !(hc.network() instanceof NetworkMode.Container)) {
+      sysctls.putAll(DEFAULT_NETWORK_SYSCTLS);
+    }
+    sysctls.putAll(p.sysctls());
+    return new RunProcessOptions(rlimits, sysctls, devices, rules, p.oomScoreAdj());
+  }
+
+  /**
+   * moby withCommonOptions: in a network namespace of its own, a container may ping without
+   * CAP_NET_RAW and bind any port without CAP_NET_BIND_SERVICE (each where the kernel has the
+   * sysctl; ping not where the engine runs in a user namespace). The container's own win.
+   */
+  private static final Map<String, String> DEFAULT_NETWORK_SYSCTLS = defaultNetworkSysctls();
+
+  private static Map<String, String> defaultNetworkSysctls() {
+    var out = new java.util.LinkedHashMap<String, String>();
+    if (Files.exists(Path.of("/proc/sys/net/ipv4/ping_group_range")) && !inUserNamespace()) {
+      out.put("net.ipv4.ping_group_range", "0 2147483647");
+    }
+    if (Files.exists(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"))) {
+      out.put("net.ipv4.ip_unprivileged_port_start", "0");
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  // moby/sys/userns RunningInUserNS: any uid map but the initial namespace's full one.
+  private static boolean inUserNamespace() {
+    try {
+      String map = Files.readString(Path.of("/proc/self/uid_map")).strip();
+      return !map.matches("0\\s+0\\s+4294967295");
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   private static final java.util.regex.Pattern DEVICE_CGROUP_RULE =

@@ -157,7 +157,22 @@ class RunSpecFactoryTest {
     assertEquals(List.of(new DockerDefaults.DeviceRule(true, "c", 1L, 3L, "r"),
         new DockerDefaults.DeviceRule(true, "c", 1L, 3L, "mr"), new DockerDefaults.DeviceRule(true, "a", null, null,
         "rwm")), run.deviceRules());
-    assertEquals(Map.of("kernel.shmmax", "1"), run.sysctls());
+    assertEquals("1", run.sysctls().get("kernel.shmmax"));
+  }
+
+  @Test
+  void aPrivateNetworkNamespaceGetsDockerdsDefaultSysctlsUnderTheContainersOwn() {
+    var own = RunSpecFactory.processOptions(process(false, new ProcessOptions(null,
+        Map.of("net.ipv4.ip_unprivileged_port_start", "1024"), null, null, null, 0)));
+    assertEquals("1024", own.sysctls().get("net.ipv4.ip_unprivileged_port_start"));
+    var bridge = RunSpecFactory.processOptions(process(false, ProcessOptions.NONE));
+    if (java.nio.file.Files.exists(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"))) {
+      assertEquals("0", bridge.sysctls().get("net.ipv4.ip_unprivileged_port_start"));
+    }
+    for (String mode : List.of("host", "container:other")) {
+      var shared = RunSpecFactory.processOptions(process(false, ProcessOptions.NONE).withNetworkMode(mode));
+      assertEquals(Map.of(), shared.sysctls(), mode + ": not a namespace of its own");
+    }
   }
 
   @Test
