@@ -119,8 +119,8 @@ public final class ContainerJson {
       List<String> MaskedPaths,
       List<String> ReadonlyPaths) {}
 
-  /** A {@code HostConfig.Ulimits} entry (moby api/types/container Ulimit). */
-  record Ulimit(String Name, long Soft, long Hard) {}
+  /** A {@code HostConfig.Ulimits} entry (go-units Ulimit, whose fields come in this order). */
+  record Ulimit(String Name, long Hard, long Soft) {}
 
   /** A {@code HostConfig.Devices} entry (moby api/types/container DeviceMapping). */
   record DeviceMapping(String PathOnHost, String PathInContainer, String CgroupPermissions) {}

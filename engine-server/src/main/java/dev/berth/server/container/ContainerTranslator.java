@@ -490,7 +490,7 @@ public final class ContainerTranslator {
             m.pathOnHost(), m.pathInContainer(), m.cgroupPermissions())).toList(),
         nullIfEmpty(p.deviceCgroupRules()), null, zero(r.memoryReservation()),
         zero(r.memorySwap()), null, null, r.pidsLimit(), nullIfEmpty(p.ulimits().stream()
-            .map(u -> new ContainerJson.Ulimit(u.name(), u.soft(), u.hard())).toList()), 0, 0, 0, 0,
+            .map(u -> new ContainerJson.Ulimit(u.name(), u.hard(), u.soft())).toList()), 0, 0, 0, 0,
         st.mounts().stream().map(ContainerTranslator::mountJson).toList(), h.init(),
         d.maskedPaths(), d.readonlyPaths());
   }

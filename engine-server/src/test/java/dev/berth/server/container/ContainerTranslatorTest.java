@@ -768,7 +768,8 @@ class ContainerTranslatorTest {
     c = c.withHostConfig(c.hostConfig().withProcess(p));
     var ctx = new InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(), NOW, null, List.of(), "");
     JsonNode hc = json(inspect(c, ctx)).get("HostConfig");
-    assertEquals("[{\"Name\":\"nofile\",\"Soft\":512,\"Hard\":1024}]", hc.get("Ulimits").toString());
+    assertEquals("[{\"Name\":\"nofile\",\"Hard\":1024,\"Soft\":512}]", hc.get("Ulimits").toString(),
+        "go-units' order");
     assertEquals("{\"net.ipv4.ip_forward\":\"1\",\"kernel.shmmax\":\"4096\"}", hc.get("Sysctls").toString());
     assertEquals("[{\"PathOnHost\":\"/dev/null\",\"PathInContainer\":\"/dev/mynull\",\"CgroupPermissions\":\"r\"}]",
         hc.get("Devices").toString());
