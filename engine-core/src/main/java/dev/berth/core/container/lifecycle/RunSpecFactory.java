@@ -117,12 +117,12 @@ final class RunSpecFactory {
     var rules = new ArrayList<DockerDefaults.DeviceRule>();
     try {
       for (ProcessOptions.DeviceMapping m : p.devices()) {
-        if (hc.privileged() && m.pathOnHost().equals(m.pathInContainer())) {
+        if (hc.privileged() && m.pathOnHost().equals(m.target())) {
           continue;
         }
-        for (DeviceNode n : HostDevices.fromPath(m.pathOnHost(), m.pathInContainer())) {
+        for (DeviceNode n : HostDevices.fromPath(m.pathOnHost(), m.target())) {
           devices.add(n);
-          rules.add(n.rule(hc.privileged() ? "rwm" : m.cgroupPermissions()));
+          rules.add(n.rule(hc.privileged() ? "rwm" : m.access()));
         }
       }
       for (String rule : p.deviceCgroupRules()) {

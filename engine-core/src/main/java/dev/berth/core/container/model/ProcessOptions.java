@@ -58,16 +58,26 @@ public record ProcessOptions(List<Ulimit> ulimits, Map<String, String> sysctls, 
   }
 
   /**
-   * One {@code HostConfig.Devices} entry.
+   * One {@code HostConfig.Devices} entry, as given (the docker CLI fills every field).
    *
-   * @param pathInContainer where the node appears; the host path when not given
-   * @param cgroupPermissions some of {@code rwm}; {@code rwm} when not given
+   * @param pathInContainer where the node appears; empty for the host path
+   * @param cgroupPermissions some of {@code rwm}; empty for all three
    */
   public record DeviceMapping(String pathOnHost, String pathInContainer, String cgroupPermissions) {
     public DeviceMapping {
       pathOnHost = pathOnHost == null ? "" : pathOnHost;
-      pathInContainer = pathInContainer == null || pathInContainer.isEmpty() ? pathOnHost : pathInContainer;
-      cgroupPermissions = cgroupPermissions == null || cgroupPermissions.isEmpty() ? "rwm" : cgroupPermissions;
+      pathInContainer = pathInContainer == null ? "" : pathInContainer;
+      cgroupPermissions = cgroupPermissions == null ? "" : cgroupPermissions;
+    }
+
+    /** Where the node appears in the container. */
+    public String target() {
+      return pathInContainer.isEmpty() ? pathOnHost : pathInContainer;
+    }
+
+    /** What the device cgroup allows. */
+    public String access() {
+      return cgroupPermissions.isEmpty() ? "rwm" : cgroupPermissions;
     }
   }
 }

@@ -158,6 +158,10 @@ class RunSpecFactoryTest {
         new DockerDefaults.DeviceRule(true, "c", 1L, 3L, "mr"), new DockerDefaults.DeviceRule(true, "a", null, null,
         "rwm")), run.deviceRules());
     assertEquals("1", run.sysctls().get("kernel.shmmax"));
+    var bare = RunSpecFactory.processOptions(process(false, new ProcessOptions(null, null,
+        List.of(new ProcessOptions.DeviceMapping("/dev/zero", "", "")), null, null, 0)));
+    assertEquals("/dev/zero", bare.devices().getFirst().path(), "no path in the container: the host's");
+    assertEquals("rwm", bare.deviceRules().getFirst().access(), "no permissions: all");
   }
 
   @Test
