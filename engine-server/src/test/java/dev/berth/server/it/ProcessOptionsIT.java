@@ -190,6 +190,19 @@ class ProcessOptionsIT extends WithBerthd {
         + "ls -l /dev/fuse | awk '{print $1, $5, $6}'; (exec 3<>/dev/net/tun) && echo opened").ok().line());
   }
 
+  @Test
+  void theOptionsSurviveARestartOfTheDaemon() {
+    String id = docker.run("create", "--ulimit", "nofile=512:1024", "--group-add", "daemon", "--oom-score-adj", "300",
+        "--device", "/dev/fuse:/dev/myfuse:r", "busybox", "sh", "-c",
+        "ulimit -n; id -G; cat /proc/self/oom_score_adj; (exec 3</dev/myfuse) && echo read").ok().line();
+    try {
+      daemon.restart(false);
+      assertEquals("512\n0 1\n300\nread", docker.run("start", "-a", id).ok().line());
+    } finally {
+      docker.run("rm", "-f", id).ok();
+    }
+  }
+
   private static int containers() {
     return (int) docker.run("ps", "-aq").ok().out().lines().count();
   }
