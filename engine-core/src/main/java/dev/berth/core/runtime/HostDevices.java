@@ -30,6 +30,11 @@ public final class HostDevices {
    * @throws InvalidArgumentException in dockerd's words when the path holds no device
    */
   public static List<DeviceNode> fromPath(String pathOnHost, String pathInContainer) {
+    if (pathOnHost.isEmpty()) {
+      // lstat("") is ENOENT; Path.of("") would be the engine's working directory.
+      throw new InvalidArgumentException("error gathering device information while adding custom device \"\": no "
+          + "such file or directory");
+    }
     Path resolved = Path.of(pathOnHost);
     try {
       if (Files.isSymbolicLink(resolved)) {

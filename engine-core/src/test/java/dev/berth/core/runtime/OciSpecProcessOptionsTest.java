@@ -114,6 +114,8 @@ class OciSpecProcessOptionsTest {
     var e = assertThrows(InvalidArgumentException.class, () -> HostDevices.fromPath("/dev/berth-nope", "/dev/x"));
     assertEquals("error gathering device information while adding custom device \"/dev/berth-nope\": no such file "
         + "or directory", e.getMessage());
+    assertEquals("error gathering device information while adding custom device \"\": no such file or directory",
+        assertThrows(InvalidArgumentException.class, () -> HostDevices.fromPath("", "/dev/x")).getMessage());
     var notDevice = assertThrows(InvalidArgumentException.class, () -> HostDevices.fromPath("/etc/hostname", "/x"));
     assertEquals("error gathering device information while adding custom device \"/etc/hostname\": not a device node",
         notDevice.getMessage());
