@@ -40,6 +40,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -90,6 +91,8 @@ struct config {
 	unsigned int seccomp_flags;
 	struct sock_fprog seccomp;
 	char *apparmor;
+	int has_oom_score_adj;
+	int oom_score_adj;
 	char **argv;
 	size_t argc;
 	char **envp;
@@ -275,6 +278,11 @@ static void parse(struct config *c, const unsigned char *data, size_t size)
 			break;
 		case 'a':
 			c->apparmor = string(p, length);
+			break;
+		case 'o': /* the container's OOM score adjustment, a signed u32; inherited by the child */
+			need(length, 4);
+			c->has_oom_score_adj = 1;
+			c->oom_score_adj = (int) u32(p);
 			break;
 		case 'A':
 			if (c->argc + 2 > argv_capacity) {
@@ -556,6 +564,19 @@ static void become_process(const struct config *c, int master, int peer)
 	fail_at("exec", errno, program);
 }
 
+static void set_oom_score_adj(int score)
+{
+	char text[16];
+	int length = snprintf(text, sizeof(text), "%d", score);
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		fail("open oom_score_adj", errno);
+	if (write(fd, text, (size_t) length) != length)
+		fail("write oom_score_adj", errno);
+	close(fd);
+}
+
 int main(void)
 {
 	struct config c = { .cgroup2_fd = -1, .cgroupns_fd = -1 };
@@ -577,6 +598,9 @@ int main(void)
 	for (int i = 0; i < c.limit_count; i++)
 		if (setrlimit(c.limits[i].resource, &c.limits[i].value) < 0)
 			fail("setrlimit", errno);
+	/* As runc's nsexec: set here, before any namespace is joined (/proc is still the host's). */
+	if (c.has_oom_score_adj)
+		set_oom_score_adj(c.oom_score_adj);
 	/* "0" moves the writing thread only, which takes no global lock; this process has one thread. */
 	for (int i = 0; i < c.tasks_count; i++) {
 		if (write(c.tasks_fds[i], "0", 1) != 1)

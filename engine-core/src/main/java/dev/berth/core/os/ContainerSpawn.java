@@ -95,8 +95,14 @@ public final class ContainerSpawn {
   }
 
   /** What confines the process besides its credentials, as the container's own processes are confined. */
-  public record Confinement(boolean noNewPrivileges, Optional<SeccompProgram> seccomp, Optional<String> apparmor) {
+  public record Confinement(boolean noNewPrivileges, Optional<SeccompProgram> seccomp, Optional<String> apparmor,
+      java.util.OptionalInt oomScoreAdj) {
     public static final Confinement NONE = new Confinement(false, Optional.empty(), Optional.empty());
+
+    /** A confinement that leaves the OOM score as the engine's. */
+    public Confinement(boolean noNewPrivileges, Optional<SeccompProgram> seccomp, Optional<String> apparmor) {
+      this(noNewPrivileges, seccomp, apparmor, java.util.OptionalInt.empty());
+    }
   }
 
   /**
@@ -337,6 +343,7 @@ public final class ContainerSpawn {
     c.seccomp().ifPresent(s -> config.record('s', ByteBuffer.allocate(4 + s.filter().length)
         .order(ByteOrder.LITTLE_ENDIAN).putInt(s.flags()).put(s.filter()).array()));
     c.apparmor().ifPresent(profile -> config.string('a', profile));
+    c.oomScoreAdj().ifPresent(score -> config.u32('o', score));
     request.argv().forEach(a -> config.string('A', a));
     request.env().forEach(e -> config.string('E', e));
   }

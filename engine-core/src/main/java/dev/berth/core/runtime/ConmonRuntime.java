@@ -78,7 +78,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
    */
   private final Map<String, ExecConfinement> execConfinements = new ConcurrentHashMap<>();
 
-  private record ExecConfinement(List<String> capabilities, ContainerSpawn.Confinement confinement) {}
+  private record ExecConfinement(List<String> capabilities, ContainerSpawn.Confinement confinement,
+      List<DockerDefaults.Rlimit> rlimits) {}
   private final Map<String, OutputHub> hubs = new ConcurrentHashMap<>();
 
   /**
@@ -327,7 +328,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     // A privileged exec gets every capability, but the container's filter still (as runc exec does).
     List<String> capabilities = spec.privileged() ? host.boundingSet() : container.capabilities();
     return namespaceExec().start(hex, init.get().pid(), spec, Capabilities.toMask(capabilities),
-        container.confinement());
+        container.confinement(), container.rlimits());
   }
 
   private ExecConfinement execConfinement(String hex) {
@@ -339,7 +340,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     }
     var c = OciSpecBuilder.confinement(config);
     return new ExecConfinement(c.capabilities(), new ContainerSpawn.Confinement(c.noNewPrivileges(),
-        c.seccomp().map(seccompPrograms::program), c.appArmorProfile()));
+        c.seccomp().map(seccompPrograms::program), c.appArmorProfile(), c.oomScoreAdj()), c.rlimits());
   }
 
   // Made on first use: an engine that never runs an exec never makes the sealed copy.

@@ -78,6 +78,19 @@ final class NamespaceExec {
    * @throws StartRefusedException in runc's words when the program or working directory is missing
    */
   ExecSession start(String cgroup, int initPid, ExecSpec spec, long capabilities, Confinement confinement) {
+    return start(cgroup, initPid, spec, capabilities, confinement, List.of());
+  }
+
+  /**
+   * As {@link #start(String, int, ExecSpec, long, Confinement)}, with the container's rlimits.
+   *
+   * @param rlimits the container's ({@code process.rlimits} of its config.json); empty for the defaults
+   */
+  ExecSession start(String cgroup, int initPid, ExecSpec spec, long capabilities, Confinement confinement,
+      List<DockerDefaults.Rlimit> rlimits) {
+    List<ContainerSpawn.Limit> limits = rlimits.isEmpty() ? this.limits : rlimits.stream()
+        .filter(l -> RLIMIT_NUMBERS.containsKey(l.type()))
+        .map(l -> new ContainerSpawn.Limit(RLIMIT_NUMBERS.get(l.type()), l.soft(), l.hard())).toList();
     ProcessSpec p = spec.process();
     CgroupTree.Joining joining = cgroups.joining(cgroup);
     var fds = new Fds();

@@ -77,9 +77,16 @@ public final class OciSpecBuilder {
    * @param seccomp the filter runc loads ({@code linux.seccomp}); empty for a container without one
    */
   public record ProcessConfinement(List<String> capabilities, boolean noNewPrivileges, Optional<Seccomp> seccomp,
-      Optional<String> appArmorProfile) {
+      Optional<String> appArmorProfile, List<DockerDefaults.Rlimit> rlimits, java.util.OptionalInt oomScoreAdj) {
     public ProcessConfinement {
       capabilities = List.copyOf(capabilities);
+      rlimits = List.copyOf(rlimits);
+    }
+
+    /** A confinement with the engine's default rlimits and OOM score. */
+    public ProcessConfinement(List<String> capabilities, boolean noNewPrivileges, Optional<Seccomp> seccomp,
+        Optional<String> appArmorProfile) {
+      this(capabilities, noNewPrivileges, seccomp, appArmorProfile, List.of(), java.util.OptionalInt.empty());
     }
   }
 
@@ -90,9 +97,15 @@ public final class OciSpecBuilder {
     process.path("capabilities").path("bounding").forEach(n -> capabilities.add(n.asText()));
     JsonNode filter = config.path("linux").path("seccomp");
     String profile = process.path("apparmorProfile").asText("");
+    // runc exec: an exec process gets the container's rlimits and OOM score (moby execSetPlatformOpt).
+    var rlimits = new ArrayList<DockerDefaults.Rlimit>();
+    process.path("rlimits").forEach(r -> rlimits.add(new DockerDefaults.Rlimit(r.path("type").asText(),
+        new BigInteger(r.path("soft").asText("0")).longValue(), new BigInteger(r.path("hard").asText("0")).longValue())));
+    JsonNode oom = process.path("oomScoreAdj");
     return new ProcessConfinement(capabilities, process.path("noNewPrivileges").asBoolean(false),
         filter.isObject() ? Optional.of(Seccomp.fromJson(filter)) : Optional.empty(),
-        profile.isEmpty() ? Optional.empty() : Optional.of(profile));
+        profile.isEmpty() ? Optional.empty() : Optional.of(profile), rlimits,
+        oom.isNumber() ? java.util.OptionalInt.of(oom.asInt()) : java.util.OptionalInt.empty());
   }
 
   private static JsonNode tree(byte[] configJson) {
@@ -128,6 +141,13 @@ public final class OciSpecBuilder {
     }
     List<String> capabilities = spec.privileged() ? host.boundingSet() : spec.capabilities();
     ObjectNode processNode = process(process, capabilities);
+    RunProcessOptions options = spec.processOptions();
+    ArrayNode rlimits = processNode.putArray("rlimits");
+    for (var limit : options.effectiveRlimits(host)) {
+      rlimits.addObject().put("type", limit.type()).put("hard", unsigned(limit.hard())).put("soft", unsigned(limit.soft()));
+    }
+    // moby WithOOMScore: always set, so a container does not inherit the engine's score.
+    processNode.put("oomScoreAdj", options.oomScoreAdj());
     RunSecurity security = spec.security();
     // Docker leaves setuid binaries working unless --security-opt no-new-privileges.
     processNode.put("noNewPrivileges", security.noNewPrivileges());
@@ -285,10 +305,25 @@ public final class OciSpecBuilder {
       // namespace with every runtime, as dockerd set it before the field existed.
       linux.putObject("sysctl").put("kernel.domainname", spec.domainname());
     }
+    if (!spec.processOptions().sysctls().isEmpty()) {
+      // moby WithSysctls: the HostConfig's win; runc refuses those outside the container's namespaces.
+      ObjectNode sysctl = linux.has("sysctl") ? (ObjectNode) linux.get("sysctl") : linux.putObject("sysctl");
+      spec.processOptions().sysctls().forEach(sysctl::put);
+    }
+    if (!spec.processOptions().devices().isEmpty()) {
+      ArrayNode nodes = linux.putArray("devices");
+      for (DeviceNode n : spec.processOptions().devices()) {
+        nodes.addObject().put("path", n.path()).put("type", n.type()).put("major", n.major()).put("minor", n.minor())
+            .put("fileMode", n.fileMode()).put("uid", n.uid()).put("gid", n.gid());
+      }
+    }
     linux.put("cgroupsPath", cgroupPath(spec.id().hex()));
     ObjectNode resources = linux.putObject("resources");
     ArrayNode devices = resources.putArray("devices");
-    for (var rule : spec.privileged() ? List.of(DockerDefaults.DeviceRule.allowAll()) : DockerDefaults.DEVICE_RULES) {
+    var rules = new ArrayList<DockerDefaults.DeviceRule>(DockerDefaults.DEVICE_RULES);
+    // moby WithDevices: a privileged container may use every device, whatever its own rules say.
+    rules.addAll(spec.processOptions().deviceRules());
+    for (var rule : spec.privileged() ? List.of(DockerDefaults.DeviceRule.allowAll()) : rules) {
       ObjectNode d = devices.addObject().put("allow", rule.allow());
       if (rule.type() != null) {
         d.put("type", rule.type());

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param security seccomp, no_new_privs, AppArmor, cgroup namespace, masked and read-only paths
  * @param namespaces the PID, IPC and UTS namespaces it shares, and its /dev/shm
  * @param annotations the OCI spec's annotations ({@code HostConfig.Annotations})
+ * @param processOptions rlimits, sysctls, devices, device cgroup rules and OOM score
  */
 public record RunSpec(
     ContainerId id,
@@ -40,9 +41,11 @@ public record RunSpec(
     long shmSize,
     RunSecurity security,
     RunNamespaces namespaces,
-    Map<String, String> annotations) {
+    Map<String, String> annotations,
+    RunProcessOptions processOptions) {
 
   public RunSpec {
+    processOptions = processOptions == null ? RunProcessOptions.NONE : processOptions;
     security = security == null ? RunSecurity.NONE : security;
     mounts = List.copyOf(mounts);
     shmSize = shmSize <= 0 ? DockerDefaults.SHM_SIZE : shmSize;
@@ -52,18 +55,24 @@ public record RunSpec(
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
   }
 
-  /** A spec with namespaces of its own and no annotations. */
+  /** A spec with namespaces of its own, no annotations and no process options of its own. */
   public RunSpec(ContainerId id, Path rootfs, boolean readonlyRootfs, ProcessSpec process, String hostname,
       String domainname, NetworkNamespace network, List<RunMount> mounts, List<String> capabilities,
       boolean privileged, Path logPath, Resources resources, boolean init, long shmSize, RunSecurity security) {
     this(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities, privileged,
-        logPath, resources, init, shmSize, security, RunNamespaces.PRIVATE, Map.of());
+        logPath, resources, init, shmSize, security, RunNamespaces.PRIVATE, Map.of(), RunProcessOptions.NONE);
   }
 
   /** The same spec sharing the given namespaces. */
   public RunSpec withNamespaces(RunNamespaces n) {
     return new RunSpec(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities,
-        privileged, logPath, resources, init, shmSize, security, n, annotations);
+        privileged, logPath, resources, init, shmSize, security, n, annotations, processOptions);
+  }
+
+  /** The same spec with the given process options. */
+  public RunSpec withProcessOptions(RunProcessOptions o) {
+    return new RunSpec(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities,
+        privileged, logPath, resources, init, shmSize, security, namespaces, annotations, o);
   }
 
   /** A spec with dockerd's default /dev/shm size. */

@@ -82,7 +82,7 @@ public final class ContainerJson {
       String UTSMode,
       String UsernsMode,
       long ShmSize,
-      Map<String, String> Sysctls,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> Sysctls,
       String Runtime,
       String Isolation,
       long CpuShares,
@@ -101,7 +101,7 @@ public final class ContainerJson {
       long CpuRealtimeRuntime,
       String CpusetCpus,
       String CpusetMems,
-      List<JsonNode> Devices,
+      List<DeviceMapping> Devices,
       List<String> DeviceCgroupRules,
       List<JsonNode> DeviceRequests,
       long MemoryReservation,
@@ -109,7 +109,7 @@ public final class ContainerJson {
       Long MemorySwappiness,
       Boolean OomKillDisable,
       Long PidsLimit,
-      List<JsonNode> Ulimits,
+      List<Ulimit> Ulimits,
       long CpuCount,
       long CpuPercent,
       long IOMaximumIOps,
@@ -118,6 +118,12 @@ public final class ContainerJson {
       Boolean Init,
       List<String> MaskedPaths,
       List<String> ReadonlyPaths) {}
+
+  /** A {@code HostConfig.Ulimits} entry (go-units Ulimit, whose fields come in this order). */
+  record Ulimit(String Name, long Hard, long Soft) {}
+
+  /** A {@code HostConfig.Devices} entry (moby api/types/container DeviceMapping). */
+  record DeviceMapping(String PathOnHost, String PathInContainer, String CgroupPermissions) {}
 
   /** A {@code HostConfig.Mounts} entry (moby api/types/mount); every field is omitempty in Go. */
   record Mount(

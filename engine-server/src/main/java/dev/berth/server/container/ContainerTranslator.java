@@ -21,6 +21,7 @@ import dev.berth.core.network.Networking;
 import dev.berth.core.container.model.MountPoint;
 import dev.berth.core.container.model.MountRequest;
 import dev.berth.core.container.model.NamespaceModes;
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.container.model.SecurityConfig;
 import dev.berth.core.container.model.StorageOptions;
 import dev.berth.core.container.model.RestartPolicy;
@@ -142,7 +143,7 @@ public final class ContainerTranslator {
     }
     return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
-        resources(h), storage(h), security(h), namespaces(h));
+        resources(h), storage(h), security(h), namespaces(h)).withProcess(process(h));
   }
 
   /**
@@ -161,6 +162,17 @@ public final class ContainerTranslator {
     }
     return new NamespaceModes(h.PidMode(), h.IpcMode(), h.UTSMode(), h.UsernsMode(), h.Cgroup(), h.Isolation(),
         h.Annotations());
+  }
+
+  /** Ulimits, Sysctls, Devices, DeviceCgroupRules, GroupAdd and OomScoreAdj of a create body. */
+  static ProcessOptions process(ContainerJson.HostConfig h) {
+    var ulimits = h.Ulimits() == null ? List.<ProcessOptions.Ulimit>of() : h.Ulimits().stream()
+        .filter(java.util.Objects::nonNull).map(u -> new ProcessOptions.Ulimit(u.Name(), u.Soft(), u.Hard())).toList();
+    var devices = h.Devices() == null ? List.<ProcessOptions.DeviceMapping>of() : h.Devices().stream()
+        .filter(java.util.Objects::nonNull)
+        .map(d -> new ProcessOptions.DeviceMapping(d.PathOnHost(), d.PathInContainer(), d.CgroupPermissions()))
+        .toList();
+    return new ProcessOptions(ulimits, h.Sysctls(), devices, h.DeviceCgroupRules(), h.GroupAdd(), h.OomScoreAdj());
   }
 
   /**
@@ -501,6 +513,7 @@ public final class ContainerTranslator {
     Resources r = h.resources();
     StorageOptions st = h.storage();
     NamespaceModes ns = h.namespaces();
+    ProcessOptions p = h.process();
     return new ContainerJson.HostConfig(
         nullIfEmpty(st.binds()), "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(),
         NetworkSettingsTranslator.portBindings(n),
@@ -508,15 +521,18 @@ public final class ContainerTranslator {
         h.autoRemove(), st.volumeDriver(), nullIfEmpty(st.volumesFrom()), List.of(h.consoleHeight(), h.consoleWidth()),
         ns.annotations().isEmpty() ? null : new java.util.TreeMap<>(ns.annotations()),
         nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), sc.effectiveCgroupnsMode(), h.dns(), h.dnsOptions(),
-        h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, ns.effectiveIpcMode(), ns.cgroup(), null, 0, ns.pidMode(),
-        h.privileged(), n.publishAll(),
+        h.dnsSearch(), nullIfEmpty(h.extraHosts()), nullIfEmpty(p.groupAdd()), ns.effectiveIpcMode(), ns.cgroup(), null,
+        p.oomScoreAdj(), ns.pidMode(), h.privileged(), n.publishAll(),
         h.readonlyRootfs(), nullIfEmpty(sc.securityOpt()), null, st.tmpfs(), ns.utsMode(), ns.usernsMode(),
-        st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), null,
+        st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), p.sysctls(),
         d.runtime(), ns.isolation(),
         zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), "", 0,
         List.of(), List.of(), List.of(), List.of(), List.of(), zero(r.cpuPeriod()), zero(r.cpuQuota()), 0, 0,
-        orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), List.of(), null, null, zero(r.memoryReservation()),
-        zero(r.memorySwap()), null, null, r.pidsLimit(), null, 0, 0, 0, 0,
+        orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), p.devices().stream().map(m -> new ContainerJson.DeviceMapping(
+            m.pathOnHost(), m.pathInContainer(), m.cgroupPermissions())).toList(),
+        nullIfEmpty(p.deviceCgroupRules()), null, zero(r.memoryReservation()),
+        zero(r.memorySwap()), null, null, r.pidsLimit(), nullIfEmpty(p.ulimits().stream()
+            .map(u -> new ContainerJson.Ulimit(u.name(), u.hard(), u.soft())).toList()), 0, 0, 0, 0,
         st.mounts().stream().map(ContainerTranslator::mountJson).toList(), h.init(),
         d.maskedPaths(), d.readonlyPaths());
   }

@@ -803,4 +803,51 @@ class ContainerTranslatorTest {
         () -> create("{\"Image\":\"busybox\",\"HostConfig\":{\"Isolation\":\"process\"}}"));
     assertEquals("invalid isolation (process): linux only supports 'default'", e.getMessage());
   }
+
+  // ---- issue 11: Ulimits, Sysctls, Devices, DeviceCgroupRules, GroupAdd, OomScoreAdj
+
+  @Test
+  void processFieldsOfACreateBodyAreKeptAndShownAsDockerdShowsThem() throws IOException {
+    var p = create("""
+        {"Image":"busybox","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":512,"Hard":1024}],
+         "Sysctls":{"net.ipv4.ip_forward":"1","kernel.shmmax":"4096"},
+         "Devices":[{"PathOnHost":"/dev/null","PathInContainer":"/dev/mynull","CgroupPermissions":"r"}],
+         "DeviceCgroupRules":["c 1:3 mr"],"GroupAdd":["audio","1234"],"OomScoreAdj":-200}}
+        """).hostConfig().process();
+    assertEquals(List.of(new dev.berth.core.container.model.ProcessOptions.Ulimit("nofile", 512, 1024)), p.ulimits());
+    assertEquals(List.of("net.ipv4.ip_forward", "kernel.shmmax"), List.copyOf(p.sysctls().keySet()), "in order");
+    assertEquals(List.of(new dev.berth.core.container.model.ProcessOptions.DeviceMapping("/dev/null", "/dev/mynull",
+        "r")), p.devices());
+    assertEquals(List.of("c 1:3 mr"), p.deviceCgroupRules());
+    assertEquals(List.of("audio", "1234"), p.groupAdd());
+    assertEquals(-200, p.oomScoreAdj());
+
+    Container c = container(ContainerState.Created.FRESH);
+    c = c.withHostConfig(c.hostConfig().withProcess(p));
+    var ctx = new InspectContext(Path.of("/c"), List.of(), "runc", AppArmor.disabled(), NOW, null, List.of(), "");
+    JsonNode hc = json(inspect(c, ctx)).get("HostConfig");
+    assertEquals("[{\"Name\":\"nofile\",\"Hard\":1024,\"Soft\":512}]", hc.get("Ulimits").toString(),
+        "go-units' order");
+    assertEquals("{\"net.ipv4.ip_forward\":\"1\",\"kernel.shmmax\":\"4096\"}", hc.get("Sysctls").toString());
+    assertEquals("[{\"PathOnHost\":\"/dev/null\",\"PathInContainer\":\"/dev/mynull\",\"CgroupPermissions\":\"r\"}]",
+        hc.get("Devices").toString());
+    assertEquals(List.of("c 1:3 mr"), texts(hc.get("DeviceCgroupRules")));
+    assertEquals(List.of("audio", "1234"), texts(hc.get("GroupAdd")));
+    assertEquals(-200, hc.get("OomScoreAdj").asInt());
+
+    JsonNode plain = inspect(ContainerState.Created.FRESH, false).get("HostConfig");
+    assertTrue(plain.get("Ulimits").isNull());
+    assertFalse(plain.has("Sysctls"), "omitempty in moby's HostConfig");
+    assertEquals("[]", plain.get("Devices").toString());
+    assertTrue(plain.get("DeviceCgroupRules").isNull());
+    assertTrue(plain.get("GroupAdd").isNull());
+    assertEquals(0, plain.get("OomScoreAdj").asInt());
+  }
+
+  @Test
+  void anOomScoreOutOfRangeIsRefusedAtCreate() {
+    var e = assertThrows(InvalidArgumentException.class,
+        () -> create("{\"Image\":\"busybox\",\"HostConfig\":{\"OomScoreAdj\":1001}}"));
+    assertEquals("Invalid value 1001, range for oom score adj is [-1000, 1000]", e.getMessage());
+  }
 }

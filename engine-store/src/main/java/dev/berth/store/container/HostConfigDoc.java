@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * {@code hostConfig} of {@code containers.config_json}: a {@link HostConfig}. Rows from before
- * berth kept {@code storage} (and {@code security}, {@code namespaces}) lack them; they read as none.
+ * berth kept {@code storage} (and {@code security}, {@code namespaces}, {@code process}) lack them; they read as none.
  */
 record HostConfigDoc(
     boolean autoRemove,
@@ -28,21 +28,24 @@ record HostConfigDoc(
     ResourcesDoc resources,
     StorageDoc storage,
     SecurityDoc security,
-    NamespacesDoc namespaces) {
+    NamespacesDoc namespaces,
+    ProcessDoc process) {
 
   static HostConfigDoc of(HostConfig h) {
     return new HostConfigDoc(h.autoRemove(), h.networkMode(), Documents.map(h.restartPolicy(), RestartPolicyDoc::of),
         h.consoleHeight(), h.consoleWidth(), h.privileged(), h.readonlyRootfs(), h.capAdd(), h.capDrop(),
         h.extraHosts(), h.dns(), h.dnsSearch(), h.dnsOptions(), h.init(),
         Documents.map(h.resources(), ResourcesDoc::of), Documents.map(h.storage(), StorageDoc::of),
-        Documents.map(h.security(), SecurityDoc::of), Documents.map(h.namespaces(), NamespacesDoc::of));
+        Documents.map(h.security(), SecurityDoc::of), Documents.map(h.namespaces(), NamespacesDoc::of),
+        Documents.map(h.process(), ProcessDoc::of));
   }
 
   HostConfig toCore() {
     return new HostConfig(autoRemove, networkMode, Documents.map(restartPolicy, RestartPolicyDoc::toCore),
         consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch,
         dnsOptions, init, Documents.map(resources, ResourcesDoc::toCore), Documents.map(storage, StorageDoc::toCore),
-        Documents.map(security, SecurityDoc::toCore), Documents.map(namespaces, NamespacesDoc::toCore));
+        Documents.map(security, SecurityDoc::toCore), Documents.map(namespaces, NamespacesDoc::toCore),
+        Documents.map(process, ProcessDoc::toCore));
   }
 
   record RestartPolicyDoc(String name, int maxRetryCount) {

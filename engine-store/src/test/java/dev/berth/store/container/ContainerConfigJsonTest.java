@@ -16,6 +16,7 @@ import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.container.model.MountPoint;
 import dev.berth.core.container.model.MountRequest;
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.container.model.MountType;
 import dev.berth.core.container.model.NamespaceModes;
 import dev.berth.core.container.model.Resources;
@@ -75,7 +76,10 @@ class ContainerConfigJsonTest {
               List.of("/proc/kcore"), List.of(),
               new SecurityOptions(true, "{\"defaultAction\":\"SCMP_ACT_LOG\"}", "custom", List.of("disable"), false)),
           new NamespaceModes("container:" + "a".repeat(64), "shareable", "", "host", "", "default",
-              Map.of("org.example.k", "v"))),
+              Map.of("org.example.k", "v")),
+          new ProcessOptions(List.of(new ProcessOptions.Ulimit("nofile", 512, 1024)),
+              orderedSysctls(), List.of(new ProcessOptions.DeviceMapping("/dev/null", "/dev/mynull", "r")),
+              List.of("c 1:3 mr"), List.of("audio", "1234"), -200)),
       ContainerState.Created.FRESH, 0,
       List.of(
           new MountPoint(MountType.VOLUME, "data", "/var/lib/berth/volumes/data/_data", "/data", "local", "z", true,
@@ -148,6 +152,19 @@ class ContainerConfigJsonTest {
     repo.update(running);
 
     assertEquals(running, repo.find(FULL.id()).orElseThrow());
+  }
+
+  private static Map<String, String> orderedSysctls() {
+    var sysctls = new java.util.LinkedHashMap<String, String>();
+    sysctls.put("net.ipv4.ip_forward", "1");
+    sysctls.put("kernel.shmmax", "4096");
+    return sysctls;
+  }
+
+  @Test
+  void aRowFromBeforeProcessOptionsReadsWithNone() {
+    assertEquals(ProcessOptions.NONE, readFixture("containers/v1-before-security.json", ContainerId.random(),
+        "shop-web-1").hostConfig().process());
   }
 
   @Test

@@ -230,8 +230,11 @@ public final class ExecService {
         cc.attachStdout(), cc.attachStderr(), cc.stopSignal(), cc.stopTimeout(), cc.exposedPorts(), cc.volumes(),
         cc.healthcheck(), cc.onBuild(), cc.shell(), cc.argsEscaped());
     String cwd = !e.workingDir().isEmpty() ? e.workingDir() : cc.workingDir().isEmpty() ? "/" : cc.workingDir();
+    // moby getUser: an exec process gets the container's GroupAdd too.
+    var groups = new java.util.LinkedHashSet<Integer>(user.additionalGids());
+    groups.addAll(ExecUser.additionalGroups(root, c.hostConfig().process().groupAdd()));
     return new ProcessSpec(e.cmd(), ProcessEnvironment.of(envConfig, user), cwd, user.uid(), user.gid(),
-        user.additionalGids(), e.tty(), e.attachStdin(), true, height, width);
+        List.copyOf(groups), e.tty(), e.attachStdin(), true, height, width);
   }
 
   // dockerd's words: the entrypoint, a space, the arguments (so "echo " for an echo without any).

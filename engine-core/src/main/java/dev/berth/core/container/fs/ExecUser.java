@@ -74,6 +74,52 @@ public record ExecUser(int uid, int gid, List<Integer> additionalGids, String ho
     return new ExecUser(who.uid, gid, extra, who.home == null || who.home.isEmpty() ? "/" : who.home);
   }
 
+  /**
+   * The ids of {@code HostConfig.GroupAdd}, as moby/sys/user's GetAdditionalGroups finds them in
+   * the container's /etc/group: a name must be there, a number need not be.
+   *
+   * @throws InvalidArgumentException in its words for a missing name or an id out of range
+   */
+  public static List<Integer> additionalGroups(Path rootfs, List<String> groupAdd) {
+    if (groupAdd.isEmpty()) {
+      return List.of();
+    }
+    try (RootedPath tree = RootedPath.open(rootfs)) {
+      return additionalGroups(tree, groupAdd);
+    }
+  }
+
+  static List<Integer> additionalGroups(RootedPath rootfs, List<String> groupAdd) {
+    List<Group> groups = readGroups(rootfs);
+    var out = new java.util.LinkedHashSet<Integer>();
+    for (String wanted : groupAdd) {
+      Long numeric = null;
+      if (wanted.matches("[+-]?[0-9]+")) {
+        try {
+          numeric = Long.parseLong(wanted);
+        } catch (NumberFormatException e) {
+          numeric = -1L;
+        }
+        if (numeric < 0 || numeric > Integer.MAX_VALUE) {
+          throw new InvalidArgumentException(GID_RANGE);
+        }
+      }
+      Long id = numeric;
+      Optional<Group> found = groups.stream()
+          .filter(g -> g.name.equals(wanted) || id != null && g.gid == id).findFirst();
+      if (found.isPresent()) {
+        out.add(found.get().gid);
+      } else if (id != null) {
+        out.add(id.intValue());
+      } else {
+        throw new InvalidArgumentException("unable to find group " + wanted + ": no matching entries in group file");
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static final String GID_RANGE = "uids and gids must be in range 0-2147483647";
+
   private static List<Passwd> readPasswd(RootedPath rootfs) {
     var out = new ArrayList<Passwd>();
     for (String[] f : fields(rootfs, "/etc/passwd")) {

@@ -669,11 +669,12 @@ public final class ContainerLifecycle implements AutoCloseable {
   }
 
   private EngineException startFailed(Container c, RuntimeException e) {
-    if (!(e instanceof InvalidArgumentException) && !(e instanceof StartRefusedException)) {
+    if (!(e instanceof InvalidArgumentException) && !(e instanceof StartRefusedException)
+        && !(e instanceof ConfigRefusedException)) {
       return e instanceof EngineException ee ? ee : new InternalException("starting container: " + e.getMessage(), e);
     }
     String message = e.getMessage();
-    String full = message.startsWith("unable to find") ? message
+    String full = message.startsWith("unable to find") || e instanceof ConfigRefusedException ? message
         : "failed to create task for container: OCI runtime create failed: " + message;
     int code = e instanceof StartRefusedException refused ? refused.exitCode() : 128;
     // A failed start keeps the last run's OOMKilled: dockerd resets it only once the process runs.

@@ -233,7 +233,7 @@ public final class ContainerService {
         host.privileged(), host.readonlyRootfs(), host.capAdd(), host.capDrop(), host.extraHosts(), host.dns(),
         host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap(),
         host.storage().shmSize() == 0 ? host.storage().withShmSize(DockerDefaults.SHM_SIZE) : host.storage(),
-        security(host, defaults)).withNamespaces(host.namespaces());
+        security(host, defaults)).withNamespaces(host.namespaces()).withProcess(host.process());
   }
 
   /**

@@ -6,25 +6,33 @@ import dev.berth.core.container.fs.ExecUser;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerConfig;
 import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.SecurityConfig;
 import dev.berth.core.container.model.SecurityOptions;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.fs.RootedPath;
+import dev.berth.core.network.NetworkMode;
 import dev.berth.core.runtime.BindMount;
 import dev.berth.core.runtime.Capabilities;
+import dev.berth.core.runtime.DeviceNode;
+import dev.berth.core.runtime.DockerDefaults;
+import dev.berth.core.runtime.HostDevices;
 import dev.berth.core.runtime.NetworkNamespace;
 import dev.berth.core.runtime.ProcessSpec;
+import dev.berth.core.runtime.RunProcessOptions;
 import dev.berth.core.runtime.RunMount;
 import dev.berth.core.runtime.RunNamespaces;
 import dev.berth.core.runtime.RunSecurity;
 import dev.berth.core.runtime.RunSpec;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Turns a container record and its mounted root filesystem into what the runtime runs: the
@@ -62,7 +70,9 @@ final class RunSpecFactory {
     ContainerFiles.Written written = files.write(dir, c, network.host(), embeddedDns);
 
     var process = new ProcessSpec(cfg.argv(), ProcessEnvironment.of(cfg, user), cwd, user.uid(), user.gid(),
-        user.additionalGids(), cfg.tty(), cfg.openStdin(), cfg.stdinOnce(), hc.consoleHeight(), hc.consoleWidth());
+        groups(user, ExecUser.additionalGroups(rootfs, hc.process().groupAdd())), cfg.tty(), cfg.openStdin(),
+        cfg.stdinOnce(), hc.consoleHeight(), hc.consoleWidth());
+    RunProcessOptions processOptions = processOptions(hc);
     var mounts = new ArrayList<RunMount>(userMounts);
     var taken = userMounts.stream().map(RunMount::destination).collect(java.util.stream.Collectors.toSet());
     // moby TrySetNetworkMount: a user's mount at one of these paths wins over the generated file.
@@ -79,7 +89,110 @@ final class RunSpecFactory {
         capabilities(hc), hc.privileged(), logPath, hc.resources(),
         // moby: no init in the host's or another container's PID namespace, which has its own.
         Boolean.TRUE.equals(hc.init()) && hc.namespaces().privatePid(),
-        hc.storage().shmSize(), runSecurity(hc), RunNamespaces.PRIVATE, hc.namespaces().annotations());
+        hc.storage().shmSize(), runSecurity(hc), RunNamespaces.PRIVATE, hc.namespaces().annotations(),
+        processOptions);
+  }
+
+  /** The user's supplementary groups, then those of GroupAdd (moby getUser). */
+  static List<Integer> groups(ExecUser user, List<Integer> groupAdd) {
+    var all = new LinkedHashSet<Integer>(user.additionalGids());
+    all.addAll(groupAdd);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Ulimits, Sysctls, Devices, DeviceCgroupRules and OomScoreAdj for the runtime, as moby's
+   * withRlimits, WithSysctls, WithDevices and WithOOMScore set them.
+   *
+   * @throws ConfigRefusedException in dockerd's words for a device that is not there or a
+   *     malformed device cgroup rule
+   */
+  static RunProcessOptions processOptions(HostConfig hc) {
+    ProcessOptions p = hc.process();
+    var rlimits = new ArrayList<DockerDefaults.Rlimit>();
+    for (ProcessOptions.Ulimit u : p.ulimits()) {
+      // moby mergeUlimits: the first of a name wins.
+      if (rlimits.stream().noneMatch(r -> r.type().equals(u.rlimitType()))) {
+        rlimits.add(new DockerDefaults.Rlimit(u.rlimitType(), u.soft(), u.hard()));
+      }
+    }
+    // moby WithDevices: a privileged container gets every host device, then its own mappings.
+    var devices = new ArrayList<DeviceNode>(hc.privileged() ? HostDevices.all() : List.of());
+    var rules = new ArrayList<DockerDefaults.DeviceRule>();
+    try {
+      for (ProcessOptions.DeviceMapping m : p.devices()) {
+        if (hc.privileged() && m.pathOnHost().equals(m.target())) {
+          continue;
+        }
+        for (DeviceNode n : HostDevices.fromPath(m.pathOnHost(), m.target())) {
+          devices.add(n);
+          rules.add(n.rule(hc.privileged() ? "rwm" : m.access()));
+        }
+      }
+      for (String rule : p.deviceCgroupRules()) {
+        rules.add(deviceRule(rule));
+      }
+    } catch (InvalidArgumentException e) {
+      throw new ConfigRefusedException(e.getMessage());
+    }
+    var sysctls = new java.util.LinkedHashMap<String, String>();
+    if (!(hc.network() instanceof NetworkMode.Host) && !(hc.network() instanceof NetworkMode.Container)) {
+      sysctls.putAll(DEFAULT_NETWORK_SYSCTLS);
+    }
+    sysctls.putAll(p.sysctls());
+    return new RunProcessOptions(rlimits, sysctls, devices, rules, p.oomScoreAdj());
+  }
+
+  /**
+   * moby withCommonOptions: in a network namespace of its own, a container may ping without
+   * CAP_NET_RAW and bind any port without CAP_NET_BIND_SERVICE (each where the kernel has the
+   * sysctl; ping not where the engine runs in a user namespace). The container's own win.
+   */
+  private static final Map<String, String> DEFAULT_NETWORK_SYSCTLS = defaultNetworkSysctls();
+
+  private static Map<String, String> defaultNetworkSysctls() {
+    var out = new java.util.LinkedHashMap<String, String>();
+    if (Files.exists(Path.of("/proc/sys/net/ipv4/ping_group_range")) && !inUserNamespace()) {
+      out.put("net.ipv4.ping_group_range", "0 2147483647");
+    }
+    if (Files.exists(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"))) {
+      out.put("net.ipv4.ip_unprivileged_port_start", "0");
+    }
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  // moby/sys/userns RunningInUserNS: any uid map but the initial namespace's full one.
+  private static boolean inUserNamespace() {
+    try {
+      String map = Files.readString(Path.of("/proc/self/uid_map")).strip();
+      return !map.matches("0\\s+0\\s+4294967295");
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  private static final java.util.regex.Pattern DEVICE_CGROUP_RULE =
+      java.util.regex.Pattern.compile("^([acb]) ([0-9]+|\\*):([0-9]+|\\*) ([rwm]{1,3})$");
+
+  private static Long number(String s, String which, String rule) {
+    if (s.equals("*")) {
+      return null;
+    }
+    try {
+      return Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new InvalidArgumentException("invalid " + which + " value in device cgroup rule format: '" + rule + "'");
+    }
+  }
+
+  /** moby oci.AppendDevicePermissionsFromCgroupRules: {@code type major:minor access}, * for any. */
+  static DockerDefaults.DeviceRule deviceRule(String rule) {
+    var m = DEVICE_CGROUP_RULE.matcher(rule);
+    if (!m.matches()) {
+      throw new InvalidArgumentException("invalid device cgroup rule format: '" + rule + "'");
+    }
+    return new DockerDefaults.DeviceRule(true, m.group(1), number(m.group(2), "major", rule),
+        number(m.group(3), "minor", rule), m.group(4));
   }
 
   /** moby's WithSeccomp, WithApparmor, WithNoNewPrivileges, WithNamespaces (cgroup) and paths. */

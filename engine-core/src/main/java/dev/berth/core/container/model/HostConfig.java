@@ -13,6 +13,7 @@ import java.util.List;
  * @param storage binds, mounts, tmpfs, volumes-from and shm size as the client gave them
  * @param security SecurityOpt, CgroupnsMode, MaskedPaths and ReadonlyPaths
  * @param namespaces PidMode, IpcMode, UTSMode, UsernsMode, Cgroup, Isolation and Annotations
+ * @param process Ulimits, Sysctls, Devices, DeviceCgroupRules, GroupAdd and OomScoreAdj
  */
 public record HostConfig(
     boolean autoRemove,
@@ -32,7 +33,8 @@ public record HostConfig(
     Resources resources,
     StorageOptions storage,
     SecurityConfig security,
-    NamespaceModes namespaces) {
+    NamespaceModes namespaces,
+    ProcessOptions process) {
 
   public static final HostConfig DEFAULT =
       new HostConfig(false, "default", RestartPolicy.NO, 0, 0, false, false, null, null, null, null, null, null, null, null);
@@ -55,13 +57,17 @@ public record HostConfig(
         capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, SecurityConfig.NONE);
   }
 
-  /** A host config sharing no namespace and without annotations. */
+  /**
+   * A host config sharing no namespace, without annotations and without process options: the
+   * groups after {@code security} are set with their {@code with} methods.
+   */
   public HostConfig(boolean autoRemove, String networkMode, RestartPolicy restartPolicy, int consoleHeight,
       int consoleWidth, boolean privileged, boolean readonlyRootfs, List<String> capAdd, List<String> capDrop,
       List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions, Boolean init,
       Resources resources, StorageOptions storage, SecurityConfig security) {
     this(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
-        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, NamespaceModes.NONE);
+        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, NamespaceModes.NONE,
+        ProcessOptions.NONE);
   }
 
   public HostConfig {
@@ -77,6 +83,7 @@ public record HostConfig(
     storage = storage == null ? StorageOptions.NONE : storage;
     security = security == null ? SecurityConfig.NONE : security;
     namespaces = namespaces == null ? NamespaceModes.NONE : namespaces;
+    process = process == null ? ProcessOptions.NONE : process;
   }
 
   /** {@link #networkMode} as a type. */
@@ -86,34 +93,42 @@ public record HostConfig(
 
   public HostConfig withRestartPolicy(RestartPolicy p) {
     return new HostConfig(autoRemove, networkMode, p, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
-        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces);
+        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces, process);
   }
 
   public HostConfig withNetworkMode(String mode) {
     return new HostConfig(autoRemove, mode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs,
-        capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces);
+        capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces,
+        process);
   }
 
   public HostConfig withResources(Resources r) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, r, storage, security,
-        namespaces);
+        namespaces, process);
   }
 
   public HostConfig withStorage(StorageOptions s) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, s, security,
-        namespaces);
+        namespaces, process);
   }
 
   public HostConfig withSecurity(SecurityConfig s) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, s,
-        namespaces);
+        namespaces, process);
   }
 
   public HostConfig withNamespaces(NamespaceModes n) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
-        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, n);
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
+        n, process);
+  }
+
+  public HostConfig withProcess(ProcessOptions p) {
+    return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
+        namespaces, p);
   }
 }

@@ -165,4 +165,27 @@ class ExecUserTest {
     gids.add(3);
     assertEquals(List.of(1, 2), u.additionalGids());
   }
+
+  // ---- GroupAdd (issue 11), moby/sys/user GetAdditionalGroups
+
+  @Test
+  void groupAddNamesAreLookedUpAndIdsNeedNotExist() throws IOException {
+    image();
+    assertEquals(List.of(50, 999, 4242, 10), ExecUser.additionalGroups(rootfs, List.of("staff", "docker", "4242", "10")));
+    assertEquals(List.of(50), ExecUser.additionalGroups(rootfs, List.of("staff", "50")), "each group once");
+    assertEquals(List.of(), ExecUser.additionalGroups(rootfs, List.of()));
+  }
+
+  @Test
+  void anUnknownGroupOrAnIdOutOfRangeIsRefused() throws IOException {
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    image();
+    assertEquals("unable to find group nosuch: no matching entries in group file", assertThrows(
+        InvalidArgumentException.class, () -> ExecUser.additionalGroups(rootfs, List.of("nosuch"))).getMessage());
+    assertEquals("uids and gids must be in range 0-2147483647", assertThrows(InvalidArgumentException.class,
+        () -> ExecUser.additionalGroups(rootfs, List.of("2147483648"))).getMessage());
+    assertEquals("unable to find group nosuch: no matching entries in group file", assertThrows(
+        InvalidArgumentException.class, () -> ExecUser.additionalGroups(empty, List.of("nosuch")))
+        .getMessage(), "an image without /etc/group");
+  }
 }

@@ -329,6 +329,23 @@ class ContainerLifecycleTest {
   }
 
   @Test
+  void aDeviceMissingFromTheHostFailsTheSpecInDockerdsOwnWords() {
+    var host = HostConfig.DEFAULT.withProcess(new dev.berth.core.container.model.ProcessOptions(null, null,
+        List.of(new dev.berth.core.container.model.ProcessOptions.DeviceMapping("/dev/berth-nope", "/dev/x", "rwm")),
+        null, null, 0));
+    Container c = put("web", host, ContainerState.Created.FRESH, config("", ""), List.of(NAMED));
+
+    var e = assertThrows(InvalidArgumentException.class, () -> lifecycle.start("web"));
+
+    String words = "error gathering device information while adding custom device \"/dev/berth-nope\": no such file "
+        + "or directory";
+    assertEquals(words, e.getMessage(), "no runtime prefix: dockerd refuses it before any runtime runs (issue 11)");
+    assertEquals(new ContainerState.Created(128, words), state(c));
+    assertEquals(concat(upTo("volumes.acquire"), CLEAN_UP), journal);
+    assertFalse(volumes.holds(c.id()));
+  }
+
+  @Test
   void aFailureOfTheRuntimesStartDeletesWhatItCreated() {
     Container c = created("web");
     runtime.failAt("start", new InternalException("runc start: container not in created state"));

@@ -9,11 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.container.fs.ContainerFiles;
 import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.container.model.SecurityConfig;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.runtime.DeviceNode;
+import dev.berth.core.runtime.DockerDefaults;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The confinement recorded at create, and capabilities (moby oci/caps {@code TweakCapabilities}). */
@@ -125,5 +129,98 @@ class RunSpecFactoryTest {
     assertEquals("CAP_NET_ADMIN", RunSpecFactory.capName("net_admin"));
     assertEquals("CAP_NET_ADMIN", RunSpecFactory.capName("Cap_Net_Admin"));
     assertEquals("CAP_ALL", RunSpecFactory.capName("all"));
+  }
+
+  // ---- process options (issue 11)
+
+  private static HostConfig process(boolean privileged, ProcessOptions p) {
+    return new HostConfig(false, "bridge", RestartPolicy.NO, 0, 0, privileged, false, null, null, null, null, null,
+        null, null, null, null, null).withProcess(p);
+  }
+
+  @Test
+  void ulimitsBecomeRlimitsTheFirstOfANameWinning() {
+    var run = RunSpecFactory.processOptions(process(false, new ProcessOptions(List.of(
+        new ProcessOptions.Ulimit("nofile", 512, 1024), new ProcessOptions.Ulimit("core", -1, -1),
+        new ProcessOptions.Ulimit("nofile", 1, 1)), null, null, null, null, 42)));
+    assertEquals(List.of(new DockerDefaults.Rlimit("RLIMIT_NOFILE", 512, 1024),
+        new DockerDefaults.Rlimit("RLIMIT_CORE", -1, -1)), run.rlimits());
+    assertEquals(42, run.oomScoreAdj());
+  }
+
+  @Test
+  void devicesAndRulesAreAllowedWithTheirPermissions() {
+    var run = RunSpecFactory.processOptions(process(false, new ProcessOptions(null, Map.of("kernel.shmmax", "1"),
+        List.of(new ProcessOptions.DeviceMapping("/dev/null", "/dev/mynull", "r")), List.of("c 1:3 mr", "a *:* rwm"),
+        null, 0)));
+    assertEquals(List.of(new DeviceNode("/dev/mynull", "c", 1, 3, 0666, 0, 0)), run.devices());
+    assertEquals(List.of(new DockerDefaults.DeviceRule(true, "c", 1L, 3L, "r"),
+        new DockerDefaults.DeviceRule(true, "c", 1L, 3L, "mr"), new DockerDefaults.DeviceRule(true, "a", null, null,
+        "rwm")), run.deviceRules());
+    assertEquals("1", run.sysctls().get("kernel.shmmax"));
+    var bare = RunSpecFactory.processOptions(process(false, new ProcessOptions(null, null,
+        List.of(new ProcessOptions.DeviceMapping("/dev/zero", "", "")), null, null, 0)));
+    assertEquals("/dev/zero", bare.devices().getFirst().path(), "no path in the container: the host's");
+    assertEquals("rwm", bare.deviceRules().getFirst().access(), "no permissions: all");
+  }
+
+  @Test
+  void aPrivateNetworkNamespaceGetsDockerdsDefaultSysctlsUnderTheContainersOwn() {
+    var own = RunSpecFactory.processOptions(process(false, new ProcessOptions(null,
+        Map.of("net.ipv4.ip_unprivileged_port_start", "1024"), null, null, null, 0)));
+    assertEquals("1024", own.sysctls().get("net.ipv4.ip_unprivileged_port_start"));
+    var bridge = RunSpecFactory.processOptions(process(false, ProcessOptions.NONE));
+    if (java.nio.file.Files.exists(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start"))) {
+      assertEquals("0", bridge.sysctls().get("net.ipv4.ip_unprivileged_port_start"));
+    }
+    for (String mode : List.of("host", "container:other")) {
+      var shared = RunSpecFactory.processOptions(process(false, ProcessOptions.NONE).withNetworkMode(mode));
+      assertEquals(Map.of(), shared.sysctls(), mode + ": not a namespace of its own");
+    }
+  }
+
+  @Test
+  void aPrivilegedContainerGetsTheHostsDevicesAndSkipsAMappingAtItsOwnPath() {
+    var run = RunSpecFactory.processOptions(process(true, new ProcessOptions(null, null, List.of(
+        new ProcessOptions.DeviceMapping("/dev/null", null, "r"),
+        new ProcessOptions.DeviceMapping("/dev/null", "/dev/other", "r")), null, null, 0)));
+    assertEquals(new DeviceNode("/dev/other", "c", 1, 3, 0666, 0, 0), run.devices().getLast());
+    assertEquals(1, run.devices().stream().filter(d -> d.path().equals("/dev/null")).count(),
+        "the host's own, once (containerd HostDevices)");
+    assertTrue(run.devices().stream().noneMatch(d -> d.path().startsWith("/dev/pts/") || d.path().equals("/dev/console")));
+    assertEquals("rwm", run.deviceRules().getFirst().access(), "moby: custom permissions are ignored");
+  }
+
+  @Test
+  void badDevicesAndRulesAreRefusedInDockerdsWords() {
+    for (var c : Map.of(
+        "c 1:3", "invalid device cgroup rule format: 'c 1:3'",
+        "x 1:3 r", "invalid device cgroup rule format: 'x 1:3 r'",
+        "c 1:3 rwmr", "invalid device cgroup rule format: 'c 1:3 rwmr'",
+        "c 99999999999999999999:3 r", "invalid major value in device cgroup rule format: 'c 99999999999999999999:3 r'")
+        .entrySet()) {
+      var e = assertThrows(ConfigRefusedException.class, () -> RunSpecFactory.processOptions(process(false,
+          new ProcessOptions(null, null, null, List.of(c.getKey()), null, 0))));
+      assertEquals(c.getValue(), e.getMessage());
+    }
+    var e = assertThrows(ConfigRefusedException.class, () -> RunSpecFactory.processOptions(process(false,
+        new ProcessOptions(null, null, List.of(new ProcessOptions.DeviceMapping("/dev/nope", null, null)), null, null,
+        0))));
+    assertEquals("error gathering device information while adding custom device \"/dev/nope\": no such file or "
+        + "directory", e.getMessage());
+  }
+
+  @Test
+  void theOomScoreIsCheckedAtCreate() {
+    var e = assertThrows(InvalidArgumentException.class, () -> new ProcessOptions(null, null, null, null, null, 1001));
+    assertEquals("Invalid value 1001, range for oom score adj is [-1000, 1000]", e.getMessage());
+    assertThrows(InvalidArgumentException.class, () -> new ProcessOptions(null, null, null, null, null, -1001));
+    assertEquals(-1000, new ProcessOptions(null, null, null, null, null, -1000).oomScoreAdj());
+  }
+
+  @Test
+  void normalizeKeepsTheProcessOptions() {
+    var p = new ProcessOptions(null, null, null, null, List.of("audio"), 5);
+    assertEquals(p, ContainerService.normalize(process(false, p), SecurityDefaults.docker(false)).process());
   }
 }
