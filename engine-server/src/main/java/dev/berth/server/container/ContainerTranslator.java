@@ -143,7 +143,7 @@ public final class ContainerTranslator {
     }
     return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
-        resources(h), storage(h), security(h), namespaces(h)).withProcess(process(h));
+        resources(h), storage(h), security(h)).withNamespaces(namespaces(h)).withProcess(process(h));
   }
 
   /**
