@@ -111,6 +111,11 @@ final class CgroupTree {
     return parent;
   }
 
+  /** The same hierarchies under another parent (a container's own {@code --cgroup-parent}). */
+  CgroupTree withParent(String otherParent) {
+    return new CgroupTree(otherParent, hierarchies);
+  }
+
   /** Creates {@code <parent>/<child>} in every hierarchy. */
   void create(String child) {
     checkChild(child);

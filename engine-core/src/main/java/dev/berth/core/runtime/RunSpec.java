@@ -19,6 +19,7 @@ import java.util.List;
  * @param mounts binds and tmpfs mounts in mount order (parents before children)
  * @param shmSize bytes of /dev/shm; 0 for dockerd's default
  * @param security seccomp, no_new_privs, AppArmor, cgroup namespace, masked and read-only paths
+ * @param placement which of the engine's OCI runtimes runs it, and its cgroup parent
  */
 public record RunSpec(
     ContainerId id,
@@ -35,9 +36,36 @@ public record RunSpec(
     Resources resources,
     boolean init,
     long shmSize,
-    RunSecurity security) {
+    RunSecurity security,
+    Placement placement) {
+
+  /**
+   * @param runtime the name of one of the engine's runtimes; empty for the default
+   * @param cgroupParent an absolute cgroup path; empty for the engine's parent
+   */
+  public record Placement(String runtime, String cgroupParent) {
+    public static final Placement DEFAULT = new Placement("", "");
+
+    public Placement {
+      runtime = runtime == null ? "" : runtime;
+      cgroupParent = cgroupParent == null ? "" : cgroupParent;
+      if (!cgroupParent.isEmpty() && (!cgroupParent.startsWith("/") || cgroupParent.equals("/"))) {
+        // A relative cgroupsPath nests under the runtime's own cgroup: never what we want.
+        throw new IllegalArgumentException("cgroup parent must be an absolute, non-root path: " + cgroupParent);
+      }
+    }
+  }
+
+  /** A spec run by the engine's default runtime under its cgroup parent. */
+  public RunSpec(ContainerId id, Path rootfs, boolean readonlyRootfs, ProcessSpec process, String hostname,
+      String domainname, NetworkNamespace network, List<RunMount> mounts, List<String> capabilities,
+      boolean privileged, Path logPath, Resources resources, boolean init, long shmSize, RunSecurity security) {
+    this(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities, privileged,
+        logPath, resources, init, shmSize, security, Placement.DEFAULT);
+  }
 
   public RunSpec {
+    placement = placement == null ? Placement.DEFAULT : placement;
     security = security == null ? RunSecurity.NONE : security;
     mounts = List.copyOf(mounts);
     shmSize = shmSize <= 0 ? DockerDefaults.SHM_SIZE : shmSize;

@@ -76,7 +76,8 @@ final class RunSpecFactory {
     return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
         network, mounts,
         capabilities(hc), hc.privileged(), logPath, hc.resources(), Boolean.TRUE.equals(hc.init()),
-        hc.storage().shmSize(), runSecurity(hc));
+        hc.storage().shmSize(), runSecurity(hc),
+        new RunSpec.Placement(hc.runtimeOptions().runtime(), hc.runtimeOptions().absoluteCgroupParent()));
   }
 
   /** moby's WithSeccomp, WithApparmor, WithNoNewPrivileges, WithNamespaces (cgroup) and paths. */

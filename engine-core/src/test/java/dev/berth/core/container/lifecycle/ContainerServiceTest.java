@@ -252,7 +252,7 @@ class ContainerServiceTest {
   @Test
   void createMergesTheImageAndRecordsDefaultAsBridge() {
     image(BUSYBOX, "busybox", List.of("sh"));
-    Container c = service.create(request("web", null, null));
+    Container c = service.create(request("web", null, null)).container();
     assertEquals(List.of("sh"), c.config().argv());
     assertEquals(List.of("PATH=/bin"), c.config().env());
     assertEquals(c.id().shortId(), c.config().hostname());
@@ -278,7 +278,7 @@ class ContainerServiceTest {
   @Test
   void createWithATakenNameIsAConflictWithDockersSentence() {
     image(BUSYBOX, "busybox", List.of("sh"));
-    Container first = service.create(request("/web", null, null));
+    Container first = service.create(request("/web", null, null)).container();
     var e = assertThrows(ConflictException.class, () -> service.create(request("web", null, null)));
     assertEquals("Conflict. The container name \"/web\" is already in use by container \"" + first.id().hex()
         + "\". You have to remove (or rename) that container to be able to reuse that name.", e.getMessage());
@@ -287,8 +287,8 @@ class ContainerServiceTest {
   @Test
   void createWithoutANameGeneratesOne() {
     image(BUSYBOX, "busybox", List.of("sh"));
-    Container a = service.create(request(null, null, null));
-    Container b = service.create(request("", null, null));
+    Container a = service.create(request(null, null, null)).container();
+    Container b = service.create(request("", null, null)).container();
     assertTrue(a.name().value().matches("[a-z]+_[a-z]+\\d?"), a.name().value());
     assertNotEquals(a.name(), b.name());
   }
