@@ -184,7 +184,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     String name = spec.placement().runtime();
     OciRuntime chosen = name.isEmpty() ? runtime : runtimes.get(name);
     if (chosen == null) {
-      throw new InvalidArgumentException("Unknown runtime specified " + name);
+      throw new InvalidArgumentException("unknown or invalid runtime name: " + name);
     }
     String parent = spec.placement().cgroupParent();
     var placed = new Placed(chosen, parent.isEmpty() ? cgroups : cgroups.withParent(parent));

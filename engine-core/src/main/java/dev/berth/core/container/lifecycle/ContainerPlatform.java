@@ -65,7 +65,7 @@ public record ContainerPlatform(CgroupSupport cgroups, String defaultRuntime, Se
    * moby {@code verifyPlatformContainerSettings}: limits this host cannot apply are discarded with
    * dockerd's warning, an unknown runtime is refused, and an empty one becomes the default's name.
    *
-   * @throws InvalidArgumentException {@code Unknown runtime specified <name>}, a limit out of range,
+   * @throws InvalidArgumentException dockerd 28's {@code unknown or invalid runtime name: <name>}, a limit out of range,
    *     or a cgroup parent in the engine's own cgroups
    */
   public Checked forCreate(HostConfig host) {
@@ -73,7 +73,7 @@ public record ContainerPlatform(CgroupSupport cgroups, String defaultRuntime, Se
     RuntimeOptions options = host.runtimeOptions();
     String runtime = options.runtime().isEmpty() ? defaultRuntime : options.runtime();
     if (!runtimes.contains(runtime)) {
-      throw new InvalidArgumentException("Unknown runtime specified " + runtime);
+      throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
     }
     checkParent(options);
     return new Checked(host.withResources(adapted.resources()).withRuntimeOptions(options.withRuntime(runtime)),
