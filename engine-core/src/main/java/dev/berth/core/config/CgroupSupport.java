@@ -27,11 +27,13 @@ public record CgroupSupport(
     boolean blkioReadBpsDevice,
     boolean blkioWriteBpsDevice,
     boolean blkioReadIOpsDevice,
-    boolean blkioWriteIOpsDevice) {
+    boolean blkioWriteIOpsDevice,
+    boolean kernelMemoryTcp) {
 
   /** Every limit supported (for tests and fakes). */
   public static final CgroupSupport ALL =
-      new CgroupSupport(true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true);
+      new CgroupSupport(true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true,
+          true);
 
   /** This host's, read from /sys/fs/cgroup. */
   public static CgroupSupport detect() {
@@ -62,7 +64,8 @@ public record CgroupSupport(
         Files.exists(blkio.resolve("blkio.throttle.read_bps_device")),
         Files.exists(blkio.resolve("blkio.throttle.write_bps_device")),
         Files.exists(blkio.resolve("blkio.throttle.read_iops_device")),
-        Files.exists(blkio.resolve("blkio.throttle.write_iops_device")));
+        Files.exists(blkio.resolve("blkio.throttle.write_iops_device")),
+        Files.exists(memory.resolve("memory.kmem.tcp.limit_in_bytes")));
   }
 
   private static CgroupSupport unified(Path root) {
@@ -79,7 +82,7 @@ public record CgroupSupport(
     // it whenever swap accounting is on, and the root's own children show it.
     boolean swap = memory && swapAccounting(root);
     return new CgroupSupport(memory, swap, memory, false, false, controllers.contains("pids"), cpu, cpu, false,
-        controllers.contains("cpuset"), io, io, io, io, io, io);
+        controllers.contains("cpuset"), io, io, io, io, io, io, false);
   }
 
   private static boolean swapAccounting(Path root) {

@@ -317,6 +317,7 @@ public final class OciSpecBuilder {
     putIfSet(memory, "reservation", r.memoryReservation());
     putIfSet(memory, "swap", r.memorySwap());
     putIfSet(memory, "swappiness", r.memorySwappiness());
+    putIfSet(memory, "kernelTCP", r.kernelMemoryTcp());
     if (r.oomKillDisable() != null) {
       memory.put("disableOOMKiller", r.oomKillDisable());
     }

@@ -28,7 +28,7 @@ class CgroupSupportTest {
         "blkio/blkio.throttle.read_iops_device", "blkio/blkio.throttle.write_iops_device");
     // Block I/O weight needs CFQ or BFQ, which this fixture (like the build host) lacks.
     assertEquals(new CgroupSupport(true, true, true, true, true, true, true, true, true, true, false, false, true, true,
-        true, true), CgroupSupport.detect(root));
+        true, true, false), CgroupSupport.detect(root));
   }
 
   @Test

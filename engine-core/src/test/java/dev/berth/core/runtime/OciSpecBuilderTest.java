@@ -258,10 +258,11 @@ class OciSpecBuilderTest {
     var r = new Resources(64L << 20, null, null, null, null, null, null, null, null, null, true, 10L, 300,
         List.of(new Resources.WeightDevice("/dev/null", 200)),
         List.of(new Resources.ThrottleDevice("/dev/null", 1048576)), null, null,
-        List.of(new Resources.ThrottleDevice("/dev/null", 20)), 1_000_000L, 950_000L, null);
+        List.of(new Resources.ThrottleDevice("/dev/null", 20)), 1_000_000L, 950_000L, null, 4096L);
     JsonNode resources = json(withResources(r)).at("/linux/resources");
     assertEquals(10, resources.at("/memory/swappiness").asLong());
     assertTrue(resources.at("/memory/disableOOMKiller").asBoolean());
+    assertEquals(4096, resources.at("/memory/kernelTCP").asLong());
     assertEquals(1_000_000L, resources.at("/cpu/realtimePeriod").asLong());
     assertEquals(950_000L, resources.at("/cpu/realtimeRuntime").asLong());
     var mapper = new ObjectMapper();
@@ -274,7 +275,7 @@ class OciSpecBuilderTest {
   @Test
   void aMissingDeviceFailsTheStartAsDockerdsStatDoes() {
     var r = new Resources(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        List.of(new Resources.ThrottleDevice("/dev/berth-no-such", 1)), null, null, null, null, null, null);
+        List.of(new Resources.ThrottleDevice("/dev/berth-no-such", 1)), null, null, null, null, null, null, null);
     var e = assertThrows(dev.berth.core.error.InternalException.class, () -> builder.toJson(withResources(r)));
     assertEquals("stat /dev/berth-no-such: no such file or directory", e.getMessage());
   }

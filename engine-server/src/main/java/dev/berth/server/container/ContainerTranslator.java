@@ -524,7 +524,7 @@ public final class ContainerTranslator {
         orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), List.of(), null, null, zero(r.memoryReservation()),
         zero(r.memorySwap()), r.memorySwappiness(), r.oomKillDisable(), r.pidsLimit(), null, 0, 0, 0, 0,
         st.mounts().stream().map(ContainerTranslator::mountJson).toList(), h.init(),
-        d.maskedPaths(), d.readonlyPaths());
+        d.maskedPaths(), d.readonlyPaths(), r.kernelMemoryTcp());
   }
 
   private static long zero(Long v) {
@@ -542,7 +542,7 @@ public final class ContainerTranslator {
         h.MemorySwappiness(), h.BlkioWeight(), weightDevices(h.BlkioWeightDevice()),
         throttleDevices(h.BlkioDeviceReadBps()), throttleDevices(h.BlkioDeviceWriteBps()),
         throttleDevices(h.BlkioDeviceReadIOps()), throttleDevices(h.BlkioDeviceWriteIOps()), h.CpuRealtimePeriod(),
-        h.CpuRealtimeRuntime(), h.CpuPercent());
+        h.CpuRealtimeRuntime(), h.CpuPercent(), h.KernelMemoryTCP());
   }
 
   // Go's %q for the printable strings a driver name is.

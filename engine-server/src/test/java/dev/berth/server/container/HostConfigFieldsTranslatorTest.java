@@ -31,7 +31,8 @@ class HostConfigFieldsTranslatorTest {
          "BlkioWeightDevice": [{"Path": "/dev/sda", "Weight": 200}],
          "BlkioDeviceReadBps": [{"Path": "/dev/sda", "Rate": 1048576}],
          "BlkioDeviceWriteIOps": [{"Path": "/dev/sdb", "Rate": 20}],
-         "CpuRealtimePeriod": 1000000, "CpuRealtimeRuntime": 950000}""").hostConfig().resources();
+         "CpuRealtimePeriod": 1000000, "CpuRealtimeRuntime": 950000, "KernelMemoryTCP": 4096}""")
+        .hostConfig().resources();
     assertTrue(r.oomKillDisable());
     assertEquals(10L, r.memorySwappiness());
     assertEquals(300, r.blkioWeight());
@@ -39,6 +40,7 @@ class HostConfigFieldsTranslatorTest {
     assertEquals(List.of(new Resources.ThrottleDevice("/dev/sda", 1048576)), r.blkioDeviceReadBps());
     assertEquals(List.of(new Resources.ThrottleDevice("/dev/sdb", 20)), r.blkioDeviceWriteIOps());
     assertEquals(950_000L, r.cpuRealtimeRuntime());
+    assertEquals(4096L, r.kernelMemoryTcp());
   }
 
   @Test

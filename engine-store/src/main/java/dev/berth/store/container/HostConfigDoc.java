@@ -79,14 +79,14 @@ record HostConfigDoc(
       Long memorySwappiness, Integer blkioWeight, List<WeightDeviceDoc> blkioWeightDevice,
       List<ThrottleDeviceDoc> blkioDeviceReadBps, List<ThrottleDeviceDoc> blkioDeviceWriteBps,
       List<ThrottleDeviceDoc> blkioDeviceReadIOps, List<ThrottleDeviceDoc> blkioDeviceWriteIOps,
-      Long cpuRealtimePeriod, Long cpuRealtimeRuntime) {
+      Long cpuRealtimePeriod, Long cpuRealtimeRuntime, Long kernelMemoryTcp) {
 
     static ResourcesDoc of(Resources r) {
       return new ResourcesDoc(r.memory(), r.memorySwap(), r.memoryReservation(), r.cpuShares(), r.cpuPeriod(),
           r.cpuQuota(), r.nanoCpus(), r.cpusetCpus(), r.cpusetMems(), r.pidsLimit(), r.oomKillDisable(),
           r.memorySwappiness(), r.blkioWeight(), weights(r.blkioWeightDevice()), throttles(r.blkioDeviceReadBps()),
           throttles(r.blkioDeviceWriteBps()), throttles(r.blkioDeviceReadIOps()), throttles(r.blkioDeviceWriteIOps()),
-          r.cpuRealtimePeriod(), r.cpuRealtimeRuntime());
+          r.cpuRealtimePeriod(), r.cpuRealtimeRuntime(), r.kernelMemoryTcp());
     }
 
     Resources toCore() {
@@ -94,7 +94,7 @@ record HostConfigDoc(
           cpusetMems, pidsLimit, oomKillDisable, memorySwappiness, blkioWeight,
           blkioWeightDevice == null ? null : blkioWeightDevice.stream().map(WeightDeviceDoc::toCore).toList(),
           coreThrottles(blkioDeviceReadBps), coreThrottles(blkioDeviceWriteBps), coreThrottles(blkioDeviceReadIOps),
-          coreThrottles(blkioDeviceWriteIOps), cpuRealtimePeriod, cpuRealtimeRuntime, null);
+          coreThrottles(blkioDeviceWriteIOps), cpuRealtimePeriod, cpuRealtimeRuntime, null, kernelMemoryTcp);
     }
 
     private static List<WeightDeviceDoc> weights(List<Resources.WeightDevice> devices) {

@@ -67,7 +67,7 @@ class ContainerConfigJsonTest {
           new Resources(67108864L, 134217728L, 33554432L, 512L, 100000L, 50000L, null, "0-1", "0", 100L, true, 10L,
               300, List.of(new Resources.WeightDevice("/dev/sda", 200)),
               List.of(new Resources.ThrottleDevice("/dev/sda", 1048576)), null, null,
-              List.of(new Resources.ThrottleDevice("/dev/sdb", 20)), 1000000L, 950000L, null),
+              List.of(new Resources.ThrottleDevice("/dev/sdb", 20)), 1000000L, 950000L, null, 1048576L),
           new StorageOptions(List.of("data:/data", "/srv/conf:/etc/app:ro"),
               List.of(new MountRequest("volume", "cache", "/cache", true, "delegated",
                   new MountRequest.BindOptions("rslave", true, true, false, true),

@@ -36,6 +36,7 @@ import java.util.List;
  * @param cpuRealtimeRuntime real-time runtime per period in microseconds, at most the period
  * @param cpuPercent Windows' CPU percent: dockerd on Linux warns and discards it ({@link #adaptTo}),
  *     so it is never kept
+ * @param kernelMemoryTcp hard limit of kernel TCP buffer memory in bytes (cgroup v1 only)
  */
 public record Resources(
     Long memory,
@@ -58,7 +59,8 @@ public record Resources(
     List<ThrottleDevice> blkioDeviceWriteIOps,
     Long cpuRealtimePeriod,
     Long cpuRealtimeRuntime,
-    Long cpuPercent) {
+    Long cpuPercent,
+    Long kernelMemoryTcp) {
 
   /** Nothing set: the runtime's defaults at create, no change at update. */
   public static final Resources NONE = new Resources(null, null, null, null, null, null, null, null, null, null);
@@ -95,7 +97,7 @@ public record Resources(
   public Resources(Long memory, Long memorySwap, Long memoryReservation, Long cpuShares, Long cpuPeriod, Long cpuQuota,
       Long nanoCpus, String cpusetCpus, String cpusetMems, Long pidsLimit) {
     this(memory, memorySwap, memoryReservation, cpuShares, cpuPeriod, cpuQuota, nanoCpus, cpusetCpus, cpusetMems,
-        pidsLimit, null, null, null, null, null, null, null, null, null, null, null);
+        pidsLimit, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** The period {@code --cpus} uses: 100 ms, so a quota is CPUs times 100000 µs. */
@@ -126,6 +128,7 @@ public record Resources(
     cpuRealtimePeriod = unsetIfZero(cpuRealtimePeriod);
     cpuRealtimeRuntime = unsetIfZero(cpuRealtimeRuntime);
     cpuPercent = unsetIfZero(cpuPercent);
+    kernelMemoryTcp = unsetIfZero(kernelMemoryTcp);
 
     if (memory != null && memory < MIN_MEMORY) {
       throw new InvalidArgumentException("Minimum memory limit allowed is 6MB");
@@ -197,7 +200,8 @@ public record Resources(
         pick(change.blkioWeight, blkioWeight), pick(change.blkioWeightDevice, blkioWeightDevice),
         pick(change.blkioDeviceReadBps, blkioDeviceReadBps), pick(change.blkioDeviceWriteBps, blkioDeviceWriteBps),
         pick(change.blkioDeviceReadIOps, blkioDeviceReadIOps), pick(change.blkioDeviceWriteIOps, blkioDeviceWriteIOps),
-        pick(change.cpuRealtimePeriod, cpuRealtimePeriod), pick(change.cpuRealtimeRuntime, cpuRealtimeRuntime), null);
+        pick(change.cpuRealtimePeriod, cpuRealtimePeriod), pick(change.cpuRealtimeRuntime, cpuRealtimeRuntime), null,
+        pick(change.kernelMemoryTcp, kernelMemoryTcp));
   }
 
   private static <T> T pick(T changed, T current) {
@@ -215,7 +219,7 @@ public record Resources(
     return new Resources(memory, memory * 2, memoryReservation, cpuShares, cpuPeriod, cpuQuota, nanoCpus, cpusetCpus,
         cpusetMems, pidsLimit, oomKillDisable, memorySwappiness, blkioWeight, blkioWeightDevice, blkioDeviceReadBps,
         blkioDeviceWriteBps, blkioDeviceReadIOps, blkioDeviceWriteIOps, cpuRealtimePeriod, cpuRealtimeRuntime,
-        cpuPercent);
+        cpuPercent, kernelMemoryTcp);
   }
 
   /**
@@ -281,6 +285,13 @@ public record Resources(
       }
       oomOff = null;
     }
+    Long kernelTcp = kernelMemoryTcp;
+    if (kernelTcp != null && !host.kernelMemoryTcp()) {
+      // dockerd passes it on and runc ignores it on cgroup v2; said here rather than left unsaid.
+      warnings.add("Your kernel does not support kernel memory TCP limit capabilities or the cgroup is not mounted. "
+          + "Limitation discarded.");
+      kernelTcp = null;
+    }
     if (Boolean.TRUE.equals(oomOff) && mem == null) {
       warnings.add("OOM killer is disabled for the container, but no memory limit is set, this can result in the "
           + "system running out of resources.");
@@ -344,7 +355,7 @@ public record Resources(
     }
     return new Adapted(new Resources(mem, swap, reservation, shares, period, quota, nanoCpus, cpus, mems, pids, oomOff,
         swappiness, weight, weightDevices, readBps, writeBps, readIOps, writeIOps, cpuRealtimePeriod,
-        cpuRealtimeRuntime, null), warnings);
+        cpuRealtimeRuntime, null, kernelTcp), warnings);
   }
 
   /** The CFS quota to apply: from {@code nanoCpus} when set (CPUs × 100000 µs), else {@code cpuQuota}. */

@@ -45,7 +45,7 @@ class ContainerPlatformTest {
   @Test
   void anUpdateRefusesWhatRuncUpdateCannotChange() {
     var oom = new Resources(null, null, null, null, null, null, null, null, null, null, true, null, null, null, null,
-        null, null, null, null, null, null);
+        null, null, null, null, null, null, null);
     assertEquals("Cannot update OomKillDisable: set at create only (recreate the container to change it)",
         assertThrows(InvalidArgumentException.class, () -> platform.forUpdate(oom)).getMessage());
     assertEquals(List.of(), platform.forUpdate(Resources.memory(64L << 20)).warnings());

@@ -18,15 +18,15 @@ class ResourcesAdaptTest {
 
   /** This host: cgroup v1 controllers, blkio without CFQ/BFQ (no weight files). */
   private static final CgroupSupport HYBRID = new CgroupSupport(true, true, true, true, true, true, true, true, true,
-      true, false, false, true, true, true, true);
+      true, false, false, true, true, true, true, true);
   /** A pure cgroup v2 host with swap accounting. */
   private static final CgroupSupport V2 = new CgroupSupport(true, true, true, false, false, true, true, true, false,
-      true, true, true, true, true, true, true);
+      true, true, true, true, true, true, true, false);
 
   private static Resources of(Long memory, Boolean oomKillDisable, Long swappiness, Integer weight,
       List<Resources.ThrottleDevice> readBps) {
     return new Resources(memory, null, null, null, null, null, null, null, null, null, oomKillDisable, swappiness,
-        weight, null, readBps, null, null, null, null, null, null);
+        weight, null, readBps, null, null, null, null, null, null, null);
   }
 
   private static String refused(Runnable r) {
@@ -54,7 +54,7 @@ class ResourcesAdaptTest {
   void realTimeRuntimeAbovePeriodIsRefused() {
     assertEquals("cpu real-time runtime cannot be higher than cpu real-time period", refused(() -> new Resources(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        1000L, 2000L, null)));
+        1000L, 2000L, null, null)));
   }
 
   @Test
@@ -91,7 +91,7 @@ class ResourcesAdaptTest {
   @Test
   void aMemoryLimitWithoutSwapAccountingIsKeptWithoutSwap() {
     var noSwap = new CgroupSupport(true, false, true, true, true, true, true, true, true, true, true, true, true, true,
-        true, true);
+        true, true, true);
     var adapted = Resources.memory(64 * MIB).adaptTo(noSwap, false);
     assertEquals(List.of("Your kernel does not support swap limit capabilities or the cgroup is not mounted. "
         + "Memory limited without swap."), adapted.warnings());
@@ -111,7 +111,7 @@ class ResourcesAdaptTest {
   @Test
   void cpuPercentIsWindowsOnlyAndDiscarded() {
     var r = new Resources(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, 50L);
+        null, null, null, null, null, 50L, null);
     var adapted = r.adaptTo(CgroupSupport.ALL, false);
     assertEquals(List.of("linux does not support CPU percent. Percent discarded."), adapted.warnings());
     assertTrue(adapted.resources().isEmpty());
@@ -120,9 +120,20 @@ class ResourcesAdaptTest {
   @Test
   void realTimeLimitsNeedTheRealTimeScheduler() {
     var r = new Resources(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, 1_000_000L, 950_000L, null);
+        null, null, null, 1_000_000L, 950_000L, null, null);
     assertEquals("kernel does not support CPU real-time scheduler", refused(() -> r.adaptTo(V2, false)));
     assertEquals(950_000L, r.adaptTo(HYBRID, false).resources().cpuRealtimeRuntime());
+  }
+
+  @Test
+  void kernelTcpMemoryIsKeptOnV1AndDiscardedOnV2() {
+    var r = new Resources(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null, null, null, null, 1L << 20);
+    assertEquals(1L << 20, r.adaptTo(HYBRID, false).resources().kernelMemoryTcp());
+    var adapted = r.adaptTo(V2, false);
+    assertNull(adapted.resources().kernelMemoryTcp());
+    assertEquals(List.of("Your kernel does not support kernel memory TCP limit capabilities or the cgroup is not "
+        + "mounted. Limitation discarded."), adapted.warnings());
   }
 
   @Test
