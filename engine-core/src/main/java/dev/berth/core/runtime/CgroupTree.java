@@ -56,7 +56,7 @@ final class CgroupTree {
   private final List<Hierarchy> hierarchies;
 
   CgroupTree(String parent, List<Hierarchy> hierarchies) {
-    if (!parent.startsWith("/") || parent.equals("/") || parent.contains("..")) {
+    if (!parent.startsWith("/") || parent.equals("/") || List.of(parent.split("/")).contains("..")) {
       throw new IllegalArgumentException("cgroup parent must be an absolute, non-root path: " + parent);
     }
     this.parent = parent;

@@ -111,12 +111,10 @@ public final class OciSpecBuilder {
     }
   }
 
-  /** The container's cgroup, the same path in every hierarchy. */
-  public String cgroupPath(String containerId) {
-    return cgroupParent + "/" + containerId;
-  }
-
-  /** The cgroup of the container {@code spec} runs: under its own parent if it names one. */
+  /**
+   * The container's cgroup, the same path in every hierarchy: under its own parent if it names
+   * one, else under the engine's.
+   */
   public String cgroupPath(RunSpec spec) {
     String parent = spec.placement().cgroupParent();
     return (parent.isEmpty() ? cgroupParent : parent) + "/" + spec.id().hex();
