@@ -207,6 +207,23 @@ class CgroupOptionsIT extends WithBerthd {
   }
 
   @Test
+  void aContainerKeepsItsRuntimeAndCgroupParentAcrossAnEngineRestart() throws IOException {
+    String id = run("--runtime", "marker", "--cgroup-parent", ownParent, "--memory-swappiness", "20");
+    daemon.restart(false);
+    Files.deleteIfExists(marker);
+    assertTrue(docker.run("exec", id, "cat", "/proc/self/cgroup").ok().out().lines()
+        .anyMatch(l -> l.endsWith(":memory:/" + ownParent + "/" + id)), "an exec after the restart joins its cgroup");
+    assertEquals("marker " + ownParent + " 20", inspect(id,
+        "{{.HostConfig.Runtime}} {{.HostConfig.CgroupParent}} {{.HostConfig.MemorySwappiness}}"));
+    docker.run("rm", "-f", id).ok();
+    assertTrue(Files.exists(marker), "its own runtime removed it");
+    try (Stream<Path> hierarchies = Files.list(CGROUPS)) {
+      assertEquals(List.of(), hierarchies.map(h -> h.resolve(ownParent).resolve(id)).filter(Files::isDirectory)
+          .toList());
+    }
+  }
+
+  @Test
   void unknownRuntimesAndGpusAreRefusedInDockerdsWords() {
     var unknown = docker.run("run", "--rm", "--runtime", "nope", "busybox", "true");
     assertNotEquals(0, unknown.exit());
