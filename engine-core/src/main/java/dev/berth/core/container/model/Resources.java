@@ -12,7 +12,8 @@ import java.util.List;
  * <p>What one record can check it checks, with dockerd's words (moby
  * {@code verifyPlatformContainerResources}): those are the messages the docker CLI prints. Rules
  * that need the container's current limits (a new memory limit above the swap limit already set)
- * or the host (CPUs available, swap accounting) are the caller's.
+ * are the caller's; what the host's cgroups cannot apply {@link #adaptTo} discards with dockerd's
+ * warning.
  *
  * @param memory bytes, at least 6 MiB
  * @param memorySwap memory plus swap in bytes, at least {@code memory}; -1 for unlimited swap
