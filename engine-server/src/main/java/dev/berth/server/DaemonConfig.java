@@ -22,7 +22,24 @@ import java.util.Set;
  */
 public record DaemonConfig(
     Path socket, Path dataRoot, Path execRoot, String cgroupParent, String defaultRuntime, String logLevel,
-    Path configFile, RegistryOptions registry, Network network, Security security, Path pidFile) {
+    Path configFile, RegistryOptions registry, Network network, Security security, Path pidFile,
+    Map<String, RuntimeEntry> runtimes) {
+
+  /**
+   * A runtime containers may name ({@code docker run --runtime}): daemon.json's {@code runtimes}
+   * entries and {@code --add-runtime name=path}.
+   *
+   * @param path the binary, absolute or found on PATH
+   * @param runtimeArgs arguments it is given before every subcommand
+   */
+  public record RuntimeEntry(String path, List<String> runtimeArgs) {
+    public RuntimeEntry {
+      runtimeArgs = runtimeArgs == null ? List.of() : List.copyOf(runtimeArgs);
+    }
+  }
+
+  /** dockerd's stock runtime, whose name no configured runtime may take. */
+  public static final String STOCK_RUNTIME = "runc";
 
   /**
    * Networking settings, dockerd's names.
@@ -65,7 +82,9 @@ public record DaemonConfig(
             --data-root string           Root directory of persistent state (default "/var/lib/berth")
             --exec-root string           Root directory of runtime state (default "/run/berth")
             --cgroup-parent string       Parent cgroup for all containers (default "berth")
-            --default-runtime string     OCI runtime: auto, runc, crun or a path (default "auto")
+            --default-runtime string     OCI runtime: auto, runc, crun, a configured runtime or a path
+                                         (default "auto")
+            --add-runtime runtime        Register an additional OCI compatible runtime (name=path)
             --config-file string         Daemon configuration file (default "/etc/berth/daemon.json")
         -p, --pidfile string             Path to use for daemon PID file (default "<exec-root>/berth.pid")
         -b, --bridge string              Host interface of the default bridge network (default "berth0")
@@ -113,6 +132,7 @@ public record DaemonConfig(
   public static DaemonConfig parse(List<String> args) {
     var flags = new LinkedHashMap<String, String>();
     var listFlags = new LinkedHashMap<String, List<String>>();
+    var addedRuntimes = new LinkedHashMap<String, RuntimeEntry>();
     Path configFile = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -140,6 +160,16 @@ public record DaemonConfig(
         throw new UsageException(USAGE);
       }
       String key = name.equals("host") ? "hosts" : LIST_FLAGS.getOrDefault(name, name);
+      if (name.equals("add-runtime")) {
+        if (value == null) {
+          if (i + 1 >= args.size()) {
+            throw new UsageException("flag needs an argument: --" + name);
+          }
+          value = args.get(++i);
+        }
+        addRuntime(addedRuntimes, value);
+        continue;
+      }
       if (!DEFAULTS.containsKey(key) && !key.equals("config-file") && !LIST_FLAGS.containsKey(name)) {
         throw new UsageException("unknown flag: --" + name + "\n\n" + USAGE);
       }
@@ -163,8 +193,12 @@ public record DaemonConfig(
     boolean explicitFile = configFile != null;
     Path file = explicitFile ? configFile : DEFAULT_CONFIG_FILE;
     var listsFromFile = new LinkedHashMap<String, List<String>>();
-    Map<String, String> fromFile = readFile(file, explicitFile, listsFromFile);
+    var runtimesFromFile = new LinkedHashMap<String, RuntimeEntry>();
+    Map<String, String> fromFile = readFile(file, explicitFile, listsFromFile, runtimesFromFile);
     var conflicts = new ArrayList<String>();
+    if (!addedRuntimes.isEmpty() && !runtimesFromFile.isEmpty()) {
+      conflicts.add("runtimes: (from flag: " + addedRuntimes.keySet() + ", from file: " + runtimesFromFile.keySet() + ")");
+    }
     for (var e : fromFile.entrySet()) {
       if (flags.containsKey(e.getKey())) {
         conflicts.add(e.getKey() + ": (from flag: " + flags.get(e.getKey()) + ", from file: " + e.getValue() + ")");
@@ -185,10 +219,32 @@ public record DaemonConfig(
     merged.putAll(flags);
     var lists = new LinkedHashMap<String, List<String>>(listsFromFile);
     lists.putAll(listFlags);
-    return build(merged, lists, file);
+    var runtimes = new LinkedHashMap<String, RuntimeEntry>(runtimesFromFile);
+    runtimes.putAll(addedRuntimes);
+    return build(merged, lists, file, runtimes);
   }
 
-  private static DaemonConfig build(Map<String, String> v, Map<String, List<String>> lists, Path file) {
+  /** moby opts.RuntimeOpt: {@code name=path}, the name lower-cased, each name once, never {@code runc}. */
+  private static void addRuntime(Map<String, RuntimeEntry> runtimes, String value) {
+    int eq = value.indexOf('=');
+    String name = eq < 0 ? "" : value.substring(0, eq).strip().toLowerCase(java.util.Locale.ROOT);
+    String path = eq < 0 ? "" : value.substring(eq + 1).strip();
+    String why;
+    if (name.isEmpty() || path.isEmpty()) {
+      why = "invalid runtime argument: " + value;
+    } else if (name.equals(STOCK_RUNTIME)) {
+      why = "runtime name '" + STOCK_RUNTIME + "' is reserved";
+    } else if (runtimes.containsKey(name)) {
+      why = "runtime '" + name + "' was already defined";
+    } else {
+      runtimes.put(name, new RuntimeEntry(path, List.of()));
+      return;
+    }
+    throw new UsageException("invalid argument \"" + value + "\" for \"--add-runtime\" flag: " + why);
+  }
+
+  private static DaemonConfig build(Map<String, String> v, Map<String, List<String>> lists, Path file,
+      Map<String, RuntimeEntry> runtimes) {
     String host = v.get("hosts");
     if (!host.startsWith("unix://")) {
       throw new UsageException("berthd listens on unix sockets only: " + host);
@@ -209,7 +265,7 @@ public record DaemonConfig(
     Path pidFile = v.get("pidfile").isEmpty() ? execRoot.resolve("berth.pid") : Path.of(v.get("pidfile"));
     return new DaemonConfig(Path.of(host.substring("unix://".length())), Path.of(v.get("data-root")),
         execRoot, v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
-        network(v), security(v), pidFile);
+        network(v), security(v), pidFile, Map.copyOf(runtimes));
   }
 
   private static Security security(Map<String, String> v) {
@@ -274,7 +330,8 @@ public record DaemonConfig(
     }
   }
 
-  private static Map<String, String> readFile(Path file, boolean required, Map<String, List<String>> lists) {
+  private static Map<String, String> readFile(Path file, boolean required, Map<String, List<String>> lists,
+      Map<String, RuntimeEntry> runtimes) {
     if (!Files.exists(file)) {
       if (required) {
         throw new UsageException("unable to configure the daemon: open " + file + ": no such file or directory");
@@ -295,7 +352,9 @@ public record DaemonConfig(
     for (var field : root.properties()) {
       String key = field.getKey();
       JsonNode value = field.getValue();
-      if (LIST_FLAGS.containsValue(key)) {
+      if (key.equals("runtimes")) {
+        readRuntimes(value, runtimes);
+      } else if (LIST_FLAGS.containsValue(key)) {
         if (!value.isArray()) {
           throw new UsageException("unable to configure the daemon: \"" + key + "\" must be a list of strings");
         }
@@ -320,5 +379,32 @@ public record DaemonConfig(
           + "configuration option: " + String.join(", ", unknown));
     }
     return out;
+  }
+
+  /** {@code "runtimes": {"name": {"path": "...", "runtimeArgs": [...]}}}, checked as moby setupRuntimes does. */
+  private static void readRuntimes(JsonNode value, Map<String, RuntimeEntry> runtimes) {
+    if (!value.isObject()) {
+      throw new UsageException("unable to configure the daemon: \"runtimes\" must be an object");
+    }
+    for (var entry : value.properties()) {
+      String name = entry.getKey();
+      JsonNode rt = entry.getValue();
+      if (name.equals(STOCK_RUNTIME)) {
+        throw new UsageException("unable to configure the daemon: runtime name '" + STOCK_RUNTIME + "' is reserved");
+      }
+      String path = rt.path("path").asText("");
+      if (!rt.path("runtimeType").asText("").isEmpty()) {
+        // A containerd shim: berth runs OCI runtimes under conmon, not shims.
+        throw new UsageException("unable to configure the daemon: runtime " + name
+            + ": runtimeType is not supported by berth (give the path of an OCI runtime)");
+      }
+      if (path.isEmpty()) {
+        throw new UsageException("unable to configure the daemon: runtime " + name
+            + ": either a runtimeType or a path must be configured");
+      }
+      var args = new ArrayList<String>();
+      rt.path("runtimeArgs").forEach(a -> args.add(a.asText()));
+      runtimes.put(name, new RuntimeEntry(path, args));
+    }
   }
 }

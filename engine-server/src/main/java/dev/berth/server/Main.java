@@ -94,8 +94,12 @@ public final class Main {
       var containerRepo = new SqliteContainerRepository(db);
       var imageRepo = new SqliteImageRepository(db);
 
-      OciRuntime oci = OciRuntime.select(config.defaultRuntime());
-      var runtime = new ConmonRuntime(paths, oci, ConmonRuntime.findConmon(), config.logLevel().equals("debug")
+      var others = new java.util.LinkedHashMap<String, OciRuntime>(OciRuntime.builtIn());
+      config.runtimes().forEach((name, r) -> others.put(name, OciRuntime.configured(name, r.path(), r.runtimeArgs())));
+      // --default-runtime may name a configured runtime, as with dockerd.
+      OciRuntime oci = config.runtimes().containsKey(config.defaultRuntime()) ? others.get(config.defaultRuntime())
+          : OciRuntime.select(config.defaultRuntime());
+      var runtime = new ConmonRuntime(paths, oci, others, ConmonRuntime.findConmon(), config.logLevel().equals("debug")
           ? "debug" : "info");
       var scratch = new Scratch(paths);
       var blobs = new BlobStore(paths, scratch);
@@ -120,7 +124,7 @@ public final class Main {
           DockerDefaults.CAPABILITIES, HostLimits.current().boundingSet(), security, events, clock);
       containers.lifecycle().recover();
 
-      var system = new SystemService(containerRepo, imageRepo, oci.name(), Map.of(oci.name(), oci.binary().toString()),
+      var system = new SystemService(containerRepo, imageRepo, oci.name(), runtime.runtimes(),
           paths.dataRoot(), paths.cgroupParent(), HostFacts.read(), security.infoOptions(), security.infoWarnings());
       var diskUsage = new DiskUsageService(containers.service(), images, volumes);
       var router = DockerApi.router(new DockerApi.Services(system, containers, diskUsage, images, registry, volumes,

@@ -56,7 +56,7 @@ final class CgroupTree {
   private final List<Hierarchy> hierarchies;
 
   CgroupTree(String parent, List<Hierarchy> hierarchies) {
-    if (!parent.startsWith("/") || parent.equals("/") || parent.contains("..")) {
+    if (!parent.startsWith("/") || parent.equals("/") || List.of(parent.split("/")).contains("..")) {
       throw new IllegalArgumentException("cgroup parent must be an absolute, non-root path: " + parent);
     }
     this.parent = parent;
@@ -109,6 +109,11 @@ final class CgroupTree {
 
   String parent() {
     return parent;
+  }
+
+  /** The same hierarchies under another parent (a container's own {@code --cgroup-parent}). */
+  CgroupTree withParent(String otherParent) {
+    return new CgroupTree(otherParent, hierarchies);
   }
 
   /** Creates {@code <parent>/<child>} in every hierarchy. */

@@ -53,6 +53,9 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private static final String CTL = "ctl";
   // conmon creates it in its persist dir when the memory cgroup reports an OOM kill.
   private static final String OOM_FILE = "oom";
+
+  /** The bundle's record of the runtime (first line) and cgroup parent (second) the container was made with. */
+  private static final String PLACEMENT = "placement";
   private static final String MONITOR_CGROUP = "conmon";
   private static final int SIGKILL = 9;
   private static final int MAX_SOCKET_PATH = 108;
@@ -81,6 +84,12 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private record ExecConfinement(List<String> capabilities, ContainerSpawn.Confinement confinement,
       List<DockerDefaults.Rlimit> rlimits) {}
   private final Map<String, OutputHub> hubs = new ConcurrentHashMap<>();
+  /** The runtimes containers may name, the default among them. */
+  private final Map<String, OciRuntime> runtimes;
+  /** Each container's runtime and cgroups, from its create or (after an engine restart) its bundle. */
+  private final Map<String, Placed> placements = new ConcurrentHashMap<>();
+
+  private record Placed(OciRuntime runtime, CgroupTree cgroups) {}
 
   /**
    * @param conmon the conmon binary ({@link #findConmon()})
@@ -89,6 +98,15 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
    *     attach socket path would not fit in 108 bytes
    */
   public ConmonRuntime(EnginePaths paths, OciRuntime runtime, Path conmon, String conmonLogLevel) {
+    this(paths, runtime, Map.of(), conmon, conmonLogLevel);
+  }
+
+  /**
+   * @param others runtimes besides {@code runtime} that a container may name ({@code docker run
+   *     --runtime}), by name
+   */
+  public ConmonRuntime(EnginePaths paths, OciRuntime runtime, Map<String, OciRuntime> others, Path conmon,
+      String conmonLogLevel) {
     // <socket dir>/<64-hex id>/attach must fit in sun_path (108 bytes with its NUL), or attach fails.
     int attachPathLength = paths.sockets().toString().getBytes(StandardCharsets.UTF_8).length + 1 + 64 + "/attach".length();
     if (attachPathLength >= MAX_SOCKET_PATH) {
@@ -106,6 +124,17 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     this.specs = new OciSpecBuilder(host, paths.cgroupParent(), Executables.findInit());
     this.cgroups = CgroupTree.discover(paths.cgroupParent());
     this.launcher = new ConmonLauncher(conmon, cgroups, MONITOR_CGROUP);
+    var all = new java.util.LinkedHashMap<String, OciRuntime>();
+    all.put(runtime.name(), runtime);
+    others.forEach(all::putIfAbsent);
+    this.runtimes = Map.copyOf(all);
+  }
+
+  @Override
+  public Map<String, String> runtimes() {
+    var out = new java.util.TreeMap<String, String>();
+    runtimes.forEach((name, r) -> out.put(name, r.binary().toString()));
+    return out;
   }
 
   /** conmon from PATH (or the usual system directories). */
@@ -126,10 +155,11 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (Files.exists(paths.runtimeState().resolve(id))) {
       throw new ConflictException("container " + id + " already exists in " + runtime.name());
     }
+    Placed placed = place(spec);
     try {
-      prepareBundle(spec);
+      prepareBundle(spec, placed);
       ensureMonitorCgroup();
-      try (var session = launcher.launch(ConmonArgs.forContainer(paths, runtime, conmonLogLevel, spec),
+      try (var session = launcher.launch(ConmonArgs.forContainer(paths, placed.runtime(), conmonLogLevel, spec),
           bundle)) {
         SyncMessage reply = session.next();
         if (reply.failed()) {
@@ -156,11 +186,49 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     }
   }
 
-  private void prepareBundle(RunSpec spec) throws IOException {
+  /** The runtime and cgroups {@code spec} names, remembered for the container's later calls. */
+  private Placed place(RunSpec spec) {
+    String name = spec.placement().runtime();
+    OciRuntime chosen = name.isEmpty() ? runtime : runtimes.get(name);
+    if (chosen == null) {
+      throw new InvalidArgumentException("unknown or invalid runtime name: " + name);
+    }
+    String parent = spec.placement().cgroupParent();
+    var placed = new Placed(chosen, parent.isEmpty() ? cgroups : cgroups.withParent(parent));
+    placements.put(spec.id().hex(), placed);
+    return placed;
+  }
+
+  private Placed placed(String hex) {
+    return placements.computeIfAbsent(hex, this::readPlacement);
+  }
+
+  // A bundle from before placements were recorded, or none at all: the defaults.
+  private Placed readPlacement(String hex) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(paths.bundle(hex).resolve(PLACEMENT));
+    } catch (NoSuchFileException e) {
+      return new Placed(runtime, cgroups);
+    } catch (IOException e) {
+      throw new InternalException("cannot read the placement of " + hex + ": " + e.getMessage(), e);
+    }
+    OciRuntime r = lines.isEmpty() ? runtime : runtimes.get(lines.get(0));
+    if (r == null) {
+      LOG.log(Level.WARNING, "container {0} was made by runtime {1}, which is no longer configured; using {2}",
+          hex, lines.get(0), runtime.name());
+      r = runtime;
+    }
+    String parent = lines.size() > 1 ? lines.get(1) : "";
+    return new Placed(r, parent.isEmpty() || parent.equals(cgroups.parent()) ? cgroups : cgroups.withParent(parent));
+  }
+
+  private void prepareBundle(RunSpec spec, Placed placed) throws IOException {
     String id = spec.id().hex();
     Path bundle = paths.bundle(id);
     Files.createDirectories(bundle);
     Files.write(bundle.resolve(CONFIG), specs.toJson(spec));
+    Files.writeString(bundle.resolve(PLACEMENT), placed.runtime().name() + "\n" + placed.cgroups().parent() + "\n");
     Files.createDirectories(paths.exits());
     Files.createDirectories(paths.sockets());
     Files.createDirectories(paths.runtimeState());
@@ -173,7 +241,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public void start(ContainerId id) {
-    var result = cli(null, "start", id.hex());
+    var result = cli(id.hex(), null, "start", id.hex());
     if (result.exit() != 0) {
       if (!Files.isDirectory(paths.runtimeState().resolve(id.hex()))) {
         throw new NotFoundException("No such container: " + id.hex());
@@ -194,10 +262,10 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
       return false;
     }
     boolean sent = Processes.signalIfSame(init.get().pid(), init.get().startTime(), signal);
-    if (sent && signal == SIGKILL && cgroups.frozen(id.hex())) {
+    if (sent && signal == SIGKILL && placed(id.hex()).cgroups().frozen(id.hex())) {
       // A frozen task does not die of SIGKILL on a v1 freezer until it is thawed (moby kill.go
       // resumes after SIGKILL too). If it has died meanwhile, there is nothing left to resume.
-      cli(null, "resume", id.hex());
+      cli(id.hex(), null, "resume", id.hex());
     }
     return sent;
   }
@@ -291,7 +359,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     signal(id, SIGKILL);
     awaitMonitorExit(id);
     if (Files.isDirectory(paths.runtimeState().resolve(hex))) {
-      var result = cli(null, "delete", "--force", hex);
+      var result = cli(hex, null, "delete", "--force", hex);
       // Judge by the runtime's state, not its message: gone is gone, whoever removed it.
       if (result.exit() != 0 && Files.isDirectory(paths.runtimeState().resolve(hex))) {
         throw new InternalException("cannot delete container " + hex + ": " + result.error());
@@ -305,7 +373,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     } catch (IOException e) {
       throw new InternalException("cannot remove the files of " + hex + ": " + e.getMessage(), e);
     }
-    cgroups.remove(hex);
+    placed(hex).cgroups().remove(hex);
+    placements.remove(hex);
   }
 
   /**
@@ -321,14 +390,14 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (init.isEmpty()) {
       throw new ConflictException("container " + hex + " is not running");
     }
-    if (cgroups.frozen(hex)) {
+    if (placed(hex).cgroups().frozen(hex)) {
       throw new ConflictException("Container " + hex + " is paused, unpause the container before exec");
     }
     ExecConfinement container = execConfinements.computeIfAbsent(hex, this::execConfinement);
     // A privileged exec gets every capability, but the container's filter still (as runc exec does).
     List<String> capabilities = spec.privileged() ? host.boundingSet() : container.capabilities();
-    return namespaceExec().start(hex, init.get().pid(), spec, Capabilities.toMask(capabilities),
-        container.confinement(), container.rlimits());
+    return namespaceExec().start(placed(hex).cgroups().joining(hex), init.get().pid(), spec,
+        Capabilities.toMask(capabilities), container.confinement(), container.rlimits());
   }
 
   private ExecConfinement execConfinement(String hex) {
@@ -346,7 +415,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   // Made on first use: an engine that never runs an exec never makes the sealed copy.
   private synchronized NamespaceExec namespaceExec() {
     if (namespaceExec == null) {
-      namespaceExec = NamespaceExec.create(cgroups, host);
+      namespaceExec = NamespaceExec.create(host);
     }
     return namespaceExec;
   }
@@ -357,10 +426,10 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (!running(id)) {
       throw new ConflictException("container " + hex + " is not running");
     }
-    if (cgroups.frozen(hex)) {
+    if (placed(hex).cgroups().frozen(hex)) {
       throw new ConflictException("container " + hex + " is already paused");
     }
-    var result = cli(null, "pause", hex);
+    var result = cli(hex, null, "pause", hex);
     if (result.exit() != 0) {
       if (!running(id)) {
         throw new ConflictException("container " + hex + " is not running");
@@ -372,18 +441,18 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public void resume(ContainerId id) {
     String hex = id.hex();
-    if (!cgroups.frozen(hex)) {
+    if (!placed(hex).cgroups().frozen(hex)) {
       throw new ConflictException("Container " + hex + " is not paused");
     }
-    var result = cli(null, "resume", hex);
-    if (result.exit() != 0 && cgroups.frozen(hex)) {
+    var result = cli(hex, null, "resume", hex);
+    if (result.exit() != 0 && placed(hex).cgroups().frozen(hex)) {
       throw new InternalException("Cannot unpause container " + hex + ": " + result.error());
     }
   }
 
   @Override
   public boolean paused(ContainerId id) {
-    return cgroups.frozen(id.hex());
+    return placed(id.hex()).cgroups().frozen(id.hex());
   }
 
   @Override
@@ -395,7 +464,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (resources.isEmpty()) {
       return;
     }
-    var result = cli(specs.resourcesJson(resources), "update", "--resources", "-", hex);
+    var result = cli(hex, specs.resourcesJson(resources), "update", "--resources", "-", hex);
     if (result.exit() != 0) {
       if (!running(id)) {
         throw new ConflictException("container " + hex + " is not running");
@@ -407,12 +476,12 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
 
   @Override
   public List<Integer> pids(ContainerId id) {
-    return cgroups.pids(id.hex()).stream().sorted().toList();
+    return placed(id.hex()).cgroups().pids(id.hex()).stream().sorted().toList();
   }
 
   @Override
   public Optional<CgroupStats> stats(ContainerId id) {
-    return new CgroupStatsReader(cgroups).read(id.hex());
+    return new CgroupStatsReader(placed(id.hex()).cgroups()).read(id.hex());
   }
 
   // Running: created by the runtime, no exit recorded, and its init still the process that was made.
@@ -553,7 +622,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private record CliResult(int exit, String error) {}
 
   /** Runs the runtime with {@code input} on its stdin (none: /dev/null). */
-  private CliResult cli(byte[] input, String... args) {
+  private CliResult cli(String hex, byte[] input, String... args) {
+    OciRuntime runtime = placed(hex).runtime();
     var command = runtime.command(paths.runtimeState(), args);
     try {
       Process process = new ProcessBuilder(command)

@@ -122,6 +122,14 @@ public interface ContainerRuntime {
    */
   void onOom(Consumer<ContainerId> listener);
 
+  /**
+   * The runtimes a container may name ({@link RunSpec.Placement#runtime()}), name to binary path,
+   * the default ({@link #name()}) among them.
+   */
+  default java.util.Map<String, String> runtimes() {
+    return java.util.Map.of(name(), "");
+  }
+
   /** Calls {@code listener} (on a background thread) each time a container's exit is recorded. */
   void onExit(Consumer<ContainerId> listener);
 }

@@ -48,51 +48,49 @@ final class NamespaceExec {
       Map.entry("RLIMIT_NICE", 13), Map.entry("RLIMIT_RTPRIO", 14), Map.entry("RLIMIT_RTTIME", 15));
 
   private final SealedCopy helper;
-  private final CgroupTree cgroups;
   private final List<ContainerSpawn.Limit> limits;
 
-  private NamespaceExec(SealedCopy helper, CgroupTree cgroups, HostLimits host) {
+  private NamespaceExec(SealedCopy helper, HostLimits host) {
     this.helper = helper;
-    this.cgroups = cgroups;
     this.limits = DockerDefaults.RLIMITS.stream().map(l -> l.clampTo(host.hardLimit(l.type())))
         .map(l -> new ContainerSpawn.Limit(RLIMIT_NUMBERS.get(l.type()), l.soft(), l.hard())).toList();
   }
 
   /** Seals a copy of berth-enter, which engine-core carries as a resource. */
-  static NamespaceExec create(CgroupTree cgroups, HostLimits host) {
+  static NamespaceExec create(HostLimits host) {
     try (InputStream in = NamespaceExec.class.getResourceAsStream(HELPER)) {
       if (in == null) {
         throw new InternalException("engine-core was built without " + HELPER + " (src/main/c needs gcc)");
       }
-      return new NamespaceExec(SealedCopy.of(HELPER, in.readAllBytes()), cgroups, host);
+      return new NamespaceExec(SealedCopy.of(HELPER, in.readAllBytes()), host);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   /**
-   * Starts {@code spec} in the container whose init is {@code initPid} and whose cgroup is
-   * {@code cgroup} under the engine's parent.
+   * Starts {@code spec} in the container whose init is {@code initPid}, joining its cgroups as
+   * {@code joining} says.
    *
    * @param capabilities the mask the process keeps
    * @throws StartRefusedException in runc's words when the program or working directory is missing
    */
-  ExecSession start(String cgroup, int initPid, ExecSpec spec, long capabilities, Confinement confinement) {
-    return start(cgroup, initPid, spec, capabilities, confinement, List.of());
+  ExecSession start(CgroupTree.Joining joining, int initPid, ExecSpec spec, long capabilities,
+      Confinement confinement) {
+    return start(joining, initPid, spec, capabilities, confinement, List.of());
   }
 
   /**
-   * As {@link #start(String, int, ExecSpec, long, Confinement)}, with the container's rlimits.
+   * As {@link #start(CgroupTree.Joining, int, ExecSpec, long, Confinement)}, with the container's rlimits.
    *
    * @param rlimits the container's ({@code process.rlimits} of its config.json); empty for the defaults
    */
-  ExecSession start(String cgroup, int initPid, ExecSpec spec, long capabilities, Confinement confinement,
-      List<DockerDefaults.Rlimit> rlimits) {
+  ExecSession start(CgroupTree.Joining joining, int initPid, ExecSpec spec, long capabilities,
+      Confinement confinement, List<DockerDefaults.Rlimit> rlimits) {
     List<ContainerSpawn.Limit> limits = rlimits.isEmpty() ? this.limits : rlimits.stream()
         .filter(l -> RLIMIT_NUMBERS.containsKey(l.type()))
         .map(l -> new ContainerSpawn.Limit(RLIMIT_NUMBERS.get(l.type()), l.soft(), l.hard())).toList();
     ProcessSpec p = spec.process();
-    CgroupTree.Joining joining = cgroups.joining(cgroup);
     var fds = new Fds();
     try {
       ContainerSpawn.Stdio stdio;

@@ -94,6 +94,36 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs) {
     throw new InvalidArgumentException("no OCI runtime found: install runc or crun");
   }
 
+  /**
+   * A runtime the daemon's configuration names ({@code runtimes} in daemon.json,
+   * {@code --add-runtime}): its binary (absolute, or found on PATH) called with its own arguments.
+   */
+  public static OciRuntime configured(String name, String path, List<String> runtimeArgs) {
+    Path binary = path.startsWith("/") ? Path.of(path) : Executables.onPath(path).orElse(Path.of(path));
+    return new OciRuntime(name, binary, runtimeArgs);
+  }
+
+  /**
+   * The runtimes a container may name beside the default, as dockerd offers them: its stock runc
+   * (also as containerd's {@code io.containerd.runc.v2}) when installed, and crun on a pure cgroup
+   * v2 host, the only kind crun 1.8 runs on.
+   */
+  public static java.util.Map<String, OciRuntime> builtIn() {
+    return builtIn(Host.current());
+  }
+
+  static java.util.Map<String, OciRuntime> builtIn(Host host) {
+    var found = new java.util.LinkedHashMap<String, OciRuntime>();
+    host.onPath().apply("runc").ifPresent(runc -> {
+      found.put("runc", new OciRuntime("runc", runc, JSON_ERRORS));
+      found.put("io.containerd.runc.v2", new OciRuntime("io.containerd.runc.v2", runc, JSON_ERRORS));
+    });
+    if (host.pureCgroupV2()) {
+      host.onPath().apply("crun").ifPresent(crun -> found.put("crun", new OciRuntime("crun", crun, JSON_ERRORS)));
+    }
+    return found;
+  }
+
   /** The command line for one runtime call: binary, global args, {@code --root}, then {@code args}. */
   public List<String> command(Path stateRoot, String... args) {
     var command = new ArrayList<String>();

@@ -124,9 +124,13 @@ public final class OciSpecBuilder {
     }
   }
 
-  /** The container's cgroup, the same path in every hierarchy. */
-  public String cgroupPath(String containerId) {
-    return cgroupParent + "/" + containerId;
+  /**
+   * The container's cgroup, the same path in every hierarchy: under its own parent if it names
+   * one, else under the engine's.
+   */
+  public String cgroupPath(RunSpec spec) {
+    String parent = spec.placement().cgroupParent();
+    return (parent.isEmpty() ? cgroupParent : parent) + "/" + spec.id().hex();
   }
 
   ObjectNode build(RunSpec spec) {
@@ -317,7 +321,7 @@ public final class OciSpecBuilder {
             .put("fileMode", n.fileMode()).put("uid", n.uid()).put("gid", n.gid());
       }
     }
-    linux.put("cgroupsPath", cgroupPath(spec.id().hex()));
+    linux.put("cgroupsPath", cgroupPath(spec));
     ObjectNode resources = linux.putObject("resources");
     ArrayNode devices = resources.putArray("devices");
     var rules = new ArrayList<DockerDefaults.DeviceRule>(DockerDefaults.DEVICE_RULES);
@@ -362,6 +366,11 @@ public final class OciSpecBuilder {
     putIfSet(memory, "limit", r.memory());
     putIfSet(memory, "reservation", r.memoryReservation());
     putIfSet(memory, "swap", r.memorySwap());
+    putIfSet(memory, "swappiness", r.memorySwappiness());
+    putIfSet(memory, "kernelTCP", r.kernelMemoryTcp());
+    if (r.oomKillDisable() != null) {
+      memory.put("disableOOMKiller", r.oomKillDisable());
+    }
     if (!memory.isEmpty()) {
       resources.set("memory", memory);
     }
@@ -375,13 +384,69 @@ public final class OciSpecBuilder {
     if (r.cpusetMems() != null) {
       cpu.put("mems", r.cpusetMems());
     }
+    putIfSet(cpu, "realtimePeriod", r.cpuRealtimePeriod());
+    putIfSet(cpu, "realtimeRuntime", r.cpuRealtimeRuntime());
     if (!cpu.isEmpty()) {
       resources.set("cpu", cpu);
     }
     if (r.pidsLimit() != null) {
       resources.putObject("pids").put("limit", r.pidsLimit());
     }
+    ObjectNode blockIO = JSON.createObjectNode();
+    if (r.blkioWeight() != null) {
+      blockIO.put("weight", r.blkioWeight());
+    }
+    if (r.blkioWeightDevice() != null) {
+      ArrayNode devices = blockIO.putArray("weightDevice");
+      for (var d : r.blkioWeightDevice()) {
+        BlockDevice.of(d.path()).into(devices.addObject()).put("weight", d.weight());
+      }
+    }
+    throttle(blockIO, "throttleReadBpsDevice", r.blkioDeviceReadBps());
+    throttle(blockIO, "throttleWriteBpsDevice", r.blkioDeviceWriteBps());
+    throttle(blockIO, "throttleReadIOPSDevice", r.blkioDeviceReadIOps());
+    throttle(blockIO, "throttleWriteIOPSDevice", r.blkioDeviceWriteIOps());
+    if (!blockIO.isEmpty()) {
+      resources.set("blockIO", blockIO);
+    }
     return resources;
+  }
+
+  private static void throttle(ObjectNode blockIO, String field, List<Resources.ThrottleDevice> devices) {
+    if (devices == null) {
+      return;
+    }
+    ArrayNode array = blockIO.putArray(field);
+    for (var d : devices) {
+      BlockDevice.of(d.path()).into(array.addObject()).put("rate", d.rate());
+    }
+  }
+
+  /** A device file's number, as moby's getBlkioThrottleDevices reads it with stat(2) at each start. */
+  record BlockDevice(long major, long minor) {
+
+    static BlockDevice of(String path) {
+      long rdev;
+      try {
+        rdev = ((Number) java.nio.file.Files.getAttribute(Path.of(path), "unix:rdev")).longValue();
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new InternalException("stat " + path + ": no such file or directory");
+      } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+        throw new InternalException("stat " + path + ": " + e.getMessage(), e);
+      }
+      return fromRdev(rdev);
+    }
+
+    /** glibc's gnu_dev_major and gnu_dev_minor. */
+    static BlockDevice fromRdev(long rdev) {
+      long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & 0xfffff000L);
+      long minor = (rdev & 0xff) | ((rdev >>> 12) & 0xffffff00L);
+      return new BlockDevice(major, minor);
+    }
+
+    ObjectNode into(ObjectNode node) {
+      return node.put("major", major).put("minor", minor);
+    }
   }
 
   private static void putIfSet(ObjectNode node, String field, Long value) {

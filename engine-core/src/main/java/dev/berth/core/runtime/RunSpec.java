@@ -23,6 +23,7 @@ import java.util.Map;
  * @param namespaces the PID, IPC and UTS namespaces it shares, and its /dev/shm
  * @param annotations the OCI spec's annotations ({@code HostConfig.Annotations})
  * @param processOptions rlimits, sysctls, devices, device cgroup rules and OOM score
+ * @param placement which of the engine's OCI runtimes runs it, and its cgroup parent
  */
 public record RunSpec(
     ContainerId id,
@@ -42,9 +43,28 @@ public record RunSpec(
     RunSecurity security,
     RunNamespaces namespaces,
     Map<String, String> annotations,
-    RunProcessOptions processOptions) {
+    RunProcessOptions processOptions,
+    Placement placement) {
+
+  /**
+   * @param runtime the name of one of the engine's runtimes; empty for the default
+   * @param cgroupParent an absolute cgroup path; empty for the engine's parent
+   */
+  public record Placement(String runtime, String cgroupParent) {
+    public static final Placement DEFAULT = new Placement("", "");
+
+    public Placement {
+      runtime = runtime == null ? "" : runtime;
+      cgroupParent = cgroupParent == null ? "" : cgroupParent;
+      if (!cgroupParent.isEmpty() && (!cgroupParent.startsWith("/") || cgroupParent.equals("/"))) {
+        // A relative cgroupsPath nests under the runtime's own cgroup: never what we want.
+        throw new IllegalArgumentException("cgroup parent must be an absolute, non-root path: " + cgroupParent);
+      }
+    }
+  }
 
   public RunSpec {
+    placement = placement == null ? Placement.DEFAULT : placement;
     processOptions = processOptions == null ? RunProcessOptions.NONE : processOptions;
     security = security == null ? RunSecurity.NONE : security;
     mounts = List.copyOf(mounts);
@@ -55,24 +75,34 @@ public record RunSpec(
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
   }
 
-  /** A spec with namespaces of its own, no annotations and no process options of its own. */
+  /**
+   * A spec with namespaces of its own, no annotations and no process options of its own, run by
+   * the engine's default runtime under its cgroup parent.
+   */
   public RunSpec(ContainerId id, Path rootfs, boolean readonlyRootfs, ProcessSpec process, String hostname,
       String domainname, NetworkNamespace network, List<RunMount> mounts, List<String> capabilities,
       boolean privileged, Path logPath, Resources resources, boolean init, long shmSize, RunSecurity security) {
     this(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities, privileged,
-        logPath, resources, init, shmSize, security, RunNamespaces.PRIVATE, Map.of(), RunProcessOptions.NONE);
+        logPath, resources, init, shmSize, security, RunNamespaces.PRIVATE, Map.of(), RunProcessOptions.NONE,
+        Placement.DEFAULT);
   }
 
   /** The same spec sharing the given namespaces. */
   public RunSpec withNamespaces(RunNamespaces n) {
     return new RunSpec(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities,
-        privileged, logPath, resources, init, shmSize, security, n, annotations, processOptions);
+        privileged, logPath, resources, init, shmSize, security, n, annotations, processOptions, placement);
   }
 
   /** The same spec with the given process options. */
   public RunSpec withProcessOptions(RunProcessOptions o) {
     return new RunSpec(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities,
-        privileged, logPath, resources, init, shmSize, security, namespaces, annotations, o);
+        privileged, logPath, resources, init, shmSize, security, namespaces, annotations, o, placement);
+  }
+
+  /** The same spec run by the given runtime under the given cgroup parent. */
+  public RunSpec withPlacement(Placement p) {
+    return new RunSpec(id, rootfs, readonlyRootfs, process, hostname, domainname, network, mounts, capabilities,
+        privileged, logPath, resources, init, shmSize, security, namespaces, annotations, processOptions, p);
   }
 
   /** A spec with dockerd's default /dev/shm size. */

@@ -253,6 +253,49 @@ class OciSpecBuilderTest {
   }
 
   @Test
+  void swappinessOomBlockIoAndRealTimeBecomeLinuxResources() throws Exception {
+    // /dev/null is a device on every host: 1:3.
+    var r = new Resources(64L << 20, null, null, null, null, null, null, null, null, null, true, 10L, 300,
+        List.of(new Resources.WeightDevice("/dev/null", 200)),
+        List.of(new Resources.ThrottleDevice("/dev/null", 1048576)), null, null,
+        List.of(new Resources.ThrottleDevice("/dev/null", 20)), 1_000_000L, 950_000L, null, 4096L);
+    JsonNode resources = json(withResources(r)).at("/linux/resources");
+    assertEquals(10, resources.at("/memory/swappiness").asLong());
+    assertTrue(resources.at("/memory/disableOOMKiller").asBoolean());
+    assertEquals(4096, resources.at("/memory/kernelTCP").asLong());
+    assertEquals(1_000_000L, resources.at("/cpu/realtimePeriod").asLong());
+    assertEquals(950_000L, resources.at("/cpu/realtimeRuntime").asLong());
+    var mapper = new ObjectMapper();
+    assertEquals(mapper.readTree("""
+        {"weight":300,"weightDevice":[{"major":1,"minor":3,"weight":200}],
+         "throttleReadBpsDevice":[{"major":1,"minor":3,"rate":1048576}],
+         "throttleWriteIOPSDevice":[{"major":1,"minor":3,"rate":20}]}"""), resources.get("blockIO"));
+  }
+
+  @Test
+  void aMissingDeviceFailsTheStartAsDockerdsStatDoes() {
+    var r = new Resources(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        List.of(new Resources.ThrottleDevice("/dev/berth-no-such", 1)), null, null, null, null, null, null, null);
+    var e = assertThrows(dev.berth.core.error.InternalException.class, () -> builder.toJson(withResources(r)));
+    assertEquals("stat /dev/berth-no-such: no such file or directory", e.getMessage());
+  }
+
+  @Test
+  void deviceNumbersAreDecodedAsGlibcDoes() {
+    assertEquals(new OciSpecBuilder.BlockDevice(8, 0), OciSpecBuilder.BlockDevice.fromRdev(0x800));
+    assertEquals(new OciSpecBuilder.BlockDevice(259, 1), OciSpecBuilder.BlockDevice.fromRdev(0x10301));
+    assertEquals(new OciSpecBuilder.BlockDevice(8, 300), OciSpecBuilder.BlockDevice.fromRdev(0x10082c));
+  }
+
+  @Test
+  void aContainersOwnCgroupParentPlacesItsCgroup() throws Exception {
+    RunSpec plain = withResources(Resources.NONE);
+    assertEquals("/berth/" + ID.hex(), json(plain).at("/linux/cgroupsPath").asText());
+    RunSpec placed = plain.withPlacement(new RunSpec.Placement("", "/mine/sub"));
+    assertEquals("/mine/sub/" + ID.hex(), json(placed).at("/linux/cgroupsPath").asText());
+  }
+
+  @Test
   void cpusBecomeAQuotaOverAHundredMillisecondPeriod() throws Exception {
     var r = new Resources(null, null, null, null, null, null, 1_500_000_000L, null, null, null);
     JsonNode cpu = json(withResources(r)).at("/linux/resources/cpu");

@@ -25,7 +25,7 @@ class OciSpecNamespacesTest {
     var process = new ProcessSpec(List.of("sh"), List.of(), "/", 0, 0, List.of(), false, false, false, 0, 0);
     return new RunSpec(ID, Path.of("/rootfs"), false, process, "web", "example.org", NetworkNamespace.PRIVATE,
         mounts, List.of("CAP_CHOWN"), false, Path.of("/log"), Resources.NONE, false, 8L << 20, RunSecurity.NONE,
-        namespaces, annotations, RunProcessOptions.NONE);
+        namespaces, annotations, RunProcessOptions.NONE, RunSpec.Placement.DEFAULT);
   }
 
   private JsonNode json(RunSpec spec) throws Exception {

@@ -3,7 +3,6 @@ package dev.berth.server.container;
 import dev.berth.core.container.lifecycle.ContainerInspection;
 import dev.berth.core.container.lifecycle.ContainerLifecycle;
 import dev.berth.core.container.lifecycle.ContainerService;
-import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ExitStatus;
 import dev.berth.core.container.model.WaitCondition;
 import dev.berth.core.prune.PruneReport;
@@ -65,8 +64,8 @@ public final class ContainerHandlers {
 
   private void containerCreate(ApiRequest req, ServerResponse res) {
     var request = ContainerTranslator.createRequest(req.bodyBytes(), req.query("name").orElse(null));
-    Container c = containers.create(request);
-    Responses.json(res, 201, new ContainerJson.CreateResponse(c.id().hex(), List.of()));
+    var created = containers.create(request);
+    Responses.json(res, 201, new ContainerJson.CreateResponse(created.container().id().hex(), created.warnings()));
   }
 
   private void containerList(ApiRequest req, ServerResponse res) {
@@ -148,8 +147,8 @@ public final class ContainerHandlers {
 
   private void containerUpdate(ApiRequest req, ServerResponse res) {
     var update = ContainerTranslator.update(req.bodyBytes());
-    lifecycle.update(req.path("id"), update.resources(), update.restartPolicy());
-    Responses.json(res, 200, new ContainerJson.UpdateResponse(List.of()));
+    List<String> warnings = lifecycle.update(req.path("id"), update.resources(), update.restartPolicy());
+    Responses.json(res, 200, new ContainerJson.UpdateResponse(warnings));
   }
 
   private static Integer timeout(ApiRequest req) {

@@ -117,7 +117,9 @@ public final class ContainerJson {
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Mount> Mounts,
       Boolean Init,
       List<String> MaskedPaths,
-      List<String> ReadonlyPaths) {}
+      List<String> ReadonlyPaths,
+      // omitempty in Go: inspect leaves it out when unset.
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long KernelMemoryTCP) {}
 
   /** A {@code HostConfig.Ulimits} entry (go-units Ulimit, whose fields come in this order). */
   record Ulimit(String Name, long Hard, long Soft) {}

@@ -26,6 +26,7 @@ import dev.berth.core.container.model.SecurityConfig;
 import dev.berth.core.container.model.StorageOptions;
 import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.error.InternalException;
+import dev.berth.core.container.model.RuntimeOptions;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.Healthcheck;
 import dev.berth.core.image.ImageReference;
@@ -141,9 +142,12 @@ public final class ContainerTranslator {
     if (height < 0 || width < 0) {
       throw new InvalidArgumentException("invalid ConsoleSize: " + size);
     }
+    refuseWindowsOnly(h);
+    refuseDeviceRequests(h.DeviceRequests());
     return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
-        resources(h), storage(h), security(h)).withNamespaces(namespaces(h)).withProcess(process(h));
+        resources(h), storage(h), security(h)).withNamespaces(namespaces(h)).withProcess(process(h))
+        .withRuntimeOptions(new RuntimeOptions(h.Runtime(), h.CgroupParent()));
   }
 
   /**
@@ -173,6 +177,48 @@ public final class ContainerTranslator {
         .map(d -> new ProcessOptions.DeviceMapping(d.PathOnHost(), d.PathInContainer(), d.CgroupPermissions()))
         .toList();
     return new ProcessOptions(ulimits, h.Sysctls(), devices, h.DeviceCgroupRules(), h.GroupAdd(), h.OomScoreAdj());
+  }
+
+  /**
+   * Windows' QoS and CPU count. dockerd on Linux refuses the QoS fields as it decodes the body
+   * (moby runconfig validateQoS); it ignores CpuCount, which berth refuses in the same words
+   * rather than accept it unapplied. CpuPercent is warned about and discarded ({@link Resources#adaptTo}).
+   */
+  private static void refuseWindowsOnly(ContainerJson.HostConfig h) {
+    if (h.IOMaximumBandwidth() != 0) {
+      throw new InvalidArgumentException("invalid option: QoS maximum bandwidth configuration is not supported on linux");
+    }
+    if (h.IOMaximumIOps() != 0) {
+      throw new InvalidArgumentException("invalid option: QoS maximum IOPs configuration is not supported on linux");
+    }
+    if (h.CpuCount() != 0) {
+      throw new InvalidArgumentException("invalid option: CPU count configuration is not supported on linux");
+    }
+  }
+
+  /**
+   * {@code --gpus}: berth has no device driver (dockerd's are NVIDIA's and CDI), so every request
+   * is refused in dockerd's words (moby incompatibleDeviceRequest; Go prints the capabilities as
+   * {@code [[gpu]]}). dockerd finds this at start; berth at create, before anything is made.
+   */
+  private static void refuseDeviceRequests(List<JsonNode> requests) {
+    if (requests == null) {
+      return;
+    }
+    for (JsonNode r : requests) {
+      if (r == null || r.isNull()) {
+        continue;
+      }
+      var sets = new ArrayList<String>();
+      for (JsonNode set : r.path("Capabilities")) {
+        var caps = new ArrayList<String>();
+        set.forEach(c -> caps.add(c.asText()));
+        sets.add("[" + String.join(" ", caps) + "]");
+      }
+      String driver = r.path("Driver").asText("");
+      throw new InvalidArgumentException("could not select device driver " + goQuote(driver)
+          + " with capabilities: [" + String.join(" ", sets) + "]");
+    }
   }
 
   /**
@@ -526,15 +572,18 @@ public final class ContainerTranslator {
         h.readonlyRootfs(), nullIfEmpty(sc.securityOpt()), null, st.tmpfs(), ns.utsMode(), ns.usernsMode(),
         st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), p.sysctls(),
         d.runtime(), ns.isolation(),
-        zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), "", 0,
-        List.of(), List.of(), List.of(), List.of(), List.of(), zero(r.cpuPeriod()), zero(r.cpuQuota()), 0, 0,
+        zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), h.runtimeOptions().cgroupParent(),
+        r.blkioWeight() == null ? 0 : r.blkioWeight(), weightDevicesJson(r.blkioWeightDevice()),
+        throttleDevicesJson(r.blkioDeviceReadBps()), throttleDevicesJson(r.blkioDeviceWriteBps()),
+        throttleDevicesJson(r.blkioDeviceReadIOps()), throttleDevicesJson(r.blkioDeviceWriteIOps()),
+        zero(r.cpuPeriod()), zero(r.cpuQuota()), zero(r.cpuRealtimePeriod()), zero(r.cpuRealtimeRuntime()),
         orEmpty(r.cpusetCpus()), orEmpty(r.cpusetMems()), p.devices().stream().map(m -> new ContainerJson.DeviceMapping(
             m.pathOnHost(), m.pathInContainer(), m.cgroupPermissions())).toList(),
         nullIfEmpty(p.deviceCgroupRules()), null, zero(r.memoryReservation()),
-        zero(r.memorySwap()), null, null, r.pidsLimit(), nullIfEmpty(p.ulimits().stream()
+        zero(r.memorySwap()), r.memorySwappiness(), r.oomKillDisable(), r.pidsLimit(), nullIfEmpty(p.ulimits().stream()
             .map(u -> new ContainerJson.Ulimit(u.name(), u.hard(), u.soft())).toList()), 0, 0, 0, 0,
         st.mounts().stream().map(ContainerTranslator::mountJson).toList(), h.init(),
-        d.maskedPaths(), d.readonlyPaths());
+        d.maskedPaths(), d.readonlyPaths(), r.kernelMemoryTcp());
   }
 
   private static long zero(Long v) {
@@ -548,7 +597,57 @@ public final class ContainerTranslator {
   /** The cgroup limits of a create or update body; Docker's zeros mean unset. */
   static Resources resources(ContainerJson.HostConfig h) {
     return new Resources(h.Memory(), h.MemorySwap(), h.MemoryReservation(), h.CpuShares(), h.CpuPeriod(),
-        h.CpuQuota(), h.NanoCpus(), h.CpusetCpus(), h.CpusetMems(), h.PidsLimit());
+        h.CpuQuota(), h.NanoCpus(), h.CpusetCpus(), h.CpusetMems(), h.PidsLimit(), h.OomKillDisable(),
+        h.MemorySwappiness(), h.BlkioWeight(), weightDevices(h.BlkioWeightDevice()),
+        throttleDevices(h.BlkioDeviceReadBps()), throttleDevices(h.BlkioDeviceWriteBps()),
+        throttleDevices(h.BlkioDeviceReadIOps()), throttleDevices(h.BlkioDeviceWriteIOps()), h.CpuRealtimePeriod(),
+        h.CpuRealtimeRuntime(), h.CpuPercent(), h.KernelMemoryTCP());
+  }
+
+  // Go's %q for the printable strings a driver name is.
+  private static String goQuote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /** {@code [{"Path": "/dev/sda", "Weight": 200}]} (moby blkiodev.WeightDevice). */
+  private static List<Resources.WeightDevice> weightDevices(List<JsonNode> devices) {
+    if (devices == null) {
+      return null;
+    }
+    var out = new ArrayList<Resources.WeightDevice>();
+    for (JsonNode d : devices) {
+      int weight = d.path("Weight").asInt(-1);
+      if (!d.path("Weight").canConvertToInt() || weight < 0 || weight > 65535) {
+        throw new InvalidArgumentException("invalid BlkioWeightDevice weight: " + d.path("Weight"));
+      }
+      out.add(new Resources.WeightDevice(d.path("Path").asText(""), weight));
+    }
+    return out;
+  }
+
+  /** {@code [{"Path": "/dev/sda", "Rate": 1048576}]} (moby blkiodev.ThrottleDevice). */
+  private static List<Resources.ThrottleDevice> throttleDevices(List<JsonNode> devices) {
+    if (devices == null) {
+      return null;
+    }
+    var out = new ArrayList<Resources.ThrottleDevice>();
+    for (JsonNode d : devices) {
+      if (!d.path("Rate").canConvertToLong()) {
+        throw new InvalidArgumentException("invalid throttle device rate: " + d.path("Rate"));
+      }
+      out.add(new Resources.ThrottleDevice(d.path("Path").asText(""), d.path("Rate").asLong()));
+    }
+    return out;
+  }
+
+  private static List<JsonNode> weightDevicesJson(List<Resources.WeightDevice> devices) {
+    return devices == null ? List.of() : devices.stream().<JsonNode>map(d -> Json.MAPPER.createObjectNode()
+        .put("Path", d.path()).put("Weight", d.weight())).toList();
+  }
+
+  private static List<JsonNode> throttleDevicesJson(List<Resources.ThrottleDevice> devices) {
+    return devices == null ? List.of() : devices.stream().<JsonNode>map(d -> Json.MAPPER.createObjectNode()
+        .put("Path", d.path()).put("Rate", d.rate())).toList();
   }
 
   /** An update body: limits to change and, if given, a new restart policy. */
@@ -564,6 +663,7 @@ public final class ContainerTranslator {
     if (h == null) {
       return new Update(Resources.NONE, null);
     }
+    refuseWindowsOnly(h);
     RestartPolicy policy = h.RestartPolicy() == null || h.RestartPolicy().Name() == null ? null
         : new RestartPolicy(h.RestartPolicy().Name(), h.RestartPolicy().MaximumRetryCount());
     return new Update(resources(h), policy);

@@ -3,6 +3,7 @@ package dev.berth.store.container;
 import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.RestartPolicy;
+import dev.berth.core.container.model.RuntimeOptions;
 import dev.berth.store.Documents;
 import java.util.List;
 
@@ -29,7 +30,8 @@ record HostConfigDoc(
     StorageDoc storage,
     SecurityDoc security,
     NamespacesDoc namespaces,
-    ProcessDoc process) {
+    ProcessDoc process,
+    RuntimeOptionsDoc runtimeOptions) {
 
   static HostConfigDoc of(HostConfig h) {
     return new HostConfigDoc(h.autoRemove(), h.networkMode(), Documents.map(h.restartPolicy(), RestartPolicyDoc::of),
@@ -37,7 +39,8 @@ record HostConfigDoc(
         h.extraHosts(), h.dns(), h.dnsSearch(), h.dnsOptions(), h.init(),
         Documents.map(h.resources(), ResourcesDoc::of), Documents.map(h.storage(), StorageDoc::of),
         Documents.map(h.security(), SecurityDoc::of), Documents.map(h.namespaces(), NamespacesDoc::of),
-        Documents.map(h.process(), ProcessDoc::of));
+        Documents.map(h.process(), ProcessDoc::of),
+        Documents.map(h.runtimeOptions(), RuntimeOptionsDoc::of));
   }
 
   HostConfig toCore() {
@@ -45,7 +48,20 @@ record HostConfigDoc(
         consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch,
         dnsOptions, init, Documents.map(resources, ResourcesDoc::toCore), Documents.map(storage, StorageDoc::toCore),
         Documents.map(security, SecurityDoc::toCore), Documents.map(namespaces, NamespacesDoc::toCore),
-        Documents.map(process, ProcessDoc::toCore));
+        Documents.map(process, ProcessDoc::toCore),
+        Documents.map(runtimeOptions, RuntimeOptionsDoc::toCore));
+  }
+
+  /** The runtime and cgroup parent; rows from before they were kept lack it and read as the daemon's. */
+  record RuntimeOptionsDoc(String runtime, String cgroupParent) {
+
+    static RuntimeOptionsDoc of(RuntimeOptions o) {
+      return new RuntimeOptionsDoc(o.runtime(), o.cgroupParent());
+    }
+
+    RuntimeOptions toCore() {
+      return new RuntimeOptions(runtime, cgroupParent);
+    }
   }
 
   record RestartPolicyDoc(String name, int maxRetryCount) {
@@ -65,16 +81,50 @@ record HostConfigDoc(
    * it is ignored on read and no longer written.
    */
   record ResourcesDoc(Long memory, Long memorySwap, Long memoryReservation, Long cpuShares, Long cpuPeriod,
-      Long cpuQuota, Long nanoCpus, String cpusetCpus, String cpusetMems, Long pidsLimit) {
+      Long cpuQuota, Long nanoCpus, String cpusetCpus, String cpusetMems, Long pidsLimit, Boolean oomKillDisable,
+      Long memorySwappiness, Integer blkioWeight, List<WeightDeviceDoc> blkioWeightDevice,
+      List<ThrottleDeviceDoc> blkioDeviceReadBps, List<ThrottleDeviceDoc> blkioDeviceWriteBps,
+      List<ThrottleDeviceDoc> blkioDeviceReadIOps, List<ThrottleDeviceDoc> blkioDeviceWriteIOps,
+      Long cpuRealtimePeriod, Long cpuRealtimeRuntime, Long kernelMemoryTcp) {
 
     static ResourcesDoc of(Resources r) {
       return new ResourcesDoc(r.memory(), r.memorySwap(), r.memoryReservation(), r.cpuShares(), r.cpuPeriod(),
-          r.cpuQuota(), r.nanoCpus(), r.cpusetCpus(), r.cpusetMems(), r.pidsLimit());
+          r.cpuQuota(), r.nanoCpus(), r.cpusetCpus(), r.cpusetMems(), r.pidsLimit(), r.oomKillDisable(),
+          r.memorySwappiness(), r.blkioWeight(), weights(r.blkioWeightDevice()), throttles(r.blkioDeviceReadBps()),
+          throttles(r.blkioDeviceWriteBps()), throttles(r.blkioDeviceReadIOps()), throttles(r.blkioDeviceWriteIOps()),
+          r.cpuRealtimePeriod(), r.cpuRealtimeRuntime(), r.kernelMemoryTcp());
     }
 
     Resources toCore() {
       return new Resources(memory, memorySwap, memoryReservation, cpuShares, cpuPeriod, cpuQuota, nanoCpus, cpusetCpus,
-          cpusetMems, pidsLimit);
+          cpusetMems, pidsLimit, oomKillDisable, memorySwappiness, blkioWeight,
+          blkioWeightDevice == null ? null : blkioWeightDevice.stream().map(WeightDeviceDoc::toCore).toList(),
+          coreThrottles(blkioDeviceReadBps), coreThrottles(blkioDeviceWriteBps), coreThrottles(blkioDeviceReadIOps),
+          coreThrottles(blkioDeviceWriteIOps), cpuRealtimePeriod, cpuRealtimeRuntime, null, kernelMemoryTcp);
+    }
+
+    private static List<WeightDeviceDoc> weights(List<Resources.WeightDevice> devices) {
+      return devices == null ? null : devices.stream().map(d -> new WeightDeviceDoc(d.path(), d.weight())).toList();
+    }
+
+    private static List<ThrottleDeviceDoc> throttles(List<Resources.ThrottleDevice> devices) {
+      return devices == null ? null : devices.stream().map(d -> new ThrottleDeviceDoc(d.path(), d.rate())).toList();
+    }
+
+    private static List<Resources.ThrottleDevice> coreThrottles(List<ThrottleDeviceDoc> devices) {
+      return devices == null ? null : devices.stream().map(ThrottleDeviceDoc::toCore).toList();
+    }
+  }
+
+  record WeightDeviceDoc(String path, int weight) {
+    Resources.WeightDevice toCore() {
+      return new Resources.WeightDevice(path, weight);
+    }
+  }
+
+  record ThrottleDeviceDoc(String path, long rate) {
+    Resources.ThrottleDevice toCore() {
+      return new Resources.ThrottleDevice(path, rate);
     }
   }
 }

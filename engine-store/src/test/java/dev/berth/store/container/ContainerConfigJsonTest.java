@@ -21,6 +21,7 @@ import dev.berth.core.container.model.MountType;
 import dev.berth.core.container.model.NamespaceModes;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.RestartPolicy;
+import dev.berth.core.container.model.RuntimeOptions;
 import dev.berth.core.container.model.SecurityConfig;
 import dev.berth.core.container.model.SecurityOptions;
 import dev.berth.core.container.model.StorageOptions;
@@ -65,7 +66,10 @@ class ContainerConfigJsonTest {
       new HostConfig(false, "shop_default", new RestartPolicy("on-failure", 3), 24, 80, false, true,
           List.of("NET_ADMIN"), List.of("MKNOD"), List.of("db:10.0.0.2"), List.of("1.1.1.1"), List.of("example.com"),
           List.of("ndots:2"), true,
-          new Resources(67108864L, 134217728L, 33554432L, 512L, 100000L, 50000L, null, "0-1", "0", 100L),
+          new Resources(67108864L, 134217728L, 33554432L, 512L, 100000L, 50000L, null, "0-1", "0", 100L, true, 10L,
+              300, List.of(new Resources.WeightDevice("/dev/sda", 200)),
+              List.of(new Resources.ThrottleDevice("/dev/sda", 1048576)), null, null,
+              List.of(new Resources.ThrottleDevice("/dev/sdb", 20)), 1000000L, 950000L, null, 1048576L),
           new StorageOptions(List.of("data:/data", "/srv/conf:/etc/app:ro"),
               List.of(new MountRequest("volume", "cache", "/cache", true, "delegated",
                   new MountRequest.BindOptions("rslave", true, true, false, true),
@@ -79,7 +83,8 @@ class ContainerConfigJsonTest {
               Map.of("org.example.k", "v")),
           new ProcessOptions(List.of(new ProcessOptions.Ulimit("nofile", 512, 1024)),
               orderedSysctls(), List.of(new ProcessOptions.DeviceMapping("/dev/null", "/dev/mynull", "r")),
-              List.of("c 1:3 mr"), List.of("audio", "1234"), -200)),
+              List.of("c 1:3 mr"), List.of("audio", "1234"), -200),
+          new RuntimeOptions("marker", "/mine")),
       ContainerState.Created.FRESH, 0,
       List.of(
           new MountPoint(MountType.VOLUME, "data", "/var/lib/berth/volumes/data/_data", "/data", "local", "z", true,

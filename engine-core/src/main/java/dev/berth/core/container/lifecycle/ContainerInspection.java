@@ -51,7 +51,9 @@ public final class ContainerInspection {
       lowers.add(init);
     }
     lowers.addAll(rootfs.imageLayers(c));
-    return details(c, dir, lowers, runtime, appArmor, lifecycle.health(c.id()).orElse(null), execs.idsOf(c.id()),
+    // A container keeps the runtime it was created with; rows from before that was kept name none.
+    String named = c.hostConfig().runtimeOptions().runtime();
+    return details(c, dir, lowers, named.isEmpty() ? runtime : named, appArmor, lifecycle.health(c.id()).orElse(null), execs.idsOf(c.id()),
         paths.netns(c.id().hex()), size ? containers.diskUsage(c) : null);
   }
 

@@ -31,6 +31,7 @@ import dev.berth.core.runtime.RunNamespaces;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -72,12 +73,22 @@ public final class ContainerLifecycle implements AutoCloseable {
   /** Containers a client is stopping or killing: their exit is not their restart policy's business. */
   private final Set<ContainerId> stopping = ConcurrentHashMap.newKeySet();
   private final Clock clock;
+  private final ContainerPlatform platform;
 
   /** @param scheduler runs restarts and times stops; closed with this */
   ContainerLifecycle(ContainerLookup containers, ContainerRepository repository, ContainerRuntime runtime,
       ContainerFilesystem rootfs, Volumes volumes, Sandbox sandbox, RunSpecFactory specs,
       AttachService attach, ExecService execs, HealthMonitor health, ContainerLocks locks, ContainerEvents events,
       Scheduler scheduler, Clock clock) {
+    this(containers, repository, runtime, rootfs, volumes, sandbox, specs, attach, execs, health, locks, events,
+        scheduler, clock, ContainerPlatform.permissive(runtime.name()));
+  }
+
+  ContainerLifecycle(ContainerLookup containers, ContainerRepository repository, ContainerRuntime runtime,
+      ContainerFilesystem rootfs, Volumes volumes, Sandbox sandbox, RunSpecFactory specs,
+      AttachService attach, ExecService execs, HealthMonitor health, ContainerLocks locks, ContainerEvents events,
+      Scheduler scheduler, Clock clock, ContainerPlatform platform) {
+    this.platform = platform;
     this.containers = containers;
     this.repository = repository;
     this.runtime = runtime;
@@ -264,9 +275,13 @@ public final class ContainerLifecycle implements AutoCloseable {
   /**
    * Changes a container's limits (live, if it runs) and restart policy. Null fields of {@code
    * change} keep their values.
+   *
+   * @return dockerd's warnings for limits this host cannot apply, which were discarded
    */
-  public void update(String ref, Resources change, RestartPolicy policy) {
+  public List<String> update(String ref, Resources requested, RestartPolicy policy) {
     ContainerId id = containers.find(ref).id();
+    Resources.Adapted adapted = platform.forUpdate(requested);
+    Resources change = adapted.resources();
     locks.run(id, () -> {
       Container c = current(id);
       HostConfig hc = c.hostConfig();
@@ -288,6 +303,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       repository.update(c.withHostConfig(policy == null ? next : next.withRestartPolicy(policy)));
       events.emit(c, "update");
     });
+    return adapted.warnings();
   }
 
   /** {@code docker top}: the host's ps over the container's processes. */

@@ -47,10 +47,19 @@ public final class ContainerService {
   private final NameGenerator names;
   private final ContainerEvents events;
   private final SecurityDefaults security;
+  private final ContainerPlatform platform;
   private final Clock clock;
 
   ContainerService(ContainerRepository repository, ImageService images, ContainerRootfs rootfs, ContainerMounts mounts,
       ContainerNetwork network, NameGenerator names, ContainerEvents events, SecurityDefaults security, Clock clock) {
+    this(repository, images, rootfs, mounts, network, names, events, security, ContainerPlatform.permissive("runc"),
+        clock);
+  }
+
+  ContainerService(ContainerRepository repository, ImageService images, ContainerRootfs rootfs, ContainerMounts mounts,
+      ContainerNetwork network, NameGenerator names, ContainerEvents events, SecurityDefaults security,
+      ContainerPlatform platform, Clock clock) {
+    this.platform = platform;
     this.repository = repository;
     this.lookup = new ContainerLookup(repository);
     this.images = images;
@@ -80,6 +89,13 @@ public final class ContainerService {
     return lookup.get(id);
   }
 
+  /** A new container and dockerd's warnings about its settings (limits this host discarded). */
+  public record Created(Container container, List<String> warnings) {
+    public Created {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
   /**
    * Creates a container from an image the engine has. The image's defaults are merged in now,
    * so later changes to the image's tags do not change the container.
@@ -87,12 +103,14 @@ public final class ContainerService {
    * @throws NotFoundException if the image is missing ({@code docker run} pulls on this 404)
    * @throws ConflictException if the name is in use, with dockerd's sentence
    */
-  public Container create(ContainerCreateRequest request) {
+  public Created create(ContainerCreateRequest request) {
     ContainerConfig requested = request.config();
     if (requested.image() == null || requested.image().isEmpty()) {
       throw new InvalidArgumentException("config cannot be empty in order to create a container");
     }
-    HostConfig normalized = normalize(request.hostConfig(), security);
+    // dockerd verifies (and warns) before it fills in its defaults, such as the swap limit.
+    ContainerPlatform.Checked checked = platform.forCreate(request.hostConfig());
+    HostConfig normalized = normalize(checked.hostConfig(), security);
     HostConfig host = normalized.withNamespaces(namespaces(normalized.namespaces(), requested));
     HealthMonitor.validate(requested.healthcheck());
     var networking = network.resolve(host, request.networking());
@@ -127,7 +145,7 @@ public final class ContainerService {
     }
     populateVolumes(created);
     events.emit(created, "create");
-    return created;
+    return new Created(created, checked.warnings());
   }
 
   /** dockerd copies image content into empty volumes at create; a failure undoes the create. */
@@ -233,7 +251,8 @@ public final class ContainerService {
         host.privileged(), host.readonlyRootfs(), host.capAdd(), host.capDrop(), host.extraHosts(), host.dns(),
         host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap(),
         host.storage().shmSize() == 0 ? host.storage().withShmSize(DockerDefaults.SHM_SIZE) : host.storage(),
-        security(host, defaults)).withNamespaces(host.namespaces()).withProcess(host.process());
+        security(host, defaults)).withNamespaces(host.namespaces()).withProcess(host.process())
+        .withRuntimeOptions(host.runtimeOptions());
   }
 
   /**

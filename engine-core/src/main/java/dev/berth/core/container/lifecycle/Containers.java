@@ -1,5 +1,6 @@
 package dev.berth.core.container.lifecycle;
 
+import dev.berth.core.config.CgroupSupport;
 import dev.berth.core.config.EnginePaths;
 import dev.berth.core.container.attach.AttachService;
 import dev.berth.core.container.attach.LogService;
@@ -44,8 +45,10 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var rootfs = new ContainerRootfs(paths, images);
     var mounts = new ContainerMounts(volumes, new MountParser());
     var network = new ContainerNetwork(paths, networks, cni, repository, Path.of("/etc/resolv.conf"), ipMasq, events);
+    var platform = new ContainerPlatform(CgroupSupport.detect(), runtime.name(), runtime.runtimes().keySet(),
+        ContainerPlatform.ownCgroups());
     var service = new ContainerService(repository, images, rootfs, mounts, network,
-        new NameGenerator(RandomGenerator.getDefault()), events, security, clock);
+        new NameGenerator(RandomGenerator.getDefault()), events, security, platform, clock);
     var lookup = new ContainerLookup(repository);
     var logs = new LogService(lookup, rootfs);
     var attach = new AttachService(lookup, runtime, locks, logs, events);
@@ -54,7 +57,7 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var lifecycle = new ContainerLifecycle(lookup, repository, runtime, new OverlayFilesystem(rootfs),
         new MountedVolumes(mounts), new NetworkSandbox(network),
         new RunSpecFactory(files, defaultCapabilities, allCapabilities, security), attach, execs,
-        new HealthMonitor(execs, events, clock), locks, events, new VirtualThreadScheduler(), clock);
+        new HealthMonitor(execs, events, clock), locks, events, new VirtualThreadScheduler(), clock, platform);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {
         lifecycle.handleExit(id);

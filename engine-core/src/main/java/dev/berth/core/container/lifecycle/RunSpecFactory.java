@@ -90,7 +90,8 @@ final class RunSpecFactory {
         // moby: no init in the host's or another container's PID namespace, which has its own.
         Boolean.TRUE.equals(hc.init()) && hc.namespaces().privatePid(),
         hc.storage().shmSize(), runSecurity(hc), RunNamespaces.PRIVATE, hc.namespaces().annotations(),
-        processOptions);
+        processOptions,
+        new RunSpec.Placement(hc.runtimeOptions().runtime(), hc.runtimeOptions().absoluteCgroupParent()));
   }
 
   /** The user's supplementary groups, then those of GroupAdd (moby getUser). */

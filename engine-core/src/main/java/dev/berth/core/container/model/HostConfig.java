@@ -14,6 +14,7 @@ import java.util.List;
  * @param security SecurityOpt, CgroupnsMode, MaskedPaths and ReadonlyPaths
  * @param namespaces PidMode, IpcMode, UTSMode, UsernsMode, Cgroup, Isolation and Annotations
  * @param process Ulimits, Sysctls, Devices, DeviceCgroupRules, GroupAdd and OomScoreAdj
+ * @param runtimeOptions the OCI runtime and cgroup parent ({@code --runtime}, {@code --cgroup-parent})
  */
 public record HostConfig(
     boolean autoRemove,
@@ -34,7 +35,8 @@ public record HostConfig(
     StorageOptions storage,
     SecurityConfig security,
     NamespaceModes namespaces,
-    ProcessOptions process) {
+    ProcessOptions process,
+    RuntimeOptions runtimeOptions) {
 
   public static final HostConfig DEFAULT =
       new HostConfig(false, "default", RestartPolicy.NO, 0, 0, false, false, null, null, null, null, null, null, null, null);
@@ -58,8 +60,8 @@ public record HostConfig(
   }
 
   /**
-   * A host config sharing no namespace, without annotations and without process options: the
-   * groups after {@code security} are set with their {@code with} methods.
+   * A host config with none of the groups after {@code security}: each is set with its {@code with}
+   * method.
    */
   public HostConfig(boolean autoRemove, String networkMode, RestartPolicy restartPolicy, int consoleHeight,
       int consoleWidth, boolean privileged, boolean readonlyRootfs, List<String> capAdd, List<String> capDrop,
@@ -67,7 +69,7 @@ public record HostConfig(
       Resources resources, StorageOptions storage, SecurityConfig security) {
     this(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
         capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, NamespaceModes.NONE,
-        ProcessOptions.NONE);
+        ProcessOptions.NONE, RuntimeOptions.NONE);
   }
 
   public HostConfig {
@@ -84,6 +86,7 @@ public record HostConfig(
     security = security == null ? SecurityConfig.NONE : security;
     namespaces = namespaces == null ? NamespaceModes.NONE : namespaces;
     process = process == null ? ProcessOptions.NONE : process;
+    runtimeOptions = runtimeOptions == null ? RuntimeOptions.NONE : runtimeOptions;
   }
 
   /** {@link #networkMode} as a type. */
@@ -93,42 +96,49 @@ public record HostConfig(
 
   public HostConfig withRestartPolicy(RestartPolicy p) {
     return new HostConfig(autoRemove, networkMode, p, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
-        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces, process);
+        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces, process,
+        runtimeOptions);
   }
 
   public HostConfig withNetworkMode(String mode) {
     return new HostConfig(autoRemove, mode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs,
         capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces,
-        process);
+        process, runtimeOptions);
   }
 
   public HostConfig withResources(Resources r) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, r, storage, security,
-        namespaces, process);
+        namespaces, process, runtimeOptions);
   }
 
   public HostConfig withStorage(StorageOptions s) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, s, security,
-        namespaces, process);
+        namespaces, process, runtimeOptions);
   }
 
   public HostConfig withSecurity(SecurityConfig s) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, s,
-        namespaces, process);
+        namespaces, process, runtimeOptions);
   }
 
-  public HostConfig withNamespaces(NamespaceModes n) {
+  public HostConfig withNamespaces(NamespaceModes v) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
-        n, process);
+        v, process, runtimeOptions);
   }
 
-  public HostConfig withProcess(ProcessOptions p) {
+  public HostConfig withProcess(ProcessOptions v) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
-        namespaces, p);
+        namespaces, v, runtimeOptions);
+  }
+
+  public HostConfig withRuntimeOptions(RuntimeOptions v) {
+    return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
+        namespaces, process, v);
   }
 }

@@ -253,7 +253,7 @@ class ContainerServiceTest {
   @Test
   void createMergesTheImageAndRecordsDefaultAsBridge() {
     image(BUSYBOX, "busybox", List.of("sh"));
-    Container c = service.create(request("web", null, null));
+    Container c = service.create(request("web", null, null)).container();
     assertEquals(List.of("sh"), c.config().argv());
     assertEquals(List.of("PATH=/bin"), c.config().env());
     assertEquals(c.id().shortId(), c.config().hostname());
@@ -279,7 +279,7 @@ class ContainerServiceTest {
   @Test
   void createWithATakenNameIsAConflictWithDockersSentence() {
     image(BUSYBOX, "busybox", List.of("sh"));
-    Container first = service.create(request("/web", null, null));
+    Container first = service.create(request("/web", null, null)).container();
     var e = assertThrows(ConflictException.class, () -> service.create(request("web", null, null)));
     assertEquals("Conflict. The container name \"/web\" is already in use by container \"" + first.id().hex()
         + "\". You have to remove (or rename) that container to be able to reuse that name.", e.getMessage());
@@ -288,8 +288,8 @@ class ContainerServiceTest {
   @Test
   void createWithoutANameGeneratesOne() {
     image(BUSYBOX, "busybox", List.of("sh"));
-    Container a = service.create(request(null, null, null));
-    Container b = service.create(request("", null, null));
+    Container a = service.create(request(null, null, null)).container();
+    Container b = service.create(request("", null, null)).container();
     assertTrue(a.name().value().matches("[a-z]+_[a-z]+\\d?"), a.name().value());
     assertNotEquals(a.name(), b.name());
   }
@@ -306,9 +306,9 @@ class ContainerServiceTest {
   void createRecordsTheDefaultIpcModeAndNamesSharedContainersById() {
     image(BUSYBOX, "busybox", List.of("sh"));
     Container donor = running("d0", "donor", 5);
-    assertEquals("private", service.create(request("plain", null, null)).hostConfig().namespaces().ipcMode());
+    assertEquals("private", service.create(request("plain", null, null)).container().hostConfig().namespaces().ipcMode());
     Container c = service.create(withNamespaces(null,
-        new NamespaceModes("container:donor", "container:d0", null, null, null, null, null)));
+        new NamespaceModes("container:donor", "container:d0", null, null, null, null, null))).container();
     assertEquals("container:" + donor.id().hex(), c.hostConfig().namespaces().pidMode());
     assertEquals("container:" + donor.id().hex(), c.hostConfig().namespaces().ipcMode());
   }
@@ -327,14 +327,14 @@ class ContainerServiceTest {
     var e = assertThrows(InvalidArgumentException.class, () -> service.create(withNamespaces("web",
         new NamespaceModes(null, null, "host", null, null, null, null))));
     assertEquals("conflicting options: hostname and the UTS mode", e.getMessage());
-    Container c = service.create(withNamespaces(null, new NamespaceModes(null, null, "host", null, null, null, null)));
+    Container c = service.create(withNamespaces(null, new NamespaceModes(null, null, "host", null, null, null, null))).container();
     assertEquals("host", c.hostConfig().namespaces().utsMode());
   }
 
   @Test
   void theHostsPidOrIpcNamespaceTurnsLabellingOff() {
     image(BUSYBOX, "busybox", List.of("sh"));
-    Container c = service.create(withNamespaces(null, new NamespaceModes("host", null, null, null, null, null, null)));
+    Container c = service.create(withNamespaces(null, new NamespaceModes("host", null, null, null, null, null, null))).container();
     assertEquals(List.of("label=disable"), c.hostConfig().security().securityOpt());
   }
 }
