@@ -34,7 +34,14 @@ public record CniConfig(Path leases, boolean ipMasq) {
     }
     plugins.add(JSON.createObjectNode().put("type", "firewall").put("backend", "iptables")
         .put("ingressPolicy", "same-bridge"));
-    Map<String, String> args = e.ipv4Request().isEmpty() ? Map.of() : Map.of("IP", e.ipv4Request());
+    var args = new LinkedHashMap<String, String>();
+    if (!e.ipv4Request().isEmpty()) {
+      args.put("IP", e.ipv4Request());
+    }
+    if (!e.macRequest().isEmpty()) {
+      // The bridge plugin (1.1+) gives the container's veth this address (its MacEnvArgs).
+      args.put("MAC", e.macRequest());
+    }
     return new Cni.Attachment(containerId, netns, ifName, NetworkService.cniName(net), plugins, args, runtime);
   }
 

@@ -77,7 +77,7 @@ public final class ContainerTranslator {
       throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
     }
     return new ContainerCreateRequest(name, config(cfg), hostConfig(extras.HostConfig()),
-        NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig()));
+        NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig(), cfg.MacAddress()));
   }
 
   static ContainerConfig config(ContainerJson.Config c) {
@@ -305,7 +305,7 @@ public final class ContainerTranslator {
         size == null ? null : size.sizeRw(),
         size == null ? null : size.sizeRootFs(),
         mountPoints(c),
-        configJson(c.config()),
+        configJson(c.config(), NetworkSettingsTranslator.desiredMac(c)),
         NetworkSettingsTranslator.settings(c, d.sandboxKey().toString()));
   }
 
@@ -444,6 +444,11 @@ public final class ContainerTranslator {
   }
 
   static ContainerJson.Config configJson(ContainerConfig c) {
+    return configJson(c, null);
+  }
+
+  /** @param macAddress the deprecated Config.MacAddress, which dockerd still fills in inspect; null to leave out */
+  static ContainerJson.Config configJson(ContainerConfig c, String macAddress) {
     Healthcheck h = c.healthcheck();
     return new ContainerJson.Config(
         c.hostname(), c.domainname(), c.user(), c.attachStdin(), c.attachStdout(), c.attachStderr(),
@@ -452,7 +457,7 @@ public final class ContainerTranslator {
         h == null ? null : new ContainerJson.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(),
             h.startInterval(), h.retries()),
         c.argsEscaped() ? true : null,
-        c.image(), c.volumes().isEmpty() ? null : Json.set(c.volumes()), c.workingDir(), c.entrypoint(), null, null,
+        c.image(), c.volumes().isEmpty() ? null : Json.set(c.volumes()), c.workingDir(), c.entrypoint(), null, macAddress,
         c.onBuild(), new LinkedHashMap<>(c.labels()), c.stopSignal().isEmpty() ? null : c.stopSignal(),
         c.stopTimeout(), c.shell());
   }

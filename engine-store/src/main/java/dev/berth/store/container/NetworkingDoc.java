@@ -37,17 +37,21 @@ record NetworkingDoc(Map<String, EndpointDoc> endpoints, List<PortBindingDoc> po
     return out;
   }
 
-  /** The network's ID is stored as an object, {@code {"hex": "..."}}, as the first rows had it. */
-  record EndpointDoc(NetworkIdDoc networkId, List<String> aliases, String ipv4Request, AttachmentDoc attached) {
+  /**
+   * The network's ID is stored as an object, {@code {"hex": "..."}}, as the first rows had it.
+   * Rows from before {@code --mac-address} lack {@code macRequest}: a random address.
+   */
+  record EndpointDoc(NetworkIdDoc networkId, List<String> aliases, String ipv4Request, AttachmentDoc attached,
+      String macRequest) {
 
     static EndpointDoc of(Endpoint e) {
       return new EndpointDoc(Documents.map(e.networkId(), id -> new NetworkIdDoc(id.hex())), e.aliases(),
-          e.ipv4Request(), Documents.map(e.attached(), AttachmentDoc::of));
+          e.ipv4Request(), Documents.map(e.attached(), AttachmentDoc::of), e.macRequest());
     }
 
     Endpoint toCore() {
       return new Endpoint(Documents.map(networkId, id -> new NetworkId(id.hex())), aliases, ipv4Request,
-          Documents.map(attached, AttachmentDoc::toCore));
+          Documents.map(attached, AttachmentDoc::toCore), macRequest);
     }
   }
 

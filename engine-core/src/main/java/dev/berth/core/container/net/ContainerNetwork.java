@@ -18,6 +18,7 @@ import dev.berth.core.network.CniConfig;
 import dev.berth.core.network.CniResult;
 import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.ExposedPort;
+import dev.berth.core.network.ExtraHost;
 import dev.berth.core.network.Network;
 import dev.berth.core.network.NetworkMode;
 import dev.berth.core.network.NetworkService;
@@ -107,9 +108,11 @@ public final class ContainerNetwork {
    * Resolves the networks a create request names, adding the network mode's own, keyed by
    * network name as dockerd keys them.
    *
-   * @throws InvalidArgumentException {@code network X not found}
+   * @throws InvalidArgumentException {@code network X not found}, or an extra host dockerd's
+   *     {@code ValidateExtraHost} refuses
    */
   public Networking resolve(HostConfig hc, Networking requested) {
+    hc.extraHosts().forEach(ExtraHost::parse);
     Optional<String> joined = hc.network().network();
     if (joined.isEmpty()) {
       if (!requested.portBindings().isEmpty() || requested.publishAll()) {
@@ -147,13 +150,34 @@ public final class ContainerNetwork {
         throw new InvalidArgumentException("container cannot be disconnected from host network "
             + "or connected to host network");
       }
-      endpoints.put(net.name(), new Endpoint(net.id(), e.aliases(), e.ipv4Request(), null));
+      endpoints.put(net.name(), new Endpoint(net.id(), e.aliases(), e.ipv4Request(), null, mac(w.getKey(), net, e)));
     }
     if (modeNetwork.equals(Network.HOST) && (!requested.portBindings().isEmpty())) {
       // dockerd drops published ports in host mode with a warning; there is nothing to map.
       return new Networking(endpoints, List.of(), false, List.of());
     }
     return new Networking(endpoints, requested.portBindings(), requested.publishAll(), List.of());
+  }
+
+  /**
+   * The endpoint's requested MAC address in the kernel's form.
+   *
+   * @throws InvalidArgumentException for what Go's net.ParseMAC refuses, as dockerd's
+   *     validateNetworkingConfig words it, and for a network without interfaces of its own
+   */
+  private static String mac(String key, Network net, Endpoint e) {
+    if (e.macRequest().isEmpty()) {
+      return "";
+    }
+    String mac = Endpoint.normalMac(e.macRequest());
+    if (mac.isEmpty()) {
+      throw new InvalidArgumentException("invalid config for network " + key + ": invalid MAC address "
+          + e.macRequest());
+    }
+    if (!net.isBridge()) {
+      throw new InvalidArgumentException("conflicting options: mac-address and the network mode");
+    }
+    return mac;
   }
 
   /** Whether the container has a namespace of its own to set up. */
