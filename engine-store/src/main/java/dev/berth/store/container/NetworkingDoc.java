@@ -1,5 +1,6 @@
 package dev.berth.store.container;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.NetworkId;
 import dev.berth.core.network.Networking;
@@ -39,10 +40,11 @@ record NetworkingDoc(Map<String, EndpointDoc> endpoints, List<PortBindingDoc> po
 
   /**
    * The network's ID is stored as an object, {@code {"hex": "..."}}, as the first rows had it.
-   * Rows from before {@code --mac-address} lack {@code macRequest}: a random address.
+   * Rows from before {@code --mac-address} lack {@code macRequest}: a random address. It is
+   * written only when set, so rows without one keep the shape earlier berths read.
    */
   record EndpointDoc(NetworkIdDoc networkId, List<String> aliases, String ipv4Request, AttachmentDoc attached,
-      String macRequest) {
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String macRequest) {
 
     static EndpointDoc of(Endpoint e) {
       return new EndpointDoc(Documents.map(e.networkId(), id -> new NetworkIdDoc(id.hex())), e.aliases(),
