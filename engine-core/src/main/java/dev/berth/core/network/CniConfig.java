@@ -53,8 +53,13 @@ public record CniConfig(Path leases, boolean ipMasq) {
         .put("type", "bridge")
         .put("bridge", net.bridge())
         .put("isGateway", !net.internal())
-        .put("ipMasq", ipMasq && !net.internal())
+        .put("ipMasq", ipMasq && !net.internal() && BridgeOptions.ipMasquerade(net))
         .put("hairpinMode", true);
+    int mtu = BridgeOptions.mtu(net);
+    if (mtu > 0) {
+      // The plugin sets it on the bridge and on both ends of the veth, as libnetwork's bridge driver.
+      b.put("mtu", mtu);
+    }
     ObjectNode ipam = b.putObject("ipam").put("type", "host-local").put("dataDir", leases.toString());
     ObjectNode range = ipam.putArray("ranges").addArray().addObject()
         .put("subnet", subnet.toString()).put("gateway", gateway);

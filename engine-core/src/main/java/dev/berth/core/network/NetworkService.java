@@ -196,6 +196,7 @@ public final class NetworkService {
       }
       NetworkId id = NetworkId.random();
       Map<String, String> options = r.options() == null ? Map.of() : r.options();
+      BridgeOptions.check(options);
       String bridge = options.getOrDefault(BRIDGE_NAME_OPTION, "br-" + id.shortId());
       if (bridge.length() > 15) {
         throw new InvalidArgumentException("bridge name " + bridge + " is longer than 15 characters");

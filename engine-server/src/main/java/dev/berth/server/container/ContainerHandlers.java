@@ -52,7 +52,8 @@ public final class ContainerHandlers {
     r.post("/containers/{id}/unpause", ContainerHandlers::containerUnpause);
     r.get("/containers/{id}/top", ContainerHandlers::containerTop);
     r.post("/containers/{id}/update", ContainerHandlers::containerUpdate);
-    r.delete("/containers/{id}", ContainerHandlers::containerDelete);
+    // A link is named /parent/alias: dockerd routes {name:.*} here for docker rm --link.
+    r.delete("/containers/{id*}", ContainerHandlers::containerDelete);
     r.post("/containers/prune", ContainerHandlers::containerPrune);
   }
 
@@ -109,6 +110,11 @@ public final class ContainerHandlers {
   }
 
   private void containerDelete(ApiRequest req, ServerResponse res) {
+    if (req.bool("link")) {
+      containers.removeLink(req.path("id"));
+      Responses.noContent(res);
+      return;
+    }
     lifecycle.remove(req.path("id"), req.bool("force"), req.bool("v"));
     Responses.noContent(res);
   }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.core.archive.PathStat;
 import dev.berth.core.container.model.Change;
 import dev.berth.core.container.model.Container;
+import dev.berth.core.container.net.ContainerLinks;
+import dev.berth.core.container.model.ContainerName;
+import dev.berth.core.container.model.ContainerLink;
 import dev.berth.core.container.lifecycle.ContainerCommit;
 import dev.berth.core.container.model.ContainerConfig;
 import dev.berth.core.container.model.ContainerCreateRequest;
@@ -121,7 +124,12 @@ public final class ContainerTranslator {
     }
     return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
-        resources(h), storage(h), security(h));
+        resources(h), storage(h), security(h)).withLinks(links(h.Links()));
+  }
+
+  /** HostConfig.Links of a create body, as dockerd's opts.ParseLink reads them; found at create. */
+  static List<ContainerLink> links(List<String> links) {
+    return links == null ? List.of() : links.stream().map(ContainerLink::parse).toList();
   }
 
   /**
@@ -300,7 +308,7 @@ public final class ContainerTranslator {
         "",
         d.appArmorProfile(),
         d.execIds().isEmpty() ? null : d.execIds(),
-        hostConfigJson(c.hostConfig(), c.networking(), d),
+        hostConfigJson(c.hostConfig(), c.networking(), d, c.name()),
         new ContainerJson.GraphDriver("overlay2", graphData(d.overlay())),
         size == null ? null : size.sizeRw(),
         size == null ? null : size.sizeRootFs(),
@@ -462,7 +470,8 @@ public final class ContainerTranslator {
         c.stopTimeout(), c.shell());
   }
 
-  private static ContainerJson.HostConfig hostConfigJson(HostConfig h, Networking n, ContainerDetails d) {
+  private static ContainerJson.HostConfig hostConfigJson(HostConfig h, Networking n, ContainerDetails d,
+      ContainerName name) {
     SecurityConfig sc = h.security();
     Resources r = h.resources();
     StorageOptions st = h.storage();
@@ -473,7 +482,8 @@ public final class ContainerTranslator {
         h.autoRemove(), st.volumeDriver(), nullIfEmpty(st.volumesFrom()), List.of(h.consoleHeight(), h.consoleWidth()),
         null,
         nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), sc.effectiveCgroupnsMode(), h.dns(), h.dnsOptions(),
-        h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "", null, 0, "", h.privileged(), n.publishAll(),
+        h.dnsSearch(), nullIfEmpty(h.extraHosts()), null, "private", "",
+        nullIfEmpty(h.links().stream().map(l -> ContainerLinks.inspectForm(name, l)).toList()), 0, "", h.privileged(), n.publishAll(),
         h.readonlyRootfs(), nullIfEmpty(sc.securityOpt()), null, st.tmpfs(), "", "", st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), null,
         d.runtime(), "",
         zero(r.cpuShares()), zero(r.memory()), zero(r.nanoCpus()), "", 0,

@@ -68,8 +68,13 @@ final class NetworkSettingsTranslator {
         JsonNode v = e.getValue();
         var aliases = new ArrayList<String>();
         v.path("Aliases").forEach(a -> aliases.add(a.asText()));
+        var linkLocal = new ArrayList<String>();
+        v.path("IPAMConfig").path("LinkLocalIPs").forEach(l -> linkLocal.add(l.asText()));
+        Endpoint.refuseIpv6(v.path("IPAMConfig").path("IPv6Address").asText(""), linkLocal);
+        var links = new ArrayList<String>();
+        v.path("Links").forEach(l -> links.add(l.asText()));
         endpoints.put(e.getKey(), new Endpoint(null, aliases, v.path("IPAMConfig").path("IPv4Address").asText(""),
-            null, v.path("MacAddress").asText("")));
+            null, v.path("MacAddress").asText(""), links));
       }
     }
     String mode = h == null || h.NetworkMode() == null || h.NetworkMode().isEmpty() ? "default" : h.NetworkMode();
@@ -165,7 +170,7 @@ final class NetworkSettingsTranslator {
       }
       // Before its first start an endpoint shows the address asked for; a stopped one none, as dockerd's.
       String mac = a != null ? a.macAddress() : c.state() instanceof ContainerState.Created ? e.macRequest() : "";
-      out.put(entry.getKey(), new ContainerJson.Endpoint(ipam, null, mac,
+      out.put(entry.getKey(), new ContainerJson.Endpoint(ipam, e.links().isEmpty() ? null : e.links(), mac,
           e.aliases().isEmpty() ? null : e.aliases(), null, 0, e.networkId() == null ? "" : e.networkId().hex(),
           a == null ? "" : a.endpointId(), a == null ? "" : a.gateway(), a == null ? "" : a.ipAddress(),
           a == null ? 0 : a.prefixLen(), "", "", 0, dnsNames));

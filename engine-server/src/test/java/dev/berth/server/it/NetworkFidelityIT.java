@@ -132,4 +132,205 @@ class NetworkFidelityIT extends WithBerthd {
     p.waitFor();
     return out;
   }
+
+  @Test
+  void aDefaultBridgeThatExistsWithAnAddressKeepsIt() throws Exception {
+    // A subnet no route of this host uses, so the interface's address is the only claim on it.
+    String subnet = freeSubnet();
+    String gateway = subnet.replace(".0/24", ".1");
+    BerthDaemon other = BerthDaemon.start(bridge -> {
+      sh("ip", "link", "add", bridge, "type", "bridge");
+      sh("ip", "addr", "add", gateway + "/24", "dev", bridge);
+    });
+    try {
+      var cli = other.docker();
+      Fixtures.importBusybox(cli, "busybox:latest");
+      assertEquals(subnet + " " + gateway, cli.run("network", "inspect", "bridge", "--format",
+          "{{(index .IPAM.Config 0).Subnet}} {{(index .IPAM.Config 0).Gateway}}").ok().line());
+      String eth0 = cli.run("run", "--rm", "busybox", "ip", "-4", "-o", "addr", "show", "eth0").ok().out();
+      assertTrue(eth0.contains("inet " + subnet.substring(0, subnet.lastIndexOf('.') + 1)), eth0);
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void aNetworksMtuIsEth0s() {
+    docker.run("network", "create", "-o", "com.docker.network.driver.mtu=1400", "fid-mtu").ok();
+    try {
+      assertEquals("1400", docker.run("run", "--rm", "--network", "fid-mtu", "busybox", "cat",
+          "/sys/class/net/eth0/mtu").ok().line());
+    } finally {
+      docker.run("network", "rm", "fid-mtu").ok();
+    }
+  }
+
+  @Test
+  void withoutIccContainersOnTheBridgeCannotReachEachOther() {
+    for (String icc : List.of("false", "true")) {
+      String net = "fid-icc-" + icc;
+      docker.run("network", "create", "-o", "com.docker.network.bridge.enable_icc=" + icc, net).ok();
+      String target = docker.run("run", "-d", "--network", net, "busybox", "sleep", "300").ok().line();
+      try {
+        String ip = docker.run("inspect", "--format", "{{(index .NetworkSettings.Networks \"" + net
+            + "\").IPAddress}}", target).ok().line();
+        var ping = docker.run("run", "--rm", "--network", net, "busybox", "ping", "-c", "1", "-W", "2", ip);
+        if (icc.equals("false")) {
+          assertNotEquals(0, ping.exit(), ping.out());
+        } else {
+          assertEquals(0, ping.exit(), ping.out() + ping.stderr());
+        }
+      } finally {
+        docker.run("rm", "-f", target).ok();
+        docker.run("network", "rm", net).ok();
+      }
+    }
+  }
+
+  @Test
+  void badBridgeOptionsAreRefusedAsDockerdRefusesThem() {
+    var mtu = docker.run("network", "create", "-o", "com.docker.network.driver.mtu=big", "fid-bad");
+    assertNotEquals(0, mtu.exit());
+    assertTrue(mtu.stderr().contains("failed to parse com.docker.network.driver.mtu value: big (strconv.Atoi: "
+        + "parsing \"big\": invalid syntax)"), mtu.stderr());
+    var icc = docker.run("network", "create", "-o", "com.docker.network.bridge.enable_icc=maybe", "fid-bad");
+    assertTrue(icc.stderr().contains("failed to parse com.docker.network.bridge.enable_icc value: maybe "
+        + "(strconv.ParseBool: parsing \"maybe\": invalid syntax)"), icc.stderr());
+    docker.run("network", "create", "--subnet", "10.250.0.0/24", "fid-one").ok();
+    try {
+      var overlap = docker.run("network", "create", "--subnet", "10.250.0.0/16", "fid-two");
+      assertTrue(overlap.stderr().contains("invalid pool request: Pool overlaps with other one on this address space"),
+          overlap.stderr());
+      var dup = docker.run("network", "create", "fid-one");
+      assertTrue(dup.stderr().contains("network with name fid-one already exists"), dup.stderr());
+    } finally {
+      docker.run("network", "rm", "fid-one").ok();
+    }
+    // An option the bridge driver does not know is accepted, as by dockerd.
+    docker.run("network", "create", "-o", "com.example.unknown=1", "fid-unknown").ok();
+    docker.run("network", "rm", "fid-unknown").ok();
+  }
+
+  @Test
+  void aLinkOnTheDefaultBridgeGivesHostsEnvAndInspectAsDockerd() {
+    String db = docker.run("run", "-d", "--name", "fid-db", "-e", "SECRET=s3", "--expose", "80", "--expose", "81",
+        "busybox", "sleep", "300").ok().line();
+    try {
+      String ip = docker.run("inspect", "--format", "{{.NetworkSettings.IPAddress}}", db).ok().line();
+      String web = docker.run("run", "-d", "--name", "fid-web", "--link", "fid-db:db", "busybox", "sleep", "300").ok()
+          .line();
+      // The container's own process; dockerd gives execs the link variables too, berth's execs do not yet.
+      String env = docker.run("exec", web, "sh", "-c", "tr '\\0' '\\n' < /proc/1/environ").ok().out();
+      for (String v : List.of("DB_PORT=tcp://" + ip + ":80", "DB_PORT_80_TCP=tcp://" + ip + ":80",
+          "DB_PORT_80_TCP_ADDR=" + ip, "DB_PORT_80_TCP_PORT=80", "DB_PORT_80_TCP_PROTO=tcp",
+          "DB_PORT_81_TCP=tcp://" + ip + ":81", "DB_PORT_80_TCP_START=tcp://" + ip + ":80",
+          "DB_PORT_80_TCP_PORT_START=80", "DB_PORT_80_TCP_END=tcp://" + ip + ":81", "DB_PORT_80_TCP_PORT_END=81",
+          "DB_NAME=/fid-web/db", "DB_ENV_SECRET=s3")) {
+        assertTrue(env.lines().anyMatch(v::equals), v + " in " + env);
+      }
+      assertFalse(env.contains("DB_ENV_PATH="), env);
+      String hosts = docker.run("exec", web, "cat", "/etc/hosts").ok().out();
+      assertTrue(hosts.contains(ip + "\tdb " + db.substring(0, 12) + " fid-db\n"), hosts);
+      assertEquals("[\"/fid-db:/fid-web/db\"]", docker.run("inspect", "--format", "{{json .HostConfig.Links}}", web)
+          .ok().line());
+
+      docker.run("rm", "--link", "/fid-web/db").ok();
+      assertEquals("null", docker.run("inspect", "--format", "{{json .HostConfig.Links}}", web).ok().line());
+      assertEquals("running", docker.run("inspect", "--format", "{{.State.Status}}", db).ok().line());
+      var noLink = docker.run("rm", "--link", "/fid-web/db");
+      // The CLI trims the slashes before it asks, so dockerd names it without them.
+      assertTrue(noLink.stderr().contains("No such container: fid-web/db"), noLink.stderr());
+      var own = docker.run("rm", "--link", "fid-db");
+      assertTrue(own.stderr().contains("Conflict, cannot remove the default link name of the container"),
+          own.stderr());
+    } finally {
+      docker.run("rm", "-f", "fid-web", "fid-db").ok();
+    }
+  }
+
+  @Test
+  void linksToMissingOrStoppedContainersAreRefused() {
+    var missing = docker.run("run", "--rm", "--link", "fid-nosuch:x", "busybox", "true");
+    assertNotEquals(0, missing.exit());
+    assertTrue(missing.stderr().contains("could not get container for fid-nosuch: No such container: fid-nosuch"),
+        missing.stderr());
+    docker.run("create", "--name", "fid-stopped", "busybox", "true").ok();
+    try {
+      var stopped = docker.run("run", "--name", "fid-web2", "--link", "fid-stopped:x", "busybox", "true");
+      assertNotEquals(0, stopped.exit());
+      assertTrue(stopped.stderr().contains("Cannot link to a non running container: /fid-stopped AS /fid-web2/x"),
+          stopped.stderr());
+      var host = docker.run("run", "--rm", "--network", "host", "--link", "fid-stopped:x", "busybox", "true");
+      assertTrue(host.stderr().contains("conflicting options: host type networking can't be used with links"),
+          host.stderr());
+    } finally {
+      docker.run("rm", "-f", "fid-web2", "fid-stopped");
+    }
+  }
+
+  @Test
+  void aLinkOnAUserDefinedNetworkIsAnAliasForTheLinkingContainerOnly() {
+    docker.run("network", "create", "fid-ln").ok();
+    try {
+      String db = docker.run("run", "-d", "--name", "fid-ln-db", "--network", "fid-ln", "busybox", "sleep", "300").ok()
+          .line();
+      String ip = docker.run("inspect", "--format", "{{(index .NetworkSettings.Networks \"fid-ln\").IPAddress}}", db)
+          .ok().line();
+      String web = docker.run("run", "-d", "--name", "fid-ln-web", "--network", "fid-ln", "--link", "fid-ln-db:dbalias",
+          "busybox", "sleep", "300").ok().line();
+      String found = docker.run("exec", web, "nslookup", "dbalias").out();
+      assertTrue(found.contains(ip), found);
+      assertEquals("[\"fid-ln-db:dbalias\"]", docker.run("inspect", "--format",
+          "{{json (index .NetworkSettings.Networks \"fid-ln\").Links}}", web).ok().line());
+      var other = docker.run("run", "--rm", "--network", "fid-ln", "busybox", "nslookup", "dbalias");
+      assertFalse(other.out().contains(ip), other.out());
+    } finally {
+      docker.run("rm", "-f", "fid-ln-web", "fid-ln-db");
+      docker.run("network", "rm", "fid-ln").ok();
+    }
+  }
+
+  @Test
+  void ipv6IsRefusedRatherThanIgnored() {
+    var net = docker.run("network", "create", "--ipv6", "fid-v6");
+    assertNotEquals(0, net.exit());
+    assertTrue(net.stderr().contains("berth does not support IPv6 networks yet"), net.stderr());
+    docker.run("network", "create", "fid-v4").ok();
+    try {
+      var ip6 = docker.run("run", "--rm", "--network", "fid-v4", "--ip6", "fd00::5", "busybox", "true");
+      assertTrue(ip6.stderr().contains("berth does not support IPv6 addresses on endpoints yet: fd00::5"),
+          ip6.stderr());
+      var linkLocal = docker.run("run", "--rm", "--network", "fid-v4", "--link-local-ip", "169.254.1.1", "busybox",
+          "true");
+      assertTrue(linkLocal.stderr().contains("berth does not support link-local addresses on endpoints yet"),
+          linkLocal.stderr());
+    } finally {
+      docker.run("network", "rm", "fid-v4").ok();
+    }
+  }
+
+  private static String freeSubnet() throws IOException {
+    var routes = Files.readString(Path.of("/proc/net/route"));
+    for (int b = 200; b < 250; b++) {
+      // /proc/net/route holds destinations little-endian: 10.b.7.0 is 00 07 b 0a.
+      String hex = String.format("0007%02X0A", b);
+      if (!routes.contains(hex)) {
+        return "10." + b + ".7.0/24";
+      }
+    }
+    throw new IllegalStateException("no free 10.x.7.0/24 on this host");
+  }
+
+  private static void sh(String... cmd) {
+    try {
+      var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -1,5 +1,7 @@
 package dev.berth.store.container;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.berth.core.container.model.ContainerLink;
 import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.RestartPolicy;
@@ -27,21 +29,34 @@ record HostConfigDoc(
     Boolean init,
     ResourcesDoc resources,
     StorageDoc storage,
-    SecurityDoc security) {
+    SecurityDoc security,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LinkDoc> links) {
 
   static HostConfigDoc of(HostConfig h) {
     return new HostConfigDoc(h.autoRemove(), h.networkMode(), Documents.map(h.restartPolicy(), RestartPolicyDoc::of),
         h.consoleHeight(), h.consoleWidth(), h.privileged(), h.readonlyRootfs(), h.capAdd(), h.capDrop(),
         h.extraHosts(), h.dns(), h.dnsSearch(), h.dnsOptions(), h.init(),
         Documents.map(h.resources(), ResourcesDoc::of), Documents.map(h.storage(), StorageDoc::of),
-        Documents.map(h.security(), SecurityDoc::of));
+        Documents.map(h.security(), SecurityDoc::of), Documents.mapEach(h.links(), LinkDoc::of));
   }
 
   HostConfig toCore() {
     return new HostConfig(autoRemove, networkMode, Documents.map(restartPolicy, RestartPolicyDoc::toCore),
         consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch,
         dnsOptions, init, Documents.map(resources, ResourcesDoc::toCore), Documents.map(storage, StorageDoc::toCore),
-        Documents.map(security, SecurityDoc::toCore));
+        Documents.map(security, SecurityDoc::toCore)).withLinks(Documents.mapEach(links, LinkDoc::toCore));
+  }
+
+  /** A legacy link; rows from before links lack {@code links}, which reads as none. */
+  record LinkDoc(String container, String name, String alias) {
+
+    static LinkDoc of(ContainerLink l) {
+      return new LinkDoc(l.container(), l.name(), l.alias());
+    }
+
+    ContainerLink toCore() {
+      return new ContainerLink(container, name, alias);
+    }
   }
 
   record RestartPolicyDoc(String name, int maxRetryCount) {

@@ -44,16 +44,17 @@ record NetworkingDoc(Map<String, EndpointDoc> endpoints, List<PortBindingDoc> po
    * written only when set, so rows without one keep the shape earlier berths read.
    */
   record EndpointDoc(NetworkIdDoc networkId, List<String> aliases, String ipv4Request, AttachmentDoc attached,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) String macRequest) {
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String macRequest,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> links) {
 
     static EndpointDoc of(Endpoint e) {
       return new EndpointDoc(Documents.map(e.networkId(), id -> new NetworkIdDoc(id.hex())), e.aliases(),
-          e.ipv4Request(), Documents.map(e.attached(), AttachmentDoc::of), e.macRequest());
+          e.ipv4Request(), Documents.map(e.attached(), AttachmentDoc::of), e.macRequest(), e.links());
     }
 
     Endpoint toCore() {
       return new Endpoint(Documents.map(networkId, id -> new NetworkId(id.hex())), aliases, ipv4Request,
-          Documents.map(attached, AttachmentDoc::toCore), macRequest);
+          Documents.map(attached, AttachmentDoc::toCore), macRequest, links);
     }
   }
 

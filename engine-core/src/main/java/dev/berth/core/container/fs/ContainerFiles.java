@@ -51,6 +51,11 @@ public final class ContainerFiles {
   static final String EMBEDDED_DNS = "127.0.0.11";
 
   public Written write(Path dir, Container c, boolean hostNetwork, boolean embeddedDns) {
+    return write(dir, c, hostNetwork, embeddedDns, List.of());
+  }
+
+  /** @param linkLines /etc/hosts lines for legacy links, added last as dockerd's addLegacyLinks adds them */
+  public Written write(Path dir, Container c, boolean hostNetwork, boolean embeddedDns, List<String> linkLines) {
     HostConfig hc = c.hostConfig();
     String hostname = c.config().hostname();
     try {
@@ -58,7 +63,9 @@ public final class ContainerFiles {
       Files.writeString(hostnameFile, hostname + "\n");
 
       Path hostsFile = new ContainerDir(dir).hosts();
-      Files.writeString(hostsFile, hosts(c, hostNetwork));
+      var hosts = new StringBuilder(hosts(c, hostNetwork));
+      linkLines.forEach(l -> hosts.append(l).append('\n'));
+      Files.writeString(hostsFile, hosts.toString());
 
       Path resolvFile = new ContainerDir(dir).resolvConf();
       Files.writeString(resolvFile, resolvConf(hc, hostNetwork, embeddedDns));

@@ -91,7 +91,7 @@ public final class ContainerService {
     if (requested.image() == null || requested.image().isEmpty()) {
       throw new InvalidArgumentException("config cannot be empty in order to create a container");
     }
-    HostConfig host = normalize(request.hostConfig(), security);
+    HostConfig host = network.links().register(normalize(request.hostConfig(), security));
     HealthMonitor.validate(requested.healthcheck());
     var networking = network.resolve(host, request.networking());
     Image image = images.find(requested.image());
@@ -126,6 +126,14 @@ public final class ContainerService {
     populateVolumes(created);
     events.emit(created, "create");
     return created;
+  }
+
+  /**
+   * {@code docker rm --link /parent/alias} ({@code DELETE /containers/{name}?link=1}): removes the
+   * link, not a container.
+   */
+  public void removeLink(String linkName) {
+    network.links().remove(linkName);
   }
 
   /** dockerd copies image content into empty volumes at create; a failure undoes the create. */
@@ -231,7 +239,7 @@ public final class ContainerService {
         host.privileged(), host.readonlyRootfs(), host.capAdd(), host.capDrop(), host.extraHosts(), host.dns(),
         host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap(),
         host.storage().shmSize() == 0 ? host.storage().withShmSize(DockerDefaults.SHM_SIZE) : host.storage(),
-        security(host, defaults));
+        security(host, defaults)).withLinks(host.links());
   }
 
   /** moby verifyPlatformContainerSettings, adaptContainerSettings, create_unix and parseSecurityOpt. */

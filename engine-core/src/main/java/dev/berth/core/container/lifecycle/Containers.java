@@ -53,7 +53,7 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"), networks::hostGatewayIps);
     var lifecycle = new ContainerLifecycle(lookup, repository, runtime, new OverlayFilesystem(rootfs),
         new MountedVolumes(mounts), new NetworkSandbox(network),
-        new RunSpecFactory(files, defaultCapabilities, allCapabilities, security), attach, execs,
+        new RunSpecFactory(files, defaultCapabilities, allCapabilities, security, network.links()::resolve), attach, execs,
         new HealthMonitor(execs, events, clock), locks, events, new VirtualThreadScheduler(), clock);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {

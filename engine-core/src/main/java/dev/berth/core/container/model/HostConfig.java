@@ -12,6 +12,7 @@ import java.util.List;
  * @param resources cgroup limits; applied at start and changed live by update
  * @param storage binds, mounts, tmpfs, volumes-from and shm size as the client gave them
  * @param security SecurityOpt, CgroupnsMode, MaskedPaths and ReadonlyPaths
+ * @param links legacy links on the default bridge ({@code --link})
  */
 public record HostConfig(
     boolean autoRemove,
@@ -30,7 +31,8 @@ public record HostConfig(
     Boolean init,
     Resources resources,
     StorageOptions storage,
-    SecurityConfig security) {
+    SecurityConfig security,
+    List<ContainerLink> links) {
 
   public static final HostConfig DEFAULT =
       new HostConfig(false, "default", RestartPolicy.NO, 0, 0, false, false, null, null, null, null, null, null, null, null);
@@ -53,6 +55,15 @@ public record HostConfig(
         capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, SecurityConfig.NONE);
   }
 
+  /** A host config without links. */
+  public HostConfig(boolean autoRemove, String networkMode, RestartPolicy restartPolicy, int consoleHeight,
+      int consoleWidth, boolean privileged, boolean readonlyRootfs, List<String> capAdd, List<String> capDrop,
+      List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions, Boolean init,
+      Resources resources, StorageOptions storage, SecurityConfig security) {
+    this(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
+        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, List.of());
+  }
+
   public HostConfig {
     networkMode = networkMode == null || networkMode.isEmpty() ? "default" : networkMode;
     restartPolicy = restartPolicy == null ? RestartPolicy.NO : restartPolicy;
@@ -65,6 +76,7 @@ public record HostConfig(
     resources = resources == null ? Resources.NONE : resources;
     storage = storage == null ? StorageOptions.NONE : storage;
     security = security == null ? SecurityConfig.NONE : security;
+    links = links == null ? List.of() : List.copyOf(links);
   }
 
   /** {@link #networkMode} as a type. */
@@ -74,26 +86,31 @@ public record HostConfig(
 
   public HostConfig withRestartPolicy(RestartPolicy p) {
     return new HostConfig(autoRemove, networkMode, p, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
-        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security);
+        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, links);
   }
 
   public HostConfig withNetworkMode(String mode) {
     return new HostConfig(autoRemove, mode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs,
-        capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security);
+        capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, links);
   }
 
   public HostConfig withResources(Resources r) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
-        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, r, storage, security);
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, r, storage, security, links);
   }
 
   public HostConfig withStorage(StorageOptions s) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
-        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, s, security);
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, s, security, links);
   }
 
   public HostConfig withSecurity(SecurityConfig s) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
-        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, s);
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, s, links);
+  }
+
+  public HostConfig withLinks(List<ContainerLink> l) {
+    return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, l);
   }
 }
