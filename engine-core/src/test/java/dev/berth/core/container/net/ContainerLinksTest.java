@@ -47,10 +47,11 @@ class ContainerLinksTest {
         "MY_DB_PORT_80_TCP_PROTO=tcp",
         "MY_DB_PORT_81_TCP=tcp://172.17.0.5:81", "MY_DB_PORT_81_TCP_ADDR=172.17.0.5", "MY_DB_PORT_81_TCP_PORT=81",
         "MY_DB_PORT_81_TCP_PROTO=tcp",
-        "MY_DB_PORT_80_TCP_START=tcp://172.17.0.5:80", "MY_DB_PORT_80_TCP_PORT_START=80",
-        "MY_DB_PORT_80_TCP_END=tcp://172.17.0.5:81", "MY_DB_PORT_80_TCP_PORT_END=81",
+        // A range is written when the port after it breaks it, as moby's loop does.
         "MY_DB_PORT_90_TCP=tcp://172.17.0.5:90", "MY_DB_PORT_90_TCP_ADDR=172.17.0.5", "MY_DB_PORT_90_TCP_PORT=90",
         "MY_DB_PORT_90_TCP_PROTO=tcp",
+        "MY_DB_PORT_80_TCP_START=tcp://172.17.0.5:80", "MY_DB_PORT_80_TCP_PORT_START=80",
+        "MY_DB_PORT_80_TCP_END=tcp://172.17.0.5:81", "MY_DB_PORT_80_TCP_PORT_END=81",
         "MY_DB_PORT_53_UDP=udp://172.17.0.5:53", "MY_DB_PORT_53_UDP_ADDR=172.17.0.5", "MY_DB_PORT_53_UDP_PORT=53",
         "MY_DB_PORT_53_UDP_PROTO=udp",
         "MY_DB_NAME=/web/my-db",
