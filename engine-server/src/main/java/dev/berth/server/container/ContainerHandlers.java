@@ -75,9 +75,10 @@ public final class ContainerHandlers {
     var filter = ContainerTranslator.filter(req.bool("all"), limit, req.filters());
     var now = clock.instant();
     boolean size = req.bool("size");
+    var linkNames = containers.linkNames();
     Responses.json(res, 200, containers.list(filter).stream()
         .map(c -> ContainerTranslator.summary(c, now, size ? containers.diskUsage(c) : null,
-            lifecycle.health(c.id()).orElse(null))).toList());
+            lifecycle.health(c.id()).orElse(null), linkNames.getOrDefault(c.id(), List.of()))).toList());
   }
 
   private void containerInspect(ApiRequest req, ServerResponse res) {

@@ -267,9 +267,18 @@ public final class ContainerTranslator {
 
   /** A container as the list (and {@code system df}) shows it; {@code size} only when asked for. */
   public static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size, Health health) {
+    return summary(c, now, size, health, List.of());
+  }
+
+  /** @param linkNames the {@code /parent/alias} names it also goes by, listed after its own as dockerd does */
+  public static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size, Health health,
+      List<String> linkNames) {
+    var names = new ArrayList<String>();
+    names.add(c.name().slashed());
+    names.addAll(linkNames);
     return new ContainerJson.Summary(
         c.id().hex(),
-        List.of(c.name().slashed()),
+        names,
         c.config().image(),
         c.imageId().toString(),
         String.join(" ", c.config().argv()),

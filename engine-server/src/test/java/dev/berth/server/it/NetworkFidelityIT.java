@@ -234,6 +234,11 @@ class NetworkFidelityIT extends WithBerthd {
       assertEquals("[\"/fid-db:/fid-web/db\"]", docker.run("inspect", "--format", "{{json .HostConfig.Links}}", web)
           .ok().line());
 
+      // ps lists the link's name after the container's own, as dockerd's names registry has it.
+      assertEquals("fid-db,fid-web/db", docker.run("ps", "--no-trunc", "--filter", "id=" + db, "--format",
+          "{{.Names}}").ok().line());
+      assertEquals("fid-db", docker.run("ps", "--filter", "id=" + db, "--format", "{{.Names}}").ok().line());
+
       docker.run("rm", "--link", "/fid-web/db").ok();
       assertEquals("null", docker.run("inspect", "--format", "{{json .HostConfig.Links}}", web).ok().line());
       assertEquals("running", docker.run("inspect", "--format", "{{.State.Status}}", db).ok().line());

@@ -148,6 +148,18 @@ class ContainerConfigJsonTest {
   }
 
   @Test
+  void linksAndMacAddressesRoundTrip() {
+    var endpoint = new Endpoint(new NetworkId("c".repeat(64)), List.of(), "", null, "02:42:ac:12:00:99",
+        List.of("db:database"));
+    Container linked = FULL.withHostConfig(FULL.hostConfig().withLinks(List.of(
+            new dev.berth.core.container.model.ContainerLink("e".repeat(64), "db", "database"))))
+        .withNetworking(FULL.networking().withEndpoint("shop_default", endpoint));
+    repo.insert(linked);
+
+    assertEquals(linked, repo.find(FULL.id()).orElseThrow());
+  }
+
+  @Test
   void aRowFromBeforeSecurityOptionsReadsAsItRan() {
     Container read = readFixture("containers/v1-before-security.json", ContainerId.random(), "shop-web-1");
 

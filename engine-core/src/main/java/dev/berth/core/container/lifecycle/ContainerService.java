@@ -29,6 +29,7 @@ import dev.berth.core.runtime.DockerDefaults;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -134,6 +135,23 @@ public final class ContainerService {
    */
   public void removeLink(String linkName) {
     network.links().remove(linkName);
+  }
+
+  /**
+   * The link names ({@code /parent/alias}) each linked container also goes by, which dockerd's
+   * names registry holds and {@code docker ps} lists after its own name.
+   */
+  public Map<ContainerId, List<String>> linkNames() {
+    var out = new java.util.HashMap<ContainerId, List<String>>();
+    for (Container parent : repository.list()) {
+      for (var l : parent.hostConfig().links()) {
+        if (ContainerId.isHex64(l.container())) {
+          out.computeIfAbsent(new ContainerId(l.container()), k -> new java.util.ArrayList<>())
+              .add(l.fullName(parent.name()));
+        }
+      }
+    }
+    return out;
   }
 
   /** dockerd copies image content into empty volumes at create; a failure undoes the create. */
