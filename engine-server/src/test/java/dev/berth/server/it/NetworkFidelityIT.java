@@ -239,6 +239,12 @@ class NetworkFidelityIT extends WithBerthd {
           "{{.Names}}").ok().line());
       assertEquals("fid-db", docker.run("ps", "--filter", "id=" + db, "--format", "{{.Names}}").ok().line());
 
+      // A renamed linked container shows under its new name, as dockerd's link index follows it.
+      docker.run("rename", "fid-db", "fid-db2").ok();
+      assertEquals("[\"/fid-db2:/fid-web/db\"]", docker.run("inspect", "--format", "{{json .HostConfig.Links}}", web)
+          .ok().line());
+      docker.run("rename", "fid-db2", "fid-db").ok();
+
       docker.run("rm", "--link", "/fid-web/db").ok();
       assertEquals("null", docker.run("inspect", "--format", "{{json .HostConfig.Links}}", web).ok().line());
       assertEquals("running", docker.run("inspect", "--format", "{{.State.Status}}", db).ok().line());

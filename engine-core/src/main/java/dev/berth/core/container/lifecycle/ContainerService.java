@@ -138,6 +138,24 @@ public final class ContainerService {
   }
 
   /**
+   * The container with its links as dockerd's link index holds them now: a removed linked
+   * container's link gone, a renamed one's under its new name.
+   */
+  public Container withLiveLinks(Container c) {
+    if (c.hostConfig().links().isEmpty()) {
+      return c;
+    }
+    var live = new java.util.ArrayList<dev.berth.core.container.model.ContainerLink>();
+    for (var l : c.hostConfig().links()) {
+      if (ContainerId.isHex64(l.container())) {
+        repository.find(new ContainerId(l.container())).ifPresent(child -> live.add(
+            new dev.berth.core.container.model.ContainerLink(l.container(), child.name().value(), l.alias())));
+      }
+    }
+    return c.withHostConfig(c.hostConfig().withLinks(live));
+  }
+
+  /**
    * The link names ({@code /parent/alias}) each linked container also goes by, which dockerd's
    * names registry holds and {@code docker ps} lists after its own name.
    */
