@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.registry.RegistryOptions;
 import dev.berth.core.network.AddressPools;
+import dev.berth.core.network.ExtraHost;
 import dev.berth.core.network.Subnet;
 import dev.berth.core.seccomp.SeccompProfile;
 import java.io.IOException;
@@ -48,8 +49,20 @@ public record DaemonConfig(
    * @param bip the default bridge's address and subnet, a.b.c.d/n; empty to pick one
    * @param ipMasq masquerade containers' outbound traffic (on by default, as in dockerd)
    * @param addressPools where networks created without a subnet get one; empty for dockerd's
+   * @param hostGatewayIps what {@code host-gateway} in {@code --add-host} stands for; empty for
+   *     the default bridge's gateway (at most one IPv4 and one IPv6 address)
    */
-  public record Network(String bridge, String bip, boolean ipMasq, List<AddressPools.Pool> addressPools) {}
+  public record Network(String bridge, String bip, boolean ipMasq, List<AddressPools.Pool> addressPools,
+      List<String> hostGatewayIps) {
+
+    public Network {
+      hostGatewayIps = hostGatewayIps == null ? List.of() : List.copyOf(hostGatewayIps);
+    }
+
+    public Network(String bridge, String bip, boolean ipMasq, List<AddressPools.Pool> addressPools) {
+      this(bridge, bip, ipMasq, addressPools, List.of());
+    }
+  }
 
   /**
    * What containers get unless they say otherwise, dockerd's names.
@@ -90,6 +103,8 @@ public record DaemonConfig(
         -b, --bridge string              Host interface of the default bridge network (default "berth0")
             --bip string                 Address and subnet of the default bridge, a.b.c.d/n
             --ip-masq                    Masquerade containers' outbound traffic (default true)
+            --host-gateway-ip list       IP addresses that the special 'host-gateway' string in --add-host
+                                         resolves to. Defaults to the IP addresses of the default bridge
             --insecure-registry list     Enable insecure registry communication
             --registry-mirror list       Preferred registry mirror
             --max-download-attempts int  Maximum download attempts for each pull (default 5)
@@ -107,6 +122,8 @@ public record DaemonConfig(
       Map.entry("bip", ""),
       Map.entry("ip-masq", "true"),
       Map.entry("default-address-pools", "[]"),
+      // Deprecated by dockerd in favour of host-gateway-ips; read as a list of one.
+      Map.entry("host-gateway-ip", ""),
       Map.entry("hosts", "unix:///run/berth/berth.sock"),
       Map.entry("data-root", "/var/lib/berth"),
       Map.entry("exec-root", "/run/berth"),
@@ -126,7 +143,8 @@ public record DaemonConfig(
   /** Repeatable flags and the daemon.json keys (lists of strings) they fill, as dockerd names them. */
   private static final Map<String, String> LIST_FLAGS = Map.of(
       "insecure-registry", "insecure-registries",
-      "registry-mirror", "registry-mirrors");
+      "registry-mirror", "registry-mirrors",
+      "host-gateway-ip", "host-gateway-ips");
 
   /** @throws UsageException with dockerd's style of message */
   public static DaemonConfig parse(List<String> args) {
@@ -265,7 +283,7 @@ public record DaemonConfig(
     Path pidFile = v.get("pidfile").isEmpty() ? execRoot.resolve("berth.pid") : Path.of(v.get("pidfile"));
     return new DaemonConfig(Path.of(host.substring("unix://".length())), Path.of(v.get("data-root")),
         execRoot, v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
-        network(v), security(v), pidFile, Map.copyOf(runtimes));
+        network(v, lists), security(v), pidFile, Map.copyOf(runtimes));
   }
 
   private static Security security(Map<String, String> v) {
@@ -300,7 +318,7 @@ public record DaemonConfig(
     }
   }
 
-  private static Network network(Map<String, String> v) {
+  private static Network network(Map<String, String> v, Map<String, List<String>> lists) {
     String ipMasq = v.get("ip-masq");
     if (!ipMasq.equals("true") && !ipMasq.equals("false")) {
       throw new UsageException("unable to configure the daemon: invalid ip-masq value: " + ipMasq);
@@ -324,10 +342,39 @@ public record DaemonConfig(
         }
         pools.add(new AddressPools.Pool(base, size));
       }
-      return new Network(bridge, bip, Boolean.parseBoolean(ipMasq), pools);
+      return new Network(bridge, bip, Boolean.parseBoolean(ipMasq), pools, hostGatewayIps(v, lists));
     } catch (InvalidArgumentException | IOException e) {
       throw new UsageException("unable to configure the daemon: " + e.getMessage());
     }
+  }
+
+  /** dockerd's ValidateHostGatewayIPs: addresses, at most one of each family. */
+  private static List<String> hostGatewayIps(Map<String, String> v, Map<String, List<String>> lists) {
+    var ips = new ArrayList<>(lists.getOrDefault("host-gateway-ips", List.of()));
+    if (!v.get("host-gateway-ip").isEmpty()) {
+      ips.add(v.get("host-gateway-ip"));
+    }
+    boolean have4 = false;
+    boolean have6 = false;
+    for (String ip : ips) {
+      if (!ExtraHost.isAddress(ip)) {
+        throw new UsageException("unable to configure the daemon: invalid IP address: " + ip);
+      }
+      if (!ip.contains(":")) {
+        if (have4) {
+          throw new UsageException("unable to configure the daemon: only one IPv4 host gateway IP address can be "
+              + "specified");
+        }
+        have4 = true;
+      } else {
+        if (have6) {
+          throw new UsageException("unable to configure the daemon: only one IPv6 host gateway IP address can be "
+              + "specified");
+        }
+        have6 = true;
+      }
+    }
+    return ips;
   }
 
   private static Map<String, String> readFile(Path file, boolean required, Map<String, List<String>> lists,

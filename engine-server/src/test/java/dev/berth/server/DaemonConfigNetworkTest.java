@@ -144,4 +144,16 @@ class DaemonConfigNetworkTest {
     assertEquals(new DaemonConfig.Network("br9", "10.1.0.1/24", false, List.of()), c.network());
     assertEquals("debug", c.logLevel());
   }
+
+  @Test
+  void hostGatewayIpIsARepeatableFlagOrEitherFileKeyWithOneAddressPerFamily() throws IOException {
+    assertEquals(List.of(), parse("{}").hostGatewayIps());
+    assertEquals(List.of("10.0.0.1", "fd00::1"), parse("{}", "--host-gateway-ip", "10.0.0.1",
+        "--host-gateway-ip=fd00::1").hostGatewayIps());
+    assertEquals(List.of("10.0.0.2"), parse("{\"host-gateway-ips\": [\"10.0.0.2\"]}").hostGatewayIps());
+    assertEquals(List.of("10.0.0.3"), parse("{\"host-gateway-ip\": \"10.0.0.3\"}").hostGatewayIps());
+    assertEquals("unable to configure the daemon: invalid IP address: nope", usage("{}", "--host-gateway-ip", "nope"));
+    assertEquals("unable to configure the daemon: only one IPv4 host gateway IP address can be specified",
+        usage("{}", "--host-gateway-ip", "10.0.0.1", "--host-gateway-ip", "10.0.0.2"));
+  }
 }

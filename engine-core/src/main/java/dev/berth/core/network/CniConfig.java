@@ -34,7 +34,14 @@ public record CniConfig(Path leases, boolean ipMasq) {
     }
     plugins.add(JSON.createObjectNode().put("type", "firewall").put("backend", "iptables")
         .put("ingressPolicy", "same-bridge"));
-    Map<String, String> args = e.ipv4Request().isEmpty() ? Map.of() : Map.of("IP", e.ipv4Request());
+    var args = new LinkedHashMap<String, String>();
+    if (!e.ipv4Request().isEmpty()) {
+      args.put("IP", e.ipv4Request());
+    }
+    if (!e.macRequest().isEmpty()) {
+      // The bridge plugin (1.1+) gives the container's veth this address (its MacEnvArgs).
+      args.put("MAC", e.macRequest());
+    }
     return new Cni.Attachment(containerId, netns, ifName, NetworkService.cniName(net), plugins, args, runtime);
   }
 
@@ -46,8 +53,13 @@ public record CniConfig(Path leases, boolean ipMasq) {
         .put("type", "bridge")
         .put("bridge", net.bridge())
         .put("isGateway", !net.internal())
-        .put("ipMasq", ipMasq && !net.internal())
+        .put("ipMasq", ipMasq && !net.internal() && BridgeOptions.ipMasquerade(net))
         .put("hairpinMode", true);
+    int mtu = BridgeOptions.mtu(net);
+    if (mtu > 0) {
+      // The plugin sets it on the bridge and on both ends of the veth, as libnetwork's bridge driver.
+      b.put("mtu", mtu);
+    }
     ObjectNode ipam = b.putObject("ipam").put("type", "host-local").put("dataDir", leases.toString());
     ObjectNode range = ipam.putArray("ranges").addArray().addObject()
         .put("subnet", subnet.toString()).put("gateway", gateway);

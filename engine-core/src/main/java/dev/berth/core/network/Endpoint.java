@@ -9,12 +9,69 @@ import java.util.List;
  * @param aliases extra names it answers to on this network
  * @param ipv4Request a static address the client asked for; empty for any
  * @param attached its interface while it runs; null otherwise
+ * @param macRequest the MAC address the client asked for ({@code --mac-address}), lower case with
+ *     colons; empty for a random one
+ * @param links {@code name:alias} links on a user-defined network: the container alone resolves
+ *     the alias to the named container there (dockerd's endpoint link aliases)
  */
-public record Endpoint(NetworkId networkId, List<String> aliases, String ipv4Request, Attachment attached) {
+public record Endpoint(NetworkId networkId, List<String> aliases, String ipv4Request, Attachment attached,
+    String macRequest, List<String> links) {
+
+  /** Six octets in Go's net.ParseMAC forms: colons, hyphens, or dotted groups of four hex digits. */
+  private static final java.util.regex.Pattern MAC = java.util.regex.Pattern.compile(
+      "([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}|([0-9a-fA-F]{2}-){5}[0-9a-fA-F]{2}|([0-9a-fA-F]{4}\\.){2}[0-9a-fA-F]{4}");
 
   public Endpoint {
     aliases = aliases == null ? List.of() : List.copyOf(aliases);
     ipv4Request = ipv4Request == null ? "" : ipv4Request;
+    macRequest = macRequest == null ? "" : macRequest;
+    links = links == null ? List.of() : List.copyOf(links);
+  }
+
+  public Endpoint(NetworkId networkId, List<String> aliases, String ipv4Request, Attachment attached) {
+    this(networkId, aliases, ipv4Request, attached, "", List.of());
+  }
+
+  public Endpoint(NetworkId networkId, List<String> aliases, String ipv4Request, Attachment attached,
+      String macRequest) {
+    this(networkId, aliases, ipv4Request, attached, macRequest, List.of());
+  }
+
+  /**
+   * A MAC address in any form Go's net.ParseMAC reads for Ethernet, as the kernel and inspect
+   * write it (lower case, colons); empty if it is not one.
+   */
+  public static String normalMac(String mac) {
+    if (mac == null || !MAC.matcher(mac).matches()) {
+      return "";
+    }
+    String hex = mac.replaceAll("[:.-]", "").toLowerCase(java.util.Locale.ROOT);
+    var out = new StringBuilder();
+    for (int i = 0; i < 12; i += 2) {
+      out.append(i == 0 ? "" : ":").append(hex, i, i + 2);
+    }
+    return out.toString();
+  }
+
+  /**
+   * berth's networks are IPv4 only: an endpoint that asks for an IPv6 address ({@code --ip6}) or
+   * link-local addresses ({@code --link-local-ip}) is refused rather than given none.
+   *
+   * @throws dev.berth.core.error.InvalidArgumentException if either is given
+   */
+  public static void refuseIpv6(String ipv6Address, List<String> linkLocalIps) {
+    if (ipv6Address != null && !ipv6Address.isEmpty()) {
+      throw new dev.berth.core.error.InvalidArgumentException("berth does not support IPv6 addresses on endpoints "
+          + "yet: " + ipv6Address);
+    }
+    if (linkLocalIps != null && !linkLocalIps.isEmpty()) {
+      throw new dev.berth.core.error.InvalidArgumentException("berth does not support link-local addresses on "
+          + "endpoints yet: " + String.join(", ", linkLocalIps));
+    }
+  }
+
+  public Endpoint withMacRequest(String mac) {
+    return new Endpoint(networkId, aliases, ipv4Request, attached, mac, links);
   }
 
   /**
@@ -25,10 +82,10 @@ public record Endpoint(NetworkId networkId, List<String> aliases, String ipv4Req
       String macAddress) {}
 
   public Endpoint attach(Attachment a) {
-    return new Endpoint(networkId, aliases, ipv4Request, a);
+    return new Endpoint(networkId, aliases, ipv4Request, a, macRequest, links);
   }
 
   public Endpoint detach() {
-    return new Endpoint(networkId, aliases, ipv4Request, null);
+    return new Endpoint(networkId, aliases, ipv4Request, null, macRequest, links);
   }
 }

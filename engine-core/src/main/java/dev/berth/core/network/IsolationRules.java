@@ -2,6 +2,8 @@ package dev.berth.core.network;
 
 import dev.berth.core.error.InternalException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,11 +19,60 @@ public final class IsolationRules {
 
   private IsolationRules() {}
 
+  private static final String ICC_COMMENT = "berth: enable_icc=false";
+  private static final Path BRIDGE_NF_CALL_IPTABLES = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
+
+  /**
+   * Keeps containers on one bridge from talking to each other (a network created with
+   * {@code com.docker.network.bridge.enable_icc=false}), as dockerd's {@code -i br -o br -j DROP}
+   * rule does, ahead of the firewall plugin's accepts. Bridged traffic reaches iptables only
+   * through br_netfilter, which dockerd loads and turns on for this too. Idempotent.
+   */
+  public static void isolateContainers(String bridge) {
+    try {
+      if (!Files.exists(BRIDGE_NF_CALL_IPTABLES)) {
+        run(List.of("modprobe", "br_netfilter"));
+      }
+      if (!Files.readString(BRIDGE_NF_CALL_IPTABLES).strip().equals("1")) {
+        Files.writeString(BRIDGE_NF_CALL_IPTABLES, "1");
+      }
+    } catch (IOException e) {
+      throw new InternalException("enabling br_netfilter for " + bridge + ": " + e.getMessage(), e);
+    }
+    List<String> rule = List.of("FORWARD", "-i", bridge, "-o", bridge, "-m", "comment", "--comment", ICC_COMMENT,
+        "-j", "DROP");
+    var check = new ArrayList<>(List.of("iptables", "-w", "-t", "filter", "-C"));
+    check.addAll(rule);
+    if (run(check) != 0) {
+      var insert = new ArrayList<>(List.of("iptables", "-w", "-t", "filter", "-I"));
+      insert.add("FORWARD");
+      insert.add("1");
+      insert.addAll(rule.subList(1, rule.size()));
+      int status = run(insert);
+      if (status != 0) {
+        throw new InternalException("iptables -I FORWARD for " + bridge + " exited with " + status);
+      }
+    }
+  }
+
   /** Removes the bridge's isolation rules; rules that are not there are fine. */
   public static void remove(String bridge) {
+    delete(List.of("FORWARD", "-i", bridge, "-o", bridge, "-m", "comment", "--comment", ICC_COMMENT, "-j", "DROP"));
     delete(List.of("CNI-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge, "-m", "comment", "--comment", COMMENT,
         "-j", "CNI-ISOLATION-STAGE-2"));
     delete(List.of("CNI-ISOLATION-STAGE-2", "-o", bridge, "-m", "comment", "--comment", COMMENT, "-j", "DROP"));
+  }
+
+  private static int run(List<String> cmd) {
+    try {
+      return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start().waitFor();
+    } catch (IOException e) {
+      throw new InternalException("running " + cmd.getFirst() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InternalException("interrupted running " + cmd.getFirst(), e);
+    }
   }
 
   private static void delete(List<String> rule) {

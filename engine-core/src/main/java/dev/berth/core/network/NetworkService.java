@@ -38,8 +38,19 @@ public final class NetworkService {
   /**
    * @param defaultBridge the host interface of the {@code bridge} network (dockerd's docker0)
    * @param bip the default bridge's gateway address and subnet (a.b.c.d/n); null to pick one
+   * @param hostGatewayIps what {@code host-gateway} in {@code --add-host} stands for (dockerd's
+   *     host-gateway-ip); empty for the default bridge's gateway
    */
-  public record Defaults(String defaultBridge, String bip) {}
+  public record Defaults(String defaultBridge, String bip, List<String> hostGatewayIps) {
+
+    public Defaults {
+      hostGatewayIps = hostGatewayIps == null ? List.of() : List.copyOf(hostGatewayIps);
+    }
+
+    public Defaults(String defaultBridge, String bip) {
+      this(defaultBridge, bip, List.of());
+    }
+  }
 
   /** The CNI name of a network: its ID keeps iptables chains and leases apart from a later network of the same name. */
   public static String cniName(Network n) {
@@ -80,11 +91,49 @@ public final class NetworkService {
         Subnet s = Subnet.parse(defaults.bip());
         pool = new IpamPool(s.toString(), defaults.bip().substring(0, defaults.bip().indexOf('/')), null);
       } else {
-        Subnet s = freeSubnet();
-        pool = new IpamPool(s.toString(), Subnet.format(s.at(1)), null);
+        pool = existingAddress(defaults.defaultBridge()).map(a -> {
+          LOG.log(System.Logger.Level.INFO, "default bridge " + defaults.defaultBridge() + " exists with " + a
+              + ": using its subnet");
+          return new IpamPool(Subnet.parse(a).toString(), a.substring(0, a.indexOf('/')), null);
+        }).orElseGet(() -> {
+          Subnet s = freeSubnet();
+          return new IpamPool(s.toString(), Subnet.format(s.at(1)), null);
+        });
       }
       insertPredefined(Network.DEFAULT_BRIDGE, "bridge", List.of(pool), defaults.defaultBridge());
     }
+  }
+
+  /**
+   * The IPv4 address (a.b.c.d/n) a host interface already has: dockerd adopts docker0's address
+   * when it finds the interface configured (by an earlier daemon or the administrator), instead of
+   * giving the bridge a second subnet.
+   */
+  static Optional<String> existingAddress(String iface) {
+    try {
+      java.net.NetworkInterface ni = java.net.NetworkInterface.getByName(iface);
+      if (ni == null) {
+        return Optional.empty();
+      }
+      return ni.getInterfaceAddresses().stream().filter(a -> a.getAddress() instanceof java.net.Inet4Address)
+          .findFirst().map(a -> a.getAddress().getHostAddress() + "/" + a.getNetworkPrefixLength());
+    } catch (java.net.SocketException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The addresses {@code host-gateway} stands for in a container's /etc/hosts: the daemon's
+   * host-gateway-ip, else the default bridge's gateway, as dockerd's setHostGatewayIP.
+   */
+  public List<String> hostGatewayIps() {
+    if (!defaults.hostGatewayIps().isEmpty()) {
+      return defaults.hostGatewayIps();
+    }
+    return repository.findByName(Network.DEFAULT_BRIDGE).filter(n -> !n.pools().isEmpty())
+        .map(n -> n.pools().getFirst().gateway() == null || n.pools().getFirst().gateway().isEmpty()
+            ? Subnet.format(n.subnet().at(1)) : n.pools().getFirst().gateway())
+        .map(List::of).orElse(List.of());
   }
 
   private void insertPredefined(String name, String driver, List<IpamPool> ipam, String bridge) {
@@ -147,6 +196,7 @@ public final class NetworkService {
       }
       NetworkId id = NetworkId.random();
       Map<String, String> options = r.options() == null ? Map.of() : r.options();
+      BridgeOptions.check(options);
       String bridge = options.getOrDefault(BRIDGE_NAME_OPTION, "br-" + id.shortId());
       if (bridge.length() > 15) {
         throw new InvalidArgumentException("bridge name " + bridge + " is longer than 15 characters");

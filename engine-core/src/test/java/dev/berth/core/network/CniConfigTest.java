@@ -69,4 +69,22 @@ class CniConfigTest {
     assertEquals(List.of(Map.of("hostPort", 18080, "containerPort", 8080, "protocol", "tcp", "hostIP", "127.0.0.1")),
         a.runtimeConfig().get("portMappings"));
   }
+
+  @Test
+  void aRequestedMacGoesToTheBridgePluginAsItsMacArgument() {
+    var config = new CniConfig(Path.of("/run/berth/cni/ipam"), true);
+    var a = config.attachment("c".repeat(64), Path.of("/run/berth/netns/c"), "eth0",
+        network(false, new IpamPool("172.18.0.0/16", "172.18.0.1", null)),
+        new Endpoint(ID, List.of(), "", null, "02:42:ac:12:00:09"), List.of());
+    assertEquals(Map.of("MAC", "02:42:ac:12:00:09"), a.args());
+  }
+
+  @Test
+  void macAddressesAreReadInGoFormsAndWrittenAsTheKernelDoes() {
+    assertEquals("02:42:ac:12:00:09", Endpoint.normalMac("02:42:AC:12:00:09"));
+    assertEquals("02:42:ac:12:00:09", Endpoint.normalMac("02-42-ac-12-00-09"));
+    assertEquals("02:42:ac:12:00:09", Endpoint.normalMac("0242.ac12.0009"));
+    assertEquals("", Endpoint.normalMac("zz"));
+    assertEquals("", Endpoint.normalMac("02:42:ac:12:00"));
+  }
 }

@@ -51,7 +51,8 @@ public final class ContainerHandlers {
     r.post("/containers/{id}/unpause", ContainerHandlers::containerUnpause);
     r.get("/containers/{id}/top", ContainerHandlers::containerTop);
     r.post("/containers/{id}/update", ContainerHandlers::containerUpdate);
-    r.delete("/containers/{id}", ContainerHandlers::containerDelete);
+    // A link is named /parent/alias: dockerd routes {name:.*} here for docker rm --link.
+    r.delete("/containers/{id*}", ContainerHandlers::containerDelete);
     r.post("/containers/prune", ContainerHandlers::containerPrune);
   }
 
@@ -73,9 +74,10 @@ public final class ContainerHandlers {
     var filter = ContainerTranslator.filter(req.bool("all"), limit, req.filters());
     var now = clock.instant();
     boolean size = req.bool("size");
+    var linkNames = containers.linkNames();
     Responses.json(res, 200, containers.list(filter).stream()
         .map(c -> ContainerTranslator.summary(c, now, size ? containers.diskUsage(c) : null,
-            lifecycle.health(c.id()).orElse(null))).toList());
+            lifecycle.health(c.id()).orElse(null), linkNames.getOrDefault(c.id(), List.of()))).toList());
   }
 
   private void containerInspect(ApiRequest req, ServerResponse res) {
@@ -108,6 +110,11 @@ public final class ContainerHandlers {
   }
 
   private void containerDelete(ApiRequest req, ServerResponse res) {
+    if (req.bool("link")) {
+      containers.removeLink(req.path("id"));
+      Responses.noContent(res);
+      return;
+    }
     lifecycle.remove(req.path("id"), req.bool("force"), req.bool("v"));
     Responses.noContent(res);
   }

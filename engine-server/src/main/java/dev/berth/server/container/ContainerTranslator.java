@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.core.archive.PathStat;
 import dev.berth.core.container.model.Change;
 import dev.berth.core.container.model.Container;
+import dev.berth.core.container.net.ContainerLinks;
+import dev.berth.core.container.model.ContainerName;
+import dev.berth.core.container.model.ContainerLink;
 import dev.berth.core.container.lifecycle.ContainerCommit;
 import dev.berth.core.container.model.ContainerConfig;
 import dev.berth.core.container.model.ContainerCreateRequest;
@@ -85,7 +88,7 @@ public final class ContainerTranslator {
       LogConfigTranslator.check(extras.HostConfig().LogConfig());
     }
     return new ContainerCreateRequest(name, config(cfg), hostConfig(extras.HostConfig()),
-        NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig()));
+        NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig(), cfg.MacAddress()));
   }
 
   /**
@@ -147,7 +150,8 @@ public final class ContainerTranslator {
     return new HostConfig(h.AutoRemove(), h.NetworkMode(), restart, height, width, h.Privileged(),
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
         resources(h), storage(h), security(h)).withNamespaces(namespaces(h)).withProcess(process(h))
-        .withRuntimeOptions(new RuntimeOptions(h.Runtime(), h.CgroupParent()));
+        .withRuntimeOptions(new RuntimeOptions(h.Runtime(), h.CgroupParent()))
+        .withLinks(links(h.Links()));
   }
 
   /**
@@ -219,6 +223,11 @@ public final class ContainerTranslator {
       throw new InvalidArgumentException("could not select device driver " + goQuote(driver)
           + " with capabilities: [" + String.join(" ", sets) + "]");
     }
+  }
+
+  /** HostConfig.Links of a create body, as dockerd's opts.ParseLink reads them; found at create. */
+  static List<ContainerLink> links(List<String> links) {
+    return links == null ? List.of() : links.stream().map(ContainerLink::parse).toList();
   }
 
   /**
@@ -356,9 +365,18 @@ public final class ContainerTranslator {
 
   /** A container as the list (and {@code system df}) shows it; {@code size} only when asked for. */
   public static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size, Health health) {
+    return summary(c, now, size, health, List.of());
+  }
+
+  /** @param linkNames the {@code /parent/alias} names it also goes by, listed after its own as dockerd does */
+  public static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size, Health health,
+      List<String> linkNames) {
+    var names = new ArrayList<String>();
+    names.add(c.name().slashed());
+    names.addAll(linkNames);
     return new ContainerJson.Summary(
         c.id().hex(),
-        List.of(c.name().slashed()),
+        names,
         c.config().image(),
         c.imageId().toString(),
         String.join(" ", c.config().argv()),
@@ -397,12 +415,12 @@ public final class ContainerTranslator {
         "",
         d.appArmorProfile(),
         d.execIds().isEmpty() ? null : d.execIds(),
-        hostConfigJson(c.hostConfig(), c.networking(), d),
+        hostConfigJson(c.hostConfig(), c.networking(), d, c.name()),
         new ContainerJson.GraphDriver("overlay2", graphData(d.overlay())),
         size == null ? null : size.sizeRw(),
         size == null ? null : size.sizeRootFs(),
         mountPoints(c),
-        configJson(c.config()),
+        configJson(c.config(), NetworkSettingsTranslator.desiredMac(c)),
         NetworkSettingsTranslator.settings(c, d.sandboxKey().toString()));
   }
 
@@ -541,6 +559,11 @@ public final class ContainerTranslator {
   }
 
   static ContainerJson.Config configJson(ContainerConfig c) {
+    return configJson(c, null);
+  }
+
+  /** @param macAddress the deprecated Config.MacAddress, which dockerd still fills in inspect; null to leave out */
+  static ContainerJson.Config configJson(ContainerConfig c, String macAddress) {
     Healthcheck h = c.healthcheck();
     return new ContainerJson.Config(
         c.hostname(), c.domainname(), c.user(), c.attachStdin(), c.attachStdout(), c.attachStderr(),
@@ -549,12 +572,13 @@ public final class ContainerTranslator {
         h == null ? null : new ContainerJson.HealthConfig(h.test(), h.interval(), h.timeout(), h.startPeriod(),
             h.startInterval(), h.retries()),
         c.argsEscaped() ? true : null,
-        c.image(), c.volumes().isEmpty() ? null : Json.set(c.volumes()), c.workingDir(), c.entrypoint(), null, null,
+        c.image(), c.volumes().isEmpty() ? null : Json.set(c.volumes()), c.workingDir(), c.entrypoint(), null, macAddress,
         c.onBuild(), new LinkedHashMap<>(c.labels()), c.stopSignal().isEmpty() ? null : c.stopSignal(),
         c.stopTimeout(), c.shell());
   }
 
-  private static ContainerJson.HostConfig hostConfigJson(HostConfig h, Networking n, ContainerDetails d) {
+  private static ContainerJson.HostConfig hostConfigJson(HostConfig h, Networking n, ContainerDetails d,
+      ContainerName name) {
     SecurityConfig sc = h.security();
     Resources r = h.resources();
     StorageOptions st = h.storage();
@@ -567,7 +591,8 @@ public final class ContainerTranslator {
         h.autoRemove(), st.volumeDriver(), nullIfEmpty(st.volumesFrom()), List.of(h.consoleHeight(), h.consoleWidth()),
         ns.annotations().isEmpty() ? null : new java.util.TreeMap<>(ns.annotations()),
         nullIfEmpty(h.capAdd()), nullIfEmpty(h.capDrop()), sc.effectiveCgroupnsMode(), h.dns(), h.dnsOptions(),
-        h.dnsSearch(), nullIfEmpty(h.extraHosts()), nullIfEmpty(p.groupAdd()), ns.effectiveIpcMode(), ns.cgroup(), null,
+        h.dnsSearch(), nullIfEmpty(h.extraHosts()), nullIfEmpty(p.groupAdd()), ns.effectiveIpcMode(), ns.cgroup(),
+        nullIfEmpty(h.links().stream().map(l -> ContainerLinks.inspectForm(name, l)).toList()),
         p.oomScoreAdj(), ns.pidMode(), h.privileged(), n.publishAll(),
         h.readonlyRootfs(), nullIfEmpty(sc.securityOpt()), null, st.tmpfs(), ns.utsMode(), ns.usernsMode(),
         st.shmSize() == 0 ? DEFAULT_SHM : st.shmSize(), p.sysctls(),

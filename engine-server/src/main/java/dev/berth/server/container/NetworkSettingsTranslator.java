@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.ExposedPort;
@@ -23,6 +24,17 @@ final class NetworkSettingsTranslator {
 
   /** HostConfig.PortBindings, PublishAllPorts and NetworkingConfig.EndpointsConfig of a create body. */
   static Networking request(ContainerJson.HostConfig h, JsonNode networkingConfig) {
+    return request(h, networkingConfig, null);
+  }
+
+  /**
+   * As {@link #request(ContainerJson.HostConfig, JsonNode)}, with the deprecated container-wide
+   * Config.MacAddress moved to the endpoint of the network mode's network, as dockerd's
+   * handleMACAddressBC does for API 1.44 and later.
+   *
+   * @throws InvalidArgumentException if that endpoint asks for another address
+   */
+  static Networking request(ContainerJson.HostConfig h, JsonNode networkingConfig, String containerMac) {
     var bindings = new ArrayList<PortBinding>();
     if (h != null && h.PortBindings() != null) {
       for (var e : h.PortBindings().entrySet()) {
@@ -56,8 +68,30 @@ final class NetworkSettingsTranslator {
         JsonNode v = e.getValue();
         var aliases = new ArrayList<String>();
         v.path("Aliases").forEach(a -> aliases.add(a.asText()));
+        var linkLocal = new ArrayList<String>();
+        v.path("IPAMConfig").path("LinkLocalIPs").forEach(l -> linkLocal.add(l.asText()));
+        Endpoint.refuseIpv6(v.path("IPAMConfig").path("IPv6Address").asText(""), linkLocal);
+        var links = new ArrayList<String>();
+        v.path("Links").forEach(l -> links.add(l.asText()));
         endpoints.put(e.getKey(), new Endpoint(null, aliases, v.path("IPAMConfig").path("IPv4Address").asText(""),
-            null));
+            null, v.path("MacAddress").asText(""), links));
+      }
+    }
+    String mode = h == null || h.NetworkMode() == null || h.NetworkMode().isEmpty() ? "default" : h.NetworkMode();
+    boolean ownNetwork = !mode.equals("host") && !mode.equals("none") && !mode.startsWith("container:");
+    if (containerMac != null && !containerMac.isEmpty() && ownNetwork) {
+      Endpoint main = endpoints.get(mode);
+      if (main == null && mode.equals("default")) {
+        main = endpoints.get(Network.DEFAULT_BRIDGE);
+        mode = main == null ? mode : Network.DEFAULT_BRIDGE;
+      }
+      if (main == null) {
+        endpoints.put(mode, new Endpoint(null, List.of(), "", null, containerMac));
+      } else if (main.macRequest().isEmpty()) {
+        endpoints.put(mode, main.withMacRequest(containerMac));
+      } else if (!main.macRequest().equals(containerMac)) {
+        throw new InvalidArgumentException("the container-wide MAC address must match the endpoint-specific MAC "
+            + "address for the main network, or be left empty");
       }
     }
     return new Networking(endpoints, bindings, h != null && h.PublishAllPorts(), List.of());
@@ -134,12 +168,24 @@ final class NetworkSettingsTranslator {
         dnsNames = new ArrayList<>(List.of(c.name().value(), c.id().shortId()));
         dnsNames.addAll(e.aliases());
       }
-      out.put(entry.getKey(), new ContainerJson.Endpoint(ipam, null, a == null ? "" : a.macAddress(),
+      // Before its first start an endpoint shows the address asked for; a stopped one none, as dockerd's.
+      String mac = a != null ? a.macAddress() : c.state() instanceof ContainerState.Created ? e.macRequest() : "";
+      out.put(entry.getKey(), new ContainerJson.Endpoint(ipam, e.links().isEmpty() ? null : e.links(), mac,
           e.aliases().isEmpty() ? null : e.aliases(), null, 0, e.networkId() == null ? "" : e.networkId().hex(),
           a == null ? "" : a.endpointId(), a == null ? "" : a.gateway(), a == null ? "" : a.ipAddress(),
           a == null ? 0 : a.prefixLen(), "", "", 0, dnsNames));
     }
     return out;
+  }
+
+  /**
+   * Config.MacAddress in inspect: the address asked for on the network mode's network (dockerd
+   * keeps showing it there for clients older than API 1.44); null for none.
+   */
+  static String desiredMac(Container c) {
+    String mode = c.hostConfig().networkMode();
+    Endpoint e = c.networking().endpoints().get(mode.equals("default") ? Network.DEFAULT_BRIDGE : mode);
+    return e == null || e.macRequest().isEmpty() ? null : e.macRequest();
   }
 
   static ContainerJson.NetworkSettings settings(Container c, String sandboxKey) {

@@ -2,6 +2,7 @@ package dev.berth.server.network;
 
 import dev.berth.core.container.net.NetworkConnections;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.IpamPool;
 import dev.berth.core.network.Network;
 import dev.berth.core.network.NetworkMembers;
@@ -108,8 +109,13 @@ public final class NetworkHandlers {
       throw new InvalidArgumentException("container is required");
     }
     var ep = body.EndpointConfig();
+    var ipam = ep == null ? null : ep.IPAMConfig();
+    if (ipam != null) {
+      Endpoint.refuseIpv6(ipam.IPv6Address(), ipam.LinkLocalIPs());
+    }
     connections.connect(req.path("id"), body.Container(), ep == null ? List.of() : ep.Aliases(),
-        ep == null || ep.IPAMConfig() == null ? "" : ep.IPAMConfig().IPv4Address());
+        ipam == null ? "" : ipam.IPv4Address(), ep == null ? "" : ep.MacAddress(),
+        ep == null || ep.Links() == null ? List.of() : ep.Links());
     res.status(200).send();
   }
 

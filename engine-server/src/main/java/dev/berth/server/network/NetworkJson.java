@@ -44,9 +44,9 @@ final class NetworkJson {
       Map<String, String> Options,
       Map<String, String> Labels) {}
 
-  record IpamRequest(String IPv4Address) {}
+  record IpamRequest(String IPv4Address, String IPv6Address, List<String> LinkLocalIPs) {}
 
-  record EndpointConfig(List<String> Aliases, IpamRequest IPAMConfig) {}
+  record EndpointConfig(List<String> Aliases, IpamRequest IPAMConfig, List<String> Links, String MacAddress) {}
 
   record ConnectRequest(String Container, EndpointConfig EndpointConfig) {}
 

@@ -52,6 +52,11 @@ final class BerthDaemon implements AutoCloseable {
   }
 
   static BerthDaemon start() {
+    return start(bridge -> { });
+  }
+
+  /** Starts one after {@code beforeLaunch} was given the default bridge's name, e.g. to make that interface first. */
+  static BerthDaemon start(java.util.function.Consumer<String> beforeLaunch) {
     String id = HexFormat.of().formatHex(ByteBuffer.allocate(4).putInt(ThreadLocalRandom.current().nextInt()).array());
     try {
       Path dir = Files.createDirectories(Path.of("/tmp/bt-" + id));
@@ -59,6 +64,7 @@ final class BerthDaemon implements AutoCloseable {
       // Tests keep container traffic on this machine: no masquerading out of the bridges.
       Files.writeString(dir.resolve("daemon.json"), "{\"ip-masq\": false, \"bridge\": \"bt" + id + "\"}");
       var d = new BerthDaemon(dir);
+      beforeLaunch.accept(d.bridge);
       d.launch();
       return d;
     } catch (IOException e) {

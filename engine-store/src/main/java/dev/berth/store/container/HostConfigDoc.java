@@ -1,5 +1,7 @@
 package dev.berth.store.container;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.berth.core.container.model.ContainerLink;
 import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.RestartPolicy;
@@ -31,7 +33,8 @@ record HostConfigDoc(
     SecurityDoc security,
     NamespacesDoc namespaces,
     ProcessDoc process,
-    RuntimeOptionsDoc runtimeOptions) {
+    RuntimeOptionsDoc runtimeOptions,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LinkDoc> links) {
 
   static HostConfigDoc of(HostConfig h) {
     return new HostConfigDoc(h.autoRemove(), h.networkMode(), Documents.map(h.restartPolicy(), RestartPolicyDoc::of),
@@ -40,7 +43,8 @@ record HostConfigDoc(
         Documents.map(h.resources(), ResourcesDoc::of), Documents.map(h.storage(), StorageDoc::of),
         Documents.map(h.security(), SecurityDoc::of), Documents.map(h.namespaces(), NamespacesDoc::of),
         Documents.map(h.process(), ProcessDoc::of),
-        Documents.map(h.runtimeOptions(), RuntimeOptionsDoc::of));
+        Documents.map(h.runtimeOptions(), RuntimeOptionsDoc::of),
+        Documents.mapEach(h.links(), LinkDoc::of));
   }
 
   HostConfig toCore() {
@@ -49,7 +53,8 @@ record HostConfigDoc(
         dnsOptions, init, Documents.map(resources, ResourcesDoc::toCore), Documents.map(storage, StorageDoc::toCore),
         Documents.map(security, SecurityDoc::toCore), Documents.map(namespaces, NamespacesDoc::toCore),
         Documents.map(process, ProcessDoc::toCore),
-        Documents.map(runtimeOptions, RuntimeOptionsDoc::toCore));
+        Documents.map(runtimeOptions, RuntimeOptionsDoc::toCore),
+        Documents.mapEach(links, LinkDoc::toCore));
   }
 
   /** The runtime and cgroup parent; rows from before they were kept lack it and read as the daemon's. */
@@ -61,6 +66,18 @@ record HostConfigDoc(
 
     RuntimeOptions toCore() {
       return new RuntimeOptions(runtime, cgroupParent);
+    }
+  }
+
+  /** A legacy link; rows from before links lack {@code links}, which reads as none. */
+  record LinkDoc(String container, String name, String alias) {
+
+    static LinkDoc of(ContainerLink l) {
+      return new LinkDoc(l.container(), l.name(), l.alias());
+    }
+
+    ContainerLink toCore() {
+      return new ContainerLink(container, name, alias);
     }
   }
 

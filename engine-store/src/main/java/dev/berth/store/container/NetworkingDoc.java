@@ -1,5 +1,6 @@
 package dev.berth.store.container;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.NetworkId;
 import dev.berth.core.network.Networking;
@@ -37,17 +38,23 @@ record NetworkingDoc(Map<String, EndpointDoc> endpoints, List<PortBindingDoc> po
     return out;
   }
 
-  /** The network's ID is stored as an object, {@code {"hex": "..."}}, as the first rows had it. */
-  record EndpointDoc(NetworkIdDoc networkId, List<String> aliases, String ipv4Request, AttachmentDoc attached) {
+  /**
+   * The network's ID is stored as an object, {@code {"hex": "..."}}, as the first rows had it.
+   * Rows from before {@code --mac-address} lack {@code macRequest}: a random address. It is
+   * written only when set, so rows without one keep the shape earlier berths read.
+   */
+  record EndpointDoc(NetworkIdDoc networkId, List<String> aliases, String ipv4Request, AttachmentDoc attached,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String macRequest,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> links) {
 
     static EndpointDoc of(Endpoint e) {
       return new EndpointDoc(Documents.map(e.networkId(), id -> new NetworkIdDoc(id.hex())), e.aliases(),
-          e.ipv4Request(), Documents.map(e.attached(), AttachmentDoc::of));
+          e.ipv4Request(), Documents.map(e.attached(), AttachmentDoc::of), e.macRequest(), e.links());
     }
 
     Endpoint toCore() {
       return new Endpoint(Documents.map(networkId, id -> new NetworkId(id.hex())), aliases, ipv4Request,
-          Documents.map(attached, AttachmentDoc::toCore));
+          Documents.map(attached, AttachmentDoc::toCore), macRequest, links);
     }
   }
 

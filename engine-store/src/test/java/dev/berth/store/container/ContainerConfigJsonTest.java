@@ -84,7 +84,7 @@ class ContainerConfigJsonTest {
           new ProcessOptions(List.of(new ProcessOptions.Ulimit("nofile", 512, 1024)),
               orderedSysctls(), List.of(new ProcessOptions.DeviceMapping("/dev/null", "/dev/mynull", "r")),
               List.of("c 1:3 mr"), List.of("audio", "1234"), -200),
-          new RuntimeOptions("marker", "/mine")),
+          new RuntimeOptions("marker", "/mine"), List.of()),
       ContainerState.Created.FRESH, 0,
       List.of(
           new MountPoint(MountType.VOLUME, "data", "/var/lib/berth/volumes/data/_data", "/data", "local", "z", true,
@@ -170,6 +170,18 @@ class ContainerConfigJsonTest {
   void aRowFromBeforeProcessOptionsReadsWithNone() {
     assertEquals(ProcessOptions.NONE, readFixture("containers/v1-before-security.json", ContainerId.random(),
         "shop-web-1").hostConfig().process());
+  }
+
+  @Test
+  void linksAndMacAddressesRoundTrip() {
+    var endpoint = new Endpoint(new NetworkId("c".repeat(64)), List.of(), "", null, "02:42:ac:12:00:99",
+        List.of("db:database"));
+    Container linked = FULL.withHostConfig(FULL.hostConfig().withLinks(List.of(
+            new dev.berth.core.container.model.ContainerLink("e".repeat(64), "db", "database"))))
+        .withNetworking(FULL.networking().withEndpoint("shop_default", endpoint));
+    repo.insert(linked);
+
+    assertEquals(linked, repo.find(FULL.id()).orElseThrow());
   }
 
   @Test

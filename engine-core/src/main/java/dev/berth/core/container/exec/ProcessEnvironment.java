@@ -19,12 +19,18 @@ public final class ProcessEnvironment {
    * container's other variables follow. HOME comes last if unset, as runc adds it.
    */
   public static List<String> of(ContainerConfig cfg, ExecUser user) {
+    return of(cfg, user, List.of());
+  }
+
+  /** @param linked the legacy links' variables, which follow the defaults and yield to the container's own */
+  public static List<String> of(ContainerConfig cfg, ExecUser user, List<String> linked) {
     var env = new ArrayList<String>();
     env.add("PATH=" + DEFAULT_PATH);
     env.add("HOSTNAME=" + cfg.hostname());
     if (cfg.tty()) {
       env.add("TERM=xterm");
     }
+    env.addAll(linked);
     List<String> defaultKeys = env.stream().map(d -> d.substring(0, d.indexOf('='))).toList();
     for (String e : cfg.env()) {
       int eq = e.indexOf('=');

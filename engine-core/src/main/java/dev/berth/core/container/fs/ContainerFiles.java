@@ -2,12 +2,15 @@ package dev.berth.core.container.fs;
 
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.network.ExtraHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The files dockerd generates for every container and binds over the image's: /etc/hostname,
@@ -29,10 +32,17 @@ public final class ContainerFiles {
 
   private final Path hostResolvConf;
   private final Path hostHosts;
+  private final Supplier<List<String>> hostGateway;
 
   public ContainerFiles(Path hostResolvConf, Path hostHosts) {
+    this(hostResolvConf, hostHosts, List::of);
+  }
+
+  /** @param hostGateway what {@code host-gateway} in {@code --add-host} stands for */
+  public ContainerFiles(Path hostResolvConf, Path hostHosts, Supplier<List<String>> hostGateway) {
     this.hostResolvConf = hostResolvConf;
     this.hostHosts = hostHosts;
+    this.hostGateway = hostGateway;
   }
 
   public record Written(Path hostname, Path hosts, Path resolvConf) {}
@@ -41,28 +51,20 @@ public final class ContainerFiles {
   static final String EMBEDDED_DNS = "127.0.0.11";
 
   public Written write(Path dir, Container c, boolean hostNetwork, boolean embeddedDns) {
+    return write(dir, c, hostNetwork, embeddedDns, List.of());
+  }
+
+  /** @param linkLines /etc/hosts lines for legacy links, added last as dockerd's addLegacyLinks adds them */
+  public Written write(Path dir, Container c, boolean hostNetwork, boolean embeddedDns, List<String> linkLines) {
     HostConfig hc = c.hostConfig();
     String hostname = c.config().hostname();
     try {
       Path hostnameFile = new ContainerDir(dir).hostname();
       Files.writeString(hostnameFile, hostname + "\n");
 
-      var hosts = new StringBuilder(hostNetwork && Files.exists(hostHosts) ? Files.readString(hostHosts) : LOCAL_HOSTS);
-      if (hosts.length() > 0 && hosts.charAt(hosts.length() - 1) != '\n') {
-        hosts.append('\n');
-      }
-      for (var e : c.networking().endpoints().values()) {
-        if (e.attached() != null && !e.attached().ipAddress().isEmpty()) {
-          hosts.append(e.attached().ipAddress()).append('\t').append(hostname).append('\n');
-        }
-      }
-      for (String extra : hc.extraHosts()) {
-        int sep = extra.indexOf(':');
-        if (sep > 0) {
-          hosts.append(extra.substring(sep + 1)).append('\t').append(extra, 0, sep).append('\n');
-        }
-      }
       Path hostsFile = new ContainerDir(dir).hosts();
+      var hosts = new StringBuilder(hosts(c, hostNetwork));
+      linkLines.forEach(l -> hosts.append(l).append('\n'));
       Files.writeString(hostsFile, hosts.toString());
 
       Path resolvFile = new ContainerDir(dir).resolvConf();
@@ -71,6 +73,46 @@ public final class ContainerFiles {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * /etc/hosts as libnetwork builds it: the host's own file for host networking without extra
+   * hosts; else the local names, the extra hosts ({@code host-gateway} replaced by the daemon's
+   * host-gateway addresses), then the container's addresses with its hostname.
+   *
+   * @throws InvalidArgumentException {@code unable to derive the IP value for host-gateway}
+   */
+  String hosts(Container c, boolean hostNetwork) throws IOException {
+    HostConfig hc = c.hostConfig();
+    if (hostNetwork && hc.extraHosts().isEmpty() && Files.exists(hostHosts)) {
+      return Files.readString(hostHosts);
+    }
+    var hosts = new StringBuilder(LOCAL_HOSTS);
+    for (String entry : hc.extraHosts()) {
+      ExtraHost extra;
+      try {
+        extra = ExtraHost.parse(entry);
+      } catch (InvalidArgumentException e) {
+        // Refused at create since berth validates; an older record's bad entry is skipped, as dockerd does.
+        continue;
+      }
+      if (extra.isHostGateway()) {
+        List<String> gateways = hostGateway.get();
+        if (gateways.isEmpty()) {
+          throw new InvalidArgumentException("unable to derive the IP value for host-gateway");
+        }
+        gateways.forEach(ip -> hosts.append(ip).append('\t').append(extra.name()).append('\n'));
+      } else {
+        hosts.append(extra.ip()).append('\t').append(extra.name()).append('\n');
+      }
+    }
+    String hostname = c.config().hostname();
+    for (var e : c.networking().endpoints().values()) {
+      if (e.attached() != null && !e.attached().ipAddress().isEmpty()) {
+        hosts.append(e.attached().ipAddress()).append('\t').append(hostname).append('\n');
+      }
+    }
+    return hosts.toString();
   }
 
   private String resolvConf(HostConfig hc, boolean hostNetwork, boolean embeddedDns) throws IOException {

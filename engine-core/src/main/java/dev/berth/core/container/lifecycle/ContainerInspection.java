@@ -42,7 +42,7 @@ public final class ContainerInspection {
    * @throws NotFoundException {@code No such container: <ref>}
    */
   public ContainerDetails inspect(String ref, boolean size) {
-    Container c = containers.find(ref);
+    Container c = containers.withLiveLinks(containers.find(ref));
     Path dir = rootfs.dir(c.id());
     // dockerd lists the container's init layer first in LowerDir, above the image's layers.
     var lowers = new ArrayList<Path>();

@@ -30,6 +30,7 @@ import dev.berth.core.runtime.DockerDefaults;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -110,7 +111,7 @@ public final class ContainerService {
     }
     // dockerd verifies (and warns) before it fills in its defaults, such as the swap limit.
     ContainerPlatform.Checked checked = platform.forCreate(request.hostConfig());
-    HostConfig normalized = normalize(checked.hostConfig(), security);
+    HostConfig normalized = network.links().register(normalize(checked.hostConfig(), security));
     HostConfig host = normalized.withNamespaces(namespaces(normalized.namespaces(), requested));
     HealthMonitor.validate(requested.healthcheck());
     var networking = network.resolve(host, request.networking());
@@ -146,6 +147,49 @@ public final class ContainerService {
     populateVolumes(created);
     events.emit(created, "create");
     return new Created(created, checked.warnings());
+  }
+
+  /**
+   * {@code docker rm --link /parent/alias} ({@code DELETE /containers/{name}?link=1}): removes the
+   * link, not a container.
+   */
+  public void removeLink(String linkName) {
+    network.links().remove(linkName);
+  }
+
+  /**
+   * The container with its links as dockerd's link index holds them now: a removed linked
+   * container's link gone, a renamed one's under its new name.
+   */
+  public Container withLiveLinks(Container c) {
+    if (c.hostConfig().links().isEmpty()) {
+      return c;
+    }
+    var live = new java.util.ArrayList<dev.berth.core.container.model.ContainerLink>();
+    for (var l : c.hostConfig().links()) {
+      if (ContainerId.isHex64(l.container())) {
+        repository.find(new ContainerId(l.container())).ifPresent(child -> live.add(
+            new dev.berth.core.container.model.ContainerLink(l.container(), child.name().value(), l.alias())));
+      }
+    }
+    return c.withHostConfig(c.hostConfig().withLinks(live));
+  }
+
+  /**
+   * The link names ({@code /parent/alias}) each linked container also goes by, which dockerd's
+   * names registry holds and {@code docker ps} lists after its own name.
+   */
+  public Map<ContainerId, List<String>> linkNames() {
+    var out = new java.util.HashMap<ContainerId, List<String>>();
+    for (Container parent : repository.list()) {
+      for (var l : parent.hostConfig().links()) {
+        if (ContainerId.isHex64(l.container())) {
+          out.computeIfAbsent(new ContainerId(l.container()), k -> new java.util.ArrayList<>())
+              .add(l.fullName(parent.name()));
+        }
+      }
+    }
+    return out;
   }
 
   /** dockerd copies image content into empty volumes at create; a failure undoes the create. */
@@ -252,7 +296,7 @@ public final class ContainerService {
         host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap(),
         host.storage().shmSize() == 0 ? host.storage().withShmSize(DockerDefaults.SHM_SIZE) : host.storage(),
         security(host, defaults)).withNamespaces(host.namespaces()).withProcess(host.process())
-        .withRuntimeOptions(host.runtimeOptions());
+        .withRuntimeOptions(host.runtimeOptions()).withLinks(host.links());
   }
 
   /**

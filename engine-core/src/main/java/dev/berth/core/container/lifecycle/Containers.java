@@ -53,11 +53,11 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var logs = new LogService(lookup, rootfs);
     var attach = new AttachService(lookup, runtime, locks, logs, events);
     var execs = new ExecService(lookup, runtime, rootfs, events);
-    var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"));
+    var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"), networks::hostGatewayIps);
     var lifecycle = new ContainerLifecycle(lookup, repository, runtime, new OverlayFilesystem(rootfs),
         new MountedVolumes(mounts), new NetworkSandbox(network),
-        new RunSpecFactory(files, defaultCapabilities, allCapabilities, security), attach, execs,
-        new HealthMonitor(execs, events, clock), locks, events, new VirtualThreadScheduler(), clock, platform);
+        new RunSpecFactory(files, defaultCapabilities, allCapabilities, security, network.links()::resolve), attach,
+        execs, new HealthMonitor(execs, events, clock), locks, events, new VirtualThreadScheduler(), clock, platform);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {
         lifecycle.handleExit(id);

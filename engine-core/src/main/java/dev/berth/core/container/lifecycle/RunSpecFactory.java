@@ -2,6 +2,7 @@ package dev.berth.core.container.lifecycle;
 
 import dev.berth.core.container.exec.ProcessEnvironment;
 import dev.berth.core.container.fs.ContainerFiles;
+import dev.berth.core.container.net.ContainerLinks;
 import dev.berth.core.container.fs.ExecUser;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerConfig;
@@ -31,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Locale;
 import java.util.Map;
 
@@ -45,10 +47,18 @@ final class RunSpecFactory {
   private final List<String> defaultCapabilities;
   private final List<String> allCapabilities;
   private final SecurityDefaults security;
+  private final Function<Container, List<ContainerLinks.Linked>> links;
 
   /** @param allCapabilities what {@code ALL} means: the engine's own bounding set */
   RunSpecFactory(ContainerFiles files, List<String> defaultCapabilities, List<String> allCapabilities,
       SecurityDefaults security) {
+    this(files, defaultCapabilities, allCapabilities, security, c -> List.of());
+  }
+
+  /** @param links the containers a starting container links to (legacy links on the default bridge) */
+  RunSpecFactory(ContainerFiles files, List<String> defaultCapabilities, List<String> allCapabilities,
+      SecurityDefaults security, Function<Container, List<ContainerLinks.Linked>> links) {
+    this.links = links;
     this.files = files;
     this.defaultCapabilities = List.copyOf(defaultCapabilities);
     this.allCapabilities = List.copyOf(allCapabilities);
@@ -67,9 +77,12 @@ final class RunSpecFactory {
     ExecUser user = ExecUser.resolve(rootfs, cfg.user());
     String cwd = cfg.workingDir().isEmpty() ? "/" : cfg.workingDir();
     makeWorkingDir(rootfs, cwd);
-    ContainerFiles.Written written = files.write(dir, c, network.host(), embeddedDns);
+    List<ContainerLinks.Linked> linked = links.apply(c);
+    ContainerFiles.Written written = files.write(dir, c, network.host(), embeddedDns,
+        linked.stream().map(ContainerLinks.Linked::hostsLine).toList());
+    List<String> linkEnv = linked.stream().flatMap(l -> l.env().stream()).toList();
 
-    var process = new ProcessSpec(cfg.argv(), ProcessEnvironment.of(cfg, user), cwd, user.uid(), user.gid(),
+    var process = new ProcessSpec(cfg.argv(), ProcessEnvironment.of(cfg, user, linkEnv), cwd, user.uid(), user.gid(),
         groups(user, ExecUser.additionalGroups(rootfs, hc.process().groupAdd())), cfg.tty(), cfg.openStdin(),
         cfg.stdinOnce(), hc.consoleHeight(), hc.consoleWidth());
     RunProcessOptions processOptions = processOptions(hc);

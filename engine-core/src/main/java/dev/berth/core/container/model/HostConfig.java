@@ -15,6 +15,7 @@ import java.util.List;
  * @param namespaces PidMode, IpcMode, UTSMode, UsernsMode, Cgroup, Isolation and Annotations
  * @param process Ulimits, Sysctls, Devices, DeviceCgroupRules, GroupAdd and OomScoreAdj
  * @param runtimeOptions the OCI runtime and cgroup parent ({@code --runtime}, {@code --cgroup-parent})
+ * @param links legacy links ({@code --link}) to other containers
  */
 public record HostConfig(
     boolean autoRemove,
@@ -36,7 +37,8 @@ public record HostConfig(
     SecurityConfig security,
     NamespaceModes namespaces,
     ProcessOptions process,
-    RuntimeOptions runtimeOptions) {
+    RuntimeOptions runtimeOptions,
+    List<ContainerLink> links) {
 
   public static final HostConfig DEFAULT =
       new HostConfig(false, "default", RestartPolicy.NO, 0, 0, false, false, null, null, null, null, null, null, null, null);
@@ -69,7 +71,7 @@ public record HostConfig(
       Resources resources, StorageOptions storage, SecurityConfig security) {
     this(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
         capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, NamespaceModes.NONE,
-        ProcessOptions.NONE, RuntimeOptions.NONE);
+        ProcessOptions.NONE, RuntimeOptions.NONE, List.of());
   }
 
   public HostConfig {
@@ -87,6 +89,7 @@ public record HostConfig(
     namespaces = namespaces == null ? NamespaceModes.NONE : namespaces;
     process = process == null ? ProcessOptions.NONE : process;
     runtimeOptions = runtimeOptions == null ? RuntimeOptions.NONE : runtimeOptions;
+    links = links == null ? List.of() : List.copyOf(links);
   }
 
   /** {@link #networkMode} as a type. */
@@ -97,48 +100,54 @@ public record HostConfig(
   public HostConfig withRestartPolicy(RestartPolicy p) {
     return new HostConfig(autoRemove, networkMode, p, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
         capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces, process,
-        runtimeOptions);
+        runtimeOptions, links);
   }
 
   public HostConfig withNetworkMode(String mode) {
     return new HostConfig(autoRemove, mode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs,
         capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces,
-        process, runtimeOptions);
+        process, runtimeOptions, links);
   }
 
   public HostConfig withResources(Resources r) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, r, storage, security,
-        namespaces, process, runtimeOptions);
+        namespaces, process, runtimeOptions, links);
   }
 
   public HostConfig withStorage(StorageOptions s) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, s, security,
-        namespaces, process, runtimeOptions);
+        namespaces, process, runtimeOptions, links);
   }
 
   public HostConfig withSecurity(SecurityConfig s) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, s,
-        namespaces, process, runtimeOptions);
+        namespaces, process, runtimeOptions, links);
   }
 
   public HostConfig withNamespaces(NamespaceModes v) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
-        v, process, runtimeOptions);
+        v, process, runtimeOptions, links);
   }
 
   public HostConfig withProcess(ProcessOptions v) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
-        namespaces, v, runtimeOptions);
+        namespaces, v, runtimeOptions, links);
   }
 
   public HostConfig withRuntimeOptions(RuntimeOptions v) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
-        namespaces, process, v);
+        namespaces, process, v, links);
+  }
+
+  public HostConfig withLinks(List<ContainerLink> v) {
+    return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
+        namespaces, process, runtimeOptions, v);
   }
 }

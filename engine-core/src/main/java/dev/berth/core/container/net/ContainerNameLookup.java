@@ -2,6 +2,7 @@ package dev.berth.core.container.net;
 
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerLink;
 import dev.berth.core.container.model.ContainerRepository;
 import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.NetworkId;
@@ -59,6 +60,11 @@ final class ContainerNameLookup implements NameLookup {
     }
     Set<NetworkId> shared = me.networking().endpoints().values().stream().map(Endpoint::networkId)
         .filter(resolvesNames).collect(Collectors.toSet());
+    // My links on each network: the alias names the linked container, for me alone.
+    var myLinks = new java.util.HashMap<NetworkId, List<ContainerLink>>();
+    for (Endpoint e : me.networking().endpoints().values()) {
+      myLinks.put(e.networkId(), e.links().stream().map(ContainerLink::parse).toList());
+    }
     var out = new ArrayList<Peer>();
     for (Container c : repository.list()) {
       if (!c.state().isRunning()) {
@@ -72,6 +78,12 @@ final class ContainerNameLookup implements NameLookup {
         names.add(c.name().value().toLowerCase(Locale.ROOT));
         names.add(c.id().shortId());
         e.aliases().forEach(a -> names.add(a.toLowerCase(Locale.ROOT)));
+        for (ContainerLink l : myLinks.getOrDefault(e.networkId(), List.of())) {
+          String target = l.container().startsWith("/") ? l.container().substring(1) : l.container();
+          if (target.equals(c.name().value()) || c.id().hex().startsWith(target)) {
+            names.add(l.alias().toLowerCase(Locale.ROOT));
+          }
+        }
         out.add(new Peer(c.name().value(), names, ipv4(e.attached().ipAddress())));
       }
     }

@@ -5,6 +5,7 @@ import dev.berth.core.container.fs.ContainerFiles;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerEvents;
 import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerLink;
 import dev.berth.core.container.model.ContainerLookup;
 import dev.berth.core.container.model.ContainerRepository;
 import dev.berth.core.container.model.HostConfig;
@@ -13,11 +14,14 @@ import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.events.EngineEvent;
+import dev.berth.core.network.BridgeOptions;
 import dev.berth.core.network.Cni;
 import dev.berth.core.network.CniConfig;
 import dev.berth.core.network.CniResult;
 import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.ExposedPort;
+import dev.berth.core.network.ExtraHost;
+import dev.berth.core.network.IsolationRules;
 import dev.berth.core.network.Network;
 import dev.berth.core.network.NetworkMode;
 import dev.berth.core.network.NetworkService;
@@ -69,6 +73,7 @@ public final class ContainerNetwork {
   private final Path hostResolvConf;
   private final CniConfig cniConfig;
   private final ContainerEvents events;
+  private final ContainerLinks links;
 
   public ContainerNetwork(EnginePaths paths, NetworkService networks, Cni cni, ContainerRepository repository,
       Path hostResolvConf, boolean ipMasq, ContainerEvents events) {
@@ -80,6 +85,12 @@ public final class ContainerNetwork {
     this.containers = new ContainerLookup(repository);
     this.hostResolvConf = hostResolvConf;
     this.cniConfig = new CniConfig(paths.leases(), ipMasq);
+    this.links = new ContainerLinks(repository);
+  }
+
+  /** Legacy links on the default bridge. */
+  public ContainerLinks links() {
+    return links;
   }
 
   /** The namespace the runtime puts the container in. */
@@ -107,9 +118,11 @@ public final class ContainerNetwork {
    * Resolves the networks a create request names, adding the network mode's own, keyed by
    * network name as dockerd keys them.
    *
-   * @throws InvalidArgumentException {@code network X not found}
+   * @throws InvalidArgumentException {@code network X not found}, or an extra host dockerd's
+   *     {@code ValidateExtraHost} refuses
    */
   public Networking resolve(HostConfig hc, Networking requested) {
+    hc.extraHosts().forEach(ExtraHost::parse);
     Optional<String> joined = hc.network().network();
     if (joined.isEmpty()) {
       if (!requested.portBindings().isEmpty() || requested.publishAll()) {
@@ -147,13 +160,41 @@ public final class ContainerNetwork {
         throw new InvalidArgumentException("container cannot be disconnected from host network "
             + "or connected to host network");
       }
-      endpoints.put(net.name(), new Endpoint(net.id(), e.aliases(), e.ipv4Request(), null));
+      for (String link : e.links()) {
+        ContainerLink.parse(link);
+        if (!net.resolvesNames()) {
+          throw new InvalidArgumentException("links are only supported for user-defined networks");
+        }
+      }
+      endpoints.put(net.name(), new Endpoint(net.id(), e.aliases(), e.ipv4Request(), null, mac(w.getKey(), net, e),
+          e.links()));
     }
     if (modeNetwork.equals(Network.HOST) && (!requested.portBindings().isEmpty())) {
       // dockerd drops published ports in host mode with a warning; there is nothing to map.
       return new Networking(endpoints, List.of(), false, List.of());
     }
     return new Networking(endpoints, requested.portBindings(), requested.publishAll(), List.of());
+  }
+
+  /**
+   * The endpoint's requested MAC address in the kernel's form.
+   *
+   * @throws InvalidArgumentException for what Go's net.ParseMAC refuses, as dockerd's
+   *     validateNetworkingConfig words it, and for a network without interfaces of its own
+   */
+  private static String mac(String key, Network net, Endpoint e) {
+    if (e.macRequest().isEmpty()) {
+      return "";
+    }
+    String mac = Endpoint.normalMac(e.macRequest());
+    if (mac.isEmpty()) {
+      throw new InvalidArgumentException("invalid config for network " + key + ": invalid MAC address "
+          + e.macRequest());
+    }
+    if (!net.isBridge()) {
+      throw new InvalidArgumentException("conflicting options: mac-address and the network mode");
+    }
+    return mac;
   }
 
   /** Whether the container has a namespace of its own to set up. */
@@ -188,7 +229,8 @@ public final class ContainerNetwork {
         }
       }
       // Ports are published on the first network only; with none (none mode) there is nothing to map.
-      List<PortBinding> published = bridges.isEmpty() ? List.of() : publishedPorts(c);
+      List<PortBinding> published = bridges.isEmpty() ? List.of()
+          : publishedPorts(c, bridges.values().iterator().next());
       int index = 0;
       for (var entry : bridges.entrySet()) {
         Endpoint attached = attach(c, entry.getValue(), c.networking().endpoints().get(entry.getKey()),
@@ -211,13 +253,19 @@ public final class ContainerNetwork {
     }
   }
 
-  private List<PortBinding> publishedPorts(Container c) {
-    var wanted = new ArrayList<>(c.networking().portBindings());
+  private List<PortBinding> publishedPorts(Container c, Network first) {
+    var wanted = new ArrayList<PortBinding>();
+    // A binding without an address takes the network's host_binding_ipv4, as libnetwork's.
+    String defaultIp = BridgeOptions.hostBindingIpv4(first);
+    for (PortBinding b : c.networking().portBindings()) {
+      wanted.add(b.hostIp().isEmpty() && !defaultIp.isEmpty()
+          ? new PortBinding(b.containerPort(), b.protocol(), defaultIp, b.hostPort(), b.hostPortEnd()) : b);
+    }
     if (c.networking().publishAll()) {
       for (String spec : c.config().exposedPorts()) {
         ExposedPort exposed = ExposedPort.parse(spec);
         if (wanted.stream().noneMatch(exposed::isPublishedBy)) {
-          wanted.add(new PortBinding(exposed.port(), exposed.protocol(), "", 0));
+          wanted.add(new PortBinding(exposed.port(), exposed.protocol(), defaultIp, 0));
         }
       }
     }
@@ -266,6 +314,9 @@ public final class ContainerNetwork {
   }
 
   private Endpoint attach(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
+    if (!BridgeOptions.icc(net)) {
+      IsolationRules.isolateContainers(net.bridge());
+    }
     Cni.Added added = cni.add(attachment(c, net, e, ifName, published));
     finishing.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(added.complete());
     CniResult result = added.result();

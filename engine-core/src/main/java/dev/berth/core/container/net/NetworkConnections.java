@@ -38,6 +38,15 @@ public final class NetworkConnections {
    * @throws ForbiddenException if it is already on the network, or its network mode allows no other
    */
   public void connect(String networkRef, String ref, List<String> aliases, String ipv4) {
+    connect(networkRef, ref, aliases, ipv4, "", List.of());
+  }
+
+  /**
+   * As {@link #connect(String, String, List, String)}, with the endpoint's MAC address and its
+   * links ({@code docker network connect --link}).
+   */
+  public void connect(String networkRef, String ref, List<String> aliases, String ipv4, String mac,
+      List<String> links) {
     Network net = networks.find(networkRef);
     ContainerId id = containers.find(ref).id();
     locks.run(id, () -> {
@@ -50,7 +59,7 @@ public final class NetworkConnections {
         throw new ForbiddenException("endpoint with name " + c.name().value() + " already exists in network "
             + net.name());
       }
-      var requested = new Networking(Map.of(net.name(), new Endpoint(net.id(), aliases, ipv4, null)), List.of(),
+      var requested = new Networking(Map.of(net.name(), new Endpoint(net.id(), aliases, ipv4, null, mac, links)), List.of(),
           false, List.of());
       Endpoint e = network.resolve(c.hostConfig().withNetworkMode(net.name()), requested).endpoints().get(net.name());
       if (c.state().isRunning()) {
