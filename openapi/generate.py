@@ -212,6 +212,18 @@ def merge(base, patch):
 def berth(text):
     return Append("**berth:** " + text.strip())
 
+def add_notes(table, patches):
+    """Deep-merges patches of berth facts into BERTH_OPERATIONS or BERTH_SCHEMAS; a fact given
+    twice for the same place is an error."""
+    for key, value in patches.items():
+        if isinstance(value, dict) and isinstance(table.get(key), dict):
+            add_notes(table[key], value)
+        elif key in table:
+            raise ValueError("two berth facts for " + str(key))
+        else:
+            table[key] = value
+
+
 
 def error(description, berth_text):
     return {"description": f"{description}\n\n**berth:** {berth_text}\n",
@@ -533,6 +545,481 @@ BERTH_SCHEMAS = {
 }
 
 # Schemas Docker's spec does not have.
+# Create options honoured or refused, and where exec, delete, prune and networks follow dockerd
+# (issue 11).
+add_notes(BERTH_OPERATIONS, {
+    'ContainerExec': {
+        'requestBody': {
+            'content': {
+                'application/json': {
+                    'schema': {
+                        'properties': {
+                            'ConsoleSize': {
+                                'description': berth(
+                                    'from API 1.42 (ignored before, as dockerd); used when the start gives '
+                                    'none.'),
+                            },
+                            'DetachKeys': {
+                                'description': berth(
+                                    'as dockerd, the keys (default `ctrl-p,ctrl-q`) are watched for only in the '
+                                    "input of an exec with a TTY; typing them ends the client's stream (an "
+                                    '`exec_detach` event) and the process goes on. Keys that do not parse: 500 '
+                                    '`Invalid escape keys (x) provided`.'),
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    'ExecStart': {
+        'requestBody': {
+            'content': {
+                'application/json': {
+                    'schema': {
+                        'properties': {
+                            'Tty': {
+                                'description': berth(
+                                    "as dockerd, this field (not the exec create's `Tty`) decides whether the "
+                                    "stream is raw or multiplexed (stdcopy frames; the 101's Content-Type says "
+                                    'which from API 1.42; a start without upgrade names the raw stream). With '
+                                    '`Tty` and an exec made without one, stderr is not sent. An exec that '
+                                    "cannot start writes dockerd's words into the stream (`OCI runtime exec "
+                                    'failed: exec failed: unable to start container process: exec: "x": '
+                                    'executable file not found in $PATH: unknown`) and records exit code 127 '
+                                    '(not found), 126 (cannot be run) or 128 (other), as dockerd 24+ does.'),
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    'ExecResize': {
+        'description': berth(
+            'as dockerd, a resize before the process has started (the CLI resizes as its start goes out) waits '
+            'up to 10 s for it: then 500 `timeout waiting for exec session ready`; a start that failed gives '
+            '400 `exec process is not started`. An exec without a TTY has nothing to resize (200).'),
+    },
+    'ContainerDelete': {
+        'parameters': {
+            'force': {
+                'description': berth(
+                    "as dockerd, the answer comes after the container's `follow` log streams have ended (they "
+                    'drain the log first), waiting for them up to 10 s.'),
+            },
+        },
+    },
+    'VolumePrune': {
+        'parameters': {
+            'filters': {
+                'description': berth(
+                    "as dockerd, only anonymous volumes unless `all` is true (strconv.ParseBool's words) from "
+                    'API 1.42; before 1.42 every unused volume, and a request that also gives another `all` '
+                    "value is refused (400 `invalid filter 'all=[false true]': only one value is expected`). "
+                    'One `prune` volume event names what was reclaimed.'),
+            },
+        },
+    },
+    'ImageCommit': {
+        'parameters': {
+            'pause': {
+                'description': berth(
+                    'only a running container is paused; a created or exited one is committed as it is, and (as '
+                    'dockerd) a pause that fails because the container exited meanwhile is ignored.'),
+            },
+        },
+    },
+    'NetworkCreate': {
+        'requestBody': {
+            'content': {
+                'application/json': {
+                    'schema': {
+                        'properties': {
+                            'EnableIPv6': {
+                                'description': berth(
+                                    '`true` is a 400 `berth does not support IPv6 networks yet`.'),
+                            },
+                            'Options': {
+                                'description': berth(
+                                    'honoured: `com.docker.network.bridge.name`, '
+                                    "`com.docker.network.driver.mtu` (the bridge's and containers' interfaces), "
+                                    '`com.docker.network.bridge.enable_icc` (`false`: containers on the bridge '
+                                    "cannot reach each other, by an iptables DROP as dockerd's), "
+                                    '`com.docker.network.bridge.enable_ip_masquerade`, '
+                                    '`com.docker.network.bridge.host_binding_ipv4` (the address ports are '
+                                    'published on when a binding names none). A value libnetwork cannot parse '
+                                    'is a 400 in its words (`failed to parse com.docker.network.driver.mtu '
+                                    'value: x (strconv.Atoi: parsing "x": invalid syntax)`). Gateway modes, '
+                                    '`container_iface_prefix`, `host_ipv4`/`host_ipv6`, `inhibit_ipv4=true`, '
+                                    '`enable_ipv4=false` and `enable_ipv6=true` are refused with a 400; other '
+                                    'options are accepted without effect, as by dockerd.'),
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+})
+
+add_notes(BERTH_SCHEMAS, {
+    'ContainerConfig': {
+        'properties': {
+            'MacAddress': {
+                'description': berth(
+                    "moved to the endpoint of the network mode's network, as dockerd does for API 1.44 and "
+                    'later; inspect shows the address asked for there.'),
+            },
+        },
+    },
+    'ContainerCreateResponse': {
+        'properties': {
+            'Warnings': {
+                'description': berth(
+                    "dockerd's, for settings this host cannot apply and drops (see `HostConfig`); the docker "
+                    'CLI prints each as `WARNING: ...`.'),
+            },
+        },
+    },
+    'EndpointIPAMConfig': {
+        'properties': {
+            'IPv6Address': {
+                'description': Replace(
+                    '**berth:** networks are IPv4 only: an IPv6 address (`--ip6`) is a 400 `berth does not '
+                    'support IPv6 addresses on endpoints yet`.\n'),
+            },
+            'LinkLocalIPs': {
+                'description': Replace(
+                    '**berth:** refused with a 400 (`berth does not support link-local addresses on endpoints '
+                    'yet`).\n'),
+            },
+        },
+    },
+    'EndpointSettings': {
+        'properties': {
+            'Links': {
+                'description': Replace(
+                    '**berth:** on a user-defined network each `name:alias` makes the embedded resolver answer '
+                    "the alias with the named container's address, for this container only, as dockerd does. "
+                    'Refused on other networks (`links are only supported for user-defined networks`).\n'),
+            },
+            'MacAddress': {
+                'description': berth(
+                    "given to the container's interface on a bridge network (also from the deprecated "
+                    "container-wide `Config.MacAddress`, which must then match); anything Go's net.ParseMAC "
+                    'refuses is a 400 `invalid config for network <n>: invalid MAC address <m>`, and one on '
+                    'host or none networking a 400. Without it the kernel picks a random locally administered '
+                    'address, as dockerd 28 does.'),
+            },
+        },
+    },
+    'HostConfig': {
+        'allOf': {
+            1: {
+                'properties': {
+                    'LogConfig': {
+                        'properties': {
+                            'Type': {
+                                'description': berth(
+                                    'only `json-file` (or empty) without `Config` options, which is what berth '
+                                    "does (every container's output in one log that `docker logs` reads). "
+                                    "Refused at create (400): an unknown driver in dockerd's words (`error "
+                                    'looking up logging plugin bogus: plugin "bogus" not found`), an unknown '
+                                    "option likewise (`unknown log opt 'x' for json-file log driver`, `logger: "
+                                    'logging mode not supported: x`), and a driver or option dockerd has and '
+                                    'berth does not yet (`none`, `local`, `syslog`..., `max-size`, `max-file`, '
+                                    '`compress`, `labels`, `env`, `tag`, `mode=non-blocking`) with a message '
+                                    'naming it. `mode=blocking` is accepted. Inspect shows `json-file` and no '
+                                    'options.'),
+                            },
+                        },
+                    },
+                    'Annotations': {
+                        'description': berth(
+                            "written to the OCI spec's `annotations` at each start and shown by inspect "
+                            '(omitted when empty). An empty key is a 400 `invalid Annotations: the empty string '
+                            'is not permitted as an annotation key`.'),
+                    },
+                    'ExtraHosts': {
+                        'description': berth(
+                            "checked at create as dockerd's ValidateExtraHost (400 `bad format for add-host: "
+                            '"x"`, `invalid IP address in add-host: "x"`); `host-gateway` becomes the daemon\'s '
+                            '`host-gateway-ip` (flag, repeatable, or daemon.json `host-gateway-ips`), by '
+                            "default the default bridge's gateway. Written after the local names and before the "
+                            "container's own address, as libnetwork writes them; with host networking and extra "
+                            "hosts the file is no longer the host's."),
+                    },
+                    'GroupAdd': {
+                        'description': berth(
+                            "honoured for the container's processes and its exec processes (whatever their "
+                            "user): a name is looked up in the container's `/etc/group` at each start, a number "
+                            'need not be there. An unknown name fails the start with `unable to find group '
+                            '<name>: no matching entries in group file`, as under dockerd.'),
+                    },
+                    'IpcMode': {
+                        'description': berth(
+                            "honoured. Empty means `private` (dockerd's `default-ipc-mode`), recorded at create "
+                            'and shown by inspect. `private`: a new IPC namespace and a /dev/shm tmpfs of '
+                            '`ShmSize`; `shareable`: the same, the tmpfs mounted on the host side so joiners '
+                            "bind it; `none`: no /dev/shm; `host`: the host's IPC namespace and /dev/shm; "
+                            '`container:<name|id>`: the container, named by id from create on (a missing one is '
+                            'a 400 `No such container: X`), must be running when this one starts (409 `failed '
+                            'to join IPC namespace: container X is not running`) and share its IPC (400 `...: '
+                            'non-shareable IPC (hint: use IpcMode:shareable for the donor container)`). '
+                            'Anything else is a 400 `invalid IPC mode: X`.'),
+                    },
+                    'Cgroup': {
+                        'description': berth(
+                            'only empty is accepted; dockerd parses `container:<id>` here but no Linux code '
+                            'path reads it, so berth refuses a value with a 400 `invalid Cgroup (X): ...` '
+                            'rather than ignore it (see `CgroupnsMode`).'),
+                    },
+                    'Links': {
+                        'description': berth(
+                            "honoured on the default bridge as dockerd's legacy links: the linked container "
+                            'must exist at create (400 `could not get container for x: No such container: x`) '
+                            'and run at start (`Cannot link to a non running container: /db AS /web/db`); the '
+                            'linking container gets `/etc/hosts` lines (alias, hostname, name) and the '
+                            '`ALIAS_PORT_*`, `ALIAS_NAME`, `ALIAS_ENV_*` variables of moby daemon/links in its '
+                            'main process (not yet in execs). Inspect shows `/db:/web/db`; `DELETE '
+                            '/containers/web/db?link=1` removes one. Refused with host or container networking; '
+                            "on a user-defined network the endpoint's `Links` apply instead. The linked "
+                            "container's name is the one it had at create."),
+                    },
+                    'OomScoreAdj': {
+                        'description': berth(
+                            'honoured, for exec processes too; always set (0 by default), so a container does '
+                            "not inherit the engine's score. Outside -1000..1000 it is a 400 `Invalid value "
+                            '<n>, range for oom score adj is [-1000, 1000]` and nothing is created. A negative '
+                            'score needs CAP_SYS_RESOURCE: where the engine lacks it, the runtime refuses the '
+                            'start.'),
+                    },
+                    'PidMode': {
+                        'description': berth(
+                            "honoured. `host`: no PID namespace (the container sees the host's processes, and "
+                            '`--init` is not added, as dockerd does); `container:<name|id>`: the container, '
+                            'named by id from create on (a missing one is a 400 `No such container: X`), must '
+                            'be running when this one starts (500 `failed to join PID namespace: container X is '
+                            'not running`, as dockerd words its spec errors). Anything else is a 400 `invalid '
+                            'PID mode: X`. `host` (as for `IpcMode: host`) records `label=disable` in '
+                            'SecurityOpt as dockerd does.'),
+                    },
+                    'StorageOpt': {
+                        'description': berth(
+                            "refused when not empty, as dockerd's overlay2 refuses it without xfs project "
+                            "quotas: a 500 `--storage-opt is supported only for overlay over xfs with 'pquota' "
+                            'mount option` for `size`, `Unknown option X` for anything else.'),
+                    },
+                    'UTSMode': {
+                        'description': berth(
+                            "empty or `host` (the host's UTS namespace: no hostname or domain name is set, "
+                            "`hostname` prints the host's); `host` with a `Hostname` is a 400 `conflicting "
+                            'options: hostname and the UTS mode`, anything else a 400 `invalid UTS mode: X`.'),
+                    },
+                    'UsernsMode': {
+                        'description': berth(
+                            "berth has no user-namespace remapping, so empty and `host` both mean the host's "
+                            'user namespace, as under dockerd without `userns-remap`; anything else (which the '
+                            'CLI refuses with `--userns: invalid USER mode`) is a 400 `invalid USER mode: X` '
+                            'rather than ignored.'),
+                    },
+                    'Sysctls': {
+                        'description': berth(
+                            'honoured; set by the OCI runtime, which refuses (at start, as under dockerd) one '
+                            'outside the container\'s namespaces (`sysctl "kernel.printk" is not in a separate '
+                            "kernel namespace`) or a `net.*` one with the host's network namespace (`sysctl "
+                            '"net.ipv4.ip_forward" not allowed in host network namespace`).'),
+                    },
+                    'Runtime': {
+                        'description': berth(
+                            "one of the daemon's runtimes (`runc` and `io.containerd.runc.v2` where runc is "
+                            'installed, `crun` on a pure cgroup v2 host, daemon.json `runtimes` and '
+                            '`--add-runtime`); empty for the default, whose name inspect then shows. Any other '
+                            "name is a 400 `unknown or invalid runtime name: <name>` (dockerd 28's words)."),
+                    },
+                    'Isolation': {
+                        'description': berth(
+                            'empty or `default` (any case), kept as given; anything else is a 400 `invalid '
+                            "isolation (X): linux only supports 'default'`, as dockerd's runconfig words it."),
+                    },
+                },
+            },
+        },
+    },
+    'NetworkSettings': {
+        'properties': {
+            'SandboxKey': {
+                'description': berth(
+                    '`<exec-root>/netns/<id>`, where the namespace is pinned while the container runs; empty '
+                    'otherwise.'),
+            },
+        },
+    },
+    'Resources': {
+        'properties': {
+            'CgroupParent': {
+                'description': berth(
+                    "as dockerd's cgroupfs driver: the container's cgroup is `<parent>/<id>` in every "
+                    'hierarchy, a relative parent taken from the root; `..` is cleaned away. A parent at, above '
+                    "or below the engine's own cgroups is a 400. Removing the container removes its cgroup, not "
+                    'the parent.'),
+            },
+            'BlkioWeight': {
+                'description': berth(
+                    "applied (`blkio.weight`, `io.weight`) where the host's block I/O controller has weights; "
+                    "elsewhere discarded with dockerd's warning `Your kernel does not support Block I/O weight "
+                    'or the cgroup is not mounted. Weight discarded.` The per-device weights and the four '
+                    'throttles below likewise. Device paths are resolved to their major:minor numbers at each '
+                    'start (a missing one fails the start with `stat <path>: no such file or directory`). '
+                    '`docker update` changes the weight only; the device lists and the OOM and swappiness '
+                    'settings are set at create (an update naming them is a 400).'),
+            },
+            'CpuRealtimeRuntime': {
+                'description': berth(
+                    "both real-time fields are passed to the runtime on a host with the real-time scheduler's "
+                    'cgroup files (a 400 `kernel does not support CPU real-time scheduler` elsewhere); the '
+                    'runtime refuses a budget the parent cgroup does not have, as with dockerd without '
+                    '`--cpu-rt-runtime`.'),
+            },
+            'Devices': {
+                'description': berth(
+                    'honoured as dockerd does: the host node (a link is followed; a directory gives every node '
+                    'under it) is made at `PathInContainer` and allowed in the device cgroup with '
+                    '`CgroupPermissions`. A path that holds no device fails the start with `error gathering '
+                    'device information while adding custom device "<path>": no such file or directory` (or '
+                    '`not a device node`). A privileged container gets every host device and may use any.'),
+            },
+            'DeviceCgroupRules': {
+                'description': berth(
+                    'honoured (`type major:minor access`, `*` for any); a malformed rule fails the start with '
+                    "`invalid device cgroup rule format: '<rule>'`, as under dockerd."),
+            },
+            'DeviceRequests': {
+                'description': berth(
+                    "berth has no device driver (dockerd's are NVIDIA's and CDI), so any request is a 400 "
+                    '`could not select device driver "" with capabilities: [[gpu]]` at create.'),
+            },
+            'KernelMemoryTCP': {
+                'description': berth(
+                    'applied on cgroup v1 (`memory.kmem.tcp.limit_in_bytes`) where the kernel has it; elsewhere '
+                    "discarded with a warning in dockerd's style (`Your kernel does not support kernel memory "
+                    'TCP limit capabilities or the cgroup is not mounted. Limitation discarded.`), where '
+                    'dockerd passes it to a runtime that ignores it.'),
+            },
+            'MemorySwappiness': {
+                'description': berth(
+                    "`-1` means unset. Applied on cgroup v1; on a cgroup v2 host discarded with dockerd's "
+                    'warning (v2 has no swappiness).'),
+            },
+            'OomKillDisable': {
+                'description': berth(
+                    "applied on cgroup v1 (`memory.oom_control`); on cgroup v2 discarded with dockerd's warning "
+                    '`Your kernel does not support OomKillDisable. OomKillDisable discarded.` Without a memory '
+                    "limit dockerd's warning about running out of resources is given."),
+            },
+            'Ulimits': {
+                'description': berth(
+                    "honoured for the container's processes and its exec processes; each replaces berth's "
+                    "default of its name (`nofile` 1048576, `nproc` unlimited, lowered to the engine's own hard "
+                    'limits). As under dockerd, the runtime refuses an unknown name (`wrong rlimit value: '
+                    "RLIMIT_<NAME>`) or a soft limit above the hard one at start. daemon.json's "
+                    '`default-ulimits` is not supported (refused as an unknown option).'),
+            },
+            'CpuCount': {
+                'description': Replace(
+                    'The number of usable CPUs (Windows only).\n\n**berth:** a 400 `invalid option: CPU count '
+                    'configuration is not\nsupported on linux` (dockerd on Linux drops it unapplied).\n\nOn '
+                    'Windows Server containers, the processor resource controls are\nmutually exclusive. The '
+                    'order of precedence is `CPUCount` first, then\n`CPUShares`, and `CPUPercent` last.\n'),
+            },
+            'CpuPercent': {
+                'description': Replace(
+                    'The usable percentage of the available CPUs (Windows only).\n\n**berth:** as dockerd on '
+                    'Linux: discarded with the warning `linux\ndoes not support CPU percent. Percent '
+                    'discarded.`\n\nOn Windows Server containers, the processor resource controls are\nmutually '
+                    'exclusive. The order of precedence is `CPUCount` first, then\n`CPUShares`, and '
+                    '`CPUPercent` last.\n'),
+            },
+            'IOMaximumIOps': {
+                'description': berth(
+                    'as dockerd on Linux, this and `IOMaximumBandwidth` are a 400 (`invalid option: QoS maximum '
+                    '... configuration is not supported on linux`).'),
+            },
+        },
+    },
+})
+
+# Every other create option: honoured as dockerd does. EveryHostConfigFieldTest (engine-server)
+# fails when a HostConfig field is neither applied nor refused; SpecTest here when one lacks a fact.
+add_notes(BERTH_SCHEMAS, {
+    "HostConfig": {"allOf": {1: {"properties": {
+        "Binds": {"description": berth(
+            "honoured: `volume:/path[:opts]` (a named volume, created if missing, filled from the image unless "
+            "`nocopy`) and `/host/path:/path[:opts]`, with `ro`/`rw`, a propagation mode, `z`/`Z` (no effect "
+            "without SELinux, as under dockerd) and `nocopy`; a bad mode is a 400 `invalid mode: X`.")},
+        "ContainerIDFile": {"description": berth(
+            "the client's: the docker CLI writes the file; berth neither reads nor keeps it (inspect shows it "
+            "empty).")},
+        "NetworkMode": {"description": berth(
+            "honoured: `default`/`bridge`, `none`, `host`, `container:<name|id>` and a user-defined network's "
+            "name or id.")},
+        "PortBindings": {"description": berth(
+            "honoured: published on the host (`HostIp`, `HostPort`, ranges, an empty port picks a free one) "
+            "while the container runs.")},
+        "RestartPolicy": {"description": berth(
+            "honoured: `no`, `always`, `unless-stopped`, `on-failure[:N]`, with dockerd's back-off, also "
+            "across a berthd restart.")},
+        "AutoRemove": {"description": berth(
+            "honoured: the container is removed when it exits (with a restart policy, a 400 as dockerd).")},
+        "VolumeDriver": {"description": berth(
+            "only `local` (or empty) exists; another driver is a 404 as for a missing plugin.")},
+        "VolumesFrom": {"description": berth("honoured: `name[:ro|rw]`, as dockerd.")},
+        "ConsoleSize": {"description": berth("honoured: the TTY's size from its start.")},
+        "CapAdd": {"description": berth("honoured (`ALL` too); an unknown capability is a 400, as dockerd.")},
+        "CapDrop": {"description": berth("honoured (`ALL` too); an unknown capability is a 400, as dockerd.")},
+        "Dns": {"description": berth("honoured: written to the container's `/etc/resolv.conf`.")},
+        "DnsOptions": {"description": berth("honoured: written to the container's `/etc/resolv.conf`.")},
+        "DnsSearch": {"description": berth("honoured: written to the container's `/etc/resolv.conf`.")},
+        "Privileged": {"description": berth(
+            "honoured: every capability, the host's devices, no seccomp filter and no masked or read-only "
+            "paths, as dockerd.")},
+        "PublishAllPorts": {"description": berth(
+            "honoured: every exposed port is published on a free host port.")},
+        "ReadonlyRootfs": {"description": berth("honoured: the root filesystem is mounted read-only.")},
+        "Tmpfs": {"description": berth("honoured: a tmpfs at each path, with the options given.")},
+        "ShmSize": {"description": berth(
+            "honoured: the size of the container's own `/dev/shm` (64 MiB by default).")},
+        "Mounts": {"description": berth(
+            "honoured: `bind`, `volume` and `tmpfs` with their options, checked with dockerd's messages.")},
+        "Init": {"description": berth(
+            "honoured: the host's tini as PID 1 (`/sbin/docker-init`); none in the host's or another "
+            "container's PID namespace, as dockerd.")},
+        "LogConfig": {"description": berth("see `Type`: what berth does not do is refused.")},
+    }}}},
+    "Resources": {"properties": {
+        name: {"description": berth(
+            "applied to the container's cgroups at start and changed live by `docker update`, with dockerd's "
+            "checks and messages.")}
+        for name in ("CpuShares", "Memory", "NanoCpus", "CpuPeriod", "CpuQuota", "CpusetCpus", "CpusetMems",
+                     "MemoryReservation", "MemorySwap", "PidsLimit")
+    } | {
+        name: {"description": berth(
+            "as `BlkioWeight`: applied where the host's block I/O controller has the file (the throttles on "
+            "cgroup v1 `blkio.throttle.*`, v2 `io.max`; weights `blkio.weight_device`/`io.weight`), else "
+            "discarded with dockerd's warning; a path that is not a device fails the start as under dockerd.")}
+        for name in ("BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps",
+                     "BlkioDeviceWriteIOps")
+    } | {
+        "CpuRealtimePeriod": {"description": berth("see `CpuRealtimeRuntime`.")},
+        "IOMaximumBandwidth": {"description": berth("see `IOMaximumIOps`: a 400 on Linux, as dockerd.")},
+    }},
+    "ContainerConfig": {"properties": {"NetworkDisabled": {"description": berth(
+        "honoured as dockerd: the container joins no network, so on the default bridge it runs as `none` "
+        "(inspect shows `none`); with `host` or `container:` it keeps that namespace. With a user-defined "
+        "network it is a 400 `conflicting options: NetworkDisabled and network X`.")}}},
+})
+
 BERTH_EXTRA_SCHEMAS = {
     "JSONMessage": {
         "description": "**berth:** one line of a JSON-lines progress stream (load, import, pull), as dockerd's "

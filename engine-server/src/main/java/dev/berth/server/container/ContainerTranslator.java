@@ -20,6 +20,7 @@ import dev.berth.core.container.model.DetachKeys;
 import dev.berth.core.container.model.Health;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.network.NetworkMode;
 import dev.berth.core.network.Networking;
 import dev.berth.core.container.model.MountPoint;
 import dev.berth.core.container.model.MountRequest;
@@ -87,8 +88,32 @@ public final class ContainerTranslator {
     if (extras.HostConfig() != null) {
       LogConfigTranslator.check(extras.HostConfig().LogConfig());
     }
-    return new ContainerCreateRequest(name, config(cfg), hostConfig(extras.HostConfig()),
-        NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig(), cfg.MacAddress()));
+    HostConfig host = hostConfig(extras.HostConfig());
+    Networking networking =
+        NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig(), cfg.MacAddress());
+    if (Boolean.TRUE.equals(cfg.NetworkDisabled())) {
+      host = withoutNetwork(host);
+      networking = Networking.NONE;
+    }
+    return new ContainerCreateRequest(name, config(cfg), host, networking);
+  }
+
+  /**
+   * {@code Config.NetworkDisabled} (docker-py's {@code network_disabled}): dockerd connects the
+   * container to no network, so on the bridge it has only loopback, as with {@code none}; the host's
+   * or another container's namespace stays what it is. A user-defined network is refused rather
+   * than named and not joined.
+   */
+  static HostConfig withoutNetwork(HostConfig host) {
+    return switch (host.network()) {
+      case NetworkMode.Default d -> host.withNetworkMode("none");
+      case NetworkMode.Bridge b -> host.withNetworkMode("none");
+      case NetworkMode.Named n -> throw new InvalidArgumentException(
+          "conflicting options: NetworkDisabled and network " + n.name());
+      case NetworkMode.Host h -> host;
+      case NetworkMode.None n -> host;
+      case NetworkMode.Container c -> host;
+    };
   }
 
   /**
