@@ -4,20 +4,15 @@ import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.error.InternalException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -26,37 +21,23 @@ import java.util.stream.Stream;
  * under a container's id is complete when it appears; an empty one (written in place by some
  * other monitor version) is reported once it has content. A listener may hear of the same exit
  * more than once and must not mind.
- *
- * <p>Runs on one platform thread: the wait is a blocking system call, which must not hold a
- * virtual thread's carrier.
  */
-final class ExitWatcher implements AutoCloseable {
+final class ExitWatcher extends ContainerFileWatcher {
 
   private static final System.Logger LOG = System.getLogger(ExitWatcher.class.getName());
 
   private final Path dir;
-  private final List<Consumer<ContainerId>> listeners = new CopyOnWriteArrayList<>();
-  private final WatchService watch;
-  private final Thread thread;
 
   ExitWatcher(Path dir) {
+    super("exit");
     this.dir = dir;
     try {
       Files.createDirectories(dir);
-      this.watch = FileSystems.getDefault().newWatchService();
       dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
     } catch (IOException e) {
+      close();
       throw new InternalException("cannot watch " + dir + ": " + e.getMessage(), e);
     }
-    this.thread = Thread.ofPlatform().name("berth-exit-watcher").daemon(true).unstarted(this::run);
-  }
-
-  void start() {
-    thread.start();
-  }
-
-  void addListener(Consumer<ContainerId> listener) {
-    listeners.add(listener);
   }
 
   /** Exit code recorded for {@code id}; empty while there is none or it is not written yet. */
@@ -89,57 +70,26 @@ final class ExitWatcher implements AutoCloseable {
     return ids;
   }
 
-  private void run() {
-    try {
-      while (true) {
-        WatchKey key = watch.take();
-        for (WatchEvent<?> event : key.pollEvents()) {
-          if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
-            // Events were lost: every recorded exit may be new to the listeners.
-            recorded(dir).forEach(this::notifyListeners);
-          } else if (event.context() instanceof Path name && ContainerId.isHex64(name.toString())) {
-            try {
-              if (read(dir.resolve(name)).isPresent()) {
-                notifyListeners(new ContainerId(name.toString()));
-              }
-            } catch (RuntimeException e) {
-              LOG.log(Level.WARNING, "unreadable exit file " + name, e);
-            }
-          }
-        }
-        if (!key.reset()) {
-          LOG.log(Level.ERROR, "exit directory {0} is gone; container exits are no longer noticed", dir);
-          return;
-        }
-      }
-    } catch (InterruptedException | ClosedWatchServiceException e) {
-      // close() was called.
-    }
-  }
-
-  private void notifyListeners(ContainerId id) {
-    for (var listener : listeners) {
-      try {
-        listener.accept(id);
-      } catch (RuntimeException e) {
-        LOG.log(Level.ERROR, "exit listener failed for " + id, e);
-      }
-    }
-  }
-
   @Override
-  public void close() {
-    try {
-      watch.close();
-    } catch (IOException e) {
-      // Closing an inotify fd does not fail in a way we could act on.
-    }
-    if (thread.isAlive() && thread != Thread.currentThread()) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+  boolean handle(WatchKey key) {
+    for (WatchEvent<?> event : key.pollEvents()) {
+      if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
+        // Events were lost: every recorded exit may be new to the listeners.
+        recorded(dir).forEach(this::notifyListeners);
+      } else if (event.context() instanceof Path name && ContainerId.isHex64(name.toString())) {
+        try {
+          if (read(dir.resolve(name)).isPresent()) {
+            notifyListeners(new ContainerId(name.toString()));
+          }
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "unreadable exit file " + name, e);
+        }
       }
     }
+    if (!key.reset()) {
+      LOG.log(Level.ERROR, "exit directory {0} is gone; container exits are no longer noticed", dir);
+      return false;
+    }
+    return true;
   }
 }
