@@ -219,14 +219,16 @@ class NetworkFidelityIT extends WithBerthd {
       String ip = docker.run("inspect", "--format", "{{.NetworkSettings.IPAddress}}", db).ok().line();
       String web = docker.run("run", "-d", "--name", "fid-web", "--link", "fid-db:db", "busybox", "sleep", "300").ok()
           .line();
-      // The container's own process; dockerd gives execs the link variables too, berth's execs do not yet.
+      // The container's own process, and an exec's, as dockerd gives execs the link variables too.
       String env = docker.run("exec", web, "sh", "-c", "tr '\\0' '\\n' < /proc/1/environ").ok().out();
+      String execEnv = docker.run("exec", web, "env").ok().out();
       for (String v : List.of("DB_PORT=tcp://" + ip + ":80", "DB_PORT_80_TCP=tcp://" + ip + ":80",
           "DB_PORT_80_TCP_ADDR=" + ip, "DB_PORT_80_TCP_PORT=80", "DB_PORT_80_TCP_PROTO=tcp",
           "DB_PORT_81_TCP=tcp://" + ip + ":81", "DB_PORT_80_TCP_START=tcp://" + ip + ":80",
           "DB_PORT_80_TCP_PORT_START=80", "DB_PORT_80_TCP_END=tcp://" + ip + ":81", "DB_PORT_80_TCP_PORT_END=81",
           "DB_NAME=/fid-web/db", "DB_ENV_SECRET=s3")) {
         assertTrue(env.lines().anyMatch(v::equals), v + " in " + env);
+        assertTrue(execEnv.lines().anyMatch(v::equals), v + " in the exec's " + execEnv);
       }
       assertFalse(env.contains("DB_ENV_PATH="), env);
       String hosts = docker.run("exec", web, "cat", "/etc/hosts").ok().out();

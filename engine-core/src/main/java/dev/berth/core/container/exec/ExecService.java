@@ -41,13 +41,25 @@ public final class ExecService {
   private final ContainerRuntime runtime;
   private final ContainerRootfs rootfs;
   private final ContainerEvents events;
+  private final java.util.function.Function<Container, List<String>> linkEnv;
   private final Map<String, ExecInstance> instances = new ConcurrentHashMap<>();
 
+  /** An exec service for containers without legacy links. */
   public ExecService(ContainerLookup containers, ContainerRuntime runtime, ContainerRootfs rootfs, ContainerEvents events) {
+    this(containers, runtime, rootfs, events, c -> List.of());
+  }
+
+  /**
+   * @param linkEnv a container's legacy-link variables as its processes get them ({@code --link}),
+   *     worked out at each exec as dockerd does (a linked container that stopped fails the exec)
+   */
+  public ExecService(ContainerLookup containers, ContainerRuntime runtime, ContainerRootfs rootfs, ContainerEvents events,
+      java.util.function.Function<Container, List<String>> linkEnv) {
     this.containers = containers;
     this.runtime = runtime;
     this.rootfs = rootfs;
     this.events = events;
+    this.linkEnv = linkEnv;
   }
 
   /**
@@ -233,7 +245,7 @@ public final class ExecService {
     // moby getUser: an exec process gets the container's GroupAdd too.
     var groups = new java.util.LinkedHashSet<Integer>(user.additionalGids());
     groups.addAll(ExecUser.additionalGroups(root, c.hostConfig().process().groupAdd()));
-    return new ProcessSpec(e.cmd(), ProcessEnvironment.of(envConfig, user), cwd, user.uid(), user.gid(),
+    return new ProcessSpec(e.cmd(), ProcessEnvironment.of(envConfig, user, linkEnv.apply(c)), cwd, user.uid(), user.gid(),
         List.copyOf(groups), e.tty(), e.attachStdin(), true, height, width);
   }
 

@@ -52,7 +52,9 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var lookup = new ContainerLookup(repository);
     var logs = new LogService(lookup, rootfs);
     var attach = new AttachService(lookup, runtime, locks, logs, events);
-    var execs = new ExecService(lookup, runtime, rootfs, events);
+    var execs = new ExecService(lookup, runtime, rootfs, events,
+        c -> c.hostConfig().links().isEmpty() ? List.of()
+            : network.links().resolve(c).stream().flatMap(l -> l.env().stream()).toList());
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"), networks::hostGatewayIps);
     var lifecycle = new ContainerLifecycle(lookup, repository, runtime, new OverlayFilesystem(rootfs),
         new MountedVolumes(mounts), new NetworkSandbox(network),
