@@ -112,7 +112,7 @@ public final class ContainerService {
     // dockerd verifies (and warns) before it fills in its defaults, such as the swap limit.
     ContainerPlatform.Checked checked = platform.forCreate(request.hostConfig());
     HostConfig normalized = network.links().register(normalize(checked.hostConfig(), security));
-    HostConfig host = normalized.withNamespaces(namespaces(normalized.namespaces(), requested));
+    HostConfig host = sharedNetworkById(normalized.withNamespaces(namespaces(normalized.namespaces(), requested)));
     HealthMonitor.validate(requested.healthcheck());
     var networking = network.resolve(host, request.networking());
     Image image = images.find(requested.image());
@@ -312,6 +312,13 @@ public final class ContainerService {
     NamespaceModes n = given.ipcMode().isEmpty() ? given.withIpcMode(DockerDefaults.IPC_MODE) : given;
     return n.withContainers(n.pidContainer().map(this::sharedNamespaceOwner).orElse(null),
         n.ipcContainer().map(this::sharedNamespaceOwner).orElse(null));
+  }
+
+  /** As the PID and IPC modes: a shared network namespace's container named by its id, so it survives a rename. */
+  private HostConfig sharedNetworkById(HostConfig host) {
+    return host.network() instanceof NetworkMode.Container shared
+        ? host.withNetworkMode("container:" + sharedNamespaceOwner(shared.ref()))
+        : host;
   }
 
   /** dockerd's generateSecurityOpt looks the container up, and its create answers 400 when it is missing. */

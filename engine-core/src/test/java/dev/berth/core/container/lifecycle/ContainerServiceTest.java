@@ -314,6 +314,20 @@ class ContainerServiceTest {
   }
 
   @Test
+  void createNamesTheContainerWhoseNetworkNamespaceItSharesById() {
+    image(BUSYBOX, "busybox", List.of("sh"));
+    Container donor = running("d1", "netdonor", 5);
+    var config = new ContainerConfig("busybox", null, null, null, null, null, null, null, null, false, false,
+        false, false, false, false, null, null, null, null, null, null, null, false);
+    Container c = service.create(new ContainerCreateRequest("netjoiner", config,
+        HostConfig.DEFAULT.withNetworkMode("container:netdonor"))).container();
+    assertEquals("container:" + donor.id().hex(), c.hostConfig().networkMode());
+    var e = assertThrows(InvalidArgumentException.class, () -> service.create(new ContainerCreateRequest("other",
+        config, HostConfig.DEFAULT.withNetworkMode("container:ghost"))));
+    assertEquals("No such container: ghost", e.getMessage());
+  }
+
+  @Test
   void createSharingAMissingContainerIsABadRequestSoTheCliDoesNotPull() {
     image(BUSYBOX, "busybox", List.of("sh"));
     var e = assertThrows(InvalidArgumentException.class, () -> service.create(withNamespaces(null,
