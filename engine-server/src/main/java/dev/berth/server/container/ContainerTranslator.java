@@ -269,9 +269,8 @@ public final class ContainerTranslator {
     var mounts = new ArrayList<MountRequest>();
     if (h.Mounts() != null) {
       for (ContainerJson.Mount m : h.Mounts()) {
-        if (m != null) {
-          mounts.add(mountRequest(m));
-        }
+        // Go decodes a null entry as an empty mount, which the mount checks then refuse.
+        mounts.add(mountRequest(m == null ? new ContainerJson.Mount(null, null, null, false, null, null, null, null) : m));
       }
     }
     return new StorageOptions(h.Binds(), mounts, h.Tmpfs(), h.VolumesFrom(), h.ShmSize(), h.VolumeDriver());

@@ -658,6 +658,13 @@ class ContainerTranslatorTest {
   // ---- storage
 
   @Test
+  void aNullMountIsAnEmptyOneForTheMountChecksToRefuseAsGoDecodesIt() throws IOException {
+    var mounts = create("{\"Image\":\"busybox\",\"HostConfig\":{\"Mounts\":[null]}}").hostConfig().storage().mounts();
+    assertEquals(1, mounts.size());
+    assertEquals("", mounts.getFirst().target());
+  }
+
+  @Test
   void bindsMountsTmpfsVolumesFromAndShmSizeAreRead() {
     var r = create("""
         {"Image":"busybox","HostConfig":{"Binds":["data:/data:ro","/host:/h"],"Tmpfs":{"/run":"size=1m","/tmp":""},
