@@ -1014,7 +1014,10 @@ add_notes(BERTH_SCHEMAS, {
         "CpuRealtimePeriod": {"description": berth("see `CpuRealtimeRuntime`.")},
         "IOMaximumBandwidth": {"description": berth("see `IOMaximumIOps`: a 400 on Linux, as dockerd.")},
     }},
-    "ContainerConfig": {"properties": {"NetworkDisabled": {"description": berth(
+    "ContainerConfig": {"properties": {"Labels": {"description": berth(
+        "a `null` value reads as empty, as Go's decoder reads it; a number, boolean, list or object is a 400 "
+        "(`invalid JSON: json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Config.Labels "
+        "of type string`).")}, "NetworkDisabled": {"description": berth(
         "honoured as dockerd: the container joins no network, so on the default bridge it runs as `none` "
         "(inspect shows `none`); with `host` or `container:` it keeps that namespace. With a user-defined "
         "network it is a 400 `conflicting options: NetworkDisabled and network X`.")}}},

@@ -85,6 +85,7 @@ public final class ContainerTranslator {
       throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
     }
     checkEnv(cfg.Env());
+    checkLabelTypes(root.path("Labels"));
     if (extras.HostConfig() != null) {
       LogConfigTranslator.check(extras.HostConfig().LogConfig());
     }
@@ -114,6 +115,25 @@ public final class ContainerTranslator {
       case NetworkMode.None n -> host;
       case NetworkMode.Container c -> host;
     };
+  }
+
+  /**
+   * Go decodes {@code Labels} into a map of strings and refuses any other value but null (which
+   * reads as ""); Jackson would turn a number or a boolean into its text. Worded as moby's
+   * loadJSON wraps Go's decoding error.
+   */
+  static void checkLabelTypes(JsonNode labels) {
+    if (!labels.isObject()) {
+      return;
+    }
+    for (var e : labels.properties()) {
+      JsonNode v = e.getValue();
+      if (!v.isTextual() && !v.isNull()) {
+        String kind = v.isNumber() ? "number" : v.isBoolean() ? "bool" : v.isArray() ? "array" : "object";
+        throw new InvalidArgumentException("invalid JSON: json: cannot unmarshal " + kind
+            + " into Go struct field ContainerConfigWrapper.Config.Labels of type string");
+      }
+    }
   }
 
   /**

@@ -658,6 +658,14 @@ class ContainerTranslatorTest {
   // ---- storage
 
   @Test
+  void aLabelThatIsNotAStringIsRefusedAsGoRefusesIt() {
+    var e = assertThrows(InvalidArgumentException.class,
+        () -> create("{\"Image\":\"busybox\",\"Labels\":{\"a\":1}}"));
+    assertEquals("invalid JSON: json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Config.Labels"
+        + " of type string", e.getMessage());
+  }
+
+  @Test
   void aNullMountIsAnEmptyOneForTheMountChecksToRefuseAsGoDecodesIt() throws IOException {
     var mounts = create("{\"Image\":\"busybox\",\"HostConfig\":{\"Mounts\":[null]}}").hostConfig().storage().mounts();
     assertEquals(1, mounts.size());
