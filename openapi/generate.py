@@ -782,7 +782,8 @@ add_notes(BERTH_SCHEMAS, {
                             'and run at start (`Cannot link to a non running container: /db AS /web/db`); the '
                             'linking container gets `/etc/hosts` lines (alias, hostname, name) and the '
                             '`ALIAS_PORT_*`, `ALIAS_NAME`, `ALIAS_ENV_*` variables of moby daemon/links in its '
-                            'main process and its execs. Inspect shows `/db:/web/db`; `DELETE '
+                            'main process and its execs; when a linked container starts again, the line takes its new '
+                            'address. Inspect shows `/db:/web/db`; `DELETE '
                             '/containers/web/db?link=1` removes one. Refused with host or container networking; '
                             "on a user-defined network the endpoint's `Links` apply instead. The linked "
                             "container's name is the one it had at create."),

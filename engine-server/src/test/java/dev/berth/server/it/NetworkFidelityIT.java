@@ -236,6 +236,16 @@ class NetworkFidelityIT extends WithBerthd {
       assertEquals("[\"/fid-db:/fid-web/db\"]", docker.run("inspect", "--format", "{{json .HostConfig.Links}}", web)
           .ok().line());
 
+      // The linked container started again (on another address): the linking one's /etc/hosts follows.
+      docker.run("stop", "-t", "0", db).ok();
+      String other = docker.run("run", "-d", "busybox", "sleep", "300").ok().line();
+      docker.run("start", db).ok();
+      String ip2 = docker.run("inspect", "--format", "{{.NetworkSettings.IPAddress}}", db).ok().line();
+      docker.run("rm", "-f", other).ok();
+      String hosts2 = docker.run("exec", web, "cat", "/etc/hosts").ok().out();
+      assertTrue(hosts2.contains(ip2 + "\tdb " + db.substring(0, 12) + " fid-db\n"), ip + " -> " + ip2 + ": " + hosts2);
+      assertFalse(!ip.equals(ip2) && hosts2.contains(ip + "\tdb "), hosts2);
+
       // ps lists the link's name after the container's own, as dockerd's names registry has it.
       assertEquals("fid-db,fid-web/db", docker.run("ps", "--no-trunc", "--filter", "id=" + db, "--format",
           "{{.Names}}").ok().line());

@@ -13,11 +13,16 @@ import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.ExposedPort;
 import dev.berth.core.network.Network;
 import dev.berth.core.network.NetworkMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Legacy links on the default bridge ({@code --link name:alias}), as dockerd's registerLinks,
@@ -26,6 +31,8 @@ import java.util.Optional;
  * On a user-defined network links are endpoint aliases answered by the embedded resolver instead.
  */
 public final class ContainerLinks {
+
+  private static final System.Logger LOG = System.getLogger(ContainerLinks.class.getName());
 
   private final ContainerLookup containers;
   private final ContainerRepository repository;
@@ -116,6 +123,52 @@ public final class ContainerLinks {
       out.add(new Linked(fullName, l.alias(), child, bridge.attached().ipAddress()));
     }
     return out;
+  }
+
+  /**
+   * Gives each running container that links to {@code child} the address {@code child} has now, in
+   * the /etc/hosts line of that link (libnetwork's parent updates, etchosts.Update): a linked
+   * container that started again may have a new one. Other lines, the user's edits among them,
+   * stay as they are.
+   *
+   * @param hostsOf a container's /etc/hosts file on the host
+   */
+  public void updateLinkers(Container child, Function<Container, Path> hostsOf) {
+    Endpoint bridge = child.networking().endpoints().get(Network.DEFAULT_BRIDGE);
+    if (bridge == null || bridge.attached() == null) {
+      return;
+    }
+    for (Container parent : repository.list()) {
+      if (!parent.state().isRunning()) {
+        continue;
+      }
+      for (ContainerLink l : parent.hostConfig().links()) {
+        if (l.container().equals(child.id().hex())) {
+          String line = new Linked(l.fullName(parent.name()), l.alias(), child, bridge.attached().ipAddress())
+              .hostsLine();
+          replaceHostsLine(hostsOf.apply(parent), line);
+        }
+      }
+    }
+  }
+
+  /** Replaces the lines naming the same hosts as {@code line} (its part after the address) with it. */
+  static void replaceHostsLine(Path hosts, String line) {
+    String names = line.substring(line.indexOf('\t') + 1);
+    try {
+      List<String> lines = Files.readAllLines(hosts);
+      var out = new StringBuilder();
+      for (String l : lines) {
+        int tab = l.indexOf('\t');
+        out.append(tab >= 0 && l.substring(tab + 1).equals(names) ? line : l).append('\n');
+      }
+      // In place: the container sees the file through a bind mount of this inode.
+      Files.writeString(hosts, out);
+    } catch (NoSuchFileException e) {
+      // Removed under us: the container is going away.
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "updating " + hosts + ": " + e.getMessage());
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.berth.core.container.net;
 
 import dev.berth.core.config.EnginePaths;
+import dev.berth.core.container.fs.ContainerDir;
 import dev.berth.core.container.fs.ContainerFiles;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerEvents;
@@ -385,6 +386,9 @@ public final class ContainerNetwork {
   public void announce(Container c, String action) {
     c.networking().endpoints().values().stream().filter(e -> e.attached() != null)
         .forEach(e -> networks.get(e.networkId()).ifPresent(net -> announce(c, net, action)));
+    if (action.equals("connect")) {
+      links.updateLinkers(c, parent -> new ContainerDir(paths.container(parent.id().hex())).hosts());
+    }
   }
 
   public void announce(Container c, Network net, String action) {

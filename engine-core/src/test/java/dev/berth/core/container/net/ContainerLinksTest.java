@@ -68,4 +68,14 @@ class ContainerLinksTest {
         new ImageId(Digest.of("busybox".getBytes(StandardCharsets.UTF_8))), cfg, HostConfig.DEFAULT,
         ContainerState.Created.FRESH, 0);
   }
+
+  @Test
+  void aLinkersHostsLineTakesTheNewAddressAndTheRestStays(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    var hosts = dir.resolve("hosts");
+    java.nio.file.Files.writeString(hosts, "127.0.0.1\tlocalhost\n172.17.0.2\tdb abc fid-db\n10.0.0.9\tmine\n");
+    ContainerLinks.replaceHostsLine(hosts, "172.17.0.5\tdb abc fid-db");
+    assertEquals("127.0.0.1\tlocalhost\n172.17.0.5\tdb abc fid-db\n10.0.0.9\tmine\n",
+        java.nio.file.Files.readString(hosts));
+  }
 }
