@@ -74,10 +74,10 @@ public final class ContainerHandlers {
     var filter = ContainerTranslator.filter(req.bool("all"), limit, req.filters());
     var now = clock.instant();
     boolean size = req.bool("size");
-    var linkNames = containers.linkNames();
-    Responses.json(res, 200, containers.list(filter).stream()
+    var listing = containers.listing(filter);
+    Responses.json(res, 200, listing.containers().stream()
         .map(c -> ContainerTranslator.summary(c, now, size ? containers.diskUsage(c) : null,
-            lifecycle.health(c.id()).orElse(null), linkNames.getOrDefault(c.id(), List.of()))).toList());
+            lifecycle.health(c.id()).orElse(null), listing.linkNames().getOrDefault(c.id(), List.of()))).toList());
   }
 
   private void containerInspect(ApiRequest req, ServerResponse res) {

@@ -179,9 +179,9 @@ public final class ContainerService {
    * The link names ({@code /parent/alias}) each linked container also goes by, which dockerd's
    * names registry holds and {@code docker ps} lists after its own name.
    */
-  public Map<ContainerId, List<String>> linkNames() {
+  private static Map<ContainerId, List<String>> linkNames(List<Container> all) {
     var out = new java.util.HashMap<ContainerId, List<String>>();
-    for (Container parent : repository.list()) {
+    for (Container parent : all) {
       for (var l : parent.hostConfig().links()) {
         if (ContainerId.isHex64(l.container())) {
           out.computeIfAbsent(new ContainerId(l.container()), k -> new java.util.ArrayList<>())
@@ -228,9 +228,26 @@ public final class ContainerService {
 
   /** Containers matching the filter, newest first. */
   public List<Container> list(ContainerFilter filter) {
+    return list(filter, repository.list());
+  }
+
+  private List<Container> list(ContainerFilter filter, List<Container> all) {
     Predicate<Container> matches = ContainerMatcher.of(filter, this::ancestorIds);
-    var out = repository.list().stream().filter(matches).toList();
+    var out = all.stream().filter(matches).toList();
     return filter.limit() > 0 && out.size() > filter.limit() ? out.subList(0, filter.limit()) : out;
+  }
+
+  /**
+   * What {@code docker ps} lists, from one read of the repository.
+   *
+   * @param linkNames the link names ({@code /parent/alias}) each linked container also goes by
+   */
+  public record Listing(List<Container> containers, Map<ContainerId, List<String>> linkNames) {}
+
+  /** The containers {@code filter} matches, with the link names they go by. */
+  public Listing listing(ContainerFilter filter) {
+    List<Container> all = repository.list();
+    return new Listing(list(filter, all), linkNames(all));
   }
 
   /** @throws ConflictException if {@code newName} is taken */
