@@ -105,8 +105,10 @@ class ContainerIT extends WithBerthd {
 
   @Test
   void stopKillAndWait() {
-    // sleep as PID 1 ignores SIGTERM, so stop must escalate to SIGKILL after its timeout.
-    String sleeper = docker.run("run", "-d", "busybox", "sleep", "100").ok().line();
+    // sleep as PID 1 ignores SIGTERM, so stop must escalate to SIGKILL after its timeout. It must be
+    // sleep by then: runc's init (Go) still finishing the exec exits 2 on SIGTERM, as under dockerd.
+    String sleeper = docker.run("run", "-d", "busybox", "sh", "-c", "echo ready; exec sleep 100").ok().line();
+    Poll.until("the sleeper to run", Duration.ofSeconds(10), () -> docker.run("logs", sleeper).out().contains("ready"));
     docker.run("stop", "-t", "1", sleeper).ok();
     assertEquals("137", docker.run("wait", sleeper).ok().line());
     assertEquals(0, docker.run("stop", sleeper).exit(), "stopping a stopped container is not an error");
