@@ -924,8 +924,9 @@ add_notes(BERTH_SCHEMAS, {
                     "honoured for the container's processes and its exec processes; each replaces berth's "
                     "default of its name (`nofile` 1048576, `nproc` unlimited, lowered to the engine's own hard "
                     'limits). As under dockerd, the runtime refuses an unknown name (`wrong rlimit value: '
-                    "RLIMIT_<NAME>`) or a soft limit above the hard one at start. daemon.json's "
-                    '`default-ulimits` is not supported (refused as an unknown option).'),
+                    "RLIMIT_<NAME>`) or a soft limit above the hard one at start. The daemon's "
+                    '`default-ulimits` (`--default-ulimit`) apply to the names a container does not set; '
+                    'inspect shows only its own, as dockerd.'),
             },
             'CpuCount': {
                 'description': Replace(

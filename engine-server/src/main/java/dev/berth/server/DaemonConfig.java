@@ -2,6 +2,7 @@ package dev.berth.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.registry.RegistryOptions;
 import dev.berth.core.network.AddressPools;
@@ -24,7 +25,11 @@ import java.util.Set;
 public record DaemonConfig(
     Path socket, Path dataRoot, Path execRoot, String cgroupParent, String defaultRuntime, String logLevel,
     Path configFile, RegistryOptions registry, Network network, Security security, Path pidFile,
-    Map<String, RuntimeEntry> runtimes) {
+    Map<String, RuntimeEntry> runtimes, List<ProcessOptions.Ulimit> defaultUlimits) {
+
+  public DaemonConfig {
+    defaultUlimits = defaultUlimits == null ? List.of() : List.copyOf(defaultUlimits);
+  }
 
   /**
    * A runtime containers may name ({@code docker run --runtime}): daemon.json's {@code runtimes}
@@ -98,6 +103,7 @@ public record DaemonConfig(
             --default-runtime string     OCI runtime: auto, runc, crun, a configured runtime or a path
                                          (default "auto")
             --add-runtime runtime        Register an additional OCI compatible runtime (name=path)
+            --default-ulimit ulimit      Default ulimits for containers, name=soft[:hard] (default [])
             --config-file string         Daemon configuration file (default "/etc/berth/daemon.json")
         -p, --pidfile string             Path to use for daemon PID file (default "<exec-root>/berth.pid")
         -b, --bridge string              Host interface of the default bridge network (default "berth0")
@@ -151,6 +157,7 @@ public record DaemonConfig(
     var flags = new LinkedHashMap<String, String>();
     var listFlags = new LinkedHashMap<String, List<String>>();
     var addedRuntimes = new LinkedHashMap<String, RuntimeEntry>();
+    var addedUlimits = new LinkedHashMap<String, ProcessOptions.Ulimit>();
     Path configFile = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -178,6 +185,21 @@ public record DaemonConfig(
         throw new UsageException(USAGE);
       }
       String key = name.equals("host") ? "hosts" : LIST_FLAGS.getOrDefault(name, name);
+      if (name.equals("default-ulimit")) {
+        if (value == null) {
+          if (i + 1 >= args.size()) {
+            throw new UsageException("flag needs an argument: --" + name);
+          }
+          value = args.get(++i);
+        }
+        try {
+          var u = ProcessOptions.Ulimit.parse(value);
+          addedUlimits.put(u.name(), u);
+        } catch (InvalidArgumentException e) {
+          throw new UsageException("invalid argument \"" + value + "\" for \"--default-ulimit\" flag: " + e.getMessage());
+        }
+        continue;
+      }
       if (name.equals("add-runtime")) {
         if (value == null) {
           if (i + 1 >= args.size()) {
@@ -212,8 +234,13 @@ public record DaemonConfig(
     Path file = explicitFile ? configFile : DEFAULT_CONFIG_FILE;
     var listsFromFile = new LinkedHashMap<String, List<String>>();
     var runtimesFromFile = new LinkedHashMap<String, RuntimeEntry>();
-    Map<String, String> fromFile = readFile(file, explicitFile, listsFromFile, runtimesFromFile);
+    var ulimitsFromFile = new LinkedHashMap<String, ProcessOptions.Ulimit>();
+    Map<String, String> fromFile = readFile(file, explicitFile, listsFromFile, runtimesFromFile, ulimitsFromFile);
     var conflicts = new ArrayList<String>();
+    if (!addedUlimits.isEmpty() && !ulimitsFromFile.isEmpty()) {
+      conflicts.add("default-ulimits: (from flag: " + addedUlimits.keySet() + ", from file: " + ulimitsFromFile.keySet()
+          + ")");
+    }
     if (!addedRuntimes.isEmpty() && !runtimesFromFile.isEmpty()) {
       conflicts.add("runtimes: (from flag: " + addedRuntimes.keySet() + ", from file: " + runtimesFromFile.keySet() + ")");
     }
@@ -239,7 +266,9 @@ public record DaemonConfig(
     lists.putAll(listFlags);
     var runtimes = new LinkedHashMap<String, RuntimeEntry>(runtimesFromFile);
     runtimes.putAll(addedRuntimes);
-    return build(merged, lists, file, runtimes);
+    var ulimits = new LinkedHashMap<String, ProcessOptions.Ulimit>(ulimitsFromFile);
+    ulimits.putAll(addedUlimits);
+    return build(merged, lists, file, runtimes, List.copyOf(ulimits.values()));
   }
 
   /** moby opts.RuntimeOpt: {@code name=path}, the name lower-cased, each name once, never {@code runc}. */
@@ -262,7 +291,7 @@ public record DaemonConfig(
   }
 
   private static DaemonConfig build(Map<String, String> v, Map<String, List<String>> lists, Path file,
-      Map<String, RuntimeEntry> runtimes) {
+      Map<String, RuntimeEntry> runtimes, List<ProcessOptions.Ulimit> defaultUlimits) {
     String host = v.get("hosts");
     if (!host.startsWith("unix://")) {
       throw new UsageException("berthd listens on unix sockets only: " + host);
@@ -283,7 +312,7 @@ public record DaemonConfig(
     Path pidFile = v.get("pidfile").isEmpty() ? execRoot.resolve("berth.pid") : Path.of(v.get("pidfile"));
     return new DaemonConfig(Path.of(host.substring("unix://".length())), Path.of(v.get("data-root")),
         execRoot, v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
-        network(v, lists), security(v), pidFile, Map.copyOf(runtimes));
+        network(v, lists), security(v), pidFile, Map.copyOf(runtimes), defaultUlimits);
   }
 
   private static Security security(Map<String, String> v) {
@@ -378,7 +407,7 @@ public record DaemonConfig(
   }
 
   private static Map<String, String> readFile(Path file, boolean required, Map<String, List<String>> lists,
-      Map<String, RuntimeEntry> runtimes) {
+      Map<String, RuntimeEntry> runtimes, Map<String, ProcessOptions.Ulimit> ulimits) {
     if (!Files.exists(file)) {
       if (required) {
         throw new UsageException("unable to configure the daemon: open " + file + ": no such file or directory");
@@ -401,6 +430,8 @@ public record DaemonConfig(
       JsonNode value = field.getValue();
       if (key.equals("runtimes")) {
         readRuntimes(value, runtimes);
+      } else if (key.equals("default-ulimits")) {
+        readUlimits(value, ulimits);
       } else if (LIST_FLAGS.containsValue(key)) {
         if (!value.isArray()) {
           throw new UsageException("unable to configure the daemon: \"" + key + "\" must be a list of strings");
@@ -426,6 +457,22 @@ public record DaemonConfig(
           + "configuration option: " + String.join(", ", unknown));
     }
     return out;
+  }
+
+  /** {@code "default-ulimits": {"nofile": {"Name": "nofile", "Hard": 64000, "Soft": 64000}}}, as go-units checks them. */
+  private static void readUlimits(JsonNode value, Map<String, ProcessOptions.Ulimit> ulimits) {
+    if (!value.isObject()) {
+      throw new UsageException("unable to configure the daemon: \"default-ulimits\" must be an object");
+    }
+    for (var entry : value.properties()) {
+      JsonNode u = entry.getValue();
+      String name = u.path("Name").asText(entry.getKey());
+      try {
+        ulimits.put(name, ProcessOptions.Ulimit.checked(name, u.path("Soft").asLong(), u.path("Hard").asLong()));
+      } catch (InvalidArgumentException e) {
+        throw new UsageException("unable to configure the daemon: default-ulimits: " + e.getMessage());
+      }
+    }
   }
 
   /** {@code "runtimes": {"name": {"path": "...", "runtimeArgs": [...]}}}, checked as moby setupRuntimes does. */

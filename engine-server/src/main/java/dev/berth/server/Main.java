@@ -121,7 +121,8 @@ public final class Main {
       var cni = new Cni(Cni.findPlugins(), paths.cni().resolve("results"));
       var security = securityDefaults(config.security());
       var containers = Containers.create(paths, containerRepo, images, volumes, networks, cni, net.ipMasq(), runtime,
-          DockerDefaults.CAPABILITIES, HostLimits.current().boundingSet(), security, events, clock);
+          DockerDefaults.CAPABILITIES, HostLimits.current().boundingSet(), security, config.defaultUlimits(), events,
+          clock);
       containers.lifecycle().recover();
 
       var system = new SystemService(containerRepo, imageRepo, oci.name(), runtime.runtimes(),

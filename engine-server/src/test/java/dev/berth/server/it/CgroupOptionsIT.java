@@ -54,6 +54,8 @@ class CgroupOptionsIT extends WithBerthd {
         Path config = daemon.dir.resolve("daemon.json");
         ObjectNode json = (ObjectNode) JSON.readTree(config.toFile());
         json.putObject("runtimes").putObject("marker").put("path", script.toString());
+        json.putObject("default-ulimits").putObject("nofile").put("Name", "nofile").put("Hard", 8192)
+            .put("Soft", 4096);
         Files.writeString(config, json.toString());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -204,6 +206,19 @@ class CgroupOptionsIT extends WithBerthd {
     docker.run("rm", id, plain).ok();
     String runtimes = docker.run("info", "-f", "{{json .Runtimes}}").ok().line();
     assertTrue(runtimes.contains("\"marker\"") && runtimes.contains("\"runc\""), runtimes);
+  }
+
+  @Test
+  void theDaemonsDefaultUlimitsApplyWhereAContainerSetsNone() {
+    assertEquals("4096 8192", docker.run("run", "--rm", "busybox", "sh", "-c", "echo $(ulimit -n) $(ulimit -Hn)").ok()
+        .line());
+    assertEquals("512 512", docker.run("run", "--rm", "--ulimit", "nofile=512:512", "busybox", "sh", "-c",
+        "echo $(ulimit -n) $(ulimit -Hn)").ok().line());
+    String id = run();
+    assertEquals("4096 8192", docker.run("exec", id, "sh", "-c", "echo $(ulimit -n) $(ulimit -Hn)").ok().line(),
+        "an exec has its container's limits");
+    assertEquals("null", inspect(id, "{{json .HostConfig.Ulimits}}"), "as dockerd, inspect shows the container's own");
+    docker.run("rm", "-f", id).ok();
   }
 
   @Test

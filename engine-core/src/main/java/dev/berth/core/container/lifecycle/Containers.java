@@ -15,6 +15,7 @@ import dev.berth.core.container.model.ContainerEvents;
 import dev.berth.core.container.model.ContainerLocks;
 import dev.berth.core.container.model.ContainerLookup;
 import dev.berth.core.container.model.ContainerRepository;
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.container.model.NameGenerator;
 import dev.berth.core.container.net.ContainerNetwork;
 import dev.berth.core.container.net.NetworkConnections;
@@ -40,6 +41,15 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
       VolumeService volumes, NetworkService networks, Cni cni, boolean ipMasq, ContainerRuntime runtime,
       List<String> defaultCapabilities, List<String> allCapabilities, SecurityDefaults security, EventBus bus,
       Clock clock) {
+    return create(paths, repository, images, volumes, networks, cni, ipMasq, runtime, defaultCapabilities,
+        allCapabilities, security, List.of(), bus, clock);
+  }
+
+  /** @param defaultUlimits the daemon's {@code default-ulimits}, for the names a container does not set */
+  public static Containers create(EnginePaths paths, ContainerRepository repository, ImageService images,
+      VolumeService volumes, NetworkService networks, Cni cni, boolean ipMasq, ContainerRuntime runtime,
+      List<String> defaultCapabilities, List<String> allCapabilities, SecurityDefaults security,
+      List<ProcessOptions.Ulimit> defaultUlimits, EventBus bus, Clock clock) {
     var events = new ContainerEvents(bus);
     var locks = new ContainerLocks();
     var rootfs = new ContainerRootfs(paths, images);
@@ -58,7 +68,8 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"), networks::hostGatewayIps);
     var lifecycle = new ContainerLifecycle(lookup, repository, runtime, new OverlayFilesystem(rootfs),
         new MountedVolumes(mounts), new NetworkSandbox(network),
-        new RunSpecFactory(files, defaultCapabilities, allCapabilities, security, network.links()::resolve), attach,
+        new RunSpecFactory(files, defaultCapabilities, allCapabilities, security, network.links()::resolve,
+            defaultUlimits), attach,
         execs, new HealthMonitor(execs, events, clock), locks, events, new VirtualThreadScheduler(), clock, platform);
     runtime.onExit(id -> Thread.ofVirtual().name("exit-" + id.shortId()).start(() -> {
       try {

@@ -48,6 +48,7 @@ final class RunSpecFactory {
   private final List<String> allCapabilities;
   private final SecurityDefaults security;
   private final Function<Container, List<ContainerLinks.Linked>> links;
+  private final List<ProcessOptions.Ulimit> defaultUlimits;
 
   /** @param allCapabilities what {@code ALL} means: the engine's own bounding set */
   RunSpecFactory(ContainerFiles files, List<String> defaultCapabilities, List<String> allCapabilities,
@@ -58,6 +59,14 @@ final class RunSpecFactory {
   /** @param links the containers a starting container links to (legacy links on the default bridge) */
   RunSpecFactory(ContainerFiles files, List<String> defaultCapabilities, List<String> allCapabilities,
       SecurityDefaults security, Function<Container, List<ContainerLinks.Linked>> links) {
+    this(files, defaultCapabilities, allCapabilities, security, links, List.of());
+  }
+
+  /** @param defaultUlimits the daemon's {@code default-ulimits}, for the names a container does not set */
+  RunSpecFactory(ContainerFiles files, List<String> defaultCapabilities, List<String> allCapabilities,
+      SecurityDefaults security, Function<Container, List<ContainerLinks.Linked>> links,
+      List<ProcessOptions.Ulimit> defaultUlimits) {
+    this.defaultUlimits = List.copyOf(defaultUlimits);
     this.links = links;
     this.files = files;
     this.defaultCapabilities = List.copyOf(defaultCapabilities);
@@ -85,7 +94,7 @@ final class RunSpecFactory {
     var process = new ProcessSpec(cfg.argv(), ProcessEnvironment.of(cfg, user, linkEnv), cwd, user.uid(), user.gid(),
         groups(user, ExecUser.additionalGroups(rootfs, hc.process().groupAdd())), cfg.tty(), cfg.openStdin(),
         cfg.stdinOnce(), hc.consoleHeight(), hc.consoleWidth());
-    RunProcessOptions processOptions = processOptions(hc);
+    RunProcessOptions processOptions = processOptions(hc, defaultUlimits);
     var mounts = new ArrayList<RunMount>(userMounts);
     var taken = userMounts.stream().map(RunMount::destination).collect(java.util.stream.Collectors.toSet());
     // moby TrySetNetworkMount: a user's mount at one of these paths wins over the generated file.
@@ -122,9 +131,16 @@ final class RunSpecFactory {
    *     malformed device cgroup rule
    */
   static RunProcessOptions processOptions(HostConfig hc) {
+    return processOptions(hc, List.of());
+  }
+
+  /** @param defaultUlimits the daemon's, after the container's own (moby mergeUlimits) */
+  static RunProcessOptions processOptions(HostConfig hc, List<ProcessOptions.Ulimit> defaultUlimits) {
     ProcessOptions p = hc.process();
     var rlimits = new ArrayList<DockerDefaults.Rlimit>();
-    for (ProcessOptions.Ulimit u : p.ulimits()) {
+    var ulimits = new ArrayList<>(p.ulimits());
+    ulimits.addAll(defaultUlimits);
+    for (ProcessOptions.Ulimit u : ulimits) {
       // moby mergeUlimits: the first of a name wins.
       if (rlimits.stream().noneMatch(r -> r.type().equals(u.rlimitType()))) {
         rlimits.add(new DockerDefaults.Rlimit(u.rlimitType(), u.soft(), u.hard()));

@@ -55,6 +55,57 @@ public record ProcessOptions(List<Ulimit> ulimits, Map<String, String> sysctls, 
     public String rlimitType() {
       return "RLIMIT_" + name.toUpperCase(java.util.Locale.ROOT);
     }
+
+    /** The names go-units (and so dockerd's flags) know. */
+    private static final java.util.Set<String> NAMES = java.util.Set.of("as", "core", "cpu", "data", "fsize",
+        "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime", "sigpending",
+        "stack");
+
+    /**
+     * go-units ParseUlimit: {@code name=soft[:hard]} (the hard limit is the soft one when absent),
+     * the name one go-units knows, soft at most hard; in its words.
+     *
+     * @throws dev.berth.core.error.InvalidArgumentException for anything else
+     */
+    public static Ulimit parse(String value) {
+      String[] parts = value.split("=", 2);
+      if (parts.length != 2) {
+        throw new dev.berth.core.error.InvalidArgumentException("invalid ulimit argument: " + value);
+      }
+      String[] limits = parts[1].split(":", -1);
+      if (limits.length > 2) {
+        throw new dev.berth.core.error.InvalidArgumentException("too many limit value arguments - " + parts[1]
+            + ", can only have up to two, `soft[:hard]`");
+      }
+      long soft = number(limits[0]);
+      long hard = limits.length == 2 ? number(limits[1]) : soft;
+      return checked(parts[0], soft, hard);
+    }
+
+    /** A ulimit with a name go-units knows and soft at most hard, in its words. */
+    public static Ulimit checked(String name, long soft, long hard) {
+      if (!NAMES.contains(name)) {
+        throw new dev.berth.core.error.InvalidArgumentException("invalid ulimit type: " + name);
+      }
+      if (soft > hard) {
+        throw new dev.berth.core.error.InvalidArgumentException(
+            "ulimit soft limit must be less than or equal to hard limit: " + soft + " > " + hard);
+      }
+      return new Ulimit(name, soft, hard);
+    }
+
+    private static long number(String s) {
+      try {
+        return Long.parseLong(s);
+      } catch (NumberFormatException e) {
+        throw new dev.berth.core.error.InvalidArgumentException("strconv.ParseInt: parsing " + goQuote(s)
+            + ": invalid syntax");
+      }
+    }
+
+    private static String goQuote(String s) {
+      return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
   }
 
   /**

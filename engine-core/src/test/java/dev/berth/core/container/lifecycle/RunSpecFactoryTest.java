@@ -223,4 +223,13 @@ class RunSpecFactoryTest {
     var p = new ProcessOptions(null, null, null, null, List.of("audio"), 5);
     assertEquals(p, ContainerService.normalize(process(false, p), SecurityDefaults.docker(false)).process());
   }
+
+  @Test
+  void theDaemonsDefaultUlimitsApplyWhereTheContainerSetsNone() {
+    var run = RunSpecFactory.processOptions(process(false, new ProcessOptions(List.of(
+        new ProcessOptions.Ulimit("nofile", 100, 200)), null, null, null, null, 0)),
+        List.of(new ProcessOptions.Ulimit("nofile", 1, 1), new ProcessOptions.Ulimit("nproc", 50, 60)));
+    assertEquals(List.of(new DockerDefaults.Rlimit("RLIMIT_NOFILE", 100, 200), new DockerDefaults.Rlimit("RLIMIT_NPROC",
+        50, 60)), run.rlimits());
+  }
 }
