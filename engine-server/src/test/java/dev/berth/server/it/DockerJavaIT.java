@@ -1,0 +1,335 @@
+package dev.berth.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 14: docker-java, the Java ecosystem's Docker client, over berthd's Unix socket with its
+ * Apache HttpClient 5 transport. Only the image gets in through the CLI; everything after is
+ * docker-java, and what it reads back must parse as dockerd's answers do.
+ */
+class DockerJavaIT extends WithBerthd {
+
+  private static final String IMAGE = "busybox:latest";
+  private static final String LABEL = "dev.berth.it";
+
+  private static DockerClient client;
+  private static final List<String> containers = new ArrayList<>();
+  private static final List<String> volumes = new ArrayList<>();
+  private static final List<String> networks = new ArrayList<>();
+
+  @BeforeAll
+  static void connect() {
+    Fixtures.importBusybox(docker, IMAGE);
+    var config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+        .withDockerHost("unix://" + daemon.socket)
+        .withDockerConfig(daemon.dir.resolve("docker-config").toString())
+        .build();
+    var http = new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .connectionTimeout(Duration.ofSeconds(10))
+        .responseTimeout(Duration.ofSeconds(30))
+        .build();
+    client = DockerClientImpl.getInstance(config, http);
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    if (client == null) {
+      return;
+    }
+    for (String id : containers) {
+      quietly(() -> client.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec());
+    }
+    for (String name : volumes) {
+      quietly(() -> client.removeVolumeCmd(name).exec());
+    }
+    for (String id : networks) {
+      quietly(() -> client.removeNetworkCmd(id).exec());
+    }
+    client.close();
+    client = null;
+  }
+
+  private static void quietly(Runnable r) {
+    try {
+      r.run();
+    } catch (NotFoundException e) {
+      // already gone
+    }
+  }
+
+  private static String create(String name, HostConfig host, String... cmd) {
+    String id = client.createContainerCmd(IMAGE).withName(name).withCmd(cmd)
+        .withLabels(Map.of(LABEL, name)).withHostConfig(host).exec().getId();
+    containers.add(id);
+    return id;
+  }
+
+  /** Collects the frames of a log, exec or attach stream by stream. */
+  private static final class Output extends ResultCallback.Adapter<Frame> {
+    final StringBuffer out = new StringBuffer();
+    final StringBuffer err = new StringBuffer();
+
+    @Override
+    public void onNext(Frame frame) {
+      String text = new String(frame.getPayload(), StandardCharsets.UTF_8);
+      (frame.getStreamType() == StreamType.STDERR ? err : out).append(text);
+    }
+  }
+
+  @Test
+  void pingVersionAndInfo() {
+    client.pingCmd().exec();
+    var version = client.versionCmd().exec();
+    assertEquals("1.51", version.getApiVersion());
+    assertEquals("linux", version.getOperatingSystem());
+    assertNotNull(version.getVersion());
+    var info = client.infoCmd().exec();
+    assertNotNull(info.getId());
+    assertTrue(info.getImages() >= 1, "images: " + info.getImages());
+    assertNotNull(info.getDriver());
+    assertTrue(info.getMemTotal() > 0, "MemTotal: " + info.getMemTotal());
+    var image = client.inspectImageCmd(IMAGE).exec();
+    assertTrue(image.getRepoTags().contains(IMAGE), image.getRepoTags().toString());
+    assertTrue(client.listImagesCmd().exec().stream().anyMatch(i -> List.of(i.getRepoTags()).contains(IMAGE)));
+  }
+
+  @Test
+  void runsAContainerWithHostConfigAndReadsItBack() throws Exception {
+    Path shared = Files.createDirectories(daemon.dir.resolve("dj-bind"));
+    Files.writeString(shared.resolve("in.txt"), "from the host\n");
+    String volume = client.createVolumeCmd().withName("dj-run").exec().getName();
+    volumes.add(volume);
+    var host = HostConfig.newHostConfig()
+        .withMemory(64L << 20)
+        .withBinds(new Bind(shared.toString(), new Volume("/host")), new Bind(volume, new Volume("/vol")));
+    String id = client.createContainerCmd(IMAGE).withName("dj-run")
+        .withCmd("sh", "-c", "cat /host/in.txt; echo $GREETING; echo oops >&2; "
+            + "cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes; "
+            + "echo kept > /vol/v; exit 3")
+        .withEnv("GREETING=hello docker-java").withLabels(Map.of(LABEL, "run", "role", "worker"))
+        .withHostConfig(host).exec().getId();
+    containers.add(id);
+
+    client.startContainerCmd(id).exec();
+    var logs = client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
+        .exec(new Output());
+    assertTrue(logs.awaitCompletion(30, TimeUnit.SECONDS), "the log follows until the container ends");
+    assertEquals("from the host\nhello docker-java\n" + (64L << 20) + "\n|oops\n", logs.out + "|" + logs.err);
+    int code = client.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+    assertEquals(3, code);
+
+    var inspect = client.inspectContainerCmd(id).exec();
+    assertEquals("/dj-run", inspect.getName());
+    assertEquals(3L, inspect.getState().getExitCodeLong());
+    assertEquals("exited", inspect.getState().getStatus());
+    assertFalse(inspect.getState().getRunning());
+    assertEquals(64L << 20, inspect.getHostConfig().getMemory());
+    assertEquals(List.of(shared + ":/host:rw", volume + ":/vol:rw").toString(),
+        List.of(inspect.getHostConfig().getBinds()).toString());
+    assertTrue(List.of(inspect.getConfig().getEnv()).contains("GREETING=hello docker-java"));
+    assertEquals("worker", inspect.getConfig().getLabels().get("role"));
+    assertTrue(inspect.getMounts().stream().anyMatch(m -> "/vol".equals(m.getDestination().getPath())
+        && volume.equals(m.getName())), String.valueOf(inspect.getMounts()));
+
+    List<Container> listed = client.listContainersCmd().withShowAll(true)
+        .withLabelFilter(Map.of("role", "worker")).exec();
+    assertEquals(List.of(id), listed.stream().map(Container::getId).toList());
+    assertEquals("/dj-run", listed.get(0).getNames()[0]);
+    assertTrue(client.listContainersCmd().withLabelFilter(Map.of("role", "worker")).exec().isEmpty(),
+        "an exited container is listed only with all");
+
+    client.removeContainerCmd(id).exec();
+    containers.remove(id);
+    assertThrows(NotFoundException.class, () -> client.inspectContainerCmd(id).exec());
+  }
+
+  @Test
+  void execsAttachesStopsKillsAndRemoves() throws Exception {
+    String id = create("dj-exec", HostConfig.newHostConfig(), "sleep", "300");
+    client.startContainerCmd(id).exec();
+    assertTrue(client.inspectContainerCmd(id).exec().getState().getRunning());
+
+    String exec = client.execCreateCmd(id).withAttachStdout(true).withAttachStderr(true)
+        .withCmd("sh", "-c", "echo out; echo err >&2; exit 7").exec().getId();
+    var output = client.execStartCmd(exec).exec(new Output());
+    assertTrue(output.awaitCompletion(30, TimeUnit.SECONDS));
+    assertEquals("out\n", output.out.toString());
+    assertEquals("err\n", output.err.toString());
+    var execInspect = client.inspectExecCmd(exec).exec();
+    assertEquals(7L, execInspect.getExitCodeLong());
+    assertFalse(execInspect.isRunning());
+
+    var running = assertThrows(ConflictException.class, () -> client.removeContainerCmd(id).exec());
+    assertTrue(running.getMessage().contains("stop the container before removing or force remove"),
+        running.getMessage());
+    client.stopContainerCmd(id).withTimeout(1).exec();
+    assertFalse(client.inspectContainerCmd(id).exec().getState().getRunning());
+
+    client.startContainerCmd(id).exec();
+    client.killContainerCmd(id).withSignal("KILL").exec();
+    int code = client.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+    assertEquals(137, code);
+    client.removeContainerCmd(id).exec();
+    containers.remove(id);
+  }
+
+  @Test
+  void attachSendsStdinToCatAndReadsItBack() throws Exception {
+    String id = client.createContainerCmd(IMAGE).withName("dj-cat").withCmd("cat")
+        .withStdinOpen(true).withStdInOnce(true).withAttachStdin(true).withAttachStdout(true).withAttachStderr(true)
+        .withLabels(Map.of(LABEL, "cat")).exec().getId();
+    containers.add(id);
+    var stdin = new PipedOutputStream();
+    var output = new Output();
+    try (InputStream in = new PipedInputStream(stdin)) {
+      client.attachContainerCmd(id).withStdIn(in).withStdOut(true).withStdErr(true).withFollowStream(true)
+          .exec(output);
+      client.startContainerCmd(id).exec();
+      stdin.write("through docker-java\n".getBytes(StandardCharsets.UTF_8));
+      stdin.flush();
+      Poll.until("cat echoes stdin", Duration.ofSeconds(15),
+          () -> output.out.toString().equals("through docker-java\n"));
+      // docker-java's transport never half-closes the hijacked connection when stdin ends (dockerd
+      // would see no EOF either), so cat is ended by a signal and the attach ends with it.
+      client.killContainerCmd(id).exec();
+      int code = client.waitContainerCmd(id).exec(new WaitContainerResultCallback())
+          .awaitStatusCode(30, TimeUnit.SECONDS);
+      assertEquals(137, code);
+      assertTrue(output.awaitCompletion(15, TimeUnit.SECONDS), "the attach stream ends with the container");
+    } finally {
+      stdin.close();
+      output.close();
+    }
+    client.removeContainerCmd(id).exec();
+    containers.remove(id);
+  }
+
+  @Test
+  void tagsPushesAndPullsThroughARegistry() throws Exception {
+    try (var registry = TestRegistry.start()) {
+      String repo = registry.host() + "/dj/busybox";
+      client.tagImageCmd(IMAGE, repo, "1").exec();
+      client.pushImageCmd(repo).withTag("1").exec(new ResultCallback.Adapter<>()).awaitCompletion(60, TimeUnit.SECONDS);
+      client.removeImageCmd(repo + ":1").exec();
+      assertThrows(NotFoundException.class, () -> client.inspectImageCmd(repo + ":1").exec());
+      client.pullImageCmd(repo).withTag("1").exec(new PullImageResultCallback()).awaitCompletion(60, TimeUnit.SECONDS);
+      var pulled = client.inspectImageCmd(repo + ":1").exec();
+      assertEquals(client.inspectImageCmd(IMAGE).exec().getId(), pulled.getId());
+      assertFalse(pulled.getRepoDigests().isEmpty(), "a pulled image has its digest");
+      client.removeImageCmd(repo + ":1").exec();
+    }
+  }
+
+  @Test
+  void copiesAFileInAndOut() throws Exception {
+    String id = create("dj-copy", HostConfig.newHostConfig(), "sleep", "300");
+    client.startContainerCmd(id).exec();
+    byte[] content = "copied by docker-java\n".getBytes(StandardCharsets.UTF_8);
+    var tar = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(tar)) {
+      var entry = new TarArchiveEntry("note.txt");
+      entry.setSize(content.length);
+      entry.setMode(0644);
+      out.putArchiveEntry(entry);
+      out.write(content);
+      out.closeArchiveEntry();
+    }
+    client.copyArchiveToContainerCmd(id).withRemotePath("/tmp")
+        .withTarInputStream(new ByteArrayInputStream(tar.toByteArray())).exec();
+
+    String exec = client.execCreateCmd(id).withAttachStdout(true).withCmd("cat", "/tmp/note.txt").exec().getId();
+    var cat = client.execStartCmd(exec).exec(new Output());
+    assertTrue(cat.awaitCompletion(30, TimeUnit.SECONDS));
+    assertEquals("copied by docker-java\n", cat.out.toString());
+
+    try (var back = new TarArchiveInputStream(client.copyArchiveFromContainerCmd(id, "/tmp/note.txt").exec())) {
+      var entry = back.getNextEntry();
+      assertEquals("note.txt", entry.getName());
+      assertEquals(new String(content, StandardCharsets.UTF_8), new String(back.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    assertThrows(NotFoundException.class, () -> client.copyArchiveFromContainerCmd(id, "/tmp/none").exec().close());
+    client.removeContainerCmd(id).withForce(true).exec();
+    containers.remove(id);
+  }
+
+  @Test
+  void volumesAndNetworks() {
+    var created = client.createVolumeCmd().withName("dj-vol").withLabels(Map.of(LABEL, "vol")).exec();
+    volumes.add(created.getName());
+    assertEquals("local", created.getDriver());
+    assertTrue(client.listVolumesCmd().exec().getVolumes().stream().anyMatch(v -> "dj-vol".equals(v.getName())));
+    var volume = client.inspectVolumeCmd("dj-vol").exec();
+    assertEquals("vol", volume.getLabels().get(LABEL));
+    assertNotNull(volume.getMountpoint());
+    client.removeVolumeCmd("dj-vol").exec();
+    volumes.remove("dj-vol");
+    assertThrows(NotFoundException.class, () -> client.inspectVolumeCmd("dj-vol").exec());
+
+    String net = client.createNetworkCmd().withName("dj-net").withDriver("bridge")
+        .withLabels(Map.of(LABEL, "net")).exec().getId();
+    networks.add(net);
+    assertTrue(client.listNetworksCmd().withNameFilter("dj-net").exec().stream()
+        .map(Network::getId).toList().contains(net));
+    var network = client.inspectNetworkCmd().withNetworkId("dj-net").exec();
+    assertEquals(net, network.getId());
+    assertEquals("bridge", network.getDriver());
+    assertEquals("net", network.getLabels().get(LABEL));
+    assertFalse(network.getIpam().getConfig().isEmpty(), "an address pool is chosen");
+    client.removeNetworkCmd(net).exec();
+    networks.remove(net);
+    assertThrows(NotFoundException.class, () -> client.inspectNetworkCmd().withNetworkId("dj-net").exec());
+  }
+
+  @Test
+  void errorsMapToDockerJavasExceptions() {
+    assertThrows(NotFoundException.class, () -> client.inspectContainerCmd("no-such-container").exec());
+    assertThrows(NotFoundException.class, () -> client.startContainerCmd("no-such-container").exec());
+    assertThrows(NotFoundException.class, () -> client.inspectImageCmd("no-such-image:1").exec());
+    String id = create("dj-conflict", HostConfig.newHostConfig(), "true");
+    assertThrows(ConflictException.class, () -> create("dj-conflict", HostConfig.newHostConfig(), "true"));
+    client.removeContainerCmd(id).exec();
+    containers.remove(id);
+  }
+}
