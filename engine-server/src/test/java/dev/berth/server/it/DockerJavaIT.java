@@ -323,6 +323,88 @@ class DockerJavaIT extends WithBerthd {
   }
 
   @Test
+  void pausesRenamesUpdatesAndReadsTopStatsEventsAndPorts() throws Exception {
+    var since = java.time.Instant.now().getEpochSecond() - 1;
+    var http = com.github.dockerjava.api.model.ExposedPort.tcp(8080);
+    var ports = new com.github.dockerjava.api.model.Ports();
+    ports.bind(http, com.github.dockerjava.api.model.Ports.Binding.bindIpAndPort("127.0.0.1", 0));
+    String id = client.createContainerCmd(IMAGE).withName("dj-more").withCmd("sh", "-c", "echo one; echo two; sleep 300")
+        .withExposedPorts(http).withLabels(Map.of(LABEL, "more"))
+        .withHostConfig(HostConfig.newHostConfig().withPortBindings(ports)).exec().getId();
+    containers.add(id);
+    client.startContainerCmd(id).exec();
+
+    var inspect = client.inspectContainerCmd(id).exec();
+    var bound = inspect.getNetworkSettings().getPorts().getBindings().get(http);
+    assertNotNull(bound, String.valueOf(inspect.getNetworkSettings().getPorts().getBindings()));
+    assertEquals("127.0.0.1", bound[0].getHostIp());
+    var listed = client.listContainersCmd().withIdFilter(List.of(id)).exec().get(0);
+    assertTrue(java.util.Arrays.stream(listed.getPorts()).anyMatch(p -> p.getPrivatePort() == 8080),
+        java.util.Arrays.toString(listed.getPorts()));
+    assertEquals("running", listed.getState());
+
+    client.pauseContainerCmd(id).exec();
+    assertTrue(client.inspectContainerCmd(id).exec().getState().getPaused());
+    client.unpauseContainerCmd(id).exec();
+    client.renameContainerCmd(id).withName("dj-renamed").exec();
+    assertEquals("/dj-renamed", client.inspectContainerCmd(id).exec().getName());
+    client.updateContainerCmd(id).withMemory(96L << 20).withMemorySwap(192L << 20).exec();
+    assertEquals(96L << 20, client.inspectContainerCmd(id).exec().getHostConfig().getMemory());
+
+    var top = client.topContainerCmd(id).exec();
+    assertTrue(java.util.Arrays.asList(top.getTitles()).contains("PID"), java.util.Arrays.toString(top.getTitles()));
+    assertTrue(top.getProcesses().length >= 1);
+
+    var stats = new java.util.concurrent.atomic.AtomicReference<com.github.dockerjava.api.model.Statistics>();
+    try (var cb = client.statsCmd(id).withNoStream(true).exec(new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(com.github.dockerjava.api.model.Statistics s) {
+        stats.set(s);
+      }
+    })) {
+      cb.awaitCompletion(30, TimeUnit.SECONDS);
+    }
+    assertNotNull(stats.get(), "one stats sample");
+    assertTrue(stats.get().getMemoryStats().getUsage() > 0, "memory usage");
+
+    var tail = client.logContainerCmd(id).withStdOut(true).withTail(1).withTimestamps(true).exec(new Output());
+    assertTrue(tail.awaitCompletion(15, TimeUnit.SECONDS));
+    assertTrue(tail.out.toString().matches("\\d{4}-\\d\\d-\\d\\dT\\S+ two\n"), tail.out.toString());
+
+    client.restartContainerCmd(id).withTimeout(0).exec();
+    assertTrue(client.inspectContainerCmd(id).exec().getState().getRunning());
+    var changes = client.containerDiffCmd(id).exec();
+    assertNotNull(changes);
+
+    String net = client.createNetworkCmd().withName("dj-net2").exec().getId();
+    networks.add(net);
+    client.connectToNetworkCmd().withContainerId(id).withNetworkId(net).exec();
+    assertTrue(client.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks().containsKey("dj-net2"));
+    client.disconnectFromNetworkCmd().withContainerId(id).withNetworkId(net).exec();
+
+    client.removeContainerCmd(id).withForce(true).exec();
+    containers.remove(id);
+    client.removeNetworkCmd(net).exec();
+    networks.remove(net);
+
+    var events = new java.util.concurrent.CopyOnWriteArrayList<com.github.dockerjava.api.model.Event>();
+    try (var cb = client.eventsCmd().withSince(Long.toString(since))
+        .withUntil(Long.toString(java.time.Instant.now().getEpochSecond() + 1))
+        .withContainerFilter(id).exec(new ResultCallback.Adapter<>() {
+          @Override
+          public void onNext(com.github.dockerjava.api.model.Event e) {
+            events.add(e);
+          }
+        })) {
+      cb.awaitCompletion(15, TimeUnit.SECONDS);
+    }
+    var actions = events.stream().map(com.github.dockerjava.api.model.Event::getAction).toList();
+    for (String action : List.of("create", "start", "pause", "unpause", "rename", "update", "restart", "destroy")) {
+      assertTrue(actions.contains(action), action + " in " + actions);
+    }
+  }
+
+  @Test
   void errorsMapToDockerJavasExceptions() {
     assertThrows(NotFoundException.class, () -> client.inspectContainerCmd("no-such-container").exec());
     assertThrows(NotFoundException.class, () -> client.startContainerCmd("no-such-container").exec());
