@@ -405,6 +405,59 @@ class DockerJavaIT extends WithBerthd {
   }
 
   @Test
+  void commitsSavesLoadsPrunesAndRunsWithATtyAndAHealthcheck() throws Exception {
+    var check = new com.github.dockerjava.api.model.HealthCheck().withTest(List.of("CMD", "true"))
+        .withInterval(200_000_000L).withTimeout(1_000_000_000L).withRetries(2);
+    String id = client.createContainerCmd(IMAGE).withName("dj-tty").withCmd("sleep", "300").withTty(true)
+        .withHealthcheck(check).withLabels(Map.of(LABEL, "tty")).exec().getId();
+    containers.add(id);
+    client.startContainerCmd(id).exec();
+    Poll.until("healthy", Duration.ofSeconds(20), () -> {
+      var health = client.inspectContainerCmd(id).exec().getState().getHealth();
+      return health != null && "healthy".equals(health.getStatus());
+    });
+    var state = client.inspectContainerCmd(id).withSize(true).exec();
+    assertTrue(state.getConfig().getTty());
+    assertEquals(List.of("CMD", "true"), state.getConfig().getHealthcheck().getTest());
+    assertFalse(state.getState().getHealth().getLog().isEmpty());
+
+    String exec = client.execCreateCmd(id).withTty(true).withAttachStdout(true).withEnv(List.of("WHO=tty"))
+        .withWorkingDir("/tmp").withCmd("sh", "-c", "echo $WHO $(pwd); [ -t 1 ] && echo isatty").exec().getId();
+    var out = client.execStartCmd(exec).withTty(true).exec(new Output());
+    assertTrue(out.awaitCompletion(30, TimeUnit.SECONDS));
+    assertEquals("tty /tmp\r\nisatty\r\n", out.out.toString());
+
+    String mark = client.execCreateCmd(id).withCmd("sh", "-c", "echo made > /made").exec().getId();
+    client.execStartCmd(mark).exec(new ResultCallback.Adapter<>()).awaitCompletion(30, TimeUnit.SECONDS);
+    String committed = client.commitCmd(id).withRepository("dj-committed").withTag("1")
+        .withLabels(Map.of(LABEL, "commit")).exec();
+    assertEquals(List.of("dj-committed:1"), client.inspectImageCmd(committed).exec().getRepoTags());
+    client.removeContainerCmd(id).withForce(true).exec();
+    containers.remove(id);
+
+    byte[] saved;
+    try (InputStream tar = client.saveImageCmd("dj-committed").withTag("1").exec()) {
+      saved = tar.readAllBytes();
+    }
+    client.removeImageCmd("dj-committed:1").exec();
+    client.loadImageCmd(new ByteArrayInputStream(saved)).exec();
+    assertEquals(committed, client.inspectImageCmd("dj-committed:1").exec().getId());
+
+    String ran = client.createContainerCmd("dj-committed:1").withName("dj-made").withCmd("cat", "/made")
+        .withLabels(Map.of(LABEL, "dj-made")).exec().getId();
+    containers.add(ran);
+    client.startContainerCmd(ran).exec();
+    assertEquals(0, client.waitContainerCmd(ran).exec(new WaitContainerResultCallback())
+        .awaitStatusCode(30, TimeUnit.SECONDS));
+    var pruned = client.pruneCmd(com.github.dockerjava.api.model.PruneType.CONTAINERS)
+        .withLabelFilter(LABEL + "=dj-made").exec();
+    assertNotNull(pruned);
+    assertThrows(NotFoundException.class, () -> client.inspectContainerCmd(ran).exec());
+    containers.remove(ran);
+    client.removeImageCmd("dj-committed:1").exec();
+  }
+
+  @Test
   void errorsMapToDockerJavasExceptions() {
     assertThrows(NotFoundException.class, () -> client.inspectContainerCmd("no-such-container").exec());
     assertThrows(NotFoundException.class, () -> client.startContainerCmd("no-such-container").exec());
