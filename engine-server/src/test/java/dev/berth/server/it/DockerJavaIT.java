@@ -136,6 +136,19 @@ class DockerJavaIT extends WithBerthd {
   }
 
   @Test
+  void aClientPinnedToAnOlderApiVersionIsServed() throws IOException {
+    var config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+        .withDockerHost("unix://" + daemon.socket).withApiVersion("1.44")
+        .withDockerConfig(daemon.dir.resolve("docker-config").toString()).build();
+    var http = new ApacheDockerHttpClient.Builder().dockerHost(config.getDockerHost()).build();
+    try (DockerClient pinned = DockerClientImpl.getInstance(config, http)) {
+      assertEquals("1.51", pinned.versionCmd().exec().getApiVersion());
+      assertNotNull(pinned.listContainersCmd().withShowAll(true).exec());
+      assertEquals(IMAGE, pinned.inspectImageCmd(IMAGE).exec().getRepoTags().get(0));
+    }
+  }
+
+  @Test
   void runsAContainerWithHostConfigAndReadsItBack() throws Exception {
     Path shared = Files.createDirectories(daemon.dir.resolve("dj-bind"));
     Files.writeString(shared.resolve("in.txt"), "from the host\n");
