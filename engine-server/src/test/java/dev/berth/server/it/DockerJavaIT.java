@@ -10,8 +10,12 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.BadRequestException;
 import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
@@ -276,6 +280,33 @@ class DockerJavaIT extends WithBerthd {
   }
 
   @Test
+  void logsInAndPushesAndPullsWithCredentials() throws Exception {
+    try (var registry = TestRegistry.start("berth", "s3cret")) {
+      var wrong = new AuthConfig().withRegistryAddress(registry.host()).withUsername("berth").withPassword("nope");
+      // dockerd's loginV2 turns a registry's 401 to basic auth into an unclassified error: a 500.
+      var refused = assertThrows(InternalServerErrorException.class, () -> client.authCmd().withAuthConfig(wrong).exec());
+      assertTrue(refused.getMessage().contains("login attempt to http://" + registry.host()
+          + "/v2/ failed with status: 401 Unauthorized"), refused.getMessage());
+      var auth = new AuthConfig().withRegistryAddress(registry.host()).withUsername("berth").withPassword("s3cret");
+      assertEquals("Login Succeeded", client.authCmd().withAuthConfig(auth).exec().getStatus());
+
+      String repo = registry.host() + "/dj/locked";
+      client.tagImageCmd(IMAGE, repo, "1").exec();
+      client.pushImageCmd(repo).withTag("1").withAuthConfig(auth).exec(new ResultCallback.Adapter<>())
+          .awaitCompletion(60, TimeUnit.SECONDS);
+      client.removeImageCmd(repo + ":1").exec();
+      // As dockerd's translatePullError: the client's missing credentials are an unknown error, a 500.
+      var anonymous = assertThrows(InternalServerErrorException.class, () -> client.pullImageCmd(repo).withTag("1")
+          .exec(new PullImageResultCallback()).awaitCompletion(60, TimeUnit.SECONDS));
+      assertTrue(anonymous.getMessage().contains("no basic auth credentials"), anonymous.getMessage());
+      client.pullImageCmd(repo).withTag("1").withAuthConfig(auth).exec(new PullImageResultCallback())
+          .awaitCompletion(60, TimeUnit.SECONDS);
+      assertEquals(client.inspectImageCmd(IMAGE).exec().getId(), client.inspectImageCmd(repo + ":1").exec().getId());
+      client.removeImageCmd(repo + ":1").exec();
+    }
+  }
+
+  @Test
   void copiesAFileInAndOut() throws Exception {
     String id = create("dj-copy", HostConfig.newHostConfig(), "sleep", "300");
     client.startContainerCmd(id).exec();
@@ -475,9 +506,19 @@ class DockerJavaIT extends WithBerthd {
     assertThrows(NotFoundException.class, () -> client.inspectContainerCmd("no-such-container").exec());
     assertThrows(NotFoundException.class, () -> client.startContainerCmd("no-such-container").exec());
     assertThrows(NotFoundException.class, () -> client.inspectImageCmd("no-such-image:1").exec());
-    String id = create("dj-conflict", HostConfig.newHostConfig(), "true");
+    assertThrows(BadRequestException.class, () -> create("not/a/name", HostConfig.newHostConfig(), "true"));
+    String id = create("dj-conflict", HostConfig.newHostConfig(), "sleep", "300");
     assertThrows(ConflictException.class, () -> create("dj-conflict", HostConfig.newHostConfig(), "true"));
-    client.removeContainerCmd(id).exec();
+    assertThrows(NotModifiedException.class, () -> client.stopContainerCmd(id).exec());
+    client.startContainerCmd(id).exec();
+    assertThrows(NotModifiedException.class, () -> client.startContainerCmd(id).exec());
+    assertThrows(ConflictException.class, () -> client.removeImageCmd(IMAGE).exec(),
+        "an image a container uses is not removed without force");
+    assertEquals(List.of(id), client.listContainersCmd().withNameFilter(List.of("dj-conflict"))
+        .withStatusFilter(List.of("running")).exec().stream().map(Container::getId).toList());
+    assertTrue(client.listImagesCmd().withImageNameFilter("busybox").exec().stream()
+        .anyMatch(i -> List.of(i.getRepoTags()).contains(IMAGE)));
+    client.removeContainerCmd(id).withForce(true).exec();
     containers.remove(id);
   }
 }
