@@ -502,6 +502,56 @@ class DockerJavaIT extends WithBerthd {
   }
 
   @Test
+  void containersOnANetworkFindEachOtherByAliasAsTestcontainersWiresThem() throws Exception {
+    String net = client.createNetworkCmd().withName("dj-tc").withCheckDuplicate(true)
+        .withLabels(Map.of(LABEL, "tc")).exec().getId();
+    networks.add(net);
+    String vol = client.createVolumeCmd().withName("dj-tc-vol").withLabels(Map.of(LABEL, "tc")).exec().getName();
+    volumes.add(vol);
+    assertEquals(List.of(net), client.listNetworksCmd().withFilter("label", List.of(LABEL + "=tc")).exec().stream()
+        .map(Network::getId).toList());
+    assertEquals(List.of(vol), client.listVolumesCmd().withFilter("label", List.of(LABEL + "=tc")).exec()
+        .getVolumes().stream().map(v -> v.getName()).toList());
+
+    String server = client.createContainerCmd(IMAGE).withName("dj-server").withCmd("sleep", "300")
+        .withLabels(Map.of(LABEL, "tc")).withAliases("db")
+        .withHostConfig(HostConfig.newHostConfig().withNetworkMode("dj-tc")).exec().getId();
+    containers.add(server);
+    client.startContainerCmd(server).exec();
+    var settings = client.inspectContainerCmd(server).exec().getNetworkSettings();
+    var onNet = settings.getNetworks().get("dj-tc");
+    assertNotNull(onNet, String.valueOf(settings.getNetworks()));
+    assertTrue(onNet.getAliases().contains("db"), String.valueOf(onNet.getAliases()));
+    assertFalse(onNet.getIpAddress().isEmpty());
+    assertFalse(onNet.getGateway().isEmpty());
+
+    String exec = client.execCreateCmd(server).withUser("nobody").withAttachStdout(true).withAttachStderr(true)
+        .withAttachStdin(true)
+        .withCmd("sh", "-c", "id -un; read -r line; echo $line; nslookup db 127.0.0.11 >/dev/null && echo resolved")
+        .exec().getId();
+    // docker-java never closes an exec's stdin (as with attach), so the exec reads one line, not to EOF.
+    var out = client.execStartCmd(exec).withStdIn(new ByteArrayInputStream("fed\n".getBytes(StandardCharsets.UTF_8)))
+        .exec(new Output());
+    assertTrue(out.awaitCompletion(30, TimeUnit.SECONDS), () -> "exec output: " + out.out + "|" + out.err);
+    assertEquals("nobody\nfed\nresolved\n", out.out.toString(), out.err.toString());
+
+    Path file = Files.writeString(daemon.dir.resolve("dj-host-file.txt"), "a host file\n");
+    client.copyArchiveToContainerCmd(server).withHostResource(file.toString()).withRemotePath("/tmp").exec();
+    String cat = client.execCreateCmd(server).withAttachStdout(true).withCmd("cat", "/tmp/dj-host-file.txt")
+        .exec().getId();
+    var copied = client.execStartCmd(cat).exec(new Output());
+    assertTrue(copied.awaitCompletion(15, TimeUnit.SECONDS));
+    assertEquals("a host file\n", copied.out.toString());
+
+    client.removeContainerCmd(server).withForce(true).exec();
+    containers.remove(server);
+    client.removeNetworkCmd(net).exec();
+    networks.remove(net);
+    client.removeVolumeCmd(vol).exec();
+    volumes.remove(vol);
+  }
+
+  @Test
   void errorsMapToDockerJavasExceptions() {
     assertThrows(NotFoundException.class, () -> client.inspectContainerCmd("no-such-container").exec());
     assertThrows(NotFoundException.class, () -> client.startContainerCmd("no-such-container").exec());
