@@ -552,6 +552,32 @@ class DockerJavaIT extends WithBerthd {
   }
 
   @Test
+  void liveEventsAndAFollowedLogArriveWhileTheContainerRuns() throws Exception {
+    var events = new java.util.concurrent.CopyOnWriteArrayList<com.github.dockerjava.api.model.Event>();
+    try (var watch = client.eventsCmd().withLabelFilter(Map.of(LABEL, "dj-live"))
+        .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+          @Override
+          public void onNext(com.github.dockerjava.api.model.Event e) {
+            events.add(e);
+          }
+        })) {
+      watch.awaitStarted(10, TimeUnit.SECONDS);
+      String id = create("dj-live", HostConfig.newHostConfig(), "sh", "-c", "echo ready; sleep 300");
+      client.startContainerCmd(id).exec();
+      // Testcontainers' log message wait strategy: follow the log and wait for a line, the container still running.
+      try (var log = client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
+          .exec(new Output())) {
+        Poll.until("the followed log delivers ready", Duration.ofSeconds(15), () -> log.out.toString().equals("ready\n"));
+      }
+      Poll.until("create and start arrive live", Duration.ofSeconds(15), () -> events.stream()
+          .map(com.github.dockerjava.api.model.Event::getAction).toList().containsAll(List.of("create", "start")));
+      assertEquals(id, events.get(0).getId());
+      client.removeContainerCmd(id).withForce(true).exec();
+      containers.remove(id);
+    }
+  }
+
+  @Test
   void errorsMapToDockerJavasExceptions() {
     assertThrows(NotFoundException.class, () -> client.inspectContainerCmd("no-such-container").exec());
     assertThrows(NotFoundException.class, () -> client.startContainerCmd("no-such-container").exec());
