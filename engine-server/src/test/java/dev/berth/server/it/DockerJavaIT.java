@@ -182,6 +182,8 @@ class DockerJavaIT extends WithBerthd {
     assertEquals(3L, inspect.getState().getExitCodeLong());
     assertEquals("exited", inspect.getState().getStatus());
     assertFalse(inspect.getState().getRunning());
+    assertFalse(java.time.Instant.parse(inspect.getState().getFinishedAt())
+        .isBefore(java.time.Instant.parse(inspect.getState().getStartedAt())));
     assertEquals(64L << 20, inspect.getHostConfig().getMemory());
     assertEquals(List.of(shared + ":/host:rw", volume + ":/vol:rw").toString(),
         List.of(inspect.getHostConfig().getBinds()).toString());
@@ -206,7 +208,11 @@ class DockerJavaIT extends WithBerthd {
   void execsAttachesStopsKillsAndRemoves() throws Exception {
     String id = create("dj-exec", HostConfig.newHostConfig(), "sleep", "300");
     client.startContainerCmd(id).exec();
-    assertTrue(client.inspectContainerCmd(id).exec().getState().getRunning());
+    var running = client.inspectContainerCmd(id).exec().getState();
+    assertTrue(running.getRunning());
+    // Testcontainers' startup checks read these two as ISO instants, and Docker's zero time as "not finished".
+    assertTrue(java.time.Instant.parse(running.getStartedAt()).isAfter(java.time.Instant.now().minusSeconds(60)));
+    assertEquals("0001-01-01T00:00:00Z", running.getFinishedAt());
 
     String exec = client.execCreateCmd(id).withAttachStdout(true).withAttachStderr(true)
         .withCmd("sh", "-c", "echo out; echo err >&2; exit 7").exec().getId();
@@ -218,9 +224,9 @@ class DockerJavaIT extends WithBerthd {
     assertEquals(7L, execInspect.getExitCodeLong());
     assertFalse(execInspect.isRunning());
 
-    var running = assertThrows(ConflictException.class, () -> client.removeContainerCmd(id).exec());
-    assertTrue(running.getMessage().contains("stop the container before removing or force remove"),
-        running.getMessage());
+    var conflict = assertThrows(ConflictException.class, () -> client.removeContainerCmd(id).exec());
+    assertTrue(conflict.getMessage().contains("stop the container before removing or force remove"),
+        conflict.getMessage());
     client.stopContainerCmd(id).withTimeout(1).exec();
     assertFalse(client.inspectContainerCmd(id).exec().getState().getRunning());
 
