@@ -18,9 +18,15 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.PruneType;
+import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -36,10 +42,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -110,6 +120,11 @@ class DockerJavaIT extends WithBerthd {
     return id;
   }
 
+  /** Waits, as docker-java's wait command does, for the container to end, and gives its exit code. */
+  private static int exitCode(String id) {
+    return client.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+  }
+
   /** Collects the frames of a log, exec or attach stream by stream. */
   private static final class Output extends ResultCallback.Adapter<Frame> {
     final StringBuffer out = new StringBuffer();
@@ -174,7 +189,7 @@ class DockerJavaIT extends WithBerthd {
         .exec(new Output());
     assertTrue(logs.awaitCompletion(30, TimeUnit.SECONDS), "the log follows until the container ends");
     assertEquals("from the host\nhello docker-java\n" + (64L << 20) + "\n|oops\n", logs.out + "|" + logs.err);
-    int code = client.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+    int code = exitCode(id);
     assertEquals(3, code);
 
     var inspect = client.inspectContainerCmd(id).exec();
@@ -182,8 +197,8 @@ class DockerJavaIT extends WithBerthd {
     assertEquals(3L, inspect.getState().getExitCodeLong());
     assertEquals("exited", inspect.getState().getStatus());
     assertFalse(inspect.getState().getRunning());
-    assertFalse(java.time.Instant.parse(inspect.getState().getFinishedAt())
-        .isBefore(java.time.Instant.parse(inspect.getState().getStartedAt())));
+    assertFalse(Instant.parse(inspect.getState().getFinishedAt())
+        .isBefore(Instant.parse(inspect.getState().getStartedAt())));
     assertEquals(64L << 20, inspect.getHostConfig().getMemory());
     assertEquals(List.of(shared + ":/host:rw", volume + ":/vol:rw").toString(),
         List.of(inspect.getHostConfig().getBinds()).toString());
@@ -211,7 +226,7 @@ class DockerJavaIT extends WithBerthd {
     var running = client.inspectContainerCmd(id).exec().getState();
     assertTrue(running.getRunning());
     // Testcontainers' startup checks read these two as ISO instants, and Docker's zero time as "not finished".
-    assertTrue(java.time.Instant.parse(running.getStartedAt()).isAfter(java.time.Instant.now().minusSeconds(60)));
+    assertTrue(Instant.parse(running.getStartedAt()).isAfter(Instant.now().minusSeconds(60)));
     assertEquals("0001-01-01T00:00:00Z", running.getFinishedAt());
 
     String exec = client.execCreateCmd(id).withAttachStdout(true).withAttachStderr(true)
@@ -232,7 +247,7 @@ class DockerJavaIT extends WithBerthd {
 
     client.startContainerCmd(id).exec();
     client.killContainerCmd(id).withSignal("KILL").exec();
-    int code = client.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+    int code = exitCode(id);
     assertEquals(137, code);
     client.removeContainerCmd(id).exec();
     containers.remove(id);
@@ -257,8 +272,7 @@ class DockerJavaIT extends WithBerthd {
       // docker-java's transport never half-closes the hijacked connection when stdin ends (dockerd
       // would see no EOF either), so cat is ended by a signal and the attach ends with it.
       client.killContainerCmd(id).exec();
-      int code = client.waitContainerCmd(id).exec(new WaitContainerResultCallback())
-          .awaitStatusCode(30, TimeUnit.SECONDS);
+      int code = exitCode(id);
       assertEquals(137, code);
       assertTrue(output.awaitCompletion(15, TimeUnit.SECONDS), "the attach stream ends with the container");
     } finally {
@@ -290,7 +304,8 @@ class DockerJavaIT extends WithBerthd {
     try (var registry = TestRegistry.start("berth", "s3cret")) {
       var wrong = new AuthConfig().withRegistryAddress(registry.host()).withUsername("berth").withPassword("nope");
       // dockerd's loginV2 turns a registry's 401 to basic auth into an unclassified error: a 500.
-      var refused = assertThrows(InternalServerErrorException.class, () -> client.authCmd().withAuthConfig(wrong).exec());
+      var refused = assertThrows(InternalServerErrorException.class,
+          () -> client.authCmd().withAuthConfig(wrong).exec());
       assertTrue(refused.getMessage().contains("login attempt to http://" + registry.host()
           + "/v2/ failed with status: 401 Unauthorized"), refused.getMessage());
       var auth = new AuthConfig().withRegistryAddress(registry.host()).withUsername("berth").withPassword("s3cret");
@@ -337,7 +352,7 @@ class DockerJavaIT extends WithBerthd {
     try (var back = new TarArchiveInputStream(client.copyArchiveFromContainerCmd(id, "/tmp/note.txt").exec())) {
       var entry = back.getNextEntry();
       assertEquals("note.txt", entry.getName());
-      assertEquals(new String(content, StandardCharsets.UTF_8), new String(back.readAllBytes(), StandardCharsets.UTF_8));
+      assertEquals("copied by docker-java\n", new String(back.readAllBytes(), StandardCharsets.UTF_8));
     }
     assertThrows(NotFoundException.class, () -> client.copyArchiveFromContainerCmd(id, "/tmp/none").exec().close());
     client.removeContainerCmd(id).withForce(true).exec();
@@ -374,11 +389,12 @@ class DockerJavaIT extends WithBerthd {
 
   @Test
   void pausesRenamesUpdatesAndReadsTopStatsEventsAndPorts() throws Exception {
-    var since = java.time.Instant.now().getEpochSecond() - 1;
-    var http = com.github.dockerjava.api.model.ExposedPort.tcp(8080);
-    var ports = new com.github.dockerjava.api.model.Ports();
-    ports.bind(http, com.github.dockerjava.api.model.Ports.Binding.bindIpAndPort("127.0.0.1", 0));
-    String id = client.createContainerCmd(IMAGE).withName("dj-more").withCmd("sh", "-c", "echo one; echo two; sleep 300")
+    var since = Instant.now().getEpochSecond() - 1;
+    var http = ExposedPort.tcp(8080);
+    var ports = new Ports();
+    ports.bind(http, Ports.Binding.bindIpAndPort("127.0.0.1", 0));
+    String id = client.createContainerCmd(IMAGE).withName("dj-more")
+        .withCmd("sh", "-c", "echo one; echo two; sleep 300")
         .withExposedPorts(http).withLabels(Map.of(LABEL, "more"))
         .withHostConfig(HostConfig.newHostConfig().withPortBindings(ports)).exec().getId();
     containers.add(id);
@@ -389,8 +405,8 @@ class DockerJavaIT extends WithBerthd {
     assertNotNull(bound, String.valueOf(inspect.getNetworkSettings().getPorts().getBindings()));
     assertEquals("127.0.0.1", bound[0].getHostIp());
     var listed = client.listContainersCmd().withIdFilter(List.of(id)).exec().get(0);
-    assertTrue(java.util.Arrays.stream(listed.getPorts()).anyMatch(p -> p.getPrivatePort() == 8080),
-        java.util.Arrays.toString(listed.getPorts()));
+    assertTrue(Arrays.stream(listed.getPorts()).anyMatch(p -> p.getPrivatePort() == 8080),
+        Arrays.toString(listed.getPorts()));
     assertEquals("running", listed.getState());
 
     client.pauseContainerCmd(id).exec();
@@ -402,13 +418,13 @@ class DockerJavaIT extends WithBerthd {
     assertEquals(96L << 20, client.inspectContainerCmd(id).exec().getHostConfig().getMemory());
 
     var top = client.topContainerCmd(id).exec();
-    assertTrue(java.util.Arrays.asList(top.getTitles()).contains("PID"), java.util.Arrays.toString(top.getTitles()));
+    assertTrue(Arrays.asList(top.getTitles()).contains("PID"), Arrays.toString(top.getTitles()));
     assertTrue(top.getProcesses().length >= 1);
 
-    var stats = new java.util.concurrent.atomic.AtomicReference<com.github.dockerjava.api.model.Statistics>();
+    var stats = new AtomicReference<Statistics>();
     try (var cb = client.statsCmd(id).withNoStream(true).exec(new ResultCallback.Adapter<>() {
       @Override
-      public void onNext(com.github.dockerjava.api.model.Statistics s) {
+      public void onNext(Statistics s) {
         stats.set(s);
       }
     })) {
@@ -437,18 +453,18 @@ class DockerJavaIT extends WithBerthd {
     client.removeNetworkCmd(net).exec();
     networks.remove(net);
 
-    var events = new java.util.concurrent.CopyOnWriteArrayList<com.github.dockerjava.api.model.Event>();
+    var events = new CopyOnWriteArrayList<Event>();
     try (var cb = client.eventsCmd().withSince(Long.toString(since))
-        .withUntil(Long.toString(java.time.Instant.now().getEpochSecond() + 1))
+        .withUntil(Long.toString(Instant.now().getEpochSecond() + 1))
         .withContainerFilter(id).exec(new ResultCallback.Adapter<>() {
           @Override
-          public void onNext(com.github.dockerjava.api.model.Event e) {
+          public void onNext(Event e) {
             events.add(e);
           }
         })) {
       cb.awaitCompletion(15, TimeUnit.SECONDS);
     }
-    var actions = events.stream().map(com.github.dockerjava.api.model.Event::getAction).toList();
+    var actions = events.stream().map(Event::getAction).toList();
     for (String action : List.of("create", "start", "pause", "unpause", "rename", "update", "restart", "destroy")) {
       assertTrue(actions.contains(action), action + " in " + actions);
     }
@@ -456,7 +472,7 @@ class DockerJavaIT extends WithBerthd {
 
   @Test
   void commitsSavesLoadsPrunesAndRunsWithATtyAndAHealthcheck() throws Exception {
-    var check = new com.github.dockerjava.api.model.HealthCheck().withTest(List.of("CMD", "true"))
+    var check = new HealthCheck().withTest(List.of("CMD", "true"))
         .withInterval(200_000_000L).withTimeout(1_000_000_000L).withRetries(2);
     String id = client.createContainerCmd(IMAGE).withName("dj-tty").withCmd("sleep", "300").withTty(true)
         .withHealthcheck(check).withLabels(Map.of(LABEL, "tty")).exec().getId();
@@ -497,9 +513,8 @@ class DockerJavaIT extends WithBerthd {
         .withLabels(Map.of(LABEL, "dj-made")).exec().getId();
     containers.add(ran);
     client.startContainerCmd(ran).exec();
-    assertEquals(0, client.waitContainerCmd(ran).exec(new WaitContainerResultCallback())
-        .awaitStatusCode(30, TimeUnit.SECONDS));
-    var pruned = client.pruneCmd(com.github.dockerjava.api.model.PruneType.CONTAINERS)
+    assertEquals(0, exitCode(ran));
+    var pruned = client.pruneCmd(PruneType.CONTAINERS)
         .withLabelFilter(LABEL + "=dj-made").exec();
     assertNotNull(pruned);
     assertThrows(NotFoundException.class, () -> client.inspectContainerCmd(ran).exec());
@@ -559,11 +574,11 @@ class DockerJavaIT extends WithBerthd {
 
   @Test
   void liveEventsAndAFollowedLogArriveWhileTheContainerRuns() throws Exception {
-    var events = new java.util.concurrent.CopyOnWriteArrayList<com.github.dockerjava.api.model.Event>();
+    var events = new CopyOnWriteArrayList<Event>();
     try (var watch = client.eventsCmd().withLabelFilter(Map.of(LABEL, "dj-live"))
-        .exec(new ResultCallback.Adapter<com.github.dockerjava.api.model.Event>() {
+        .exec(new ResultCallback.Adapter<Event>() {
           @Override
-          public void onNext(com.github.dockerjava.api.model.Event e) {
+          public void onNext(Event e) {
             events.add(e);
           }
         })) {
@@ -573,10 +588,11 @@ class DockerJavaIT extends WithBerthd {
       // Testcontainers' log message wait strategy: follow the log and wait for a line, the container still running.
       try (var log = client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(true)
           .exec(new Output())) {
-        Poll.until("the followed log delivers ready", Duration.ofSeconds(15), () -> log.out.toString().equals("ready\n"));
+        Poll.until("the followed log delivers ready", Duration.ofSeconds(15),
+            () -> log.out.toString().equals("ready\n"));
       }
       Poll.until("create and start arrive live", Duration.ofSeconds(15), () -> events.stream()
-          .map(com.github.dockerjava.api.model.Event::getAction).toList().containsAll(List.of("create", "start")));
+          .map(Event::getAction).toList().containsAll(List.of("create", "start")));
       assertEquals(id, events.get(0).getId());
       client.removeContainerCmd(id).withForce(true).exec();
       containers.remove(id);
