@@ -17,17 +17,23 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.PruneType;
+import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Statistics;
 import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -597,6 +603,49 @@ class DockerJavaIT extends WithBerthd {
       client.removeContainerCmd(id).withForce(true).exec();
       containers.remove(id);
     }
+  }
+
+  @Test
+  void aWideHostConfigRoundTrips() throws Exception {
+    var host = HostConfig.newHostConfig()
+        .withRestartPolicy(RestartPolicy.onFailureRestart(2))
+        .withCapAdd(Capability.NET_ADMIN).withCapDrop(Capability.MKNOD)
+        .withTmpFs(Map.of("/scratch", "size=8m"))
+        .withUlimits(List.of(new Ulimit("nofile", 512L, 1024L)))
+        .withExtraHosts("gateway.test:10.9.8.7")
+        .withShmSize(32L << 20)
+        .withReadonlyRootfs(true)
+        .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE))
+        .withMounts(List.of(new Mount().withType(MountType.TMPFS).withTarget("/mnt/t")))
+        .withCpuShares(512).withPidsLimit(64L).withInit(true);
+    String id = client.createContainerCmd(IMAGE).withName("dj-wide").withLabels(Map.of(LABEL, "wide"))
+        .withEntrypoint("sh", "-c").withCmd("ulimit -n; grep gateway.test /etc/hosts | cut -f2; pwd; id -un; hostname")
+        .withWorkingDir("/scratch").withUser("nobody").withHostName("wide-host").withStopSignal("SIGUSR1")
+        .withStopTimeout(3).withHostConfig(host).exec().getId();
+    containers.add(id);
+    client.startContainerCmd(id).exec();
+    assertEquals(0, exitCode(id));
+    var logs = client.logContainerCmd(id).withStdOut(true).withStdErr(true).exec(new Output());
+    assertTrue(logs.awaitCompletion(15, TimeUnit.SECONDS));
+    assertEquals("512\ngateway.test\n/scratch\nnobody\nwide-host\n|", logs.out + "|" + logs.err);
+
+    var inspect = client.inspectContainerCmd(id).exec();
+    var hc = inspect.getHostConfig();
+    assertEquals("on-failure", hc.getRestartPolicy().getName());
+    assertEquals(2, hc.getRestartPolicy().getMaximumRetryCount());
+    assertEquals(List.of(Capability.NET_ADMIN), List.of(hc.getCapAdd()));
+    assertEquals(Map.of("/scratch", "size=8m"), hc.getTmpFs());
+    assertEquals(1024L, hc.getUlimits()[0].getHardLong());
+    assertEquals(List.of("gateway.test:10.9.8.7"), List.of(hc.getExtraHosts()));
+    assertEquals(32L << 20, hc.getShmSize());
+    assertTrue(hc.getReadonlyRootfs());
+    assertEquals("json-file", hc.getLogConfig().getType().getType());
+    assertEquals(MountType.TMPFS, hc.getMounts().get(0).getType());
+    assertEquals(512, hc.getCpuShares());
+    assertEquals(64L, hc.getPidsLimit());
+    assertTrue(hc.getInit());
+    client.removeContainerCmd(id).exec();
+    containers.remove(id);
   }
 
   @Test
