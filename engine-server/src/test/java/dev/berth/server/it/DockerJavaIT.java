@@ -649,6 +649,43 @@ class DockerJavaIT extends WithBerthd {
   }
 
   @Test
+  void attachReplaysTheLogStatsStreamAndATtyResizes() throws Exception {
+    String done = create("dj-replay", HostConfig.newHostConfig(), "sh", "-c", "echo said; echo warned >&2");
+    client.startContainerCmd(done).exec();
+    assertEquals(0, exitCode(done));
+    var replay = client.attachContainerCmd(done).withLogs(true).withStdOut(true).withStdErr(true).exec(new Output());
+    assertTrue(replay.awaitCompletion(15, TimeUnit.SECONDS));
+    assertEquals("said\n|warned\n", replay.out + "|" + replay.err);
+
+    String tty = client.createContainerCmd(IMAGE).withName("dj-resize").withTty(true).withStdinOpen(true)
+        .withCmd("sleep", "300").withLabels(Map.of(LABEL, "resize")).exec().getId();
+    containers.add(tty);
+    client.startContainerCmd(tty).exec();
+    client.resizeContainerCmd(tty).withSize(30, 100).exec();
+    String stty = client.execCreateCmd(tty).withTty(true).withAttachStdout(true)
+        .withCmd("sh", "-c", "stty -F /proc/1/fd/0 size; [ -t 0 ] && echo stdin-tty").exec().getId();
+    var size = client.execStartCmd(stty).withTty(true).exec(new Output());
+    assertTrue(size.awaitCompletion(15, TimeUnit.SECONDS));
+    // The container's console took the size; the exec's own tty is another one, stdin included.
+    assertEquals("30 100\r\nstdin-tty\r\n", size.out.toString());
+
+    var samples = new CopyOnWriteArrayList<Statistics>();
+    try (var stream = client.statsCmd(tty).exec(new ResultCallback.Adapter<Statistics>() {
+      @Override
+      public void onNext(Statistics s) {
+        samples.add(s);
+      }
+    })) {
+      Poll.until("two streamed stats samples", Duration.ofSeconds(15), () -> samples.size() >= 2);
+    }
+    assertTrue(samples.get(1).getCpuStats().getCpuUsage().getTotalUsage() > 0, "cpu usage");
+    for (String id : List.of(done, tty)) {
+      client.removeContainerCmd(id).withForce(true).exec();
+      containers.remove(id);
+    }
+  }
+
+  @Test
   void errorsMapToDockerJavasExceptions() {
     assertThrows(NotFoundException.class, () -> client.inspectContainerCmd("no-such-container").exec());
     assertThrows(NotFoundException.class, () -> client.startContainerCmd("no-such-container").exec());
