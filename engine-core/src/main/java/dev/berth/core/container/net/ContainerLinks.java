@@ -36,6 +36,13 @@ public final class ContainerLinks {
 
   private final ContainerLookup containers;
   private final ContainerRepository repository;
+  /**
+   * Whether any container may have legacy links: null until first asked (then read from the
+   * repository once), true once a create registers one. It never goes back to false, so it may
+   * over-answer but never under-answer; it spares every start a read of every container.
+   */
+  private final java.util.concurrent.atomic.AtomicReference<Boolean> linksMayExist =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   public ContainerLinks(ContainerRepository repository) {
     this.repository = repository;
@@ -65,6 +72,7 @@ public final class ContainerLinks {
       }
       default -> { }
     }
+    linksMayExist.set(true);
     var out = new ArrayList<ContainerLink>();
     for (ContainerLink l : hc.links()) {
       Container child;
@@ -135,7 +143,7 @@ public final class ContainerLinks {
    */
   public void updateLinkers(Container child, Function<Container, Path> hostsOf) {
     Endpoint bridge = child.networking().endpoints().get(Network.DEFAULT_BRIDGE);
-    if (bridge == null || bridge.attached() == null) {
+    if (bridge == null || bridge.attached() == null || !linksMayExist()) {
       return;
     }
     for (Container parent : repository.list()) {
@@ -150,6 +158,14 @@ public final class ContainerLinks {
         }
       }
     }
+  }
+
+  private boolean linksMayExist() {
+    if (linksMayExist.get() == null) {
+      // A create registering a link meanwhile has set true, which this read must not undo.
+      linksMayExist.compareAndSet(null, repository.list().stream().anyMatch(c -> !c.hostConfig().links().isEmpty()));
+    }
+    return linksMayExist.get();
   }
 
   /** Replaces the lines naming the same hosts as {@code line} (its part after the address) with it. */
