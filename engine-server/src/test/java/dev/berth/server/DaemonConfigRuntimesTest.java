@@ -1,13 +1,10 @@
 package dev.berth.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,15 +17,11 @@ class DaemonConfigRuntimesTest {
   Path tmp;
 
   private DaemonConfig parse(String json, String... args) throws IOException {
-    Path file = tmp.resolve("daemon.json");
-    Files.writeString(file, json);
-    var all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--config-file", file.toString()));
-    return DaemonConfig.parse(all);
+    return DaemonConfigFiles.parse(tmp, json, args);
   }
 
   private String usage(String json, String... args) {
-    return assertThrows(DaemonConfig.UsageException.class, () -> parse(json, args)).getMessage();
+    return DaemonConfigFiles.usage(tmp, json, args);
   }
 
   @Test

@@ -3,14 +3,11 @@ package dev.berth.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,15 +18,11 @@ class DaemonConfigSecurityTest {
   Path tmp;
 
   private DaemonConfig parse(String json, String... args) throws IOException {
-    Path file = tmp.resolve("daemon.json");
-    Files.writeString(file, json);
-    var all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--config-file", file.toString()));
-    return DaemonConfig.parse(all);
+    return DaemonConfigFiles.parse(tmp, json, args);
   }
 
   private String usage(String json, String... args) {
-    return assertThrows(DaemonConfig.UsageException.class, () -> parse(json, args)).getMessage();
+    return DaemonConfigFiles.usage(tmp, json, args);
   }
 
   @Test

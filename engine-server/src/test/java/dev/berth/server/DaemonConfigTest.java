@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,15 +20,11 @@ class DaemonConfigTest {
 
   /** Parses {@code args} with {@code json} as the (explicit) configuration file. */
   private DaemonConfig parse(String json, String... args) throws IOException {
-    Path file = tmp.resolve("daemon.json");
-    Files.writeString(file, json);
-    var all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--config-file", file.toString()));
-    return DaemonConfig.parse(all);
+    return DaemonConfigFiles.parse(tmp, json, args);
   }
 
   private String usage(String json, String... args) {
-    return assertThrows(DaemonConfig.UsageException.class, () -> parse(json, args)).getMessage();
+    return DaemonConfigFiles.usage(tmp, json, args);
   }
 
   private static String usage(List<String> args) {
