@@ -1016,6 +1016,14 @@ add_notes(BERTH_SCHEMAS, {
         "CpuRealtimePeriod": {"description": berth("see `CpuRealtimeRuntime`.")},
         "IOMaximumBandwidth": {"description": berth("see `IOMaximumIOps`: a 400 on Linux, as dockerd.")},
     }},
+    "EndpointSettings": {"properties": {
+        "DriverOpts": {"description": berth(
+            "not supported yet: a non-empty map is a 400 (`berth does not support endpoint driver options yet: "
+            "<keys>`), at create and at network connect.")},
+        "GwPriority": {"description": berth(
+            "not supported yet: anything but 0 is a 400 (`berth does not support gateway priorities on endpoints "
+            "yet: N`).")},
+    }},
     "ContainerConfig": {"properties": {"Labels": {"description": berth(
         "a `null` value reads as empty, as Go's decoder reads it; a number, boolean, list or object is a 400 "
         "(`invalid JSON: json: cannot unmarshal number into Go struct field ContainerConfigWrapper.Config.Labels "

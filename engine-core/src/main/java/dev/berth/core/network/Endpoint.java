@@ -1,6 +1,7 @@
 package dev.berth.core.network;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A container's membership of one network: what the client asked for, and while the container
@@ -54,12 +55,11 @@ public record Endpoint(NetworkId networkId, List<String> aliases, String ipv4Req
   }
 
   /**
-   * berth's networks are IPv4 only: an endpoint that asks for an IPv6 address ({@code --ip6}) or
-   * link-local addresses ({@code --link-local-ip}) is refused rather than given none.
-   *
-   * @throws dev.berth.core.error.InvalidArgumentException if either is given
+   * Refuses what an endpoint request may ask that berth does not do yet, rather than accept it
+   * unapplied: IPv6 and link-local addresses, driver options, a gateway priority.
    */
-  public static void refuseIpv6(String ipv6Address, List<String> linkLocalIps) {
+  public static void refuseUnsupported(String ipv6Address, List<String> linkLocalIps, Map<String, String> driverOpts,
+      int gwPriority) {
     if (ipv6Address != null && !ipv6Address.isEmpty()) {
       throw new dev.berth.core.error.InvalidArgumentException("berth does not support IPv6 addresses on endpoints "
           + "yet: " + ipv6Address);
@@ -68,7 +68,16 @@ public record Endpoint(NetworkId networkId, List<String> aliases, String ipv4Req
       throw new dev.berth.core.error.InvalidArgumentException("berth does not support link-local addresses on "
           + "endpoints yet: " + String.join(", ", linkLocalIps));
     }
+    if (driverOpts != null && !driverOpts.isEmpty()) {
+      throw new dev.berth.core.error.InvalidArgumentException("berth does not support endpoint driver options yet: "
+          + String.join(", ", new java.util.TreeSet<>(driverOpts.keySet())));
+    }
+    if (gwPriority != 0) {
+      throw new dev.berth.core.error.InvalidArgumentException("berth does not support gateway priorities on "
+          + "endpoints yet: " + gwPriority);
+    }
   }
+
 
   public Endpoint withMacRequest(String mac) {
     return new Endpoint(networkId, aliases, ipv4Request, attached, mac, links);

@@ -70,7 +70,10 @@ final class NetworkSettingsTranslator {
         v.path("Aliases").forEach(a -> aliases.add(a.asText()));
         var linkLocal = new ArrayList<String>();
         v.path("IPAMConfig").path("LinkLocalIPs").forEach(l -> linkLocal.add(l.asText()));
-        Endpoint.refuseIpv6(v.path("IPAMConfig").path("IPv6Address").asText(""), linkLocal);
+        var driverOpts = new java.util.TreeMap<String, String>();
+        v.path("DriverOpts").properties().forEach(o -> driverOpts.put(o.getKey(), o.getValue().asText()));
+        Endpoint.refuseUnsupported(v.path("IPAMConfig").path("IPv6Address").asText(""), linkLocal, driverOpts,
+            v.path("GwPriority").asInt(0));
         var links = new ArrayList<String>();
         v.path("Links").forEach(l -> links.add(l.asText()));
         endpoints.put(e.getKey(), new Endpoint(null, aliases, v.path("IPAMConfig").path("IPv4Address").asText(""),

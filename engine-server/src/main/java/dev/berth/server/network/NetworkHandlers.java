@@ -110,8 +110,9 @@ public final class NetworkHandlers {
     }
     var ep = body.EndpointConfig();
     var ipam = ep == null ? null : ep.IPAMConfig();
-    if (ipam != null) {
-      Endpoint.refuseIpv6(ipam.IPv6Address(), ipam.LinkLocalIPs());
+    if (ep != null) {
+      Endpoint.refuseUnsupported(ipam == null ? null : ipam.IPv6Address(), ipam == null ? null : ipam.LinkLocalIPs(),
+          ep.DriverOpts(), ep.GwPriority());
     }
     connections.connect(req.path("id"), body.Container(), ep == null ? List.of() : ep.Aliases(),
         ipam == null ? "" : ipam.IPv4Address(), ep == null ? "" : ep.MacAddress(),

@@ -46,7 +46,8 @@ final class NetworkJson {
 
   record IpamRequest(String IPv4Address, String IPv6Address, List<String> LinkLocalIPs) {}
 
-  record EndpointConfig(List<String> Aliases, IpamRequest IPAMConfig, List<String> Links, String MacAddress) {}
+  record EndpointConfig(List<String> Aliases, IpamRequest IPAMConfig, List<String> Links, String MacAddress,
+      Map<String, String> DriverOpts, int GwPriority) {}
 
   record ConnectRequest(String Container, EndpointConfig EndpointConfig) {}
 

@@ -666,6 +666,16 @@ class ContainerTranslatorTest {
   }
 
   @Test
+  void endpointDriverOptionsAndGatewayPrioritiesAreRefusedRatherThanDropped() {
+    var opts = assertThrows(InvalidArgumentException.class, () -> create("""
+        {"Image":"busybox","NetworkingConfig":{"EndpointsConfig":{"app":{"DriverOpts":{"b":"1","a":"2"}}}}}"""));
+    assertEquals("berth does not support endpoint driver options yet: a, b", opts.getMessage());
+    var gw = assertThrows(InvalidArgumentException.class, () -> create("""
+        {"Image":"busybox","NetworkingConfig":{"EndpointsConfig":{"app":{"GwPriority":10}}}}"""));
+    assertEquals("berth does not support gateway priorities on endpoints yet: 10", gw.getMessage());
+  }
+
+  @Test
   void aNullMountIsAnEmptyOneForTheMountChecksToRefuseAsGoDecodesIt() throws IOException {
     var mounts = create("{\"Image\":\"busybox\",\"HostConfig\":{\"Mounts\":[null]}}").hostConfig().storage().mounts();
     assertEquals(1, mounts.size());
