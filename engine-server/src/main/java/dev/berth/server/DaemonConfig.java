@@ -363,6 +363,11 @@ public record DaemonConfig(
         Subnet.parse(bip);
       }
       for (JsonNode p : new ObjectMapper().readTree(v.get("default-address-pools"))) {
+        if (dev.berth.core.network.Ipv6Subnet.isIpv6(p.path("base").asText())) {
+          // IPv6 networks without a subnet get a /64 of the engine's own ULA /48 instead.
+          throw new UsageException("unable to configure the daemon: berth does not support IPv6 "
+              + "default-address-pools yet: " + p.path("base").asText());
+        }
         Subnet base = Subnet.parse(p.path("base").asText());
         int size = p.path("size").asInt(-1);
         if (size < base.prefix() || size > 30) {

@@ -115,7 +115,8 @@ public final class Main {
       volumes.removeLeftovers();
       var net = config.network();
       var networks = new NetworkService(new SqliteNetworkRepository(db), new ContainerNetworkMembers(containerRepo),
-          AddressPools.ofHost(net.addressPools()), new NetworkService.Defaults(net.bridge(), net.bip(), net.hostGatewayIps()), paths.leases(),
+          AddressPools.ofHost(net.addressPools()), new NetworkService.Defaults(net.bridge(), net.bip(),
+              net.hostGatewayIps(), AddressPools.ula(SystemService.engineId(paths.dataRoot()))), paths.leases(),
           events, clock);
       networks.ensurePredefined();
       var cni = new Cni(Cni.findPlugins(), paths.cni().resolve("results"));

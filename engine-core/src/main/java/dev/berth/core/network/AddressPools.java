@@ -28,6 +28,23 @@ public record AddressPools(List<Pool> pools, Path routes) {
     pools = List.copyOf(pools);
   }
 
+  /**
+   * A ULA /48 of the engine's own (fd00::/8 with 40 bits from a hash of its ID, after RFC 4193's
+   * global ID), stable for one engine ID, as dockerd derives its default IPv6 pool.
+   */
+  public static Ipv6Subnet ula(String engineId) {
+    try {
+      byte[] sha = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(engineId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      long globalId = java.nio.ByteBuffer.wrap(sha).getLong() & ((1L << 40) - 1);
+      var base = java.math.BigInteger.valueOf(0xfd).shiftLeft(120)
+          .or(java.math.BigInteger.valueOf(globalId).shiftLeft(80));
+      return new Ipv6Subnet(base, 48);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static AddressPools ofHost(List<Pool> pools) {
     return new AddressPools(pools.isEmpty() ? DEFAULT : pools, Path.of("/proc/net/route"));
   }

@@ -16,6 +16,8 @@ public final class BridgeOptions {
   public static final String ENABLE_ICC = "com.docker.network.bridge.enable_icc";
   public static final String ENABLE_IP_MASQUERADE = "com.docker.network.bridge.enable_ip_masquerade";
   public static final String HOST_BINDING_IPV4 = "com.docker.network.bridge.host_binding_ipv4";
+  public static final String ENABLE_IPV4 = "com.docker.network.enable_ipv4";
+  public static final String ENABLE_IPV6 = "com.docker.network.enable_ipv6";
   private static final Set<String> BOOLEANS = Set.of(ENABLE_ICC, ENABLE_IP_MASQUERADE,
       "com.docker.network.enable_ipv4", "com.docker.network.enable_ipv6", "com.docker.network.bridge.inhibit_ipv4",
       "com.docker.network.bridge.default_bridge");
@@ -42,8 +44,7 @@ public final class BridgeOptions {
           throw parseError(key, value, "strconv.ParseBool: parsing \"" + value + "\": invalid syntax");
         }
         if ((key.equals("com.docker.network.bridge.inhibit_ipv4") && b)
-            || (key.equals("com.docker.network.enable_ipv4") && !b)
-            || (key.equals("com.docker.network.enable_ipv6") && b)) {
+            || (key.equals(ENABLE_IPV4) && !b)) {
           throw new InvalidArgumentException("berth does not support the network option " + key + "=" + value);
         }
       } else if (key.equals(HOST_BINDING_IPV4)) {
@@ -90,7 +91,7 @@ public final class BridgeOptions {
   }
 
   /** Go's strconv.ParseBool; null for anything else. */
-  private static Boolean bool(String v) {
+  static Boolean bool(String v) {
     return switch (v) {
       case "1", "t", "T", "TRUE", "true", "True" -> true;
       case "0", "f", "F", "FALSE", "false", "False" -> false;

@@ -35,8 +35,16 @@ public record CniConfig(Path leases, boolean ipMasq) {
     plugins.add(JSON.createObjectNode().put("type", "firewall").put("backend", "iptables")
         .put("ingressPolicy", "same-bridge"));
     var args = new LinkedHashMap<String, String>();
+    // host-local takes one address per range set, comma-separated in CNI_ARGS' IP.
+    var ips = new ArrayList<String>();
     if (!e.ipv4Request().isEmpty()) {
-      args.put("IP", e.ipv4Request());
+      ips.add(e.ipv4Request());
+    }
+    if (!e.ipv6Request().isEmpty() && net.ipv6Pool().isPresent()) {
+      ips.add(e.ipv6Request());
+    }
+    if (!ips.isEmpty()) {
+      args.put("IP", String.join(",", ips));
     }
     if (!e.macRequest().isEmpty()) {
       // The bridge plugin (1.1+) gives the container's veth this address (its MacEnvArgs).
@@ -46,7 +54,7 @@ public record CniConfig(Path leases, boolean ipMasq) {
   }
 
   ObjectNode bridge(Network net) {
-    IpamPool pool = net.pools().getFirst();
+    IpamPool pool = net.ipv4Pool();
     Subnet subnet = Subnet.parse(pool.subnet());
     String gateway = pool.gateway() == null || pool.gateway().isEmpty() ? Subnet.format(subnet.at(1)) : pool.gateway();
     ObjectNode b = JSON.createObjectNode()
@@ -61,7 +69,8 @@ public record CniConfig(Path leases, boolean ipMasq) {
       b.put("mtu", mtu);
     }
     ObjectNode ipam = b.putObject("ipam").put("type", "host-local").put("dataDir", leases.toString());
-    ObjectNode range = ipam.putArray("ranges").addArray().addObject()
+    var ranges = ipam.putArray("ranges");
+    ObjectNode range = ranges.addArray().addObject()
         .put("subnet", subnet.toString()).put("gateway", gateway);
     if (pool.ipRange() != null && !pool.ipRange().isEmpty()) {
       // host-local's range is inclusive; the range's network and broadcast addresses stay out.
@@ -69,8 +78,24 @@ public record CniConfig(Path leases, boolean ipMasq) {
       range.put("rangeStart", Subnet.format(Math.max(r.at(1), subnet.at(2))));
       range.put("rangeEnd", Subnet.format(r.at((int) r.size() - 2)));
     }
+    var pool6 = net.ipv6Pool();
+    if (pool6.isPresent()) {
+      // A second range set: host-local gives the container one address from each.
+      Ipv6Subnet subnet6 = Ipv6Subnet.parse(pool6.get().subnet());
+      ObjectNode range6 = ranges.addArray().addObject().put("subnet", subnet6.toString())
+          .put("gateway", pool6.get().gateway());
+      if (pool6.get().ipRange() != null && !pool6.get().ipRange().isEmpty()) {
+        Ipv6Subnet r = Ipv6Subnet.parse(pool6.get().ipRange());
+        range6.put("rangeStart", Ipv6Subnet.format(r.at(1).max(subnet6.at(2))));
+        range6.put("rangeEnd", Ipv6Subnet.format(r.last()));
+      }
+    }
     if (!net.internal()) {
-      ipam.putArray("routes").addObject().put("dst", "0.0.0.0/0");
+      var routes = ipam.putArray("routes");
+      routes.addObject().put("dst", "0.0.0.0/0");
+      if (pool6.isPresent()) {
+        routes.addObject().put("dst", "::/0");
+      }
     }
     return b;
   }

@@ -44,8 +44,13 @@ public record CniResult(List<Interface> interfaces, List<Ip> ips, JsonNode json)
     return interfaces.stream().filter(i -> i.name().equals(name) && !i.sandbox().isEmpty()).findFirst();
   }
 
-  /** The first address given, where berth's one-address-per-network attachments find theirs. */
+  /** The first IPv4 address given, where berth's one-address-per-family attachments find theirs. */
   public Optional<Ip> firstIp() {
-    return ips.stream().findFirst();
+    return ips.stream().filter(ip -> !Ipv6Subnet.isIpv6(ip.address())).findFirst();
+  }
+
+  /** The first IPv6 address given: on networks with IPv6 enabled. */
+  public Optional<Ip> firstIpv6() {
+    return ips.stream().filter(ip -> Ipv6Subnet.isIpv6(ip.address())).findFirst();
   }
 }

@@ -14,9 +14,11 @@ import java.util.Map;
  *     colons; empty for a random one
  * @param links {@code name:alias} links on a user-defined network: the container alone resolves
  *     the alias to the named container there (dockerd's endpoint link aliases)
+ * @param ipv6Request a static IPv6 address the client asked for ({@code --ip6}); empty for any
+ * @param linkLocalIps addresses the interface gets besides the network's ({@code --link-local-ip})
  */
 public record Endpoint(NetworkId networkId, List<String> aliases, String ipv4Request, Attachment attached,
-    String macRequest, List<String> links) {
+    String macRequest, List<String> links, String ipv6Request, List<String> linkLocalIps) {
 
   /** Six octets in Go's net.ParseMAC forms: colons, hyphens, or dotted groups of four hex digits. */
   private static final java.util.regex.Pattern MAC = java.util.regex.Pattern.compile(
@@ -27,6 +29,13 @@ public record Endpoint(NetworkId networkId, List<String> aliases, String ipv4Req
     ipv4Request = ipv4Request == null ? "" : ipv4Request;
     macRequest = macRequest == null ? "" : macRequest;
     links = links == null ? List.of() : List.copyOf(links);
+    ipv6Request = ipv6Request == null ? "" : ipv6Request;
+    linkLocalIps = linkLocalIps == null ? List.of() : List.copyOf(linkLocalIps);
+  }
+
+  public Endpoint(NetworkId networkId, List<String> aliases, String ipv4Request, Attachment attached,
+      String macRequest, List<String> links) {
+    this(networkId, aliases, ipv4Request, attached, macRequest, links, "", List.of());
   }
 
   public Endpoint(NetworkId networkId, List<String> aliases, String ipv4Request, Attachment attached) {
@@ -56,18 +65,9 @@ public record Endpoint(NetworkId networkId, List<String> aliases, String ipv4Req
 
   /**
    * Refuses what an endpoint request may ask that berth does not do yet, rather than accept it
-   * unapplied: IPv6 and link-local addresses, driver options, a gateway priority.
+   * unapplied: driver options, a gateway priority.
    */
-  public static void refuseUnsupported(String ipv6Address, List<String> linkLocalIps, Map<String, String> driverOpts,
-      int gwPriority) {
-    if (ipv6Address != null && !ipv6Address.isEmpty()) {
-      throw new dev.berth.core.error.InvalidArgumentException("berth does not support IPv6 addresses on endpoints "
-          + "yet: " + ipv6Address);
-    }
-    if (linkLocalIps != null && !linkLocalIps.isEmpty()) {
-      throw new dev.berth.core.error.InvalidArgumentException("berth does not support link-local addresses on "
-          + "endpoints yet: " + String.join(", ", linkLocalIps));
-    }
+  public static void refuseUnsupported(Map<String, String> driverOpts, int gwPriority) {
     if (driverOpts != null && !driverOpts.isEmpty()) {
       throw new dev.berth.core.error.InvalidArgumentException("berth does not support endpoint driver options yet: "
           + String.join(", ", new java.util.TreeSet<>(driverOpts.keySet())));
@@ -78,23 +78,73 @@ public record Endpoint(NetworkId networkId, List<String> aliases, String ipv4Req
     }
   }
 
+  /**
+   * The endpoint's addresses as dockerd's normalizeEndpointIPAMConfig checks them, IPv6 ones
+   * written as Go writes them.
+   *
+   * @throws dev.berth.core.error.InvalidArgumentException {@code invalid IPv6 address: x},
+   *     {@code invalid link-local IP address: x}
+   */
+  public Endpoint withCheckedAddresses() {
+    String v6 = ipv6Request;
+    if (!v6.isEmpty()) {
+      java.math.BigInteger a = Ipv6Subnet.address(v6);
+      if (a.signum() == 0) {
+        throw new dev.berth.core.error.InvalidArgumentException("invalid IPv6 address: " + v6);
+      }
+      v6 = Ipv6Subnet.format(a);
+    }
+    var local = new java.util.ArrayList<String>();
+    for (String ip : linkLocalIps) {
+      try {
+        if (Ipv6Subnet.isIpv6(ip)) {
+          java.math.BigInteger a = Ipv6Subnet.address(ip);
+          if (a.signum() == 0) {
+            throw new dev.berth.core.error.InvalidArgumentException(ip);
+          }
+          local.add(Ipv6Subnet.format(a));
+        } else {
+          int a = Subnet.address(ip);
+          if (a == 0) {
+            throw new dev.berth.core.error.InvalidArgumentException(ip);
+          }
+          local.add(Subnet.format(a));
+        }
+      } catch (dev.berth.core.error.InvalidArgumentException e) {
+        throw new dev.berth.core.error.InvalidArgumentException("invalid link-local IP address: " + ip);
+      }
+    }
+    return new Endpoint(networkId, aliases, ipv4Request, attached, macRequest, links, v6, local);
+  }
 
   public Endpoint withMacRequest(String mac) {
-    return new Endpoint(networkId, aliases, ipv4Request, attached, mac, links);
+    return new Endpoint(networkId, aliases, ipv4Request, attached, mac, links, ipv6Request, linkLocalIps);
   }
 
   /**
    * @param endpointId random per attachment, as libnetwork's
    * @param ifName the interface inside the container: eth0, eth1, ... in connect order
+   * @param ipv6Address empty on a network without IPv6
    */
   public record Attachment(String endpointId, String ifName, String ipAddress, int prefixLen, String gateway,
-      String macAddress) {}
+      String macAddress, String ipv6Address, int ipv6PrefixLen, String ipv6Gateway) {
+
+    public Attachment {
+      ipv6Address = ipv6Address == null ? "" : ipv6Address;
+      ipv6Gateway = ipv6Gateway == null ? "" : ipv6Gateway;
+    }
+
+    public Attachment(String endpointId, String ifName, String ipAddress, int prefixLen, String gateway,
+        String macAddress) {
+      this(endpointId, ifName, ipAddress, prefixLen, gateway, macAddress, "", 0, "");
+    }
+  }
 
   public Endpoint attach(Attachment a) {
-    return new Endpoint(networkId, aliases, ipv4Request, a, macRequest, links);
+    return new Endpoint(networkId, aliases, ipv4Request, a, macRequest, links, ipv6Request, linkLocalIps);
   }
 
   public Endpoint detach() {
-    return new Endpoint(networkId, aliases, ipv4Request, null, macRequest, links);
+    return new Endpoint(networkId, aliases, ipv4Request, null, macRequest, links, ipv6Request, linkLocalIps);
   }
 }

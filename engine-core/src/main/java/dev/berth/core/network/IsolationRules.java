@@ -21,46 +21,64 @@ public final class IsolationRules {
 
   private static final String ICC_COMMENT = "berth: enable_icc=false";
   private static final Path BRIDGE_NF_CALL_IPTABLES = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
+  private static final Path BRIDGE_NF_CALL_IP6TABLES = Path.of("/proc/sys/net/bridge/bridge-nf-call-ip6tables");
 
   /**
    * Keeps containers on one bridge from talking to each other (a network created with
    * {@code com.docker.network.bridge.enable_icc=false}), as dockerd's {@code -i br -o br -j DROP}
    * rule does, ahead of the firewall plugin's accepts. Bridged traffic reaches iptables only
-   * through br_netfilter, which dockerd loads and turns on for this too. Idempotent.
+   * through br_netfilter, which dockerd loads and turns on for this too. On a network with IPv6 the
+   * same rule goes into ip6tables, so IPv6 is no way around it. Idempotent.
    */
-  public static void isolateContainers(String bridge) {
+  public static void isolateContainers(String bridge, boolean ipv6) {
+    enable(BRIDGE_NF_CALL_IPTABLES, bridge);
+    isolate("iptables", bridge);
+    if (ipv6) {
+      enable(BRIDGE_NF_CALL_IP6TABLES, bridge);
+      isolate("ip6tables", bridge);
+    }
+  }
+
+  private static void enable(Path nfCall, String bridge) {
     try {
-      if (!Files.exists(BRIDGE_NF_CALL_IPTABLES)) {
+      if (!Files.exists(nfCall)) {
         run(List.of("modprobe", "br_netfilter"));
       }
-      if (!Files.readString(BRIDGE_NF_CALL_IPTABLES).strip().equals("1")) {
-        Files.writeString(BRIDGE_NF_CALL_IPTABLES, "1");
+      if (!Files.readString(nfCall).strip().equals("1")) {
+        Files.writeString(nfCall, "1");
       }
     } catch (IOException e) {
       throw new InternalException("enabling br_netfilter for " + bridge + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void isolate(String tool, String bridge) {
     List<String> rule = List.of("FORWARD", "-i", bridge, "-o", bridge, "-m", "comment", "--comment", ICC_COMMENT,
         "-j", "DROP");
-    var check = new ArrayList<>(List.of("iptables", "-w", "-t", "filter", "-C"));
+    var check = new ArrayList<>(List.of(tool, "-w", "-t", "filter", "-C"));
     check.addAll(rule);
     if (run(check) != 0) {
-      var insert = new ArrayList<>(List.of("iptables", "-w", "-t", "filter", "-I"));
+      var insert = new ArrayList<>(List.of(tool, "-w", "-t", "filter", "-I"));
       insert.add("FORWARD");
       insert.add("1");
       insert.addAll(rule.subList(1, rule.size()));
       int status = run(insert);
       if (status != 0) {
-        throw new InternalException("iptables -I FORWARD for " + bridge + " exited with " + status);
+        throw new InternalException(tool + " -I FORWARD for " + bridge + " exited with " + status);
       }
     }
   }
 
-  /** Removes the bridge's isolation rules; rules that are not there are fine. */
-  public static void remove(String bridge) {
-    delete(List.of("FORWARD", "-i", bridge, "-o", bridge, "-m", "comment", "--comment", ICC_COMMENT, "-j", "DROP"));
-    delete(List.of("CNI-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge, "-m", "comment", "--comment", COMMENT,
-        "-j", "CNI-ISOLATION-STAGE-2"));
-    delete(List.of("CNI-ISOLATION-STAGE-2", "-o", bridge, "-m", "comment", "--comment", COMMENT, "-j", "DROP"));
+  /** Removes the bridge's isolation rules of both families; rules that are not there are fine. */
+  public static void remove(String bridge, boolean ipv6) {
+    for (String tool : ipv6 ? List.of("iptables", "ip6tables") : List.of("iptables")) {
+      delete(tool, List.of("FORWARD", "-i", bridge, "-o", bridge, "-m", "comment", "--comment", ICC_COMMENT, "-j",
+          "DROP"));
+      delete(tool, List.of("CNI-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge, "-m", "comment", "--comment",
+          COMMENT, "-j", "CNI-ISOLATION-STAGE-2"));
+      delete(tool, List.of("CNI-ISOLATION-STAGE-2", "-o", bridge, "-m", "comment", "--comment", COMMENT, "-j",
+          "DROP"));
+    }
   }
 
   private static int run(List<String> cmd) {
@@ -75,21 +93,21 @@ public final class IsolationRules {
     }
   }
 
-  private static void delete(List<String> rule) {
-    var cmd = new ArrayList<>(List.of("iptables", "-w", "-t", "filter", "-D"));
+  private static void delete(String tool, List<String> rule) {
+    var cmd = new ArrayList<>(List.of(tool, "-w", "-t", "filter", "-D"));
     cmd.addAll(rule);
     try {
       // Exit status 1 means no such rule (or chain): nothing to remove.
       int status = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start().waitFor();
       if (status != 0 && status != 1) {
-        throw new InternalException("iptables -D " + String.join(" ", rule) + " exited with " + status);
+        throw new InternalException(tool + " -D " + String.join(" ", rule) + " exited with " + status);
       }
     } catch (IOException e) {
-      throw new InternalException("running iptables: " + e.getMessage(), e);
+      throw new InternalException("running " + tool + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new InternalException("interrupted running iptables", e);
+      throw new InternalException("interrupted running " + tool, e);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param driver {@code bridge}, {@code host} or {@code null} (Docker's name for {@code none})
  * @param pools the IPAM config; for bridges with none given, the subnet the engine picked
  * @param bridge the host's bridge interface; empty for host and null networks
+ * @param enableIPv6 containers get an IPv6 address from the network's IPv6 pool as well
  */
 public record Network(
     NetworkId id,
@@ -24,7 +25,8 @@ public record Network(
     Map<String, String> ipamOptions,
     Map<String, String> options,
     Map<String, String> labels,
-    String bridge) {
+    String bridge,
+    boolean enableIPv6) {
 
   public static final String DEFAULT_BRIDGE = "bridge";
   public static final String HOST = "host";
@@ -37,6 +39,14 @@ public record Network(
     labels = labels == null ? Map.of() : Map.copyOf(labels);
     ipamDriver = ipamDriver == null || ipamDriver.isEmpty() ? "default" : ipamDriver;
     bridge = bridge == null ? "" : bridge;
+  }
+
+  /** An IPv4-only network. */
+  public Network(NetworkId id, String name, String driver, Instant created, boolean internal, boolean attachable,
+      String ipamDriver, List<IpamPool> pools, Map<String, String> ipamOptions, Map<String, String> options,
+      Map<String, String> labels, String bridge) {
+    this(id, name, driver, created, internal, attachable, ipamDriver, pools, ipamOptions, options, labels, bridge,
+        false);
   }
 
   /** The networks every engine has and nobody may remove: bridge, host, none. */
@@ -53,8 +63,19 @@ public record Network(
     return driver.equals("bridge");
   }
 
-  /** The subnet containers get addresses from. */
+  /** The IPv4 subnet containers get addresses from. */
   public Subnet subnet() {
-    return Subnet.parse(pools.getFirst().subnet());
+    return Subnet.parse(ipv4Pool().subnet());
+  }
+
+  /** The IPv4 pool: every bridge network has one. */
+  public IpamPool ipv4Pool() {
+    return pools.stream().filter(p -> !Ipv6Subnet.isIpv6(p.subnet())).findFirst().orElseThrow();
+  }
+
+  /** The IPv6 pool, on a network with IPv6 enabled. */
+  public java.util.Optional<IpamPool> ipv6Pool() {
+    return enableIPv6 ? pools.stream().filter(p -> Ipv6Subnet.isIpv6(p.subnet())).findFirst()
+        : java.util.Optional.empty();
   }
 }

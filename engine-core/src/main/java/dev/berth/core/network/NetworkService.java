@@ -29,22 +29,38 @@ public final class NetworkService {
   /**
    * What {@code POST /networks/create} asks for.
    *
-   * @param pools empty for a subnet the engine picks
+   * @param pools empty for a subnet the engine picks; at most one IPv4 and one IPv6 subnet
+   * @param enableIPv4 null for the network option {@code com.docker.network.enable_ipv4}, else true
+   * @param enableIPv6 null for the network option {@code com.docker.network.enable_ipv6}, else false
    */
   public record CreateRequest(String name, String driver, boolean internal, boolean attachable, String ipamDriver,
       List<IpamPool> pools, Map<String, String> ipamOptions, Map<String, String> options,
-      Map<String, String> labels) {}
+      Map<String, String> labels, Boolean enableIPv4, Boolean enableIPv6) {
+
+    public CreateRequest(String name, String driver, boolean internal, boolean attachable, String ipamDriver,
+        List<IpamPool> pools, Map<String, String> ipamOptions, Map<String, String> options,
+        Map<String, String> labels) {
+      this(name, driver, internal, attachable, ipamDriver, pools, ipamOptions, options, labels, null, null);
+    }
+  }
 
   /**
    * @param defaultBridge the host interface of the {@code bridge} network (dockerd's docker0)
    * @param bip the default bridge's gateway address and subnet (a.b.c.d/n); null to pick one
    * @param hostGatewayIps what {@code host-gateway} in {@code --add-host} stands for (dockerd's
    *     host-gateway-ip); empty for the default bridge's gateway
+   * @param ipv6Pool where IPv6 networks created without an IPv6 subnet get a /64: a ULA /48 of
+   *     this engine's own, as dockerd derives one from its host ID
    */
-  public record Defaults(String defaultBridge, String bip, List<String> hostGatewayIps) {
+  public record Defaults(String defaultBridge, String bip, List<String> hostGatewayIps, Ipv6Subnet ipv6Pool) {
 
     public Defaults {
       hostGatewayIps = hostGatewayIps == null ? List.of() : List.copyOf(hostGatewayIps);
+      ipv6Pool = ipv6Pool == null ? AddressPools.ula("") : ipv6Pool;
+    }
+
+    public Defaults(String defaultBridge, String bip, List<String> hostGatewayIps) {
+      this(defaultBridge, bip, hostGatewayIps, null);
     }
 
     public Defaults(String defaultBridge, String bip) {
@@ -131,8 +147,8 @@ public final class NetworkService {
       return defaults.hostGatewayIps();
     }
     return repository.findByName(Network.DEFAULT_BRIDGE).filter(n -> !n.pools().isEmpty())
-        .map(n -> n.pools().getFirst().gateway() == null || n.pools().getFirst().gateway().isEmpty()
-            ? Subnet.format(n.subnet().at(1)) : n.pools().getFirst().gateway())
+        .map(n -> n.ipv4Pool().gateway() == null || n.ipv4Pool().gateway().isEmpty()
+            ? Subnet.format(n.subnet().at(1)) : n.ipv4Pool().gateway())
         .map(List::of).orElse(List.of());
   }
 
@@ -175,10 +191,26 @@ public final class NetworkService {
     if (repository.findByName(r.name()).isPresent()) {
       throw new ConflictException("network with name " + r.name() + " already exists");
     }
+    Map<String, String> options = new java.util.LinkedHashMap<>(r.options() == null ? Map.of() : r.options());
+    boolean ipv4 = enabled(r.enableIPv4(), options, BridgeOptions.ENABLE_IPV4, true);
+    boolean ipv6 = enabled(r.enableIPv6(), options, BridgeOptions.ENABLE_IPV6, false);
+    if (!ipv4) {
+      throw new InvalidArgumentException("berth does not support IPv6-only networks (EnableIPv4=false) yet");
+    }
     synchronized (this) {
       List<IpamPool> requested = r.pools() == null ? List.of() : r.pools();
+      List<IpamPool> requested6 = requested.stream().filter(p -> Ipv6Subnet.isIpv6(p.subnet())).toList();
+      requested = requested.stream().filter(p -> !Ipv6Subnet.isIpv6(p.subnet())).toList();
       if (requested.size() > 1) {
         throw new InvalidArgumentException("berth supports one IPv4 subnet per network");
+      }
+      if (requested6.size() > 1) {
+        throw new InvalidArgumentException("berth supports one IPv6 subnet per network");
+      }
+      if (!requested6.isEmpty() && !ipv6) {
+        // dockerd drops the subnet without a word and makes an IPv4-only network.
+        throw new InvalidArgumentException("IPv6 subnet " + requested6.getFirst().subnet() + " is given but IPv6 is "
+            + "not enabled on the network: enable it (--ipv6) or leave the subnet out");
       }
       Subnet subnet;
       IpamPool stored;
@@ -194,8 +226,11 @@ public final class NetworkService {
           }
         }
       }
+      IpamPool pool6 = null;
+      if (ipv6) {
+        pool6 = requested6.isEmpty() ? freeIpv6Pool() : validate6(requested6.getFirst());
+      }
       NetworkId id = NetworkId.random();
-      Map<String, String> options = r.options() == null ? Map.of() : r.options();
       BridgeOptions.check(options);
       String bridge = options.getOrDefault(BRIDGE_NAME_OPTION, "br-" + id.shortId());
       if (bridge.length() > 15) {
@@ -209,10 +244,13 @@ public final class NetworkService {
         }
       }
       // Inspect shows the pool the engine picked, as dockerd does, with the gateway it will use.
-      List<IpamPool> ipam = List.of(stored != null ? stored
-          : new IpamPool(subnet.toString(), Subnet.format(subnet.at(1)), null));
+      var ipam = new ArrayList<IpamPool>(List.of(stored != null ? stored
+          : new IpamPool(subnet.toString(), Subnet.format(subnet.at(1)), null)));
+      if (pool6 != null) {
+        ipam.add(pool6);
+      }
       Network n = new Network(id, r.name(), driver, clock.instant(), r.internal(), r.attachable(), ipamDriver, ipam,
-          r.ipamOptions(), options, r.labels(), bridge);
+          r.ipamOptions(), options, r.labels(), bridge, ipv6);
       repository.insert(n);
       events.publish(EngineEvent.Type.NETWORK, "create", id.hex(), Map.of("name", n.name(), "type", driver));
       return n;
@@ -231,6 +269,89 @@ public final class NetworkService {
       throw new InvalidArgumentException("invalid pool request: subnet " + s + " is too small");
     }
     return s;
+  }
+
+  /**
+   * An IP family's switch as dockerd reads it: the request's field, else the network option (which
+   * the field, when given, removes from the options).
+   */
+  private static boolean enabled(Boolean field, Map<String, String> options, String option, boolean otherwise) {
+    if (field != null) {
+      options.remove(option);
+      return field;
+    }
+    String v = options.get(option);
+    if (v == null) {
+      return otherwise;
+    }
+    Boolean b = BridgeOptions.bool(v);
+    if (b == null) {
+      throw new InvalidArgumentException("driver-opt \"" + option + "\" is not a valid bool");
+    }
+    return b;
+  }
+
+  /**
+   * The IPv6 pool as given, checked as dockerd's validateIpamConfig checks one, with its gateway
+   * (the subnet's first address unless given) written out as inspect shows it.
+   */
+  private IpamPool validate6(IpamPool p) {
+    Ipv6Subnet s = Ipv6Subnet.parse(p.subnet());
+    if (!s.toString().equals(Ipv6Subnet.format(Ipv6Subnet.address(p.subnet().substring(0, p.subnet().indexOf('/'))))
+        + "/" + s.prefix())) {
+      throw new InvalidArgumentException("invalid network config:\ninvalid subnet " + p.subnet() + ": it should be " + s);
+    }
+    if (s.prefix() > 126) {
+      throw new InvalidArgumentException("invalid pool request: subnet " + s + " is too small");
+    }
+    String gateway = null;
+    if (p.gateway() != null && !p.gateway().isEmpty()) {
+      if (!Ipv6Subnet.isIpv6(p.gateway())) {
+        throw new InvalidArgumentException("invalid network config:\ninvalid gateway " + p.gateway()
+            + ": parent subnet is an IPv6 block");
+      }
+      if (!s.contains(Ipv6Subnet.address(p.gateway()))) {
+        throw new InvalidArgumentException("invalid network config:\ninvalid gateway " + p.gateway() + ": parent subnet "
+            + s + " doesn't contain this address");
+      }
+      gateway = Ipv6Subnet.normal(p.gateway());
+    }
+    String range = null;
+    if (p.ipRange() != null && !p.ipRange().isEmpty()) {
+      if (!Ipv6Subnet.isIpv6(p.ipRange())) {
+        throw new InvalidArgumentException("invalid network config:\ninvalid ip-range " + p.ipRange()
+            + ": parent subnet is an IPv6 block");
+      }
+      Ipv6Subnet r = Ipv6Subnet.parse(p.ipRange());
+      if (!s.contains(r)) {
+        throw new InvalidArgumentException("invalid network config:\ninvalid ip-range " + p.ipRange()
+            + ": parent subnet " + s + " doesn't contain ip-range");
+      }
+      range = r.toString();
+    }
+    for (Network other : repository.list()) {
+      var theirs = other.ipv6Pool();
+      if (theirs.isPresent() && Ipv6Subnet.parse(theirs.get().subnet()).overlaps(s)) {
+        throw new ForbiddenException("invalid pool request: Pool overlaps with other one on this address space");
+      }
+    }
+    return new IpamPool(s.toString(), gateway != null ? gateway : Ipv6Subnet.format(s.at(1)), range);
+  }
+
+  /** The first /64 of the engine's ULA /48 that no network has, as dockerd's default IPv6 pool. */
+  private IpamPool freeIpv6Pool() {
+    var taken = new ArrayList<Ipv6Subnet>();
+    for (Network n : repository.list()) {
+      n.ipv6Pool().ifPresent(p -> taken.add(Ipv6Subnet.parse(p.subnet())));
+    }
+    Ipv6Subnet base = defaults.ipv6Pool();
+    for (long i = 0; i < 1L << (64 - base.prefix()); i++) {
+      Ipv6Subnet candidate = base.child(64, i);
+      if (taken.stream().noneMatch(candidate::overlaps)) {
+        return new IpamPool(candidate.toString(), Ipv6Subnet.format(candidate.at(1)), null);
+      }
+    }
+    throw new ForbiddenException("all predefined address pools have been fully subnetted");
   }
 
   private Subnet freeSubnet() {
@@ -306,7 +427,7 @@ public final class NetworkService {
     }
     try {
       Interfaces.deleteBridge(n.bridge());
-      IsolationRules.remove(n.bridge());
+      IsolationRules.remove(n.bridge(), n.enableIPv6());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "deleting bridge " + n.bridge() + ": " + e.getMessage());
     }
@@ -336,7 +457,7 @@ public final class NetworkService {
     for (Network n : repository.list()) {
       if (n.isBridge()) {
         Interfaces.deleteBridge(n.bridge());
-        IsolationRules.remove(n.bridge());
+        IsolationRules.remove(n.bridge(), n.enableIPv6());
       }
     }
   }

@@ -72,7 +72,7 @@ public final class SystemService {
   }
 
   /** A stable identity for this engine's data, kept next to its data like dockerd's engine-id. */
-  private static String engineId(Path dataRoot) {
+  public static String engineId(Path dataRoot) {
     Path file = dataRoot.resolve("engine-id");
     try {
       if (Files.exists(file)) {

@@ -72,12 +72,12 @@ final class NetworkSettingsTranslator {
         v.path("IPAMConfig").path("LinkLocalIPs").forEach(l -> linkLocal.add(l.asText()));
         var driverOpts = new java.util.TreeMap<String, String>();
         v.path("DriverOpts").properties().forEach(o -> driverOpts.put(o.getKey(), o.getValue().asText()));
-        Endpoint.refuseUnsupported(v.path("IPAMConfig").path("IPv6Address").asText(""), linkLocal, driverOpts,
-            v.path("GwPriority").asInt(0));
+        Endpoint.refuseUnsupported(driverOpts, v.path("GwPriority").asInt(0));
         var links = new ArrayList<String>();
         v.path("Links").forEach(l -> links.add(l.asText()));
         endpoints.put(e.getKey(), new Endpoint(null, aliases, v.path("IPAMConfig").path("IPv4Address").asText(""),
-            null, v.path("MacAddress").asText(""), links));
+            null, v.path("MacAddress").asText(""), links, v.path("IPAMConfig").path("IPv6Address").asText(""),
+            linkLocal));
       }
     }
     String mode = h == null || h.NetworkMode() == null || h.NetworkMode().isEmpty() ? "default" : h.NetworkMode();
@@ -162,8 +162,20 @@ final class NetworkSettingsTranslator {
     for (var entry : c.networking().endpoints().entrySet()) {
       Endpoint e = entry.getValue();
       Endpoint.Attachment a = c.state().isRunning() ? e.attached() : null;
-      ObjectNode ipam = e.ipv4Request().isEmpty() ? null
-          : Json.MAPPER.createObjectNode().put("IPv4Address", e.ipv4Request());
+      ObjectNode ipam = null;
+      if (!e.ipv4Request().isEmpty() || !e.ipv6Request().isEmpty() || !e.linkLocalIps().isEmpty()) {
+        // As dockerd's EndpointIPAMConfig: each field omitted when empty.
+        ipam = Json.MAPPER.createObjectNode();
+        if (!e.ipv4Request().isEmpty()) {
+          ipam.put("IPv4Address", e.ipv4Request());
+        }
+        if (!e.ipv6Request().isEmpty()) {
+          ipam.put("IPv6Address", e.ipv6Request());
+        }
+        if (!e.linkLocalIps().isEmpty()) {
+          e.linkLocalIps().forEach(ipam.putArray("LinkLocalIPs")::add);
+        }
+      }
       boolean userDefined = !entry.getKey().equals(Network.DEFAULT_BRIDGE) && !entry.getKey().equals(Network.HOST)
           && !entry.getKey().equals(Network.NONE);
       List<String> dnsNames = null;
@@ -176,7 +188,8 @@ final class NetworkSettingsTranslator {
       out.put(entry.getKey(), new ContainerJson.Endpoint(ipam, e.links().isEmpty() ? null : e.links(), mac,
           e.aliases().isEmpty() ? null : e.aliases(), null, 0, e.networkId() == null ? "" : e.networkId().hex(),
           a == null ? "" : a.endpointId(), a == null ? "" : a.gateway(), a == null ? "" : a.ipAddress(),
-          a == null ? 0 : a.prefixLen(), "", "", 0, dnsNames));
+          a == null ? 0 : a.prefixLen(), a == null ? "" : a.ipv6Gateway(), a == null ? "" : a.ipv6Address(),
+          a == null ? 0 : a.ipv6PrefixLen(), dnsNames));
     }
     return out;
   }
@@ -196,8 +209,9 @@ final class NetworkSettingsTranslator {
     Endpoint.Attachment a = bridge != null && c.state().isRunning() ? bridge.attached() : null;
     boolean running = c.state().isRunning();
     return new ContainerJson.NetworkSettings("", running ? c.id().hex() : "", false, "", 0, ports(c),
-        running ? sandboxKey : "", null, null, a == null ? "" : a.endpointId(), a == null ? "" : a.gateway(), "", 0,
-        a == null ? "" : a.ipAddress(), a == null ? 0 : a.prefixLen(), "", a == null ? "" : a.macAddress(),
+        running ? sandboxKey : "", null, null, a == null ? "" : a.endpointId(), a == null ? "" : a.gateway(),
+        a == null ? "" : a.ipv6Address(), a == null ? 0 : a.ipv6PrefixLen(), a == null ? "" : a.ipAddress(),
+        a == null ? 0 : a.prefixLen(), a == null ? "" : a.ipv6Gateway(), a == null ? "" : a.macAddress(),
         networks(c));
   }
 }

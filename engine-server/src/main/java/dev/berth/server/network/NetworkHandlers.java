@@ -77,9 +77,6 @@ public final class NetworkHandlers {
 
   private void networkCreate(ApiRequest req, ServerResponse res) {
     NetworkJson.CreateRequest body = Json.read(req.bodyBytes(), NetworkJson.CreateRequest.class, EMPTY);
-    if (Boolean.TRUE.equals(body.EnableIPv6())) {
-      throw new InvalidArgumentException("berth does not support IPv6 networks yet");
-    }
     if (body.Scope() != null && !body.Scope().isEmpty() && !body.Scope().equals("local")) {
       throw new InvalidArgumentException("berth supports only local scope networks");
     }
@@ -90,7 +87,7 @@ public final class NetworkHandlers {
             : new IpamPool(c.Subnet(), c.Gateway(), c.IPRange())).toList();
     Network n = networks.create(new NetworkService.CreateRequest(body.Name(), body.Driver(), body.Internal(),
         body.Attachable(), ipam == null ? null : ipam.Driver(), pools, ipam == null ? null : ipam.Options(),
-        body.Options(), body.Labels()));
+        body.Options(), body.Labels(), body.EnableIPv4(), body.EnableIPv6()));
     Responses.json(res, 201, new NetworkJson.CreateResponse(n.id().hex(), ""));
   }
 
@@ -111,12 +108,12 @@ public final class NetworkHandlers {
     var ep = body.EndpointConfig();
     var ipam = ep == null ? null : ep.IPAMConfig();
     if (ep != null) {
-      Endpoint.refuseUnsupported(ipam == null ? null : ipam.IPv6Address(), ipam == null ? null : ipam.LinkLocalIPs(),
-          ep.DriverOpts(), ep.GwPriority());
+      Endpoint.refuseUnsupported(ep.DriverOpts(), ep.GwPriority());
     }
-    connections.connect(req.path("id"), body.Container(), ep == null ? List.of() : ep.Aliases(),
-        ipam == null ? "" : ipam.IPv4Address(), ep == null ? "" : ep.MacAddress(),
-        ep == null || ep.Links() == null ? List.of() : ep.Links());
+    connections.connect(req.path("id"), body.Container(), new Endpoint(null, ep == null ? List.of() : ep.Aliases(),
+        ipam == null ? "" : ipam.IPv4Address(), null, ep == null ? "" : ep.MacAddress(),
+        ep == null || ep.Links() == null ? List.of() : ep.Links(), ipam == null ? "" : ipam.IPv6Address(),
+        ipam == null ? List.of() : ipam.LinkLocalIPs()));
     res.status(200).send();
   }
 
@@ -143,7 +140,8 @@ public final class NetworkHandlers {
         var a = m.running() ? m.endpoint().attached() : null;
         if (a != null) {
           containers.put(m.containerId(), new NetworkJson.EndpointResource(m.containerName(), a.endpointId(),
-              a.macAddress(), a.ipAddress() + "/" + a.prefixLen(), ""));
+              a.macAddress(), a.ipAddress() + "/" + a.prefixLen(),
+              a.ipv6Address().isEmpty() ? "" : a.ipv6Address() + "/" + a.ipv6PrefixLen()));
         }
       }
     }
@@ -151,7 +149,7 @@ public final class NetworkHandlers {
         .map(p -> new NetworkJson.IpamConfig(p.subnet(), p.ipRange(), p.gateway())).toList();
     Map<String, String> ipamOptions = n.ipamOptions().isEmpty() ? null : n.ipamOptions();
     return new NetworkJson.Network(n.name(), n.id().hex(), WireTime.format(n.created()), "local", n.driver(), true,
-        false, new NetworkJson.Ipam(n.ipamDriver(), ipamOptions, config), n.internal(), n.attachable(), false,
+        n.enableIPv6(), new NetworkJson.Ipam(n.ipamDriver(), ipamOptions, config), n.internal(), n.attachable(), false,
         new NetworkJson.ConfigReference(""), false, containers, n.options(), n.labels());
   }
 }

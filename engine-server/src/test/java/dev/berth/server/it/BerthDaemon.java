@@ -373,7 +373,7 @@ final class BerthDaemon implements AutoCloseable {
   /** Removes what a failed test may have left; only this instance's own things are touched. */
   private void sweep() {
     dev.berth.core.os.Interfaces.deleteBridge(bridge);
-    dev.berth.core.network.IsolationRules.remove(bridge);
+    dev.berth.core.network.IsolationRules.remove(bridge, true);
     for (long pid : monitors()) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }

@@ -60,16 +60,23 @@ record NetworkingDoc(Map<String, EndpointDoc> endpoints, List<PortBindingDoc> po
 
   record NetworkIdDoc(String hex) {}
 
-  /** The interface while the container runs; null while it does not. */
+  /**
+   * The interface while the container runs; null while it does not. The IPv6 fields are written
+   * only on networks with IPv6, so other rows keep the shape earlier berths read.
+   */
   record AttachmentDoc(String endpointId, String ifName, String ipAddress, int prefixLen, String gateway,
-      String macAddress) {
+      String macAddress, @JsonInclude(JsonInclude.Include.NON_EMPTY) String ipv6Address,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) int ipv6PrefixLen,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String ipv6Gateway) {
 
     static AttachmentDoc of(Endpoint.Attachment a) {
-      return new AttachmentDoc(a.endpointId(), a.ifName(), a.ipAddress(), a.prefixLen(), a.gateway(), a.macAddress());
+      return new AttachmentDoc(a.endpointId(), a.ifName(), a.ipAddress(), a.prefixLen(), a.gateway(), a.macAddress(),
+          a.ipv6Address(), a.ipv6PrefixLen(), a.ipv6Gateway());
     }
 
     Endpoint.Attachment toCore() {
-      return new Endpoint.Attachment(endpointId, ifName, ipAddress, prefixLen, gateway, macAddress);
+      return new Endpoint.Attachment(endpointId, ifName, ipAddress, prefixLen, gateway, macAddress, ipv6Address,
+          ipv6PrefixLen, ipv6Gateway);
     }
   }
 

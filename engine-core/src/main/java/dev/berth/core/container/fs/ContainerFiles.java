@@ -111,6 +111,9 @@ public final class ContainerFiles {
       if (e.attached() != null && !e.attached().ipAddress().isEmpty()) {
         hosts.append(e.attached().ipAddress()).append('\t').append(hostname).append('\n');
       }
+      if (e.attached() != null && !e.attached().ipv6Address().isEmpty()) {
+        hosts.append(e.attached().ipv6Address()).append('\t').append(hostname).append('\n');
+      }
     }
     return hosts.toString();
   }

@@ -36,11 +36,12 @@ final class ContainerNameLookup implements NameLookup {
   }
 
   @Override
-  public List<Inet4Address> addresses(String name) {
-    var out = new ArrayList<Inet4Address>();
+  public List<InetAddress> addresses(String name) {
+    var out = new ArrayList<InetAddress>();
     for (var peer : peers()) {
       if (peer.names().contains(name)) {
         out.add(peer.address());
+        peer.address6().ifPresent(out::add);
       }
     }
     return out;
@@ -51,7 +52,7 @@ final class ContainerNameLookup implements NameLookup {
     return peers().stream().filter(p -> p.address().equals(address)).map(Peer::canonical).findFirst();
   }
 
-  private record Peer(String canonical, Set<String> names, Inet4Address address) {}
+  private record Peer(String canonical, Set<String> names, Inet4Address address, Optional<InetAddress> address6) {}
 
   private List<Peer> peers() {
     Container me = repository.find(self).orElse(null);
@@ -84,7 +85,9 @@ final class ContainerNameLookup implements NameLookup {
             names.add(l.alias().toLowerCase(Locale.ROOT));
           }
         }
-        out.add(new Peer(c.name().value(), names, ipv4(e.attached().ipAddress())));
+        String v6 = e.attached().ipv6Address();
+        out.add(new Peer(c.name().value(), names, ipv4(e.attached().ipAddress()),
+            v6.isEmpty() ? Optional.empty() : Optional.of(InetAddress.ofLiteral(v6))));
       }
     }
     return out;

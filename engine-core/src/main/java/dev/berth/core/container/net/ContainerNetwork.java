@@ -22,7 +22,9 @@ import dev.berth.core.network.CniResult;
 import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.ExposedPort;
 import dev.berth.core.network.ExtraHost;
+import dev.berth.core.network.Ipv6Subnet;
 import dev.berth.core.network.IsolationRules;
+import dev.berth.core.network.LinkLocalIps;
 import dev.berth.core.network.Network;
 import dev.berth.core.network.NetworkMode;
 import dev.berth.core.network.NetworkService;
@@ -144,18 +146,26 @@ public final class ContainerNetwork {
       // A 404 from create makes the CLI pull the image; say it as a bad request instead.
       Network net = networks.findOptional(w.getKey()).orElseThrow(() -> new InvalidArgumentException(
           "network " + w.getKey() + " not found"));
-      Endpoint e = w.getValue();
+      Endpoint e = w.getValue().withCheckedAddresses();
       if (!net.resolvesNames() && !e.aliases().isEmpty()) {
         throw new InvalidArgumentException(
             "network-scoped alias is supported only for containers in user defined networks");
       }
-      if (!net.resolvesNames() && !e.ipv4Request().isEmpty()) {
+      if (!net.resolvesNames() && (!e.ipv4Request().isEmpty() || !e.ipv6Request().isEmpty())) {
         throw new InvalidArgumentException(
             "user specified IP address is supported on user defined networks only");
       }
       if (!e.ipv4Request().isEmpty() && !net.subnet().contains(Subnet.address(e.ipv4Request()))) {
         throw new InvalidArgumentException("no configured subnet or ip-range contain the IP "
             + "address " + e.ipv4Request());
+      }
+      if (!e.ipv6Request().isEmpty() && net.ipv6Pool().map(p -> !Ipv6Subnet.parse(p.subnet())
+          .contains(Ipv6Subnet.address(e.ipv6Request()))).orElse(true)) {
+        throw new InvalidArgumentException("no configured subnet or ip-range contain the IP "
+            + "address " + e.ipv6Request());
+      }
+      if (!e.linkLocalIps().isEmpty() && !net.isBridge()) {
+        throw new InvalidArgumentException("conflicting options: link-local IP addresses and the network mode");
       }
       if ((net.driver().equals("host") || net.driver().equals("null")) && wanted.size() > 1) {
         throw new InvalidArgumentException("container cannot be disconnected from host network "
@@ -168,7 +178,7 @@ public final class ContainerNetwork {
         }
       }
       endpoints.put(net.name(), new Endpoint(net.id(), e.aliases(), e.ipv4Request(), null, mac(w.getKey(), net, e),
-          e.links()));
+          e.links(), e.ipv6Request(), e.linkLocalIps()));
     }
     if (modeNetwork.equals(Network.HOST) && (!requested.portBindings().isEmpty())) {
       // dockerd drops published ports in host mode with a warning; there is nothing to map.
@@ -316,17 +326,28 @@ public final class ContainerNetwork {
 
   private Endpoint attach(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
     if (!BridgeOptions.icc(net)) {
-      IsolationRules.isolateContainers(net.bridge());
+      IsolationRules.isolateContainers(net.bridge(), net.enableIPv6());
     }
     Cni.Added added = cni.add(attachment(c, net, e, ifName, published));
     finishing.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(added.complete());
     CniResult result = added.result();
     String mac = result.sandboxInterface(ifName).map(CniResult.Interface::mac).orElse("");
-    CniResult.Ip ip = result.firstIp().orElse(new CniResult.Ip("", 0, "", Optional.empty()));
+    var none = new CniResult.Ip("", 0, "", Optional.empty());
+    CniResult.Ip ip = result.firstIp().orElse(none);
+    CniResult.Ip ip6 = result.firstIpv6().orElse(none);
+    if (!e.linkLocalIps().isEmpty()) {
+      try {
+        LinkLocalIps.add(netns(c), ifName, e.linkLocalIps());
+      } catch (RuntimeException ex) {
+        cni.delete(attachment(c, net, e, ifName, published));
+        throw ex;
+      }
+    }
     byte[] id = new byte[32];
     RANDOM.nextBytes(id);
     return e.attach(new Endpoint.Attachment(HexFormat.of().formatHex(id), ifName, ip.address(), ip.prefixLength(),
-        ip.gateway(), mac));
+        ip.gateway(), mac, ip6.address().isEmpty() ? "" : Ipv6Subnet.normal(ip6.address()), ip6.prefixLength(),
+        ip6.gateway().isEmpty() ? "" : Ipv6Subnet.normal(ip6.gateway())));
   }
 
   /**

@@ -47,6 +47,14 @@ public final class NetworkConnections {
    */
   public void connect(String networkRef, String ref, List<String> aliases, String ipv4, String mac,
       List<String> links) {
+    connect(networkRef, ref, new Endpoint(null, aliases, ipv4, null, mac, links));
+  }
+
+  /**
+   * As {@link #connect(String, String, List, String)}, with everything an endpoint request may
+   * ask for ({@code docker network connect --ip6 --link-local-ip ...}).
+   */
+  public void connect(String networkRef, String ref, Endpoint wanted) {
     Network net = networks.find(networkRef);
     ContainerId id = containers.find(ref).id();
     locks.run(id, () -> {
@@ -59,8 +67,9 @@ public final class NetworkConnections {
         throw new ForbiddenException("endpoint with name " + c.name().value() + " already exists in network "
             + net.name());
       }
-      var requested = new Networking(Map.of(net.name(), new Endpoint(net.id(), aliases, ipv4, null, mac, links)), List.of(),
-          false, List.of());
+      var requested = new Networking(Map.of(net.name(), new Endpoint(net.id(), wanted.aliases(),
+          wanted.ipv4Request(), null, wanted.macRequest(), wanted.links(), wanted.ipv6Request(),
+          wanted.linkLocalIps())), List.of(), false, List.of());
       Endpoint e = network.resolve(c.hostConfig().withNetworkMode(net.name()), requested).endpoints().get(net.name());
       if (c.state().isRunning()) {
         e = network.connect(c, net, e);

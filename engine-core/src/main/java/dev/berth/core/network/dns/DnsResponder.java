@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -131,16 +132,19 @@ public final class DnsResponder {
     if (name.labels() < 2) {
       return Optional.empty();
     }
-    List<Inet4Address> addresses = lookup.addresses(name.toString(true).toLowerCase(Locale.ROOT));
+    List<? extends InetAddress> addresses = lookup.addresses(name.toString(true).toLowerCase(Locale.ROOT));
     if (addresses == null || addresses.isEmpty()) {
       return Optional.empty();
     }
     Message response = authoritative(request);
-    // Other types get an empty NOERROR: a container has no AAAA here, and NXDOMAIN or a forward
-    // would make clients that ask A and AAAA together distrust or bypass the A answer.
-    if (question.getType() == Type.A) {
-      for (Inet4Address address : addresses) {
-        response.addRecord(new ARecord(name, DClass.IN, TTL, address), Section.ANSWER);
+    // A and AAAA get the addresses of their family; every other type, and AAAA for a container
+    // without IPv6, an empty NOERROR: NXDOMAIN or a forward would make clients that ask A and
+    // AAAA together distrust or bypass the A answer.
+    for (InetAddress address : addresses) {
+      if (question.getType() == Type.A && address instanceof Inet4Address v4) {
+        response.addRecord(new ARecord(name, DClass.IN, TTL, v4), Section.ANSWER);
+      } else if (question.getType() == Type.AAAA && address instanceof java.net.Inet6Address v6) {
+        response.addRecord(new AAAARecord(name, DClass.IN, TTL, v6), Section.ANSWER);
       }
     }
     return Optional.of(response);

@@ -1,6 +1,7 @@
 package dev.berth.core.network.dns;
 
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,10 +15,11 @@ import java.util.Optional;
 public interface NameLookup {
 
   /**
-   * The addresses of {@code name} (lower-cased, no trailing dot) on this container's networks; an
-   * empty list means it is not a local name and the query goes to the upstream servers.
+   * The addresses of {@code name} (lower-cased, no trailing dot) on this container's networks,
+   * IPv4 and, on networks with IPv6, IPv6 ones; an empty list means it is not a local name and
+   * the query goes to the upstream servers.
    */
-  List<Inet4Address> addresses(String name);
+  List<? extends InetAddress> addresses(String name);
 
   /**
    * The name to answer a PTR query for {@code address} with, when it belongs to a container on
