@@ -313,25 +313,6 @@ class NetworkFidelityIT extends WithBerthd {
     }
   }
 
-  @Test
-  void ipv6IsRefusedRatherThanIgnored() {
-    var net = docker.run("network", "create", "--ipv6", "fid-v6");
-    assertNotEquals(0, net.exit());
-    assertTrue(net.stderr().contains("berth does not support IPv6 networks yet"), net.stderr());
-    docker.run("network", "create", "fid-v4").ok();
-    try {
-      var ip6 = docker.run("run", "--rm", "--network", "fid-v4", "--ip6", "fd00::5", "busybox", "true");
-      assertTrue(ip6.stderr().contains("berth does not support IPv6 addresses on endpoints yet: fd00::5"),
-          ip6.stderr());
-      var linkLocal = docker.run("run", "--rm", "--network", "fid-v4", "--link-local-ip", "169.254.1.1", "busybox",
-          "true");
-      assertTrue(linkLocal.stderr().contains("berth does not support link-local addresses on endpoints yet"),
-          linkLocal.stderr());
-    } finally {
-      docker.run("network", "rm", "fid-v4").ok();
-    }
-  }
-
   private static String freeSubnet() throws IOException {
     var routes = Files.readString(Path.of("/proc/net/route"));
     for (int b = 200; b < 250; b++) {

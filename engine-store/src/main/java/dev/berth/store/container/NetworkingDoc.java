@@ -41,20 +41,24 @@ record NetworkingDoc(Map<String, EndpointDoc> endpoints, List<PortBindingDoc> po
   /**
    * The network's ID is stored as an object, {@code {"hex": "..."}}, as the first rows had it.
    * Rows from before {@code --mac-address} lack {@code macRequest}: a random address. It is
-   * written only when set, so rows without one keep the shape earlier berths read.
+   * written only when set, so rows without one keep the shape earlier berths read; so are
+   * {@code links}, {@code ipv6Request} and {@code linkLocalIps}.
    */
   record EndpointDoc(NetworkIdDoc networkId, List<String> aliases, String ipv4Request, AttachmentDoc attached,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) String macRequest,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> links) {
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> links,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) String ipv6Request,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> linkLocalIps) {
 
     static EndpointDoc of(Endpoint e) {
       return new EndpointDoc(Documents.map(e.networkId(), id -> new NetworkIdDoc(id.hex())), e.aliases(),
-          e.ipv4Request(), Documents.map(e.attached(), AttachmentDoc::of), e.macRequest(), e.links());
+          e.ipv4Request(), Documents.map(e.attached(), AttachmentDoc::of), e.macRequest(), e.links(),
+          e.ipv6Request(), e.linkLocalIps());
     }
 
     Endpoint toCore() {
       return new Endpoint(Documents.map(networkId, id -> new NetworkId(id.hex())), aliases, ipv4Request,
-          Documents.map(attached, AttachmentDoc::toCore), macRequest, links);
+          Documents.map(attached, AttachmentDoc::toCore), macRequest, links, ipv6Request, linkLocalIps);
     }
   }
 

@@ -185,6 +185,17 @@ class ContainerConfigJsonTest {
   }
 
   @Test
+  void ipv6AndLinkLocalAddressesRoundTrip() {
+    var endpoint = new Endpoint(new NetworkId("c".repeat(64)), List.of(), "", new Endpoint.Attachment("d".repeat(64),
+        "eth0", "172.18.0.9", 16, "172.18.0.1", "02:42:ac:12:00:09", "fd12:3456:789a:1::9", 64, "fd12:3456:789a:1::1"),
+        "", List.of(), "fd12:3456:789a:1::9", List.of("169.254.1.1", "fe80::1"));
+    Container c = FULL.withNetworking(FULL.networking().withEndpoint("shop_default", endpoint));
+    repo.insert(c);
+
+    assertEquals(c, repo.find(FULL.id()).orElseThrow());
+  }
+
+  @Test
   void aRowFromBeforeSecurityOptionsReadsAsItRan() {
     Container read = readFixture("containers/v1-before-security.json", ContainerId.random(), "shop-web-1");
 
