@@ -638,7 +638,17 @@ add_notes(BERTH_OPERATIONS, {
                         'properties': {
                             'EnableIPv6': {
                                 'description': berth(
-                                    '`true` is a 400 `berth does not support IPv6 networks yet`.'),
+                                    'honoured on bridge networks: containers get an IPv6 address as well, from '
+                                    'the IPAM config\'s IPv6 subnet (at most one) or, without one, from a /64 of '
+                                    "the engine's own ULA /48 (fd00::/8 with 40 bits derived from its ID, as "
+                                    "dockerd's default IPv6 pool). Without it (nor the `enable_ipv6` option) an "
+                                    'IPv6 subnet is a 400 (dockerd would drop it silently). Isolation between '
+                                    'bridges and `enable_icc=false` hold for IPv6 (ip6tables) as for IPv4.'),
+                            },
+                            'EnableIPv4': {
+                                'description': berth(
+                                    '`false` (an IPv6-only network) is a 400 `berth does not support IPv6-only '
+                                    'networks (EnableIPv4=false) yet`.'),
                             },
                             'Options': {
                                 'description': berth(
@@ -651,8 +661,9 @@ add_notes(BERTH_OPERATIONS, {
                                     'published on when a binding names none). A value libnetwork cannot parse '
                                     'is a 400 in its words (`failed to parse com.docker.network.driver.mtu '
                                     'value: x (strconv.Atoi: parsing "x": invalid syntax)`). Gateway modes, '
-                                    '`container_iface_prefix`, `host_ipv4`/`host_ipv6`, `inhibit_ipv4=true`, '
-                                    '`enable_ipv4=false` and `enable_ipv6=true` are refused with a 400; other '
+                                    '`container_iface_prefix`, `host_ipv4`/`host_ipv6`, `inhibit_ipv4=true` and '
+                                    '`enable_ipv4=false` are refused with a 400; `enable_ipv6` stands for '
+                                    '`EnableIPv6` when that is not given, as in dockerd; other '
                                     'options are accepted without effect, as by dockerd.'),
                             },
                         },
@@ -685,14 +696,16 @@ add_notes(BERTH_SCHEMAS, {
     'EndpointIPAMConfig': {
         'properties': {
             'IPv6Address': {
-                'description': Replace(
-                    '**berth:** networks are IPv4 only: an IPv6 address (`--ip6`) is a 400 `berth does not '
-                    'support IPv6 addresses on endpoints yet`.\n'),
+                'description': berth(
+                    'honoured on user-defined networks with IPv6 (`--ip6`); outside their IPv6 subnet, or on a '
+                    'network without IPv6, a 400 `no configured subnet or ip-range contain the IP address x`; '
+                    'not an IPv6 address, `invalid IPv6 address: x`.'),
             },
             'LinkLocalIPs': {
-                'description': Replace(
-                    '**berth:** refused with a 400 (`berth does not support link-local addresses on endpoints '
-                    'yet`).\n'),
+                'description': berth(
+                    "honoured (`--link-local-ip`): each is added to the container's interface with "
+                    "libnetwork's masks (/16, /64); one that is not an address is a 400 `invalid link-local IP "
+                    'address: x`.'),
             },
         },
     },

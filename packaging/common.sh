@@ -3,7 +3,8 @@
 
 BERTH_MIN_JAVA=22   # the FFM API is final from JDK 22; berth is built and run on 25
 # busybox-static is for README's first image (packaging/busybox-rootfs.sh); berthd itself does not run it.
-BERTH_RUNTIME_PACKAGES=(conmon runc crun tini busybox-static containernetworking-plugins iptables)
+# iproute2's ip gives containers their --link-local-ip addresses.
+BERTH_RUNTIME_PACKAGES=(conmon runc crun tini busybox-static containernetworking-plugins iptables iproute2)
 # berth-enter, exec's static helper in engine-core/src/main/c, is compiled by the build.
 BERTH_BUILD_PACKAGES=(gcc libc6-dev)
 

@@ -87,4 +87,30 @@ class CniConfigTest {
     assertEquals("", Endpoint.normalMac("zz"));
     assertEquals("", Endpoint.normalMac("02:42:ac:12:00"));
   }
+
+  @Test
+  void anIpv6NetworkAddsASecondRangeSetADefaultRouteAndTheRequestedAddress() {
+    var net = new Network(ID, "v6", "bridge", Instant.EPOCH, false, false, "default", List.of(
+        new IpamPool("172.20.0.0/16", "172.20.0.1", null), new IpamPool("fd12:3456:789a:1::/64", "fd12:3456:789a:1::1",
+            "fd12:3456:789a:1::/80")), Map.of(), Map.of(), Map.of(), "br-v6", true);
+    var e = new Endpoint(ID, List.of(), "172.20.0.9", null, "", List.of(), "fd12:3456:789a:1::9", List.of());
+    var a = new CniConfig(Path.of("/l"), true).attachment("c".repeat(64), Path.of("/n"), "eth0", net, e, List.of());
+    var ipam = a.plugins().getFirst().get("ipam");
+    assertEquals(2, ipam.get("ranges").size());
+    var v6 = ipam.get("ranges").get(1).get(0);
+    assertEquals("fd12:3456:789a:1::/64", v6.get("subnet").asText());
+    assertEquals("fd12:3456:789a:1::1", v6.get("gateway").asText());
+    assertEquals("fd12:3456:789a:1::2", v6.get("rangeStart").asText());
+    assertEquals("fd12:3456:789a:1:0:ffff:ffff:ffff", v6.get("rangeEnd").asText());
+    assertEquals("[{\"dst\":\"0.0.0.0/0\"},{\"dst\":\"::/0\"}]", ipam.get("routes").toString());
+    assertEquals("172.20.0.9,fd12:3456:789a:1::9", a.args().get("IP"));
+  }
+
+  @Test
+  void anIpv4OnlyNetworkIgnoresNoIpv6RequestBecauseResolveRefusedIt() {
+    var a = new CniConfig(Path.of("/l"), true).attachment("c".repeat(64), Path.of("/n"), "eth0",
+        network(false, new IpamPool("10.5.0.0/24", null, null)), ANY, List.of());
+    assertEquals(1, a.plugins().getFirst().get("ipam").get("ranges").size());
+    assertEquals("[{\"dst\":\"0.0.0.0/0\"}]", a.plugins().getFirst().get("ipam").get("routes").toString());
+  }
 }

@@ -84,6 +84,78 @@ class NetworkServiceTest {
     return new NetworkMembers.Member("c".repeat(64), name, running, new Endpoint(null, List.of(), "", null));
   }
 
+  private NetworkService.CreateRequest ipv6(String name, Boolean enable, IpamPool... pools) {
+    return new NetworkService.CreateRequest(name, "bridge", false, false, null, List.of(pools), Map.of(),
+        Map.of(NetworkService.BRIDGE_NAME_OPTION, noSuchBridge()), Map.of(), null, enable);
+  }
+
+  // IPv6
+
+  @Test
+  void anIpv6NetworkKeepsItsSubnetAfterTheIpv4OneWithItsFirstAddressAsGateway() {
+    Network n = service.create(ipv6("six", true, new IpamPool("fd12:3456:789a:1::/64", null, null)));
+    assertTrue(n.enableIPv6());
+    assertEquals(List.of(new IpamPool("172.17.0.0/16", "172.17.0.1", null),
+        new IpamPool("fd12:3456:789a:1::/64", "fd12:3456:789a:1::1", null)), n.pools());
+    assertEquals("fd12:3456:789a:1::/64", n.ipv6Pool().orElseThrow().subnet());
+    assertEquals("172.17.0.0/16", n.subnet().toString());
+    assertEquals(n, repository.findByName("six").orElseThrow());
+  }
+
+  @Test
+  void withoutAnIpv6SubnetEachNetworkGetsTheNextSlash64OfTheEnginesUla() {
+    var ula = AddressPools.ula("test-engine");
+    service = service(new NetworkService.Defaults("berth0", null, List.of(), ula));
+    Network a = service.create(ipv6("a", true));
+    Network b = service.create(ipv6("b", true));
+    assertEquals(ula.child(64, 0).toString(), a.ipv6Pool().orElseThrow().subnet());
+    assertEquals(ula.child(64, 1).toString(), b.ipv6Pool().orElseThrow().subnet());
+    assertEquals(Ipv6Subnet.format(ula.child(64, 1).at(1)), b.ipv6Pool().orElseThrow().gateway());
+  }
+
+  @Test
+  void theEnableIpv6OptionStandsForTheFieldAndTheFieldWins() {
+    var byOption = new NetworkService.CreateRequest("opt", "bridge", false, false, null, List.of(), Map.of(),
+        Map.of(NetworkService.BRIDGE_NAME_OPTION, noSuchBridge(), BridgeOptions.ENABLE_IPV6, "true"), Map.of(), null,
+        null);
+    assertTrue(service.create(byOption).enableIPv6());
+    var fieldWins = new NetworkService.CreateRequest("field", "bridge", false, false, null, List.of(), Map.of(),
+        Map.of(NetworkService.BRIDGE_NAME_OPTION, noSuchBridge(), BridgeOptions.ENABLE_IPV6, "true"), Map.of(), null,
+        false);
+    Network n = service.create(fieldWins);
+    assertFalse(n.enableIPv6());
+    assertFalse(n.options().containsKey(BridgeOptions.ENABLE_IPV6));
+    var bad = new NetworkService.CreateRequest("bad", "bridge", false, false, null, List.of(), Map.of(),
+        Map.of(BridgeOptions.ENABLE_IPV6, "maybe"), Map.of(), null, null);
+    assertEquals("driver-opt \"com.docker.network.enable_ipv6\" is not a valid bool",
+        assertThrows(InvalidArgumentException.class, () -> service.create(bad)).getMessage());
+  }
+
+  @Test
+  void ipv6RequestsBerthCannotHonourAreRefused() {
+    assertTrue(assertThrows(InvalidArgumentException.class, () -> service.create(ipv6("off", false,
+        new IpamPool("fd12:3456:789a:1::/64", null, null)))).getMessage().contains("IPv6 is not enabled"));
+    assertTrue(assertThrows(InvalidArgumentException.class, () -> service.create(ipv6("unset", null,
+        new IpamPool("fd12:3456:789a:1::/64", null, null)))).getMessage().contains("IPv6 is not enabled"));
+    assertEquals("berth supports one IPv6 subnet per network", assertThrows(InvalidArgumentException.class,
+        () -> service.create(ipv6("two", true, new IpamPool("fd12:3456:789a:1::/64", null, null),
+            new IpamPool("fd12:3456:789a:2::/64", null, null)))).getMessage());
+    assertEquals("invalid network config:\ninvalid subnet fd12:3456:789a:1::5/64: it should be fd12:3456:789a:1::/64",
+        assertThrows(InvalidArgumentException.class, () -> service.create(ipv6("host-bits", true,
+            new IpamPool("fd12:3456:789a:1::5/64", null, null)))).getMessage());
+    assertTrue(assertThrows(InvalidArgumentException.class, () -> service.create(ipv6("gw", true,
+        new IpamPool("fd12:3456:789a:1::/64", "fd12:3456:789a:2::1", null)))).getMessage()
+        .contains("doesn't contain this address"));
+    var v6only = new NetworkService.CreateRequest("v6only", "bridge", false, false, null, List.of(), Map.of(),
+        Map.of(), Map.of(), false, true);
+    assertTrue(assertThrows(InvalidArgumentException.class, () -> service.create(v6only)).getMessage()
+        .contains("IPv6-only"));
+    service.create(ipv6("first", true, new IpamPool("fd12:3456:789a::/48", null, null)));
+    assertEquals("invalid pool request: Pool overlaps with other one on this address space",
+        assertThrows(ForbiddenException.class, () -> service.create(ipv6("inside", true,
+            new IpamPool("fd12:3456:789a:7::/64", null, null)))).getMessage());
+  }
+
   // ensurePredefined
 
   @Test

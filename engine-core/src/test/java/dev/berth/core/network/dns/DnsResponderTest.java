@@ -35,13 +35,15 @@ class DnsResponderTest {
 
   private static final Inet4Address WEB1 = v4("172.18.0.2");
   private static final Inet4Address WEB2 = v4("172.18.0.3");
+  private static final java.net.InetAddress DB6 = java.net.InetAddress.ofLiteral("fd12:3456:789a:1::3");
 
   private final List<String> asked = new ArrayList<>();
   private final NameLookup lookup = new NameLookup() {
     @Override
-    public List<Inet4Address> addresses(String name) {
+    public List<java.net.InetAddress> addresses(String name) {
       asked.add(name);
-      return Map.of("web", List.of(WEB1, WEB2), "db.internal", List.of(WEB2)).getOrDefault(name, List.of());
+      return Map.<String, List<java.net.InetAddress>>of("web", List.of(WEB1, WEB2), "db.internal", List.of(WEB2, DB6))
+          .getOrDefault(name, List.of());
     }
 
     @Override
@@ -83,6 +85,16 @@ class DnsResponderTest {
     assertEquals(1, response.getSection(Section.ANSWER).size());
     // The answer keeps the case the client asked with, as resolvers compare names that way.
     assertEquals("Db.INTERNAL.", response.getSection(Section.ANSWER).getFirst().getName().toString());
+  }
+
+  @Test
+  void aaaaIsAnsweredWithTheIpv6AddressesAndAWithTheIpv4Ones() throws IOException {
+    Message aaaa = respond(new DnsResponder(lookup, counting), query("db.internal.", Type.AAAA));
+    assertEquals(List.of(DB6), aaaa.getSection(Section.ANSWER).stream()
+        .map(r -> ((org.xbill.DNS.AAAARecord) r).getAddress()).toList());
+    Message a = respond(new DnsResponder(lookup, counting), query("db.internal.", Type.A));
+    assertEquals(List.of(WEB2), a.getSection(Section.ANSWER).stream().map(r -> ((ARecord) r).getAddress()).toList());
+    assertEquals(0, forwarded.get());
   }
 
   @Test
