@@ -427,7 +427,7 @@ public final class NetworkService {
     }
     try {
       Interfaces.deleteBridge(n.bridge());
-      IsolationRules.remove(n.bridge(), n.enableIPv6());
+      IsolationRules.remove(n.bridge(), true);
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "deleting bridge " + n.bridge() + ": " + e.getMessage());
     }
@@ -457,7 +457,7 @@ public final class NetworkService {
     for (Network n : repository.list()) {
       if (n.isBridge()) {
         Interfaces.deleteBridge(n.bridge());
-        IsolationRules.remove(n.bridge(), n.enableIPv6());
+        IsolationRules.remove(n.bridge(), true);
       }
     }
   }

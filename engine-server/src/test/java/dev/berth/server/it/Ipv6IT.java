@@ -161,6 +161,20 @@ class Ipv6IT extends WithBerthd {
   }
 
   @Test
+  void onAnIpv4OnlyNetworkTheInterfaceHasNoIpv6AndADefaultContainerCannotTurnItOn() {
+    String id = docker.run("run", "-d", "busybox", "sleep", "300").ok().line();
+    try {
+      assertEquals("1", docker.run("exec", id, "cat", "/proc/sys/net/ipv6/conf/eth0/disable_ipv6").ok().line());
+      assertEquals("", docker.run("exec", id, "ip", "-6", "addr", "show", "eth0").ok().out().strip());
+      var attack = docker.run("exec", id, "sh", "-c", "echo 0 > /proc/sys/net/ipv6/conf/eth0/disable_ipv6");
+      assertNotEquals(0, attack.exit(), attack.out());
+      assertEquals("1", docker.run("exec", id, "cat", "/proc/sys/net/ipv6/conf/eth0/disable_ipv6").ok().line());
+    } finally {
+      docker.run("rm", "-f", id);
+    }
+  }
+
+  @Test
   void whatBerthCannotHonourIsRefused() {
     var noFlag = docker.run("network", "create", "--subnet", ULA + ":6::/64", "v6-noflag");
     assertNotEquals(0, noFlag.exit());

@@ -326,7 +326,8 @@ public final class ContainerNetwork {
 
   private Endpoint attach(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
     if (!BridgeOptions.icc(net)) {
-      IsolationRules.isolateContainers(net.bridge(), net.enableIPv6());
+      // Both families even on an IPv4-only network: the drop must not depend on IPv6 being off.
+      IsolationRules.isolateContainers(net.bridge(), true);
     }
     Cni.Added added = cni.add(attachment(c, net, e, ifName, published));
     finishing.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(added.complete());
@@ -335,13 +336,20 @@ public final class ContainerNetwork {
     var none = new CniResult.Ip("", 0, "", Optional.empty());
     CniResult.Ip ip = result.firstIp().orElse(none);
     CniResult.Ip ip6 = result.firstIpv6().orElse(none);
-    if (!e.linkLocalIps().isEmpty()) {
-      try {
-        LinkLocalIps.add(netns(c), ifName, e.linkLocalIps());
-      } catch (RuntimeException ex) {
-        cni.delete(attachment(c, net, e, ifName, published));
-        throw ex;
+    try {
+      if (net.ipv6Pool().isEmpty() && e.linkLocalIps().stream().noneMatch(Ipv6Subnet::isIpv6)) {
+        // As dockerd: an interface on an IPv4-only network has IPv6 off, not even an fe80:: address.
+        NetNamespaces.call(netns(c), () -> {
+          java.nio.file.Files.writeString(Path.of("/proc/sys/net/ipv6/conf", ifName, "disable_ipv6"), "1");
+          return null;
+        });
       }
+      if (!e.linkLocalIps().isEmpty()) {
+        LinkLocalIps.add(netns(c), ifName, e.linkLocalIps());
+      }
+    } catch (RuntimeException ex) {
+      cni.delete(attachment(c, net, e, ifName, published));
+      throw ex;
     }
     byte[] id = new byte[32];
     RANDOM.nextBytes(id);
