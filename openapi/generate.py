@@ -752,7 +752,8 @@ add_notes(BERTH_SCHEMAS, {
                         'description': berth(
                             "written to the OCI spec's `annotations` at each start and shown by inspect "
                             '(omitted when empty). An empty key is a 400 `invalid Annotations: the empty string '
-                            'is not permitted as an annotation key`.'),
+                            'is not permitted as an annotation key`. From a client of API older than 1.43 they '
+                            'are dropped, as dockerd drops them.'),
                     },
                     'ExtraHosts': {
                         'description': berth(

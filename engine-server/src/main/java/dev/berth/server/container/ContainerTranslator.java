@@ -68,6 +68,21 @@ public final class ContainerTranslator {
 
   private ContainerTranslator() {}
 
+  /** The create body without HostConfig.Annotations; a body that is not a JSON object as it came. */
+  static byte[] withoutAnnotations(byte[] body) {
+    try {
+      JsonNode root = body.length == 0 ? null : Json.MAPPER.readTree(body);
+      if (root != null && root.path("HostConfig") instanceof com.fasterxml.jackson.databind.node.ObjectNode h
+          && h.has("Annotations")) {
+        h.remove("Annotations");
+        return Json.MAPPER.writeValueAsBytes(root);
+      }
+      return body;
+    } catch (java.io.IOException e) {
+      return body;
+    }
+  }
+
   static ContainerCreateRequest createRequest(byte[] body, String name) {
     JsonNode root;
     ContainerJson.Config cfg;

@@ -160,6 +160,13 @@ class NamespaceModesIT extends WithBerthd {
     String plain = docker.run("create", "busybox").ok().line();
     assertEquals("null", inspect("{{json .HostConfig.Annotations}}", plain));
     docker.run("rm", plain).ok();
+    // A client older than API 1.43 cannot mean them: dockerd drops them, as berth does.
+    String old = daemon.http("POST", "/v1.42/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{"
+        + "\"Annotations\":{\"org.example.a\":\"1\"}}}");
+    assertTrue(old.startsWith("HTTP/1.1 201"), old);
+    String oldId = old.substring(old.indexOf("\"Id\":\"") + 6, old.indexOf("\"Id\":\"") + 70);
+    assertEquals("null", inspect("{{json .HostConfig.Annotations}}", oldId));
+    docker.run("rm", oldId).ok();
   }
 
   @Test
