@@ -43,12 +43,17 @@ class TestcontainersIT extends WithBerthd {
   static final String REAPER_IMAGE = "berth-it/ryuk:local";
   private static final String SESSION_LABEL = "org.testcontainers.sessionId";
 
-  /** Testcontainers logs through SLF4J into java.util.logging; its INFO lines stay out of the build log. */
+  /**
+   * Testcontainers logs through SLF4J into java.util.logging; its INFO lines stay out of the build
+   * log, and so does its warning that ryuk.container.image is a deprecated way to substitute.
+   */
   private static final List<Logger> QUIET = List.of(Logger.getLogger("org.testcontainers"), Logger.getLogger("tc"));
+  private static final Logger SUBSTITUTION = Logger.getLogger("org.testcontainers.utility.ConfigurationFileImageNameSubstitutor");
 
   @BeforeAll
   static void prepare() throws IOException {
     QUIET.forEach(l -> l.setLevel(Level.WARNING));
+    SUBSTITUTION.setLevel(Level.SEVERE);
     Fixtures.importBusybox(docker, BUSYBOX.asCanonicalNameString());
     importReaper(docker, daemon.dir.resolve("reaper"));
     System.setProperty("DOCKER_HOST", "unix://" + daemon.socket);

@@ -17,12 +17,14 @@ import org.testcontainers.utility.ResourceReaper;
 final class TestcontainersSession {
 
   private static final Logger QUIET = Logger.getLogger("org.testcontainers");
+  private static final Logger SUBSTITUTION = Logger.getLogger("org.testcontainers.utility.ConfigurationFileImageNameSubstitutor");
 
   private TestcontainersSession() {}
 
   @SuppressWarnings({"resource", "deprecation"})
   public static void main(String[] args) throws Exception {
     QUIET.setLevel(Level.WARNING);
+    SUBSTITUTION.setLevel(Level.SEVERE);
     System.setProperty("DOCKER_HOST", "unix://" + args[0]);
     Network network = Network.newNetwork();
     var box = new GenericContainer<>(TestcontainersIT.BUSYBOX).withNetwork(network).withCommand("sleep", "300");
