@@ -50,9 +50,14 @@ class DockerodeIT extends WithBerthd {
     Path staging = Files.createTempDirectory(CACHE, "install-");
     Files.write(staging.resolve("package.json"), manifest);
     Files.write(staging.resolve("package-lock.json"), lock);
-    String output = run(staging, 600, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error",
-        "--cache", CACHE.resolve("npm-cache").toString()), List.of());
-    Files.writeString(staging.resolve(".installed"), output);
+    try {
+      String output = run(staging, 600, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error",
+          "--cache", CACHE.resolve("npm-cache").toString()), List.of());
+      Files.writeString(staging.resolve(".installed"), output);
+    } catch (AssertionError | IOException e) {
+      removeTree(staging);
+      throw e;
+    }
     try {
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
@@ -62,6 +67,14 @@ class DockerodeIT extends WithBerthd {
       }
     }
     return installed;
+  }
+
+  private static void removeTree(Path dir) throws IOException {
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 
   private static String hash(byte[]... parts) throws NoSuchAlgorithmException {

@@ -115,6 +115,8 @@ class TestcontainersIT extends WithBerthd {
         .withCommand("sh", "-c", "echo booting; sleep 1; echo ready to serve; exec sleep 300")
         .waitingFor(Wait.forLogMessage(".*ready to serve.*", 1).withStartupTimeout(Duration.ofSeconds(30)))) {
       box.start();
+      assertEquals("running", docker.run("inspect", "--format", "{{.State.Status}}", box.getContainerId()).ok().line(),
+          "Testcontainers runs it on this test's berthd");
       assertTrue(box.getLogs().contains("booting\nready to serve\n"), box.getLogs());
 
       var exec = box.execInContainer("sh", "-c", "echo out; echo err >&2; exit 3");
