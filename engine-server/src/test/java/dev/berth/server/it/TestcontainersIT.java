@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -48,7 +49,8 @@ class TestcontainersIT extends WithBerthd {
    * log, and so does its warning that ryuk.container.image is a deprecated way to substitute.
    */
   private static final List<Logger> QUIET = List.of(Logger.getLogger("org.testcontainers"), Logger.getLogger("tc"));
-  private static final Logger SUBSTITUTION = Logger.getLogger("org.testcontainers.utility.ConfigurationFileImageNameSubstitutor");
+  private static final Logger SUBSTITUTION =
+      Logger.getLogger("org.testcontainers.utility.ConfigurationFileImageNameSubstitutor");
 
   @BeforeAll
   static void prepare() throws IOException {
@@ -166,10 +168,14 @@ class TestcontainersIT extends WithBerthd {
   @Test
   void theReaperRemovesWhatADeadSessionLeft() throws Exception {
     Path log = daemon.dir.resolve("session.log");
-    Process session = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--sun-misc-unsafe-memory-access=allow",
-        "-cp", System.getProperty("java.class.path"), TestcontainersSession.class.getName(), daemon.socket.toString())
-        .redirectError(log.toFile()).start();
+    var command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    if (Runtime.version().feature() >= 23) {
+      // As BerthDaemon: Testcontainers' shaded Guava uses sun.misc.Unsafe, which JDK 24+ warns about.
+      command.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), TestcontainersSession.class.getName(),
+        daemon.socket.toString()));
+    Process session = new ProcessBuilder(command).redirectError(log.toFile()).start();
     try {
       var lines = new BufferedReader(new InputStreamReader(session.getInputStream(), StandardCharsets.UTF_8));
       String first = lines.readLine();

@@ -17,7 +17,8 @@ import org.testcontainers.utility.ResourceReaper;
 final class TestcontainersSession {
 
   private static final Logger QUIET = Logger.getLogger("org.testcontainers");
-  private static final Logger SUBSTITUTION = Logger.getLogger("org.testcontainers.utility.ConfigurationFileImageNameSubstitutor");
+  private static final Logger SUBSTITUTION =
+      Logger.getLogger("org.testcontainers.utility.ConfigurationFileImageNameSubstitutor");
 
   private TestcontainersSession() {}
 
