@@ -71,6 +71,8 @@ class TestcontainersIT extends WithBerthd {
       assertEquals("testcontainers-ryuk-" + session, docker.run("ps", "-a", "--format", "{{.Names}}").ok().line());
       assertEquals("bridge\nhost\nnone", docker.run("network", "ls", "--format", "{{.Name}}").ok().line());
       assertEquals("", docker.run("volume", "ls", "-q").ok().line());
+      assertEquals(List.of(REAPER_IMAGE, BUSYBOX.asCanonicalNameString()), docker.run("images", "--format",
+          "{{.Repository}}:{{.Tag}}").ok().line().lines().map(n -> n.replace("docker.io/library/", "")).sorted().toList());
     } finally {
       System.clearProperty("DOCKER_HOST");
     }
@@ -161,9 +163,9 @@ class TestcontainersIT extends WithBerthd {
   }
 
   /**
-   * What the reaper is for: a test JVM that dies leaves its containers, networks and volumes; its
-   * reaper, once the JVM's connection is gone, removes them and then itself (it runs with
-   * AutoRemove). The dying JVM is {@link TestcontainersSession}.
+   * What the reaper is for: a test JVM that dies leaves its containers, networks, volumes and
+   * images; its reaper, once the JVM's connection is gone, removes them and then itself (it runs
+   * with AutoRemove). The dying JVM is {@link TestcontainersSession}.
    */
   @Test
   void theReaperRemovesWhatADeadSessionLeft() throws Exception {
@@ -186,6 +188,7 @@ class TestcontainersIT extends WithBerthd {
       assertEquals(1, docker.run("ps", "-q", "--filter", filter).ok().line().lines().count());
       assertEquals(1, docker.run("network", "ls", "-q", "--filter", filter).ok().line().lines().count());
       assertEquals(1, docker.run("volume", "ls", "-q", "--filter", filter).ok().line().lines().count());
+      assertEquals(1, docker.run("images", "-q", "--filter", filter).ok().line().lines().count());
       assertEquals("running", docker.run("inspect", "--format", "{{.State.Status}}", "testcontainers-ryuk-" + id)
           .ok().line());
 
@@ -193,10 +196,11 @@ class TestcontainersIT extends WithBerthd {
       session.getOutputStream().flush();
       assertTrue(session.waitFor(30, TimeUnit.SECONDS), "the session ends");
 
-      Poll.until("the reaper to remove the session's container, network and volume, then itself",
+      Poll.until("the reaper to remove the session's container, network, volume and image, then itself",
           Duration.ofSeconds(60), () -> docker.run("ps", "-aq", "--filter", filter).ok().line().isEmpty()
               && docker.run("network", "ls", "-q", "--filter", filter).ok().line().isEmpty()
               && docker.run("volume", "ls", "-q", "--filter", filter).ok().line().isEmpty()
+              && docker.run("images", "-q", "--filter", filter).ok().line().isEmpty()
               && docker.run("ps", "-aq", "--filter", "name=testcontainers-ryuk-" + id).ok().line().isEmpty());
     } finally {
       session.destroyForcibly();

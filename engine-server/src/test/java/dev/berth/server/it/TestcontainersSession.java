@@ -10,9 +10,10 @@ import org.testcontainers.utility.ResourceReaper;
 
 /**
  * A test JVM that dies without cleaning up, for {@link TestcontainersIT}: against the berthd whose
- * socket is its argument it starts a container on a network of its own and makes a volume with
- * the session's labels, prints {@code session <id>}, and at a line on stdin halts at once, as a
- * killed JVM would, leaving the reaper to remove all of it.
+ * socket is its argument it starts a container on a network of its own and makes a volume and
+ * an image (a commit of the container) with the session's labels, prints {@code session <id>},
+ * and at a line on stdin halts at once, as a killed JVM would, leaving the reaper to remove all
+ * of it.
  */
 final class TestcontainersSession {
 
@@ -32,7 +33,10 @@ final class TestcontainersSession {
     box.start();
     var labels = new HashMap<>(DockerClientFactory.DEFAULT_LABELS);
     labels.putAll(ResourceReaper.instance().getLabels());
-    DockerClientFactory.instance().client().createVolumeCmd().withLabels(labels).exec();
+    var client = DockerClientFactory.instance().client();
+    client.createVolumeCmd().withLabels(labels).exec();
+    client.commitCmd(box.getContainerId()).withRepository("berth-it/session").withTag(DockerClientFactory.SESSION_ID)
+        .withLabels(labels).exec();
     System.out.println("session " + DockerClientFactory.SESSION_ID);
     System.out.flush();
     System.in.read();
