@@ -121,6 +121,18 @@ public final class ApiRequest {
     }
   }
 
+  /**
+   * Reads and drops a body the client declared by its Content-Length, for routes that take none
+   * but hijack the connection afterwards: dockerode sends its attach options as such a body, and
+   * those bytes come before the raw stream, never in it. A body without a length (dockerode's
+   * chunked one that never ends) is left alone: it is the stream.
+   */
+  public void skipDeclaredBody() {
+    if (request.headers().contentLength().orElse(0) > 0) {
+      bodyBytes();
+    }
+  }
+
   static byte[] readBounded(InputStream in, long declared, long max) throws IOException {
     if (declared > max) {
       throw tooLarge();

@@ -34,10 +34,12 @@ public final class AttachHandlers {
   /**
    * Attach hijacks the connection (101 with {@code Upgrade: tcp}, else a bare 200 as dockerd
    * answers docker-java) and copies stdin in and output out until the container's output ends.
+   * A body with a length (dockerode's options) is read first, so it never reaches stdin.
    */
   private void containerAttach(ApiRequest req, ServerResponse res) throws Exception {
     var options = new AttachOptions(req.bool("stdin"), req.bool("stdout"), req.bool("stderr"), req.bool("stream"),
         req.bool("logs"), ContainerTranslator.detachKeys(req.query("detachKeys").orElse("")));
+    req.skipDeclaredBody();
     try (AttachSession session = attach.open(req.path("id"), options)) {
       throw StdioPump.run(session, req.wantsUpgrade(),
           ContainerTranslator.multiplexedMediaType(session.tty(), req.version()));

@@ -172,6 +172,28 @@ class HttpIT extends WithBerthd {
     docker.run("network", "rm", "nullipam").ok();
   }
 
+  /** dockerode sends its attach options as a JSON body with a length: that is the request's body, not stdin. */
+  @Test
+  void anAttachRequestsBodyNeverReachesStdin() throws Exception {
+    String id = docker.run("create", "-i", "busybox", "sh", "-c", "read -r line; echo \"got $line\"").ok().line();
+    String body = "{\"stream\":true,\"stdin\":true,\"stdout\":true,\"hijack\":true}";
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(daemon.socket));
+      ch.write(ByteBuffer.wrap(("POST /containers/" + id + "/attach?stream=1&stdin=1&stdout=1 HTTP/1.1\r\n"
+          + "Host: docker\r\nContent-Type: application/json\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n"
+          + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII)));
+      var in = java.nio.channels.Channels.newInputStream(ch);
+      String head = head(in);
+      assertTrue(head.startsWith("HTTP/1.1 101"), head);
+      docker.run("start", id).ok();
+      ch.write(ByteBuffer.wrap("hello\n".getBytes(StandardCharsets.US_ASCII)));
+      byte[] frame = in.readNBytes(8 + "got hello\n".length());
+      assertEquals("got hello\n", new String(frame, 8, frame.length - 8, StandardCharsets.US_ASCII));
+    }
+    assertEquals("0", docker.run("wait", id).ok().line());
+    docker.run("rm", id).ok();
+  }
+
   private static String json(String s) {
     return "\"" + s.replace("\"", "\\\"") + "\"";
   }

@@ -153,6 +153,10 @@ class NetworkIT extends WithBerthd {
       String eth1 = docker.run("exec", "roamer", "ip", "-4", "addr", "show", "eth1").ok().out();
       assertTrue(eth1.contains("inet 10.231.0.77/24"), eth1);
       assertEquals("served", docker.run("exec", "roamer", "wget", "-qO-", "http://10.231.0.2:8080/").ok().line());
+      // Its first user-defined network: berth now answers names inside it too, as dockerd's resolver.
+      String resolv = docker.run("exec", "roamer", "cat", "/etc/resolv.conf").ok().out();
+      assertTrue(resolv.contains("nameserver 127.0.0.11"), resolv);
+      assertEquals("served", docker.run("exec", "roamer", "wget", "-qO-", "http://server:8080/").ok().line());
       assertTrue(docker.run("exec", "server", "ping", "-c1", "-W3", "wanderer").ok().out().contains("10.231.0.77"));
       assertEquals("10.231.0.77", docker.run("inspect", "--format",
           "{{.NetworkSettings.Networks.joinnet.IPAddress}}", "roamer").ok().line());

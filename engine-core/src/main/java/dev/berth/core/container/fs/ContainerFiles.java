@@ -76,6 +76,20 @@ public final class ContainerFiles {
   }
 
   /**
+   * Points a running container's /etc/resolv.conf at the embedded resolver, as libnetwork does
+   * when a container first joins a network whose names it serves (a container started on the
+   * default bridge, then connected to a user-defined network). The file is rewritten in place:
+   * it is bind-mounted, so a new file would not be seen.
+   */
+  public void useEmbeddedDns(Path dir, Container c) {
+    try {
+      Files.writeString(new ContainerDir(dir).resolvConf(), resolvConf(c.hostConfig(), false, true));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * /etc/hosts as libnetwork builds it: the host's own file for host networking without extra
    * hosts; else the local names, the extra hosts ({@code host-gateway} replaced by the daemon's
    * host-gateway addresses), then the container's addresses with its hostname.

@@ -75,6 +75,8 @@ public final class ContainerNetwork {
   private final ContainerLookup containers;
   private final Path hostResolvConf;
   private final CniConfig cniConfig;
+  /** Rewrites resolv.conf when a running container first joins a network whose names berth serves. */
+  private final ContainerFiles resolvFiles;
   private final ContainerEvents events;
   private final ContainerLinks links;
 
@@ -87,6 +89,7 @@ public final class ContainerNetwork {
     this.repository = repository;
     this.containers = new ContainerLookup(repository);
     this.hostResolvConf = hostResolvConf;
+    this.resolvFiles = new ContainerFiles(hostResolvConf, Path.of("/etc/hosts"));
     this.cniConfig = new CniConfig(paths.leases(), ipMasq);
     this.links = new ContainerLinks(repository);
   }
@@ -304,7 +307,10 @@ public final class ContainerNetwork {
     }
   }
 
-  /** Joins one more network; the container's namespace must exist (it runs). */
+  /**
+   * Joins one more network; the container's namespace must exist (it runs). The first network
+   * whose names berth serves also starts its resolver and points /etc/resolv.conf at it.
+   */
   Endpoint connect(Container c, Network net, Endpoint e) {
     var used = c.networking().endpoints().values().stream().filter(x -> x.attached() != null)
         .map(x -> x.attached().ifName()).toList();
@@ -314,6 +320,12 @@ public final class ContainerNetwork {
     }
     Endpoint attached = attach(c, net, e, "eth" + index, List.of());
     ready(c.id());
+    if (net.resolvesNames() && !resolvers.containsKey(c.id())) {
+      // Its first user-defined network: from now on berth answers names inside it, as dockerd's
+      // resolver starts when the first endpoint that needs it joins.
+      serveNames(c);
+      resolvFiles.useEmbeddedDns(paths.container(c.id().hex()), c);
+    }
     return attached;
   }
 

@@ -26,7 +26,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 11: /etc/hosts as libnetwork writes it, host-gateway included. */
+/** Issue 11: /etc/hosts as libnetwork writes it, host-gateway included; resolv.conf once names are served. */
 class ContainerFilesTest {
 
   @TempDir
@@ -56,6 +56,21 @@ class ContainerFilesTest {
     var files = new ContainerFiles(tmp.resolve("resolv.conf"), tmp.resolve("hosts"), List::of);
     assertEquals("unable to derive the IP value for host-gateway", assertThrows(InvalidArgumentException.class,
         () -> files.hosts(container(List.of("gw:host-gateway")), false)).getMessage());
+  }
+
+  @Test
+  void joiningANetworkWithNamesPointsTheWrittenResolvConfAtTheEmbeddedServerInPlace() throws Exception {
+    Files.writeString(tmp.resolve("resolv.conf"), "search example.org\nnameserver 10.0.0.1\n");
+    var files = new ContainerFiles(tmp.resolve("resolv.conf"), tmp.resolve("hosts"), List::of);
+    Path dir = Files.createDirectories(tmp.resolve("c"));
+    Path resolv = files.write(dir, container(List.of()), false, false).resolvConf();
+    assertEquals("search example.org\nnameserver 10.0.0.1\n", Files.readString(resolv));
+    Object inode = Files.readAttributes(resolv, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+    files.useEmbeddedDns(dir, container(List.of()));
+    assertEquals("search example.org\nnameserver 127.0.0.11\noptions ndots:0\n", Files.readString(resolv));
+    assertEquals(inode, Files.readAttributes(resolv, java.nio.file.attribute.BasicFileAttributes.class).fileKey(),
+        "the bind-mounted file itself changes");
   }
 
   private static Container container(List<String> extraHosts) {
