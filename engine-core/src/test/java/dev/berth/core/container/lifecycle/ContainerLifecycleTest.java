@@ -766,6 +766,34 @@ class ContainerLifecycleTest {
   }
 
   @Test
+  void recoverTearsDownAStartThatACrashCutShortBeforeItWasRecorded() {
+    Container c = created("web");
+    lifecycle.start("web");
+    // berthd died after the runtime started it and before the record said so.
+    repository.update(c);
+    drainEvents();
+
+    lifecycle.recover();
+
+    assertEquals(ContainerState.Created.FRESH, state(c));
+    assertFalse(runtime.exists(c.id()), "its monitor and runtime state are gone");
+    assertFalse(sandbox.isUp(c.id()), "its network is torn down");
+    assertFalse(fs.isMounted(c.id()), "its root filesystem is unmounted");
+    assertFalse(volumes.holds(c.id()), "its volumes are released");
+    assertEquals(List.of(), drainEvents());
+  }
+
+  @Test
+  void recoverDeletesWhatTheRuntimeHoldsOfAContainerWithoutARecord() {
+    ContainerId ghost = id("ghost");
+    runtime.adopt(ghost);
+
+    lifecycle.recover();
+
+    assertFalse(runtime.exists(ghost));
+  }
+
+  @Test
   void recoverTakesBackAContainerThatStillRuns() {
     Container c = runningBefore("web", HostConfig.DEFAULT);
     var before = state(c);
