@@ -651,28 +651,33 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
-   * Waits for the container's conmon to exit once its container is gone, killing it if it
-   * lingers. A monitor whose pid files are incomplete (the engine crashed between its spawn and
-   * their writing) is found by its command line and killed with what it runs.
+   * Waits for the container's conmon to exit once its container is gone, killing it (and what it
+   * runs) if it lingers. A monitor whose start time the engine never wrote (it crashed, or the
+   * create failed) is recognised by its command line, at its pid or, without a pid file, among
+   * all processes.
    */
   private void awaitMonitorExit(ContainerId id) {
     Path bundle = paths.bundle(id.hex());
     OptionalInt pid = readInt(bundle.resolve(CONMON_PIDFILE));
     OptionalLong started = readLong(bundle.resolve(CONMON_START));
-    if (pid.isEmpty() || started.isEmpty()) {
-      if (Files.isDirectory(bundle)) {
-        for (var m : MonitorProcesses.of(paths.exits())) {
-          if (m.id().equals(id) && !MonitorProcesses.kill(m)) {
-            throw new InternalException("conmon " + m.pid() + " of " + id.hex() + " does not exit");
-          }
-        }
-      }
+    Optional<MonitorProcesses.Monitor> monitor;
+    if (pid.isPresent() && started.isPresent()) {
+      monitor = Optional.of(new MonitorProcesses.Monitor(pid.getAsInt(), started.getAsLong(), id));
+    } else if (pid.isPresent()) {
+      monitor = MonitorProcesses.at(pid.getAsInt(), paths.exits()).filter(m -> m.id().equals(id));
+    } else if (Files.isDirectory(bundle)) {
+      monitor = MonitorProcesses.of(paths.exits()).stream().filter(m -> m.id().equals(id)).findFirst();
+    } else {
+      monitor = Optional.empty();
+    }
+    if (monitor.isEmpty()) {
       return;
     }
-    if (!Processes.awaitExit(pid.getAsInt(), started.getAsLong(), MONITOR_EXIT_TIMEOUT_MILLIS)) {
-      LOG.log(Level.WARNING, "conmon {0} of {1} outlived its container; killing it", pid.getAsInt(), id.hex());
-      if (!MonitorProcesses.kill(new MonitorProcesses.Monitor(pid.getAsInt(), started.getAsLong(), id))) {
-        throw new InternalException("conmon " + pid.getAsInt() + " of " + id.hex() + " does not exit");
+    var m = monitor.get();
+    if (!Processes.awaitExit(m.pid(), m.startTime(), MONITOR_EXIT_TIMEOUT_MILLIS)) {
+      LOG.log(Level.WARNING, "conmon {0} of {1} outlived its container; killing it", m.pid(), id.hex());
+      if (!MonitorProcesses.kill(m)) {
+        throw new InternalException("conmon " + m.pid() + " of " + id.hex() + " does not exit");
       }
     }
   }

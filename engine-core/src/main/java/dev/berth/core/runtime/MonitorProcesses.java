@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -37,17 +38,23 @@ final class MonitorProcesses {
   static List<Monitor> of(Path exitDir) {
     var out = new ArrayList<Monitor>();
     for (int pid : pids()) {
-      List<String> argv = argv(pid);
-      if (argv.isEmpty() || !argv.getFirst().endsWith("conmon") || !exitDir.toString().equals(after(argv, "--exit-dir"))) {
-        continue;
-      }
-      String id = after(argv, "-c");
-      OptionalLong started = Processes.startTime(pid);
-      if (id != null && ContainerId.isHex64(id) && started.isPresent()) {
-        out.add(new Monitor(pid, started.getAsLong(), new ContainerId(id)));
-      }
+      at(pid, exitDir).ifPresent(out::add);
     }
     return out;
+  }
+
+  /** The process {@code pid}, if it is a live conmon whose exit directory is {@code exitDir}. */
+  static Optional<Monitor> at(int pid, Path exitDir) {
+    List<String> argv = argv(pid);
+    if (argv.isEmpty() || !argv.getFirst().endsWith("conmon") || !exitDir.toString().equals(after(argv, "--exit-dir"))) {
+      return Optional.empty();
+    }
+    String id = after(argv, "-c");
+    OptionalLong started = Processes.startTime(pid);
+    if (id == null || !ContainerId.isHex64(id) || started.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Monitor(pid, started.getAsLong(), new ContainerId(id)));
   }
 
   /**

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * 200 create/start/remove cycles leave nothing behind: in berthd no file descriptor and no thread
  * more than before them (after a settling time), on the host no monitor, mount, cgroup, namespace,
  * lease, bridge port or iptables rule. Most cycles have no network; every tenth is on the bridge.
- * Half the containers exit by themselves (racing the removal), half are killed by it.
+ * Half the containers exit by themselves (racing the removal), half are killed by it. Four clients
+ * cycle at once, as on a busy daemon (and to keep the test well under a minute).
  */
 class LeakIT extends WithBerthd {
 
