@@ -458,9 +458,10 @@ public final class ContainerLifecycle implements AutoCloseable {
   }
 
   /**
-   * Reconciles records with the runtime after berthd starts: containers that exited while it was
-   * down are recorded (and their policies applied), ones whose monitor vanished are marked dead,
-   * auto-remove ones go, and restart policies bring back what dockerd would bring back.
+   * Reconciles records with the runtime after berthd starts: what starts cut short by a crash
+   * left on the host is torn down, containers that exited while it was down are recorded (and
+   * their policies applied), ones whose monitor vanished are marked dead, auto-remove ones go, and
+   * restart policies bring back what dockerd would bring back.
    */
   public void recover() {
     List<Container> recorded = repository.list();

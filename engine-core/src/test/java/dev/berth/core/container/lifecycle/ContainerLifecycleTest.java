@@ -784,6 +784,20 @@ class ContainerLifecycleTest {
   }
 
   @Test
+  void recoverTearsDownARestartByPolicyThatACrashCutShortBeforeRestartingIt() {
+    Container c = put("web", restart(new RestartPolicy("always", 0)), new ContainerState.Restarting(1, T0, T0, false),
+        config("", ""), List.of());
+    // The restart's create ran; berthd died before the record said Running.
+    runtime.adopt(c.id());
+
+    lifecycle.recover();
+    scheduler.runPending();
+
+    assertInstanceOf(ContainerState.Running.class, state(c), "the runtime took the new create");
+    assertEquals(1, journal.stream().filter(j -> j.equals("runtime.create")).count());
+  }
+
+  @Test
   void recoverDeletesWhatTheRuntimeHoldsOfAContainerWithoutARecord() {
     ContainerId ghost = id("ghost");
     runtime.adopt(ghost);
