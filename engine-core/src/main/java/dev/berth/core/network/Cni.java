@@ -70,10 +70,14 @@ public final class Cni {
    * the container, whose process does not run until it is started).
    */
   public Added add(Attachment a) {
+    // Written ahead of what they undo, so a DEL after a crash of the engine anywhere in the ADD
+    // (the plugins run on as the engine dies) has the chain and port mappings ADD had, and the
+    // address for the firewall's rules, even though the container's record never got them.
+    writeAttachment(a);
     JsonNode first = addChain(a, a.plugins().subList(0, 1), null);
+    write(a, first);
     List<ObjectNode> rest = a.plugins().subList(1, a.plugins().size());
     if (rest.isEmpty()) {
-      write(a, first);
       CniResult result = CniResult.of(first);
       return new Added(result, CompletableFuture.completedFuture(result));
     }
@@ -106,9 +110,12 @@ public final class Cni {
     }
   }
 
-  /** DEL through every plugin; idempotent, as the spec requires of plugins. */
+  /**
+   * DEL through every plugin; idempotent, as the spec requires of plugins. The chain, arguments
+   * and runtime config are those ADD was given, where they were kept; else {@code a}'s.
+   */
   public void delete(Attachment a) {
-    delete(a, read(a));
+    delete(readAttachment(a), read(a));
   }
 
   /**
@@ -141,6 +148,7 @@ public final class Cni {
     }
     try {
       Files.deleteIfExists(resultFile(a));
+      Files.deleteIfExists(attachmentFile(a));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -221,8 +229,76 @@ public final class Cni {
     return "plugin type=\"" + type + "\" failed (" + command.toLowerCase(java.util.Locale.ROOT) + "): " + err;
   }
 
+  /**
+   * The containers with an ADD result kept, or an address leased by host-local under {@code
+   * leases}: what DEL has still to undo for them.
+   */
+  public java.util.Set<String> attached(Path leases) {
+    var out = new java.util.HashSet<String>();
+    try (var files = Files.newDirectoryStream(resultDir, "*.{json,add}")) {
+      // <container id>-<interface>.json and .add
+      files.forEach(f -> out.add(f.getFileName().toString().split("-", 2)[0]));
+    } catch (java.nio.file.NoSuchFileException e) {
+      // nothing attached yet
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (Files.isDirectory(leases)) {
+      try (var files = Files.walk(leases, 2)) {
+        // host-local's lease: a file named after the address, holding the container id, then the interface.
+        for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+          if (f.getFileName().toString().matches("[0-9.]+|[0-9a-f:]+")) {
+            Files.readAllLines(f).stream().findFirst().map(String::strip).ifPresent(out::add);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
   private Path resultFile(Attachment a) {
     return resultDir.resolve(a.containerId() + "-" + a.ifName() + ".json");
+  }
+
+  private Path attachmentFile(Attachment a) {
+    return resultDir.resolve(a.containerId() + "-" + a.ifName() + ".add");
+  }
+
+  private void writeAttachment(Attachment a) {
+    ObjectNode kept = JSON.createObjectNode().put("network", a.network());
+    kept.putArray("plugins").addAll(a.plugins());
+    kept.set("args", JSON.valueToTree(a.args()));
+    kept.set("runtimeConfig", JSON.valueToTree(a.runtimeConfig()));
+    try {
+      Files.createDirectories(resultDir);
+      Files.write(attachmentFile(a), JSON.writeValueAsBytes(kept));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code a} with the chain, arguments and runtime config its ADD was given, if they were kept. */
+  private Attachment readAttachment(Attachment a) {
+    try {
+      Path f = attachmentFile(a);
+      if (!Files.exists(f)) {
+        return a;
+      }
+      JsonNode kept = JSON.readTree(f.toFile());
+      var plugins = new ArrayList<ObjectNode>();
+      kept.path("plugins").forEach(p -> plugins.add((ObjectNode) p));
+      Map<String, String> args = JSON.convertValue(kept.path("args"),
+          new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+      Map<String, Object> runtimeConfig = JSON.convertValue(kept.path("runtimeConfig"),
+          new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+      return new Attachment(a.containerId(), a.netns(), a.ifName(), kept.path("network").asText(a.network()), plugins,
+          args, runtimeConfig);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "unreadable ADD record of " + a.containerId() + ": " + e.getMessage());
+      return a;
+    }
   }
 
   private void write(Attachment a, JsonNode result) {

@@ -212,6 +212,21 @@ final class CgroupTree {
     return removed;
   }
 
+  /** The names of the cgroups directly under the parent, in any hierarchy. */
+  Set<String> children() {
+    var out = new java.util.TreeSet<String>();
+    for (Hierarchy h : hierarchies) {
+      try (var dirs = Files.newDirectoryStream(h.mount().resolve(parent.substring(1)), Files::isDirectory)) {
+        dirs.forEach(d -> out.add(d.getFileName().toString()));
+      } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+        // no parent in this hierarchy yet
+      } catch (IOException e) {
+        throw new InternalException("cannot list the cgroups under " + parent + ": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
   /** The hierarchies in which {@code <parent>/<child>} exists (for checks and tests). */
   List<Path> existing(String child) {
     checkChild(child);

@@ -18,12 +18,14 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -349,22 +351,44 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     return Optional.of(new MonitorProcess(pid.getAsInt(), conmonPid.getAsInt(), conmonStart.getAsLong()));
   }
 
+  /**
+   * Every container this runtime holds anything of: a bundle, runtime state, persist directory,
+   * attach socket link, exit record, cgroup under the engine's parent, or a monitor process (found
+   * by its command line, so also one whose pid file a crash left unwritten).
+   */
+  @Override
+  public Set<ContainerId> present() {
+    var names = new HashSet<String>();
+    for (Path dir : List.of(paths.bundle("x").getParent(), paths.runtimeState(), paths.persistRoot(), paths.sockets(),
+        paths.exits())) {
+      try (var entries = Files.newDirectoryStream(dir)) {
+        entries.forEach(e -> names.add(e.getFileName().toString()));
+      } catch (NoSuchFileException e) {
+        // nothing made there yet
+      } catch (IOException e) {
+        throw new InternalException("cannot list " + dir + ": " + e.getMessage(), e);
+      }
+    }
+    names.addAll(cgroups.children());
+    var ids = new HashSet<ContainerId>();
+    names.stream().filter(ContainerId::isHex64).map(ContainerId::new).forEach(ids::add);
+    MonitorProcesses.of(paths.exits()).forEach(m -> ids.add(m.id()));
+    return ids;
+  }
+
   @Override
   public void delete(ContainerId id) {
     String hex = id.hex();
     execConfinements.remove(hex);
     // Kill first and let conmon record the exit: `runtime delete --force` on a live container
     // polls for its death in 100 ms steps, and conmon writes the exit file last, so it must be gone
-    // before the files are removed or it could write one afterwards.
-    signal(id, SIGKILL);
-    awaitMonitorExit(id);
-    if (Files.isDirectory(paths.runtimeState().resolve(hex))) {
-      var result = cli(hex, null, "delete", "--force", hex);
-      // Judge by the runtime's state, not its message: gone is gone, whoever removed it.
-      if (result.exit() != 0 && Files.isDirectory(paths.runtimeState().resolve(hex))) {
-        throw new InternalException("cannot delete container " + hex + ": " + result.error());
-      }
+    // before the files are removed or it could write one afterwards. Without a recorded init (it
+    // has exited, or a crash of the engine cut its create short) the runtime kills what it made.
+    if (!signal(id, SIGKILL)) {
+      deleteState(hex);
     }
+    awaitMonitorExit(id);
+    deleteState(hex);
     try {
       FileTrees.delete(paths.bundle(hex));
       FileTrees.delete(paths.persist(hex));
@@ -373,8 +397,31 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     } catch (IOException e) {
       throw new InternalException("cannot remove the files of " + hex + ": " + e.getMessage(), e);
     }
-    placed(hex).cgroups().remove(hex);
+    CgroupTree tree = placed(hex).cgroups();
+    // A process the runtime never recorded (its create was killed half-way with a crashed
+    // engine's monitor) holds the cgroup: it is this container's, so it goes with it.
+    tree.pids(hex).forEach(pid -> Processes.kill(pid, SIGKILL));
+    tree.remove(hex);
     placements.remove(hex);
+  }
+
+  /** {@code runtime delete --force}, if the runtime has state for the container. */
+  private void deleteState(String hex) {
+    Path state = paths.runtimeState().resolve(hex);
+    if (!Files.isDirectory(state)) {
+      return;
+    }
+    var result = cli(hex, null, "delete", "--force", hex);
+    // Judge by the runtime's state, not its message: gone is gone, whoever removed it.
+    if (result.exit() == 0 || !Files.isDirectory(state)) {
+      return;
+    }
+    if (!Files.exists(state.resolve("state.json")) && placed(hex).cgroups().pids(hex).isEmpty()) {
+      // A create killed before the runtime wrote its state: nothing runs, what is left is a directory.
+      FileTrees.delete(state);
+      return;
+    }
+    throw new InternalException("cannot delete container " + hex + ": " + result.error());
   }
 
   /**
@@ -603,18 +650,34 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     return failure;
   }
 
+  /**
+   * Waits for the container's conmon to exit once its container is gone, killing it (and what it
+   * runs) if it lingers. A monitor whose start time the engine never wrote (it crashed, or the
+   * create failed) is recognised by its command line, at its pid or, without a pid file, among
+   * all processes.
+   */
   private void awaitMonitorExit(ContainerId id) {
     Path bundle = paths.bundle(id.hex());
     OptionalInt pid = readInt(bundle.resolve(CONMON_PIDFILE));
     OptionalLong started = readLong(bundle.resolve(CONMON_START));
-    if (pid.isEmpty() || started.isEmpty()) {
+    Optional<MonitorProcesses.Monitor> monitor;
+    if (pid.isPresent() && started.isPresent()) {
+      monitor = Optional.of(new MonitorProcesses.Monitor(pid.getAsInt(), started.getAsLong(), id));
+    } else if (pid.isPresent()) {
+      monitor = MonitorProcesses.at(pid.getAsInt(), paths.exits()).filter(m -> m.id().equals(id));
+    } else if (Files.isDirectory(bundle)) {
+      monitor = MonitorProcesses.of(paths.exits()).stream().filter(m -> m.id().equals(id)).findFirst();
+    } else {
+      monitor = Optional.empty();
+    }
+    if (monitor.isEmpty()) {
       return;
     }
-    if (!Processes.awaitExit(pid.getAsInt(), started.getAsLong(), MONITOR_EXIT_TIMEOUT_MILLIS)) {
-      LOG.log(Level.WARNING, "conmon {0} of {1} outlived its container; killing it", pid.getAsInt(), id.hex());
-      Processes.signalIfSame(pid.getAsInt(), started.getAsLong(), SIGKILL);
-      if (!Processes.awaitExit(pid.getAsInt(), started.getAsLong(), MONITOR_EXIT_TIMEOUT_MILLIS)) {
-        throw new InternalException("conmon " + pid.getAsInt() + " of " + id.hex() + " does not exit");
+    var m = monitor.get();
+    if (!Processes.awaitExit(m.pid(), m.startTime(), MONITOR_EXIT_TIMEOUT_MILLIS)) {
+      LOG.log(Level.WARNING, "conmon {0} of {1} outlived its container; killing it", m.pid(), id.hex());
+      if (!MonitorProcesses.kill(m)) {
+        throw new InternalException("conmon " + m.pid() + " of " + id.hex() + " does not exit");
       }
     }
   }

@@ -116,6 +116,13 @@ public interface ContainerRuntime {
   void delete(ContainerId id);
 
   /**
+   * Every container the runtime holds anything of on the host (state, files, cgroup, a monitor
+   * process), whether or not the engine recorded it running: what an engine killed during a
+   * create leaves is among them. For reconciling at engine start; {@link #delete} removes it.
+   */
+  java.util.Set<ContainerId> present();
+
+  /**
    * Calls {@code listener} (on a background thread) when the OOM killer kills a process of a running
    * container, as it happens; possibly more than once for one kill. {@link #oomKilled} still holds
    * the answer at exit.

@@ -356,6 +356,11 @@ public final class FakeRuntime implements ContainerRuntime {
   }
 
   @Override
+  public synchronized java.util.Set<ContainerId> present() {
+    return java.util.Set.copyOf(processes.keySet());
+  }
+
+  @Override
   public void onExit(Consumer<ContainerId> listener) {
     listeners.add(listener);
   }

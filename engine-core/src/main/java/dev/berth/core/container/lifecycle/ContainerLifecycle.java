@@ -458,16 +458,20 @@ public final class ContainerLifecycle implements AutoCloseable {
   }
 
   /**
-   * Reconciles records with the runtime after berthd starts: containers that exited while it was
-   * down are recorded (and their policies applied), ones whose monitor vanished are marked dead,
-   * auto-remove ones go, and restart policies bring back what dockerd would bring back.
+   * Reconciles records with the runtime after berthd starts: what starts cut short by a crash
+   * left on the host is torn down, containers that exited while it was down are recorded (and
+   * their policies applied), ones whose monitor vanished are marked dead, auto-remove ones go, and
+   * restart policies bring back what dockerd would bring back.
    */
   public void recover() {
-    rootfs.removeLeftovers(repository.list().stream().map(Container::id).collect(java.util.stream.Collectors.toSet()));
+    List<Container> recorded = repository.list();
+    rootfs.removeLeftovers(recorded.stream().map(Container::id).collect(java.util.stream.Collectors.toSet()));
+    Set<ContainerId> running = recorded.stream().filter(c -> c.state() instanceof ContainerState.Live)
+        .map(Container::id).collect(java.util.stream.Collectors.toSet());
+    tearDownUnrecordedRuns(running);
     // Before any restart below makes a namespace: those of recorded-running containers are torn
     // down by their exit handling, any other is a crash's leftover.
-    sandbox.removeLeftovers(repository.list().stream().filter(c -> c.state() instanceof ContainerState.Live)
-        .map(Container::id).collect(java.util.stream.Collectors.toSet()));
+    sandbox.removeLeftovers(running);
     for (Container c : repository.list()) {
       try {
         switch (c.state()) {
@@ -495,6 +499,35 @@ public final class ContainerLifecycle implements AutoCloseable {
       }
     }
     volumes.unmountUnused();
+  }
+
+  /**
+   * A run is recorded ({@code Running}) only once the runtime has started it, so a crash during a
+   * start leaves a monitor, runtime state, cgroups, mounts and a network on the host for a
+   * container recorded created or exited. At engine start, before anything is started again,
+   * whatever the runtime or the sandbox holds for a container not recorded running is torn down as
+   * a failed start is; for one with no record at all, what the runtime holds goes.
+   */
+  private void tearDownUnrecordedRuns(Set<ContainerId> live) {
+    var held = new java.util.HashSet<>(runtime.present());
+    held.addAll(sandbox.present());
+    held.removeAll(live);
+    for (ContainerId id : held) {
+      try {
+        locks.run(id, () -> {
+          Container c = repository.find(id).orElse(null);
+          if (c == null) {
+            runtime.delete(id);
+          } else if (!(c.state() instanceof ContainerState.Live)) {
+            LOG.log(System.Logger.Level.INFO, "tearing down the unfinished start of " + id.shortId());
+            cleanUpRun(c);
+          }
+        });
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "tearing down what a crash left of " + id.shortId() + ": "
+            + e.getMessage(), e);
+      }
+    }
   }
 
   /** The container's health, when it has a healthcheck and has run since berthd started. */

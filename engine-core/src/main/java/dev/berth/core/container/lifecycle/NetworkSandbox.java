@@ -56,6 +56,11 @@ final class NetworkSandbox implements Sandbox {
   }
 
   @Override
+  public Set<ContainerId> present() {
+    return network.present();
+  }
+
+  @Override
   public void removeLeftovers(Set<ContainerId> running) {
     network.removeLeftovers(running);
   }

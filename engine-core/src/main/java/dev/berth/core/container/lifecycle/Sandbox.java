@@ -39,6 +39,9 @@ interface Sandbox {
   /** After berthd restarts: takes a running container's ports again and answers its names again. */
   void recover(Container c);
 
+  /** The containers whose network the host still holds (namespace, CNI result or lease), running or not. */
+  Set<ContainerId> present();
+
   /** Removes namespaces no container in {@code running} owns: what a crash left. */
   void removeLeftovers(Set<ContainerId> running);
 }

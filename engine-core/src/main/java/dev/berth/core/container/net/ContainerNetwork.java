@@ -437,6 +437,24 @@ public final class ContainerNetwork {
         Map.of("container", c.id().hex(), "name", net.name(), "type", net.driver()));
   }
 
+  /**
+   * The containers whose network the host still holds: a pinned namespace, an ADD result kept for
+   * DEL, or an address lease. For reconciling at start: one not recorded running is torn down.
+   */
+  public Set<ContainerId> present() {
+    var names = new java.util.HashSet<>(cni.attached(paths.leases()));
+    Path dir = paths.netns("x").getParent();
+    if (Files.isDirectory(dir)) {
+      try (var files = Files.list(dir)) {
+        files.forEach(f -> names.add(f.getFileName().toString()));
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.WARNING, "listing " + dir + ": " + e.getMessage());
+      }
+    }
+    return names.stream().filter(ContainerId::isHex64).map(ContainerId::new)
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
   /** Unpins namespaces no running container owns: a crash between set-up and recording left them. */
   public void removeLeftovers(Set<ContainerId> running) {
     Path dir = paths.netns("x").getParent();

@@ -766,6 +766,48 @@ class ContainerLifecycleTest {
   }
 
   @Test
+  void recoverTearsDownAStartThatACrashCutShortBeforeItWasRecorded() {
+    Container c = created("web");
+    lifecycle.start("web");
+    // berthd died after the runtime started it and before the record said so.
+    repository.update(c);
+    drainEvents();
+
+    lifecycle.recover();
+
+    assertEquals(ContainerState.Created.FRESH, state(c));
+    assertFalse(runtime.exists(c.id()), "its monitor and runtime state are gone");
+    assertFalse(sandbox.isUp(c.id()), "its network is torn down");
+    assertFalse(fs.isMounted(c.id()), "its root filesystem is unmounted");
+    assertFalse(volumes.holds(c.id()), "its volumes are released");
+    assertEquals(List.of(), drainEvents());
+  }
+
+  @Test
+  void recoverTearsDownARestartByPolicyThatACrashCutShortBeforeRestartingIt() {
+    Container c = put("web", restart(new RestartPolicy("always", 0)), new ContainerState.Restarting(1, T0, T0, false),
+        config("", ""), List.of());
+    // The restart's create ran; berthd died before the record said Running.
+    runtime.adopt(c.id());
+
+    lifecycle.recover();
+    scheduler.runPending();
+
+    assertInstanceOf(ContainerState.Running.class, state(c), "the runtime took the new create");
+    assertEquals(1, journal.stream().filter(j -> j.equals("runtime.create")).count());
+  }
+
+  @Test
+  void recoverDeletesWhatTheRuntimeHoldsOfAContainerWithoutARecord() {
+    ContainerId ghost = id("ghost");
+    runtime.adopt(ghost);
+
+    lifecycle.recover();
+
+    assertFalse(runtime.exists(ghost));
+  }
+
+  @Test
   void recoverTakesBackAContainerThatStillRuns() {
     Container c = runningBefore("web", HostConfig.DEFAULT);
     var before = state(c);

@@ -89,6 +89,11 @@ final class FakeSandbox implements Sandbox {
   }
 
   @Override
+  public synchronized Set<ContainerId> present() {
+    return Set.copyOf(up);
+  }
+
+  @Override
   public synchronized void removeLeftovers(Set<ContainerId> running) {
     call("removeLeftovers");
     keptAtLeftovers = Set.copyOf(running);
