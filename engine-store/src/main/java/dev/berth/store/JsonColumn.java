@@ -72,7 +72,11 @@ public final class JsonColumn<T> {
    * row, not the caller's mistake.
    */
   public <R> R read(String json, Function<? super T, ? extends R> toCore) {
-    T document = read(json);
+    return map(read(json), toCore);
+  }
+
+  /** {@link #read(String, Function)} of a document read before, e.g. one a cache kept. */
+  public <R> R map(T document, Function<? super T, ? extends R> toCore) {
     try {
       return toCore.apply(document);
     } catch (InternalException e) {
