@@ -322,8 +322,9 @@ class Daemon:
 
 
 def bench_startup(daemon, runs):
-    """One untimed start (the data root may be new), then `runs` timed starts; leaves the daemon running."""
-    daemon.start()
+    """One untimed start (the data root may be new, the launcher may build), then `runs` timed starts;
+    leaves the daemon running."""
+    daemon.start(timeout=900)
     samples = []
     for _ in range(runs):
         daemon.stop()
