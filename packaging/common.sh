@@ -125,23 +125,25 @@ berthd_jvm_flags() {
 # parent; sets BERTHD_AOT_FLAGS to use it. Never fails: without a cache berthd starts as before,
 # only slower, and the JVM itself ignores a cache that does not match its jars.
 ensure_aot_cache() {
-  local jar="$1" cache="$2" scratch
+  local jar="$1" cache="$2" scratch tmp="$2.$$.tmp"   # per launcher: two may train at once
   BERTHD_AOT_FLAGS=()
   [ "$(java_feature_version "$JAVA_HOME")" -ge 25 ] || return 0
-  if ! [ -f "$cache" ] || [ "$jar" -nt "$cache" ]; then
+  # A training run that failed for this jar is not retried on every start ($cache.failed).
+  if { ! [ -f "$cache" ] || [ "$jar" -nt "$cache" ]; } && ! [ "$cache.failed" -nt "$jar" ]; then
     say "making the JDK AOT cache for this build (once; later starts take a fraction of the time)"
     scratch=$(mktemp -d /tmp/berth-aot.XXXXXX) || return 0
     echo '{}' > "$scratch/daemon.json"
-    rm -f "$cache"
-    if timeout 600 "$JAVA_HOME/bin/java" "${BERTHD_JVM_FLAGS[@]}" -XX:AOTCacheOutput="$cache.tmp" \
+    if timeout 600 "$JAVA_HOME/bin/java" "${BERTHD_JVM_FLAGS[@]}" -XX:AOTCacheOutput="$tmp" \
         -cp "$jar" dev.berth.server.AotTraining -H "unix://$scratch/berth.sock" --data-root "$scratch/data" \
         --exec-root "$scratch/run" --cgroup-parent "berth-aot-training-$$" --config-file "$scratch/daemon.json" \
-        --log-level error >"$scratch/training.log" 2>&1 && [ -s "$cache.tmp" ]; then
-      mv -f "$cache.tmp" "$cache"
+        --log-level error >"$scratch/training.log" 2>&1 && [ -s "$tmp" ]; then
+      mv -f "$tmp" "$cache"
+      rm -f "$cache.failed"
     else
       say "could not make the AOT cache (see below); starting without it"
       tail -n 20 "$scratch/training.log" >&2 || true
-      rm -f "$cache.tmp"
+      rm -f "$tmp" "$cache"
+      : > "$cache.failed"
     fi
     rmdir /sys/fs/cgroup/*/"berth-aot-training-$$" /sys/fs/cgroup/"berth-aot-training-$$" 2>/dev/null || true
     rm -rf "$scratch"
