@@ -97,7 +97,7 @@ public final class ApiServer implements AutoCloseable {
    * bind, so it binds one in a private directory and the passed socket is then put in the place
    * of that one's descriptor (dup3): Helidon's next accept takes connections from systemd's
    * socket. Its accept already waiting on its own socket is woken with one empty connection. The
-   * socket's file, mode and group are systemd's (berth.socket), and stay when berthd stops.
+   * socket's file, mode and group are systemd's (packaging/berthd.socket), and stay when berthd stops.
    */
   public static ApiServer adopt(SystemdListener listener, ApiRouter router) {
     Path staging = staging(listener.path());
@@ -109,6 +109,11 @@ public final class ApiServer implements AutoCloseable {
       removeStaging(staging);
     } catch (IOException | RuntimeException e) {
       server.stop();
+      try {
+        removeStaging(staging);
+      } catch (IOException ignored) {
+        // what is left is ours and private, and removed on the next start
+      }
       if (e instanceof IOException io) {
         throw new UncheckedIOException("cannot serve on the socket systemd passed, " + listener.path(), io);
       }
