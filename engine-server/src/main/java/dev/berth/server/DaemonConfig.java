@@ -21,6 +21,10 @@ import java.util.Set;
 /**
  * berthd's settings, from dockerd-style flags and {@code daemon.json} (same keys as the flags).
  * As with dockerd, a setting given both ways, or a key the file does not know, is an error.
+ *
+ * @param socket the API socket's path ({@code -H unix://PATH}); null with {@code -H fd://}
+ * @param systemdFd with {@code -H fd://} or {@code fd://N}: what follows {@code fd://} (the socket
+ *     is then one systemd passes, {@link SystemdListener}); null otherwise
  */
 public record DaemonConfig(
     Path socket, Path dataRoot, Path execRoot, String cgroupParent, String defaultRuntime, String logLevel,
