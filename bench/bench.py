@@ -18,6 +18,19 @@ Times are wall-clock for the whole CLI command, as a user sees them. Containers 
 `--network none` so every engine does the same work (no bridge set-up). `--storage-runs 0`
 skips the storage workloads.
 
+With --daemon NAME='COMMAND', bench.py starts engine NAME itself (COMMAND is run by sh and must
+exec the daemon, so its PID is the daemon's; it must listen on the engine's DOCKER_HOST) and adds:
+  start-up   launch to the first answered `GET /_ping`, with a warm data root: one untimed start
+             (which may create the data root), then --start-runs timed ones, each stopped by SIGTERM
+  RSS        the daemon's VmRSS at rest (1 s after its first ping), after the workloads, with
+             --running-containers `sleep` containers running (and per running container), and
+             after they are removed
+The daemon is stopped (SIGTERM to its PID) at the end.
+
+With --ps-containers M2[,M3...], `ps -a` again with M2 (then M3, ...) stopped containers (created
+through the API, not the CLI, to save time), N times through the CLI and N times as the API call
+alone (`GET /containers/json?all=1`: the engine's share, without the CLI's own start-up).
+
 With --network-runs K (> 0), the network workloads:
   run bridge    `docker run --rm busybox true` on the default bridge network, N times after 3 warm-ups
   run none      the same with `--network none`, for the pair's difference: the bridge's cost
@@ -40,6 +53,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -230,6 +244,131 @@ def put_pull_image(registry):
                         "docker-archive:" + archive, f"docker://{registry}/{PULL_REPO}:{PULL_TAG}"], check=True)
 
 
+def api_call(host, method, path, body=None, timeout=60):
+    """One API call on the engine's socket; (status, body bytes)."""
+    u = urllib.parse.urlparse(host)
+    if u.scheme == "unix":
+        conn = http.client.HTTPConnection("localhost", timeout=timeout)
+        conn.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        conn.sock.settimeout(timeout)
+        conn.sock.connect(u.path)
+    else:
+        conn = http.client.HTTPConnection(u.hostname, u.port or 2375, timeout=timeout)
+    try:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        conn.request(method, path, body=json.dumps(body).encode() if body is not None else None, headers=headers)
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def api_ms(host, method, path, n):
+    samples = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        status, _ = api_call(host, method, path)
+        samples.append((time.perf_counter() - t0) * 1000)
+        if status != 200:
+            sys.exit(f"{method} {path} against {host} answered {status}")
+    return samples
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Daemon:
+    """An engine bench.py starts and stops itself, to time its start-up and read its memory."""
+
+    def __init__(self, host, command):
+        self.host, self.command, self.proc = host, command, None
+
+    def start(self, timeout=120):
+        """Starts the daemon; milliseconds from launch to the first answered /_ping."""
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(["sh", "-c", "exec " + self.command], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        while True:
+            try:
+                status, _ = api_call(self.host, "GET", "/_ping", timeout=5)
+                if status == 200:
+                    return (time.perf_counter() - t0) * 1000
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                sys.exit(f"{self.command!r} exited with {self.proc.returncode} before answering /_ping")
+            if time.perf_counter() - t0 > timeout:
+                self.stop()
+                sys.exit(f"{self.command!r} did not answer /_ping within {timeout} s")
+            time.sleep(0.002)
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def rss(self):
+        return rss_mib(self.proc.pid)
+
+
+def bench_startup(daemon, runs):
+    """One untimed start (the data root may be new, the launcher may build), then `runs` timed starts;
+    leaves the daemon running."""
+    daemon.start(timeout=900)
+    samples = []
+    for _ in range(runs):
+        daemon.stop()
+        samples.append(daemon.start())
+    time.sleep(1)
+    return stats(samples), min(samples), daemon.rss()
+
+
+def bench_running(host, daemon, count):
+    """RSS with `count` running containers, per container over the RSS before, and after removing them."""
+    ensure_busybox(host)
+    cleanup(host)
+    before = daemon.rss()
+    for _ in range(count):
+        docker(host, "run", "-d", "--network", "none", "--label", LABEL, "busybox", "sleep", "600")
+    time.sleep(1)
+    running = daemon.rss()
+    cleanup(host)
+    time.sleep(1)
+    return before, running, (running - before) * 1024 / count, daemon.rss()
+
+
+def bench_ps_large(host, counts, runs):
+    """`ps -a` through the CLI and as the API call alone, with each of `counts` stopped containers."""
+    ensure_busybox(host)
+    cleanup(host)
+    body = {"Image": "busybox", "Cmd": ["true"], "Labels": {"berth-bench": "1"}, "HostConfig": {"NetworkMode": "none"}}
+    made = 0
+    out_rows = []
+    for count in sorted(counts):
+        for _ in range(count - made):
+            status, out = api_call(host, "POST", "/containers/create", body)
+            if status != 201:
+                sys.exit(f"create against {host} answered {status}: {out[:300]!r}")
+        made = count
+        timed(host, ["ps", "-a"], 3)
+        cli = stats(timed(host, ["ps", "-a"], runs))
+        api_ms(host, "GET", "/containers/json?all=1", 3)
+        api = stats(api_ms(host, "GET", "/containers/json?all=1", runs))
+        out_rows.append((count, cli, api))
+    cleanup(host)
+    return out_rows
+
+
 def api_pull_ms(host, ref, tag):
     """One POST /images/create on the engine's socket, read to the end; milliseconds."""
     u = urllib.parse.urlparse(host)
@@ -276,13 +415,30 @@ def main():
     p.add_argument("--pull-only", action="store_true", help="skip run/exec/ps; needs --pull-registry")
     p.add_argument("--network-runs", type=int, default=0, help="also time bridge runs and TCP throughput")
     p.add_argument("--network-only", action="store_true", help="skip the other workloads; needs --network-runs")
+    p.add_argument("--daemon", action="append", default=[], metavar="NAME=COMMAND",
+                   help="start engine NAME with COMMAND (which must exec it) to time start-up and read its RSS")
+    p.add_argument("--start-runs", type=int, default=10)
+    p.add_argument("--running-containers", type=int, default=100,
+                   help="with --daemon: RSS with this many running containers (0 skips)")
+    p.add_argument("--ps-containers", default="", metavar="M2[,M3...]",
+                   help="also time `ps -a` with this many containers, e.g. 200,2000")
+    p.add_argument("--daemon-only", action="store_true",
+                   help="with --daemon: only start-up and RSS (and --ps-containers), not the other workloads")
     p.add_argument("engines", nargs="+", metavar="NAME=DOCKER_HOST")
     a = p.parse_args()
     if a.pull_only and not a.pull_registry:
         p.error("--pull-only needs --pull-registry")
     if a.network_only and a.network_runs <= 0:
         p.error("--network-only needs --network-runs")
+    daemons = {}
+    for spec in a.daemon:
+        name, eq, command = spec.partition("=")
+        if not eq or not command:
+            p.error(f"--daemon wants NAME=COMMAND, got {spec!r}")
+        daemons[name] = command
     rows = []
+    daemon_rows = []
+    ps_rows = []
     net_rows = []
     storage_rows = []
     pulls = []
@@ -294,20 +450,62 @@ def main():
         for spec in a.engines:
             name, _, host = spec.partition("=")
             print(f"benchmarking {name} at {host} ...", file=sys.stderr)
-            if a.network_runs > 0:
-                net_rows.append((name, *bench_network(host, a.runs, a.network_runs)))
-            if a.network_only:
-                continue
-            if not a.pull_only:
-                rows.append((name, *bench(name, host, a.runs, a.containers)))
-                if a.storage_runs > 0:
-                    ensure_busybox(host)
-                    storage_rows.append((name, *storage_bench(host, a.storage_runs, workdir)))
-                    cleanup(host)
-            if a.pull_registry:
-                pulls.append((name, *bench_pull(host, a.pull_registry, a.pull_runs)))
+            daemon = Daemon(host, daemons[name]) if name in daemons else None
+            try:
+                bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls)
+            finally:
+                if daemon is not None:
+                    daemon.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls)
+
+
+def bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls):
+    if daemon is not None:
+        startup = bench_startup(daemon, a.start_runs)
+    if a.ps_containers:
+        for count, cli, api in bench_ps_large(host, [int(n) for n in a.ps_containers.split(",")], a.runs):
+            ps_rows.append((name, count, cli, api))
+    if not (daemon is not None and a.daemon_only):
+        bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls)
+    if daemon is not None:
+        after = daemon.rss()
+        running = bench_running(host, daemon, a.running_containers) if a.running_containers > 0 else None
+        daemon_rows.append((name, startup, after, running))
+
+
+def bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls):
+    if a.network_runs > 0:
+        net_rows.append((name, *bench_network(host, a.runs, a.network_runs)))
+    if a.network_only:
+        return
+    if not a.pull_only:
+        rows.append((name, *bench(name, host, a.runs, a.containers)))
+        if a.storage_runs > 0:
+            ensure_busybox(host)
+            storage_rows.append((name, *storage_bench(host, a.storage_runs, workdir)))
+            cleanup(host)
+    if a.pull_registry:
+        pulls.append((name, *bench_pull(host, a.pull_registry, a.pull_runs)))
+
+
+def print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls):
+    if daemon_rows:
+        print(f"| engine | start to first `/_ping` median | p95 | fastest | RSS at rest | after the workloads | "
+              f"{a.running_containers} running | per running container | after removing them |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for name, ((sm, sp), sf, rest), after, running in daemon_rows:
+            r = (f"{running[1]:.1f} MiB | {running[2]:.0f} KiB | {running[3]:.1f} MiB" if running
+                 else "- | - | -")
+            print(f"| {name} | {sm:.0f} ms | {sp:.0f} ms | {sf:.0f} ms | {rest:.1f} MiB | {after:.1f} MiB | {r} |")
+        print(f"\n{a.start_runs} timed starts each after 1 untimed start\n")
+    if ps_rows:
+        print("| engine | containers | `ps -a` median | p95 | `GET /containers/json?all=1` median | p95 |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name, count, (cm, cp), (am, ap) in ps_rows:
+            print(f"| {name} | {count} | {cm:.0f} ms | {cp:.0f} ms | {am:.1f} ms | {ap:.1f} ms |")
+        print(f"\n{a.runs} timed runs each after 3 warm-ups\n")
     if net_rows:
         print("| engine | `run --rm true` bridge median | p95 | `--network none` median | p95 | "
               f"TCP container to container ({NET_MIB} MiB) median | slowest |")
@@ -316,16 +514,14 @@ def main():
             print(f"| {name} | {bm:.0f} ms | {bp:.0f} ms | {nm:.0f} ms | {np_:.0f} ms | {tm:.0f} MB/s | {tl:.0f} MB/s |")
         print(f"\n{a.runs} timed runs each after 3 warm-ups, {a.network_runs} transfers; "
               f"`docker` CLI {docker_version()}\n")
-        if a.network_only:
-            return
     if pulls:
         print("| engine | `pull` cold (50 MB, 5 layers) median | p95 | `pull` warm median | p95 | warm, API only median | p95 |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         for name, (cm, cp), (wm, wp), (am, ap) in pulls:
             print(f"| {name} | {cm:.0f} ms | {cp:.0f} ms | {wm:.0f} ms | {wp:.0f} ms | {am:.1f} ms | {ap:.1f} ms |")
         print(f"\n{a.pull_runs} timed pulls each from {a.pull_registry}\n")
-        if a.pull_only:
-            return
+    if not rows:
+        return
     print(f"| engine | `run --rm true` median | p95 | `exec true` median | p95 | `ps -a` ({a.containers} containers) median | p95 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for name, (rm, rp), (em, ep), (pm, pp) in rows:

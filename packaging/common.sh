@@ -11,7 +11,17 @@ BERTH_BUILD_PACKAGES=(gcc libc6-dev)
 say() { printf 'berth: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 
+# A JDK's feature version (25 for 25.0.3): from its release file, which every JDK build has, without
+# starting a JVM (~0.2 s each); from java itself when that file is missing.
 java_feature_version() {
+  local line
+  if [ -r "$1/release" ]; then
+    while IFS= read -r line; do
+      case "$line" in
+        JAVA_VERSION=*) line=${line#JAVA_VERSION=}; line=${line//\"/}; line=${line#1.}; echo "${line%%[!0-9]*}"; return ;;
+      esac
+    done < "$1/release"
+  fi
   "$1/bin/java" -XshowSettings:properties -version 2>&1 |
     sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
 }
@@ -59,10 +69,17 @@ ensure_packages() {
   fi
 }
 
+# Where the launcher notes that the runtime packages were all installed; valid while dpkg's status
+# file is older than it (any install or removal rewrites that file). Saves ~0.4 s of dpkg-query.
+BERTH_CHECKED_STAMP=${BERTH_CHECKED_STAMP:-/run/berth-launcher/packages-checked}
+
 check_runtime_prerequisites() {
   [ "$(id -u)" = 0 ] || die "berthd must run as root (it mounts filesystems and creates namespaces and cgroups)"
   if command -v apt-get >/dev/null 2>&1; then
-    ensure_packages "${BERTH_RUNTIME_PACKAGES[@]}"
+    if ! [ "$BERTH_CHECKED_STAMP" -nt /var/lib/dpkg/status ]; then
+      ensure_packages "${BERTH_RUNTIME_PACKAGES[@]}"
+      mkdir -p "$(dirname "$BERTH_CHECKED_STAMP")" 2>/dev/null && : > "$BERTH_CHECKED_STAMP" 2>/dev/null || true
+    fi
   fi
   command -v conmon >/dev/null 2>&1 || die "conmon is not installed"
   command -v runc >/dev/null 2>&1 || command -v crun >/dev/null 2>&1 || die "neither runc nor crun is installed"
@@ -91,4 +108,48 @@ build_if_stale() {
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
   fi
   (cd "$top" && mvn -q -B -ntp -DskipTests -pl engine-server -am package) || die "build failed"
+}
+
+# The JVM flags berthd runs with, in BERTHD_JVM_FLAGS; the AOT cache's training run uses the same.
+berthd_jvm_flags() {
+  # A small young generation: the JVM would otherwise size it from the machine's memory (~100 MB
+  # of eden on 24 GiB), and every page of it stays resident once cycled through (docs/benchmarks.md).
+  BERTHD_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k -Xms16m -XX:MaxNewSize=24m
+    -XX:TieredStopAtLevel=1)
+  # aircompressor (zstd layers) reads memory through sun.misc.Unsafe, which JDK 24+ warns about unless allowed.
+  [ "$(java_feature_version "$JAVA_HOME")" -ge 23 ] && BERTHD_JVM_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
+  return 0
+}
+
+# Makes the JDK AOT cache $2 for the jar $1 when it is missing or older than the jar (JDK 25+),
+# by a training run (dev.berth.server.AotTraining) on a private data root, socket and cgroup
+# parent; sets BERTHD_AOT_FLAGS to use it. Never fails: without a cache berthd starts as before,
+# only slower, and the JVM itself ignores a cache that does not match its jars.
+ensure_aot_cache() {
+  local jar="$1" cache="$2" scratch tmp="$2.$$.tmp"   # per launcher: two may train at once
+  BERTHD_AOT_FLAGS=()
+  [ "$(java_feature_version "$JAVA_HOME")" -ge 25 ] || return 0
+  # A training run that failed for this jar is not retried on every start ($cache.failed).
+  if { ! [ -f "$cache" ] || [ "$jar" -nt "$cache" ]; } && ! [ "$cache.failed" -nt "$jar" ]; then
+    say "making the JDK AOT cache for this build (once; later starts take a fraction of the time)"
+    scratch=$(mktemp -d /tmp/berth-aot.XXXXXX) || return 0
+    echo '{}' > "$scratch/daemon.json"
+    if timeout 600 "$JAVA_HOME/bin/java" "${BERTHD_JVM_FLAGS[@]}" -XX:AOTCacheOutput="$tmp" \
+        -cp "$jar" dev.berth.server.AotTraining -H "unix://$scratch/berth.sock" --data-root "$scratch/data" \
+        --exec-root "$scratch/run" --cgroup-parent "berth-aot-training-$$" --config-file "$scratch/daemon.json" \
+        --log-level error >"$scratch/training.log" 2>&1 && [ -s "$tmp" ]; then
+      mv -f "$tmp" "$cache"
+      rm -f "$cache.failed"
+    else
+      say "could not make the AOT cache (see below); starting without it"
+      tail -n 20 "$scratch/training.log" >&2 || true
+      rm -f "$tmp" "$cache"
+      : > "$cache.failed"
+    fi
+    rmdir /sys/fs/cgroup/*/"berth-aot-training-$$" /sys/fs/cgroup/"berth-aot-training-$$" 2>/dev/null || true
+    rm -rf "$scratch"
+  fi
+  # The cache's own notices (e.g. about adapter stubs it could not link) are not berthd's to show.
+  [ -f "$cache" ] && BERTHD_AOT_FLAGS=(-XX:AOTCache="$cache" -Xlog:aot*=error)
+  return 0
 }

@@ -61,32 +61,9 @@ public final class ApiServer implements AutoCloseable {
    * @throws InstanceLock.Refused if another process listens on {@code socket}
    */
   public static ApiServer start(Path socket, ApiRouter router) {
-    Path parent = socket.toAbsolutePath().getParent();
-    Path staging = parent.resolve("." + socket.getFileName() + "." + ProcessHandle.current().pid());
+    Path staging = staging(socket);
     Path bound = staging.resolve("s");
-    try {
-      Files.createDirectories(parent);
-      removeStaging(staging);
-      Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare " + socket, e);
-    }
-    var http1 = Http1ConnectionSelector.builder()
-        // Clients send odd Host headers (api.moby.localhost, docker.sock, none at all).
-        .config(Http1Config.builder().validateRequestHostHeader(false)
-            // Go's server takes a query as it comes: curl -g and scripts send filters={"a":["b"]} unencoded.
-            .validatePrologue(false)
-            .build())
-        .build();
-    WebServer server = WebServer.builder()
-        .bindAddress(UnixDomainSocketAddress.of(bound))
-        .protocolsDiscoverServices(false)
-        // Go's server (dockerd) never closes an idle kept-alive connection; Helidon's default is 5 min.
-        .idleConnectionTimeout(ChronoUnit.FOREVER.getDuration())
-        .addConnectionSelector(new ConnectionCapture(http1))
-        .routing(r -> routing(r, router))
-        .build()
-        .start();
+    WebServer server = serve(bound, router);
     Object key;
     try {
       restrict(bound);
@@ -113,6 +90,80 @@ public final class ApiServer implements AutoCloseable {
     }
     LOG.log(System.Logger.Level.INFO, "API listening on unix://" + socket);
     return new ApiServer(server, socket, key);
+  }
+
+  /**
+   * Serves on the socket systemd passed (socket activation). Helidon takes no socket it did not
+   * bind, so it binds one in a private directory and the passed socket is then put in the place
+   * of that one's descriptor (dup3): Helidon's next accept takes connections from systemd's
+   * socket. Its accept already waiting on its own socket is woken with one empty connection. The
+   * socket's file, mode and group are systemd's (packaging/berthd.socket), and stay when berthd stops.
+   */
+  public static ApiServer adopt(SystemdListener listener, ApiRouter router) {
+    Path staging = staging(listener.path());
+    Path bound = staging.resolve("s");
+    WebServer server = serve(bound, router);
+    try {
+      listener.replace(bound);
+      wake(bound);
+      removeStaging(staging);
+    } catch (IOException | RuntimeException e) {
+      server.stop();
+      try {
+        removeStaging(staging);
+      } catch (IOException ignored) {
+        // what is left is ours and private, and removed on the next start
+      }
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("cannot serve on the socket systemd passed, " + listener.path(), io);
+      }
+      throw (RuntimeException) e;
+    }
+    LOG.log(System.Logger.Level.INFO, "API listening on unix://" + listener.path() + " (fd " + listener.fd()
+        + ", from systemd)");
+    return new ApiServer(server, listener.path(), null);
+  }
+
+  /** Ends an accept waiting on the socket bound at {@code bound}, if one is. */
+  private static void wake(Path bound) {
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(bound));
+    } catch (IOException e) {
+      // Nothing waited on it: the socket went with its last descriptor.
+    }
+  }
+
+  /** A private directory (0700) beside {@code socket}, to bind in before anyone may connect. */
+  private static Path staging(Path socket) {
+    Path parent = socket.toAbsolutePath().getParent();
+    Path staging = parent.resolve("." + socket.getFileName() + "." + ProcessHandle.current().pid());
+    try {
+      Files.createDirectories(parent);
+      removeStaging(staging);
+      Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + socket, e);
+    }
+    return staging;
+  }
+
+  private static WebServer serve(Path bound, ApiRouter router) {
+    var http1 = Http1ConnectionSelector.builder()
+        // Clients send odd Host headers (api.moby.localhost, docker.sock, none at all).
+        .config(Http1Config.builder().validateRequestHostHeader(false)
+            // Go's server takes a query as it comes: curl -g and scripts send filters={"a":["b"]} unencoded.
+            .validatePrologue(false)
+            .build())
+        .build();
+    return WebServer.builder()
+        .bindAddress(UnixDomainSocketAddress.of(bound))
+        .protocolsDiscoverServices(false)
+        // Go's server (dockerd) never closes an idle kept-alive connection; Helidon's default is 5 min.
+        .idleConnectionTimeout(ChronoUnit.FOREVER.getDuration())
+        .addConnectionSelector(new ConnectionCapture(http1))
+        .routing(r -> routing(r, router))
+        .build()
+        .start();
   }
 
   /**
@@ -215,6 +266,9 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    if (fileKey == null) {
+      return; // systemd's socket: it stays, and the next start takes it again
+    }
     try {
       // Only our own socket: the path may have been given to another daemon since.
       if (fileKey.equals(fileKey(socket))) {

@@ -21,11 +21,15 @@ import java.util.Set;
 /**
  * berthd's settings, from dockerd-style flags and {@code daemon.json} (same keys as the flags).
  * As with dockerd, a setting given both ways, or a key the file does not know, is an error.
+ *
+ * @param socket the API socket's path ({@code -H unix://PATH}); null with {@code -H fd://}
+ * @param systemdFd with {@code -H fd://} or {@code fd://N}: what follows {@code fd://} (the socket
+ *     is then one systemd passes, {@link SystemdListener}); null otherwise
  */
 public record DaemonConfig(
     Path socket, Path dataRoot, Path execRoot, String cgroupParent, String defaultRuntime, String logLevel,
     Path configFile, RegistryOptions registry, Network network, Security security, Path pidFile,
-    Map<String, RuntimeEntry> runtimes, List<ProcessOptions.Ulimit> defaultUlimits) {
+    Map<String, RuntimeEntry> runtimes, List<ProcessOptions.Ulimit> defaultUlimits, String systemdFd) {
 
   public DaemonConfig {
     defaultUlimits = defaultUlimits == null ? List.of() : List.copyOf(defaultUlimits);
@@ -96,7 +100,8 @@ public record DaemonConfig(
       A container engine that serves the Docker Engine API.
 
       Options:
-        -H, --host string                Daemon socket to listen on (default "unix:///run/berth/berth.sock")
+        -H, --host string                Daemon socket to listen on: unix:///PATH, or fd:// (fd://N) for a socket
+                                         systemd passes (default "unix:///run/berth/berth.sock")
             --data-root string           Root directory of persistent state (default "/var/lib/berth")
             --exec-root string           Root directory of runtime state (default "/run/berth")
             --cgroup-parent string       Parent cgroup for all containers (default "berth")
@@ -293,9 +298,11 @@ public record DaemonConfig(
   private static DaemonConfig build(Map<String, String> v, Map<String, List<String>> lists, Path file,
       Map<String, RuntimeEntry> runtimes, List<ProcessOptions.Ulimit> defaultUlimits) {
     String host = v.get("hosts");
-    if (!host.startsWith("unix://")) {
+    if (!host.startsWith("unix://") && !host.startsWith("fd://")) {
       throw new UsageException("berthd listens on unix sockets only: " + host);
     }
+    // fd:// is a socket systemd passes (socket activation); its path is known only once it is taken.
+    String systemdFd = host.startsWith("fd://") ? host.substring("fd://".length()) : null;
     String level = v.get("log-level");
     if (!LOG_LEVELS.contains(level)) {
       throw new UsageException("unable to configure the daemon: invalid log level: " + level);
@@ -310,9 +317,9 @@ public record DaemonConfig(
     }
     Path execRoot = Path.of(v.get("exec-root"));
     Path pidFile = v.get("pidfile").isEmpty() ? execRoot.resolve("berth.pid") : Path.of(v.get("pidfile"));
-    return new DaemonConfig(Path.of(host.substring("unix://".length())), Path.of(v.get("data-root")),
-        execRoot, v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
-        network(v, lists), security(v), pidFile, Map.copyOf(runtimes), defaultUlimits);
+    return new DaemonConfig(systemdFd != null ? null : Path.of(host.substring("unix://".length())),
+        Path.of(v.get("data-root")), execRoot, v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
+        network(v, lists), security(v), pidFile, Map.copyOf(runtimes), defaultUlimits, systemdFd);
   }
 
   private static Security security(Map<String, String> v) {

@@ -42,7 +42,9 @@ final class InstanceLock implements AutoCloseable {
     LockFile pid = hold(pidFile, "failed to start daemon, ensure berthd is not running or delete " + pidFile);
     LockFile data;
     try {
-      ApiServer.checkFree(socket);
+      if (socket != null) { // null: systemd passed the socket, and listens on it until berthd takes it
+        ApiServer.checkFree(socket);
+      }
       data = hold(dataRoot.resolve(DATA_ROOT_LOCK), "failed to start daemon, ensure berthd is not running: data root "
           + dataRoot + " is in use");
     } catch (RuntimeException e) {

@@ -77,16 +77,19 @@ public final class Main {
 
     /** @throws InstanceLock.Refused before anything is touched, if another berthd runs on the same state */
     static Engine start(DaemonConfig config) {
-      InstanceLock lock = InstanceLock.claim(config.pidFile(), config.dataRoot(), config.socket());
+      SystemdListener activated = config.systemdFd() == null ? null : SystemdListener.take(config.systemdFd(),
+          System.getenv(), ProcessHandle.current().pid(), SystemdListener.UnixSockets.ofThisProcess());
+      InstanceLock lock = InstanceLock.claim(config.pidFile(), config.dataRoot(), activated == null ? config.socket()
+          : null);
       try {
-        return start(config, lock);
+        return start(config, lock, activated);
       } catch (RuntimeException e) {
         lock.close();
         throw e;
       }
     }
 
-    private static Engine start(DaemonConfig config, InstanceLock lock) {
+    private static Engine start(DaemonConfig config, InstanceLock lock, SystemdListener activated) {
       Clock clock = Clock.systemUTC();
       var paths = new EnginePaths(config.dataRoot(), config.execRoot(), config.cgroupParent());
       Database db = Database.open(paths.database());
@@ -131,7 +134,8 @@ public final class Main {
       var diskUsage = new DiskUsageService(containers.service(), images, volumes);
       var router = DockerApi.router(new DockerApi.Services(system, containers, diskUsage, images, registry, volumes,
           networks, events, clock));
-      ApiServer server = ApiServer.start(config.socket(), router);
+      ApiServer server = activated == null ? ApiServer.start(config.socket(), router)
+          : ApiServer.adopt(activated, router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
       return new Engine(server, containers, runtime, db, lock);
     }

@@ -141,7 +141,7 @@ class DaemonConfigTest {
   @Test
   void nonUnixHostIsRefused() {
     assertEquals("berthd listens on unix sockets only: tcp://0.0.0.0:2375", usage("{}", "-H", "tcp://0.0.0.0:2375"));
-    assertEquals("berthd listens on unix sockets only: fd://", usage("{\"hosts\": [\"fd://\"]}"));
+    assertEquals("berthd listens on unix sockets only: tcp://:2375", usage("{\"hosts\": [\"tcp://:2375\"]}"));
   }
 
   @Test

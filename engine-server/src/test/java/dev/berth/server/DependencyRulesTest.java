@@ -64,13 +64,14 @@ class DependencyRulesTest {
 
   /**
    * The API knows the engine through its services and their records, never its machinery: not
-   * the runtime, the filesystem walkers or the syscalls. The composition root (Main, and the
-   * instance lock it takes before anything else) builds that machinery and is the exception.
+   * the runtime, the filesystem walkers or the syscalls. The composition root (Main, the instance
+   * lock it takes before anything else, and the socket systemd passes it) builds that machinery
+   * and is the exception.
    */
   @Test
   void theApiSeesOnlyCoresServicesAndModel() {
     noClasses().that().resideInAPackage("dev.berth.server..")
-        .and(not(belongToAnyOf(Main.class, InstanceLock.class)))
+        .and(not(belongToAnyOf(Main.class, InstanceLock.class, SystemdListener.class)))
         .should().dependOnClassesThat().resideInAnyPackage("dev.berth.core.runtime..", "dev.berth.core.fs..",
             "dev.berth.core.os..")
         .check(classes);

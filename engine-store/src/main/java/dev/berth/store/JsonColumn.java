@@ -27,19 +27,39 @@ public final class JsonColumn<T> {
   private static final String CORE_PACKAGE = "dev.berth.core.";
 
   private final Class<T> type;
-  private final ObjectReader reader;
-  private final ObjectWriter writer;
+  // Made on first use: resolving a document's (de)serializers is most of what opening the store
+  // cost berthd's start-up, and a column may not be read until a request needs it.
+  private volatile ObjectReader reader;
+  private volatile ObjectWriter writer;
 
   private JsonColumn(Class<T> type) {
     requireNoCoreTypes(type, type, new HashSet<>());
-    var mapper = JsonMapper.builder()
+    this.type = type;
+  }
+
+  /** One mapper for every column: they are configured alike, and it caches what it resolved. */
+  private static final class Mapper {
+    static final JsonMapper INSTANCE = JsonMapper.builder()
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .disable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
         .build();
-    this.type = type;
-    this.reader = mapper.readerFor(type);
-    this.writer = mapper.writerFor(type);
+  }
+
+  private ObjectReader reader() {
+    ObjectReader r = reader;
+    if (r == null) {
+      r = reader = Mapper.INSTANCE.readerFor(type); // a race makes two equal readers, no harm
+    }
+    return r;
+  }
+
+  private ObjectWriter writer() {
+    ObjectWriter w = writer;
+    if (w == null) {
+      w = writer = Mapper.INSTANCE.writerFor(type);
+    }
+    return w;
   }
 
   /**
@@ -52,7 +72,7 @@ public final class JsonColumn<T> {
 
   public String write(T value) {
     try {
-      return writer.writeValueAsString(value);
+      return writer().writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new InternalException("cannot serialize " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
     }
@@ -60,7 +80,7 @@ public final class JsonColumn<T> {
 
   public T read(String json) {
     try {
-      return reader.readValue(json);
+      return reader().readValue(json);
     } catch (IOException | RuntimeException e) {
       throw new InternalException("corrupt " + type.getSimpleName() + " in database: " + e.getMessage(), e);
     }
@@ -72,7 +92,11 @@ public final class JsonColumn<T> {
    * row, not the caller's mistake.
    */
   public <R> R read(String json, Function<? super T, ? extends R> toCore) {
-    T document = read(json);
+    return map(read(json), toCore);
+  }
+
+  /** {@link #read(String, Function)} of a document read before, e.g. one a cache kept. */
+  public <R> R map(T document, Function<? super T, ? extends R> toCore) {
     try {
       return toCore.apply(document);
     } catch (InternalException e) {

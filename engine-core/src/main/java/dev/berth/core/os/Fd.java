@@ -65,6 +65,30 @@ public final class Fd {
   }
 
   /** fcntl(2) with an int argument; its non-negative result. */
+  private static final int F_GETFL = 3;
+  private static final int F_SETFL = 4;
+
+  /**
+   * Makes {@code target} refer to what {@code source} refers to (dup3, close-on-exec), closing
+   * what {@code target} was, in one step: a thread blocked on {@code target} or about to use it
+   * meets the new file. {@code source} takes {@code target}'s blocking mode first, so its user
+   * keeps the mode it set. {@code source} stays open.
+   */
+  public static void replace(int source, int target) {
+    int nonBlocking = fcntl(target, F_GETFL, 0, "fcntl F_GETFL") & O_NONBLOCK;
+    int flags = fcntl(source, F_GETFL, 0, "fcntl F_GETFL");
+    fcntl(source, F_SETFL, (flags & ~O_NONBLOCK) | nonBlocking, "fcntl F_SETFL");
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = LibC.captureState(arena);
+      int rc = (int) LibC.DUP3.invokeExact(state, source, target, O_CLOEXEC);
+      if (rc < 0) {
+        throw new ErrnoException("dup3", LibC.errno(state));
+      }
+    } catch (Throwable t) {
+      throw LibC.propagate(t);
+    }
+  }
+
   static int fcntl(int fd, int command, int arg, String what) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);

@@ -30,6 +30,7 @@ final class LibC {
   static final MethodHandle UMOUNT2 = errno("umount2", JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle PIPE2 = errno("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
+  static final MethodHandle DUP3 = errno("dup3", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
   static final MethodHandle READ = errno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
   static final MethodHandle WRITE = errno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
   static final MethodHandle KILL = errno("kill", JAVA_INT, JAVA_INT, JAVA_INT);

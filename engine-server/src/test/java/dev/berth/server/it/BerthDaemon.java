@@ -39,6 +39,8 @@ final class BerthDaemon implements AutoCloseable {
   private final List<String> networkLeftovers = new ArrayList<>();
   private final DockerCli docker;
   private Process process;
+  /** Launched as systemd would with socket activation: the socket bound first and passed as fd 3 ({@link #startActivated}). */
+  private boolean activated;
 
   private BerthDaemon(Path dir) {
     this.dir = dir;
@@ -55,8 +57,21 @@ final class BerthDaemon implements AutoCloseable {
     return start(bridge -> { });
   }
 
+  /**
+   * Starts one as systemd's socket activation does, without systemd: a small launcher binds the
+   * socket, puts it at fd 3, sets LISTEN_FDS and LISTEN_PID and execs berthd with {@code -H fd://}.
+   * Returns as soon as the socket exists, while berthd may still be starting.
+   */
+  static BerthDaemon startActivated() {
+    return start(bridge -> { }, true);
+  }
+
   /** Starts one after {@code beforeLaunch} was given the default bridge's name, e.g. to make that interface first. */
   static BerthDaemon start(java.util.function.Consumer<String> beforeLaunch) {
+    return start(beforeLaunch, false);
+  }
+
+  private static BerthDaemon start(java.util.function.Consumer<String> beforeLaunch, boolean activated) {
     String id = HexFormat.of().formatHex(ByteBuffer.allocate(4).putInt(ThreadLocalRandom.current().nextInt()).array());
     try {
       Path dir = Files.createDirectories(Path.of("/tmp/bt-" + id));
@@ -64,6 +79,7 @@ final class BerthDaemon implements AutoCloseable {
       // Tests keep container traffic on this machine: no masquerading out of the bridges.
       Files.writeString(dir.resolve("daemon.json"), "{\"ip-masq\": false, \"bridge\": \"bt" + id + "\"}");
       var d = new BerthDaemon(dir);
+      d.activated = activated;
       beforeLaunch.accept(d.bridge);
       d.launch();
       return d;
@@ -101,10 +117,28 @@ final class BerthDaemon implements AutoCloseable {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }
     cmd.addAll(List.of("-jar", JAR.toString(),
-        "-H", "unix://" + socket, "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(),
-        "--cgroup-parent", cgroupParent, "--config-file", dir.resolve("daemon.json").toString(), "--log-level", "debug"));
+        "-H", activated ? "fd://" : "unix://" + socket, "--data-root", dataRoot.toString(), "--exec-root",
+        execRoot.toString(), "--cgroup-parent", cgroupParent, "--config-file", dir.resolve("daemon.json").toString(),
+        "--log-level", "debug"));
+    if (activated) {
+      cmd.addAll(0, List.of("python3", "-c", SOCKET_ACTIVATION, socket.toString()));
+    }
     return cmd;
   }
+
+  /** systemd's side of socket activation (sd_listen_fds(3)): argv[1] the socket's path, the rest the daemon. */
+  private static final String SOCKET_ACTIVATION = """
+      import os, socket, sys
+      os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
+      s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+      s.bind(sys.argv[1])
+      s.listen(128)
+      os.dup2(s.fileno(), 3)
+      os.set_inheritable(3, True)
+      os.environ["LISTEN_FDS"] = "1"
+      os.environ["LISTEN_PID"] = str(os.getpid())
+      os.execvp(sys.argv[2], sys.argv[2:])
+      """;
 
   /** What a second berthd that ran to its end did: its exit status and its output. */
   record Run(int exit, String output) {}
@@ -149,7 +183,7 @@ final class BerthDaemon implements AutoCloseable {
       if (!process.isAlive()) {
         throw new AssertionError("berthd exited with " + process.exitValue() + ":\n" + logTail());
       }
-      if (pings()) {
+      if (activated ? Files.exists(socket) : pings()) {
         return;
       }
       Poll.pause();

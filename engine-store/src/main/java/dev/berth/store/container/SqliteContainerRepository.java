@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -29,6 +30,7 @@ public final class SqliteContainerRepository implements ContainerRepository {
 
   private final Database db;
   private final JsonColumn<ContainerDocument> json = JsonColumn.of(ContainerDocument.class);
+  private final DecodedContainers decoded = new DecodedContainers();
 
   public SqliteContainerRepository(Database db) {
     this.db = db;
@@ -36,12 +38,13 @@ public final class SqliteContainerRepository implements ContainerRepository {
 
   @Override
   public Optional<Container> find(ContainerId id) {
-    return db.read(c -> queryOne(c, ContainerSql.FIND_BY_ID, id.hex()));
+    return decoded.byId(id.hex()).orElseGet(() -> db.read(c -> queryOne(c, ContainerSql.FIND_BY_ID, id.hex())));
   }
 
   @Override
   public Optional<Container> findByName(ContainerName name) {
-    return db.read(c -> queryOne(c, ContainerSql.FIND_BY_NAME, name.value()));
+    return decoded.byName(name.value())
+        .orElseGet(() -> db.read(c -> queryOne(c, ContainerSql.FIND_BY_NAME, name.value())));
   }
 
   @Override
@@ -49,18 +52,34 @@ public final class SqliteContainerRepository implements ContainerRepository {
     if (!HEX_PREFIX.matcher(hexPrefix).matches()) {
       return List.of(); // IDs are lowercase hex: nothing else can start one.
     }
+    var cached = decoded.all();
+    if (cached.isPresent()) {
+      var found = new ArrayList<Container>();
+      for (Container c : cached.get()) {
+        if (c.id().hex().startsWith(hexPrefix)) {
+          found.add(c);
+        }
+      }
+      found.sort(Comparator.comparing(c -> c.id().hex()));
+      return found;
+    }
     // Every ID starting with the prefix sorts below prefix + "g", since 'g' follows every hex digit.
     return db.read(c -> query(c, ContainerSql.FIND_BY_ID_RANGE, hexPrefix, hexPrefix + "g"));
   }
 
   @Override
   public List<Container> list() {
-    return db.read(c -> query(c, ContainerSql.LIST));
+    var cached = decoded.list();
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    long generation = decoded.generation();
+    return decoded.remember(generation, db.read(c -> query(c, ContainerSql.LIST)));
   }
 
   @Override
   public void insert(Container container) {
-    db.writeVoid(c -> {
+    write(c -> {
       try (var ps = c.prepareStatement(ContainerSql.INSERT)) {
         ps.setString(1, container.id().hex());
         bindRow(ps, 2, container);
@@ -76,7 +95,7 @@ public final class SqliteContainerRepository implements ContainerRepository {
 
   @Override
   public void update(Container container) {
-    db.writeVoid(c -> {
+    write(c -> {
       int changed;
       try (var ps = c.prepareStatement(ContainerSql.UPDATE)) {
         int next = bindRow(ps, 1, container);
@@ -96,12 +115,22 @@ public final class SqliteContainerRepository implements ContainerRepository {
 
   @Override
   public void delete(ContainerId id) {
-    db.writeVoid(c -> {
+    write(c -> {
       try (var ps = c.prepareStatement(ContainerSql.DELETE)) {
         ps.setString(1, id.hex());
         ps.executeUpdate();
       }
     });
+    decoded.deleted(id.hex());
+  }
+
+  /** Every write goes through here: once it has committed or failed, no decoded snapshot before it is used. */
+  private void write(Database.VoidWork work) {
+    try {
+      db.writeVoid(work);
+    } finally {
+      decoded.written();
+    }
   }
 
   /** Binds every column after the id, starting at {@code first}; returns the next index. */
@@ -126,7 +155,8 @@ public final class SqliteContainerRepository implements ContainerRepository {
     ImageId imageId = ImageId.parse(rs.getString("image_id"));
     ContainerState state = StateColumns.read(rs).toState(id);
     int restartCount = rs.getInt("restart_count");
-    return json.read(rs.getString("config_json"), doc -> doc.requireReadable(id).toContainer(containerId, name,
+    ContainerDocument document = decoded.document(id, rs.getString("config_json"), json::read);
+    return json.map(document, doc -> doc.requireReadable(id).toContainer(containerId, name,
         created, imageId, state, restartCount));
   }
 

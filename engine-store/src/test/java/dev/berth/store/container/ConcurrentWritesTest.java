@@ -1,6 +1,7 @@
 package dev.berth.store.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerId;
@@ -60,6 +61,37 @@ class ConcurrentWritesTest {
       for (Container c : created) {
         assertEquals(1000 + created.indexOf(c), ((ContainerState.Running) repo.find(c.id()).orElseThrow().state()).pid());
       }
+    }
+  }
+
+  @Test
+  void listsAndLookupsDuringWritesSeeEveryCompletedWrite() throws Exception {
+    // The decoded-container cache: a list never returns what a write that already returned replaced.
+    try (Database db = Database.open(dir.resolve("berth.db"))) {
+      new Migrator(db).migrate();
+      var repo = new SqliteContainerRepository(db);
+      runTogether(i -> {
+        Container c = container("c" + i, i);
+        repo.insert(c);
+        for (int round = 1; round <= 30; round++) {
+          Container next = c.withState(new ContainerState.Running(round * 100 + i, 999, 5L, Instant.EPOCH));
+          repo.update(next);
+          assertEquals(next, repo.find(c.id()).orElseThrow());
+          assertEquals(next, repo.findByName(c.name()).orElseThrow());
+          Container listed = repo.list().stream().filter(l -> l.id().equals(c.id())).findFirst().orElseThrow();
+          assertEquals(next, listed, "round " + round);
+        }
+        if (i % 2 == 0) {
+          repo.delete(c.id());
+          assertTrue(repo.list().stream().noneMatch(l -> l.id().equals(c.id())));
+          assertTrue(repo.find(c.id()).isEmpty());
+        }
+        return c;
+      });
+
+      var fresh = new SqliteContainerRepository(db);
+      assertEquals(fresh.list(), repo.list(), "the cache ends as the table");
+      assertEquals(THREADS / 2, repo.list().size());
     }
   }
 

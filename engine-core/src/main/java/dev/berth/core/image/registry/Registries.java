@@ -30,9 +30,11 @@ public final class Registries {
   public enum Access { PULL, PUSH }
 
   private final RegistryOptions options;
-  private final HttpClient http;
+  // Made on first use: an HttpClient (and the TLS context of the second) costs berthd's start-up
+  // ~0.1 s of CPU, and many daemons never talk to a registry.
+  private volatile HttpClient http;
   // For insecure registries that do speak TLS: their certificates are not checked, as dockerd's aren't.
-  private final HttpClient unverified;
+  private volatile HttpClient unverified;
   private final AuthCache cache;
   private final Clock clock;
   private final java.util.Map<String, Endpoint> endpoints = new java.util.concurrent.ConcurrentHashMap<>();
@@ -40,8 +42,6 @@ public final class Registries {
   public Registries(RegistryOptions options, Clock clock) {
     this.options = options;
     this.clock = clock;
-    this.http = client(HttpClient.newBuilder());
-    this.unverified = client(HttpClient.newBuilder().sslContext(TrustAll.context()));
     this.cache = new AuthCache(clock);
   }
 
@@ -83,7 +83,33 @@ public final class Registries {
   private HttpClient httpFor(URI base) {
     boolean insecure = base.getScheme().equals("https") && !base.equals(DOCKER_HUB)
         && !options.isSecure(base.getAuthority());
-    return insecure ? unverified : http;
+    return insecure ? unverified() : http();
+  }
+
+  private HttpClient http() {
+    HttpClient h = http;
+    if (h == null) {
+      synchronized (this) {
+        h = http;
+        if (h == null) {
+          h = http = client(HttpClient.newBuilder());
+        }
+      }
+    }
+    return h;
+  }
+
+  private HttpClient unverified() {
+    HttpClient h = unverified;
+    if (h == null) {
+      synchronized (this) {
+        h = unverified;
+        if (h == null) {
+          h = unverified = client(HttpClient.newBuilder().sslContext(TrustAll.context()));
+        }
+      }
+    }
+    return h;
   }
 
   /**
@@ -121,7 +147,7 @@ public final class Registries {
     try {
       var request = java.net.http.HttpRequest.newBuilder(plain.resolve("/v2/")).timeout(Duration.ofSeconds(15))
           .header("User-Agent", Transport.USER_AGENT).GET().build();
-      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      int status = http().send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
       return Optional.of(status == 200 || status == 401);
     } catch (java.io.IOException e) {
       return Optional.empty();
