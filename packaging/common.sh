@@ -69,16 +69,19 @@ ensure_packages() {
   fi
 }
 
-# Where the launcher notes that the runtime packages were all installed; valid while dpkg's status
-# file is older than it (any install or removal rewrites that file). Saves ~0.4 s of dpkg-query.
+# Where the launcher notes that the runtime packages were all installed, and which: valid while
+# dpkg's status file is older than it (any install or removal rewrites that file) and the list is
+# the same (a berth that needs one more package checks again). Saves ~0.4 s of dpkg-query.
 BERTH_CHECKED_STAMP=${BERTH_CHECKED_STAMP:-/run/berth-launcher/packages-checked}
 
 check_runtime_prerequisites() {
   [ "$(id -u)" = 0 ] || die "berthd must run as root (it mounts filesystems and creates namespaces and cgroups)"
   if command -v apt-get >/dev/null 2>&1; then
-    if ! [ "$BERTH_CHECKED_STAMP" -nt /var/lib/dpkg/status ]; then
+    if ! [ "$BERTH_CHECKED_STAMP" -nt /var/lib/dpkg/status ] \
+        || [ "$(cat "$BERTH_CHECKED_STAMP" 2>/dev/null)" != "${BERTH_RUNTIME_PACKAGES[*]}" ]; then
       ensure_packages "${BERTH_RUNTIME_PACKAGES[@]}"
-      mkdir -p "$(dirname "$BERTH_CHECKED_STAMP")" 2>/dev/null && : > "$BERTH_CHECKED_STAMP" 2>/dev/null || true
+      mkdir -p "$(dirname "$BERTH_CHECKED_STAMP")" 2>/dev/null \
+        && printf '%s\n' "${BERTH_RUNTIME_PACKAGES[*]}" > "$BERTH_CHECKED_STAMP" 2>/dev/null || true
     fi
   fi
   command -v conmon >/dev/null 2>&1 || die "conmon is not installed"
