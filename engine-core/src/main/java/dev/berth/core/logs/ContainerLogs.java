@@ -151,5 +151,10 @@ public final class ContainerLogs {
     int length() {
       return lineLength;
     }
+
+    /** The file position just after the last line handed out (or where reading began). */
+    long consumed() {
+      return lineReady ? position - block.remaining() : position - block.remaining() - pending;
+    }
   }
 }

@@ -60,12 +60,6 @@ public final class ContainerTranslator {
   private static final List<String> STATUSES =
       List.of("created", "running", "paused", "restarting", "removing", "exited", "dead");
   private static final long DEFAULT_SHM = 64L * 1024 * 1024;
-  /**
-   * docker-py follows a container's logs only when its log driver is json-file or journald. berth
-   * reads its own k8s-file logs back as Docker's stream, so it reports json-file to clients.
-   */
-  static final String LOG_DRIVER = "json-file";
-
   private ContainerTranslator() {}
 
   static ContainerCreateRequest createRequest(byte[] body, String name) {
@@ -86,9 +80,6 @@ public final class ContainerTranslator {
     }
     checkEnv(cfg.Env());
     checkLabelTypes(root.path("Labels"));
-    if (extras.HostConfig() != null) {
-      LogConfigTranslator.check(extras.HostConfig().LogConfig());
-    }
     HostConfig host = hostConfig(extras.HostConfig());
     Networking networking =
         NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig(), cfg.MacAddress());
@@ -180,7 +171,7 @@ public final class ContainerTranslator {
 
   static HostConfig hostConfig(ContainerJson.HostConfig h) {
     if (h == null) {
-      return HostConfig.DEFAULT;
+      return HostConfig.DEFAULT.withLogConfig(logConfig(null));
     }
     RestartPolicy restart = h.RestartPolicy() == null ? RestartPolicy.NO
         : new RestartPolicy(h.RestartPolicy().Name(), h.RestartPolicy().MaximumRetryCount());
@@ -196,7 +187,13 @@ public final class ContainerTranslator {
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
         resources(h), storage(h), security(h)).withNamespaces(namespaces(h)).withProcess(process(h))
         .withRuntimeOptions(new RuntimeOptions(h.Runtime(), h.CgroupParent()))
-        .withLinks(links(h.Links()));
+        .withLinks(links(h.Links())).withLogConfig(logConfig(h.LogConfig()));
+  }
+
+  /** An unset driver (no LogConfig, or an empty Type) is the daemon's: create fills it in and checks the options. */
+  static dev.berth.core.logs.LogConfig logConfig(ContainerJson.LogConfig c) {
+    return c == null ? new dev.berth.core.logs.LogConfig("", Map.of())
+        : new dev.berth.core.logs.LogConfig(c.Type(), c.Config());
   }
 
   /**
@@ -450,7 +447,7 @@ public final class ContainerTranslator {
         d.files().resolvConf().toString(),
         d.files().hostname().toString(),
         d.files().hosts().toString(),
-        d.files().log().toString(),
+        d.files().log() == null ? "" : d.files().log().toString(),
         c.name().slashed(),
         c.restartCount(),
         "overlay2",
@@ -629,7 +626,8 @@ public final class ContainerTranslator {
     NamespaceModes ns = h.namespaces();
     ProcessOptions p = h.process();
     return new ContainerJson.HostConfig(
-        nullIfEmpty(st.binds()), "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(),
+        nullIfEmpty(st.binds()), "", new ContainerJson.LogConfig(h.logConfig().type(),
+            new java.util.TreeMap<>(h.logConfig().config())), h.networkMode(),
         NetworkSettingsTranslator.portBindings(n),
         new ContainerJson.RestartPolicy(h.restartPolicy().name(), h.restartPolicy().maxRetryCount()),
         h.autoRemove(), st.volumeDriver(), nullIfEmpty(st.volumesFrom()), List.of(h.consoleHeight(), h.consoleWidth()),

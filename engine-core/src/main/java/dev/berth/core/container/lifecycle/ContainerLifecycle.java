@@ -1,6 +1,7 @@
 package dev.berth.core.container.lifecycle;
 
 import dev.berth.core.container.attach.AttachService;
+import dev.berth.core.logs.LogDriver;
 import dev.berth.core.container.exec.ExecService;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerEvents;
@@ -495,6 +496,8 @@ public final class ContainerLifecycle implements AutoCloseable {
       }
     }
     volumes.unmountUnused();
+    // Output written while berthd was down goes to the drivers' files now.
+    repository.list().forEach(attach::recoverOutput);
   }
 
   /** The container's health, when it has a healthcheck and has run since berthd started. */
@@ -533,7 +536,9 @@ public final class ContainerLifecycle implements AutoCloseable {
       var root = rootfs.mount(c);
       var namespace = sandbox.namespace(c);
       networked = c.withNetworking(sandbox.setUp(c));
-      var spec = specs.build(networked, dir, root, rootfs.logPath(id), volumes.acquire(c), namespace,
+      // --log-driver none: conmon keeps no log at all (dockerd's none driver drops the output).
+      var spool = c.hostConfig().logConfig().settings().driver() == LogDriver.NONE ? null : rootfs.logPath(id);
+      var spec = specs.build(networked, dir, root, spool, volumes.acquire(c), namespace,
           sandbox.servesNames(networked)).withNamespaces(shared);
       volumes.announce(c, true);
       MonitorProcess process = runtime.create(spec);
@@ -545,6 +550,7 @@ public final class ContainerLifecycle implements AutoCloseable {
           new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), startedAt))
           .withRestartCount(restartCount);
       repository.update(running);
+      attach.outputStarted(running);
       health.watch(running, startedAt);
       sandbox.announce(running, "connect");
       events.emit(running, "start");
