@@ -180,8 +180,11 @@ final class LogFiles implements AutoCloseable {
    * @param follow also registers a follow that is handed each new current file from now on
    */
   synchronized Snapshot snapshot(boolean follow) throws IOException {
-    Snapshot s = snapshot(current, settings, size, consumed, follow ? register() : null);
-    return s.withSpoolReader(readSpool(consumed));
+    if (follow) {
+      // A follow reads what the pump converts, never the spool.
+      return snapshot(current, settings, size, consumed, register());
+    }
+    return snapshot(current, settings, size, consumed, null).withSpoolReader(readSpool(consumed));
   }
 
   private Follow register() {

@@ -393,6 +393,32 @@ public final class ContainerTranslator {
   }
 
 
+  /**
+   * A log line as {@code docker logs --details} shows it: the entry's attributes, sorted,
+   * {@code k=v} joined by commas with Go's url.QueryEscape, then a space (alone when there are none).
+   */
+  static byte[] withDetails(Map<String, String> attrs, byte[] data) {
+    var sb = new StringBuilder();
+    for (var e : new java.util.TreeMap<>(attrs).entrySet()) {
+      if (!sb.isEmpty()) {
+        sb.append(',');
+      }
+      sb.append(queryEscape(e.getKey())).append('=').append(queryEscape(e.getValue()));
+    }
+    sb.append(' ');
+    byte[] prefix = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] out = new byte[prefix.length + data.length];
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    System.arraycopy(data, 0, out, prefix.length, data.length);
+    return out;
+  }
+
+  /** Go's url.QueryEscape: only letters, digits and {@code -_.~} stay; a space is {@code +}. */
+  static String queryEscape(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("*", "%2A")
+        .replace("%7E", "~");
+  }
+
   /** A log line with the timestamp dockerd prefixes: always nine fraction digits, UTC. */
   static byte[] withTimestamp(Instant t, byte[] data) {
     String ts = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
