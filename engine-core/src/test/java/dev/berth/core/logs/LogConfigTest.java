@@ -25,7 +25,8 @@ class LogConfigTest {
     assertEquals(new LogSettings(LogDriver.JSON_FILE, 100_000, 2, true, LogSettings.Attributes.NONE),
         settings("json-file", Map.of("max-size", "100k", "max-file", "2", "compress", "true")));
     assertEquals(10 * 1000 * 1000, settings("json-file", Map.of("max-size", "10m")).maxSize(), "decimal, as go-units");
-    assertEquals(1536, settings("json-file", Map.of("max-size", "1.5KB")).maxSize());
+    assertEquals(1500, settings("json-file", Map.of("max-size", "1.5KB")).maxSize());
+    assertEquals(2000, settings("json-file", Map.of("max-size", "2 KiB")).maxSize(), "FromHumanSize is decimal even for KiB");
   }
 
   @Test
