@@ -111,10 +111,17 @@ public final class ContainerLogs {
     private int lineLength;
     private int pending;
     private boolean lineReady;
+    private final long limit;
 
     RecordReader(FileChannel channel, long position) {
+      this(channel, position, Long.MAX_VALUE);
+    }
+
+    /** Reads no further than {@code limit}. */
+    RecordReader(FileChannel channel, long position, long limit) {
       this.channel = channel;
       this.position = position;
+      this.limit = limit;
       block.flip();
     }
 
@@ -139,7 +146,10 @@ public final class ContainerLogs {
           line[pending++] = b;
         }
         block.clear();
-        int n = channel.read(block, position);
+        if (limit - position < block.capacity()) {
+          block.limit((int) Math.max(0, limit - position));
+        }
+        int n = block.hasRemaining() ? channel.read(block, position) : -1;
         block.flip();
         if (n <= 0) {
           return null;

@@ -106,10 +106,12 @@ public final class DriverLogs {
     }
     try (snapshot) {
       // Entries the pump has not converted yet: all of them when not following (a follow gets them as they are written).
-      List<LogEntry> unconverted = snapshot.follow() == null ? spoolTail(target, snapshot.consumed()) : List.of();
       var reader = new Reader(query, sink);
-      if (!replay(snapshot, format, unconverted, query.tail(), reader)) {
-        return;
+      try (SpoolTail unconverted = snapshot.follow() == null ? SpoolTail.open(target, snapshot.consumed())
+          : SpoolTail.empty()) {
+        if (!replay(snapshot, format, unconverted, query.tail(), reader)) {
+          return;
+        }
       }
       if (snapshot.follow() != null) {
         follow(snapshot, format, pump, running, reader);
@@ -117,53 +119,106 @@ public final class DriverLogs {
     }
   }
 
-  /** The records of the spool from {@code from} on, as the pump would convert them (held-back text included). */
-  private static List<LogEntry> spoolTail(LogTarget target, long from) throws IOException {
-    var out = new ArrayList<LogEntry>();
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(target.spool(), StandardOpenOption.READ);
-    } catch (NoSuchFileException e) {
-      return out;
+  /**
+   * The spool's records from {@code from} up to its size now, converted as the pump would convert
+   * them (held-back text included), streamed: a tail of a long unconverted stretch costs no memory.
+   */
+  private static final class SpoolTail implements AutoCloseable {
+    private final FileChannel channel;
+    private final long from;
+    private final long end;
+    private final Map<String, String> attrs;
+
+    private SpoolTail(FileChannel channel, long from, long end, Map<String, String> attrs) {
+      this.channel = channel;
+      this.from = from;
+      this.end = end;
+      this.attrs = attrs;
     }
-    try (ch) {
-      if (ch.size() <= from) {
-        return out;
+
+    static SpoolTail open(LogTarget target, long from) throws IOException {
+      try {
+        FileChannel ch = FileChannel.open(target.spool(), StandardOpenOption.READ);
+        return new SpoolTail(ch, from, ch.size(), target.attrs());
+      } catch (NoSuchFileException e) {
+        return new SpoolTail(null, 0, 0, Map.of());
       }
-      var records = new ContainerLogs.RecordReader(ch, from);
+    }
+
+    static SpoolTail empty() {
+      return new SpoolTail(null, 0, 0, Map.of());
+    }
+
+    /** Sends the entries after the first {@code skip}; false once the reader wants no more. */
+    boolean forEach(long skip, EntryConsumer reader) throws IOException {
+      if (channel == null || end <= from) {
+        return true;
+      }
+      var records = new ContainerLogs.RecordReader(channel, from, end);
       var converter = new SpoolConverter();
       var messages = new ArrayList<SpoolConverter.Message>();
-      for (byte[] line = records.next(); line != null; line = records.next()) {
-        LogEntry record = K8sFileFormat.parse(line, 0, records.length());
-        if (record != null && record.stream() != StdStream.STDIN) {
-          converter.accept(record, 0, messages);
+      long seen = 0;
+      boolean more = true;
+      while (more) {
+        byte[] line = records.next();
+        if (line == null) {
+          converter.flush(messages);
+          more = false;
+        } else {
+          LogEntry record = K8sFileFormat.parse(line, 0, records.length());
+          if (record != null && record.stream() != StdStream.STDIN) {
+            converter.accept(record, 0, messages);
+          }
         }
+        for (var m : messages) {
+          if (seen++ < skip) {
+            continue;
+          }
+          if (!reader.accept(new LogEntry(m.entry().time(), m.entry().stream(), m.entry().data(),
+              attrs))) {
+            return false;
+          }
+        }
+        messages.clear();
       }
-      converter.flush(messages);
-      for (var m : messages) {
-        out.add(new LogEntry(m.entry().time(), m.entry().stream(), m.entry().data(), target.attrs()));
+      return true;
+    }
+
+    long count() throws IOException {
+      long[] n = {0};
+      forEach(0, e -> {
+        n[0]++;
+        return true;
+      });
+      return n[0];
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (channel != null) {
+        channel.close();
       }
     }
-    return out;
   }
 
   /**
    * Sends the snapshot's entries (the last {@code tail} of them, or all) and then the unconverted
    * ones; false once the reader wants no more.
    */
-  private static boolean replay(LogFiles.Snapshot snapshot, LogFormat format, List<LogEntry> unconverted, int tail,
+  private static boolean replay(LogFiles.Snapshot snapshot, LogFormat format, SpoolTail unconverted, int tail,
       Reader reader) throws IOException {
     List<LogFiles.Source> sources = snapshot.sources();
     int first = 0;
     long firstFrom = 0;
-    List<LogEntry> extra = unconverted;
+    long skipUnconverted = 0;
     if (tail >= 0) {
       int need = tail;
-      if (extra.size() >= need) {
-        extra = extra.subList(extra.size() - need, extra.size());
+      long pending = unconverted.count();
+      if (pending >= need) {
+        skipUnconverted = pending - need;
         need = 0;
       } else {
-        need -= extra.size();
+        need -= (int) pending;
       }
       first = sources.size();
       int[] found = new int[1];
@@ -210,12 +265,7 @@ public final class DriverLogs {
         }
       }
     }
-    for (LogEntry e : extra) {
-      if (!reader.accept(e)) {
-        return false;
-      }
-    }
-    return true;
+    return unconverted.forEach(skipUnconverted, reader);
   }
 
   private static long count(LogFiles.Source s, LogFormat format) throws IOException {
@@ -284,8 +334,14 @@ public final class DriverLogs {
     }
   }
 
+  /** Takes entries in order; false when it wants no more. */
+  @FunctionalInterface
+  private interface EntryConsumer {
+    boolean accept(LogEntry e) throws IOException;
+  }
+
   /** The query's filters over entries in order: streams, since, and until (which ends the read). */
-  private static final class Reader {
+  private static final class Reader implements EntryConsumer {
     private final LogQuery query;
     private final LogSink sink;
 
@@ -294,7 +350,8 @@ public final class DriverLogs {
       this.sink = sink;
     }
 
-    boolean accept(LogEntry e) throws IOException {
+    @Override
+    public boolean accept(LogEntry e) throws IOException {
       if (query.until() != null && e.time().isAfter(query.until())) {
         return false;
       }

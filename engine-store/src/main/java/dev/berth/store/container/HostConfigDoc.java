@@ -36,7 +36,7 @@ record HostConfigDoc(
     ProcessDoc process,
     RuntimeOptionsDoc runtimeOptions,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LinkDoc> links,
-    LogConfigDoc logConfig) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) LogConfigDoc logConfig) {
 
   static HostConfigDoc of(HostConfig h) {
     return new HostConfigDoc(h.autoRemove(), h.networkMode(), Documents.map(h.restartPolicy(), RestartPolicyDoc::of),
@@ -47,7 +47,8 @@ record HostConfigDoc(
         Documents.map(h.process(), ProcessDoc::of),
         Documents.map(h.runtimeOptions(), RuntimeOptionsDoc::of),
         Documents.mapEach(h.links(), LinkDoc::of),
-        Documents.map(h.logConfig(), LogConfigDoc::of));
+        // dockerd's default is left out, so rows from before drivers and rows using it read alike.
+        h.logConfig().equals(LogConfig.DEFAULT) ? null : LogConfigDoc.of(h.logConfig()));
   }
 
   HostConfig toCore() {
