@@ -20,6 +20,9 @@ public record LogConfig(String type, Map<String, String> config) {
   /** dockerd's default: json-file without rotation. */
   public static final LogConfig DEFAULT = new LogConfig(LogDriver.JSON_FILE.driverName(), Map.of());
 
+  /** No driver named: the daemon's, with its options ({@link #withDefaults}). */
+  public static final LogConfig UNSET = new LogConfig("", Map.of());
+
   // Drivers dockerd 28 builds in (Linux) that berth does not have: refused at create rather than accepted and dropped.
   private static final Set<String> DOCKERD_ONLY = Set.of("syslog", "journald", "gelf", "fluentd", "awslogs", "splunk",
       "gcplogs", "logentries", "etwlogs");

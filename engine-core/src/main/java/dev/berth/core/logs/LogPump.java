@@ -3,7 +3,6 @@ package dev.berth.core.logs;
 import dev.berth.core.os.ErrnoException;
 import dev.berth.core.os.SparseFiles;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -255,15 +254,6 @@ final class LogPump implements Runnable {
       }
     } catch (ErrnoException e) {
       LOG.log(System.Logger.Level.WARNING, "freeing the head of " + spool + ": " + e.getMessage());
-    }
-  }
-
-  static void pause(long millis) throws InterruptedIOException {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("log read interrupted");
     }
   }
 }

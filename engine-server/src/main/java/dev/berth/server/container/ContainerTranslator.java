@@ -192,8 +192,7 @@ public final class ContainerTranslator {
 
   /** An unset driver (no LogConfig, or an empty Type) is the daemon's: create fills it in and checks the options. */
   static dev.berth.core.logs.LogConfig logConfig(ContainerJson.LogConfig c) {
-    return c == null ? new dev.berth.core.logs.LogConfig("", Map.of())
-        : new dev.berth.core.logs.LogConfig(c.Type(), c.Config());
+    return c == null ? dev.berth.core.logs.LogConfig.UNSET : new dev.berth.core.logs.LogConfig(c.Type(), c.Config());
   }
 
   /**
