@@ -71,6 +71,27 @@ public final class DriverLogs {
     }
   }
 
+  /**
+   * Waits (up to {@code millis}) until the pump of a container that has stopped has written all of
+   * its output, as dockerd's exit waits for its log copier: {@code docker wait} then finds every line
+   * in the driver's files.
+   */
+  public void awaitConverted(String id, long millis) {
+    LogPump pump;
+    synchronized (pumps) {
+      pump = pumps.get(id);
+    }
+    if (pump == null) {
+      return;
+    }
+    pump.wake();
+    try {
+      pump.awaitEnd(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Whether a pump still converts the output of container {@code id}. */
   public boolean pumping(String id) {
     synchronized (pumps) {

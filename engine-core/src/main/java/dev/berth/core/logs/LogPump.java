@@ -41,6 +41,7 @@ final class LogPump implements Runnable {
   private final java.util.concurrent.atomic.AtomicBoolean restarted = new java.util.concurrent.atomic.AtomicBoolean();
   private Runnable onEnd = () -> { };
   private volatile boolean ended;
+  private final java.util.concurrent.CountDownLatch endedLatch = new java.util.concurrent.CountDownLatch(1);
   private long freed;
   private boolean canFree = true;
 
@@ -111,6 +112,23 @@ final class LogPump implements Runnable {
     return true;
   }
 
+  private final Object wakeLock = new Object();
+  // Guarded by wakeLock: set by wake, so a wake between the pump's check and its wait is not lost.
+  private boolean woken;
+
+  /** Ends the pump's idle wait now: the container has stopped, its last output is to be converted. */
+  void wake() {
+    synchronized (wakeLock) {
+      woken = true;
+      wakeLock.notifyAll();
+    }
+  }
+
+  /** Waits up to {@code millis} for the pump to end; false if it has not. */
+  boolean awaitEnd(long millis) throws InterruptedException {
+    return endedLatch.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** Whether the pump has ended: its files are closed and every entry it will write is written. */
   boolean ended() {
     return ended;
@@ -131,6 +149,7 @@ final class LogPump implements Runnable {
       }
       ended = true;
       onEnd.run();
+      endedLatch.countDown();
       return true;
     }
   }
@@ -162,7 +181,12 @@ final class LogPump implements Runnable {
             continue;
           }
           idleWait = any ? 1 : Math.min(idleWait * 2, MAX_IDLE_WAIT_MILLIS);
-          Thread.sleep(idleWait);
+          synchronized (wakeLock) {
+            if (!woken) {
+              wakeLock.wait(idleWait);
+            }
+            woken = false;
+          }
         }
       } finally {
         if (in != null) {
@@ -179,6 +203,7 @@ final class LogPump implements Runnable {
           ended = true;
           onEnd.run();
         }
+        endedLatch.countDown();
       }
     }
   }

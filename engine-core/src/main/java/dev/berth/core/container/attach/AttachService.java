@@ -86,6 +86,11 @@ public final class AttachService {
     }
   }
 
+  /** The container stopped: its output is in its log driver's files before this returns (5 s at most). */
+  public void outputEnded(Container c) {
+    logs.awaitConverted(c);
+  }
+
   /**
    * After the engine starts: a running container's output is converted again, and what a stopped
    * one wrote while the engine was down is converted; a failure is logged, never thrown.

@@ -121,6 +121,14 @@ public final class LogService {
     }
   }
 
+  /**
+   * The container has stopped (recorded so): waits up to 5 s for its output to be in its driver's
+   * files, as dockerd's exit waits for its log copier before it wakes waiters.
+   */
+  public void awaitConverted(Container c) {
+    drivers.awaitConverted(c.id().hex(), 5_000);
+  }
+
   /** After the engine starts: pumps a running container's output, and what a stopped one left unconverted. */
   public void recover(Container c) {
     ContainerId id = c.id();

@@ -421,6 +421,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       health.stop(id);
       Container after = c.withState(next).withNetworking(c.networking().stopped());
       repository.update(after);
+      attach.outputEnded(after);
       sandbox.announce(c, "disconnect");
       // die goes out before waiters wake, so a stop or kill that waited reports after it, as dockerd's do.
       events.emit(after, "die", java.util.Map.of("exitCode", Integer.toString(exitStatus(next).code())));
