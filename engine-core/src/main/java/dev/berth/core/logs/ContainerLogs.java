@@ -11,8 +11,10 @@ import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 /**
- * Reads a container's k8s-file log: the records a {@link LogQuery} selects, byte for byte as the
- * container wrote them, then (when following) what is appended until the container has stopped.
+ * Reads a k8s-file log as conmon writes it (the spool {@link DriverLogs} converts): the records a
+ * {@link LogQuery} selects, byte for byte as the container wrote them, then (when following) what
+ * is appended until the container has stopped. Its {@link RecordReader} is how the pump and the
+ * readers of the unconverted spool tail walk records.
  */
 public final class ContainerLogs {
 
