@@ -44,6 +44,12 @@ With --pull-registry (a registry the engines reach over plain HTTP, e.g. docker-
   pull warm   `docker pull` of the image already present, K times after 1 warm-up
   warm API    the same warm pull as one `POST /images/create` on the engine's socket, without the
               CLI's own start-up: the engine's time
+
+With --logs-mb M (> 0), the log workloads on the default json-file driver:
+  write       a container writes M MB (`yes | head -c`) to its log: MB/s from `docker run -d` to its exit
+  logs        `docker logs` of the whole log to /dev/null, once per run
+  tail 100    `docker logs --tail 100`, N times
+  tail API    the same as one `GET /containers/{id}/logs?tail=100` on the engine's socket: the engine's time
 """
 import argparse
 import hashlib
@@ -404,6 +410,50 @@ def bench_pull(host, registry, runs):
     return stats(cold), stats(warm), stats(api)
 
 
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost")
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.path)
+
+
+def api_logs_ms(host, ctr, runs):
+    samples = []
+    for _ in range(runs):
+        conn = UnixHTTPConnection(urllib.parse.urlparse(host).path)
+        t0 = time.perf_counter()
+        conn.request("GET", f"/containers/{ctr}/logs?stdout=1&stderr=1&tail=100")
+        conn.getresponse().read()
+        samples.append((time.perf_counter() - t0) * 1000)
+        conn.close()
+    return samples
+
+
+def bench_logs(host, mb, runs):
+    """A container's log throughput, and reading a big log whole and its tail."""
+    ensure_busybox(host)
+    cleanup(host)
+    t0 = time.perf_counter()
+    ctr = docker(host, "run", "-d", "--network", "none", "--label", LABEL, "busybox", "sh", "-c",
+                 f"yes 'a line of output from the container, as services write them' | head -c {mb * 1000000}"
+                 ).stdout.decode().strip()
+    docker(host, "wait", ctr)
+    write_mbs = mb / (time.perf_counter() - t0)
+    whole = []
+    for _ in range(max(1, runs // 10)):
+        env = dict(os.environ, DOCKER_HOST=host)
+        t0 = time.perf_counter()
+        subprocess.run(["docker", "logs", ctr], env=env, stdout=subprocess.DEVNULL, check=True)
+        whole.append((time.perf_counter() - t0) * 1000)
+    tail = stats(timed(host, ["logs", "--tail", "100", ctr], runs))
+    api = stats(api_logs_ms(host, ctr, runs))
+    docker(host, "rm", "-f", ctr)
+    return write_mbs, stats(whole), tail, api
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--runs", type=int, default=30)
@@ -424,6 +474,7 @@ def main():
                    help="also time `ps -a` with this many containers, e.g. 200,2000")
     p.add_argument("--daemon-only", action="store_true",
                    help="with --daemon: only start-up and RSS (and --ps-containers), not the other workloads")
+    p.add_argument("--logs-mb", type=int, default=0, help="also time a container's log of this many MB")
     p.add_argument("engines", nargs="+", metavar="NAME=DOCKER_HOST")
     a = p.parse_args()
     if a.pull_only and not a.pull_registry:
@@ -442,6 +493,7 @@ def main():
     net_rows = []
     storage_rows = []
     pulls = []
+    log_rows = []
     if a.pull_registry:
         print(f"putting the pull image into {a.pull_registry} ...", file=sys.stderr)
         put_pull_image(a.pull_registry)
@@ -452,30 +504,34 @@ def main():
             print(f"benchmarking {name} at {host} ...", file=sys.stderr)
             daemon = Daemon(host, daemons[name]) if name in daemons else None
             try:
-                bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls)
+                bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls,
+                             log_rows)
             finally:
                 if daemon is not None:
                     daemon.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls)
+    print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls, log_rows)
 
 
-def bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls):
+def bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls,
+                             log_rows):
     if daemon is not None:
         startup = bench_startup(daemon, a.start_runs)
     if a.ps_containers:
         for count, cli, api in bench_ps_large(host, [int(n) for n in a.ps_containers.split(",")], a.runs):
             ps_rows.append((name, count, cli, api))
     if not (daemon is not None and a.daemon_only):
-        bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls)
+        bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls, log_rows)
     if daemon is not None:
         after = daemon.rss()
         running = bench_running(host, daemon, a.running_containers) if a.running_containers > 0 else None
         daemon_rows.append((name, startup, after, running))
 
 
-def bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls):
+def bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls, log_rows):
+    if a.logs_mb > 0:
+        log_rows.append((name, *bench_logs(host, a.logs_mb, a.runs)))
     if a.network_runs > 0:
         net_rows.append((name, *bench_network(host, a.runs, a.network_runs)))
     if a.network_only:
@@ -490,7 +546,7 @@ def bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls)
         pulls.append((name, *bench_pull(host, a.pull_registry, a.pull_runs)))
 
 
-def print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls):
+def print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls, log_rows):
     if daemon_rows:
         print(f"| engine | start to first `/_ping` median | p95 | fastest | RSS at rest | after the workloads | "
               f"{a.running_containers} running | per running container | after removing them |")
@@ -506,6 +562,14 @@ def print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls):
         for name, count, (cm, cp), (am, ap) in ps_rows:
             print(f"| {name} | {count} | {cm:.0f} ms | {cp:.0f} ms | {am:.1f} ms | {ap:.1f} ms |")
         print(f"\n{a.runs} timed runs each after 3 warm-ups\n")
+    if log_rows:
+        print(f"| engine | write {a.logs_mb} MB | `logs` whole median | p95 | `logs --tail 100` median | p95 | "
+              "tail, API only median | p95 |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, w, (lm, lp), (tm, tp), (am, ap) in log_rows:
+            print(f"| {name} | {w:.0f} MB/s | {lm:.0f} ms | {lp:.0f} ms | {tm:.0f} ms | {tp:.0f} ms | {am:.1f} ms | "
+                  f"{ap:.1f} ms |")
+        print()
     if net_rows:
         print("| engine | `run --rm true` bridge median | p95 | `--network none` median | p95 | "
               f"TCP container to container ({NET_MIB} MiB) median | slowest |")

@@ -324,7 +324,10 @@ BERTH_OPERATIONS = {
         "description": berth(
             "the `200` and its headers are flushed at once; an error after that travels in the stream as a "
             "frame of type 3 (the docker CLI turns it into an error). Frames are multiplexed unless the "
-            "container has a TTY. With `follow` the stream ends when the container exits."),
+            "container has a TTY. With `follow` the stream ends when the container exits and its output is all "
+            "written. Reads go through the log driver's rotated files (gzipped or not), its current file and what "
+            "berthd has not converted yet; a follow goes on through rotations. `details` prefixes each line with "
+            "its attributes (`k=v,...` and a space), as dockerd."),
         "parameters": {
             # Docker's spec says integer, but clients send `secs.nanos` (docker logs --since 10m).
             "since": {"schema": Replace({"type": "string", "default": "0"}),
@@ -333,7 +336,10 @@ BERTH_OPERATIONS = {
                       "description": berth("a UNIX time as `seconds[.nanoseconds]`, as the docker CLI sends it.")},
         },
         "responses": {"400": error("bad parameter",
-                                   "neither `stdout` nor `stderr`, or a bad `since`, `until` or `tail`.")},
+                                   "neither `stdout` nor `stderr`, or a bad `since`, `until` or `tail`."),
+                      "501": error("no log to read",
+                                   "the container's log driver is `none`: `configured logging driver does not "
+                                   "support reading`, as dockerd.")},
     },
     "ImageCreate": {
         "description": berth(
@@ -519,11 +525,16 @@ BERTH_SCHEMAS = {
         "watched with inotify), or at the exit from the cgroup's count (`oom_kill` of v1 `memory.oom_control` or "
         "v2 `memory.events`), also for a kill while berthd was down. One `oom` event per run, before `die` "
         "(exit code 137 when the container's own process was killed). A start sets it false.")}}},
-    "ContainerInspectResponse": {"properties": {"AppArmorProfile": {"description": berth(
+    "ContainerInspectResponse": {"properties": {"LogPath": {"description": berth(
+        "the json-file driver's current file, as dockerd; empty for `local` (its files are not API) and `none`.")},
+        "AppArmorProfile": {"description": berth(
         "until the first start, what `--security-opt apparmor=` asked for; from then on the profile the container "
         "runs under: empty where the host has no AppArmor, else the one asked for, `unconfined` when privileged, "
         "or `berth-default` (berth's profile with the rules of Docker's `docker-default`).")}}},
     "SystemInfo": {"properties": {
+        "LoggingDriver": {"description": berth(
+            "the daemon's default `log-driver` (daemon.json or `--log-driver`; `json-file` unless set). "
+            "`Plugins.Log` lists the drivers berth has: `json-file`, `local`, `none`.")},
         "NFd": {"description": berth("the engine's open file descriptors: the entries of its `/proc/self/fd`.")},
         "NGoroutines": {"description": berth(
             "berthd is a JVM, not a Go program: the number of its live platform threads "
@@ -735,16 +746,25 @@ add_notes(BERTH_SCHEMAS, {
                         'properties': {
                             'Type': {
                                 'description': berth(
-                                    'only `json-file` (or empty) without `Config` options, which is what berth '
-                                    "does (every container's output in one log that `docker logs` reads). "
-                                    "Refused at create (400): an unknown driver in dockerd's words (`error "
-                                    'looking up logging plugin bogus: plugin "bogus" not found`), an unknown '
-                                    "option likewise (`unknown log opt 'x' for json-file log driver`, `logger: "
-                                    'logging mode not supported: x`), and a driver or option dockerd has and '
-                                    'berth does not yet (`none`, `local`, `syslog`..., `max-size`, `max-file`, '
-                                    '`compress`, `labels`, `env`, `tag`, `mode=non-blocking`) with a message '
-                                    'naming it. `mode=blocking` is accepted. Inspect shows `json-file` and no '
-                                    'options.'),
+                                    '`json-file` (the default), `local` and `none`, as dockerd writes them; empty '
+                                    "is the daemon's `log-driver` (and, for the same driver, its `log-opts` fill in). "
+                                    'conmon spools the output (the container never waits for berthd) and berthd '
+                                    "converts it into the driver's files: json-file `<container dir>/<id>-json.log` "
+                                    '(`{"log","stream","time"}` a line, RFC 3339 nanoseconds, lines over 16 KB in '
+                                    "pieces as dockerd splits them), local `local-logs/container.log` (dockerd's "
+                                    'length-framed protobuf entries). Options: `max-size`, `max-file`, `compress` '
+                                    "(rotation and gzip as dockerd's, local by default 20 MB x 5 gzipped), `labels`, "
+                                    '`labels-regex`, `env`, `env-regex` (entries carry them as `attrs`; `docker '
+                                    'logs --details` shows them), `mode`, `max-buffer-size` (checked; berth never '
+                                    'blocks the container). Refused at create (400) in dockerd\'s words: an unknown '
+                                    "driver (`error looking up logging plugin bogus: plugin \"bogus\" not found`), an "
+                                    "unknown option (`unknown log opt 'x' for json-file log driver`), a bad value "
+                                    '(`invalid size: ...`, which dockerd refuses only at start); a driver dockerd '
+                                    "has and berth lacks (`syslog`, `journald`, ...: `logger: no log driver named "
+                                    "'syslog' is registered (berth has json-file, local and none)`) and `tag` "
+                                    '(its Go template is not rendered) are refused too. With `none` there is no '
+                                    'log and `GET /containers/{id}/logs` is a 501 `configured logging driver does '
+                                    'not support reading`.'),
                             },
                         },
                     },
@@ -1011,7 +1031,8 @@ add_notes(BERTH_SCHEMAS, {
         "Init": {"description": berth(
             "honoured: the host's tini as PID 1 (`/sbin/docker-init`); none in the host's or another "
             "container's PID namespace, as dockerd.")},
-        "LogConfig": {"description": berth("see `Type`: what berth does not do is refused.")},
+        "LogConfig": {"description": berth(
+            "see `Type`; inspect shows the driver and options as filled in at create.")},
     }}}},
     "Resources": {"properties": {
         name: {"description": berth(

@@ -8,6 +8,7 @@ import dev.berth.core.image.registry.RegistryOptions;
 import dev.berth.core.network.AddressPools;
 import dev.berth.core.network.ExtraHost;
 import dev.berth.core.network.Subnet;
+import dev.berth.core.logs.LogConfig;
 import dev.berth.core.seccomp.SeccompProfile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,10 +30,12 @@ import java.util.Set;
 public record DaemonConfig(
     Path socket, Path dataRoot, Path execRoot, String cgroupParent, String defaultRuntime, String logLevel,
     Path configFile, RegistryOptions registry, Network network, Security security, Path pidFile,
-    Map<String, RuntimeEntry> runtimes, List<ProcessOptions.Ulimit> defaultUlimits, String systemdFd) {
+    Map<String, RuntimeEntry> runtimes, List<ProcessOptions.Ulimit> defaultUlimits, String systemdFd,
+    LogConfig log) {
 
   public DaemonConfig {
     defaultUlimits = defaultUlimits == null ? List.of() : List.copyOf(defaultUlimits);
+    log = log == null ? LogConfig.DEFAULT : log;
   }
 
   /**
@@ -124,6 +127,9 @@ public record DaemonConfig(
             --no-new-privileges          Set no-new-privileges by default for new containers
             --default-cgroupns-mode string
                                          Default mode for containers cgroup namespace ("host" | "private")
+            --log-driver string          Default driver for container logs: json-file, local or none
+                                         (default "json-file")
+            --log-opt map                Default log driver options for containers (default map[])
         -l, --log-level string           debug, info, warn, error or fatal (default "info")
         -h, --help                       Print usage
       """;
@@ -146,7 +152,8 @@ public record DaemonConfig(
       Map.entry("max-download-attempts", "5"),
       Map.entry("seccomp-profile", "builtin"),
       Map.entry("no-new-privileges", "false"),
-      Map.entry("default-cgroupns-mode", ""));
+      Map.entry("default-cgroupns-mode", ""),
+      Map.entry("log-driver", "json-file"));
 
   /** Flags that need no value: given alone they mean true. */
   private static final Set<String> BOOLEAN_FLAGS = Set.of("ip-masq", "no-new-privileges");
@@ -163,6 +170,7 @@ public record DaemonConfig(
     var listFlags = new LinkedHashMap<String, List<String>>();
     var addedRuntimes = new LinkedHashMap<String, RuntimeEntry>();
     var addedUlimits = new LinkedHashMap<String, ProcessOptions.Ulimit>();
+    var addedLogOpts = new java.util.TreeMap<String, String>();
     Path configFile = null;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -205,6 +213,21 @@ public record DaemonConfig(
         }
         continue;
       }
+      if (name.equals("log-opt")) {
+        if (value == null) {
+          if (i + 1 >= args.size()) {
+            throw new UsageException("flag needs an argument: --" + name);
+          }
+          value = args.get(++i);
+        }
+        int eq2 = value.indexOf('=');
+        if (eq2 < 0) {
+          throw new UsageException("invalid argument \"" + value + "\" for \"--log-opt\" flag: invalid key value "
+              + "pair format in map");
+        }
+        addedLogOpts.put(value.substring(0, eq2), value.substring(eq2 + 1));
+        continue;
+      }
       if (name.equals("add-runtime")) {
         if (value == null) {
           if (i + 1 >= args.size()) {
@@ -240,8 +263,13 @@ public record DaemonConfig(
     var listsFromFile = new LinkedHashMap<String, List<String>>();
     var runtimesFromFile = new LinkedHashMap<String, RuntimeEntry>();
     var ulimitsFromFile = new LinkedHashMap<String, ProcessOptions.Ulimit>();
-    Map<String, String> fromFile = readFile(file, explicitFile, listsFromFile, runtimesFromFile, ulimitsFromFile);
+    var logOptsFromFile = new java.util.TreeMap<String, String>();
+    Map<String, String> fromFile = readFile(file, explicitFile, listsFromFile, runtimesFromFile, ulimitsFromFile,
+        logOptsFromFile);
     var conflicts = new ArrayList<String>();
+    if (!addedLogOpts.isEmpty() && !logOptsFromFile.isEmpty()) {
+      conflicts.add("log-opts: (from flag: " + goMap(addedLogOpts) + ", from file: " + goMap(logOptsFromFile) + ")");
+    }
     if (!addedUlimits.isEmpty() && !ulimitsFromFile.isEmpty()) {
       conflicts.add("default-ulimits: (from flag: " + addedUlimits.keySet() + ", from file: " + ulimitsFromFile.keySet()
           + ")");
@@ -273,7 +301,29 @@ public record DaemonConfig(
     runtimes.putAll(addedRuntimes);
     var ulimits = new LinkedHashMap<String, ProcessOptions.Ulimit>(ulimitsFromFile);
     ulimits.putAll(addedUlimits);
-    return build(merged, lists, file, runtimes, List.copyOf(ulimits.values()));
+    var logOpts = new java.util.TreeMap<String, String>(logOptsFromFile);
+    logOpts.putAll(addedLogOpts);
+    return build(merged, lists, file, runtimes, List.copyOf(ulimits.values()), logOpts);
+  }
+
+  private static String goMap(Map<String, String> m) {
+    var parts = new ArrayList<String>();
+    m.forEach((k, v) -> parts.add(k + ":" + v));
+    return "map[" + String.join(" ", parts) + "]";
+  }
+
+  /**
+   * {@code log-driver} and {@code log-opts}, checked at start as every container's would be at
+   * create (dockerd checks the options at start and the driver only when a container starts).
+   */
+  private static LogConfig log(String driver, Map<String, String> opts) {
+    var log = new LogConfig(driver, opts);
+    try {
+      log.settings();
+    } catch (InvalidArgumentException e) {
+      throw new UsageException("failed to start daemon: failed to set log opts: " + e.getMessage());
+    }
+    return log;
   }
 
   /** moby opts.RuntimeOpt: {@code name=path}, the name lower-cased, each name once, never {@code runc}. */
@@ -296,7 +346,7 @@ public record DaemonConfig(
   }
 
   private static DaemonConfig build(Map<String, String> v, Map<String, List<String>> lists, Path file,
-      Map<String, RuntimeEntry> runtimes, List<ProcessOptions.Ulimit> defaultUlimits) {
+      Map<String, RuntimeEntry> runtimes, List<ProcessOptions.Ulimit> defaultUlimits, Map<String, String> logOpts) {
     String host = v.get("hosts");
     if (!host.startsWith("unix://") && !host.startsWith("fd://")) {
       throw new UsageException("berthd listens on unix sockets only: " + host);
@@ -319,7 +369,8 @@ public record DaemonConfig(
     Path pidFile = v.get("pidfile").isEmpty() ? execRoot.resolve("berth.pid") : Path.of(v.get("pidfile"));
     return new DaemonConfig(systemdFd != null ? null : Path.of(host.substring("unix://".length())),
         Path.of(v.get("data-root")), execRoot, v.get("cgroup-parent"), v.get("default-runtime"), level, file, registry,
-        network(v, lists), security(v), pidFile, Map.copyOf(runtimes), defaultUlimits, systemdFd);
+        network(v, lists), security(v), pidFile, Map.copyOf(runtimes), defaultUlimits, systemdFd,
+        log(v.get("log-driver"), logOpts));
   }
 
   private static Security security(Map<String, String> v) {
@@ -419,7 +470,7 @@ public record DaemonConfig(
   }
 
   private static Map<String, String> readFile(Path file, boolean required, Map<String, List<String>> lists,
-      Map<String, RuntimeEntry> runtimes, Map<String, ProcessOptions.Ulimit> ulimits) {
+      Map<String, RuntimeEntry> runtimes, Map<String, ProcessOptions.Ulimit> ulimits, Map<String, String> logOpts) {
     if (!Files.exists(file)) {
       if (required) {
         throw new UsageException("unable to configure the daemon: open " + file + ": no such file or directory");
@@ -444,6 +495,19 @@ public record DaemonConfig(
         readRuntimes(value, runtimes);
       } else if (key.equals("default-ulimits")) {
         readUlimits(value, ulimits);
+      } else if (key.equals("log-opts")) {
+        if (!value.isObject()) {
+          throw new UsageException("unable to configure the daemon: \"log-opts\" must be an object of strings");
+        }
+        for (var opt : value.properties()) {
+          if (!opt.getValue().isTextual()) {
+            // dockerd decodes log-opts into map[string]string.
+            throw new UsageException("unable to configure the daemon: json: cannot unmarshal "
+                + (opt.getValue().isNumber() ? "number" : opt.getValue().isBoolean() ? "bool" : "object")
+                + " into Go struct field Config.log-opts of type string");
+          }
+          logOpts.put(opt.getKey(), opt.getValue().asText());
+        }
       } else if (LIST_FLAGS.containsValue(key)) {
         if (!value.isArray()) {
           throw new UsageException("unable to configure the daemon: \"" + key + "\" must be a list of strings");

@@ -125,12 +125,13 @@ public final class Main {
       var cni = new Cni(Cni.findPlugins(), paths.cni().resolve("results"));
       var security = securityDefaults(config.security());
       var containers = Containers.create(paths, containerRepo, images, volumes, networks, cni, net.ipMasq(), runtime,
-          DockerDefaults.CAPABILITIES, HostLimits.current().boundingSet(), security, config.defaultUlimits(), events,
-          clock);
+          DockerDefaults.CAPABILITIES, HostLimits.current().boundingSet(), security, config.defaultUlimits(),
+          config.log(), events, clock);
       containers.lifecycle().recover();
 
       var system = new SystemService(containerRepo, imageRepo, oci.name(), runtime.runtimes(),
-          paths.dataRoot(), paths.cgroupParent(), HostFacts.read(), security.infoOptions(), security.infoWarnings());
+          paths.dataRoot(), paths.cgroupParent(), HostFacts.read(), security.infoOptions(), security.infoWarnings())
+          .withLoggingDriver(config.log().type());
       var diskUsage = new DiskUsageService(containers.service(), images, volumes);
       var router = DockerApi.router(new DockerApi.Services(system, containers, diskUsage, images, registry, volumes,
           networks, events, clock));

@@ -8,7 +8,7 @@ package dev.berth.core.error;
 public abstract sealed class EngineException extends RuntimeException
     permits NotFoundException, ConflictException, InvalidArgumentException, NotModifiedException,
         UnavailableException, InternalException, UnauthorizedException, UpstreamException, ForbiddenException,
-        StartRefusedException {
+        StartRefusedException, NotImplementedException {
 
   protected EngineException(String message) {
     super(message);

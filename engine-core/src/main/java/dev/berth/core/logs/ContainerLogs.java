@@ -11,8 +11,10 @@ import java.util.Arrays;
 import java.util.function.BooleanSupplier;
 
 /**
- * Reads a container's k8s-file log: the records a {@link LogQuery} selects, byte for byte as the
- * container wrote them, then (when following) what is appended until the container has stopped.
+ * Reads a k8s-file log as conmon writes it (the spool {@link DriverLogs} converts): the records a
+ * {@link LogQuery} selects, byte for byte as the container wrote them, then (when following) what
+ * is appended until the container has stopped. Its {@link RecordReader} is how the pump and the
+ * readers of the unconverted spool tail walk records.
  */
 public final class ContainerLogs {
 
@@ -111,10 +113,17 @@ public final class ContainerLogs {
     private int lineLength;
     private int pending;
     private boolean lineReady;
+    private final long limit;
 
     RecordReader(FileChannel channel, long position) {
+      this(channel, position, Long.MAX_VALUE);
+    }
+
+    /** Reads no further than {@code limit}. */
+    RecordReader(FileChannel channel, long position, long limit) {
       this.channel = channel;
       this.position = position;
+      this.limit = limit;
       block.flip();
     }
 
@@ -139,7 +148,10 @@ public final class ContainerLogs {
           line[pending++] = b;
         }
         block.clear();
-        int n = channel.read(block, position);
+        if (limit - position < block.capacity()) {
+          block.limit((int) Math.max(0, limit - position));
+        }
+        int n = block.hasRemaining() ? channel.read(block, position) : -1;
         block.flip();
         if (n <= 0) {
           return null;
@@ -150,6 +162,11 @@ public final class ContainerLogs {
 
     int length() {
       return lineLength;
+    }
+
+    /** The file position just after the last line handed out (or where reading began). */
+    long consumed() {
+      return lineReady ? position - block.remaining() : position - block.remaining() - pending;
     }
   }
 }

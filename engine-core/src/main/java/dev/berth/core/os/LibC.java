@@ -50,6 +50,7 @@ final class LibC {
       variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle MEMFD_CREATE = errno("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
   static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+  static final MethodHandle FALLOCATE = errno("fallocate", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
   static final MethodHandle GETEUID = plain("geteuid", JAVA_INT);
   static final MethodHandle STRERROR = plain("strerror", ADDRESS, JAVA_INT);
 

@@ -29,7 +29,8 @@ final class ConmonArgs {
         "-b", bundle.toString(),
         "-p", bundle.resolve(ConmonRuntime.PIDFILE).toString(),
         "-P", bundle.resolve(ConmonRuntime.CONMON_PIDFILE).toString(),
-        "-l", "k8s-file:" + spec.logPath().toAbsolutePath(),
+        // berthd converts the spool to the container's log driver; conmon never waits for berthd.
+        "-l", spec.logPath() == null ? "none" : "k8s-file:" + spec.logPath().toAbsolutePath(),
         "--exit-dir", paths.exits().toString(),
         "--persist-dir", paths.persist(id).toString(),
         "--socket-dir-path", paths.sockets().toString(),

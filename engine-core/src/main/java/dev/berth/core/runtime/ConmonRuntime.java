@@ -237,7 +237,9 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     // conmon exits without an exit file if its persist dir is missing.
     Files.createDirectories(paths.persist(id));
     Files.deleteIfExists(paths.persist(id).resolve(OOM_FILE));
-    Files.createDirectories(spec.logPath().toAbsolutePath().getParent());
+    if (spec.logPath() != null) {
+      Files.createDirectories(spec.logPath().toAbsolutePath().getParent());
+    }
     Files.deleteIfExists(paths.exits().resolve(id));
   }
 

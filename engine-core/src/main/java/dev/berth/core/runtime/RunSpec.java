@@ -11,7 +11,7 @@ import java.util.Map;
  * (users, working directory) has been resolved by the caller.
  *
  * @param capabilities the full capability set (bounding = effective = permitted)
- * @param logPath where the monitor writes the k8s-file log
+ * @param logPath where the monitor spools the k8s-file log; null for no log at all ({@code --log-driver none})
  * @param resources cgroup limits; null for none
  * @param init run the process under the engine's init ({@code docker run --init}): the host's
  *     tini bound read-only at {@code /sbin/docker-init} as PID 1, which reaps orphans and

@@ -29,4 +29,5 @@ public record SystemInfo(
     List<String> securityOptions,
     List<String> warnings,
     int openDescriptors,
-    int threads) {}
+    int threads,
+    String loggingDriver) {}

@@ -26,6 +26,7 @@ public final class SystemService {
   private final List<String> securityOptions;
   private final List<String> warnings;
   private final String id;
+  private String loggingDriver = "json-file";
 
   public SystemService(ContainerRepository containers, ImageRepository images, String defaultRuntime,
       Map<String, String> runtimes, Path dataRoot, String cgroupParent, HostFacts host, List<String> securityOptions,
@@ -40,6 +41,12 @@ public final class SystemService {
     this.securityOptions = List.copyOf(securityOptions);
     this.warnings = List.copyOf(warnings);
     this.id = engineId(dataRoot);
+  }
+
+  /** The daemon's default log driver ({@code log-driver}), which info reports as LoggingDriver. */
+  public SystemService withLoggingDriver(String name) {
+    this.loggingDriver = name;
+    return this;
   }
 
   public HostFacts host() {
@@ -59,7 +66,7 @@ public final class SystemService {
     }
     return new SystemInfo(id, all.size(), running, 0, stopped, images.list().size(), defaultRuntime, runtimes,
         dataRoot, cgroupParent, host, securityOptions, warnings, openDescriptors(),
-        ManagementFactory.getThreadMXBean().getThreadCount());
+        ManagementFactory.getThreadMXBean().getThreadCount(), loggingDriver);
   }
 
   /** As dockerd counts them: the entries of the process's fd directory, the one read through included. */

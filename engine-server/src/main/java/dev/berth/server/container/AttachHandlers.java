@@ -60,6 +60,7 @@ public final class AttachHandlers {
     LogQuery query = ContainerTranslator.logQuery(req.bool("stdout"), req.bool("stderr"), req.query("tail").orElse(""),
         req.query("since").orElse(""), req.query("until").orElse(""), req.bool("follow"));
     boolean timestamps = req.bool("timestamps");
+    boolean details = req.bool("details");
     Container c = logs.find(req.path("id"), query);
     boolean multiplexed = !c.config().tty();
     var conn = HijackedConnection.takeOver(false,
@@ -70,7 +71,8 @@ public final class AttachHandlers {
     try (LogService.Follow follow = query.follow() ? logs.follow(c) : () -> { }) {
       try {
         logs.read(c, query, e -> {
-          byte[] data = timestamps ? ContainerTranslator.withTimestamp(e.time(), e.data()) : e.data();
+          byte[] data = details ? ContainerTranslator.withDetails(e.attrs(), e.data()) : e.data();
+          data = timestamps ? ContainerTranslator.withTimestamp(e.time(), data) : data;
           writer.write(e.stream(), data, 0, data.length);
         });
       } catch (IOException e) {

@@ -60,12 +60,6 @@ public final class ContainerTranslator {
   private static final List<String> STATUSES =
       List.of("created", "running", "paused", "restarting", "removing", "exited", "dead");
   private static final long DEFAULT_SHM = 64L * 1024 * 1024;
-  /**
-   * docker-py follows a container's logs only when its log driver is json-file or journald. berth
-   * reads its own k8s-file logs back as Docker's stream, so it reports json-file to clients.
-   */
-  static final String LOG_DRIVER = "json-file";
-
   private ContainerTranslator() {}
 
   /** The create body without HostConfig.Annotations; a body that is not a JSON object as it came. */
@@ -101,9 +95,6 @@ public final class ContainerTranslator {
     }
     checkEnv(cfg.Env());
     checkLabelTypes(root.path("Labels"));
-    if (extras.HostConfig() != null) {
-      LogConfigTranslator.check(extras.HostConfig().LogConfig());
-    }
     HostConfig host = hostConfig(extras.HostConfig());
     Networking networking =
         NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig(), cfg.MacAddress());
@@ -195,7 +186,7 @@ public final class ContainerTranslator {
 
   static HostConfig hostConfig(ContainerJson.HostConfig h) {
     if (h == null) {
-      return HostConfig.DEFAULT;
+      return HostConfig.DEFAULT.withLogConfig(logConfig(null));
     }
     RestartPolicy restart = h.RestartPolicy() == null ? RestartPolicy.NO
         : new RestartPolicy(h.RestartPolicy().Name(), h.RestartPolicy().MaximumRetryCount());
@@ -211,7 +202,12 @@ public final class ContainerTranslator {
         h.ReadonlyRootfs(), h.CapAdd(), h.CapDrop(), h.ExtraHosts(), h.Dns(), h.DnsSearch(), h.DnsOptions(), h.Init(),
         resources(h), storage(h), security(h)).withNamespaces(namespaces(h)).withProcess(process(h))
         .withRuntimeOptions(new RuntimeOptions(h.Runtime(), h.CgroupParent()))
-        .withLinks(links(h.Links()));
+        .withLinks(links(h.Links())).withLogConfig(logConfig(h.LogConfig()));
+  }
+
+  /** An unset driver (no LogConfig, or an empty Type) is the daemon's: create fills it in and checks the options. */
+  static dev.berth.core.logs.LogConfig logConfig(ContainerJson.LogConfig c) {
+    return c == null ? dev.berth.core.logs.LogConfig.UNSET : new dev.berth.core.logs.LogConfig(c.Type(), c.Config());
   }
 
   /**
@@ -411,6 +407,32 @@ public final class ContainerTranslator {
   }
 
 
+  /**
+   * A log line as {@code docker logs --details} shows it: the entry's attributes, sorted,
+   * {@code k=v} joined by commas with Go's url.QueryEscape, then a space (alone when there are none).
+   */
+  static byte[] withDetails(Map<String, String> attrs, byte[] data) {
+    var sb = new StringBuilder();
+    for (var e : new java.util.TreeMap<>(attrs).entrySet()) {
+      if (!sb.isEmpty()) {
+        sb.append(',');
+      }
+      sb.append(queryEscape(e.getKey())).append('=').append(queryEscape(e.getValue()));
+    }
+    sb.append(' ');
+    byte[] prefix = sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] out = new byte[prefix.length + data.length];
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    System.arraycopy(data, 0, out, prefix.length, data.length);
+    return out;
+  }
+
+  /** Go's url.QueryEscape: only letters, digits and {@code -_.~} stay; a space is {@code +}. */
+  static String queryEscape(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("*", "%2A")
+        .replace("%7E", "~");
+  }
+
   /** A log line with the timestamp dockerd prefixes: always nine fraction digits, UTC. */
   static byte[] withTimestamp(Instant t, byte[] data) {
     String ts = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
@@ -465,7 +487,7 @@ public final class ContainerTranslator {
         d.files().resolvConf().toString(),
         d.files().hostname().toString(),
         d.files().hosts().toString(),
-        d.files().log().toString(),
+        d.files().log() == null ? "" : d.files().log().toString(),
         c.name().slashed(),
         c.restartCount(),
         "overlay2",
@@ -644,7 +666,8 @@ public final class ContainerTranslator {
     NamespaceModes ns = h.namespaces();
     ProcessOptions p = h.process();
     return new ContainerJson.HostConfig(
-        nullIfEmpty(st.binds()), "", new ContainerJson.LogConfig(LOG_DRIVER, Map.of()), h.networkMode(),
+        nullIfEmpty(st.binds()), "", new ContainerJson.LogConfig(h.logConfig().type(),
+            new java.util.TreeMap<>(h.logConfig().config())), h.networkMode(),
         NetworkSettingsTranslator.portBindings(n),
         new ContainerJson.RestartPolicy(h.restartPolicy().name(), h.restartPolicy().maxRetryCount()),
         h.autoRemove(), st.volumeDriver(), nullIfEmpty(st.volumesFrom()), List.of(h.consoleHeight(), h.consoleWidth()),

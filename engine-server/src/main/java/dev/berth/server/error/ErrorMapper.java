@@ -7,6 +7,7 @@ import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.error.NotModifiedException;
+import dev.berth.core.error.NotImplementedException;
 import dev.berth.core.error.StartRefusedException;
 import dev.berth.core.error.UnauthorizedException;
 import dev.berth.core.error.UnavailableException;
@@ -44,6 +45,7 @@ public final class ErrorMapper {
       case ForbiddenException x -> Status.FORBIDDEN_403;
       // dockerd answers what a registry did wrong with its errdefs.Unknown: a 500.
       case UpstreamException x -> Status.INTERNAL_SERVER_ERROR_500;
+      case NotImplementedException x -> Status.NOT_IMPLEMENTED_501;
     };
   }
 

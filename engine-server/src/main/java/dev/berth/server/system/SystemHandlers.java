@@ -73,9 +73,10 @@ public final class SystemHandlers {
     Responses.json(res, 200, new SystemJson.Info(
         i.id(), i.containers(), i.running(), i.paused(), i.stopped(), i.images(),
         "overlay2", List.of(List.of("Backing Filesystem", "extfs"), List.of("Supports d_type", "true")),
-        new SystemJson.Plugins(List.of("local"), List.of("bridge", "host", "null"), null, List.of("k8s-file")),
+        new SystemJson.Plugins(List.of("local"), List.of("bridge", "host", "null"), null,
+            List.of("json-file", "local", "none")),
         true, true, true, true, true, true, true, false, false, i.openDescriptors(), true, i.threads(),
-        Instant.now().toString(), "k8s-file", "cgroupfs", h.cgroupVersion(), 0, h.kernelVersion(),
+        Instant.now().toString(), i.loggingDriver(), "cgroupfs", h.cgroupVersion(), 0, h.kernelVersion(),
         h.operatingSystem(), h.osVersion(), "linux", h.architecture(), h.cpus(), h.memoryBytes(),
         "https://index.docker.io/v1/", registry, null, "", "", "", h.hostname(), List.of(), false,
         EngineVersion.DOCKER_COMPATIBLE, runtimes, i.defaultRuntime(),

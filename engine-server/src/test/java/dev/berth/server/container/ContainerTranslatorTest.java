@@ -21,6 +21,7 @@ import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.container.model.ContainerName;
 import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.logs.LogConfig;
 import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.Digest;
@@ -129,8 +130,10 @@ class ContainerTranslatorTest {
 
   @Test
   void absentOrNullHostConfigMeansTheDefaults() {
-    assertEquals(HostConfig.DEFAULT, create("{\"Image\":\"busybox\"}").hostConfig());
-    assertEquals(HostConfig.DEFAULT, create("{\"Image\":\"busybox\",\"HostConfig\":null}").hostConfig());
+    // No LogConfig: the daemon's driver, which create fills in.
+    assertEquals(HostConfig.DEFAULT.withLogConfig(LogConfig.UNSET), create("{\"Image\":\"busybox\"}").hostConfig());
+    assertEquals(HostConfig.DEFAULT.withLogConfig(LogConfig.UNSET),
+        create("{\"Image\":\"busybox\",\"HostConfig\":null}").hostConfig());
   }
 
   @Test
@@ -138,7 +141,7 @@ class ContainerTranslatorTest {
     ContainerCreateRequest empty = ContainerTranslator.createRequest(new byte[0], null);
     assertNull(empty.config().image());
     assertNull(empty.name());
-    assertEquals(HostConfig.DEFAULT, empty.hostConfig());
+    assertEquals(HostConfig.DEFAULT.withLogConfig(LogConfig.UNSET), empty.hostConfig());
     assertNull(create("null").config().image());
   }
 
@@ -179,7 +182,7 @@ class ContainerTranslatorTest {
         """).hostConfig();
     assertEquals(new HostConfig(true, "none", new RestartPolicy("on-failure", 3), 24, 80, true, true,
         List.of("NET_ADMIN"), List.of("ALL"), List.of("h:1.2.3.4"), List.of("9.9.9.9"), List.of("example.org"),
-        List.of("ndots:2"), true, null), h);
+        List.of("ndots:2"), true, null).withLogConfig(LogConfig.UNSET), h);
   }
 
   @Test

@@ -40,7 +40,7 @@ class EveryHostConfigFieldTest {
   static {
     ROWS.put("Binds", new Applied("[\"/srv:/srv:ro\"]"));
     ROWS.put("ContainerIDFile", new ClientSide("the docker CLI writes the file"));
-    ROWS.put("LogConfig", new Refused("{\"Type\":\"syslog\"}", "syslog"));
+    ROWS.put("LogConfig", new Applied("{\"Type\":\"local\",\"Config\":{\"max-size\":\"1m\"}}"));
     ROWS.put("NetworkMode", new Applied("\"host\""));
     ROWS.put("PortBindings", new Applied("{\"80/tcp\":[{\"HostPort\":\"8080\"}]}"));
     ROWS.put("RestartPolicy", new Applied("{\"Name\":\"always\"}"));

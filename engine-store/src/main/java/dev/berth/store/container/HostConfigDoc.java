@@ -6,6 +6,7 @@ import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.container.model.RuntimeOptions;
+import dev.berth.core.logs.LogConfig;
 import dev.berth.store.Documents;
 import java.util.List;
 
@@ -34,7 +35,8 @@ record HostConfigDoc(
     NamespacesDoc namespaces,
     ProcessDoc process,
     RuntimeOptionsDoc runtimeOptions,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LinkDoc> links) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<LinkDoc> links,
+    @JsonInclude(JsonInclude.Include.NON_NULL) LogConfigDoc logConfig) {
 
   static HostConfigDoc of(HostConfig h) {
     return new HostConfigDoc(h.autoRemove(), h.networkMode(), Documents.map(h.restartPolicy(), RestartPolicyDoc::of),
@@ -44,7 +46,9 @@ record HostConfigDoc(
         Documents.map(h.security(), SecurityDoc::of), Documents.map(h.namespaces(), NamespacesDoc::of),
         Documents.map(h.process(), ProcessDoc::of),
         Documents.map(h.runtimeOptions(), RuntimeOptionsDoc::of),
-        Documents.mapEach(h.links(), LinkDoc::of));
+        Documents.mapEach(h.links(), LinkDoc::of),
+        // dockerd's default is left out, so rows from before drivers and rows using it read alike.
+        h.logConfig().equals(LogConfig.DEFAULT) ? null : LogConfigDoc.of(h.logConfig()));
   }
 
   HostConfig toCore() {
@@ -54,7 +58,20 @@ record HostConfigDoc(
         Documents.map(security, SecurityDoc::toCore), Documents.map(namespaces, NamespacesDoc::toCore),
         Documents.map(process, ProcessDoc::toCore),
         Documents.map(runtimeOptions, RuntimeOptionsDoc::toCore),
-        Documents.mapEach(links, LinkDoc::toCore));
+        Documents.mapEach(links, LinkDoc::toCore),
+        Documents.map(logConfig, LogConfigDoc::toCore));
+  }
+
+  /** The log driver and its options; rows from before drivers lack it and read as json-file without options. */
+  record LogConfigDoc(String type, java.util.Map<String, String> config) {
+
+    static LogConfigDoc of(LogConfig c) {
+      return new LogConfigDoc(c.type(), c.config());
+    }
+
+    LogConfig toCore() {
+      return new LogConfig(type, config);
+    }
   }
 
   /** The runtime and cgroup parent; rows from before they were kept lack it and read as the daemon's. */

@@ -184,6 +184,17 @@ class ContainerConfigJsonTest {
     assertEquals(linked, repo.find(FULL.id()).orElseThrow());
   }
 
+  /** Issue 13: a log driver and its options are kept; a row from before drivers reads as json-file. */
+  @Test
+  void logConfigRoundTrips() {
+    Container logged = FULL.withHostConfig(FULL.hostConfig().withLogConfig(new dev.berth.core.logs.LogConfig(
+        "local", java.util.Map.of("max-size", "10m", "max-file", "3"))));
+    repo.insert(logged);
+
+    assertEquals(logged, repo.find(FULL.id()).orElseThrow());
+    assertEquals(dev.berth.core.logs.LogConfig.DEFAULT, FULL.hostConfig().logConfig());
+  }
+
   @Test
   void ipv6AndLinkLocalAddressesRoundTrip() {
     var endpoint = new Endpoint(new NetworkId("c".repeat(64)), List.of(), "", new Endpoint.Attachment("d".repeat(64),

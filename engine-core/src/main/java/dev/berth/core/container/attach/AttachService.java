@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Attaching clients to containers' stdio, live. */
 public final class AttachService {
 
+  private static final System.Logger LOG = System.getLogger(AttachService.class.getName());
+
   private final ContainerLookup containers;
   private final ContainerRuntime runtime;
   private final ContainerLocks locks;
@@ -71,6 +73,33 @@ public final class AttachService {
     }
     if (c.config().tty()) {
       runtime.resize(c.id(), height, width);
+    }
+  }
+
+  /** The container runs (recorded so): its output is converted into its log driver's files from now on. */
+  public void outputStarted(Container c) {
+    try {
+      logs.pump(c);
+    } catch (RuntimeException e) {
+      // conmon keeps spooling; the next engine start converts it.
+      LOG.log(System.Logger.Level.WARNING, "converting the log of " + c.id().shortId() + ": " + e.getMessage());
+    }
+  }
+
+  /** The container stopped: its output is in its log driver's files before this returns (5 s at most). */
+  public void outputEnded(Container c) {
+    logs.awaitConverted(c);
+  }
+
+  /**
+   * After the engine starts: a running container's output is converted again, and what a stopped
+   * one wrote while the engine was down is converted; a failure is logged, never thrown.
+   */
+  public void recoverOutput(Container c) {
+    try {
+      logs.recover(c);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "recovering the log of " + c.id().shortId() + ": " + e.getMessage());
     }
   }
 

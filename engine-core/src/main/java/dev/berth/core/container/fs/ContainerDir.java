@@ -20,7 +20,7 @@ public record ContainerDir(Path path) {
     return path.resolve("hosts");
   }
 
-  /** conmon's k8s-file log of the container's output. */
+  /** conmon's k8s-file spool of the container's output, which berthd converts into its log driver's files. */
   public Path log() {
     return path.resolve("container.log");
   }

@@ -34,7 +34,7 @@ public final class ContainerRootfs {
     return paths.container(id.hex());
   }
 
-  /** conmon's k8s-file log of the container's output, kept until the container is removed. */
+  /** conmon's k8s-file spool of the container's output (see {@code logs.LogTarget}), kept until the container is removed. */
   public Path logPath(ContainerId id) {
     return new ContainerDir(dir(id)).log();
   }

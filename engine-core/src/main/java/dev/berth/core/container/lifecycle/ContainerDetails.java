@@ -36,7 +36,11 @@ public record ContainerDetails(
     execIds = List.copyOf(execIds);
   }
 
-  /** The files the engine writes for the container: bound over the image's, and its output log. */
+  /**
+   * The files the engine writes for the container: bound over the image's, and its output log.
+   *
+   * @param log the json-file log; null for other drivers
+   */
   public record Files(Path resolvConf, Path hostname, Path hosts, Path log) {}
 
   /**

@@ -68,7 +68,10 @@ public final class ContainerInspection {
     var d = new ContainerDir(dir);
     boolean privileged = c.hostConfig().privileged();
     var security = c.hostConfig().security();
-    return new ContainerDetails(c, new ContainerDetails.Files(d.resolvConf(), d.hostname(), d.hosts(), d.log()),
+    // LogPath: json-file's current file only, as dockerd (local's files are not API, none has none).
+    Path log = dev.berth.core.logs.LogDriver.named(c.hostConfig().logConfig().type())
+        .filter(x -> x == dev.berth.core.logs.LogDriver.JSON_FILE).flatMap(x -> x.file(dir, c.id().hex())).orElse(null);
+    return new ContainerDetails(c, new ContainerDetails.Files(d.resolvConf(), d.hostname(), d.hosts(), log),
         new ContainerDetails.Overlay(lowerDirs, d.merged(), d.upper(), d.work()), runtime, appArmorProfile(c, appArmor),
         paths(security.maskedPaths(), privileged, DockerDefaults.maskedPaths()),
         paths(security.readonlyPaths(), privileged, DockerDefaults.READONLY_PATHS), health, execIds, sandboxKey, size);

@@ -1,6 +1,7 @@
 package dev.berth.core.container.lifecycle;
 
 import dev.berth.core.container.attach.AttachService;
+import dev.berth.core.logs.LogDriver;
 import dev.berth.core.container.exec.ExecService;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerEvents;
@@ -420,6 +421,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       health.stop(id);
       Container after = c.withState(next).withNetworking(c.networking().stopped());
       repository.update(after);
+      attach.outputEnded(after);
       sandbox.announce(c, "disconnect");
       // die goes out before waiters wake, so a stop or kill that waited reports after it, as dockerd's do.
       events.emit(after, "die", java.util.Map.of("exitCode", Integer.toString(exitStatus(next).code())));
@@ -499,6 +501,8 @@ public final class ContainerLifecycle implements AutoCloseable {
       }
     }
     volumes.unmountUnused();
+    // Output written while berthd was down goes to the drivers' files now.
+    repository.list().forEach(attach::recoverOutput);
   }
 
   /**
@@ -566,7 +570,9 @@ public final class ContainerLifecycle implements AutoCloseable {
       var root = rootfs.mount(c);
       var namespace = sandbox.namespace(c);
       networked = c.withNetworking(sandbox.setUp(c));
-      var spec = specs.build(networked, dir, root, rootfs.logPath(id), volumes.acquire(c), namespace,
+      // --log-driver none: conmon keeps no log at all (dockerd's none driver drops the output).
+      var spool = c.hostConfig().logConfig().settings().driver() == LogDriver.NONE ? null : rootfs.logPath(id);
+      var spec = specs.build(networked, dir, root, spool, volumes.acquire(c), namespace,
           sandbox.servesNames(networked)).withNamespaces(shared);
       volumes.announce(c, true);
       MonitorProcess process = runtime.create(spec);
@@ -578,6 +584,7 @@ public final class ContainerLifecycle implements AutoCloseable {
           new ContainerState.Running(process.pid(), process.monitorPid(), process.monitorStartTime(), startedAt))
           .withRestartCount(restartCount);
       repository.update(running);
+      attach.outputStarted(running);
       health.watch(running, startedAt);
       sandbox.announce(running, "connect");
       events.emit(running, "start");

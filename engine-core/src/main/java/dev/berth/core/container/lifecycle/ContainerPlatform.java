@@ -5,6 +5,7 @@ import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.container.model.RuntimeOptions;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.logs.LogConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +21,20 @@ import java.util.Set;
  * @param runtimes every runtime a container may name, the default among them
  * @param engineCgroups the cgroups this engine runs in (from /proc/self/cgroup, the root left out):
  *     a container placed at, above or below one of them would share or move the engine's own
+ * @param defaultLog the daemon's {@code log-driver} and {@code log-opts}
  */
 public record ContainerPlatform(CgroupSupport cgroups, String defaultRuntime, Set<String> runtimes,
-    List<String> engineCgroups) {
+    List<String> engineCgroups, LogConfig defaultLog) {
+
+  public ContainerPlatform(CgroupSupport cgroups, String defaultRuntime, Set<String> runtimes,
+      List<String> engineCgroups) {
+    this(cgroups, defaultRuntime, runtimes, engineCgroups, LogConfig.DEFAULT);
+  }
 
   public ContainerPlatform {
     runtimes = Set.copyOf(runtimes);
     engineCgroups = List.copyOf(engineCgroups);
+    defaultLog = defaultLog == null ? LogConfig.DEFAULT : defaultLog;
     if (!runtimes.contains(defaultRuntime)) {
       throw new IllegalArgumentException("the default runtime " + defaultRuntime + " is not among " + runtimes);
     }
@@ -76,8 +84,11 @@ public record ContainerPlatform(CgroupSupport cgroups, String defaultRuntime, Se
       throw new InvalidArgumentException("unknown or invalid runtime name: " + runtime);
     }
     checkParent(options);
-    return new Checked(host.withResources(adapted.resources()).withRuntimeOptions(options.withRuntime(runtime)),
-        adapted.warnings());
+    // moby mergeAndVerifyLogConfig: the daemon's driver (and its options, for the same driver) fill in.
+    LogConfig log = host.logConfig().withDefaults(defaultLog);
+    log.settings();
+    return new Checked(host.withResources(adapted.resources()).withRuntimeOptions(options.withRuntime(runtime))
+        .withLogConfig(log), adapted.warnings());
   }
 
   /**

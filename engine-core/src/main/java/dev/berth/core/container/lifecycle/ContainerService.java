@@ -313,7 +313,7 @@ public final class ContainerService {
         host.dnsSearch(), host.dnsOptions(), host.init(), host.resources().withDefaultSwap(),
         host.storage().shmSize() == 0 ? host.storage().withShmSize(DockerDefaults.SHM_SIZE) : host.storage(),
         security(host, defaults)).withNamespaces(host.namespaces()).withProcess(host.process())
-        .withRuntimeOptions(host.runtimeOptions()).withLinks(host.links());
+        .withRuntimeOptions(host.runtimeOptions()).withLinks(host.links()).withLogConfig(host.logConfig());
   }
 
   /**

@@ -21,6 +21,7 @@ import dev.berth.core.container.net.ContainerNetwork;
 import dev.berth.core.container.net.NetworkConnections;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.ImageService;
+import dev.berth.core.logs.LogConfig;
 import dev.berth.core.network.Cni;
 import dev.berth.core.network.NetworkService;
 import dev.berth.core.runtime.ContainerRuntime;
@@ -42,21 +43,24 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
       List<String> defaultCapabilities, List<String> allCapabilities, SecurityDefaults security, EventBus bus,
       Clock clock) {
     return create(paths, repository, images, volumes, networks, cni, ipMasq, runtime, defaultCapabilities,
-        allCapabilities, security, List.of(), bus, clock);
+        allCapabilities, security, List.of(), LogConfig.DEFAULT, bus, clock);
   }
 
-  /** @param defaultUlimits the daemon's {@code default-ulimits}, for the names a container does not set */
+  /**
+   * @param defaultUlimits the daemon's {@code default-ulimits}, for the names a container does not set
+   * @param defaultLog the daemon's {@code log-driver} and {@code log-opts}
+   */
   public static Containers create(EnginePaths paths, ContainerRepository repository, ImageService images,
       VolumeService volumes, NetworkService networks, Cni cni, boolean ipMasq, ContainerRuntime runtime,
       List<String> defaultCapabilities, List<String> allCapabilities, SecurityDefaults security,
-      List<ProcessOptions.Ulimit> defaultUlimits, EventBus bus, Clock clock) {
+      List<ProcessOptions.Ulimit> defaultUlimits, LogConfig defaultLog, EventBus bus, Clock clock) {
     var events = new ContainerEvents(bus);
     var locks = new ContainerLocks();
     var rootfs = new ContainerRootfs(paths, images);
     var mounts = new ContainerMounts(volumes, new MountParser());
     var network = new ContainerNetwork(paths, networks, cni, repository, Path.of("/etc/resolv.conf"), ipMasq, events);
     var platform = new ContainerPlatform(CgroupSupport.detect(), runtime.name(), runtime.runtimes().keySet(),
-        ContainerPlatform.ownCgroups());
+        ContainerPlatform.ownCgroups(), defaultLog);
     var service = new ContainerService(repository, images, rootfs, mounts, network,
         new NameGenerator(RandomGenerator.getDefault()), events, security, platform, clock);
     var lookup = new ContainerLookup(repository);

@@ -1,5 +1,6 @@
 package dev.berth.core.container.model;
 
+import dev.berth.core.logs.LogConfig;
 import dev.berth.core.network.NetworkMode;
 import java.util.List;
 
@@ -16,6 +17,7 @@ import java.util.List;
  * @param process Ulimits, Sysctls, Devices, DeviceCgroupRules, GroupAdd and OomScoreAdj
  * @param runtimeOptions the OCI runtime and cgroup parent ({@code --runtime}, {@code --cgroup-parent})
  * @param links legacy links ({@code --link}) to other containers
+ * @param logConfig the log driver and its options; create fills the daemon's in (an empty type is the daemon's)
  */
 public record HostConfig(
     boolean autoRemove,
@@ -38,7 +40,8 @@ public record HostConfig(
     NamespaceModes namespaces,
     ProcessOptions process,
     RuntimeOptions runtimeOptions,
-    List<ContainerLink> links) {
+    List<ContainerLink> links,
+    LogConfig logConfig) {
 
   public static final HostConfig DEFAULT =
       new HostConfig(false, "default", RestartPolicy.NO, 0, 0, false, false, null, null, null, null, null, null, null, null);
@@ -90,6 +93,24 @@ public record HostConfig(
     process = process == null ? ProcessOptions.NONE : process;
     runtimeOptions = runtimeOptions == null ? RuntimeOptions.NONE : runtimeOptions;
     links = links == null ? List.of() : List.copyOf(links);
+    logConfig = logConfig == null ? LogConfig.DEFAULT : logConfig;
+  }
+
+  /** A host config with the default log driver (json-file): see {@link #withLogConfig}. */
+  public HostConfig(boolean autoRemove, String networkMode, RestartPolicy restartPolicy, int consoleHeight,
+      int consoleWidth, boolean privileged, boolean readonlyRootfs, List<String> capAdd, List<String> capDrop,
+      List<String> extraHosts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions, Boolean init,
+      Resources resources, StorageOptions storage, SecurityConfig security, NamespaceModes namespaces,
+      ProcessOptions process, RuntimeOptions runtimeOptions, List<ContainerLink> links) {
+    this(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
+        capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces, process,
+        runtimeOptions, links, LogConfig.DEFAULT);
+  }
+
+  public HostConfig withLogConfig(LogConfig v) {
+    return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
+        readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
+        namespaces, process, runtimeOptions, links, v);
   }
 
   /** {@link #networkMode} as a type. */
@@ -100,54 +121,54 @@ public record HostConfig(
   public HostConfig withRestartPolicy(RestartPolicy p) {
     return new HostConfig(autoRemove, networkMode, p, consoleHeight, consoleWidth, privileged, readonlyRootfs, capAdd,
         capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces, process,
-        runtimeOptions, links);
+        runtimeOptions, links, logConfig);
   }
 
   public HostConfig withNetworkMode(String mode) {
     return new HostConfig(autoRemove, mode, restartPolicy, consoleHeight, consoleWidth, privileged, readonlyRootfs,
         capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security, namespaces,
-        process, runtimeOptions, links);
+        process, runtimeOptions, links, logConfig);
   }
 
   public HostConfig withResources(Resources r) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, r, storage, security,
-        namespaces, process, runtimeOptions, links);
+        namespaces, process, runtimeOptions, links, logConfig);
   }
 
   public HostConfig withStorage(StorageOptions s) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, s, security,
-        namespaces, process, runtimeOptions, links);
+        namespaces, process, runtimeOptions, links, logConfig);
   }
 
   public HostConfig withSecurity(SecurityConfig s) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, s,
-        namespaces, process, runtimeOptions, links);
+        namespaces, process, runtimeOptions, links, logConfig);
   }
 
   public HostConfig withNamespaces(NamespaceModes v) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
-        v, process, runtimeOptions, links);
+        v, process, runtimeOptions, links, logConfig);
   }
 
   public HostConfig withProcess(ProcessOptions v) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
-        namespaces, v, runtimeOptions, links);
+        namespaces, v, runtimeOptions, links, logConfig);
   }
 
   public HostConfig withRuntimeOptions(RuntimeOptions v) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
-        namespaces, process, v, links);
+        namespaces, process, v, links, logConfig);
   }
 
   public HostConfig withLinks(List<ContainerLink> v) {
     return new HostConfig(autoRemove, networkMode, restartPolicy, consoleHeight, consoleWidth, privileged,
         readonlyRootfs, capAdd, capDrop, extraHosts, dns, dnsSearch, dnsOptions, init, resources, storage, security,
-        namespaces, process, runtimeOptions, v);
+        namespaces, process, runtimeOptions, v, logConfig);
   }
 }

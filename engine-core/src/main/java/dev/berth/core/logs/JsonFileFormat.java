@@ -1,0 +1,336 @@
+package dev.berth.core.logs;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * dockerd's json-file format: one object a line, {@code {"log":"...","stream":"stdout","time":"..."}}
+ * with {@code attrs} between stream and time when the driver adds some. Strings are escaped as
+ * moby's jsonlog (ffjson) escapes them: {@code <>&} and U+2028/U+2029 as {@code \\u} escapes,
+ * invalid UTF-8 as U+FFFD; the time is Go's RFC3339Nano in UTC (trailing zeros of the fraction dropped).
+ */
+final class JsonFileFormat implements LogFormat {
+
+  static final JsonFileFormat INSTANCE = new JsonFileFormat();
+  private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final int BLOCK = 64 * 1024;
+
+  private JsonFileFormat() {}
+
+  @Override
+  public byte[] encode(LogEntry entry, Split split, Map<String, String> attrs) {
+    var out = new ByteArrayOutputStream(entry.data().length + 96);
+    out.writeBytes("{\"log\":".getBytes(StandardCharsets.US_ASCII));
+    writeString(out, entry.data(), 0, entry.data().length);
+    out.writeBytes(",\"stream\":\"".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(entry.stream() == StdStream.STDERR ? "stderr".getBytes(StandardCharsets.US_ASCII)
+        : "stdout".getBytes(StandardCharsets.US_ASCII));
+    out.write('"');
+    if (!attrs.isEmpty()) {
+      out.writeBytes(",\"attrs\":{".getBytes(StandardCharsets.US_ASCII));
+      boolean first = true;
+      for (var e : new TreeMap<>(attrs).entrySet()) {
+        if (!first) {
+          out.write(',');
+        }
+        first = false;
+        byte[] k = e.getKey().getBytes(StandardCharsets.UTF_8);
+        byte[] v = e.getValue().getBytes(StandardCharsets.UTF_8);
+        writeString(out, k, 0, k.length);
+        out.write(':');
+        writeString(out, v, 0, v.length);
+      }
+      out.write('}');
+    }
+    out.writeBytes(",\"time\":\"".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(rfc3339Nano(entry.time()).getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes("\"}\n".getBytes(StandardCharsets.US_ASCII));
+    return out.toByteArray();
+  }
+
+  /** Go's time.RFC3339Nano of a UTC time: the fraction without trailing zeros, none at all when zero. */
+  static String rfc3339Nano(Instant t) {
+    String base = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC).format(t);
+    int nanos = t.getNano();
+    if (nanos == 0) {
+      return base + "Z";
+    }
+    String frac = String.format("%09d", nanos);
+    int end = frac.length();
+    while (frac.charAt(end - 1) == '0') {
+      end--;
+    }
+    return base + "." + frac.substring(0, end) + "Z";
+  }
+
+  private static void writeString(ByteArrayOutputStream out, byte[] s, int from, int to) {
+    out.write('"');
+    int start = from;
+    int i = from;
+    while (i < to) {
+      int b = s[i] & 0xff;
+      if (b < 0x80) {
+        if (b >= 0x20 && b != '\\' && b != '"' && b != '<' && b != '>' && b != '&') {
+          i++;
+          continue;
+        }
+        out.write(s, start, i - start);
+        switch (b) {
+          case '\\', '"' -> {
+            out.write('\\');
+            out.write(b);
+          }
+          case '\n' -> {
+            out.write('\\');
+            out.write('n');
+          }
+          case '\r' -> {
+            out.write('\\');
+            out.write('r');
+          }
+          default -> {
+            out.write('\\');
+            out.write('u');
+            out.write('0');
+            out.write('0');
+            out.write(HEX[b >> 4]);
+            out.write(HEX[b & 0xf]);
+          }
+        }
+        i++;
+        start = i;
+        continue;
+      }
+      int size = utf8Length(s, i, to);
+      if (size < 0) {
+        out.write(s, start, i - start);
+        out.writeBytes("\\ufffd".getBytes(StandardCharsets.US_ASCII));
+        i++;
+        start = i;
+        continue;
+      }
+      // U+2028 and U+2029: E2 80 A8 / E2 80 A9.
+      if (size == 3 && b == 0xe2 && (s[i + 1] & 0xff) == 0x80 && ((s[i + 2] & 0xff) == 0xa8 || (s[i + 2] & 0xff) == 0xa9)) {
+        out.write(s, start, i - start);
+        out.writeBytes(((s[i + 2] & 0xff) == 0xa8 ? "\\u2028" : "\\u2029").getBytes(StandardCharsets.US_ASCII));
+        i += 3;
+        start = i;
+        continue;
+      }
+      i += size;
+    }
+    out.write(s, start, to - start);
+    out.write('"');
+  }
+
+  /** The length of the valid UTF-8 sequence at {@code i} (as Go's utf8.DecodeRune accepts it), or -1. */
+  static int utf8Length(byte[] s, int i, int to) {
+    int b = s[i] & 0xff;
+    int n;
+    int min;
+    if (b >= 0xc2 && b <= 0xdf) {
+      n = 2;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      n = 3;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 4;
+      min = 0x10000;
+    } else {
+      return -1;
+    }
+    if (i + n > to) {
+      return -1;
+    }
+    int cp = b & (0xff >> (n + 1));
+    for (int k = 1; k < n; k++) {
+      int c = s[i + k] & 0xff;
+      if ((c & 0xc0) != 0x80) {
+        return -1;
+      }
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return -1;
+    }
+    return n;
+  }
+
+  @Override
+  public LogEntry decode(InputStream in) throws IOException {
+    var line = new ByteArrayOutputStream(256);
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        return null;
+      }
+      if (b == '\n') {
+        LogEntry e = parse(line.toByteArray());
+        if (e != null) {
+          return e;
+        }
+        line.reset();
+        continue;
+      }
+      line.write(b);
+    }
+  }
+
+  /** One line's object; null if it is not one of ours. */
+  static LogEntry parse(byte[] line) {
+    var p = new Parser(line);
+    try {
+      return p.object();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public long startOfLast(FileChannel file, long end, int wanted, int[] found) throws IOException {
+    found[0] = 0;
+    if (wanted == 0 || end == 0) {
+      return end;
+    }
+    ByteBuffer block = ByteBuffer.allocate(BLOCK);
+    // The byte at end-1 is the newline of the last entry; each newline before it starts an entry.
+    long blockEnd = end - 1;
+    while (blockEnd > 0) {
+      long blockStart = Math.max(0, blockEnd - BLOCK);
+      block.clear().limit((int) (blockEnd - blockStart));
+      LogFiles.readFully(file, block, blockStart);
+      for (int i = block.limit() - 1; i >= 0; i--) {
+        if (block.get(i) == '\n') {
+          found[0]++;
+          if (found[0] == wanted) {
+            return blockStart + i + 1;
+          }
+        }
+      }
+      blockEnd = blockStart;
+    }
+    found[0]++;
+    return 0;
+  }
+
+  /** Just enough JSON for our own lines: an object of strings and one object of strings. */
+  private static final class Parser {
+    private final byte[] b;
+    private int i;
+
+    Parser(byte[] b) {
+      this.b = b;
+    }
+
+    LogEntry object() {
+      expect('{');
+      byte[] log = new byte[0];
+      StdStream stream = StdStream.STDOUT;
+      Instant time = null;
+      Map<String, String> attrs = Map.of();
+      if (peek() != '}') {
+        while (true) {
+          String key = new String(string(), StandardCharsets.UTF_8);
+          expect(':');
+          switch (key) {
+            case "log" -> log = string();
+            case "stream" -> stream = new String(string(), StandardCharsets.UTF_8).equals("stderr") ? StdStream.STDERR
+                : StdStream.STDOUT;
+            case "time" -> time = Instant.parse(new String(string(), StandardCharsets.UTF_8));
+            case "attrs" -> attrs = attrs();
+            default -> string();
+          }
+          if (peek() == ',') {
+            i++;
+            continue;
+          }
+          break;
+        }
+      }
+      expect('}');
+      return time == null ? null : new LogEntry(time, stream, log, attrs);
+    }
+
+    private Map<String, String> attrs() {
+      expect('{');
+      var out = new TreeMap<String, String>();
+      if (peek() != '}') {
+        while (true) {
+          String k = new String(string(), StandardCharsets.UTF_8);
+          expect(':');
+          out.put(k, new String(string(), StandardCharsets.UTF_8));
+          if (peek() == ',') {
+            i++;
+            continue;
+          }
+          break;
+        }
+      }
+      expect('}');
+      return out;
+    }
+
+    private byte[] string() {
+      expect('"');
+      var out = new ByteArrayOutputStream();
+      while (true) {
+        int c = b[i++] & 0xff;
+        if (c == '"') {
+          return out.toByteArray();
+        }
+        if (c != '\\') {
+          out.write(c);
+          continue;
+        }
+        int e = b[i++];
+        switch (e) {
+          case 'n' -> out.write('\n');
+          case 'r' -> out.write('\r');
+          case 't' -> out.write('\t');
+          case 'b' -> out.write('\b');
+          case 'f' -> out.write('\f');
+          case 'u' -> {
+            int cp = hex4();
+            if (Character.isHighSurrogate((char) cp) && i + 1 < b.length && b[i] == '\\' && b[i + 1] == 'u') {
+              i += 2;
+              int low = hex4();
+              cp = Character.toCodePoint((char) cp, (char) low);
+            }
+            out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+          }
+          default -> out.write(e);
+        }
+      }
+    }
+
+    private int hex4() {
+      int v = Integer.parseInt(new String(b, i, 4, StandardCharsets.US_ASCII), 16);
+      i += 4;
+      return v;
+    }
+
+    private int peek() {
+      while (i < b.length && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r')) {
+        i++;
+      }
+      return b[i];
+    }
+
+    private void expect(char c) {
+      if (peek() != c) {
+        throw new IllegalArgumentException("expected " + c);
+      }
+      i++;
+    }
+  }
+}

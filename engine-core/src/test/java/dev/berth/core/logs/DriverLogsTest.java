@@ -1,0 +1,177 @@
+package dev.berth.core.logs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13: the pump converts a spool into rotated (and gzipped) driver files, a read goes through
+ * all of them and what is not converted yet, a follow goes on across rotations, and a restarted
+ * pump goes on where the last one recorded its place.
+ */
+class DriverLogsTest {
+
+  @TempDir
+  Path dir;
+
+  private static final Instant T0 = Instant.parse("2026-12-07T00:00:00Z");
+  private final AtomicBoolean running = new AtomicBoolean(true);
+
+  private LogTarget target(String driver, Map<String, String> opts) {
+    return new LogTarget("c0ffee", dir, new LogConfig(driver, opts).settings(), Map.of());
+  }
+
+  /** Appends lines {@code from..to-1} to the spool as conmon writes them. */
+  private void spool(int from, int to) throws IOException {
+    var sb = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      sb.append(T0.plusMillis(i)).append(" stdout F line ").append(i).append('\n');
+    }
+    Files.writeString(dir.resolve("container.log"), sb, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  private static String lines(int from, int to) {
+    var sb = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      sb.append("line ").append(i).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private String read(DriverLogs logs, LogTarget t, int tail) throws IOException {
+    var out = new ByteArrayOutputStream();
+    logs.read(t, new LogQuery(true, true, tail, null, null, false), running::get, e -> out.writeBytes(e.data()));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private static void until(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void jsonFileRotatesAndReadsBackAcrossGzippedFiles() throws Exception {
+    var t = target("json-file", Map.of("max-size", "2k", "max-file", "3", "compress", "true"));
+    var logs = new DriverLogs();
+    spool(0, 200);
+    logs.pump(t, running::get);
+    spool(200, 400);
+    running.set(false);
+    until("the pump to end", () -> !logs.pumping("c0ffee"));
+    Path current = dir.resolve("c0ffee-json.log");
+    assertTrue(Files.exists(current.resolveSibling("c0ffee-json.log.1.gz")));
+    assertTrue(Files.exists(current.resolveSibling("c0ffee-json.log.2.gz")));
+    assertFalse(Files.exists(current.resolveSibling("c0ffee-json.log.3.gz")), "max-file counts the current one");
+    assertFalse(Files.exists(current.resolveSibling("c0ffee-json.log.1")), "only the gzipped copy stays");
+    String all = read(logs, t, -1);
+    assertTrue(all.endsWith(lines(350, 400)), all);
+    assertTrue(all.length() < lines(0, 400).length(), "the oldest went");
+    assertEquals(lines(395, 400), read(logs, t, 5));
+    int kept = all.split("\n").length;
+    assertEquals(lines(400 - kept + 2, 400), read(logs, t, kept - 2), "a tail reaching into the gzipped files");
+    assertEquals(all, read(logs, t, 100_000));
+  }
+
+  @Test
+  void aReadIncludesWhatThePumpHasNotConverted() throws Exception {
+    var t = target("local", Map.of("max-size", "1k"));
+    var logs = new DriverLogs();
+    spool(0, 50);
+    running.set(false);
+    // No pump has run: everything is still in the spool.
+    assertEquals(lines(0, 50), read(logs, t, -1));
+    assertEquals(lines(48, 50), read(logs, t, 2));
+    logs.recover(t, running::get);
+    until("the pump to end", () -> !logs.pumping("c0ffee"));
+    assertTrue(Files.exists(dir.resolve("local-logs").resolve("container.log.1.gz")));
+    assertEquals(lines(0, 50), read(logs, t, -1), "converted, rotated and gzipped, nothing lost or doubled");
+    assertEquals(lines(48, 50), read(logs, t, 2));
+  }
+
+  @Test
+  void aFollowSeesEveryLineAcrossRotations() throws Exception {
+    var t = target("json-file", Map.of("max-size", "1k", "max-file", "2"));
+    var logs = new DriverLogs();
+    spool(0, 1);
+    logs.pump(t, running::get);
+    var out = new ByteArrayOutputStream();
+    var follow = CompletableFuture.runAsync(() -> {
+      try {
+        logs.read(t, new LogQuery(true, true, -1, null, null, true), running::get, e -> {
+          synchronized (out) {
+            out.writeBytes(e.data());
+          }
+        });
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    for (int i = 1; i < 3000; i += 100) {
+      spool(i, i + 100);
+      Thread.sleep(2);
+    }
+    spool(3001 - 1 + 1, 3001);
+    running.set(false);
+    follow.get(20, TimeUnit.SECONDS);
+    assertEquals(lines(0, 3001), out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aRestartedPumpGoesOnWhereTheLastOneRecordedItsPlace() throws Exception {
+    var t = target("json-file", Map.of());
+    var logs = new DriverLogs();
+    spool(0, 100);
+    logs.pump(t, running::get);
+    until("the first lines", () -> {
+      try {
+        return Files.exists(dir.resolve("c0ffee-json.log")) && Files.size(dir.resolve("c0ffee-json.log")) > 0
+            && LogPump.readState(dir.resolve("container.log.pump"))[0] == Files.size(dir.resolve("container.log"));
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    running.set(false);
+    until("the pump to end", () -> !logs.pumping("c0ffee"));
+    // As if the engine died after writing an entry but before recording it: the entry is cut off.
+    Files.writeString(dir.resolve("c0ffee-json.log"), "{\"log\":\"torn", StandardOpenOption.APPEND);
+    spool(100, 200);
+    running.set(true);
+    var again = new DriverLogs();
+    again.recover(t, running::get);
+    running.set(false);
+    until("the second pump to end", () -> !again.pumping("c0ffee"));
+    assertEquals(lines(0, 200), read(again, t, -1));
+    for (String line : Files.readAllLines(dir.resolve("c0ffee-json.log"))) {
+      assertTrue(line.startsWith("{\"log\":\"line ") && line.endsWith("\"}"), line);
+    }
+  }
+
+  @Test
+  void noneHasNoLog() throws IOException {
+    var t = target("none", Map.of());
+    assertEquals("", t.logPath());
+    var logs = new DriverLogs();
+    logs.pump(t, running::get);
+    assertFalse(logs.pumping("c0ffee"));
+  }
+}
