@@ -124,35 +124,54 @@ berthd_jvm_flags() {
   return 0
 }
 
+# One training run for ensure_aot_cache; on failure it says why and leaves $cache.failed.
+train_aot_cache() {
+  local jar="$1" cache="$2" scratch tmp="$2.$$.tmp"   # per launcher: two may train at once
+  scratch=$(mktemp -d /tmp/berth-aot.XXXXXX) || return 0
+  echo '{}' > "$scratch/daemon.json"
+  if timeout 600 "$JAVA_HOME/bin/java" "${BERTHD_JVM_FLAGS[@]}" -XX:AOTCacheOutput="$tmp" \
+      -cp "$jar" dev.berth.server.AotTraining -H "unix://$scratch/berth.sock" --data-root "$scratch/data" \
+      --exec-root "$scratch/run" --cgroup-parent "berth-aot-training-$$" --config-file "$scratch/daemon.json" \
+      --log-level error >"$scratch/training.log" 2>&1 && [ -s "$tmp" ]; then
+    mv -f "$tmp" "$cache"
+    rm -f "$cache.failed"
+  else
+    say "could not make the AOT cache (see below); starting without it"
+    tail -n 20 "$scratch/training.log" >&2 || true
+    rm -f "$tmp" "$cache"
+    : > "$cache.failed"
+  fi
+  rmdir /sys/fs/cgroup/*/"berth-aot-training-$$" /sys/fs/cgroup/"berth-aot-training-$$" 2>/dev/null || true
+  rm -rf "$scratch"
+}
+
 # Makes the JDK AOT cache $2 for the jar $1 when it is missing or older than the jar (JDK 25+),
 # by a training run (dev.berth.server.AotTraining) on a private data root, socket and cgroup
-# parent; sets BERTHD_AOT_FLAGS to use it. Never fails: without a cache berthd starts as before,
-# only slower, and the JVM itself ignores a cache that does not match its jars.
+# parent; sets BERTHD_AOT_FLAGS to use it. With $3 = background the training runs detached and
+# this start goes on without the cache (the next one uses it), so a first start never waits for
+# it. Never fails: without a cache berthd starts as before, only slower, and the JVM itself
+# ignores a cache that does not match its jars.
 ensure_aot_cache() {
-  local jar="$1" cache="$2" scratch tmp="$2.$$.tmp"   # per launcher: two may train at once
+  local jar="$1" cache="$2" mode="${3:-foreground}"
   BERTHD_AOT_FLAGS=()
   [ "$(java_feature_version "$JAVA_HOME")" -ge 25 ] || return 0
   # A training run that failed for this jar is not retried on every start ($cache.failed).
   if { ! [ -f "$cache" ] || [ "$jar" -nt "$cache" ]; } && ! [ "$cache.failed" -nt "$jar" ]; then
-    say "making the JDK AOT cache for this build (once; later starts take a fraction of the time)"
-    scratch=$(mktemp -d /tmp/berth-aot.XXXXXX) || return 0
-    echo '{}' > "$scratch/daemon.json"
-    if timeout 600 "$JAVA_HOME/bin/java" "${BERTHD_JVM_FLAGS[@]}" -XX:AOTCacheOutput="$tmp" \
-        -cp "$jar" dev.berth.server.AotTraining -H "unix://$scratch/berth.sock" --data-root "$scratch/data" \
-        --exec-root "$scratch/run" --cgroup-parent "berth-aot-training-$$" --config-file "$scratch/daemon.json" \
-        --log-level error >"$scratch/training.log" 2>&1 && [ -s "$tmp" ]; then
-      mv -f "$tmp" "$cache"
-      rm -f "$cache.failed"
-    else
-      say "could not make the AOT cache (see below); starting without it"
-      tail -n 20 "$scratch/training.log" >&2 || true
-      rm -f "$tmp" "$cache"
-      : > "$cache.failed"
+    if [ "$mode" = background ]; then
+      # One training at a time: a start while one runs (for at most its 10 minutes) goes on without.
+      if [ -n "$(find "$cache.training" -newer "$jar" -mmin -10 2>/dev/null)" ]; then
+        return 0
+      fi
+      say "making the JDK AOT cache for this build in the background (later starts take a fraction of the time)"
+      : > "$cache.training" 2>/dev/null || return 0
+      # Detached (setsid, its parent subshell gone at once) so it is never berthd's child.
+      ( export JAVA_HOME; setsid bash -c '. "$1"; berthd_jvm_flags; train_aot_cache "$2" "$3"; rm -f "$3.training"' \
+          bash "${BASH_SOURCE[0]}" "$jar" "$cache" </dev/null >/dev/null 2>&1 & )
+      return 0
     fi
-    rmdir /sys/fs/cgroup/*/"berth-aot-training-$$" /sys/fs/cgroup/"berth-aot-training-$$" 2>/dev/null || true
-    rm -rf "$scratch"
+    say "making the JDK AOT cache for this build (once; later starts take a fraction of the time)"
+    train_aot_cache "$jar" "$cache"
   fi
-  # The cache's own notices (e.g. about adapter stubs it could not link) are not berthd's to show.
   [ -f "$cache" ] && BERTHD_AOT_FLAGS=(-XX:AOTCache="$cache" -Xlog:aot*=error)
   return 0
 }
