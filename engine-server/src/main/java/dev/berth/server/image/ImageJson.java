@@ -16,7 +16,8 @@ public final class ImageJson {
       Map<String, Map<String, Object>> ExposedPorts,
       List<String> Env,
       List<String> Cmd,
-      HealthConfig Healthcheck,
+      // dockerd leaves an unset healthcheck out (omitempty).
+      @JsonInclude(JsonInclude.Include.NON_NULL) HealthConfig Healthcheck,
       Boolean ArgsEscaped,
       Map<String, Map<String, Object>> Volumes,
       String WorkingDir,
