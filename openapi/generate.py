@@ -1064,6 +1064,19 @@ add_notes(BERTH_SCHEMAS, {
         "network it is a 400 `conflicting options: NetworkDisabled and network X`.")}}},
 })
 
+# Docker's spec lists a 400 for some operations only; dockerd and berth answer one wherever a body
+# or a query parameter does not read (Go's encoding/json, strconv), so every such operation has it.
+BAD_INPUT = ("a body that is not JSON or has a value of the wrong type (a number for a string, a string for a "
+             "number, a string for a list of strings), or a query parameter that does not read (`t=soon`).")
+
+add_notes(BERTH_OPERATIONS, {
+    "NetworkCreate": {"responses": {"409": error(
+        "name conflict", "a network of that name exists already (`network with name X already exists`), as dockerd answers.")}},
+    "ContainerStart": {"responses": {"400": error(
+        "bad parameter", "the container's program cannot be started, e.g. it is not in the image (`failed to create "
+        "task for container: OCI runtime create failed: ... executable file not found in $PATH`), as dockerd answers.")}},
+})
+
 # Fields dockerd sends as null when unset (its Go types in api/types: no omitempty), and berth too.
 add_notes(BERTH_SCHEMAS, {
     "HostConfig": {"allOf": {1: dockerd_nulls("Binds", "VolumesFrom", "CapAdd", "CapDrop", "ExtraHosts", "GroupAdd",
@@ -1074,6 +1087,9 @@ add_notes(BERTH_SCHEMAS, {
     "SystemInfo": dockerd_nulls("GenericResources"),
     "PluginsInfo": dockerd_nulls("Authorization"),
     "Volume": dockerd_nulls("Options"),
+    "VolumeListResponse": dockerd_nulls("Warnings"),
+    "ImageSummary": dockerd_nulls("Labels"),
+    "IPAM": dockerd_nulls("Options"),
 })
 add_notes(BERTH_OPERATIONS, {"ExecInspect": {"responses": {"200": {"content": {"application/json": {"schema":
     dockerd_nulls("ExitCode")}}}}}})
@@ -1187,6 +1203,9 @@ def build(docker, operations):
             raise SystemExit(f"{method.upper()} {route} is not in Docker's spec")
         converted = convert_operation(op, method, REQUEST_MEDIA)
         merge(converted, BERTH_OPERATIONS.get(op["operationId"], {}))
+        takes_input = "requestBody" in converted or any(p["in"] == "query" for p in converted.get("parameters", []))
+        if takes_input and "400" not in converted["responses"]:
+            converted["responses"]["400"] = error("bad parameter", BAD_INPUT)
         converted["responses"] = dict(sorted(converted["responses"].items()))
         paths.setdefault(route, {})[method] = converted
 
