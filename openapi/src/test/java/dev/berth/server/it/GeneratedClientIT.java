@@ -264,7 +264,8 @@ class GeneratedClientIT extends WithBerthd {
     assertError(400, null, withBody("{\"Name\": [\"a\"]}", () -> volumes.volumeCreate(new VolumeCreateOptions())));
     assertError(400, null, withBody("{\"Name\": \"genclient-bad\", \"Internal\": \"yes\"}",
         () -> networks.networkCreate(new NetworkCreateRequest().name("x"))));
-    assertError(400, null, withBody("{\"Cmd\": \"not a list\"}", () -> execs.containerExec(id, new ExecConfig())));
+    assertError(400, null, withBody("{\"Cmd\": [1, 2]}", () -> execs.containerExec(id, new ExecConfig())));
+    assertError(400, null, withBody("{\"Cmd\": [\"true\"], \"Tty\": \"yes\"}", () -> execs.containerExec(id, new ExecConfig())));
     assertError(400, null, withQuery("t=1", "t=soon", () -> containers.containerStop(id, null, 1)));
 
     containers.containerDelete(id, false, true, false);
