@@ -124,13 +124,12 @@ public final class ResponseSchemas {
   }
 
   /**
-   * The messages, less the "not evaluated" ones of an object that has a failure inside: a member of
-   * an {@code allOf} that fails evaluates nothing, so every property it names shows up again as
-   * unevaluated. Those echoes go once the failure is fixed.
+   * The messages, less the "not evaluated" ones of an object that has a failure further in: a
+   * subschema that fails evaluates nothing, so every property it names shows up again as
+   * unevaluated one level up. Those echoes go once the failure inside is fixed.
    */
   private static List<String> withoutEchoes(Set<ValidationMessage> messages) {
-    List<String> failing = messages.stream().filter(m -> !m.getType().equals("unevaluatedProperties"))
-        .map(m -> m.getInstanceLocation().toString()).toList();
+    List<String> failing = messages.stream().map(m -> m.getInstanceLocation().toString()).toList();
     return messages.stream()
         .filter(m -> !m.getType().equals("unevaluatedProperties") || failing.stream()
             .noneMatch(f -> f.startsWith(m.getInstanceLocation().toString() + ".")
