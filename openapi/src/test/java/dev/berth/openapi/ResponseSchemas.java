@@ -91,7 +91,8 @@ public final class ResponseSchemas {
     }
     String where = method + " " + template.get().path() + " " + status;
     JsonNode responses = spec.path("paths").path(template.get().path()).path(lower).path("responses");
-    JsonNode response = responses.has(Integer.toString(status)) ? responses.get(Integer.toString(status)) : responses.get("default");
+    String code = Integer.toString(status);
+    JsonNode response = responses.has(code) ? responses.get(code) : responses.get("default");
     if (response == null) {
       return List.of(where + ": berth.yaml has no such status for this operation");
     }
@@ -110,7 +111,7 @@ public final class ResponseSchemas {
       return List.of();
     }
     String pointer = "/paths/" + escape(template.get().path()) + "/" + lower + "/responses/"
-        + (responses.has(Integer.toString(status)) ? status : "default") + "/content/application~1json/schema";
+        + (responses.has(code) ? code : "default") + "/content/application~1json/schema";
     JsonSchema schema = schemas.computeIfAbsent(pointer, p -> compile(spec.at(p)));
     var out = new ArrayList<String>();
     try (JsonParser values = JSON.createParser(body)) {

@@ -32,7 +32,8 @@ class ResponseSchemasTest {
   void whatTheSpecDescribesPasses() {
     assertEquals(List.of(), problems("POST", "/containers/abc/wait", 200, "{\"StatusCode\": 0}"));
     assertEquals(List.of(), problems("GET", "/v1.41/containers/abc/json", 200,
-        "{\"Id\": \"" + ID + "\", \"HostConfig\": {\"Memory\": 1, \"Binds\": null, \"Sysctls\": {\"net.ipv4.ip_forward\": \"1\"}}}"));
+        "{\"Id\": \"" + ID + "\", \"HostConfig\": {\"Memory\": 1, \"Binds\": null, "
+            + "\"Sysctls\": {\"net.ipv4.ip_forward\": \"1\"}}}"));
     assertEquals(List.of(), problems("GET", "/images/localhost:5000/a/b:1/json", 200, "{\"Id\": \"sha256:1\"}"));
   }
 
@@ -41,8 +42,10 @@ class ResponseSchemasTest {
     assertOneProblemNaming("Extra", problems("POST", "/containers/abc/wait", 200, "{\"StatusCode\": 0, \"Extra\": 1}"));
     assertOneProblemNaming("Bogus", problems("GET", "/containers/abc/json", 200,
         "{\"Id\": \"" + ID + "\", \"HostConfig\": {\"Memory\": 1, \"Binds\": [], \"Bogus\": true}}"));
-    assertOneProblemNaming("$[1]", problems("GET", "/containers/json", 200, "[{\"Id\": \"" + ID + "\"}, {\"Id\": \"" + ID + "\", \"Bogus\": 1}]"));
-    assertOneProblemNaming("code", problems("GET", "/containers/abc/json", 404, "{\"message\": \"No such container\", \"code\": 1}"));
+    assertOneProblemNaming("$[1]", problems("GET", "/containers/json", 200,
+        "[{\"Id\": \"" + ID + "\"}, {\"Id\": \"" + ID + "\", \"Bogus\": 1}]"));
+    assertOneProblemNaming("code", problems("GET", "/containers/abc/json", 404,
+        "{\"message\": \"No such container\", \"code\": 1}"));
   }
 
   @Test
@@ -58,7 +61,8 @@ class ResponseSchemasTest {
 
   @Test
   void everyValueOfAStreamIsChecked() {
-    assertOneProblemNaming("bogus", problems("POST", "/images/create", 200, "{\"status\": \"a\"}\n{\"status\": \"b\", \"bogus\": 1}\n"));
+    assertOneProblemNaming("bogus", problems("POST", "/images/create", 200,
+        "{\"status\": \"a\"}\n{\"status\": \"b\", \"bogus\": 1}\n"));
   }
 
   @Test

@@ -132,7 +132,8 @@ class GeneratedClientIT extends WithBerthd {
     List<ImageSummary> tagged = images.imageList(false, "{\"reference\":[\"genclient/tagged\"]}", false, false, false);
     assertEquals(1, tagged.size(), tagged.toString());
     assertEquals(image.getId(), tagged.get(0).getId());
-    assertEquals(List.of("genclient/tagged:v1"), tagged.get(0).getRepoTags().stream().filter(t -> t.startsWith("genclient/tagged")).toList());
+    assertEquals(List.of("genclient/tagged:v1"),
+        tagged.get(0).getRepoTags().stream().filter(t -> t.startsWith("genclient/tagged")).toList());
 
     List<ImageDeleteResponseItem> removed = images.imageDelete("genclient/tagged:v1", false, false, null);
     assertEquals("genclient/tagged:v1", removed.get(0).getUntagged());
@@ -144,7 +145,8 @@ class GeneratedClientIT extends WithBerthd {
   void aContainerRunsWithItsHostConfigAndIsListedLoggedInspectedAndRemoved() throws Exception {
     long memory = 64L * 1024 * 1024;
     var request = new ContainerCreateRequest().image(IMAGE)
-        .cmd(List.of("sh", "-c", "echo to-out; echo to-err >&2; cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null; exit 3"))
+        .cmd(List.of("sh", "-c", "echo to-out; echo to-err >&2; "
+            + "cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null; exit 3"))
         .labels(Map.of("genclient", "run"))
         .hostConfig(new HostConfig().memory(memory).readonlyRootfs(true).tmpfs(Map.of("/scratch", "size=1m")));
     var created = containers.containerCreate(request, "genclient-run", null);
@@ -236,14 +238,15 @@ class GeneratedClientIT extends WithBerthd {
     containers.containerStop(id, null, 0);
     assertError(409, "is not running", () -> execs.containerExec(id, new ExecConfig().cmd(List.of("true"))));
     containers.containerDelete(id, false, false, false);
-    assertError(404, "No such exec instance", () -> execs.execInspect("0000000000000000000000000000000000000000000000000000000000000000"));
+    assertError(404, "No such exec instance", () -> execs.execInspect("0".repeat(64)));
   }
 
   @Test
   void errorsAreTypedWithAMessageAndNever500() throws Exception {
     assertError(404, "No such container: genclient-ghost", () -> containers.containerInspect("genclient-ghost", false));
     assertError(404, "No such container", () -> containers.containerStart("genclient-ghost", null));
-    assertError(404, "No such image", () -> containers.containerCreate(new ContainerCreateRequest().image("genclient/none:latest"), null, null));
+    assertError(404, "No such image",
+        () -> containers.containerCreate(new ContainerCreateRequest().image("genclient/none:latest"), null, null));
     assertError(404, null, () -> volumes.volumeDelete("genclient-ghost", false));
     assertError(404, null, () -> networks.networkDelete("genclient-ghost"));
     assertError(400, null, () -> containers.containerCreate(new ContainerCreateRequest().image(IMAGE), "bad/name", null));
@@ -251,7 +254,8 @@ class GeneratedClientIT extends WithBerthd {
         .hostConfig(new HostConfig().memory(-5L)), null, null));
 
     String id = runSleeper("genclient-busy");
-    assertError(409, "genclient-busy", () -> containers.containerCreate(new ContainerCreateRequest().image(IMAGE), "genclient-busy", null));
+    assertError(409, "genclient-busy",
+        () -> containers.containerCreate(new ContainerCreateRequest().image(IMAGE), "genclient-busy", null));
     assertError(409, null, () -> containers.containerDelete(id, false, false, false));
     assertError(409, null, () -> images.imageDelete(IMAGE, false, false, null));
 
@@ -292,7 +296,7 @@ class GeneratedClientIT extends WithBerthd {
     var out = new StringBuilder();
     int at = 0;
     while (at + 8 <= bytes.length) {
-      int size = ((bytes[at + 4] & 0xff) << 24) | ((bytes[at + 5] & 0xff) << 16) | ((bytes[at + 6] & 0xff) << 8) | (bytes[at + 7] & 0xff);
+      int size = java.nio.ByteBuffer.wrap(bytes, at + 4, 4).getInt();
       out.append(new String(bytes, at + 8, size, StandardCharsets.UTF_8));
       at += 8 + size;
     }
