@@ -249,6 +249,10 @@ class GeneratedClientIT extends WithBerthd {
         () -> containers.containerCreate(new ContainerCreateRequest().image("genclient/none:latest"), null, null));
     assertError(404, null, () -> volumes.volumeDelete("genclient-ghost", false));
     assertError(404, null, () -> networks.networkDelete("genclient-ghost"));
+    // What the native library sends for a File body untouched (its path, as JSON) is no tar: refused, not imported.
+    assertError(400, "unexpected EOF", () -> images.imageCreate(null, "-", "genclient/garbage", "latest", null, null, null,
+        null, new File("/no/such/rootfs.tar")));
+    assertError(404, "No such image", () -> images.imageInspect("genclient/garbage:latest", false));
     assertError(400, null, () -> containers.containerCreate(new ContainerCreateRequest().image(IMAGE), "bad/name", null));
     assertError(400, null, () -> containers.containerCreate(new ContainerCreateRequest().image(IMAGE)
         .hostConfig(new HostConfig().memory(-5L)), null, null));
