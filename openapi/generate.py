@@ -63,6 +63,10 @@ def convert_schema(s):
             out[key] = {name: convert_schema(p) for name, p in value.items()}
         elif key == "example":
             out["examples"] = [value]  # 2020-12 has `examples` (a list); `example` is deprecated
+        elif key == "enum" and value == [{}]:
+            # Docker's "an empty object" (ExposedPorts, Volumes values) as a bound, not as an enum of
+            # objects: the same set of values, and one that client generators can type.
+            out["maxProperties"] = 0
         elif key in ("items", "additionalProperties", "allOf", "anyOf", "oneOf", "not"):
             out[key] = convert_schema(value)
         else:
@@ -109,9 +113,12 @@ def is_binary(schema):
 
 
 def media_object(schema, media_type):
-    """A Media Type Object; binary content has no schema in OpenAPI 3.1 (the media type says it)."""
+    """
+    A Media Type Object. Binary content is a string of bytes of that media type, as OpenAPI 3.1
+    writes it; generated clients read and send such a body as a file or a byte stream.
+    """
     if schema is None or is_binary(schema) or media_type in BINARY_MEDIA:
-        return {}
+        return {"schema": {"type": "string", "format": "binary", "contentMediaType": media_type}}
     return {"schema": convert_schema(schema)}
 
 
@@ -493,6 +500,30 @@ BERTH_OPERATIONS["PluginList"] = {"description": berth(
     "berth has no managed plugins: always `[]`, once the filters are checked as dockerd checks them (only "
     "`enabled` and `capability`; `enabled` must be `true`/`1` or `false`/`0`, else 400 "
     "`invalid filter 'enabled=[...]'`).")}
+
+# dockerd writes an unset Go slice, map or pointer without `omitempty` as JSON null, and so does
+# berth, where Docker's spec types the field without null. DOCKERD_NULL marks such a field (it
+# merges like any fact); make_dockerd_nulls_nullable then lets the field be null and says so.
+DOCKERD_NULL = {"x-dockerd-null": True}
+DOCKERD_NULL_NOTE = "**berth:** `null` when unset, as dockerd sends it."
+
+
+def dockerd_nulls(*names):
+    return {"properties": {name: dict(DOCKERD_NULL) for name in names}}
+
+
+def make_dockerd_nulls_nullable(node):
+    if isinstance(node, list):
+        for item in node:
+            make_dockerd_nulls_nullable(item)
+    elif isinstance(node, dict):
+        for key, value in list(node.items()):
+            if isinstance(value, dict) and value.pop("x-dockerd-null", False):
+                value = nullable(value)
+                value["description"] = (value.get("description", "").rstrip("\n") + "\n\n" + DOCKERD_NULL_NOTE).strip("\n") + "\n"
+                node[key] = value
+            make_dockerd_nulls_nullable(value)
+
 
 BERTH_SCHEMAS = {
     "HostConfig": {"allOf": {1: {"properties": {
@@ -1068,6 +1099,36 @@ add_notes(BERTH_SCHEMAS, {
         "network it is a 400 `conflicting options: NetworkDisabled and network X`.")}}},
 })
 
+# Docker's spec lists a 400 for some operations only; dockerd and berth answer one wherever a body
+# or a query parameter does not read (Go's encoding/json, strconv), so every such operation has it.
+BAD_INPUT = ("a body that is not JSON or has a value of the wrong type (a number for a string, a string for a "
+             "number, a string for a list of strings), or a query parameter that does not read (`t=soon`).")
+
+add_notes(BERTH_OPERATIONS, {
+    "NetworkCreate": {"responses": {"409": error(
+        "name conflict", "a network of that name exists already (`network with name X already exists`), as dockerd answers.")}},
+    "ContainerStart": {"responses": {"400": error(
+        "bad parameter", "the container's program cannot be started, e.g. it is not in the image (`failed to create "
+        "task for container: OCI runtime create failed: ... executable file not found in $PATH`), as dockerd answers.")}},
+})
+
+# Fields dockerd sends as null when unset (its Go types in api/types: no omitempty), and berth too.
+add_notes(BERTH_SCHEMAS, {
+    "HostConfig": {"allOf": {1: dockerd_nulls("Binds", "VolumesFrom", "CapAdd", "CapDrop", "ExtraHosts", "GroupAdd",
+                                              "Links", "SecurityOpt")}},
+    "Resources": dockerd_nulls("DeviceCgroupRules", "DeviceRequests", "MemorySwappiness", "OomKillDisable", "Ulimits"),
+    "ContainerConfig": dockerd_nulls("Volumes"),
+    "EndpointSettings": dockerd_nulls("Links", "Aliases", "DNSNames"),
+    "SystemInfo": dockerd_nulls("GenericResources"),
+    "PluginsInfo": dockerd_nulls("Authorization"),
+    "Volume": dockerd_nulls("Options"),
+    "VolumeListResponse": dockerd_nulls("Warnings"),
+    "ImageSummary": dockerd_nulls("Labels"),
+    "IPAM": dockerd_nulls("Options"),
+})
+add_notes(BERTH_OPERATIONS, {"ExecInspect": {"responses": {"200": {"content": {"application/json": {"schema":
+    dockerd_nulls("ExitCode")}}}}}})
+
 BERTH_EXTRA_SCHEMAS = {
     "JSONMessage": {
         "description": "**berth:** one line of a JSON-lines progress stream (load, import, pull), as dockerd's "
@@ -1177,6 +1238,9 @@ def build(docker, operations):
             raise SystemExit(f"{method.upper()} {route} is not in Docker's spec")
         converted = convert_operation(op, method, REQUEST_MEDIA)
         merge(converted, BERTH_OPERATIONS.get(op["operationId"], {}))
+        takes_input = "requestBody" in converted or any(p["in"] == "query" for p in converted.get("parameters", []))
+        if takes_input and "400" not in converted["responses"]:
+            converted["responses"]["400"] = error("bad parameter", BAD_INPUT)
         converted["responses"] = dict(sorted(converted["responses"].items()))
         paths.setdefault(route, {})[method] = converted
 
@@ -1184,6 +1248,8 @@ def build(docker, operations):
     for name, patch in BERTH_SCHEMAS.items():
         merge(all_schemas[name], patch)
     all_schemas.update(copy.deepcopy(BERTH_EXTRA_SCHEMAS))
+    make_dockerd_nulls_nullable(all_schemas)
+    make_dockerd_nulls_nullable(paths)
     schemas = {name: all_schemas[name] for name in reachable_schemas(paths, all_schemas)}
 
     used_tags = {t for ops in paths.values() for op in ops.values() for t in op.get("tags", [])}

@@ -37,6 +37,8 @@ public final class TarInput extends FilterInputStream {
   private ByteArrayOutputStream pax;
   private long paxLeft;
   private long nextSize = -1;
+  // A zero block was seen: the archive has ended, whatever bytes follow.
+  private boolean ended;
 
   private TarInput(InputStream in) {
     super(in);
@@ -52,6 +54,8 @@ public final class TarInput extends FilterInputStream {
     int b = in.read();
     if (b >= 0) {
       watch(new byte[] {(byte) b}, 0, 1);
+    } else {
+      atEnd();
     }
     return b;
   }
@@ -61,8 +65,21 @@ public final class TarInput extends FilterInputStream {
     int n = in.read(b, off, len);
     if (n > 0) {
       watch(b, off, n);
+    } else if (n < 0) {
+      atEnd();
     }
     return n;
+  }
+
+  /**
+   * A stream that ends inside a header, before the archive's end (a zero block), is cut short: Go's
+   * archive/tar answers "unexpected EOF" where commons-compress would see no more entries, and take
+   * a few stray bytes (a JSON body sent as a tar) for an empty archive.
+   */
+  private void atEnd() throws IOException {
+    if (headerFill > 0 && !ended) {
+      throw new IOException("unexpected EOF");
+    }
   }
 
   // Skipped bytes are read too, or a header could pass unseen.
@@ -121,6 +138,10 @@ public final class TarInput extends FilterInputStream {
         remaining = afterExtensions;
         afterExtensions = -1;
       }
+      return;
+    }
+    if (java.util.Arrays.equals(header, new byte[BLOCK])) {
+      ended = true;
       return;
     }
     byte type = header[TYPE_OFFSET];

@@ -86,6 +86,24 @@ class TarInputTest {
   }
 
   @Test
+  void aStreamThatEndsInsideAHeaderIsCutShortAsGoSays() throws IOException {
+    var e = assertThrows(IOException.class, () -> names("\"/tmp/rootfs.tar\"".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("unexpected EOF", e.getMessage());
+    byte[] cut = java.util.Arrays.copyOf(header("file", 0, '0'), 700);
+    assertThrows(IOException.class, () -> names(cut));
+    assertEquals(List.of(), names(new byte[0]), "no bytes at all are an empty archive, as in Go");
+  }
+
+  @Test
+  void bytesAfterTheArchivesEndAreNotRead() throws IOException {
+    var out = new ByteArrayOutputStream();
+    out.writeBytes(header("file", 0, '0'));
+    out.writeBytes(new byte[1024]);
+    out.writeBytes("trailing".getBytes(StandardCharsets.US_ASCII));
+    assertEquals(List.of("file"), names(out.toByteArray()));
+  }
+
+  @Test
   void entryDataThatLooksLikeAHeaderIsData() throws IOException {
     var out = new ByteArrayOutputStream();
     byte[] fake = header("evil", 200L << 20, 'L');

@@ -13,7 +13,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.type.CollectionType;
 import com.fasterxml.jackson.databind.type.MapType;
 import dev.berth.core.error.InvalidArgumentException;
@@ -27,8 +30,9 @@ import java.util.Set;
 /**
  * The wire JSON mapper. Requests are read the way Go's encoding/json reads them: keys match
  * case-insensitively, unknown keys are ignored, and a lone string where a list is expected is a
- * one-element list (Docker's strslice: {@code "Cmd": "echo hi"}), and a {@code null} in a list or
- * map of strings is the empty string ({@code "Labels": {"a": null}}), Go's zero value.
+ * one-element list (Docker's strslice: {@code "Cmd": "echo hi"}), a {@code null} in a list or
+ * map of strings is the empty string ({@code "Labels": {"a": null}}), Go's zero value, and a
+ * number or boolean where a string is expected is a 400, as Go refuses it.
  */
 public final class Json {
 
@@ -40,6 +44,10 @@ public final class Json {
       .disable(MapperFeature.AUTO_DETECT_IS_GETTERS)
       .serializationInclusion(JsonInclude.Include.ALWAYS)
       .addModule(new SimpleModule("go-string-nulls").setDeserializerModifier(new GoStringNulls()))
+      // Go does not read a number or a boolean into a string ({"Image": 5} is a 400 from dockerd).
+      .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
       .build();
 
   private Json() {}

@@ -29,7 +29,8 @@ public final class ContainerJson {
       boolean StdinOnce,
       List<String> Env,
       List<String> Cmd,
-      HealthConfig Healthcheck,
+      // dockerd leaves an unset healthcheck out (omitempty), where it writes other unset fields as null.
+      @JsonInclude(JsonInclude.Include.NON_NULL) HealthConfig Healthcheck,
       Boolean ArgsEscaped,
       String Image,
       Map<String, Map<String, Object>> Volumes,

@@ -86,6 +86,7 @@ public final class ContainerTranslator {
       if (root == null || root.isNull() || root.isMissingNode()) {
         root = Json.MAPPER.createObjectNode();
       }
+      checkLabelTypes(root.path("Labels"));
       cfg = Json.MAPPER.treeToValue(root, ContainerJson.Config.class);
       extras = Json.MAPPER.treeToValue(root, ContainerJson.CreateExtras.class);
     } catch (JsonProcessingException e) {
@@ -94,7 +95,6 @@ public final class ContainerTranslator {
       throw new InvalidArgumentException("invalid JSON: " + e.getMessage());
     }
     checkEnv(cfg.Env());
-    checkLabelTypes(root.path("Labels"));
     HostConfig host = hostConfig(extras.HostConfig());
     Networking networking =
         NetworkSettingsTranslator.request(extras.HostConfig(), extras.NetworkingConfig(), cfg.MacAddress());
@@ -125,8 +125,8 @@ public final class ContainerTranslator {
 
   /**
    * Go decodes {@code Labels} into a map of strings and refuses any other value but null (which
-   * reads as ""); Jackson would turn a number or a boolean into its text. Worded as moby's
-   * loadJSON wraps Go's decoding error.
+   * reads as ""). Checked before the body is read into records, whose mapper refuses the same values
+   * in its own words, so that this refusal is worded as moby's loadJSON wraps Go's decoding error.
    */
   static void checkLabelTypes(JsonNode labels) {
     if (!labels.isObject()) {

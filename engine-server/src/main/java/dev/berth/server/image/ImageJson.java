@@ -11,6 +11,8 @@ public final class ImageJson {
 
   record HealthConfig(List<String> Test, long Interval, long Timeout, long StartPeriod, long StartInterval, int Retries) {}
 
+  /** As dockerd writes an image's config (the OCI image config): empty and unset fields are left out. */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
   record Config(
       String User,
       Map<String, Map<String, Object>> ExposedPorts,
