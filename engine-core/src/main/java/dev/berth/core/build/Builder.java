@@ -308,14 +308,14 @@ final class Builder {
           throw i.error("MAINTAINER requires exactly one argument");
         }
         state.author = i.args();
-        commit("MAINTAINER " + i.args(), false);
+        commit("MAINTAINER " + i.args());
       }
       case "ARG" -> arg(i);
       case "USER" -> {
         allowFlags(i);
         String user = single(i, "USER");
         state.config = with(state.config, c -> c.user = user);
-        commit("USER " + user, false);
+        commit("USER " + user);
       }
       case "WORKDIR" -> workdir(i);
       case "EXPOSE" -> expose(i);
@@ -325,7 +325,7 @@ final class Builder {
         String sig = single(i, "STOPSIGNAL");
         checkSignal(sig);
         state.config = with(state.config, c -> c.stopSignal = sig);
-        commit("STOPSIGNAL " + sig, false);
+        commit("STOPSIGNAL " + sig);
       }
       case "SHELL" -> {
         allowFlags(i);
@@ -337,7 +337,7 @@ final class Builder {
           throw i.error("SHELL requires at least one argument");
         }
         state.config = with(state.config, c -> c.shell = shell);
-        commit("SHELL [" + String.join(" ", shell) + "]", false);
+        commit("SHELL [" + String.join(" ", shell) + "]");
       }
       case "CMD" -> {
         allowFlags(i);
@@ -346,7 +346,7 @@ final class Builder {
           c.cmd = cmd;
           c.argsEscaped = false;
         });
-        commit("CMD " + GoQuote.quoteList(cmd), false);
+        commit("CMD " + GoQuote.quoteList(cmd));
         if (!i.args().isEmpty()) {
           state.cmdSet = true;
         }
@@ -362,7 +362,7 @@ final class Builder {
             c.cmd = null;
           }
         });
-        commit("ENTRYPOINT " + GoQuote.quoteList(ep), false);
+        commit("ENTRYPOINT " + GoQuote.quoteList(ep));
       }
       case "HEALTHCHECK" -> healthcheck(i);
       case "ONBUILD" -> onbuild(i);
@@ -496,7 +496,7 @@ final class Builder {
       }
     });
     state.config = with(state.config, c -> c.env = env);
-    commit(msg.toString(), true);
+    commit(msg.toString());
   }
 
   private void label(Dockerfile.Instruction i) {
@@ -514,7 +514,7 @@ final class Builder {
       msg.append(' ').append(k).append('=').append(v);
     });
     state.config = with(state.config, c -> c.labels = labels);
-    commit(msg.toString(), true);
+    commit(msg.toString());
   }
 
   /** {@code k=v k2="v 2"}, or the legacy {@code k v w} (one pair, the value the rest), expanded. */
@@ -541,6 +541,9 @@ final class Builder {
       if (eq == 0) {
         throw i.error(name + " names can not be blank");
       }
+    }
+    for (String w : raw) {
+      int eq = w.indexOf('=');
       out.put(lex.processWord(w.substring(0, eq), env), lex.processWord(w.substring(eq + 1), env));
     }
     return out;
@@ -570,7 +573,7 @@ final class Builder {
       state.args.add(kv[0], kv[1]);
       parts.add(kv[1] == null ? kv[0] : kv[0] + "=" + kv[1]);
     }
-    commit("ARG " + String.join(" ", parts), true);
+    commit("ARG " + String.join(" ", parts));
   }
 
   private void expose(Dockerfile.Instruction i) {
@@ -599,7 +602,7 @@ final class Builder {
       }
     }
     state.config = with(state.config, c -> c.exposedPorts = exposed);
-    commit("EXPOSE " + String.join(" ", ports), true);
+    commit("EXPOSE " + String.join(" ", ports));
   }
 
   private void volume(Dockerfile.Instruction i) {
@@ -622,7 +625,7 @@ final class Builder {
       added.add(e);
     }
     state.config = with(state.config, c -> c.volumes = volumes);
-    commit("VOLUME [" + String.join(" ", added) + "]", true);
+    commit("VOLUME [" + String.join(" ", added) + "]");
   }
 
   private static void checkSignal(String sig) {
@@ -694,7 +697,7 @@ final class Builder {
     state.config = with(state.config, c -> c.healthcheck = set);
     commit("HEALTHCHECK &{Test:[" + String.join(" ", hc.test()) + "] Interval:" + GoDuration.format(hc.interval())
         + " Timeout:" + GoDuration.format(hc.timeout()) + " StartPeriod:" + GoDuration.format(hc.startPeriod())
-        + " StartInterval:" + GoDuration.format(hc.startInterval()) + " Retries:" + hc.retries() + "}", true);
+        + " StartInterval:" + GoDuration.format(hc.startInterval()) + " Retries:" + hc.retries() + "}");
   }
 
   private static long duration(Dockerfile.Instruction i, String flag) {
@@ -724,7 +727,7 @@ final class Builder {
     var list = new ArrayList<String>(state.config.onBuild() == null ? List.of() : state.config.onBuild());
     list.add(i.args());
     state.config = with(state.config, c -> c.onBuild = list);
-    commit("ONBUILD " + i.args(), true);
+    commit("ONBUILD " + i.args());
   }
 
   private void workdir(Dockerfile.Instruction i) {
@@ -795,8 +798,8 @@ final class Builder {
   }
 
   /** A config step (moby commit): probe, else a container committed with the new config. */
-  private void commit(String comment, boolean twoWords) {
-    List<String> cmd = nop(comment, twoWords);
+  private void commit(String comment) {
+    List<String> cmd = nop(comment, true);
     String key = key(cmd);
     if (probe(key)) {
       return;
