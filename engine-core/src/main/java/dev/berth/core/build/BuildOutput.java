@@ -20,4 +20,11 @@ public interface BuildOutput {
    * pull's progress in the stream.
    */
   void pull(ImageReference ref);
+
+  /**
+   * Called every second while a RUN step is quiet: sends the client nothing it would show (JSON
+   * whitespace), and throws once the client is gone, so that the step's container is removed
+   * (dockerd notices through the request's context; berth's only sign is a write that fails).
+   */
+  void heartbeat();
 }

@@ -59,7 +59,7 @@ final class Builder {
   private final BuildContext context;
   private final Path work;
   private final ShellLex lex;
-  private final Set<String> live = new LinkedHashSet<>();
+  private final Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final List<ImageId> stageImages = new ArrayList<>();
   private final Map<String, ImageId> stageNames = new LinkedHashMap<>();
@@ -913,8 +913,18 @@ final class Builder {
     String id = containers.create(state.image, state.config, cmd, List.of(""), env, true, options);
     live.add(id);
     out.stream(" ---> Running in " + id.substring(0, 12) + "\n");
+    var gone = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread watch = Thread.ofVirtual().name("build-watch-" + id.substring(0, 12)).start(() -> watch(id, gone));
     try {
-      int code = containers.run(id, out::stream);
+      int code;
+      try {
+        code = containers.run(id, out::stream);
+      } finally {
+        watch.interrupt();
+      }
+      if (gone.get()) {
+        throw new UncheckedIOException(new IOException("the client went away: build cancelled"));
+      }
       if (code != 0) {
         throw new StepFailedException("The command '" + String.join(" ", cmd) + "' returned a non-zero code: " + code,
             code);
@@ -927,6 +937,27 @@ final class Builder {
       throw e;
     }
     finishStep(id);
+  }
+
+  /**
+   * While a RUN runs: a client that went away (moby cancels the request's context) has its step
+   * container removed at once, which ends the step; the build then stops and removes the rest.
+   */
+  private void watch(String id, java.util.concurrent.atomic.AtomicBoolean gone) {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(1000);
+        try {
+          out.heartbeat();
+        } catch (RuntimeException e) {
+          gone.set(true);
+          removeQuietly(id);
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      // the step ended
+    }
   }
 
   // ---- COPY / ADD ----

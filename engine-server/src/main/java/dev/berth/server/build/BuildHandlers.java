@@ -74,6 +74,11 @@ public final class BuildHandlers {
         }
 
         @Override
+        public void heartbeat() {
+          lines.whitespace();
+        }
+
+        @Override
         public void pull(ImageReference ref) {
           registry.pull(ref, Platform.host(), BuildTranslator.credentials(registryConfig, ref),
               p -> emit.accept(ProgressTranslator.line(p)));

@@ -169,6 +169,30 @@ class BuildIT extends WithBerthd {
   }
 
   @Test
+  void aClientThatGoesAwayCancelsTheRunningStep() throws Exception {
+    Files.writeString(dir.resolve("Dockerfile"), "FROM busybox:latest\nRUN echo $((6*7))-running && sleep 60\n");
+    Path seen = dir.resolve("seen.log");
+    Process build = docker.startTo(seen, "build", "--no-cache", dir.toString());
+    try {
+      Poll.until("the step to run", java.time.Duration.ofSeconds(30),
+          () -> Files.exists(seen) && readQuietly(seen).contains("42-running"));
+      assertFalse(docker.run("ps", "-q").ok().line().isEmpty());
+    } finally {
+      build.destroyForcibly();
+    }
+    Poll.until("the step container to go", java.time.Duration.ofSeconds(15),
+        () -> docker.run("ps", "-aq").ok().line().isEmpty());
+  }
+
+  private static String readQuietly(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Test
   void onbuildFiresInAChildImage() throws IOException {
     Files.writeString(dir.resolve("Dockerfile"), "FROM busybox:latest\nONBUILD RUN echo triggered > /trigger\n");
     build("-t", "parent:1", ".").ok();
