@@ -62,12 +62,10 @@ final class BuildArgs {
     referenced.add(key);
   }
 
+  /** The client's value when it gave one (a name it had no value for counts as none), else the declared default. */
   private String value(String key, String declared) {
-    if (options.containsKey(key)) {
-      String v = options.get(key);
-      return v;
-    }
-    return declared;
+    String v = options.get(key);
+    return v != null ? v : declared;
   }
 
   /** The meta args' values, for FROM. */
