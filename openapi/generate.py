@@ -504,12 +504,13 @@ add_notes(BERTH_OPERATIONS, {
             "its exit code in `errorDetail.code`). Unlike dockerd, a failed step's container is removed even "
             "without `forcerm`, so a failed build leaves nothing. RUN flags, COPY/ADD `--chmod`, `--link`, "
             "`--parents`, `--exclude`, heredocs: refused with dockerd's 'requires BuildKit' words. ADD of a "
-            "URL is refused (berth builds offline); COPY --from takes no wildcards yet."),
+            "URL is refused (berth builds offline); COPY --from takes no wildcards yet. The `ulimits` "
+            "parameter the CLI sends is taken when empty (`null`, `[]`) and refused otherwise; "
+            "`securityopt`, `isolation` other than `default`, `session` and `remote` are refused."),
         "parameters": {
             "version": {"description": berth("`1` only; `2` (BuildKit) is refused with a 400.")},
             "remote": {"description": berth("refused: the context must be uploaded.")},
             "cachefrom": {"description": berth("empty (`[]`, as older CLIs send it) only; a list is refused.")},
-            "ulimits": {"description": berth("empty (`null`, `[]`) only; a list is refused.")},
             "squash": {"description": berth("refused as dockerd refuses it without experimental mode.")},
             "outputs": {"description": berth("an empty list only; outputs are refused.")},
             "platform": {"description": berth("the host's platform only.")},

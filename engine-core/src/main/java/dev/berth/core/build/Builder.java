@@ -1190,9 +1190,11 @@ final class Builder {
     try {
       Path tar = Files.createTempFile(work, "layer-", ".tar");
       try (OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(tar), 1 << 16);
-          var t = new TarArchiveOutputStream(o)) {
+          // 512-byte blocks, as Go writes them: a tar with no entries is then moby's empty layer.
+          var t = new TarArchiveOutputStream(o, 512, StandardCharsets.UTF_8.name())) {
         t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         t.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        t.setAddPaxHeadersForNonAsciiNames(true);
         body.write(t);
         t.finish();
       }

@@ -206,7 +206,7 @@ class BuildIT extends WithBerthd {
   void scratchShellHealthcheckAndFriendsEndUpInTheConfig() throws IOException {
     Files.writeString(dir.resolve("hello"), "hello from scratch\n");
     Files.writeString(dir.resolve("Dockerfile"), """
-        FROM scratch
+        FROM scratch AS base
         ENV A=1
         COPY hello /hello
         FROM busybox:latest
@@ -224,6 +224,61 @@ class BuildIT extends WithBerthd {
         docker.run("image", "inspect", "-f", "{{.Config.Shell}} {{.Config.StopSignal}} {{.Config.Volumes}} "
             + "{{.Config.Healthcheck.Test}} {{.Config.Healthcheck.Interval}} {{.Config.Healthcheck.Retries}}",
             "misc:1").ok().line());
+    build("--target", "base", "-t", "base:1", ".").ok();
+    assertEquals("1 [PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin A=1]",
+        docker.run("image", "inspect", "-f", "{{len .RootFS.Layers}} {{.Config.Env}}", "base:1").ok().line(),
+        "ENV on scratch adds no layer; dockerd's default PATH is set on scratch too");
+  }
+
+  @Test
+  void runHonoursTheBuildsHostsNetworkAndLabelsAndPruneEmptiesTheCache() throws IOException {
+    Files.writeString(dir.resolve("greet.txt"), "g\n");
+    Files.writeString(dir.resolve("Dockerfile"), """
+        FROM busybox:latest
+        RUN grep -q "1.2.3.4.*myhost" /etc/hosts && echo hosts-ok
+        RUN if grep -q eth0 /proc/net/dev; then echo has-eth0; else echo no-eth0; fi
+        COPY greet.txt /deep/new/dir/
+        COPY greet.txt /deep2/file.txt
+        """);
+    var r = build("--add-host", "myhost:1.2.3.4", "--network", "none", "--label", "team=core", "-t", "opts:1", ".")
+        .ok();
+    assertTrue(r.out().contains("hosts-ok"), r.out());
+    assertTrue(r.out().contains("no-eth0"), r.out());
+    assertTrue(r.out().contains("Step 6/6 : LABEL team=core"), r.out());
+    assertEquals("core", docker.run("image", "inspect", "-f", "{{index .Config.Labels \"team\"}}", "opts:1").ok()
+        .line());
+    assertEquals("g g", docker.run("run", "--rm", "opts:1", "sh", "-c", "echo $(cat /deep/new/dir/greet.txt "
+        + "/deep2/file.txt)").ok().line());
+
+    String quiet = build("-q", "--add-host", "myhost:1.2.3.4", "--network", "none", "--label", "team=core", ".").ok()
+        .line();
+    assertEquals(docker.run("image", "inspect", "-f", "{{.Id}}", "opts:1").ok().line(), quiet);
+
+    docker.run("builder", "prune", "-f").ok();
+    r = build("--add-host", "myhost:1.2.3.4", "--network", "none", "-t", "opts:2", ".").ok();
+    assertFalse(r.out().contains("Using cache"), r.out());
+  }
+
+  @Test
+  void baseImagesThatAreMissingArePulledWithTheClientsLogins() throws IOException {
+    try (var locked = TestRegistry.start("berth", "s3cret")) {
+      String base = locked.host() + "/base:1";
+      docker.withInput("s3cret\n".getBytes(StandardCharsets.UTF_8), "login", "-u", "berth", "--password-stdin",
+          locked.host()).ok();
+      docker.run("tag", "busybox:latest", base).ok();
+      docker.run("push", base).ok();
+      docker.run("rmi", base).ok();
+      Files.writeString(dir.resolve("Dockerfile"), "FROM " + base + "\nRUN echo pulled-base\n");
+      var r = build("-t", "frompull:1", ".").ok();
+      assertTrue(r.out().contains("pulled-base"), r.out());
+      docker.run("image", "inspect", base).ok();
+      r = build("--pull", "-t", "frompull:2", ".").ok();
+      assertTrue(r.out().contains("Using cache"), r.out());
+      docker.run("logout", locked.host()).ok();
+      docker.run("rmi", base).ok();
+      r = build(".");
+      assertNotEquals(0, r.exit());
+    }
   }
 
   @Test
