@@ -26,7 +26,8 @@ With --network-runs K (> 0), the network workloads:
 Traffic stays on the engine's own bridge; nothing leaves the machine.
 
 With --build-runs K (> 0), `docker build` with the classic builder (DOCKER_BUILDKIT=0) of a
-10-step Dockerfile from busybox (ENV, ARG, WORKDIR, two COPYs, two RUNs, LABEL, CMD):
+10-step Dockerfile from busybox (ENV, ARG, WORKDIR, two COPYs, two RUNs, LABEL, CMD), RUN with
+`--network none` so every engine does the same work:
   build cold    `docker build --no-cache`, K times
   build cached  `docker build` with every step in the cache, K times after 1 warm-up
 --build-only skips the other workloads.
@@ -166,7 +167,7 @@ def bench_build(host, runs, workdir):
 
     def build(*args):
         t0 = time.perf_counter()
-        r = subprocess.run(["docker", "build", *args, ctx], env=env, capture_output=True)
+        r = subprocess.run(["docker", "build", "--network", "none", *args, ctx], env=env, capture_output=True)
         if r.returncode != 0:
             sys.exit(f"docker build against {host} failed: {r.stderr.decode()}")
         return (time.perf_counter() - t0) * 1000, r.stdout.decode()
