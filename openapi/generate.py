@@ -505,7 +505,8 @@ add_notes(BERTH_OPERATIONS, {
             "without `forcerm`, so a failed build leaves nothing. RUN flags, COPY/ADD `--chmod`, `--link`, "
             "`--parents`, `--exclude`, heredocs: refused with dockerd's 'requires BuildKit' words. ADD of a "
             "URL is refused (berth builds offline); COPY --from takes no wildcards yet. The `ulimits` "
-            "parameter the CLI sends is taken when empty (`null`, `[]`) and refused otherwise; "
+            "parameter the CLI sends (`--ulimit`) applies to RUN as to `docker run`, and `memory`, "
+            "`memswap`, `cpu*`, `cgroupparent`, `shmsize`, `extrahosts` and `networkmode` as well; "
             "`securityopt`, `isolation` other than `default`, `session` and `remote` are refused."),
         "parameters": {
             "version": {"description": berth("`1` only; `2` (BuildKit) is refused with a 400.")},

@@ -1,5 +1,6 @@
 package dev.berth.core.build;
 
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.image.ImageReference;
 import java.util.List;
@@ -21,10 +22,12 @@ import java.util.Map;
  * @param shmSize RUN's /dev/shm in bytes; 0 for the default
  * @param extraHosts RUN's extra /etc/hosts lines ({@code host:ip})
  * @param cgroupParent RUN's cgroup parent, or empty
+ * @param ulimits RUN's rlimits ({@code --ulimit})
  */
 public record BuildOptions(List<ImageReference> tags, String dockerfile, Map<String, String> buildArgs,
     Map<String, String> labels, String target, boolean noCache, boolean remove, boolean forceRemove, boolean pull,
-    String networkMode, Resources resources, long shmSize, List<String> extraHosts, String cgroupParent) {
+    String networkMode, Resources resources, long shmSize, List<String> extraHosts, String cgroupParent,
+    List<ProcessOptions.Ulimit> ulimits) {
 
   public BuildOptions {
     tags = List.copyOf(tags);
@@ -36,5 +39,6 @@ public record BuildOptions(List<ImageReference> tags, String dockerfile, Map<Str
     resources = resources == null ? Resources.NONE : resources;
     extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
     cgroupParent = cgroupParent == null ? "" : cgroupParent;
+    ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
   }
 }

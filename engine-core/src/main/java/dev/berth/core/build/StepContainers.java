@@ -13,6 +13,7 @@ import dev.berth.core.container.model.ContainerConfig;
 import dev.berth.core.container.model.ContainerCreateRequest;
 import dev.berth.core.container.model.ExitStatus;
 import dev.berth.core.container.model.HostConfig;
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.container.model.RuntimeOptions;
 import dev.berth.core.container.model.StorageOptions;
 import dev.berth.core.container.model.WaitCondition;
@@ -69,7 +70,8 @@ final class StepContainers {
         .withNetworkMode(o.networkMode().isEmpty() ? "default" : o.networkMode())
         .withResources(o.resources())
         .withStorage(new StorageOptions(null, null, null, null, o.shmSize(), null))
-        .withRuntimeOptions(new RuntimeOptions(null, o.cgroupParent()));
+        .withRuntimeOptions(new RuntimeOptions(null, o.cgroupParent()))
+        .withProcess(new ProcessOptions(o.ulimits(), null, null, null, null, 0));
     if (!o.extraHosts().isEmpty()) {
       host = new HostConfig(host.autoRemove(), host.networkMode(), host.restartPolicy(), 0, 0, false, false, null,
           null, o.extraHosts(), null, null, null, null, host.resources(), host.storage(), host.security(),

@@ -3,6 +3,7 @@ package dev.berth.server.build;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.core.build.BuildOptions;
+import dev.berth.core.container.model.ProcessOptions;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.ImageReference;
@@ -70,12 +71,17 @@ final class BuildTranslator {
         && json(outputs, "invalid outputs specified").isArray()) {
       throw new InvalidArgumentException("the classic builder makes an image only: outputs are not supported");
     }
-    String ulimits = req.query("ulimits").orElse("");
-    if (!ulimits.isEmpty()) {
-      JsonNode u = json(ulimits, "error reading ulimit settings");
-      if (!u.isNull() && !u.isEmpty()) {
-        throw new InvalidArgumentException("berth does not apply ulimits to build steps yet: --ulimit is not "
-            + "supported with docker build");
+    var ulimits = new ArrayList<ProcessOptions.Ulimit>();
+    String u = req.query("ulimits").orElse("");
+    if (!u.isEmpty()) {
+      JsonNode list = json(u, "error reading ulimit settings");
+      if (!list.isNull() && !list.isArray()) {
+        throw new InvalidArgumentException("error reading ulimit settings: json: cannot unmarshal "
+            + list.getNodeType().toString().toLowerCase(Locale.ROOT) + " into Go value of type []*container.Ulimit");
+      }
+      for (JsonNode l : list) {
+        ulimits.add(new ProcessOptions.Ulimit(l.path("Name").asText(""), l.path("Soft").asLong(0),
+            l.path("Hard").asLong(0)));
       }
     }
     String cacheFrom = req.query("cachefrom").orElse("");
@@ -108,7 +114,7 @@ final class BuildTranslator {
         buildArgs(req.query("buildargs").orElse("")), labels(req.query("labels").orElse("")),
         req.query("target").orElse(""), req.bool("nocache"), remove, forceRemove, req.bool("pull"),
         req.query("networkmode").orElse(""), resources, shm, extraHosts(req.queryAll("extrahosts")),
-        req.query("cgroupparent").orElse(""));
+        req.query("cgroupparent").orElse(""), ulimits);
   }
 
   /** Go's Int64ValueOrZero: unset or unparsable is zero, which means "no limit". */

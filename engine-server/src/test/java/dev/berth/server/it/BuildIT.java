@@ -237,25 +237,28 @@ class BuildIT extends WithBerthd {
         FROM busybox:latest
         RUN grep -q "1.2.3.4.*myhost" /etc/hosts && echo hosts-ok
         RUN if grep -q eth0 /proc/net/dev; then echo has-eth0; else echo no-eth0; fi
+        RUN echo "nofile $(ulimit -n) memory $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)"
         COPY greet.txt /deep/new/dir/
         COPY greet.txt /deep2/file.txt
         """);
-    var r = build("--add-host", "myhost:1.2.3.4", "--network", "none", "--label", "team=core", "-t", "opts:1", ".")
-        .ok();
+    var r = build("--add-host", "myhost:1.2.3.4", "--network", "none", "--label", "team=core", "--ulimit",
+        "nofile=512:512", "--memory", "64m", "-t", "opts:1", ".").ok();
+    assertTrue(r.out().contains("nofile 512 memory 67108864"), r.out());
     assertTrue(r.out().contains("hosts-ok"), r.out());
     assertTrue(r.out().contains("no-eth0"), r.out());
-    assertTrue(r.out().contains("Step 6/6 : LABEL team=core"), r.out());
+    assertTrue(r.out().contains("Step 7/7 : LABEL team=core"), r.out());
     assertEquals("core", docker.run("image", "inspect", "-f", "{{index .Config.Labels \"team\"}}", "opts:1").ok()
         .line());
     assertEquals("g g", docker.run("run", "--rm", "opts:1", "sh", "-c", "echo $(cat /deep/new/dir/greet.txt "
         + "/deep2/file.txt)").ok().line());
 
-    String quiet = build("-q", "--add-host", "myhost:1.2.3.4", "--network", "none", "--label", "team=core", ".").ok()
-        .line();
+    String quiet = build("-q", "--add-host", "myhost:1.2.3.4", "--network", "none", "--label", "team=core", "--ulimit",
+        "nofile=512:512", "--memory", "64m", ".").ok().line();
     assertEquals(docker.run("image", "inspect", "-f", "{{.Id}}", "opts:1").ok().line(), quiet);
 
     docker.run("builder", "prune", "-f").ok();
-    r = build("--add-host", "myhost:1.2.3.4", "--network", "none", "-t", "opts:2", ".").ok();
+    r = build("--add-host", "myhost:1.2.3.4", "--network", "none", "--ulimit", "nofile=512:512", "--memory", "64m",
+        "-t", "opts:2", ".").ok();
     assertFalse(r.out().contains("Using cache"), r.out());
   }
 
