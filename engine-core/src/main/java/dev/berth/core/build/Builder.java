@@ -1,11 +1,9 @@
 package dev.berth.core.build;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.core.archive.PathStat;
 import dev.berth.core.error.EngineException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
-
 import dev.berth.core.image.Healthcheck;
 import dev.berth.core.image.Image;
 import dev.berth.core.image.ImageId;
@@ -31,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -47,7 +44,6 @@ final class Builder {
 
   static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final Pattern STAGE_NAME = Pattern.compile("^[a-z][a-z0-9-_.]*$");
   private static final Pattern PORT = Pattern.compile("^(\\d+)(?:-(\\d+))?(?:/([A-Za-z]+))?$");
 
@@ -329,7 +325,7 @@ final class Builder {
       }
       case "SHELL" -> {
         allowFlags(i);
-        List<String> shell = jsonArray(i.args());
+        List<String> shell = InstructionArgs.jsonArray(i.args());
         if (shell == null) {
           throw i.error("SHELL requires the arguments to be in JSON form");
         }
@@ -390,80 +386,21 @@ final class Builder {
   }
 
   private String single(Dockerfile.Instruction i, String name) {
-    List<String> words = words(i.args());
+    List<String> words = InstructionArgs.words(i.args());
     if (words.size() != 1) {
       throw i.error(name + " requires exactly one argument");
     }
     return expand(words.getFirst());
   }
 
-  /** Whitespace-separated words, quotes kept (buildkit's parseWords), for the expander to take apart. */
-  static List<String> words(String s) {
-    var out = new ArrayList<String>();
-    var w = new StringBuilder();
-    char quote = 0;
-    boolean escaped = false;
-    for (int k = 0; k < s.length(); k++) {
-      char ch = s.charAt(k);
-      if (escaped) {
-        w.append(ch);
-        escaped = false;
-        continue;
-      }
-      if (quote == 0 && Character.isWhitespace(ch)) {
-        if (!w.isEmpty()) {
-          out.add(w.toString());
-          w.setLength(0);
-        }
-        continue;
-      }
-      if (ch == '\\' && quote != '\'') {
-        escaped = true;
-        w.append(ch);
-        continue;
-      }
-      if (quote == 0 && (ch == '"' || ch == '\'')) {
-        quote = ch;
-      } else if (ch == quote) {
-        quote = 0;
-      }
-      w.append(ch);
-    }
-    if (!w.isEmpty()) {
-      out.add(w.toString());
-    }
-    return out;
-  }
 
-  /** A JSON array of strings, or null when it is not one (shell form). */
-  static List<String> jsonArray(String args) {
-    if (!args.startsWith("[")) {
-      return null;
-    }
-    try {
-      JsonNode n = JSON.readTree(args);
-      if (n == null || !n.isArray()) {
-        return null;
-      }
-      var out = new ArrayList<String>();
-      for (JsonNode e : n) {
-        if (!e.isTextual()) {
-          return null;
-        }
-        out.add(e.asText());
-      }
-      return out;
-    } catch (IOException e) {
-      return null;
-    }
-  }
 
   private List<String> shell() {
     return state.config.shell() != null && !state.config.shell().isEmpty() ? state.config.shell() : DEFAULT_SHELL;
   }
 
   private List<String> commandLine(String args) {
-    List<String> exec = jsonArray(args);
+    List<String> exec = InstructionArgs.jsonArray(args);
     if (exec != null) {
       return exec;
     }
@@ -519,7 +456,7 @@ final class Builder {
 
   /** {@code k=v k2="v 2"}, or the legacy {@code k v w} (one pair, the value the rest), expanded. */
   private Map<String, String> keyValues(Dockerfile.Instruction i, String name, boolean expand) {
-    List<String> raw = words(i.args());
+    List<String> raw = InstructionArgs.words(i.args());
     if (raw.isEmpty()) {
       throw i.error(name + " requires at least one argument");
     }
@@ -551,7 +488,7 @@ final class Builder {
 
   private List<String[]> nameOrNameValues(Dockerfile.Instruction i, Map<String, String> env) {
     allowFlags(i);
-    List<String> raw = words(i.args());
+    List<String> raw = InstructionArgs.words(i.args());
     if (raw.isEmpty()) {
       throw i.error("ARG requires at least one argument");
     }
@@ -607,7 +544,7 @@ final class Builder {
 
   private void volume(Dockerfile.Instruction i) {
     allowFlags(i);
-    List<String> vols = jsonArray(i.args());
+    List<String> vols = InstructionArgs.jsonArray(i.args());
     if (vols == null) {
       vols = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+"));
     }
@@ -661,7 +598,7 @@ final class Builder {
         throw i.error("Missing command after HEALTHCHECK CMD");
       }
       String rest = words.get(1).strip();
-      List<String> exec = jsonArray(rest);
+      List<String> exec = InstructionArgs.jsonArray(rest);
       var test = new ArrayList<String>();
       if (exec != null) {
         test.add("CMD");
@@ -742,13 +679,13 @@ final class Builder {
       return;
     }
     if (state.image == null) {
-      commitLayer(key, cmd, tar -> dirEntries(tar, wd));
+      commitLayer(key, cmd, tar -> LayerTar.dirEntries(tar, wd));
       return;
     }
     String id = createStep(cmd);
     try {
       if (containers.stat(id, wd).isEmpty()) {
-        extractInto(id, tar -> dirEntries(tar, wd));
+        extractInto(id, tar -> LayerTar.dirEntries(tar, wd));
       }
       commitStep(id, key, cmd);
     } catch (RuntimeException e) {
@@ -977,7 +914,7 @@ final class Builder {
         throw new InvalidArgumentException("the --" + f + " option " + Dockerfile.REQUIRES_BUILDKIT);
       }
     }
-    List<String> raw = jsonArray(i.args());
+    List<String> raw = InstructionArgs.jsonArray(i.args());
     if (raw == null) {
       raw = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+"));
     }
@@ -1044,19 +981,19 @@ final class Builder {
     writeLayer(key, cmd, chown, (id, owner, tar) -> {
       for (Source s : sources) {
         if (s.archive()) {
-          untarInto(tar, s.path(), dest);
+          LayerTar.untarInto(tar, s.path(), dest);
         } else if (s.dir()) {
           if (id == null || containers.stat(id, dest).isEmpty()) {
-            dirEntry(tar, dest, 0755, owner);
+            LayerTar.dirEntry(tar, dest, 0755, owner);
           }
-          tree(tar, s.path(), dest, owner);
+          LayerTar.tree(tar, s.path(), dest, owner);
         } else {
           String target = dest;
           if (destRaw.endsWith("/") || (id != null && containers.stat(id, dest).map(PathStat::isDirectory)
               .orElse(false))) {
-            target = join(dest, s.path().getFileName().toString());
+            target = LayerTar.join(dest, s.path().getFileName().toString());
           }
-          file(tar, s.path(), target, owner);
+          LayerTar.file(tar, s.path(), target, owner);
         }
       }
     });
@@ -1064,7 +1001,7 @@ final class Builder {
 
   private Source source(String orig, Path p, boolean add) {
     boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-    boolean archive = add && !dir && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && isArchive(p);
+    boolean archive = add && !dir && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && LayerTar.isArchive(p);
     return new Source(orig, p, BuildContext.checksum(p), dir, archive);
   }
 
@@ -1073,10 +1010,6 @@ final class Builder {
     String joined = dest.startsWith("/") ? dest : wd + "/" + dest;
     String clean = DockerIgnore.GoPathClean.clean(joined);
     return clean;
-  }
-
-  private static String join(String dir, String name) {
-    return dir.endsWith("/") ? dir + name : dir + "/" + name;
   }
 
   /** uid and gid for --chown, looked up in the destination's /etc/passwd and /etc/group (moby parseChownFlag). */
@@ -1212,134 +1145,6 @@ final class Builder {
     }
   }
 
-  private static String rel(String abs) {
-    String s = DockerIgnore.GoPathClean.clean(abs);
-    return s.equals("/") ? "" : s.substring(1);
-  }
-
-  /** Entries for each directory on the way to {@code dir}, root-owned 0755 (a fresh layer). */
-  private static void dirEntries(TarArchiveOutputStream tar, String dir) throws IOException {
-    String r = rel(dir);
-    if (r.isEmpty()) {
-      return;
-    }
-    var prefix = new StringBuilder();
-    for (String c : r.split("/")) {
-      prefix.append(c).append('/');
-      var e = new TarArchiveEntry(prefix.toString());
-      e.setMode(040755);
-      e.setIds(0, 0);
-      e.setModTime(System.currentTimeMillis());
-      tar.putArchiveEntry(e);
-      tar.closeArchiveEntry();
-    }
-  }
-
-  private static void dirEntry(TarArchiveOutputStream tar, String dir, int mode, int[] owner) throws IOException {
-    String r = rel(dir);
-    if (r.isEmpty()) {
-      return;
-    }
-    var e = new TarArchiveEntry(r + "/");
-    e.setMode(040000 | mode);
-    e.setIds(owner[0], owner[1]);
-    e.setModTime(System.currentTimeMillis());
-    tar.putArchiveEntry(e);
-    tar.closeArchiveEntry();
-  }
-
-  private static void file(TarArchiveOutputStream tar, Path src, String target, int[] owner) throws IOException {
-    String name = rel(target);
-    int mode = (Integer) Files.getAttribute(src, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-    var mtime = Files.getLastModifiedTime(src, LinkOption.NOFOLLOW_LINKS);
-    if (Files.isSymbolicLink(src)) {
-      var e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
-      e.setLinkName(Files.readSymbolicLink(src).toString());
-      e.setIds(owner[0], owner[1]);
-      e.setModTime(mtime.toMillis());
-      tar.putArchiveEntry(e);
-      tar.closeArchiveEntry();
-      return;
-    }
-    if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
-      var e = new TarArchiveEntry(name + "/");
-      e.setMode(mode);
-      e.setIds(owner[0], owner[1]);
-      e.setModTime(mtime.toMillis());
-      tar.putArchiveEntry(e);
-      tar.closeArchiveEntry();
-      return;
-    }
-    if (!Files.isRegularFile(src, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    var e = new TarArchiveEntry(name);
-    e.setMode(mode);
-    e.setSize(Files.size(src));
-    e.setIds(owner[0], owner[1]);
-    e.setModTime(mtime.toMillis());
-    tar.putArchiveEntry(e);
-    Files.copy(src, tar);
-    tar.closeArchiveEntry();
-  }
-
-  /** A context directory's contents (not the directory itself) under {@code dest}. */
-  private static void tree(TarArchiveOutputStream tar, Path dir, String dest, int[] owner) throws IOException {
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted().toList()) {
-        if (p.equals(dir)) {
-          continue;
-        }
-        file(tar, p, join(dest, dir.relativize(p).toString()), owner);
-      }
-    }
-  }
-
-  private static boolean isArchive(Path p) {
-    try (InputStream in = dev.berth.core.image.Compression.decompress(Files.newInputStream(p));
-        var tin = new TarArchiveInputStream(in)) {
-      return tin.getNextEntry() != null;
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  /** ADD of a local archive: its entries under {@code dest}, owners as in the archive. */
-  private static void untarInto(TarArchiveOutputStream tar, Path archive, String dest) throws IOException {
-    try (InputStream in = dev.berth.core.image.Compression.decompress(Files.newInputStream(archive));
-        var tin = new TarArchiveInputStream(in)) {
-      TarArchiveEntry e;
-      while ((e = tin.getNextEntry()) != null) {
-        String clean = DockerIgnore.GoPathClean.clean(e.getName());
-        if (clean.startsWith("/")) {
-          clean = clean.substring(1);
-        }
-        if (clean.equals("..") || clean.startsWith("../")) {
-          throw new InvalidArgumentException("ADD " + archive.getFileName() + ": entry " + GoQuote.quote(e.getName())
-              + " is outside of the destination");
-        }
-        String name = clean.equals(".") ? rel(dest) : rel(join(dest, clean));
-        if (name.isEmpty()) {
-          continue;
-        }
-        e.setName(e.isDirectory() ? name + "/" : name);
-        if (e.isLink()) {
-          String target = DockerIgnore.GoPathClean.clean(e.getLinkName());
-          if (target.startsWith("/") || target.equals("..") || target.startsWith("../")) {
-            throw new InvalidArgumentException("ADD " + archive.getFileName() + ": hard link "
-                + GoQuote.quote(e.getLinkName()) + " is outside of the archive");
-          }
-          e.setLinkName(rel(join(dest, target)));
-        }
-        tar.putArchiveEntry(e);
-        if (e.isFile() && !e.isLink()) {
-          tin.transferTo(tar);
-        }
-        tar.closeArchiveEntry();
-      }
-    }
-  }
-
   /** COPY --from: a stage's or an image's files, through a container of it that is never started. */
   private void copyFrom(String name, String from, List<String> srcs, String dest, String destRaw, String chown) {
     ImageId source;
@@ -1400,11 +1205,11 @@ final class Builder {
           if (dir) {
             target = dest;
             if (id == null || containers.stat(id, dest).isEmpty()) {
-              dirEntry(tar, dest, 0755, chown.isEmpty() ? new int[] {0, 0} : owner);
+              LayerTar.dirEntry(tar, dest, 0755, chown.isEmpty() ? new int[] {0, 0} : owner);
             }
           } else if (destRaw.endsWith("/") || (id != null && containers.stat(id, dest).map(PathStat::isDirectory)
               .orElse(false))) {
-            target = join(dest, st.get().name());
+            target = LayerTar.join(dest, st.get().name());
           } else {
             target = dest;
           }
@@ -1413,7 +1218,7 @@ final class Builder {
             try (OutputStream o = Files.newOutputStream(tmp)) {
               containers.read(reader, path, o);
             }
-            rerooted(tar, tmp, target, dir, chown.isEmpty() ? null : owner);
+            LayerTar.rerooted(tar, tmp, target, dir, chown.isEmpty() ? null : owner);
           } finally {
             deleteQuietly(tmp);
           }
@@ -1421,37 +1226,6 @@ final class Builder {
       });
     } finally {
       removeQuietly(reader);
-    }
-  }
-
-  /** A {@code docker cp} tar (its first component the source's name) renamed to {@code target}. */
-  private static void rerooted(TarArchiveOutputStream tar, Path cpTar, String target, boolean dir, int[] owner)
-      throws IOException {
-    try (var tin = new TarArchiveInputStream(new java.io.BufferedInputStream(Files.newInputStream(cpTar)))) {
-      TarArchiveEntry e;
-      while ((e = tin.getNextEntry()) != null) {
-        String n = DockerIgnore.GoPathClean.clean(e.getName());
-        int slash = n.indexOf('/');
-        String restPath = slash < 0 ? "" : n.substring(slash + 1);
-        if (dir && restPath.isEmpty()) {
-          continue;
-        }
-        String name = rel(restPath.isEmpty() ? target : join(target, restPath));
-        e.setName(e.isDirectory() ? name + "/" : name);
-        if (e.isLink()) {
-          String ln = DockerIgnore.GoPathClean.clean(e.getLinkName());
-          int s2 = ln.indexOf('/');
-          e.setLinkName(rel(s2 < 0 ? target : join(target, ln.substring(s2 + 1))));
-        }
-        if (owner != null) {
-          e.setIds(owner[0], owner[1]);
-        }
-        tar.putArchiveEntry(e);
-        if (e.isFile() && !e.isLink()) {
-          tin.transferTo(tar);
-        }
-        tar.closeArchiveEntry();
-      }
     }
   }
 

@@ -70,9 +70,9 @@ class DockerfileTest {
 
   @Test
   void jsonAndShellForms() {
-    assertEquals(List.of("echo", "hi"), Builder.jsonArray("[\"echo\", \"hi\"]"));
-    assertEquals(null, Builder.jsonArray("[not json"));
-    assertEquals(null, Builder.jsonArray("echo hi"));
-    assertEquals(List.of("a=\"b c\"", "d='e f'"), Builder.words("a=\"b c\"   d='e f'"));
+    assertEquals(List.of("echo", "hi"), InstructionArgs.jsonArray("[\"echo\", \"hi\"]"));
+    assertEquals(null, InstructionArgs.jsonArray("[not json"));
+    assertEquals(null, InstructionArgs.jsonArray("echo hi"));
+    assertEquals(List.of("a=\"b c\"", "d='e f'"), InstructionArgs.words("a=\"b c\"   d='e f'"));
   }
 }

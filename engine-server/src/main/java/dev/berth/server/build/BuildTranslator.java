@@ -13,7 +13,6 @@ import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.Json;
 import dev.berth.server.image.RegistryAuthTranslator;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -228,9 +227,5 @@ final class BuildTranslator {
   private static String pad(String s) {
     int r = s.length() % 4;
     return r == 0 ? s : s + "=".repeat(4 - r);
-  }
-
-  static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
