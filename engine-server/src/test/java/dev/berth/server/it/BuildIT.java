@@ -313,6 +313,34 @@ class BuildIT extends WithBerthd {
     assertEquals("", docker.run("ps", "-aq").ok().out());
   }
 
+  /** POST on the API with curl: the status code, then the body. */
+  private static String post(String pathAndQuery) throws Exception {
+    var p = new ProcessBuilder("curl", "-s", "--unix-socket", daemon.socket.toString(), "-X", "POST",
+        "-H", "Content-Type: application/x-tar", "--data-binary", "@/dev/null", "-w", "\n%{http_code}",
+        "http://localhost" + pathAndQuery).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(30, TimeUnit.SECONDS);
+    int nl = out.lastIndexOf('\n');
+    return out.substring(nl + 1) + " " + out.substring(0, nl);
+  }
+
+  @Test
+  void whatTheClassicBuilderCannotDoIsRefusedBeforeTheContextIsRead() throws Exception {
+    assertTrue(post("/v1.51/build?version=2").startsWith("400 {\"message\":\"berth has no BuildKit"),
+        post("/v1.51/build?version=2"));
+    assertTrue(post("/v1.51/session").startsWith("400 {\"message\":\"berth has no BuildKit"));
+    assertEquals("400 {\"message\":\"squash is only supported with experimental mode\"}",
+        post("/v1.51/build?squash=1"));
+    assertEquals("400 {\"message\":\"invalid version \\\"3\\\"\"}", post("/v1.51/build?version=3"));
+    assertTrue(post("/v1.51/build?remote=https://example.com/x.git").contains("remote context"));
+    assertTrue(post("/v1.51/build?cachefrom=%5B%22x%22%5D").contains("--cache-from"));
+    assertTrue(post("/v1.51/build?t=app@sha256:" + "a".repeat(64)).contains("build tag cannot contain a digest"));
+    assertEquals("200 {\"CachesDeleted\":null,\"SpaceReclaimed\":0}", post("/v1.51/build/prune"));
+    // An empty context: dockerd's words for the missing Dockerfile, and nothing left behind.
+    assertTrue(post("/v1.51/build?cachefrom=%5B%5D&ulimits=null").contains("Cannot locate specified Dockerfile: "
+        + "Dockerfile"));
+  }
+
   @Test
   void aContextThatClimbsOutIsRefusedAndWritesNothingOutside() throws Exception {
     var buf = new ByteArrayOutputStream();
