@@ -979,13 +979,13 @@ final class Builder {
       return;
     }
     writeLayer(key, cmd, chown, (id, owner, tar) -> {
+      Set<String> made = new java.util.HashSet<>();
       for (Source s : sources) {
         if (s.archive()) {
+          missingDirs(tar, id, dest, new int[] {0, 0}, made);
           LayerTar.untarInto(tar, s.path(), dest);
         } else if (s.dir()) {
-          if (id == null || containers.stat(id, dest).isEmpty()) {
-            LayerTar.dirEntry(tar, dest, 0755, owner);
-          }
+          missingDirs(tar, id, dest, owner, made);
           LayerTar.tree(tar, s.path(), dest, owner);
         } else {
           String target = dest;
@@ -993,10 +993,40 @@ final class Builder {
               .orElse(false))) {
             target = LayerTar.join(dest, s.path().getFileName().toString());
           }
+          missingDirs(tar, id, parent(target), owner, made);
           LayerTar.file(tar, s.path(), target, owner);
         }
       }
     });
+  }
+
+  private static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
+  }
+
+  /**
+   * moby's MkdirAllAndChownNew: the directories on the way to {@code dir} (itself included) that
+   * do not exist yet, made 0755 with the copy's owner; existing ones keep theirs.
+   */
+  private void missingDirs(TarArchiveOutputStream tar, String id, String dir, int[] owner, Set<String> made)
+      throws IOException {
+    String r = LayerTar.rel(dir);
+    if (r.isEmpty()) {
+      return;
+    }
+    var path = new StringBuilder();
+    boolean missing = id == null;
+    for (String c : r.split("/")) {
+      path.append('/').append(c);
+      String p = path.toString();
+      if (!missing) {
+        missing = containers.stat(id, p).isEmpty();
+      }
+      if (missing && made.add(p)) {
+        LayerTar.dirEntry(tar, p, 0755, owner);
+      }
+    }
   }
 
   private Source source(String orig, Path p, boolean add) {
@@ -1194,6 +1224,7 @@ final class Builder {
     live.add(reader);
     try {
       writeLayer(key, cmd, chown, (id, owner, tar) -> {
+        Set<String> made = new java.util.HashSet<>();
         for (String s : srcs) {
           String path = DockerIgnore.GoPathClean.clean("/" + s);
           Optional<PathStat> st = containers.stat(reader, path);
@@ -1204,14 +1235,15 @@ final class Builder {
           String target;
           if (dir) {
             target = dest;
-            if (id == null || containers.stat(id, dest).isEmpty()) {
-              LayerTar.dirEntry(tar, dest, 0755, chown.isEmpty() ? new int[] {0, 0} : owner);
-            }
-          } else if (destRaw.endsWith("/") || (id != null && containers.stat(id, dest).map(PathStat::isDirectory)
-              .orElse(false))) {
-            target = LayerTar.join(dest, st.get().name());
+            missingDirs(tar, id, dest, owner, made);
           } else {
-            target = dest;
+            if (destRaw.endsWith("/") || (id != null && containers.stat(id, dest).map(PathStat::isDirectory)
+                .orElse(false))) {
+              target = LayerTar.join(dest, st.get().name());
+            } else {
+              target = dest;
+            }
+            missingDirs(tar, id, parent(target), owner, made);
           }
           Path tmp = Files.createTempFile(work, "from-", ".tar");
           try {

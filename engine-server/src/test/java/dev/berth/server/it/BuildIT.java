@@ -240,17 +240,20 @@ class BuildIT extends WithBerthd {
         RUN echo "nofile $(ulimit -n) memory $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)"
         COPY greet.txt /deep/new/dir/
         COPY greet.txt /deep2/file.txt
+        COPY --chown=daemon:daemon greet.txt /made/by/copy/
         """);
     var r = build("--add-host", "myhost:1.2.3.4", "--network", "none", "--label", "team=core", "--ulimit",
         "nofile=512:512", "--memory", "64m", "-t", "opts:1", ".").ok();
     assertTrue(r.out().contains("nofile 512 memory 67108864"), r.out());
     assertTrue(r.out().contains("hosts-ok"), r.out());
     assertTrue(r.out().contains("no-eth0"), r.out());
-    assertTrue(r.out().contains("Step 7/7 : LABEL team=core"), r.out());
+    assertTrue(r.out().contains("Step 8/8 : LABEL team=core"), r.out());
     assertEquals("core", docker.run("image", "inspect", "-f", "{{index .Config.Labels \"team\"}}", "opts:1").ok()
         .line());
     assertEquals("g g", docker.run("run", "--rm", "opts:1", "sh", "-c", "echo $(cat /deep/new/dir/greet.txt "
         + "/deep2/file.txt)").ok().line());
+    assertEquals("1:1 1:1 0:0", docker.run("run", "--rm", "opts:1", "stat", "-c", "%u:%g", "/made/by", "/made/by/copy",
+        "/tmp/..").ok().out().replace('\n', ' ').strip(), "new directories get the copy's owner, old ones keep theirs");
 
     String quiet = build("-q", "--add-host", "myhost:1.2.3.4", "--network", "none", "--label", "team=core", "--ulimit",
         "nofile=512:512", "--memory", "64m", ".").ok().line();
