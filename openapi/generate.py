@@ -504,7 +504,8 @@ add_notes(BERTH_OPERATIONS, {
             "its exit code in `errorDetail.code`). Unlike dockerd, a failed step's container is removed even "
             "without `forcerm`, so a failed build leaves nothing. RUN flags, COPY/ADD `--chmod`, `--link`, "
             "`--parents`, `--exclude`, heredocs: refused with dockerd's 'requires BuildKit' words. ADD of a "
-            "URL is refused (berth builds offline); COPY --from takes no wildcards yet. The `ulimits` "
+            "URL is refused (berth builds offline); a wildcard in COPY --from is refused only in the "
+            "first directory below the root. The `ulimits` "
             "parameter the CLI sends (`--ulimit`) applies to RUN as to `docker run`, and `memory`, "
             "`memswap`, `cpu*`, `cgroupparent`, `shmsize`, `extrahosts` and `networkmode` as well; "
             "`securityopt`, `isolation` other than `default`, `session` and `remote` are refused."),

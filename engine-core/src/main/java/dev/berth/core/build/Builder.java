@@ -1201,12 +1201,7 @@ final class Builder {
       throw new InvalidArgumentException("invalid from flag value " + from + ": the stage has no files (FROM scratch"
           + " with no step that wrote any)");
     }
-    for (String s : srcs) {
-      if (s.matches(".*[*?\\[].*")) {
-        throw new InvalidArgumentException(name + " --from=" + from + " " + s
-            + ": berth does not expand wildcards in sources from another stage or image yet; name the paths");
-      }
-    }
+    List<String> patterns = srcs;
     if (srcs.size() > 1 && !destRaw.endsWith("/")) {
       throw new InvalidArgumentException("When using " + name
           + " with more than one source file, the destination must be a directory and end with a /");
@@ -1223,9 +1218,24 @@ final class Builder {
         List.of(), false, options);
     live.add(reader);
     try {
+      var paths = new ArrayList<String>();
+      try {
+        for (String p : patterns) {
+          paths.addAll(p.matches(".*[*?\\[].*") ? expandIn(reader, p) : List.of(p));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (paths.isEmpty()) {
+        throw new InvalidArgumentException("no source files were specified");
+      }
+      if (paths.size() > 1 && !destRaw.endsWith("/")) {
+        throw new InvalidArgumentException("When using " + name
+            + " with more than one source file, the destination must be a directory and end with a /");
+      }
       writeLayer(key, cmd, chown, (id, owner, tar) -> {
         Set<String> made = new java.util.HashSet<>();
-        for (String s : srcs) {
+        for (String s : paths) {
           String path = DockerIgnore.GoPathClean.clean("/" + s);
           Optional<PathStat> st = containers.stat(reader, path);
           if (st.isEmpty()) {
@@ -1259,6 +1269,54 @@ final class Builder {
     } finally {
       removeQuietly(reader);
     }
+  }
+
+  /**
+   * The paths in another image that a wildcard source names (Go's filepath.Match per path, a
+   * matched directory taken whole), read from the tar of the directory above the first wildcard.
+   */
+  private List<String> expandIn(String reader, String pattern) throws IOException {
+    String clean = DockerIgnore.GoPathClean.clean("/" + pattern);
+    String[] parts = clean.substring(1).split("/");
+    var base = new StringBuilder();
+    for (String part : parts) {
+      if (part.matches(".*[*?\\[].*")) {
+        break;
+      }
+      base.append('/').append(part);
+    }
+    if (base.isEmpty()) {
+      throw new InvalidArgumentException("COPY --from " + pattern
+          + ": berth does not expand a wildcard in the first directory of the root; name the paths");
+    }
+    String baseDir = base.toString();
+    if (containers.stat(reader, baseDir).isEmpty()) {
+      return List.of();
+    }
+    var re = java.util.regex.Pattern.compile(DockerIgnore.regex(clean.substring(1))
+        .replace("(.*/)?", "[^/]*/?").replace(".*$", "[^/]*$"));
+    String above = parent(baseDir);
+    var matches = new java.util.TreeSet<String>();
+    Path tmp = Files.createTempFile(work, "glob-", ".tar");
+    try {
+      try (OutputStream o = Files.newOutputStream(tmp)) {
+        containers.read(reader, baseDir, o);
+      }
+      try (var tin = new TarArchiveInputStream(new java.io.BufferedInputStream(Files.newInputStream(tmp)))) {
+        TarArchiveEntry e;
+        while ((e = tin.getNextEntry()) != null) {
+          String abs = DockerIgnore.GoPathClean.clean(LayerTar.join(above, e.getName()));
+          if (re.matcher(abs.substring(1)).matches()) {
+            matches.add(abs);
+          }
+        }
+      }
+    } finally {
+      deleteQuietly(tmp);
+    }
+    // A match inside a matched directory comes with it.
+    return matches.stream().filter(m -> matches.stream().noneMatch(o -> !o.equals(m) && m.startsWith(o + "/")))
+        .toList();
   }
 
   // ---- helpers ----

@@ -43,12 +43,12 @@ class BuildIT extends WithBerthd {
           MODE=${MODE:-release}
       WORKDIR $APP_HOME
       COPY greet.txt .
-      RUN echo "$GREETING from $MODE" > built.txt && mkdir -p out && cp greet.txt built.txt out/
+      RUN echo "$GREETING from $MODE" > built.txt && mkdir -p out && cp greet.txt built.txt out/ && touch out/x.log
 
       FROM busybox:latest
       RUN echo 'app:x:1000:1000::/home/app:/bin/sh' >> /etc/passwd && echo 'app:x:1000:' >> /etc/group
       WORKDIR /srv
-      COPY --from=build /app/out/ ./
+      COPY --from=build /app/out/*.txt ./
       COPY --chown=app:app owned.txt /srv/owned.txt
       ADD files.tar.gz /srv/extra/
       USER app
@@ -95,6 +95,8 @@ class BuildIT extends WithBerthd {
 
     String run = docker.run("run", "--rm", "app:1").ok().out();
     assertEquals("greetings\nhi from release\nfrom the tar\napp:app\napp\n/srv\ncmd arg1\n", run);
+    assertNotEquals(0, docker.run("run", "--rm", "--entrypoint", "ls", "app:1", "/srv/x.log").exit(),
+        "the wildcard took only the .txt files");
 
     String second = build("--build-arg", "GREETING=hi", "-t", "app:1", ".").ok().out();
     assertEquals(13, lines(second, "Using cache"), second);
