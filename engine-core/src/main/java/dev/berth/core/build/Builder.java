@@ -243,10 +243,10 @@ final class Builder {
     if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
       env.add(DEFAULT_PATH);
     }
-    state.config = with(config, c -> c.env = env);
+    state.config = RunConfigs.with(config, c -> c.env = env);
     if (config.onBuild() != null && !config.onBuild().isEmpty()) {
       List<String> triggers = config.onBuild();
-      state.config = with(state.config, c -> c.onBuild = null);
+      state.config = RunConfigs.with(state.config, c -> c.onBuild = null);
       out.stream("# Executing " + triggers.size() + " build trigger" + (triggers.size() > 1 ? "s" : ""));
       out.stream("\n");
       for (String t : triggers) {
@@ -310,7 +310,7 @@ final class Builder {
       case "USER" -> {
         allowFlags(i);
         String user = single(i, "USER");
-        state.config = with(state.config, c -> c.user = user);
+        state.config = RunConfigs.with(state.config, c -> c.user = user);
         commit("USER " + user);
       }
       case "WORKDIR" -> workdir(i);
@@ -320,7 +320,7 @@ final class Builder {
         allowFlags(i);
         String sig = single(i, "STOPSIGNAL");
         checkSignal(sig);
-        state.config = with(state.config, c -> c.stopSignal = sig);
+        state.config = RunConfigs.with(state.config, c -> c.stopSignal = sig);
         commit("STOPSIGNAL " + sig);
       }
       case "SHELL" -> {
@@ -332,13 +332,13 @@ final class Builder {
         if (shell.isEmpty()) {
           throw i.error("SHELL requires at least one argument");
         }
-        state.config = with(state.config, c -> c.shell = shell);
+        state.config = RunConfigs.with(state.config, c -> c.shell = shell);
         commit("SHELL [" + String.join(" ", shell) + "]");
       }
       case "CMD" -> {
         allowFlags(i);
         List<String> cmd = commandLine(i.args());
-        state.config = with(state.config, c -> {
+        state.config = RunConfigs.with(state.config, c -> {
           c.cmd = cmd;
           c.argsEscaped = false;
         });
@@ -351,7 +351,7 @@ final class Builder {
         allowFlags(i);
         List<String> ep = commandLine(i.args());
         boolean cmdSet = state.cmdSet;
-        state.config = with(state.config, c -> {
+        state.config = RunConfigs.with(state.config, c -> {
           c.entrypoint = ep;
           c.argsEscaped = false;
           if (!cmdSet) {
@@ -432,7 +432,7 @@ final class Builder {
         env.add(entry);
       }
     });
-    state.config = with(state.config, c -> c.env = env);
+    state.config = RunConfigs.with(state.config, c -> c.env = env);
     commit(msg.toString());
   }
 
@@ -450,7 +450,7 @@ final class Builder {
       labels.put(k, v);
       msg.append(' ').append(k).append('=').append(v);
     });
-    state.config = with(state.config, c -> c.labels = labels);
+    state.config = RunConfigs.with(state.config, c -> c.labels = labels);
     commit(msg.toString());
   }
 
@@ -538,7 +538,7 @@ final class Builder {
         exposed.add(port + "/" + proto);
       }
     }
-    state.config = with(state.config, c -> c.exposedPorts = exposed);
+    state.config = RunConfigs.with(state.config, c -> c.exposedPorts = exposed);
     commit("EXPOSE " + String.join(" ", ports));
   }
 
@@ -561,7 +561,7 @@ final class Builder {
       volumes.add(e);
       added.add(e);
     }
-    state.config = with(state.config, c -> c.volumes = volumes);
+    state.config = RunConfigs.with(state.config, c -> c.volumes = volumes);
     commit("VOLUME [" + String.join(" ", added) + "]");
   }
 
@@ -582,71 +582,16 @@ final class Builder {
 
   private void healthcheck(Dockerfile.Instruction i) {
     allowFlags(i, "interval", "timeout", "start-period", "start-interval", "retries");
-    List<String> words = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+", 2));
-    if (words.isEmpty()) {
-      throw i.error("HEALTHCHECK requires at least one argument");
-    }
-    String type = words.getFirst().toUpperCase(Locale.ROOT);
-    Healthcheck hc;
-    if (type.equals("NONE")) {
-      if (words.size() > 1 || !i.flags().isEmpty()) {
-        throw i.error("HEALTHCHECK NONE takes no arguments");
-      }
-      hc = new Healthcheck(List.of("NONE"), 0, 0, 0, 0, 0);
-    } else if (type.equals("CMD")) {
-      if (words.size() < 2 || words.get(1).isBlank()) {
-        throw i.error("Missing command after HEALTHCHECK CMD");
-      }
-      String rest = words.get(1).strip();
-      List<String> exec = InstructionArgs.jsonArray(rest);
-      var test = new ArrayList<String>();
-      if (exec != null) {
-        test.add("CMD");
-        test.addAll(exec);
-      } else {
-        test.add("CMD-SHELL");
-        test.add(rest);
-      }
-      long interval = duration(i, "interval");
-      long timeout = duration(i, "timeout");
-      long startPeriod = duration(i, "start-period");
-      long startInterval = duration(i, "start-interval");
-      int retries = 0;
-      if (i.flags().get("retries") != null) {
-        try {
-          retries = Integer.parseInt(i.flags().get("retries"));
-        } catch (NumberFormatException e) {
-          throw i.error("strconv.ParseInt: parsing " + GoQuote.quote(i.flags().get("retries")) + ": invalid syntax");
-        }
-        if (retries < 0) {
-          throw i.error("--retries cannot be negative (" + retries + ")");
-        }
-      }
-      hc = new Healthcheck(test, interval, timeout, startPeriod, startInterval, retries);
-    } else {
-      throw i.error("Unknown type " + GoQuote.quote(type) + " in HEALTHCHECK (try CMD)");
-    }
+    Healthcheck hc = HealthcheckInstruction.parse(i);
     Healthcheck old = state.config.healthcheck();
     if (old != null && old.test() != null && !old.test().isEmpty() && !old.test().getFirst().equals("NONE")) {
       out.stream("Note: overriding previous HEALTHCHECK: [" + String.join(" ", old.test()) + "]\n");
     }
     Healthcheck set = hc;
-    state.config = with(state.config, c -> c.healthcheck = set);
+    state.config = RunConfigs.with(state.config, c -> c.healthcheck = set);
     commit("HEALTHCHECK &{Test:[" + String.join(" ", hc.test()) + "] Interval:" + GoDuration.format(hc.interval())
         + " Timeout:" + GoDuration.format(hc.timeout()) + " StartPeriod:" + GoDuration.format(hc.startPeriod())
         + " StartInterval:" + GoDuration.format(hc.startInterval()) + " Retries:" + hc.retries() + "}");
-  }
-
-  private static long duration(Dockerfile.Instruction i, String flag) {
-    String v = i.flags().get(flag);
-    if (v == null || v.isEmpty()) {
-      return 0;
-    }
-    long nanos = GoDuration.parse(v);
-    if (nanos != 0 && nanos < 1_000_000) {
-      throw i.error("Interval " + GoQuote.quote(flag) + " cannot be less than 1ms");
-    }
-    return nanos;
   }
 
   private void onbuild(Dockerfile.Instruction i) {
@@ -663,7 +608,7 @@ final class Builder {
     }
     var list = new ArrayList<String>(state.config.onBuild() == null ? List.of() : state.config.onBuild());
     list.add(i.args());
-    state.config = with(state.config, c -> c.onBuild = list);
+    state.config = RunConfigs.with(state.config, c -> c.onBuild = list);
     commit("ONBUILD " + i.args());
   }
 
@@ -672,7 +617,7 @@ final class Builder {
     String dir = single(i, "WORKDIR");
     String current = state.config.workingDir();
     String wd = DockerIgnore.GoPathClean.clean(dir.startsWith("/") ? dir : (current.isEmpty() ? "/" : current) + "/" + dir);
-    state.config = with(state.config, c -> c.workingDir = wd);
+    state.config = RunConfigs.with(state.config, c -> c.workingDir = wd);
     List<String> cmd = nop("WORKDIR " + wd, false);
     String key = key(cmd);
     if (probe(key)) {
@@ -1319,42 +1264,4 @@ final class Builder {
         .toList();
   }
 
-  // ---- helpers ----
-
-  /** A mutable copy of a run config, for the one change a step makes. */
-  private static final class Draft {
-    String user;
-    Set<String> exposedPorts;
-    List<String> env;
-    List<String> entrypoint;
-    List<String> cmd;
-    Set<String> volumes;
-    String workingDir;
-    Map<String, String> labels;
-    String stopSignal;
-    Healthcheck healthcheck;
-    List<String> onBuild;
-    List<String> shell;
-    boolean argsEscaped;
-  }
-
-  private static ImageRunConfig with(ImageRunConfig c, java.util.function.Consumer<Draft> change) {
-    var d = new Draft();
-    d.user = c.user();
-    d.exposedPorts = c.exposedPorts();
-    d.env = c.env();
-    d.entrypoint = c.entrypoint();
-    d.cmd = c.cmd();
-    d.volumes = c.volumes();
-    d.workingDir = c.workingDir();
-    d.labels = c.labels();
-    d.stopSignal = c.stopSignal();
-    d.healthcheck = c.healthcheck();
-    d.onBuild = c.onBuild();
-    d.shell = c.shell();
-    d.argsEscaped = c.argsEscaped();
-    change.accept(d);
-    return new ImageRunConfig(d.user, d.exposedPorts, d.env, d.entrypoint, d.cmd, d.volumes, d.workingDir, d.labels,
-        d.stopSignal, c.stopTimeout(), d.healthcheck, d.onBuild, d.shell, d.argsEscaped);
-  }
 }
