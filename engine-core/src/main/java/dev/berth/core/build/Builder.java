@@ -125,6 +125,13 @@ final class Builder {
         stages.getLast().commands().add(labelOption(key, options.labels().get(key)));
       }
     }
+    // buildkit's PrintWarnings, as dockerd calls it before the first step.
+    for (String w : df.warnings()) {
+      out.stream("[WARNING]: " + w + "\n");
+    }
+    if (!df.warnings().isEmpty()) {
+      out.stream("[WARNING]: Empty continuation lines will become errors in a future release.\n");
+    }
     total = meta.size() + stages.size() + stages.stream().mapToInt(s -> s.commands().size()).sum();
     try {
       var root = new BuildArgs(options.buildArgs());

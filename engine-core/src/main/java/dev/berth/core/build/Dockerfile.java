@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * into its keyword, its leading {@code --flag=value} words and the rest.
  *
  * @param escape the escape character, {@code \} unless a directive set {@code `}
+ * @param warnings what dockerd prints before the first step (empty continuation lines)
  */
-public record Dockerfile(List<Instruction> instructions, char escape) {
+public record Dockerfile(List<Instruction> instructions, char escape, List<String> warnings) {
 
   /** Every instruction dockerd's parser knows; only these get past parsing. */
   static final Set<String> KEYWORDS = Set.of("ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM",
@@ -32,6 +33,7 @@ public record Dockerfile(List<Instruction> instructions, char escape) {
 
   public Dockerfile {
     instructions = List.copyOf(instructions);
+    warnings = List.copyOf(warnings);
   }
 
   /**
@@ -66,6 +68,7 @@ public record Dockerfile(List<Instruction> instructions, char escape) {
     char escape = '\\';
     boolean directives = true;
     var out = new ArrayList<Instruction>();
+    var warnings = new ArrayList<String>();
     int i = 0;
     while (i < lines.length) {
       String raw = lines[i];
@@ -98,10 +101,15 @@ public record Dockerfile(List<Instruction> instructions, char escape) {
         continue;
       }
       buf.append(end ? line : trimmed);
+      boolean emptyContinuation = false;
       while (!end && i < lines.length) {
         String next = lines[i];
         i++;
-        if (next.stripLeading().startsWith("#") || next.isBlank()) {
+        if (next.stripLeading().startsWith("#")) {
+          continue;
+        }
+        if (next.isBlank()) {
+          emptyContinuation = true;
           continue;
         }
         String t = trimContinuation(next, escape);
@@ -112,12 +120,15 @@ public record Dockerfile(List<Instruction> instructions, char escape) {
       if (joined.isBlank()) {
         continue;
       }
+      if (emptyContinuation) {
+        warnings.add("Empty continuation line found in: " + joined);
+      }
       out.add(instruction(joined, start, escape));
     }
     if (out.isEmpty()) {
       throw new InvalidArgumentException("file with no instructions");
     }
-    return new Dockerfile(out, escape);
+    return new Dockerfile(out, escape, warnings);
   }
 
   /** The line without its continuation (escape character and trailing blanks), or null if it has none. */

@@ -29,6 +29,8 @@ class DockerfileTest {
     assertEquals("echo a     && echo b   && echo c", run.args());
     assertEquals("RUN echo a     && echo b   && echo c", run.original());
     assertEquals(4, run.line());
+    assertEquals(List.of("Empty continuation line found in: RUN echo a     && echo b   && echo c"), df.warnings());
+    assertEquals(List.of(), Dockerfile.parse("FROM a\nRUN a \\\n  b\n").warnings());
   }
 
   @Test
