@@ -38,6 +38,13 @@ With --network-runs K (> 0), the network workloads:
                 busybox httpd serves from a tmpfs, timed inside the client with `time`, K times
 Traffic stays on the engine's own bridge; nothing leaves the machine.
 
+With --build-runs K (> 0), `docker build` with the classic builder (DOCKER_BUILDKIT=0) of a
+10-step Dockerfile from busybox (ENV, ARG, WORKDIR, two COPYs, two RUNs, LABEL, CMD), RUN with
+`--network none` so every engine does the same work:
+  build cold    `docker build --no-cache`, K times
+  build cached  `docker build` with every step in the cache, K times after 1 warm-up
+--build-only skips the other workloads.
+
 With --pull-registry (a registry the engines reach over plain HTTP, e.g. docker-registry on
 127.0.0.1), a 50 MB image of 5 incompressible 10 MB layers is put there with skopeo, and then:
   pull cold   `docker pull` after `docker rmi` of the image (its layers are unique, so they go too), K times
@@ -149,6 +156,53 @@ def storage_bench(host, runs, workdir):
     commit_ms = stats(samples)
     docker(host, "rm", "-f", many)
     return in_ms, out_ms, commit_ms
+
+
+BUILD_DOCKERFILE = """FROM busybox
+ENV A=1
+ARG B=2
+WORKDIR /app
+COPY a.txt .
+RUN echo $A $B > /app/b.txt
+COPY dir/ ./dir/
+RUN cat a.txt b.txt > c.txt
+LABEL berth-bench=1
+CMD ["cat", "/app/c.txt"]
+"""
+
+
+def bench_build(host, runs, workdir):
+    """docker build of a 10-step Dockerfile with the classic builder: cold (--no-cache) and fully cached."""
+    ctx = os.path.join(workdir, "build-context")
+    os.makedirs(os.path.join(ctx, "dir"), exist_ok=True)
+    with open(os.path.join(ctx, "Dockerfile"), "w") as f:
+        f.write(BUILD_DOCKERFILE)
+    with open(os.path.join(ctx, "a.txt"), "w") as f:
+        f.write("a\n")
+    for i in range(20):
+        with open(os.path.join(ctx, "dir", f"f{i}"), "w") as f:
+            f.write(f"{i}\n")
+    env = dict(os.environ, DOCKER_HOST=host, DOCKER_BUILDKIT="0")
+    env.pop("DOCKER_API_VERSION", None)
+
+    def build(*args):
+        t0 = time.perf_counter()
+        r = subprocess.run(["docker", "build", "--network", "none", *args, ctx], env=env, capture_output=True)
+        if r.returncode != 0:
+            sys.exit(f"docker build against {host} failed: {r.stderr.decode()}")
+        return (time.perf_counter() - t0) * 1000, r.stdout.decode()
+
+    cold = [build("--no-cache", "-t", "berth-bench-build:cold")[0] for _ in range(runs)]
+    build("-t", "berth-bench-build:warm")
+    cached = []
+    for _ in range(runs):
+        ms, out = build("-t", "berth-bench-build:warm")
+        if out.count("Using cache") != 9:
+            sys.exit(f"the cached build against {host} was not all cached:\n{out}")
+        cached.append(ms)
+    docker(host, "rmi", "berth-bench-build:cold", "berth-bench-build:warm", check=False)
+    docker(host, "image", "prune", "-f", check=False)
+    return stats(cold), stats(cached)
 
 
 def bench(name, host, runs, containers):
@@ -475,12 +529,16 @@ def main():
     p.add_argument("--daemon-only", action="store_true",
                    help="with --daemon: only start-up and RSS (and --ps-containers), not the other workloads")
     p.add_argument("--logs-mb", type=int, default=0, help="also time a container's log of this many MB")
+    p.add_argument("--build-runs", type=int, default=0, help="also time docker build (classic builder), cold and cached")
+    p.add_argument("--build-only", action="store_true", help="skip the other workloads; needs --build-runs")
     p.add_argument("engines", nargs="+", metavar="NAME=DOCKER_HOST")
     a = p.parse_args()
     if a.pull_only and not a.pull_registry:
         p.error("--pull-only needs --pull-registry")
     if a.network_only and a.network_runs <= 0:
         p.error("--network-only needs --network-runs")
+    if a.build_only and a.build_runs <= 0:
+        p.error("--build-only needs --build-runs")
     daemons = {}
     for spec in a.daemon:
         name, eq, command = spec.partition("=")
@@ -490,6 +548,7 @@ def main():
     rows = []
     daemon_rows = []
     ps_rows = []
+    build_rows = []
     net_rows = []
     storage_rows = []
     pulls = []
@@ -505,31 +564,36 @@ def main():
             daemon = Daemon(host, daemons[name]) if name in daemons else None
             try:
                 bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls,
-                             log_rows)
+                             log_rows, build_rows)
             finally:
                 if daemon is not None:
                     daemon.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls, log_rows)
+    print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls, log_rows, build_rows)
 
 
 def bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls,
-                             log_rows):
+                 log_rows, build_rows):
     if daemon is not None:
         startup = bench_startup(daemon, a.start_runs)
     if a.ps_containers:
         for count, cli, api in bench_ps_large(host, [int(n) for n in a.ps_containers.split(",")], a.runs):
             ps_rows.append((name, count, cli, api))
     if not (daemon is not None and a.daemon_only):
-        bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls, log_rows)
+        bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls, log_rows, build_rows)
     if daemon is not None:
         after = daemon.rss()
         running = bench_running(host, daemon, a.running_containers) if a.running_containers > 0 else None
         daemon_rows.append((name, startup, after, running))
 
 
-def bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls, log_rows):
+def bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls, log_rows, build_rows):
+    if a.build_runs > 0:
+        ensure_busybox(host)
+        build_rows.append((name, *bench_build(host, a.build_runs, workdir)))
+    if a.build_only:
+        return
     if a.logs_mb > 0:
         log_rows.append((name, *bench_logs(host, a.logs_mb, a.runs)))
     if a.network_runs > 0:
@@ -546,7 +610,7 @@ def bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls,
         pulls.append((name, *bench_pull(host, a.pull_registry, a.pull_runs)))
 
 
-def print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls, log_rows):
+def print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls, log_rows, build_rows):
     if daemon_rows:
         print(f"| engine | start to first `/_ping` median | p95 | fastest | RSS at rest | after the workloads | "
               f"{a.running_containers} running | per running container | after removing them |")
@@ -570,6 +634,15 @@ def print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls, 
             print(f"| {name} | {w:.0f} MB/s | {lm:.0f} ms | {lp:.0f} ms | {tm:.0f} ms | {tp:.0f} ms | {am:.1f} ms | "
                   f"{ap:.1f} ms |")
         print()
+    if build_rows:
+        print("| engine | `build` 10 steps cold median | p95 | `build` fully cached median | p95 |")
+        print("|---|---:|---:|---:|---:|")
+        for name, (cm, cp), (wm, wp) in build_rows:
+            print(f"| {name} | {cm:.0f} ms | {cp:.0f} ms | {wm:.0f} ms | {wp:.0f} ms |")
+        print(f"\n{a.build_runs} timed builds each (cached after 1 warm-up), DOCKER_BUILDKIT=0; "
+              f"`docker` CLI {docker_version()}\n")
+        if a.build_only:
+            return
     if net_rows:
         print("| engine | `run --rm true` bridge median | p95 | `--network none` median | p95 | "
               f"TCP container to container ({NET_MIB} MiB) median | slowest |")

@@ -524,6 +524,47 @@ def make_dockerd_nulls_nullable(node):
                 node[key] = value
             make_dockerd_nulls_nullable(value)
 
+# docker build: the classic builder (issue 12).
+add_notes(BERTH_OPERATIONS, {
+    "ImageBuild": {
+        "description": berth(
+            "dockerd's classic builder (version 1): the context tar (plain, gzip, bzip2, xz or zstd) is "
+            "extracted into a directory of the build's own (entries that climb out, hard links to outside "
+            "and writes through symlinks refused), the Dockerfile parsed as buildkit's parser does, each "
+            "step run or committed through berth's own containers and layer store, probed first in the "
+            "step cache (parent image, history command, committed config and, for COPY/ADD, the sources' "
+            "content checksums). The stream is dockerd's: `Step N/M : ...`, ` ---> Using cache`, "
+            "` ---> Running in <id>`, ` ---> Removed intermediate container <id>`, ` ---> <id>`, one "
+            "`aux` ID per stage, `Successfully built`, `Successfully tagged`. A bad query, context or "
+            "Dockerfile is a plain 400 before any message; later errors end the stream (a failing RUN with "
+            "its exit code in `errorDetail.code`). Unlike dockerd, a failed step's container is removed even "
+            "without `forcerm`, so a failed build leaves nothing. RUN flags, COPY/ADD `--chmod`, `--link`, "
+            "`--parents`, `--exclude`, heredocs: refused with dockerd's 'requires BuildKit' words. ADD of a "
+            "URL is refused (berth builds offline); a wildcard in COPY --from is refused only in the "
+            "first directory below the root. The `ulimits` "
+            "parameter the CLI sends (`--ulimit`) applies to RUN as to `docker run`, and `memory`, "
+            "`memswap`, `cpu*`, `cgroupparent`, `shmsize`, `extrahosts` and `networkmode` as well; "
+            "`securityopt`, `isolation` other than `default`, `session` and `remote` are refused."),
+        "parameters": {
+            "version": {"description": berth("`1` only; `2` (BuildKit) is refused with a 400.")},
+            "remote": {"description": berth("refused: the context must be uploaded.")},
+            "cachefrom": {"description": berth("empty (`[]`, as older CLIs send it) only; a list is refused.")},
+            "squash": {"description": berth("refused as dockerd refuses it without experimental mode.")},
+            "outputs": {"description": berth("an empty list only; outputs are refused.")},
+            "platform": {"description": berth("the host's platform only.")},
+            "rm": {"description": berth("as dockerd; a failed step's container is removed regardless.")},
+        },
+    },
+    "BuildPrune": {
+        "description": berth(
+            "forgets every entry of the step cache (an index of images; the images stay for `image prune`). "
+            "`filters`, `reserved-space`, `keep-storage`, `max-used-space` and `min-free-space` are refused "
+            "unless empty or 0. `SpaceReclaimed` is 0: the cache holds no bytes of its own."),
+    },
+    "Session": {
+        "description": berth("refused with a 400: berth has no BuildKit."),
+    },
+})
 
 BERTH_SCHEMAS = {
     "HostConfig": {"allOf": {1: {"properties": {

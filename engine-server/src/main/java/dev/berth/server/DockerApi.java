@@ -1,5 +1,6 @@
 package dev.berth.server;
 
+import dev.berth.core.build.BuildService;
 import dev.berth.core.container.lifecycle.Containers;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.ImageService;
@@ -10,6 +11,7 @@ import dev.berth.core.system.SystemService;
 import dev.berth.core.volume.VolumeService;
 import dev.berth.server.api.ApiRouter;
 import dev.berth.server.api.ApiRoutes;
+import dev.berth.server.build.BuildHandlers;
 import dev.berth.server.container.ArchiveHandlers;
 import dev.berth.server.container.AttachHandlers;
 import dev.berth.server.container.ContainerHandlers;
@@ -38,7 +40,8 @@ public final class DockerApi {
 
   /** The engine's services, as Main wires them. */
   public record Services(SystemService system, Containers containers, DiskUsageService diskUsage, ImageService images,
-      RegistryService registry, VolumeService volumes, NetworkService networks, EventBus events, Clock clock) {}
+      RegistryService registry, VolumeService volumes, NetworkService networks, EventBus events, Clock clock,
+      BuildService builds) {}
 
   /** A handler group: the operations it declares, and how it is made from the services. */
   private record Group<G>(Consumer<ApiRoutes.Operations<G>> routes, Function<Services, G> make) {
@@ -64,6 +67,7 @@ public final class DockerApi {
       new Group<>(StatsHandlers::routes, s -> new StatsHandlers(s.containers().stats())),
       new Group<>(ImageHandlers::routes, s -> new ImageHandlers(s.images(), s.registry(), s.clock())),
       new Group<>(RegistryHandlers::routes, s -> new RegistryHandlers(s.registry())),
+      new Group<>(BuildHandlers::routes, s -> new BuildHandlers(s.builds(), s.registry())),
       new Group<>(DiskUsageHandlers::routes, s -> new DiskUsageHandlers(s.diskUsage(), s.clock())),
       new Group<>(VolumeHandlers::routes, s -> new VolumeHandlers(s.volumes(), s.clock())),
       new Group<>(NetworkHandlers::routes, s -> new NetworkHandlers(s.networks(), s.containers().connections(),

@@ -8,6 +8,7 @@ import dev.berth.core.container.lifecycle.Containers;
 import dev.berth.core.container.lifecycle.SecurityDefaults;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.BlobStore;
+import dev.berth.core.build.BuildService;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.image.LayerStore;
 import dev.berth.core.image.distribution.RegistryService;
@@ -133,8 +134,10 @@ public final class Main {
           paths.dataRoot(), paths.cgroupParent(), HostFacts.read(), security.infoOptions(), security.infoWarnings())
           .withLoggingDriver(config.log().type());
       var diskUsage = new DiskUsageService(containers.service(), images, volumes);
+      var builds = new BuildService(paths.dataRoot().resolve("builder"), images, containers);
+      builds.removeLeftovers();
       var router = DockerApi.router(new DockerApi.Services(system, containers, diskUsage, images, registry, volumes,
-          networks, events, clock));
+          networks, events, clock, builds));
       ApiServer server = activated == null ? ApiServer.start(config.socket(), router)
           : ApiServer.adopt(activated, router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());

@@ -57,6 +57,7 @@ class DependencyRulesTest {
   @Test
   void handlersDoNotReachTheStoreDirectly() {
     noClasses().that().resideInAnyPackage("dev.berth.server.container..", "dev.berth.server.image..",
+            "dev.berth.server.build..",
             "dev.berth.server.system..", "dev.berth.server.api..", "dev.berth.server.stream..")
         .should().dependOnClassesThat().resideInAPackage("dev.berth.store..")
         .check(classes);

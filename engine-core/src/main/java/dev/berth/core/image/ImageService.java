@@ -212,7 +212,9 @@ public final class ImageService {
    * @throws NotFoundException if the parent image is gone
    */
   public ImageId commit(ImageId parent, LayerSource layer, CommitInfo info) {
-    Image base = repo.find(parent).orElseThrow(() -> new NotFoundException("No such image: " + parent));
+    // A build's first step on FROM scratch has no parent: the image starts with this layer.
+    Image base = parent == null ? null
+        : repo.find(parent).orElseThrow(() -> new NotFoundException("No such image: " + parent));
     // Refuse bad arguments before the (possibly large) diff is written.
     ImageRunConfig run = ImageChanges.apply(info.config(), info.changes());
     ImageReference ref = info.tag() == null ? null : ImageNames.importTag(info.tag());
@@ -224,18 +226,19 @@ public final class ImageService {
       try (var _ = layers.adding()) {
         Digest diffId = blobs.adopt(tar, null);
         boolean empty = diffId.equals(EMPTY_LAYER);
-        var diffIds = new ArrayList<>(base.config().diffIds());
-        long size = base.size();
+        ImageConfig parentConfig = base == null ? new ImageConfig(platform.architecture(), platform.os(),
+            platform.variant(), null, "", "", "", ImageRunConfig.EMPTY, List.of(), List.of()) : base.config();
+        var diffIds = new ArrayList<>(parentConfig.diffIds());
+        long size = base == null ? 0 : base.size();
         if (!empty) {
-          List<ChainId> chain = base.chainIds();
+          List<ChainId> chain = base == null ? List.of() : base.chainIds();
           Layer added = layers.register(chain.isEmpty() ? null : chain.getLast(), diffId, diffId, MediaTypes.OCI_LAYER);
           diffIds.add(added.diffId());
           size += added.size();
         }
         Instant now = clock.instant();
-        var history = new ArrayList<>(base.config().history());
+        var history = new ArrayList<>(parentConfig.history());
         history.add(new HistoryEntry(now, info.createdBy(), info.author(), info.comment(), empty));
-        ImageConfig parentConfig = base.config();
         var config = new ImageConfig(parentConfig.architecture(), parentConfig.os(), parentConfig.variant(), now,
             info.author(), info.comment(), "", run, diffIds, history);
         byte[] bytes = ImageConfigCodec.write(config);

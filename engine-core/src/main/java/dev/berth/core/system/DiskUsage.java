@@ -12,7 +12,8 @@ import java.util.Optional;
  * What images, containers and volumes take on disk ({@code docker system df}). A kind nobody
  * asked for is empty, as dockerd leaves it out.
  *
- * @param buildCache whether build cache was asked for; berth has no builder, so there is none
+ * @param buildCache whether build cache was asked for; berth's build cache is an index of images
+ *     (counted as images), so it lists no records
  */
 public record DiskUsage(Optional<Images> images, Optional<List<ContainerUse>> containers,
     Optional<List<VolumeUse>> volumes, boolean buildCache) {

@@ -11,16 +11,16 @@ import java.math.RoundingMode;
  * plain status lines carry {@code status} and maybe {@code id}; layer lines also an empty
  * {@code progressDetail}; transfers the byte counts and the rendered bar in {@code progress}. Pure.
  */
-final class ProgressTranslator {
+public final class ProgressTranslator {
 
   /** One line of the stream; absent fields are left out, as Go's omitempty does. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Line(String status, Detail progressDetail, String progress, String id, PushResult aux) {}
+  public record Line(String status, Detail progressDetail, String progress, String id, PushResult aux) {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Detail(Long current, Long total) {}
+  public record Detail(Long current, Long total) {}
 
-  record PushResult(String Tag, String Digest, long Size) {}
+  public record PushResult(String Tag, String Digest, long Size) {}
 
   private static final Detail EMPTY = new Detail(null, null);
   // dockerd renders bars for a width of 200 columns (no terminal), which draws the bracketed bar.
@@ -29,7 +29,7 @@ final class ProgressTranslator {
 
   private ProgressTranslator() {}
 
-  static Line line(Progress p) {
+  public static Line line(Progress p) {
     return switch (p) {
       case Progress.Message m -> new Line(m.status(), null, null, m.id(), null);
       case Progress.LayerStatus s -> new Line(s.status(), EMPTY, null, s.id(), null);

@@ -10,7 +10,7 @@ import java.util.Base64;
  * Docker's AuthConfig as clients send it: the {@code X-Registry-Auth} header (base64url of the
  * JSON, padded or not) on pull and push, the JSON body of {@code POST /auth}. Pure.
  */
-final class RegistryAuthTranslator {
+public final class RegistryAuthTranslator {
 
   private RegistryAuthTranslator() {}
 
@@ -40,7 +40,7 @@ final class RegistryAuthTranslator {
   }
 
   /** The AuthConfig JSON; {@code auth} (base64 of user:password) fills in what the fields leave empty. */
-  static Credentials credentials(JsonNode n) {
+  public static Credentials credentials(JsonNode n) {
     if (n == null || !n.isObject()) {
       return Credentials.NONE;
     }

@@ -36,6 +36,25 @@ public final class JsonLines implements AutoCloseable {
     }
   }
 
+  /**
+   * A newline between messages (JSON whitespace, which every client's decoder skips, as it skips
+   * dockerd's own {@code \r\n}), to find out whether the client is still there.
+   *
+   * @throws UncheckedIOException once it is gone
+   */
+  public synchronized void whitespace() {
+    try {
+      if (out == null) {
+        res.header(HeaderNames.CONTENT_TYPE, Responses.JSON);
+        out = res.outputStream();
+      }
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("client went away", e);
+    }
+  }
+
   public boolean started() {
     return out != null;
   }

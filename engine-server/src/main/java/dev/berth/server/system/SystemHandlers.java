@@ -38,7 +38,7 @@ public final class SystemHandlers {
     res.header("Cache-Control", "no-cache, no-store, must-revalidate");
     res.header("Pragma", "no-cache");
     res.header("Swarm", "inactive");
-    // We have no builder; "1" keeps the CLI off BuildKit's /session and /grpc endpoints.
+    // The classic builder only: "1" keeps the CLI off BuildKit's /session and /grpc endpoints.
     res.header("Builder-Version", "1");
     res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     if (req.raw().prologue().method().text().equals("HEAD")) {

@@ -56,6 +56,11 @@ final class DockerCli {
     return finish(start(List.of("docker"), null, stdin != null, null, args), stdin, timeout, args);
   }
 
+  /** The docker CLI in {@code dir} with the classic builder ({@code DOCKER_BUILDKIT=0}), for docker build. */
+  Result inDir(Path dir, byte[] stdin, String... args) {
+    return finish(start(List.of("docker"), dir, stdin != null, null, args), stdin, Duration.ofSeconds(120), args);
+  }
+
   /** docker-compose (Debian's 1.29, on docker-py) in {@code projectDir}, against the same daemon. */
   Result compose(Path projectDir, String... args) {
     return finish(start(List.of("docker-compose"), projectDir, false, null, args), null, DEFAULT_TIMEOUT, args);
@@ -108,6 +113,8 @@ final class DockerCli {
     pb.environment().put("DOCKER_CONFIG", configDir.toString());
     pb.environment().remove("DOCKER_API_VERSION");
     pb.environment().remove("DOCKER_CONTEXT");
+    // berth has no BuildKit: docker build (and compose's, which runs it) uses the classic builder.
+    pb.environment().put("DOCKER_BUILDKIT", "0");
     if (!stdin) {
       pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     }

@@ -95,6 +95,28 @@ public final class ContainerCommit {
     });
   }
 
+  /**
+   * A build step's commit (moby CommitBuildStep): the container's changes on its image, with the
+   * config the builder computed taken as it is (no merge with the container's own), and
+   * {@code createdBy} as the history entry.
+   */
+  public ImageId commitStep(String ref, ImageRunConfig config, String author, String createdBy) {
+    Container c = containers.find(ref);
+    return locks.with(c.id(), () -> {
+      Path upper = rootfs.upper(c.id());
+      var info = new ImageService.CommitInfo(config, List.of(), author, "", createdBy, null);
+      return images.commit(c.imageId(), out -> {
+        var tar = new TarWriter(out, true);
+        if (Files.isDirectory(upper, LinkOption.NOFOLLOW_LINKS)) {
+          try (RootedPath tree = RootedPath.open(upper)) {
+            tar.addContents(tree);
+          }
+        }
+        tar.finish();
+      }, info);
+    });
+  }
+
   // As dockerd, whose unpause error is ignored too: a container that exited while paused has nothing to thaw.
   private void unpause(Container c) {
     try {

@@ -1,0 +1,1274 @@
+package dev.berth.core.build;
+
+import dev.berth.core.archive.PathStat;
+import dev.berth.core.error.EngineException;
+import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.error.NotFoundException;
+import dev.berth.core.image.Healthcheck;
+import dev.berth.core.image.Image;
+import dev.berth.core.image.ImageId;
+import dev.berth.core.image.ImageReference;
+import dev.berth.core.image.ImageRunConfig;
+import dev.berth.core.image.ImageService;
+import dev.berth.core.image.Platform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * One build: dockerd's classic builder (moby daemon/builder/dockerfile) step by step. Each step
+ * is probed in the cache; on a miss, RUN runs a container and commits it, config steps commit an
+ * empty layer through a container as dockerd does, COPY and ADD write into a container's root
+ * filesystem and commit it. Every container the build makes is removed before it returns,
+ * however it ends.
+ */
+final class Builder {
+
+  static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
+  private static final Pattern STAGE_NAME = Pattern.compile("^[a-z][a-z0-9-_.]*$");
+  private static final Pattern PORT = Pattern.compile("^(\\d+)(?:-(\\d+))?(?:/([A-Za-z]+))?$");
+
+  private final ImageService images;
+  private final StepContainers containers;
+  private final BuildCache cache;
+  private final BuildOptions options;
+  private final BuildOutput out;
+  private final BuildContext context;
+  private final Path work;
+  private final ShellLex lex;
+  private final Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private final List<ImageId> stageImages = new ArrayList<>();
+  private final Map<String, ImageId> stageNames = new LinkedHashMap<>();
+  private int step;
+  private int total;
+
+  /** The state of the stage being built (moby dispatchState). */
+  private static final class State {
+    ImageId image;
+    ImageRunConfig config = ImageRunConfig.EMPTY;
+    boolean cmdSet;
+    String author = "";
+    String name = "";
+    BuildArgs args;
+  }
+
+  private State state;
+
+  Builder(ImageService images, StepContainers containers, BuildCache cache, BuildOptions options, BuildOutput out,
+      BuildContext context, Path work, char escape) {
+    this.images = images;
+    this.containers = containers;
+    this.cache = cache;
+    this.options = options;
+    this.out = out;
+    this.context = context;
+    this.work = work;
+    this.lex = new ShellLex(escape);
+  }
+
+  private record Stage(Dockerfile.Instruction from, List<Dockerfile.Instruction> commands, String name) {}
+
+  /**
+   * @return the last stage's image
+   * @throws InvalidArgumentException for a Dockerfile dockerd refuses before it starts
+   */
+  ImageId build(Dockerfile df) {
+    var meta = new ArrayList<Dockerfile.Instruction>();
+    var stages = new ArrayList<Stage>();
+    for (Dockerfile.Instruction i : df.instructions()) {
+      if (i.keyword().equals("FROM")) {
+        stages.add(new Stage(i, new ArrayList<>(), stageName(i)));
+      } else if (stages.isEmpty()) {
+        if (!i.keyword().equals("ARG")) {
+          throw new InvalidArgumentException("no build stage in current context");
+        }
+        meta.add(i);
+      } else {
+        stages.getLast().commands().add(i);
+      }
+    }
+    if (!options.target().isEmpty()) {
+      int ix = -1;
+      for (int s = 0; s < stages.size(); s++) {
+        if (stages.get(s).name().equalsIgnoreCase(options.target())) {
+          ix = s;
+          break;
+        }
+      }
+      if (ix < 0) {
+        throw new InvalidArgumentException("target stage " + GoQuote.quote(options.target()) + " could not be found");
+      }
+      stages.subList(ix + 1, stages.size()).clear();
+    }
+    if (!stages.isEmpty()) {
+      for (String key : new TreeMap<>(options.labels()).keySet()) {
+        stages.getLast().commands().add(labelOption(key, options.labels().get(key)));
+      }
+    }
+    // buildkit's PrintWarnings, as dockerd calls it before the first step.
+    for (String w : df.warnings()) {
+      out.stream("[WARNING]: " + w + "\n");
+    }
+    if (!df.warnings().isEmpty()) {
+      out.stream("[WARNING]: Empty continuation lines will become errors in a future release.\n");
+    }
+    total = meta.size() + stages.size() + stages.stream().mapToInt(s -> s.commands().size()).sum();
+    try {
+      var root = new BuildArgs(options.buildArgs());
+      for (Dockerfile.Instruction m : meta) {
+        printStep(m.original());
+        for (String[] kv : nameOrNameValues(m, root.metaValues())) {
+          root.addMeta(kv[0], kv[1]);
+        }
+      }
+      for (Stage s : stages) {
+        if (!s.name().isEmpty() && stageNames.containsKey(s.name())) {
+          throw new InvalidArgumentException(s.name() + " stage name already used");
+        }
+        state = new State();
+        state.args = root.forStage();
+        printStep(s.from().original());
+        from(s);
+        out.stream(" ---> " + shortId(state.image) + "\n");
+        for (Dockerfile.Instruction c : s.commands()) {
+          printStep(c.original());
+          dispatch(c);
+          out.stream(" ---> " + shortId(state.image) + "\n");
+        }
+        if (state.image != null) {
+          out.aux(state.image);
+        }
+        stageImages.add(state.image);
+        if (!s.name().isEmpty()) {
+          stageNames.put(s.name(), state.image);
+        }
+      }
+      List<String> unused = root.unused();
+      if (!unused.isEmpty()) {
+        out.stream("[Warning] One or more build-args [" + String.join(" ", unused) + "] were not consumed\n");
+      }
+      if (state == null || state.image == null) {
+        throw new InvalidArgumentException("No image was generated. Is your Dockerfile empty?");
+      }
+      return state.image;
+    } finally {
+      for (String id : List.copyOf(live)) {
+        removeQuietly(id);
+      }
+    }
+  }
+
+  private static Dockerfile.Instruction labelOption(String key, String value) {
+    return new Dockerfile.Instruction("LABEL", "LABEL " + key + "=" + value, Map.of("\0literal", key), value, 0);
+  }
+
+  private static String stageName(Dockerfile.Instruction from) {
+    List<String> args = List.of(from.args().isEmpty() ? new String[0] : from.args().split("\\s+"));
+    if (args.size() == 3 && args.get(1).equalsIgnoreCase("as")) {
+      String name = args.get(2).toLowerCase(Locale.ROOT);
+      if (!STAGE_NAME.matcher(name).matches()) {
+        throw from.error("invalid name for build stage: " + GoQuote.quote(args.get(2))
+            + ", name can't start with a number or contain symbols");
+      }
+      return name;
+    }
+    if (args.size() != 1) {
+      throw from.error("FROM requires either one or three arguments");
+    }
+    return "";
+  }
+
+  private void printStep(String original) {
+    step++;
+    out.stream("Step " + step + "/" + total + " : " + original);
+    out.stream("\n");
+  }
+
+  static String shortId(ImageId id) {
+    return id == null ? "" : id.digest().hex().substring(0, 12);
+  }
+
+  // ---- FROM ----
+
+  private void from(Stage s) {
+    Dockerfile.Instruction i = s.from();
+    allowFlags(i, "platform");
+    Map<String, String> meta = state.args.metaValues();
+    String platform = i.flags().get("platform");
+    if (platform != null) {
+      String p = lex.processWord(platform, meta);
+      Platform wanted;
+      try {
+        wanted = Platform.parse(p);
+      } catch (EngineException e) {
+        throw new InvalidArgumentException("failed to parse platform " + p + ": " + e.getMessage());
+      }
+      if (!Platform.host().accepts(wanted)) {
+        throw new InvalidArgumentException("berth builds for the host's platform (" + Platform.host()
+            + ") only; FROM --platform=" + p + " is not it");
+      }
+    }
+    String base = i.args().split("\\s+")[0];
+    String name = lex.processWord(base, meta);
+    if (name.isEmpty()) {
+      throw new InvalidArgumentException("base name (" + base + ") should not be blank");
+    }
+    state.name = s.name();
+    ImageRunConfig config;
+    if (stageNames.containsKey(name.toLowerCase(Locale.ROOT))) {
+      state.image = stageNames.get(name.toLowerCase(Locale.ROOT));
+      config = state.image == null ? ImageRunConfig.EMPTY : images.find(state.image.toString()).config().config();
+    } else if (name.equals("scratch")) {
+      state.image = null;
+      config = ImageRunConfig.EMPTY;
+    } else {
+      Image img = baseImage(name);
+      state.image = img.id();
+      config = img.config().config();
+    }
+    List<String> env = new ArrayList<>(config.env());
+    if (env.stream().noneMatch(e -> e.startsWith("PATH="))) {
+      env.add(DEFAULT_PATH);
+    }
+    state.config = RunConfigs.with(config, c -> c.env = env);
+    if (config.onBuild() != null && !config.onBuild().isEmpty()) {
+      List<String> triggers = config.onBuild();
+      state.config = RunConfigs.with(state.config, c -> c.onBuild = null);
+      out.stream("# Executing " + triggers.size() + " build trigger" + (triggers.size() > 1 ? "s" : ""));
+      out.stream("\n");
+      for (String t : triggers) {
+        Dockerfile parsed = Dockerfile.parse(t);
+        if (parsed.instructions().size() != 1) {
+          throw new InvalidArgumentException("onbuild trigger should be a single expression");
+        }
+        dispatch(parsed.instructions().getFirst());
+      }
+    }
+  }
+
+  private Image baseImage(String name) {
+    ImageReference ref = ImageReference.tryParse(name).orElse(null);
+    if (options.pull() && ref != null) {
+      out.pull(ref.withDefaultTag());
+    }
+    try {
+      return images.find(name);
+    } catch (NotFoundException e) {
+      if (ref == null || options.pull()) {
+        throw e;
+      }
+    }
+    out.pull(ref.withDefaultTag());
+    return images.find(name);
+  }
+
+  // ---- dispatch ----
+
+  private Map<String, String> env() {
+    var m = new LinkedHashMap<String, String>();
+    for (String e : state.config.env()) {
+      int eq = e.indexOf('=');
+      m.put(eq < 0 ? e : e.substring(0, eq), eq < 0 ? "" : e.substring(eq + 1));
+    }
+    for (String e : state.args.filterAllowed(state.config.env())) {
+      int eq = e.indexOf('=');
+      m.put(e.substring(0, eq), e.substring(eq + 1));
+    }
+    return m;
+  }
+
+  private String expand(String word) {
+    return lex.processWord(word, env());
+  }
+
+  private void dispatch(Dockerfile.Instruction i) {
+    switch (i.keyword()) {
+      case "ENV" -> env(i);
+      case "LABEL" -> label(i);
+      case "MAINTAINER" -> {
+        allowFlags(i);
+        if (i.args().isEmpty()) {
+          throw i.error("MAINTAINER requires exactly one argument");
+        }
+        state.author = i.args();
+        commit("MAINTAINER " + i.args());
+      }
+      case "ARG" -> arg(i);
+      case "USER" -> {
+        allowFlags(i);
+        String user = single(i, "USER");
+        state.config = RunConfigs.with(state.config, c -> c.user = user);
+        commit("USER " + user);
+      }
+      case "WORKDIR" -> workdir(i);
+      case "EXPOSE" -> expose(i);
+      case "VOLUME" -> volume(i);
+      case "STOPSIGNAL" -> {
+        allowFlags(i);
+        String sig = single(i, "STOPSIGNAL");
+        checkSignal(sig);
+        state.config = RunConfigs.with(state.config, c -> c.stopSignal = sig);
+        commit("STOPSIGNAL " + sig);
+      }
+      case "SHELL" -> {
+        allowFlags(i);
+        List<String> shell = InstructionArgs.jsonArray(i.args());
+        if (shell == null) {
+          throw i.error("SHELL requires the arguments to be in JSON form");
+        }
+        if (shell.isEmpty()) {
+          throw i.error("SHELL requires at least one argument");
+        }
+        state.config = RunConfigs.with(state.config, c -> c.shell = shell);
+        commit("SHELL [" + String.join(" ", shell) + "]");
+      }
+      case "CMD" -> {
+        allowFlags(i);
+        List<String> cmd = commandLine(i.args());
+        state.config = RunConfigs.with(state.config, c -> {
+          c.cmd = cmd;
+          c.argsEscaped = false;
+        });
+        commit("CMD " + GoQuote.quoteList(cmd));
+        if (!i.args().isEmpty()) {
+          state.cmdSet = true;
+        }
+      }
+      case "ENTRYPOINT" -> {
+        allowFlags(i);
+        List<String> ep = commandLine(i.args());
+        boolean cmdSet = state.cmdSet;
+        state.config = RunConfigs.with(state.config, c -> {
+          c.entrypoint = ep;
+          c.argsEscaped = false;
+          if (!cmdSet) {
+            c.cmd = null;
+          }
+        });
+        commit("ENTRYPOINT " + GoQuote.quoteList(ep));
+      }
+      case "HEALTHCHECK" -> healthcheck(i);
+      case "ONBUILD" -> onbuild(i);
+      case "RUN" -> run(i);
+      case "COPY" -> copy(i, false);
+      case "ADD" -> copy(i, true);
+      case "FROM" -> throw i.error("FROM isn't allowed as an ONBUILD trigger");
+      default -> throw i.error("unknown instruction: " + i.keyword());
+    }
+  }
+
+  private static void allowFlags(Dockerfile.Instruction i, String... allowed) {
+    Set<String> ok = Set.of(allowed);
+    for (String f : i.flags().keySet()) {
+      if (f.equals("\0literal")) {
+        continue;
+      }
+      if (!ok.contains(f)) {
+        throw i.error("unknown flag: " + f);
+      }
+      if (i.flags().get(f) == null) {
+        throw i.error("missing a value on flag: " + f);
+      }
+    }
+  }
+
+  private String single(Dockerfile.Instruction i, String name) {
+    List<String> words = InstructionArgs.words(i.args());
+    if (words.size() != 1) {
+      throw i.error(name + " requires exactly one argument");
+    }
+    return expand(words.getFirst());
+  }
+
+
+
+  private List<String> shell() {
+    return state.config.shell() != null && !state.config.shell().isEmpty() ? state.config.shell() : DEFAULT_SHELL;
+  }
+
+  private List<String> commandLine(String args) {
+    List<String> exec = InstructionArgs.jsonArray(args);
+    if (exec != null) {
+      return exec;
+    }
+    var cmd = new ArrayList<>(shell());
+    cmd.add(args);
+    return cmd;
+  }
+
+  // ---- config steps ----
+
+  private void env(Dockerfile.Instruction i) {
+    allowFlags(i);
+    Map<String, String> pairs = keyValues(i, "ENV", true);
+    var env = new ArrayList<>(state.config.env());
+    var msg = new StringBuilder("ENV");
+    pairs.forEach((k, v) -> {
+      String entry = k + "=" + v;
+      msg.append(' ').append(entry);
+      boolean found = false;
+      for (int x = 0; x < env.size(); x++) {
+        String e = env.get(x);
+        if (e.equals(k) || e.startsWith(k + "=")) {
+          env.set(x, entry);
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        env.add(entry);
+      }
+    });
+    state.config = RunConfigs.with(state.config, c -> c.env = env);
+    commit(msg.toString());
+  }
+
+  private void label(Dockerfile.Instruction i) {
+    Map<String, String> pairs;
+    if (i.flags().containsKey("\0literal")) {
+      pairs = Map.of(i.flags().get("\0literal"), i.args());
+    } else {
+      allowFlags(i);
+      pairs = keyValues(i, "LABEL", true);
+    }
+    var labels = new LinkedHashMap<>(state.config.labels());
+    var msg = new StringBuilder("LABEL");
+    pairs.forEach((k, v) -> {
+      labels.put(k, v);
+      msg.append(' ').append(k).append('=').append(v);
+    });
+    state.config = RunConfigs.with(state.config, c -> c.labels = labels);
+    commit(msg.toString());
+  }
+
+  /** {@code k=v k2="v 2"}, or the legacy {@code k v w} (one pair, the value the rest), expanded. */
+  private Map<String, String> keyValues(Dockerfile.Instruction i, String name, boolean expand) {
+    List<String> raw = InstructionArgs.words(i.args());
+    if (raw.isEmpty()) {
+      throw i.error(name + " requires at least one argument");
+    }
+    var out = new LinkedHashMap<String, String>();
+    Map<String, String> env = env();
+    if (!raw.getFirst().contains("=")) {
+      String[] parts = i.args().split("\\s+", 2);
+      if (parts.length < 2) {
+        throw i.error(name + " must have two arguments");
+      }
+      out.put(lex.processWord(parts[0], env), lex.processWord(parts[1].strip(), env));
+      return out;
+    }
+    for (String w : raw) {
+      int eq = w.indexOf('=');
+      if (eq < 0) {
+        throw i.error("Syntax error - can't find = in " + GoQuote.quote(w) + ". Must be of the form: name=value");
+      }
+      if (eq == 0) {
+        throw i.error(name + " names can not be blank");
+      }
+    }
+    for (String w : raw) {
+      int eq = w.indexOf('=');
+      out.put(lex.processWord(w.substring(0, eq), env), lex.processWord(w.substring(eq + 1), env));
+    }
+    return out;
+  }
+
+  private List<String[]> nameOrNameValues(Dockerfile.Instruction i, Map<String, String> env) {
+    allowFlags(i);
+    List<String> raw = InstructionArgs.words(i.args());
+    if (raw.isEmpty()) {
+      throw i.error("ARG requires at least one argument");
+    }
+    var out = new ArrayList<String[]>();
+    for (String w : raw) {
+      int eq = w.indexOf('=');
+      String key = eq < 0 ? w : w.substring(0, eq);
+      if (key.isEmpty()) {
+        throw i.error("ARG names can not be blank");
+      }
+      out.add(new String[] {key, eq < 0 ? null : lex.processWord(w.substring(eq + 1), env)});
+    }
+    return out;
+  }
+
+  private void arg(Dockerfile.Instruction i) {
+    var parts = new ArrayList<String>();
+    for (String[] kv : nameOrNameValues(i, env())) {
+      state.args.add(kv[0], kv[1]);
+      parts.add(kv[1] == null ? kv[0] : kv[0] + "=" + kv[1]);
+    }
+    commit("ARG " + String.join(" ", parts));
+  }
+
+  private void expose(Dockerfile.Instruction i) {
+    allowFlags(i);
+    if (i.args().isEmpty()) {
+      throw i.error("EXPOSE requires at least one argument");
+    }
+    var ports = new ArrayList<String>();
+    for (String w : i.args().split("\\s+")) {
+      ports.addAll(lex.processWords(w, env()));
+    }
+    var exposed = new LinkedHashSet<>(state.config.exposedPorts());
+    for (String p : ports) {
+      var m = PORT.matcher(p);
+      if (!m.matches()) {
+        throw new InvalidArgumentException("invalid containerPort: " + p.split("/")[0]);
+      }
+      String proto = m.group(3) == null ? "tcp" : m.group(3).toLowerCase(Locale.ROOT);
+      if (!Set.of("tcp", "udp", "sctp").contains(proto)) {
+        throw new InvalidArgumentException("invalid proto: " + proto);
+      }
+      int start = Integer.parseInt(m.group(1));
+      int end = m.group(2) == null ? start : Integer.parseInt(m.group(2));
+      for (int port = start; port <= end; port++) {
+        exposed.add(port + "/" + proto);
+      }
+    }
+    state.config = RunConfigs.with(state.config, c -> c.exposedPorts = exposed);
+    commit("EXPOSE " + String.join(" ", ports));
+  }
+
+  private void volume(Dockerfile.Instruction i) {
+    allowFlags(i);
+    List<String> vols = InstructionArgs.jsonArray(i.args());
+    if (vols == null) {
+      vols = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+"));
+    }
+    if (vols.isEmpty()) {
+      throw i.error("VOLUME requires at least one argument");
+    }
+    var volumes = new LinkedHashSet<>(state.config.volumes());
+    var added = new ArrayList<String>();
+    for (String v : vols) {
+      String e = expand(v).strip();
+      if (e.isEmpty()) {
+        throw i.error("VOLUME specified can not be an empty string");
+      }
+      volumes.add(e);
+      added.add(e);
+    }
+    state.config = RunConfigs.with(state.config, c -> c.volumes = volumes);
+    commit("VOLUME [" + String.join(" ", added) + "]");
+  }
+
+  private static void checkSignal(String sig) {
+    String s = sig.toUpperCase(Locale.ROOT);
+    if (s.matches("\\d+")) {
+      int n = Integer.parseInt(s);
+      if (n <= 0 || n > 64) {
+        throw new InvalidArgumentException("Invalid signal: " + sig);
+      }
+      return;
+    }
+    String name = s.startsWith("SIG") ? s.substring(3) : s;
+    if (!name.matches("[A-Z0-9+-]+") || name.isEmpty()) {
+      throw new InvalidArgumentException("Invalid signal: " + sig);
+    }
+  }
+
+  private void healthcheck(Dockerfile.Instruction i) {
+    allowFlags(i, "interval", "timeout", "start-period", "start-interval", "retries");
+    Healthcheck hc = HealthcheckInstruction.parse(i);
+    Healthcheck old = state.config.healthcheck();
+    if (old != null && old.test() != null && !old.test().isEmpty() && !old.test().getFirst().equals("NONE")) {
+      out.stream("Note: overriding previous HEALTHCHECK: [" + String.join(" ", old.test()) + "]\n");
+    }
+    Healthcheck set = hc;
+    state.config = RunConfigs.with(state.config, c -> c.healthcheck = set);
+    commit("HEALTHCHECK &{Test:[" + String.join(" ", hc.test()) + "] Interval:" + GoDuration.format(hc.interval())
+        + " Timeout:" + GoDuration.format(hc.timeout()) + " StartPeriod:" + GoDuration.format(hc.startPeriod())
+        + " StartInterval:" + GoDuration.format(hc.startInterval()) + " Retries:" + hc.retries() + "}");
+  }
+
+  private void onbuild(Dockerfile.Instruction i) {
+    allowFlags(i);
+    if (i.args().isEmpty()) {
+      throw i.error("ONBUILD requires at least one argument");
+    }
+    String trigger = i.args().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+    if (trigger.equals("ONBUILD")) {
+      throw i.error("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+    }
+    if (trigger.equals("FROM") || trigger.equals("MAINTAINER")) {
+      throw i.error(trigger + " isn't allowed as an ONBUILD trigger");
+    }
+    var list = new ArrayList<String>(state.config.onBuild() == null ? List.of() : state.config.onBuild());
+    list.add(i.args());
+    state.config = RunConfigs.with(state.config, c -> c.onBuild = list);
+    commit("ONBUILD " + i.args());
+  }
+
+  private void workdir(Dockerfile.Instruction i) {
+    allowFlags(i);
+    String dir = single(i, "WORKDIR");
+    String current = state.config.workingDir();
+    String wd = DockerIgnore.GoPathClean.clean(dir.startsWith("/") ? dir : (current.isEmpty() ? "/" : current) + "/" + dir);
+    state.config = RunConfigs.with(state.config, c -> c.workingDir = wd);
+    List<String> cmd = nop("WORKDIR " + wd, false);
+    String key = key(cmd);
+    if (probe(key)) {
+      return;
+    }
+    if (state.image == null) {
+      commitLayer(key, cmd, tar -> LayerTar.dirEntries(tar, wd));
+      return;
+    }
+    String id = createStep(cmd);
+    try {
+      if (containers.stat(id, wd).isEmpty()) {
+        extractInto(id, tar -> LayerTar.dirEntries(tar, wd));
+      }
+      commitStep(id, key, cmd);
+    } catch (RuntimeException e) {
+      fail(id);
+      throw e;
+    }
+    finishStep(id);
+  }
+
+  // ---- commits ----
+
+  /** The step's history command: the shell, then dockerd's {@code #(nop)} comment in one or two words. */
+  private List<String> nop(String comment, boolean twoWords) {
+    var cmd = new ArrayList<>(shell());
+    if (twoWords) {
+      cmd.add("#(nop) ");
+      cmd.add(comment);
+    } else {
+      cmd.add("#(nop) " + comment);
+    }
+    return cmd;
+  }
+
+  /** A cache key: the history command and the config the step commits, in a canonical form. */
+  private String key(List<String> cmd) {
+    return String.join("\u0000", cmd) + "\n" + Canonical.of(state.config) + "\n" + state.author;
+  }
+
+  private boolean probe(String key) {
+    if (options.noCache()) {
+      return false;
+    }
+    Optional<ImageId> hit = cache.probe(state.image, key, id -> {
+      try {
+        images.find(id.toString());
+        return true;
+      } catch (NotFoundException e) {
+        return false;
+      }
+    });
+    if (hit.isEmpty()) {
+      return false;
+    }
+    out.stream(" ---> Using cache\n");
+    state.image = hit.get();
+    return true;
+  }
+
+  /** A config step (moby commit): probe, else a container committed with the new config. */
+  private void commit(String comment) {
+    List<String> cmd = nop(comment, true);
+    String key = key(cmd);
+    if (probe(key)) {
+      return;
+    }
+    if (state.image == null) {
+      commitLayer(key, cmd, tar -> {});
+      return;
+    }
+    String id = createStep(cmd);
+    try {
+      commitStep(id, key, cmd);
+    } catch (RuntimeException e) {
+      fail(id);
+      throw e;
+    }
+    finishStep(id);
+  }
+
+  private String createStep(List<String> cmd) {
+    String id = containers.create(state.image, state.config, cmd, null, state.config.env(), false, options);
+    live.add(id);
+    out.stream(" ---> Running in " + id.substring(0, 12) + "\n");
+    return id;
+  }
+
+  private void commitStep(String id, String key, List<String> cmd) {
+    ImageId parent = state.image;
+    state.image = containers.commit(id, state.config, state.author, String.join(" ", cmd));
+    cache.store(parent, key, state.image);
+  }
+
+  /** After a successful step: the container goes (rm, forcerm), as dockerd reports it. */
+  private void finishStep(String id) {
+    if (options.remove() || options.forceRemove()) {
+      removeQuietly(id);
+      out.stream(" ---> Removed intermediate container " + id.substring(0, 12) + "\n");
+    }
+  }
+
+  /**
+   * After a failed step: removed as well. dockerd keeps it unless forcerm; berth leaves nothing
+   * behind a failed build (issue 12), and says so only where dockerd would.
+   */
+  private void fail(String id) {
+    removeQuietly(id);
+    if (options.forceRemove()) {
+      try {
+        out.stream(" ---> Removed intermediate container " + id.substring(0, 12) + "\n");
+      } catch (RuntimeException clientGone) {
+        // nothing to tell
+      }
+    }
+  }
+
+  private void removeQuietly(String id) {
+    try {
+      containers.remove(id);
+    } catch (NotFoundException e) {
+      // already gone
+    } finally {
+      live.remove(id);
+    }
+  }
+
+  /** A layer written directly on top of nothing (FROM scratch, no image yet). */
+  private void commitLayer(String key, List<String> cmd, TarBody body) {
+    Path tar = writeTar(body);
+    try {
+      ImageId parent = state.image;
+      state.image = images.commit(parent, o -> Files.copy(tar, o),
+          new ImageService.CommitInfo(state.config, List.of(), state.author, "", String.join(" ", cmd), null));
+      cache.store(parent, key, state.image);
+    } finally {
+      deleteQuietly(tar);
+    }
+  }
+
+  // ---- RUN ----
+
+  private void run(Dockerfile.Instruction i) {
+    for (String f : i.flags().keySet()) {
+      throw new InvalidArgumentException("the --" + f + " option " + Dockerfile.REQUIRES_BUILDKIT);
+    }
+    if (state.image == null) {
+      throw new InvalidArgumentException("Please provide a source image with `from` prior to run");
+    }
+    List<String> cmd = commandLine(i.args());
+    List<String> buildArgs = state.args.filterAllowed(state.config.env());
+    List<String> saveCmd = cmd;
+    if (!buildArgs.isEmpty()) {
+      var kept = new ArrayList<String>();
+      for (String e : buildArgs) {
+        if (state.args.referencedOrNotBuiltin(e.substring(0, e.indexOf('=')))) {
+          kept.add(e);
+        }
+      }
+      kept.sort(null);
+      var s = new ArrayList<String>();
+      s.add("|" + kept.size());
+      s.addAll(kept);
+      s.addAll(cmd);
+      saveCmd = s;
+    }
+    List<String> history = saveCmd;
+    String key = key(saveCmd);
+    if (probe(key)) {
+      return;
+    }
+    var env = new ArrayList<>(state.config.env());
+    env.addAll(buildArgs);
+    String id = containers.create(state.image, state.config, cmd, List.of(""), env, true, options);
+    live.add(id);
+    out.stream(" ---> Running in " + id.substring(0, 12) + "\n");
+    var gone = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread watch = Thread.ofVirtual().name("build-watch-" + id.substring(0, 12)).start(() -> watch(id, gone));
+    try {
+      int code;
+      try {
+        code = containers.run(id, out::stream);
+      } finally {
+        watch.interrupt();
+      }
+      if (gone.get()) {
+        throw new UncheckedIOException(new IOException("the client went away: build cancelled"));
+      }
+      if (code != 0) {
+        throw new StepFailedException("The command '" + String.join(" ", cmd) + "' returned a non-zero code: " + code,
+            code);
+      }
+      ImageId parent = state.image;
+      state.image = containers.commit(id, state.config, state.author, String.join(" ", history));
+      cache.store(parent, key, state.image);
+    } catch (RuntimeException e) {
+      fail(id);
+      throw e;
+    }
+    finishStep(id);
+  }
+
+  /**
+   * While a RUN runs: a client that went away (moby cancels the request's context) has its step
+   * container removed at once, which ends the step; the build then stops and removes the rest.
+   */
+  private void watch(String id, java.util.concurrent.atomic.AtomicBoolean gone) {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(1000);
+        try {
+          out.heartbeat();
+        } catch (RuntimeException e) {
+          gone.set(true);
+          removeQuietly(id);
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      // the step ended
+    }
+  }
+
+  // ---- COPY / ADD ----
+
+  /** One source: where its tar entries come from and the checksum the cache keys it by. */
+  private record Source(String orig, Path path, String hash, boolean dir, boolean archive) {}
+
+  private void copy(Dockerfile.Instruction i, boolean add) {
+    String name = add ? "ADD" : "COPY";
+    if (add) {
+      allowFlags(i, "chown", "chmod", "checksum", "keep-git-dir", "link", "exclude", "unpack");
+    } else {
+      allowFlags(i, "chown", "chmod", "from", "link", "parents", "exclude");
+    }
+    for (String f : List.of("chmod", "link", "parents", "exclude", "checksum", "keep-git-dir", "unpack")) {
+      if (i.flags().containsKey(f)) {
+        throw new InvalidArgumentException("the --" + f + " option " + Dockerfile.REQUIRES_BUILDKIT);
+      }
+    }
+    List<String> raw = InstructionArgs.jsonArray(i.args());
+    if (raw == null) {
+      raw = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+"));
+    }
+    if (raw.size() < 2) {
+      throw i.error(name + " requires at least two arguments, but only one was provided. Destination could not be "
+          + "determined");
+    }
+    var expanded = new ArrayList<String>();
+    for (String w : raw) {
+      expanded.add(expand(w));
+    }
+    String destRaw = expanded.getLast();
+    List<String> srcs = expanded.subList(0, expanded.size() - 1);
+    String chown = i.flags().get("chown") == null ? "" : expand(i.flags().get("chown"));
+    String from = i.flags().get("from");
+    String dest = normalizeDest(destRaw);
+    if (from != null) {
+      copyFrom(name, expand(from), srcs, dest, destRaw, chown);
+      return;
+    }
+    var sources = new ArrayList<Source>();
+    for (String s : srcs) {
+      if (s.startsWith("http://") || s.startsWith("https://")) {
+        if (!add) {
+          throw new InvalidArgumentException("source can't be a URL for COPY");
+        }
+        throw new InvalidArgumentException("ADD " + s + ": berth does not download remote sources; fetch it into "
+            + "the build context, or RUN a download in the Dockerfile");
+      }
+      if (s.matches(".*[*?\\[].*")) {
+        for (String m : context.glob(s)) {
+          Path p = context.resolve(m);
+          sources.add(source(m, p, add));
+        }
+        continue;
+      }
+      String rel = DockerIgnore.GoPathClean.clean(s);
+      if (rel.equals("..") || rel.startsWith("../")) {
+        throw new InvalidArgumentException("forbidden path outside the build context: " + s + " ()");
+      }
+      Path p = context.resolve(s);
+      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new InvalidArgumentException("file not found in build context or excluded by .dockerignore: stat "
+            + rel + ": file does not exist");
+      }
+      sources.add(source(s, p, add));
+    }
+    if (sources.isEmpty()) {
+      throw new InvalidArgumentException("no source files were specified");
+    }
+    if (sources.size() > 1 && !destRaw.endsWith("/")) {
+      throw new InvalidArgumentException("When using " + name
+          + " with more than one source file, the destination must be a directory and end with a /");
+    }
+    String hash = sources.size() == 1 ? sources.getFirst().hash()
+        : "multi:" + dev.berth.core.image.Digest.of(String.join(",", sources.stream().map(Source::hash).toList())
+            .getBytes(StandardCharsets.UTF_8)).hex();
+    String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + dest + " ";
+    List<String> cmd = nop(comment, false);
+    String key = key(cmd);
+    if (probe(key)) {
+      return;
+    }
+    writeLayer(key, cmd, chown, (id, owner, tar) -> {
+      Set<String> made = new java.util.HashSet<>();
+      for (Source s : sources) {
+        if (s.archive()) {
+          missingDirs(tar, id, dest, new int[] {0, 0}, made);
+          LayerTar.untarInto(tar, s.path(), dest);
+        } else if (s.dir()) {
+          missingDirs(tar, id, dest, owner, made);
+          LayerTar.tree(tar, s.path(), dest, owner);
+        } else {
+          String target = dest;
+          if (destRaw.endsWith("/") || (id != null && containers.stat(id, dest).map(PathStat::isDirectory)
+              .orElse(false))) {
+            target = LayerTar.join(dest, s.path().getFileName().toString());
+          }
+          missingDirs(tar, id, parent(target), owner, made);
+          LayerTar.file(tar, s.path(), target, owner);
+        }
+      }
+    });
+  }
+
+  private static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
+  }
+
+  /**
+   * moby's MkdirAllAndChownNew: the directories on the way to {@code dir} (itself included) that
+   * do not exist yet, made 0755 with the copy's owner; existing ones keep theirs.
+   */
+  private void missingDirs(TarArchiveOutputStream tar, String id, String dir, int[] owner, Set<String> made)
+      throws IOException {
+    String r = LayerTar.rel(dir);
+    if (r.isEmpty()) {
+      return;
+    }
+    var path = new StringBuilder();
+    boolean missing = id == null;
+    for (String c : r.split("/")) {
+      path.append('/').append(c);
+      String p = path.toString();
+      if (!missing) {
+        missing = containers.stat(id, p).isEmpty();
+      }
+      if (missing && made.add(p)) {
+        LayerTar.dirEntry(tar, p, 0755, owner);
+      }
+    }
+  }
+
+  private Source source(String orig, Path p, boolean add) {
+    boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+    boolean archive = add && !dir && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && LayerTar.isArchive(p);
+    return new Source(orig, p, BuildContext.checksum(p), dir, archive);
+  }
+
+  private String normalizeDest(String dest) {
+    String wd = state.config.workingDir().isEmpty() ? "/" : state.config.workingDir();
+    String joined = dest.startsWith("/") ? dest : wd + "/" + dest;
+    String clean = DockerIgnore.GoPathClean.clean(joined);
+    return clean;
+  }
+
+  /** uid and gid for --chown, looked up in the destination's /etc/passwd and /etc/group (moby parseChownFlag). */
+  private int[] owner(String containerId, String chown) {
+    if (chown.isEmpty()) {
+      return new int[] {0, 0};
+    }
+    String[] parts = chown.split(":", -1);
+    if (parts.length > 2) {
+      throw new InvalidArgumentException("invalid chown string format: " + chown);
+    }
+    String user = parts[0];
+    String group = parts.length == 1 ? parts[0] : parts[1];
+    String prefix = "unable to convert uid/gid chown string to host mapping: ";
+    int uid = lookup(containerId, "/etc/passwd", user, 2, prefix + "can't find uid for user " + user
+        + ": no such user: " + user);
+    int gid = lookup(containerId, "/etc/group", group, 2, prefix + "can't find gid for group " + group
+        + ": no such group: " + group);
+    return new int[] {uid, gid};
+  }
+
+  private int lookup(String containerId, String file, String name, int field, String notFound) {
+    if (name.matches("\\d+")) {
+      return Integer.parseInt(name);
+    }
+    if (containerId == null) {
+      throw new InvalidArgumentException(notFound);
+    }
+    String text = readFile(containerId, file).orElse("");
+    for (String line : text.split("\n")) {
+      String[] f = line.split(":", -1);
+      if (f.length > field && f[0].equals(name)) {
+        try {
+          return Integer.parseInt(f[field]);
+        } catch (NumberFormatException e) {
+          break;
+        }
+      }
+    }
+    throw new InvalidArgumentException(notFound);
+  }
+
+  private Optional<String> readFile(String containerId, String path) {
+    var buf = new java.io.ByteArrayOutputStream();
+    try {
+      if (containers.stat(containerId, path).isEmpty()) {
+        return Optional.empty();
+      }
+      containers.read(containerId, path, buf);
+      try (var tin = new TarArchiveInputStream(new java.io.ByteArrayInputStream(buf.toByteArray()))) {
+        TarArchiveEntry e;
+        while ((e = tin.getNextEntry()) != null) {
+          if (e.isFile()) {
+            return Optional.of(new String(tin.readAllBytes(), StandardCharsets.UTF_8));
+          }
+        }
+      }
+      return Optional.empty();
+    } catch (IOException | NotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  @FunctionalInterface
+  private interface LayerBody {
+    void write(String containerId, int[] owner, TarArchiveOutputStream tar) throws IOException;
+  }
+
+  @FunctionalInterface
+  private interface TarBody {
+    void write(TarArchiveOutputStream tar) throws IOException;
+  }
+
+  /**
+   * A COPY/ADD layer: into a container of the current image (no "Running in", as dockerd writes
+   * straight into a layer there), or straight as a layer on scratch.
+   */
+  private void writeLayer(String key, List<String> cmd, String chown, LayerBody body) {
+    if (state.image == null) {
+      int[] owner = owner(null, chown);
+      commitLayer(key, cmd, tar -> {
+        body.write(null, owner, tar);
+      });
+      return;
+    }
+    String id = containers.create(state.image, state.config, cmd, null, state.config.env(), false, options);
+    live.add(id);
+    try {
+      int[] owner = owner(id, chown);
+      extractInto(id, tar -> body.write(id, owner, tar));
+      ImageId parent = state.image;
+      state.image = containers.commit(id, state.config, state.author, String.join(" ", cmd));
+      cache.store(parent, key, state.image);
+    } finally {
+      removeQuietly(id);
+    }
+  }
+
+  private void extractInto(String id, TarBody body) {
+    Path tar = writeTar(body);
+    try (InputStream in = Files.newInputStream(tar)) {
+      containers.extract(id, in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      deleteQuietly(tar);
+    }
+  }
+
+  private Path writeTar(TarBody body) {
+    try {
+      Path tar = Files.createTempFile(work, "layer-", ".tar");
+      try (OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(tar), 1 << 16);
+          // 512-byte blocks, as Go writes them: a tar with no entries is then moby's empty layer.
+          var t = new TarArchiveOutputStream(o, 512, StandardCharsets.UTF_8.name())) {
+        t.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+        t.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+        t.setAddPaxHeadersForNonAsciiNames(true);
+        body.write(t);
+        t.finish();
+      }
+      return tar;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // scratch space, cleared at start-up
+    }
+  }
+
+  /** COPY --from: a stage's or an image's files, through a container of it that is never started. */
+  private void copyFrom(String name, String from, List<String> srcs, String dest, String destRaw, String chown) {
+    ImageId source;
+    String lower = from.toLowerCase(Locale.ROOT);
+    if (stageNames.containsKey(lower)) {
+      source = stageNames.get(lower);
+    } else if (from.matches("\\d+")) {
+      int ix = Integer.parseInt(from);
+      if (ix == stageImages.size()) {
+        throw new InvalidArgumentException("invalid from flag value " + from + ": refers to current build stage");
+      }
+      if (ix > stageImages.size()) {
+        throw new InvalidArgumentException("invalid from flag value " + from + ": index out of bounds");
+      }
+      source = stageImages.get(ix);
+    } else {
+      try {
+        source = baseImage(from).id();
+      } catch (EngineException e) {
+        throw new InvalidArgumentException("invalid from flag value " + from + ": " + e.getMessage());
+      }
+    }
+    if (source == null) {
+      throw new InvalidArgumentException("invalid from flag value " + from + ": the stage has no files (FROM scratch"
+          + " with no step that wrote any)");
+    }
+    List<String> patterns = srcs;
+    if (srcs.size() > 1 && !destRaw.endsWith("/")) {
+      throw new InvalidArgumentException("When using " + name
+          + " with more than one source file, the destination must be a directory and end with a /");
+    }
+    String hash = "from:" + dev.berth.core.image.Digest.of((source + "\n" + String.join("\n", srcs))
+        .getBytes(StandardCharsets.UTF_8)).hex();
+    String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + dest + " ";
+    List<String> cmd = nop(comment, false);
+    String key = key(cmd);
+    if (probe(key)) {
+      return;
+    }
+    String reader = containers.create(source, ImageRunConfig.EMPTY, List.of("/bin/sh", "-c", "#(nop) "), null,
+        List.of(), false, options);
+    live.add(reader);
+    try {
+      var paths = new ArrayList<String>();
+      try {
+        for (String p : patterns) {
+          paths.addAll(p.matches(".*[*?\\[].*") ? expandIn(reader, p) : List.of(p));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (paths.isEmpty()) {
+        throw new InvalidArgumentException("no source files were specified");
+      }
+      if (paths.size() > 1 && !destRaw.endsWith("/")) {
+        throw new InvalidArgumentException("When using " + name
+            + " with more than one source file, the destination must be a directory and end with a /");
+      }
+      writeLayer(key, cmd, chown, (id, owner, tar) -> {
+        Set<String> made = new java.util.HashSet<>();
+        for (String s : paths) {
+          String path = DockerIgnore.GoPathClean.clean("/" + s);
+          Optional<PathStat> st = containers.stat(reader, path);
+          if (st.isEmpty()) {
+            throw new InvalidArgumentException("COPY failed: stat " + path + ": file does not exist");
+          }
+          boolean dir = st.get().isDirectory();
+          String target;
+          if (dir) {
+            target = dest;
+            missingDirs(tar, id, dest, owner, made);
+          } else {
+            if (destRaw.endsWith("/") || (id != null && containers.stat(id, dest).map(PathStat::isDirectory)
+                .orElse(false))) {
+              target = LayerTar.join(dest, st.get().name());
+            } else {
+              target = dest;
+            }
+            missingDirs(tar, id, parent(target), owner, made);
+          }
+          Path tmp = Files.createTempFile(work, "from-", ".tar");
+          try {
+            try (OutputStream o = Files.newOutputStream(tmp)) {
+              containers.read(reader, path, o);
+            }
+            LayerTar.rerooted(tar, tmp, target, dir, chown.isEmpty() ? null : owner);
+          } finally {
+            deleteQuietly(tmp);
+          }
+        }
+      });
+    } finally {
+      removeQuietly(reader);
+    }
+  }
+
+  /**
+   * The paths in another image that a wildcard source names (Go's filepath.Match per path, a
+   * matched directory taken whole), read from the tar of the directory above the first wildcard.
+   */
+  private List<String> expandIn(String reader, String pattern) throws IOException {
+    String clean = DockerIgnore.GoPathClean.clean("/" + pattern);
+    String[] parts = clean.substring(1).split("/");
+    var base = new StringBuilder();
+    for (String part : parts) {
+      if (part.matches(".*[*?\\[].*")) {
+        break;
+      }
+      base.append('/').append(part);
+    }
+    if (base.isEmpty()) {
+      throw new InvalidArgumentException("COPY --from " + pattern
+          + ": berth does not expand a wildcard in the first directory of the root; name the paths");
+    }
+    String baseDir = base.toString();
+    if (containers.stat(reader, baseDir).isEmpty()) {
+      return List.of();
+    }
+    var re = java.util.regex.Pattern.compile(DockerIgnore.regex(clean.substring(1))
+        .replace("(.*/)?", "[^/]*/?").replace(".*$", "[^/]*$"));
+    String above = parent(baseDir);
+    var matches = new java.util.TreeSet<String>();
+    Path tmp = Files.createTempFile(work, "glob-", ".tar");
+    try {
+      try (OutputStream o = Files.newOutputStream(tmp)) {
+        containers.read(reader, baseDir, o);
+      }
+      try (var tin = new TarArchiveInputStream(new java.io.BufferedInputStream(Files.newInputStream(tmp)))) {
+        TarArchiveEntry e;
+        while ((e = tin.getNextEntry()) != null) {
+          String abs = DockerIgnore.GoPathClean.clean(LayerTar.join(above, e.getName()));
+          if (re.matcher(abs.substring(1)).matches()) {
+            matches.add(abs);
+          }
+        }
+      }
+    } finally {
+      deleteQuietly(tmp);
+    }
+    // A match inside a matched directory comes with it.
+    return matches.stream().filter(m -> matches.stream().noneMatch(o -> !o.equals(m) && m.startsWith(o + "/")))
+        .toList();
+  }
+
+}
