@@ -81,7 +81,13 @@ final class BerthDaemon implements AutoCloseable {
       var d = new BerthDaemon(dir);
       d.activated = activated;
       beforeLaunch.accept(d.bridge);
-      d.launch();
+      try {
+        d.launch();
+      } catch (AssertionError e) {
+        // A berthd that never came up leaves nothing either (its log is in the message).
+        d.close();
+        throw e;
+      }
       return d;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

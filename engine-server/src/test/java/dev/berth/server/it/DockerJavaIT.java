@@ -477,6 +477,50 @@ class DockerJavaIT extends WithBerthd {
   }
 
   @Test
+  void buildsFromADockerfileAndReadsTheImageIdFromTheStream(@org.junit.jupiter.api.io.TempDir Path context)
+      throws Exception {
+    // docker-java's buildImageCmd (what Testcontainers' ImageFromDockerfile uses): a gzipped tar
+    // of the directory, the image ID read from the stream's aux message.
+    Files.writeString(context.resolve("Dockerfile"), "FROM " + IMAGE + "\nARG GREETING=hi\n"
+        + "COPY hello.txt /hello.txt\nRUN echo \"$GREETING from RUN\" > /run.txt\n"
+        + "LABEL " + LABEL + "=built\nCMD [\"cat\", \"/hello.txt\", \"/run.txt\"]\n");
+    Files.writeString(context.resolve("hello.txt"), "hello from COPY\n");
+    var log = new StringBuffer();
+    String imageId = client.buildImageCmd(context.toFile()).withTags(java.util.Set.of("dj-built:1"))
+        .withBuildArg("GREETING", "hey").withPull(false)
+        .exec(new com.github.dockerjava.api.command.BuildImageResultCallback() {
+          @Override
+          public void onNext(com.github.dockerjava.api.model.BuildResponseItem item) {
+            if (item.getStream() != null) {
+              log.append(item.getStream());
+            }
+            super.onNext(item);
+          }
+        }).awaitImageId(60, TimeUnit.SECONDS);
+    try {
+      assertTrue(log.toString().contains("Successfully built " + imageId.substring(0, 12)), log.toString());
+      assertTrue(client.inspectImageCmd(imageId).exec().getRepoTags().contains("dj-built:1"));
+      String ran = client.createContainerCmd("dj-built:1").withLabels(Map.of(LABEL, "dj-built")).exec().getId();
+      containers.add(ran);
+      client.startContainerCmd(ran).exec();
+      assertEquals(0, exitCode(ran));
+      var out = client.logContainerCmd(ran).withStdOut(true).withStdErr(true).exec(new Output());
+      assertTrue(out.awaitCompletion(30, TimeUnit.SECONDS));
+      assertEquals("hello from COPY\nhey from RUN\n", out.out.toString());
+      client.removeContainerCmd(ran).withForce(true).exec();
+      containers.remove(ran);
+      // A build that fails says so through docker-java's exception, with the step's words.
+      Files.writeString(context.resolve("Dockerfile"), "FROM " + IMAGE + "\nRUN exit 3\n");
+      var failed = assertThrows(com.github.dockerjava.api.exception.DockerClientException.class, () -> client
+          .buildImageCmd(context.toFile()).exec(new com.github.dockerjava.api.command.BuildImageResultCallback())
+          .awaitImageId(60, TimeUnit.SECONDS));
+      assertTrue(failed.getMessage().contains("returned a non-zero code: 3"), failed.getMessage());
+    } finally {
+      quietly(() -> client.removeImageCmd("dj-built:1").withForce(true).exec());
+    }
+  }
+
+  @Test
   void commitsSavesLoadsPrunesAndRunsWithATtyAndAHealthcheck() throws Exception {
     var check = new HealthCheck().withTest(List.of("CMD", "true"))
         .withInterval(200_000_000L).withTimeout(1_000_000_000L).withRetries(2);
