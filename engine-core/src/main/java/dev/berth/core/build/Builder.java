@@ -4,6 +4,7 @@ import dev.berth.core.archive.PathStat;
 import dev.berth.core.error.EngineException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
+import dev.berth.core.image.GoDuration;
 import dev.berth.core.image.Healthcheck;
 import dev.berth.core.image.Image;
 import dev.berth.core.image.ImageId;

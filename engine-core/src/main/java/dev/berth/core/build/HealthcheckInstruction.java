@@ -1,5 +1,6 @@
 package dev.berth.core.build;
 
+import dev.berth.core.image.GoDuration;
 import dev.berth.core.image.Healthcheck;
 import java.util.ArrayList;
 import java.util.List;

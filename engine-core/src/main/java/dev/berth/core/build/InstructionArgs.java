@@ -1,15 +1,11 @@
 package dev.berth.core.build;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /** How an instruction's arguments are split before they are expanded (buildkit's line parsers). */
 final class InstructionArgs {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private InstructionArgs() {}
 
@@ -52,24 +48,7 @@ final class InstructionArgs {
   }
   /** A JSON array of strings, or null when it is not one (shell form). */
   static List<String> jsonArray(String args) {
-    if (!args.startsWith("[")) {
-      return null;
-    }
-    try {
-      JsonNode n = JSON.readTree(args);
-      if (n == null || !n.isArray()) {
-        return null;
-      }
-      var out = new ArrayList<String>();
-      for (JsonNode e : n) {
-        if (!e.isTextual()) {
-          return null;
-        }
-        out.add(e.asText());
-      }
-      return out;
-    } catch (IOException e) {
-      return null;
-    }
+    return dev.berth.core.image.GoJson.stringArray(args);
   }
+
 }

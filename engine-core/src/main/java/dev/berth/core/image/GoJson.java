@@ -26,6 +26,32 @@ public final class GoJson {
     }
   }
 
+  /**
+   * A Dockerfile instruction's JSON form ({@code ["a", "b"]}, also {@code commit --change}'s): its
+   * strings, or null when the text is not a JSON array of strings (the shell form).
+   */
+  public static java.util.List<String> stringArray(String text) {
+    if (!text.startsWith("[")) {
+      return null;
+    }
+    try {
+      JsonNode n = MAPPER.readTree(text);
+      if (n == null || !n.isArray()) {
+        return null;
+      }
+      var out = new java.util.ArrayList<String>();
+      for (JsonNode e : n) {
+        if (!e.isTextual()) {
+          return null;
+        }
+        out.add(e.asText());
+      }
+      return out;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** Go matches keys exactly first, then case-insensitively. Null if absent or not an object. */
   static JsonNode field(JsonNode obj, String key) {
     if (obj == null || !obj.isObject()) {

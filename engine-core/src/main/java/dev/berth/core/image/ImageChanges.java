@@ -26,7 +26,6 @@ final class ImageChanges {
   private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
   private static final Pattern PORT = Pattern.compile("(\\d+)(?:-(\\d+))?(?:/(\\w+))?");
   private static final Pattern FLAG = Pattern.compile("--([a-z-]+)=(\\S*)");
-  private static final Pattern DURATION_PART = Pattern.compile("([0-9]*(?:\\.[0-9]*)?)(ns|us|µs|μs|ms|s|m|h)");
   private static final long MIN_HEALTH_INTERVAL_NANOS = 1_000_000;
 
   private String user;
@@ -242,26 +241,9 @@ final class ImageChanges {
 
   /** A JSON array of strings, or null when {@code rest} is not one (then it is shell form). */
   private static List<String> jsonArray(String rest) {
-    if (!rest.startsWith("[")) {
-      return null;
-    }
-    try {
-      JsonNode n = GoJson.MAPPER.readTree(rest);
-      if (n == null || !n.isArray()) {
-        return null;
-      }
-      var out = new ArrayList<String>();
-      for (JsonNode e : n) {
-        if (!e.isTextual()) {
-          return null;
-        }
-        out.add(e.asText());
-      }
-      return out;
-    } catch (IOException e) {
-      return null;
-    }
+    return GoJson.stringArray(rest);
   }
+
 
   private String workdir(String requested) {
     if (requested.startsWith("/")) {
@@ -378,37 +360,11 @@ final class ImageChanges {
     if (v == null || v.isEmpty()) {
       return 0;
     }
-    long d = goDuration(v);
+    long d = GoDuration.parse(v);
     if (d != 0 && d < MIN_HEALTH_INTERVAL_NANOS) {
       String label = Character.toUpperCase(name.charAt(0)) + name.substring(1).replace("-", " ");
       throw new InvalidArgumentException(label + " \"--" + name + "\" cannot be less than 1ms");
     }
     return d;
-  }
-
-  /** Go's time.ParseDuration, in nanoseconds. */
-  static long goDuration(String s) {
-    if (s.equals("0")) {
-      return 0;
-    }
-    Matcher m = DURATION_PART.matcher(s);
-    int pos = 0;
-    double total = 0;
-    while (pos < s.length() && m.find(pos) && m.start() == pos && !m.group(1).isEmpty() && !m.group(1).equals(".")) {
-      double n = Double.parseDouble(m.group(1));
-      total += n * switch (m.group(2)) {
-        case "ns" -> 1d;
-        case "us", "µs", "μs" -> 1e3;
-        case "ms" -> 1e6;
-        case "s" -> 1e9;
-        case "m" -> 60e9;
-        default -> 3600e9;
-      };
-      pos = m.end();
-    }
-    if (pos != s.length() || s.isEmpty()) {
-      throw new InvalidArgumentException("time: invalid duration \"" + s + "\"");
-    }
-    return Math.round(total);
   }
 }

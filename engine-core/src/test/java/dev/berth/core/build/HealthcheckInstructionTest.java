@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.image.GoDuration;
 import dev.berth.core.image.Healthcheck;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -102,12 +102,12 @@ class ImageFormatsTest {
 
   @Test
   void goDurations() {
-    assertEquals(30_000_000_000L, ImageChanges.goDuration("30s"));
-    assertEquals(90_000_000_000L, ImageChanges.goDuration("1m30s"));
-    assertEquals(1_500_000L, ImageChanges.goDuration("1.5ms"));
-    assertEquals(0, ImageChanges.goDuration("0"));
-    assertThrows(InvalidArgumentException.class, () -> ImageChanges.goDuration("30"));
-    assertThrows(InvalidArgumentException.class, () -> ImageChanges.goDuration("abc"));
+    assertEquals(30_000_000_000L, GoDuration.parse("30s"));
+    assertEquals(90_000_000_000L, GoDuration.parse("1m30s"));
+    assertEquals(1_500_000L, GoDuration.parse("1.5ms"));
+    assertEquals(0, GoDuration.parse("0"));
+    assertThrows(InvalidArgumentException.class, () -> GoDuration.parse("30"));
+    assertThrows(InvalidArgumentException.class, () -> GoDuration.parse("abc"));
   }
 
   @Test
