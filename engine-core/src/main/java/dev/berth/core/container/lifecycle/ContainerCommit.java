@@ -77,16 +77,7 @@ public final class ContainerCommit {
         Path upper = rootfs.upper(now.id());
         var info = new ImageService.CommitInfo(runConfig(now, r.config()), r.changes(), r.author(), r.comment(),
             String.join(" ", Optional.ofNullable(now.config().cmd()).orElse(List.of())), r.tag());
-        return images.commit(now.imageId(), out -> {
-          var tar = new TarWriter(out, true);
-          if (Files.isDirectory(upper, LinkOption.NOFOLLOW_LINKS)) {
-            // By descriptors: a container committed without a pause may swap directories for symlinks meanwhile.
-            try (RootedPath tree = RootedPath.open(upper)) {
-              tar.addContents(tree);
-            }
-          }
-          tar.finish();
-        }, info);
+        return images.commit(now.imageId(), out -> writeLayer(upper, out), info);
       } finally {
         if (paused) {
           unpause(now);
@@ -105,16 +96,20 @@ public final class ContainerCommit {
     return locks.with(c.id(), () -> {
       Path upper = rootfs.upper(c.id());
       var info = new ImageService.CommitInfo(config, List.of(), author, "", createdBy, null);
-      return images.commit(c.imageId(), out -> {
-        var tar = new TarWriter(out, true);
-        if (Files.isDirectory(upper, LinkOption.NOFOLLOW_LINKS)) {
-          try (RootedPath tree = RootedPath.open(upper)) {
-            tar.addContents(tree);
-          }
-        }
-        tar.finish();
-      }, info);
+      return images.commit(c.imageId(), out -> writeLayer(upper, out), info);
     });
+  }
+
+  /** The container's upper directory as a layer tar. */
+  private static void writeLayer(Path upper, java.io.OutputStream out) throws java.io.IOException {
+    var tar = new TarWriter(out, true);
+    if (Files.isDirectory(upper, LinkOption.NOFOLLOW_LINKS)) {
+      // By descriptors: a container committed without a pause may swap directories for symlinks meanwhile.
+      try (RootedPath tree = RootedPath.open(upper)) {
+        tar.addContents(tree);
+      }
+    }
+    tar.finish();
   }
 
   // As dockerd, whose unpause error is ignored too: a container that exited while paused has nothing to thaw.
