@@ -548,7 +548,12 @@ add_notes(BERTH_OPERATIONS, {
         "parameters": {
             "version": {"description": berth("`1` only; `2` (BuildKit) is refused with a 400.")},
             "remote": {"description": berth("refused: the context must be uploaded.")},
-            "cachefrom": {"description": berth("empty (`[]`, as older CLIs send it) only; a list is refused.")},
+            "cachefrom": {"description": berth(
+                "as dockerd's classic builder: a step is a cache hit when a listed image's history and "
+                "layers begin with the step's parent and its next history entry was made by the step's "
+                "command; the step's image is then that image (its last step) or one restored from its "
+                "layers. Names that are no image here are skipped; with the list given, the step cache's "
+                "own hits count only on the way to a listed image, as dockerd's do.")},
             "squash": {"description": berth("refused as dockerd refuses it without experimental mode.")},
             "outputs": {"description": berth("an empty list only; outputs are refused.")},
             "platform": {"description": berth("the host's platform only.")},

@@ -23,11 +23,12 @@ import java.util.Map;
  * @param extraHosts RUN's extra /etc/hosts lines ({@code host:ip})
  * @param cgroupParent RUN's cgroup parent, or empty
  * @param ulimits RUN's rlimits ({@code --ulimit})
+ * @param cacheFrom {@code --cache-from}: images whose history may stand for steps, as names or IDs
  */
 public record BuildOptions(List<ImageReference> tags, String dockerfile, Map<String, String> buildArgs,
     Map<String, String> labels, String target, boolean noCache, boolean remove, boolean forceRemove, boolean pull,
     String networkMode, Resources resources, long shmSize, List<String> extraHosts, String cgroupParent,
-    List<ProcessOptions.Ulimit> ulimits) {
+    List<ProcessOptions.Ulimit> ulimits, List<String> cacheFrom) {
 
   public BuildOptions {
     tags = List.copyOf(tags);
@@ -40,5 +41,6 @@ public record BuildOptions(List<ImageReference> tags, String dockerfile, Map<Str
     extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
     cgroupParent = cgroupParent == null ? "" : cgroupParent;
     ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
+    cacheFrom = cacheFrom == null ? List.of() : List.copyOf(cacheFrom);
   }
 }

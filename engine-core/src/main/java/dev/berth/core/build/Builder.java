@@ -7,6 +7,7 @@ import dev.berth.core.error.NotFoundException;
 import dev.berth.core.image.GoDuration;
 import dev.berth.core.image.Healthcheck;
 import dev.berth.core.image.Image;
+import dev.berth.core.image.ImageConfig;
 import dev.berth.core.image.ImageId;
 import dev.berth.core.image.ImageReference;
 import dev.berth.core.image.ImageRunConfig;
@@ -43,6 +44,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 final class Builder {
 
+  private static final System.Logger LOG = System.getLogger(Builder.class.getName());
+
   static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
   private static final Pattern STAGE_NAME = Pattern.compile("^[a-z][a-z0-9-_.]*$");
@@ -74,6 +77,7 @@ final class Builder {
   }
 
   private State state;
+  private CacheSources sources;
 
   Builder(ImageService images, StepContainers containers, BuildCache cache, BuildOptions options, BuildOutput out,
       BuildContext context, Path work, char escape) {
@@ -235,6 +239,7 @@ final class Builder {
       throw new InvalidArgumentException("base name (" + base + ") should not be blank");
     }
     state.name = s.name();
+    sources = resolveSources();
     ImageRunConfig config;
     if (stageNames.containsKey(name.toLowerCase(Locale.ROOT))) {
       state.image = stageNames.get(name.toLowerCase(Locale.ROOT));
@@ -628,7 +633,7 @@ final class Builder {
     state.config = RunConfigs.with(state.config, c -> c.workingDir = wd);
     List<String> cmd = nop("WORKDIR " + wd, false);
     String key = key(cmd);
-    if (probe(key)) {
+    if (probe(key, cmd)) {
       return;
     }
     if (state.image == null) {
@@ -667,7 +672,11 @@ final class Builder {
     return String.join("\u0000", cmd) + "\n" + Canonical.of(state.config) + "\n" + state.author;
   }
 
-  private boolean probe(String key) {
+  /**
+   * The step's image from the cache: berth's own, and with {@code --cache-from} the sources
+   * (where a hit of berth's own counts only on the way to a source, as in dockerd).
+   */
+  private boolean probe(String key, List<String> cmd) {
     if (options.noCache()) {
       return false;
     }
@@ -679,6 +688,12 @@ final class Builder {
         return false;
       }
     });
+    if (sources != null) {
+      hit = hit.filter(id -> sources.leadsTo(images.find(id.toString()).config()));
+      if (hit.isEmpty()) {
+        hit = fromSources(key, cmd);
+      }
+    }
     if (hit.isEmpty()) {
       return false;
     }
@@ -687,11 +702,43 @@ final class Builder {
     return true;
   }
 
+  /** A {@code --cache-from} hit: the source itself, or an image restored from its layers; remembered in the cache. */
+  private Optional<ImageId> fromSources(String key, List<String> cmd) {
+    ImageConfig parent = state.image == null ? null : images.find(state.image.toString()).config();
+    Optional<CacheSources.Match> match = sources.match(parent, String.join(" ", cmd), state.config);
+    if (match.isEmpty()) {
+      return Optional.empty();
+    }
+    ImageId id = match.get().restored() == null ? match.get().source().id() : images.restore(match.get().restored());
+    cache.store(state.image, key, id);
+    return Optional.of(id);
+  }
+
+  /**
+   * moby's prober Reset at each FROM: the {@code --cache-from} images as they are now; a name
+   * that is no image here is skipped, as dockerd logs and skips it. Null without {@code --cache-from}.
+   */
+  private CacheSources resolveSources() {
+    if (options.cacheFrom().isEmpty()) {
+      return null;
+    }
+    var found = new ArrayList<Image>();
+    for (String ref : options.cacheFrom()) {
+      try {
+        found.add(images.find(ref));
+      } catch (NotFoundException | InvalidArgumentException e) {
+        LOG.log(System.Logger.Level.WARNING, "Could not look up " + ref + " for cache resolution, skipping: "
+            + e.getMessage());
+      }
+    }
+    return new CacheSources(found);
+  }
+
   /** A config step (moby commit): probe, else a container committed with the new config. */
   private void commit(String comment) {
     List<String> cmd = nop(comment, true);
     String key = key(cmd);
-    if (probe(key)) {
+    if (probe(key, cmd)) {
       return;
     }
     if (state.image == null) {
@@ -795,7 +842,7 @@ final class Builder {
     }
     List<String> history = saveCmd;
     String key = key(saveCmd);
-    if (probe(key)) {
+    if (probe(key, saveCmd)) {
       return;
     }
     var env = new ArrayList<>(state.config.env());
@@ -928,7 +975,7 @@ final class Builder {
     String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + dest + " ";
     List<String> cmd = nop(comment, false);
     String key = key(cmd);
-    if (probe(key)) {
+    if (probe(key, cmd)) {
       return;
     }
     writeLayer(key, cmd, chown, (id, owner, tar) -> {
@@ -1164,7 +1211,7 @@ final class Builder {
     String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + dest + " ";
     List<String> cmd = nop(comment, false);
     String key = key(cmd);
-    if (probe(key)) {
+    if (probe(key, cmd)) {
       return;
     }
     String reader = containers.create(source, ImageRunConfig.EMPTY, List.of("/bin/sh", "-c", "#(nop) "), null,

@@ -256,6 +256,26 @@ public final class ImageService {
     }
   }
 
+  /**
+   * An image made of {@code config} over layers the engine already has (moby's cache
+   * restoreCachedImage, for a build step found in a {@code --cache-from} image); an image with
+   * the same ID is kept as it is.
+   *
+   * @throws NotFoundException if one of its layers is gone
+   */
+  public ImageId restore(ImageConfig config) {
+    try (var _ = layers.adding()) {
+      long size = 0;
+      for (ChainId chain : ChainId.chain(config.diffIds())) {
+        size += layers.find(chain).orElseThrow(() -> new NotFoundException("layer does not exist: " + chain)).size();
+      }
+      byte[] bytes = ImageConfigCodec.write(config);
+      ImageId id = new ImageId(blobs.put(bytes));
+      repo.insert(id, ImageConfigCodec.parse(bytes), size, clock.instant());
+      return id;
+    }
+  }
+
   /** The diffID of a tar with no entries (1024 zero bytes): moby's layer.EmptyLayer. */
   static final Digest EMPTY_LAYER =
       Digest.parse("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");

@@ -83,11 +83,20 @@ final class BuildTranslator {
             l.path("Hard").asLong(0)));
       }
     }
-    String cacheFrom = req.query("cachefrom").orElse("");
-    if (!cacheFrom.isEmpty()) {
-      JsonNode c = json(cacheFrom, "error reading cache-from");
-      if (!c.isNull() && !c.isEmpty()) {
-        throw new InvalidArgumentException("berth does not take --cache-from yet: the local build cache is used");
+    var cacheFrom = new ArrayList<String>();
+    String cf = req.query("cachefrom").orElse("");
+    if (!cf.isEmpty()) {
+      JsonNode list = json(cf, "error reading cache-from");
+      if (!list.isNull() && !list.isArray()) {
+        throw new InvalidArgumentException("error reading cache-from: json: cannot unmarshal "
+            + list.getNodeType().toString().toLowerCase(Locale.ROOT) + " into Go value of type []string");
+      }
+      for (JsonNode ref : list) {
+        if (!ref.isTextual()) {
+          throw new InvalidArgumentException("error reading cache-from: json: cannot unmarshal "
+              + ref.getNodeType().toString().toLowerCase(Locale.ROOT) + " into Go value of type string");
+        }
+        cacheFrom.add(ref.asText());
       }
     }
     String platform = req.query("platform").orElse("");
@@ -113,7 +122,7 @@ final class BuildTranslator {
         buildArgs(req.query("buildargs").orElse("")), labels(req.query("labels").orElse("")),
         req.query("target").orElse(""), req.bool("nocache"), remove, forceRemove, req.bool("pull"),
         req.query("networkmode").orElse(""), resources, shm, extraHosts(req.queryAll("extrahosts")),
-        req.query("cgroupparent").orElse(""), ulimits);
+        req.query("cgroupparent").orElse(""), ulimits, cacheFrom);
   }
 
   /** Go's Int64ValueOrZero: unset or unparsable is zero, which means "no limit". */

@@ -268,6 +268,51 @@ class BuildIT extends WithBerthd {
   }
 
   @Test
+  void cacheFromUsesALoadedImagesHistoryForTheStepsAndYieldsThatImage() throws IOException {
+    Files.writeString(dir.resolve("f.txt"), "from cache-from\n");
+    Files.writeString(dir.resolve("Dockerfile"), """
+        FROM busybox:latest
+        ENV CF=cachefrom
+        WORKDIR /cf
+        COPY f.txt .
+        RUN cat f.txt > g.txt
+        CMD ["cat", "/cf/g.txt"]
+        """);
+    build("-t", "cf:1", ".").ok();
+    String id = docker.run("image", "inspect", "-f", "{{.Id}}", "cf:1").ok().line();
+    Path saved = dir.resolve("cf.tar");
+    try {
+      docker.run("save", "-o", saved.toString(), "cf:1").ok();
+      docker.run("rmi", "cf:1").ok();
+      docker.run("builder", "prune", "-f").ok();
+      docker.run("load", "-i", saved.toString()).ok();
+    } finally {
+      Files.deleteIfExists(saved);
+    }
+    assertEquals(id, docker.run("image", "inspect", "-f", "{{.Id}}", "cf:1").ok().line());
+
+    var r = build("-t", "cf:2", ".").ok();
+    assertFalse(r.out().contains("Using cache"), r.out());
+    assertNotEquals(id, docker.run("image", "inspect", "-f", "{{.Id}}", "cf:2").ok().line());
+
+    // As dockerd: a --cache-from name that is no image is skipped, and the build's own cache
+    // then counts only on the way to a source, so nothing is cached.
+    r = build("--cache-from", "nosuch:image", "-t", "cf:3", ".").ok();
+    assertFalse(r.out().contains("Using cache"), r.out());
+
+    r = build("--cache-from", "nosuch:image", "--cache-from", "cf:1", "-t", "cf:4", ".").ok();
+    assertEquals(5, lines(r.out(), "Using cache"), r.out());
+    assertFalse(r.out().contains("Running in"), r.out());
+    assertEquals(id, docker.run("image", "inspect", "-f", "{{.Id}}", "cf:4").ok().line());
+    assertEquals("from cache-from", docker.run("run", "--rm", "cf:4").ok().line());
+
+    // The steps found are remembered: the next build hits them (still on the way to cf:1).
+    r = build("--cache-from", "cf:1", ".").ok();
+    assertEquals(5, lines(r.out(), "Using cache"), r.out());
+    assertTrue(r.out().contains("Successfully built " + id.substring(7, 19)), r.out());
+  }
+
+  @Test
   void baseImagesThatAreMissingArePulledWithTheClientsLogins() throws IOException {
     try (var locked = TestRegistry.start("berth", "s3cret")) {
       String base = locked.host() + "/base:1";
@@ -338,7 +383,8 @@ class BuildIT extends WithBerthd {
         post("/v1.51/build?squash=1"));
     assertEquals("400 {\"message\":\"invalid version \\\"3\\\"\"}", post("/v1.51/build?version=3"));
     assertTrue(post("/v1.51/build?remote=https://example.com/x.git").contains("remote context"));
-    assertTrue(post("/v1.51/build?cachefrom=%5B%22x%22%5D").contains("--cache-from"));
+    assertEquals("400 {\"message\":\"error reading cache-from: json: cannot unmarshal object into Go value of type "
+        + "[]string\"}", post("/v1.51/build?cachefrom=%7B%7D"));
     assertTrue(post("/v1.51/build?t=app@sha256:" + "a".repeat(64)).contains("build tag cannot contain a digest"));
     assertEquals("200 {\"CachesDeleted\":null,\"SpaceReclaimed\":0}", post("/v1.51/build/prune"));
     // An empty context: dockerd's words for the missing Dockerfile, and nothing left behind.
