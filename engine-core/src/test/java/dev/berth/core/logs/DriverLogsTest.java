@@ -126,6 +126,13 @@ class DriverLogsTest {
         throw new java.io.UncheckedIOException(e);
       }
     });
+    // The follow must be under way before the files rotate: one that starts after max-file
+    // rotations has lost the deleted files' lines, as under dockerd.
+    until("the follow to have read the first line", () -> {
+      synchronized (out) {
+        return out.toString(StandardCharsets.UTF_8).equals(lines(0, 1));
+      }
+    });
     for (int i = 1; i < 3000; i += 100) {
       spool(i, i + 100);
       Thread.sleep(2);
