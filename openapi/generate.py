@@ -832,14 +832,22 @@ add_notes(BERTH_SCHEMAS, {
                                     'length-framed protobuf entries). Options: `max-size`, `max-file`, `compress` '
                                     "(rotation and gzip as dockerd's, local by default 20 MB x 5 gzipped), `labels`, "
                                     '`labels-regex`, `env`, `env-regex` (entries carry them as `attrs`; `docker '
-                                    'logs --details` shows them), `mode`, `max-buffer-size` (checked; berth never '
-                                    'blocks the container). Refused at create (400) in dockerd\'s words: an unknown '
+                                    'logs --details` shows them), `tag` (a Go template over the container rendered '
+                                    'at start into the `tag` attribute when not empty, as dockerd: literal text and '
+                                    '`{{.Field}}` with `ID` (12 characters), `FullID`, `Name` (no slash), `Command`, '
+                                    '`ImageID` (12), `ImageFullID`, `ImageName`, `Hostname`, `DaemonName` (`docker`, '
+                                    "as dockerd's, so templates written for it render the same) and logger.Info's "
+                                    'string fields; functions, pipelines, trim markers and other fields are a 400 '
+                                    "`log opt 'tag': berth renders only literal text and {{.Field}} ...`, an unknown "
+                                    "field Go's `can't evaluate field Foo in type *logger.Info`), `mode`, "
+                                    '`max-buffer-size` (checked; berth never blocks the container). Refused at '
+                                    "create (400) in dockerd's words: an unknown "
                                     "driver (`error looking up logging plugin bogus: plugin \"bogus\" not found`), an "
                                     "unknown option (`unknown log opt 'x' for json-file log driver`), a bad value "
                                     '(`invalid size: ...`, which dockerd refuses only at start); a driver dockerd '
                                     "has and berth lacks (`syslog`, `journald`, ...: `logger: no log driver named "
-                                    "'syslog' is registered (berth has json-file, local and none)`) and `tag` "
-                                    '(its Go template is not rendered) are refused too. With `none` there is no '
+                                    "'syslog' is registered (berth has json-file, local and none)`) is refused too. "
+                                    'With `none` there is no '
                                     'log and `GET /containers/{id}/logs` is a 501 `configured logging driver does '
                                     'not support reading`.'),
                             },

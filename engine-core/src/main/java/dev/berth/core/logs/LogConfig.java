@@ -92,10 +92,6 @@ public record LogConfig(String type, Map<String, String> config) {
       // non-blocking mode: conmon never blocks the container on berthd, which is what dockerd's ring buffer is for.
       parseSize(config.get("max-buffer-size"), 1024, "error parsing option max-buffer-size: ");
     }
-    if (config.containsKey("tag") && !config.get("tag").isEmpty()) {
-      throw new InvalidArgumentException("log opt 'tag' is not supported by berth yet: its Go template is not "
-          + "rendered");
-    }
     return driver == LogDriver.LOCAL ? local() : jsonFile();
   }
 
@@ -157,7 +153,8 @@ public record LogConfig(String type, Map<String, String> config) {
 
   private LogSettings.Attributes attributeKeys() {
     return new LogSettings.Attributes(config.getOrDefault("labels", ""), config.getOrDefault("labels-regex", ""),
-        config.getOrDefault("env", ""), config.getOrDefault("env-regex", ""));
+        config.getOrDefault("env", ""), config.getOrDefault("env-regex", ""),
+        new LogTag(config.getOrDefault("tag", "")));
   }
 
   private static int parseInt(String v, String prefix) {

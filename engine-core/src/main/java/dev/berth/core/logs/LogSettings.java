@@ -21,12 +21,19 @@ public record LogSettings(LogDriver driver, long maxSize, int maxFiles, boolean 
 
   /**
    * moby logger.Info.ExtraAttributes: the labels and environment variables (comma-separated names,
-   * or a regular expression over names) whose values go with every entry as {@code attrs}.
+   * or a regular expression over names) whose values go with every entry as {@code attrs}, and the
+   * {@code tag} (moby loggerutils.ParseLogTag), which json-file and local add when it is not empty.
    */
-  public record Attributes(String labels, String labelsRegex, String env, String envRegex) {
+  public record Attributes(String labels, String labelsRegex, String env, String envRegex, LogTag tag) {
     public static final Attributes NONE = new Attributes("", "", "", "");
 
+    /** Labels and environment, no tag. */
+    public Attributes(String labels, String labelsRegex, String env, String envRegex) {
+      this(labels, labelsRegex, env, envRegex, LogTag.NONE);
+    }
+
     public Attributes {
+      tag = tag == null ? LogTag.NONE : tag;
       labels = labels == null ? "" : labels;
       labelsRegex = labelsRegex == null ? "" : labelsRegex;
       env = env == null ? "" : env;
@@ -41,6 +48,20 @@ public record LogSettings(LogDriver driver, long maxSize, int maxFiles, boolean 
           }
         }
       }
+    }
+
+    /**
+     * The attributes of a container with these labels and environment ({@code KEY=value}), sorted
+     * by key, with its rendered {@code tag} (which wins over a label or variable named tag, as in dockerd).
+     */
+    public java.util.SortedMap<String, String> of(java.util.Map<String, String> containerLabels,
+        java.util.List<String> containerEnv, LogTag.Subject subject) {
+      var out = of(containerLabels, containerEnv);
+      String rendered = tag.render(subject);
+      if (!rendered.isEmpty()) {
+        out.put("tag", rendered);
+      }
+      return out;
     }
 
     /** The attributes of a container with these labels and environment ({@code KEY=value}), sorted by key. */

@@ -85,4 +85,58 @@ class LogConfigTest {
     assertEquals(Map.of("a", "1", "XY", "2"), s.attributes().of(Map.of("a", "1", "c", "3"), java.util.List.of(
         "XY=2", "Z=4")));
   }
+
+  private static final LogTag.Subject WEB = new LogTag.Subject(
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "web", java.util.List.of("sh", "-c",
+      "echo hi"), "sha256:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210", "busybox:latest");
+
+  private static String tag(String template) {
+    return new LogTag(template).render(WEB);
+  }
+
+  @Test
+  void tagRendersLogInfoFieldsAndLiteralText() {
+    assertEquals("0123456789ab", tag("{{.ID}}"));
+    assertEquals("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", tag("{{.FullID}}"));
+    assertEquals("web", tag("{{.Name}}"));
+    assertEquals("/web", tag("{{.ContainerName}}"));
+    assertEquals("fedcba987654", tag("{{.ImageID}}"), "TruncateID drops the algorithm");
+    assertEquals("sha256:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210", tag("{{.ImageFullID}}"));
+    assertEquals("busybox:latest", tag("{{.ImageName}}"));
+    assertEquals("sh -c echo hi", tag("{{.Command}}"));
+    assertEquals("sh", tag("{{.ContainerEntrypoint}}"));
+    assertEquals("docker/web/0123456789ab", tag("{{.DaemonName}}/{{ .Name }}/{{.ID}}"));
+    assertEquals("plain text }} too", tag("plain text }} too"));
+    assertEquals("", tag(""));
+    assertEquals(false, tag("{{.Hostname}}").isEmpty());
+  }
+
+  @Test
+  void tagBeyondFieldsIsRefusedAtCreate() {
+    assertEquals("log opt 'tag': berth renders only literal text and {{.Field}} (Field one of Command, ContainerEntrypoint, "
+        + "ContainerID, ContainerImageID, ContainerImageName, ContainerName, DaemonName, FullID, Hostname, ID, "
+        + "ImageFullID, ImageID, ImageName, Name), not {{.Name | printf \"%s\"}}",
+        refusal("json-file", Map.of("tag", "{{.Name | printf \"%s\"}}")));
+    for (String bad : new String[] {"{{printf \"x\"}}", "{{- .ID}}", "{{.ID -}}", "{{/* c */}}", "{{.ID.X}}",
+        "{{if .ID}}x{{end}}", "{{}}", "{{ . }}"}) {
+      assertThrows(InvalidArgumentException.class, () -> settings("local", Map.of("tag", bad)), bad);
+    }
+    assertEquals("log opt 'tag': berth does not render {{.ContainerLabels}} (Field one of Command, "
+        + "ContainerEntrypoint, ContainerID, ContainerImageID, ContainerImageName, ContainerName, DaemonName, FullID, "
+        + "Hostname, ID, ImageFullID, ImageID, ImageName, Name)", refusal("json-file", Map.of("tag", "{{.ContainerLabels}}")));
+    assertEquals("template: log-tag:1: unclosed action", refusal("json-file", Map.of("tag", "x{{.ID")));
+    assertEquals("template: log-tag:1:2: executing \"log-tag\" at <.Foo>: can't evaluate field Foo in type "
+        + "*logger.Info", refusal("json-file", Map.of("tag", "{{.Foo}}")));
+    assertEquals("template: log-tag:2:4: executing \"log-tag\" at <.Foo>: can't evaluate field Foo in type "
+        + "*logger.Info", refusal("json-file", Map.of("tag", "a\nb{{ .Foo}}")));
+  }
+
+  @Test
+  void tagJoinsTheAttributesAndWinsOverALabelNamedTag() {
+    var s = settings("json-file", Map.of("labels", "tag,a", "tag", "{{.Name}}"));
+    assertEquals(Map.of("a", "1", "tag", "web"), s.attributes().of(Map.of("a", "1", "tag", "label"),
+        java.util.List.of(), WEB));
+    assertEquals(Map.of(), settings("local", Map.of("tag", "")).attributes().of(Map.of(), java.util.List.of(), WEB),
+        "an empty tag adds nothing");
+  }
 }

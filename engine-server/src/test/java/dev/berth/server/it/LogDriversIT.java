@@ -194,6 +194,24 @@ class LogDriversIT extends WithBerthd {
   }
 
   @Test
+  @Order(5)
+  void tagIsRenderedIntoEachLinesAttributes() throws IOException {
+    String id = docker.run("run", "-d", "--name", "tagged", "--label", "team=logs", "--log-opt", "labels=team",
+        "--log-opt", "tag={{.DaemonName}}/{{.Name}}/{{.ID}}/{{.ImageName}}", "busybox", "echo", "hi").ok().line();
+    wait(id);
+    String tag = "docker/tagged/" + id.substring(0, 12) + "/busybox";
+    assertEquals("tag=" + tag.replace("/", "%2F") + ",team=logs hi\n", docker.run("logs", "--details", id).ok().out());
+    String logPath = docker.run("inspect", "--format", "{{.LogPath}}", id).ok().line();
+    var line = new ObjectMapper().readTree(Files.readAllLines(Path.of(logPath)).getFirst());
+    assertEquals(tag, line.path("attrs").path("tag").asText(), line.toString());
+    assertEquals("logs", line.path("attrs").path("team").asText(), line.toString());
+    docker.run("rm", id).ok();
+    var piped = docker.run("create", "--log-opt", "tag={{.Name | printf \"%s\"}}", "busybox", "true");
+    assertNotEquals(0, piped.exit(), "a template berth cannot render is refused, never mis-rendered");
+    assertTrue(piped.stderr().contains("berth renders only literal text and {{.Field}}"), piped.stderr());
+  }
+
+  @Test
   @Order(6)
   void aContainerLoggingWhileBerthdIsKilledLosesNoLine() throws Exception {
     // ~2 MB over a few seconds, rotating at 100 KB with 50 files kept: every line stays readable.

@@ -11,6 +11,7 @@ import dev.berth.core.logs.DriverLogs;
 import dev.berth.core.logs.LogDriver;
 import dev.berth.core.logs.LogQuery;
 import dev.berth.core.logs.LogSettings;
+import dev.berth.core.logs.LogTag;
 import dev.berth.core.logs.LogSink;
 import dev.berth.core.logs.LogTarget;
 import java.io.IOException;
@@ -58,7 +59,10 @@ public final class LogService {
     LogSettings settings = settings(c);
     return new LogTarget(c.id().hex(), rootfs.dir(c.id()), settings,
         settings.attributes().of(c.config().labels() == null ? Map.of() : c.config().labels(),
-            c.config().env() == null ? java.util.List.of() : c.config().env()));
+            c.config().env() == null ? java.util.List.of() : c.config().env(),
+            new LogTag.Subject(c.id().hex(), c.name().value(), c.config().argv(),
+                c.imageId() == null ? "" : c.imageId().toString(),
+                c.config().image())));
   }
 
   private static LogSettings settings(Container c) {
