@@ -341,6 +341,7 @@ public final class DriverLogs {
           return;
         }
         idleWait = Math.min(idleWait * 2, MAX_IDLE_WAIT_MILLIS);
+        reader.flush();
         try {
           follow.awaitWrite(idleWait);
         } catch (InterruptedException e) {
@@ -369,6 +370,10 @@ public final class DriverLogs {
     Reader(LogQuery query, LogSink sink) {
       this.query = query;
       this.sink = sink;
+    }
+
+    void flush() throws IOException {
+      sink.flush();
     }
 
     @Override

@@ -68,14 +68,29 @@ final class LogFiles implements AutoCloseable {
     return size;
   }
 
+  /** Where the pump records its place: the spool offset converted and the current file's size. */
+  @FunctionalInterface
+  interface Place {
+    void record(long spoolOffset, long currentSize) throws IOException;
+  }
+
   /**
    * Appends encoded entries, rotating before each one the current file is full for, and records
-   * that the spool is converted up to {@code spoolOffset}; a reader sees both or neither.
+   * that the spool is converted up to {@code spoolOffset}; a reader sees both or neither. Around a
+   * rotation the place is recorded twice — the spool offset of the entries before it with the full
+   * file's size, then that offset with size 0 for the new file — so an engine killed at any point
+   * of a batch resumes with no entry lost or written twice.
+   *
+   * @param offsets the spool offset converted once each entry is written
    */
-  synchronized void write(List<byte[]> entries, long spoolOffset) throws IOException {
-    for (byte[] entry : entries) {
+  synchronized void write(List<byte[]> entries, long[] offsets, long spoolOffset, Place place) throws IOException {
+    for (int n = 0; n < entries.size(); n++) {
+      byte[] entry = entries.get(n);
       if (settings.maxSize() >= 0 && size >= settings.maxSize() && (size > 0 || settings.maxSize() == 0)) {
+        long before = n == 0 ? consumed : offsets[n - 1];
+        place.record(before, size);
         rotate();
+        place.record(before, 0);
       }
       ByteBuffer b = ByteBuffer.wrap(entry);
       while (b.hasRemaining()) {

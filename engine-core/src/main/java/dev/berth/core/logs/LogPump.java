@@ -174,7 +174,7 @@ final class LogPump implements Runnable {
             }
             var rest = new ArrayList<SpoolConverter.Message>();
             converter.flush(rest);
-            commit(rest, in == null ? files.consumed() : reader.consumed());
+            commit(rest, List.of(), in == null ? files.consumed() : reader.consumed());
             if (mayEnd()) {
               return;
             }
@@ -223,6 +223,7 @@ final class LogPump implements Runnable {
   /** Converts the complete records the spool has now; true if there were any. */
   boolean pumpAvailable(FileChannel in) throws IOException {
     var out = new ArrayList<SpoolConverter.Message>();
+    var offsets = new ArrayList<Long>();
     boolean any = false;
     long recordStart = reader.consumed();
     for (byte[] line = reader.next(); line != null; line = reader.next()) {
@@ -232,13 +233,18 @@ final class LogPump implements Runnable {
         converter.accept(record, recordStart, out);
       }
       recordStart = reader.consumed();
+      // The spool is converted up to here once this record's entries are written.
+      while (offsets.size() < out.size()) {
+        offsets.add(safeOffset(recordStart));
+      }
       if (out.size() >= BATCH) {
-        commit(out, safeOffset(recordStart));
+        commit(out, offsets, safeOffset(recordStart));
         out.clear();
+        offsets.clear();
       }
     }
     if (any) {
-      commit(out, safeOffset(recordStart));
+      commit(out, offsets, safeOffset(recordStart));
     }
     return any;
   }
@@ -248,17 +254,25 @@ final class LogPump implements Runnable {
     return held >= 0 ? held : end;
   }
 
-  private void commit(List<SpoolConverter.Message> messages, long offset) throws IOException {
+  /** Writes the entries and records the place they take the pump to (also around a rotation). */
+  private void commit(List<SpoolConverter.Message> messages, List<Long> offsets, long offset) throws IOException {
     var encoded = new ArrayList<byte[]>(messages.size());
-    for (var m : messages) {
+    long[] after = new long[messages.size()];
+    for (int i = 0; i < messages.size(); i++) {
+      var m = messages.get(i);
       encoded.add(format.encode(m.entry(), m.split(), attrs));
+      after[i] = i < offsets.size() ? offsets.get(i) : offset;
     }
-    files.write(encoded, offset);
-    ByteBuffer b = ByteBuffer.allocate(STATE_SIZE).putLong(0, offset).putLong(8, files.size());
+    files.write(encoded, after, offset, this::recordPlace);
+    recordPlace(offset, files.size());
+    free();
+  }
+
+  private void recordPlace(long spoolOffset, long currentSize) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(STATE_SIZE).putLong(0, spoolOffset).putLong(8, currentSize);
     while (b.hasRemaining()) {
       state.write(b, b.position());
     }
-    free();
   }
 
   /** Frees the spool's head up to what is converted and behind every reader, in whole 4 KB blocks. */

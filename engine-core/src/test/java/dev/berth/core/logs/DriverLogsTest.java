@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +142,21 @@ class DriverLogsTest {
     running.set(false);
     follow.get(20, TimeUnit.SECONDS);
     assertEquals(lines(0, 3001), out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aRotationInsideABatchRecordsThePlaceBeforeAndAfterIt() throws Exception {
+    // Killed between any two steps, the engine resumes from a place that matches the files: the
+    // entries before the rotation with the full file's size, then the same offset with size 0.
+    var settings = new LogConfig("json-file", Map.of("max-size", "10", "max-file", "2")).settings();
+    var places = new java.util.ArrayList<String>();
+    try (var files = new LogFiles(dir.resolve("r-json.log"), settings, -1, 0)) {
+      files.write(List.of(new byte[6], new byte[6], new byte[6]), new long[] {100, 200, 300}, 300,
+          (offset, size) -> places.add(offset + "@" + size));
+    }
+    assertEquals(List.of("200@12", "200@0"), places);
+    assertEquals(12, Files.size(dir.resolve("r-json.log.1")));
+    assertEquals(6, Files.size(dir.resolve("r-json.log")));
   }
 
   @Test

@@ -5,7 +5,9 @@ import dev.berth.core.container.attach.AttachService;
 import dev.berth.core.container.attach.AttachSession;
 import dev.berth.core.container.attach.LogService;
 import dev.berth.core.container.model.Container;
+import dev.berth.core.logs.LogEntry;
 import dev.berth.core.logs.LogQuery;
+import dev.berth.core.logs.LogSink;
 import dev.berth.server.api.ApiRequest;
 import dev.berth.server.api.ApiRoutes;
 import dev.berth.server.stream.HijackedConnection;
@@ -66,15 +68,25 @@ public final class AttachHandlers {
     var conn = HijackedConnection.takeOver(false,
         ContainerTranslator.multiplexedMediaType(c.config().tty(), req.version())
             ? HijackedConnection.MULTIPLEXED : HijackedConnection.RAW);
-    var writer = new StdStreamWriter(conn.output(), multiplexed);
+    // Buffered: a log's records go out in 64 KiB writes, flushed whenever the read has caught up.
+    var writer = new StdStreamWriter(conn.output(), multiplexed, false);
     // A follow counts until its stream has ended, so a forced remove answers only after it.
     try (LogService.Follow follow = query.follow() ? logs.follow(c) : () -> { }) {
       try {
-        logs.read(c, query, e -> {
-          byte[] data = details ? ContainerTranslator.withDetails(e.attrs(), e.data()) : e.data();
-          data = timestamps ? ContainerTranslator.withTimestamp(e.time(), data) : data;
-          writer.write(e.stream(), data, 0, data.length);
+        logs.read(c, query, new LogSink() {
+          @Override
+          public void accept(LogEntry e) throws IOException {
+            byte[] data = details ? ContainerTranslator.withDetails(e.attrs(), e.data()) : e.data();
+            data = timestamps ? ContainerTranslator.withTimestamp(e.time(), data) : data;
+            writer.write(e.stream(), data, 0, data.length);
+          }
+
+          @Override
+          public void flush() throws IOException {
+            writer.flush();
+          }
         });
+        writer.flush();
       } catch (IOException e) {
         // the client went away
       }

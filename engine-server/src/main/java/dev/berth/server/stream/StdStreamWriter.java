@@ -7,16 +7,32 @@ import java.io.OutputStream;
 /**
  * Writes container output the way Docker does: without a TTY, each piece is a stdcopy frame
  * {@code [stream, 0, 0, 0, length (uint32 BE)]} + payload, so stdout and stderr stay apart; with a
- * TTY the bytes go out raw. Every write is flushed: clients render output as it comes.
+ * TTY the bytes go out raw. Every write is flushed (clients render output as it comes), unless
+ * the writer is told to buffer: then its owner flushes when it has nothing more for now.
  */
 public final class StdStreamWriter {
 
   private final OutputStream out;
   private final boolean multiplexed;
+  private final boolean flushEach;
 
   public StdStreamWriter(OutputStream out, boolean multiplexed) {
-    this.out = out;
+    this(out, multiplexed, true);
+  }
+
+  /**
+   * @param flushEach false to buffer writes (64 KiB) until {@link #flush}: for a log read, whose
+   *     records come faster than a write each could send them
+   */
+  public StdStreamWriter(OutputStream out, boolean multiplexed, boolean flushEach) {
+    this.out = flushEach ? out : new java.io.BufferedOutputStream(out, 64 * 1024);
     this.multiplexed = multiplexed;
+    this.flushEach = flushEach;
+  }
+
+  /** Sends what a buffering writer holds. */
+  public synchronized void flush() throws IOException {
+    out.flush();
   }
 
   public synchronized void write(StdStream stream, byte[] data, int offset, int length) throws IOException {
@@ -28,7 +44,9 @@ public final class StdStreamWriter {
           (byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
     }
     out.write(data, offset, length);
-    out.flush();
+    if (flushEach) {
+      out.flush();
+    }
   }
 
   /** A daemon error after the stream began: stream type 3, which the CLI turns into an error. */
