@@ -73,6 +73,30 @@ class LogFormatsTest {
   }
 
   @Test
+  void jsonFileLinesLongerThanAChunkAndManyShortOnesReadBack() throws IOException {
+    String long1 = "x".repeat(40_000) + "\n";
+    var out = new ByteArrayOutputStream();
+    out.writeBytes(JsonFileFormat.INSTANCE.encode(entry(long1), null, Map.of()));
+    for (int i = 0; i < 1000; i++) {
+      out.writeBytes(JsonFileFormat.INSTANCE.encode(entry(i + "\n"), null, Map.of()));
+    }
+    // Through a buffered (markable) stream, and one that is not: the same entries.
+    for (var in : new java.io.InputStream[] {new java.io.BufferedInputStream(new ByteArrayInputStream(out.toByteArray())),
+        new java.io.FilterInputStream(new ByteArrayInputStream(out.toByteArray())) {
+          @Override
+          public boolean markSupported() {
+            return false;
+          }
+        }}) {
+      assertEquals(long1, new String(JsonFileFormat.INSTANCE.decode(in).data(), StandardCharsets.UTF_8));
+      for (int i = 0; i < 1000; i++) {
+        assertEquals(i + "\n", new String(JsonFileFormat.INSTANCE.decode(in).data(), StandardCharsets.UTF_8));
+      }
+      assertNull(JsonFileFormat.INSTANCE.decode(in));
+    }
+  }
+
+  @Test
   void localFramesAProtobufEntryWithItsLengthOnBothSides() {
     byte[] b = LocalFormat.INSTANCE.encode(new LogEntry(Instant.ofEpochSecond(1), StdStream.STDOUT,
         "hi\n".getBytes(StandardCharsets.UTF_8)), null, Map.of());
