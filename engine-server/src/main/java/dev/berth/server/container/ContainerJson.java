@@ -1,5 +1,6 @@
 package dev.berth.server.container;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
@@ -27,7 +28,8 @@ public final class ContainerJson {
       boolean Tty,
       boolean OpenStdin,
       boolean StdinOnce,
-      List<String> Env,
+      // A plain list in Go (Cmd and Entrypoint are strslice, Env is not): a lone string is a 400.
+      @JsonFormat(without = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> Env,
       List<String> Cmd,
       // dockerd leaves an unset healthcheck out (omitempty), where it writes other unset fields as null.
       @JsonInclude(JsonInclude.Include.NON_NULL) HealthConfig Healthcheck,

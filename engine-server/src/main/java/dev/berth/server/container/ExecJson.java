@@ -1,5 +1,6 @@
 package dev.berth.server.container;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import java.util.List;
 
 /** Wire shapes of the exec endpoints; field names are the spec's. */
@@ -7,6 +8,7 @@ final class ExecJson {
 
   private ExecJson() {}
 
+  /** Cmd and Env are plain lists in Go (not Docker's strslice): a lone string is a 400, as from dockerd. */
   record Create(
       boolean AttachStdin,
       boolean AttachStdout,
@@ -14,8 +16,8 @@ final class ExecJson {
       List<Integer> ConsoleSize,
       String DetachKeys,
       boolean Tty,
-      List<String> Env,
-      List<String> Cmd,
+      @JsonFormat(without = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> Env,
+      @JsonFormat(without = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> Cmd,
       boolean Privileged,
       String User,
       String WorkingDir) {}
