@@ -5,6 +5,7 @@ import dev.berth.core.error.EngineException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.image.GoDuration;
+import dev.berth.core.image.GoJson;
 import dev.berth.core.image.Healthcheck;
 import dev.berth.core.image.Image;
 import dev.berth.core.image.ImageConfig;
@@ -338,7 +339,7 @@ final class Builder {
       }
       case "SHELL" -> {
         allowFlags(i);
-        List<String> shell = InstructionArgs.jsonArray(i.args());
+        List<String> shell = GoJson.stringArray(i.args());
         if (shell == null) {
           throw i.error("SHELL requires the arguments to be in JSON form");
         }
@@ -413,7 +414,7 @@ final class Builder {
   }
 
   private List<String> commandLine(String args) {
-    List<String> exec = InstructionArgs.jsonArray(args);
+    List<String> exec = GoJson.stringArray(args);
     if (exec != null) {
       return exec;
     }
@@ -557,7 +558,7 @@ final class Builder {
 
   private void volume(Dockerfile.Instruction i) {
     allowFlags(i);
-    List<String> vols = InstructionArgs.jsonArray(i.args());
+    List<String> vols = GoJson.stringArray(i.args());
     if (vols == null) {
       vols = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+"));
     }
@@ -914,7 +915,7 @@ final class Builder {
         throw new InvalidArgumentException("the --" + f + " option " + Dockerfile.REQUIRES_BUILDKIT);
       }
     }
-    List<String> raw = InstructionArgs.jsonArray(i.args());
+    List<String> raw = GoJson.stringArray(i.args());
     if (raw == null) {
       raw = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+"));
     }

@@ -1,6 +1,7 @@
 package dev.berth.core.build;
 
 import dev.berth.core.image.GoDuration;
+import dev.berth.core.image.GoJson;
 import dev.berth.core.image.Healthcheck;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ final class HealthcheckInstruction {
         throw i.error("Missing command after HEALTHCHECK CMD");
       }
       String rest = words.get(1).strip();
-      List<String> exec = InstructionArgs.jsonArray(rest);
+      List<String> exec = GoJson.stringArray(rest);
       var test = new ArrayList<String>();
       if (exec != null) {
         test.add("CMD");

@@ -46,9 +46,4 @@ final class InstructionArgs {
     }
     return out;
   }
-  /** A JSON array of strings, or null when it is not one (shell form). */
-  static List<String> jsonArray(String args) {
-    return dev.berth.core.image.GoJson.stringArray(args);
-  }
-
 }

@@ -127,7 +127,7 @@ final class ImageChanges {
       case "WORKDIR" -> workingDir = workdir(single(rest, "WORKDIR"));
       case "STOPSIGNAL" -> stopSignal = signal(single(rest, "STOPSIGNAL"));
       case "VOLUME" -> {
-        List<String> vols = jsonArray(rest);
+        List<String> vols = GoJson.stringArray(rest);
         if (vols == null) {
           vols = words(rest);
         }
@@ -230,7 +230,7 @@ final class ImageChanges {
 
   /** Exec form (a JSON string array) as is; shell form wrapped in the shell. Not expanded, as in a Dockerfile. */
   private List<String> commandLine(String rest) {
-    List<String> exec = jsonArray(rest);
+    List<String> exec = GoJson.stringArray(rest);
     if (exec != null) {
       return exec;
     }
@@ -240,9 +240,6 @@ final class ImageChanges {
   }
 
   /** A JSON array of strings, or null when {@code rest} is not one (then it is shell form). */
-  private static List<String> jsonArray(String rest) {
-    return GoJson.stringArray(rest);
-  }
 
 
   private String workdir(String requested) {
@@ -331,7 +328,7 @@ final class ImageChanges {
     if (!type.equals("CMD")) {
       throw new InvalidArgumentException("Unknown type \"" + type + "\" in HEALTHCHECK (try CMD)");
     }
-    List<String> exec = jsonArray(args);
+    List<String> exec = GoJson.stringArray(args);
     var test = new ArrayList<String>();
     if (exec != null) {
       test.add("CMD");

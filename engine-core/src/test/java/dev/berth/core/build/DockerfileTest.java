@@ -72,9 +72,9 @@ class DockerfileTest {
 
   @Test
   void jsonAndShellForms() {
-    assertEquals(List.of("echo", "hi"), InstructionArgs.jsonArray("[\"echo\", \"hi\"]"));
-    assertEquals(null, InstructionArgs.jsonArray("[not json"));
-    assertEquals(null, InstructionArgs.jsonArray("echo hi"));
+    assertEquals(List.of("echo", "hi"), dev.berth.core.image.GoJson.stringArray("[\"echo\", \"hi\"]"));
+    assertEquals(null, dev.berth.core.image.GoJson.stringArray("[not json"));
+    assertEquals(null, dev.berth.core.image.GoJson.stringArray("echo hi"));
     assertEquals(List.of("a=\"b c\"", "d='e f'"), InstructionArgs.words("a=\"b c\"   d='e f'"));
   }
 }

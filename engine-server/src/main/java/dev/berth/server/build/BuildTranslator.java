@@ -119,7 +119,8 @@ final class BuildTranslator {
       }
     }
     return new BuildOptions(tags(req.queryAll("t")), req.query("dockerfile").orElse(""),
-        buildArgs(req.query("buildargs").orElse("")), labels(req.query("labels").orElse("")),
+        stringMap(req.query("buildargs").orElse(""), "error reading build args: "),
+        stringMap(req.query("labels").orElse(""), "error reading labels: "),
         req.query("target").orElse(""), req.bool("nocache"), remove, forceRemove, req.bool("pull"),
         req.query("networkmode").orElse(""), resources, shm, extraHosts(req.queryAll("extrahosts")),
         req.query("cgroupparent").orElse(""), ulimits, cacheFrom);
@@ -180,7 +181,8 @@ final class BuildTranslator {
     }
   }
 
-  static Map<String, String> buildArgs(String text) {
+  /** A JSON object of strings from a query parameter (buildargs, labels); empty for none. */
+  static Map<String, String> stringMap(String text, String error) {
     if (text.isEmpty()) {
       return Map.of();
     }
@@ -188,19 +190,7 @@ final class BuildTranslator {
       Map<String, String> m = Json.MAPPER.readValue(text, new TypeReference<LinkedHashMap<String, String>>() {});
       return m == null ? Map.of() : m;
     } catch (IOException e) {
-      throw new InvalidArgumentException("error reading build args: " + e.getMessage());
-    }
-  }
-
-  static Map<String, String> labels(String text) {
-    if (text.isEmpty()) {
-      return Map.of();
-    }
-    try {
-      Map<String, String> m = Json.MAPPER.readValue(text, new TypeReference<LinkedHashMap<String, String>>() {});
-      return m == null ? Map.of() : m;
-    } catch (IOException e) {
-      throw new InvalidArgumentException("error reading labels: " + e.getMessage());
+      throw new InvalidArgumentException(error + e.getMessage());
     }
   }
 
