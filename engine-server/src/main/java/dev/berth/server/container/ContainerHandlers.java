@@ -64,12 +64,7 @@ public final class ContainerHandlers {
   }
 
   private void containerCreate(ApiRequest req, ServerResponse res) {
-    byte[] body = req.bodyBytes();
-    if (!req.version().atLeast(1, 43)) {
-      // dockerd drops HostConfig.Annotations from clients older than the API that added them.
-      body = ContainerTranslator.withoutAnnotations(body);
-    }
-    var request = ContainerTranslator.createRequest(body, req.query("name").orElse(null));
+    var request = ContainerTranslator.createRequest(req.bodyBytes(), req.query("name").orElse(null), req.version());
     var created = containers.create(request);
     Responses.json(res, 201, new ContainerJson.CreateResponse(created.container().id().hex(), created.warnings()));
   }

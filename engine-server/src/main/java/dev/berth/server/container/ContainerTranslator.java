@@ -2,6 +2,7 @@ package dev.berth.server.container;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.archive.PathStat;
 import dev.berth.core.container.model.Change;
 import dev.berth.core.container.model.Container;
@@ -62,22 +63,12 @@ public final class ContainerTranslator {
   private static final long DEFAULT_SHM = 64L * 1024 * 1024;
   private ContainerTranslator() {}
 
-  /** The create body without HostConfig.Annotations; a body that is not a JSON object as it came. */
-  static byte[] withoutAnnotations(byte[] body) {
-    try {
-      JsonNode root = body.length == 0 ? null : Json.MAPPER.readTree(body);
-      if (root != null && root.path("HostConfig") instanceof com.fasterxml.jackson.databind.node.ObjectNode h
-          && h.has("Annotations")) {
-        h.remove("Annotations");
-        return Json.MAPPER.writeValueAsBytes(root);
-      }
-      return body;
-    } catch (java.io.IOException e) {
-      return body;
-    }
+  static ContainerCreateRequest createRequest(byte[] body, String name) {
+    return createRequest(body, name, ApiVersion.CURRENT);
   }
 
-  static ContainerCreateRequest createRequest(byte[] body, String name) {
+  /** As dockerd's create route: HostConfig.Annotations count from API 1.43 (older clients' are dropped). */
+  static ContainerCreateRequest createRequest(byte[] body, String name, ApiVersion version) {
     JsonNode root;
     ContainerJson.Config cfg;
     ContainerJson.CreateExtras extras;
@@ -87,6 +78,9 @@ public final class ContainerTranslator {
         root = Json.MAPPER.createObjectNode();
       }
       checkLabelTypes(root.path("Labels"));
+      if (!version.atLeast(1, 43) && root.path("HostConfig") instanceof ObjectNode h) {
+        h.remove("Annotations");
+      }
       cfg = Json.MAPPER.treeToValue(root, ContainerJson.Config.class);
       extras = Json.MAPPER.treeToValue(root, ContainerJson.CreateExtras.class);
     } catch (JsonProcessingException e) {
