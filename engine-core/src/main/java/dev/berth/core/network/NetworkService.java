@@ -297,8 +297,7 @@ public final class NetworkService {
    */
   private IpamPool validate6(IpamPool p) {
     Ipv6Subnet s = Ipv6Subnet.parse(p.subnet());
-    if (!s.toString().equals(Ipv6Subnet.format(Ipv6Subnet.address(p.subnet().substring(0, p.subnet().indexOf('/'))))
-        + "/" + s.prefix())) {
+    if (!Ipv6Subnet.address(p.subnet().substring(0, p.subnet().indexOf('/'))).equals(s.base())) {
       throw new InvalidArgumentException("invalid network config:\ninvalid subnet " + p.subnet() + ": it should be " + s);
     }
     if (s.prefix() > 126) {
