@@ -150,6 +150,10 @@ public final class ContainerLifecycle implements AutoCloseable {
         : c.config().stopTimeout() != null ? c.config().stopTimeout() : DEFAULT_STOP_TIMEOUT;
     stopping.add(c.id());
     CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
+    if (exitedMeanwhile(c.id())) {
+      events.emit(c, "stop");
+      return;
+    }
     events.emit(c, "kill", java.util.Map.of("signal", Integer.toString(sig)));
     signalOrReap(c.id(), sig);
     if (c.state() instanceof ContainerState.Paused) {
@@ -317,6 +321,19 @@ public final class ContainerLifecycle implements AutoCloseable {
   }
 
   /**
+   * Whether a container read as running has had its exit recorded since: its exit then came
+   * before the waiter for the next one was added, which would otherwise wait for an exit that
+   * never comes (a container that ends by itself just as it is stopped or removed).
+   */
+  private boolean exitedMeanwhile(ContainerId id) {
+    boolean exited = repository.find(id).map(now -> !now.state().isRunning()).orElse(true);
+    if (exited) {
+      stopping.remove(id);
+    }
+    return exited;
+  }
+
+  /**
    * Removes a container and everything it had on disk.
    *
    * @param removeVolumes also remove its anonymous volumes no other container uses ({@code rm -v})
@@ -334,9 +351,11 @@ public final class ContainerLifecycle implements AutoCloseable {
       }
       stopping.add(c.id());
       CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
-      signalOrReap(c.id(), Signals.SIGKILL);
-      if (!await(exit, KILL_GRACE)) {
-        throw new InternalException("container " + c.id().shortId() + " did not exit after SIGKILL");
+      if (!exitedMeanwhile(c.id())) {
+        signalOrReap(c.id(), Signals.SIGKILL);
+        if (!await(exit, KILL_GRACE)) {
+          throw new InternalException("container " + c.id().shortId() + " did not exit after SIGKILL");
+        }
       }
     }
     removeStopped(c.id(), removeVolumes);
