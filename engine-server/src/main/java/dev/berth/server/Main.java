@@ -98,11 +98,12 @@ public final class Main {
       var containerRepo = new SqliteContainerRepository(db);
       var imageRepo = new SqliteImageRepository(db);
 
-      var others = new java.util.LinkedHashMap<String, OciRuntime>(OciRuntime.builtIn());
+      var host = OciRuntime.Host.current(paths.execRoot());
+      var others = new java.util.LinkedHashMap<String, OciRuntime>(OciRuntime.builtIn(host));
       config.runtimes().forEach((name, r) -> others.put(name, OciRuntime.configured(name, r.path(), r.runtimeArgs())));
       // --default-runtime may name a configured runtime, as with dockerd.
       OciRuntime oci = config.runtimes().containsKey(config.defaultRuntime()) ? others.get(config.defaultRuntime())
-          : OciRuntime.select(config.defaultRuntime());
+          : OciRuntime.select(config.defaultRuntime(), host);
       var runtime = new ConmonRuntime(paths, oci, others, ConmonRuntime.findConmon(), config.logLevel().equals("debug")
           ? "debug" : "info");
       var scratch = new Scratch(paths);

@@ -134,6 +134,44 @@ final class CgroupTree {
     }
   }
 
+  /**
+   * Creates {@code <parent>/<child>} in the cgroup2 tree alone, for a runtime that places a
+   * container in the v1 hierarchies only (crun through {@link Cgroup2Hider}).
+   *
+   * @return the directory; empty when the host has no cgroup2 tree
+   */
+  Optional<Path> createInCgroup2(String child) {
+    checkChild(child);
+    Optional<Hierarchy> unified = hierarchies.stream().filter(Hierarchy::unified).findFirst();
+    if (unified.isEmpty()) {
+      return Optional.empty();
+    }
+    Path dir = dir(unified.get(), child);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new InternalException("cannot create cgroup " + dir + ": " + e.getMessage(), e);
+    }
+    return Optional.of(dir);
+  }
+
+  /**
+   * Writes {@code value} to {@code file} of {@code <parent>/<child>} in the v1 hierarchy of
+   * {@code controller}, or in the cgroup2 tree when no v1 hierarchy has it.
+   */
+  void write(String child, String controller, String file, String value) {
+    checkChild(child);
+    Hierarchy h = hierarchies.stream().filter(x -> x.controllers().contains(controller)).findFirst()
+        .or(() -> hierarchies.stream().filter(Hierarchy::unified).findFirst())
+        .orElseThrow(() -> new InternalException("no cgroup hierarchy has the " + controller + " controller"));
+    Path target = dir(h, child).resolve(file);
+    try {
+      Files.writeString(target, value, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new InternalException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Moves {@code pid} into {@code <parent>/<child>} in every hierarchy. */
   void addProcess(String child, int pid) {
     checkChild(child);

@@ -5,6 +5,7 @@ import dev.berth.core.container.model.ContainerId;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * conmon's command line (flags as conmon 2.1.6 {@code --help} lists them). An exec session
@@ -15,8 +16,14 @@ final class ConmonArgs {
 
   private ConmonArgs() {}
 
-  /** Arguments (without the program) that create the container {@code spec.id()} from its bundle. */
-  static List<String> forContainer(EnginePaths paths, OciRuntime runtime, String logLevel, RunSpec spec) {
+  /**
+   * Arguments (without the program) that create the container {@code spec.id()} from its bundle.
+   *
+   * @param cgroup2 the container's directory in the cgroup2 tree, for a runtime that does not see
+   *     that tree ({@link OciRuntime#createArgs}); empty for one that places the container itself
+   */
+  static List<String> forContainer(EnginePaths paths, OciRuntime runtime, Optional<Path> cgroup2, String logLevel,
+      RunSpec spec) {
     String id = spec.id().hex();
     var bundle = paths.bundle(id);
     var args = new ArrayList<>(List.of(
@@ -25,7 +32,7 @@ final class ConmonArgs {
         // The attach socket lives at <socket-dir>/<-u>/attach: keep -u short and unique.
         "-u", id,
         "-n", id,
-        "-r", runtime.binary().toString(),
+        "-r", runtime.program().toString(),
         "-b", bundle.toString(),
         "-p", bundle.resolve(ConmonRuntime.PIDFILE).toString(),
         "-P", bundle.resolve(ConmonRuntime.CONMON_PIDFILE).toString(),
@@ -35,7 +42,8 @@ final class ConmonArgs {
         "--persist-dir", paths.persist(id).toString(),
         "--socket-dir-path", paths.sockets().toString(),
         "--log-level", logLevel));
-    for (String arg : runtime.globalArgs(paths.runtimeState())) {
+    for (String arg : cgroup2.map(dir -> runtime.createArgs(paths.runtimeState(), dir))
+        .orElseGet(() -> runtime.globalArgs(paths.runtimeState()))) {
       args.add("--runtime-arg");
       args.add(arg);
     }

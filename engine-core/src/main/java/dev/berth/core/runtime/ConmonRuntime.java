@@ -161,13 +161,15 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     try {
       prepareBundle(spec, placed);
       ensureMonitorCgroup();
-      try (var session = launcher.launch(ConmonArgs.forContainer(paths, placed.runtime(), conmonLogLevel, spec),
-          bundle)) {
+      Optional<Path> cgroup2 = placed.runtime().hider().isPresent()
+          ? placed.cgroups().createInCgroup2(id) : Optional.empty();
+      try (var session = launcher.launch(ConmonArgs.forContainer(paths, placed.runtime(), cgroup2, conmonLogLevel,
+          spec), bundle)) {
         SyncMessage reply = session.next();
         if (reply.failed()) {
           // The runtime refused the container (no such executable, bad working directory). Its words
           // go to the client as they are.
-          throw OciRuntime.refusal(reply.runtimeError());
+          throw placed.runtime().refusal(reply.runtimeError(), spec.process().args().getFirst());
         }
         int pid = reply.data();
         int conmonPid = readInt(bundle.resolve(CONMON_PIDFILE))
@@ -513,13 +515,22 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (resources.isEmpty()) {
       return;
     }
-    var result = cli(hex, specs.resourcesJson(resources), "update", "--resources", "-", hex);
+    Placed placed = placed(hex);
+    // crun 1.8 on cgroup v1 writes a pids limit or CPU quota of -1 (none) in a form the kernel refuses.
+    boolean liftHere = placed.runtime().hider().isPresent();
+    var result = cli(hex, specs.resourcesJson(resources, !liftHere), "update", "--resources", "-", hex);
     if (result.exit() != 0) {
       if (!running(id)) {
         throw new ConflictException("container " + hex + " is not running");
       }
       // dockerd's wording (daemon/update.go errCannotUpdate), then the runtime's.
       throw new InternalException("Cannot update container " + hex + ": " + result.error());
+    }
+    if (liftHere && Long.valueOf(-1).equals(resources.pidsLimit())) {
+      placed.cgroups().write(hex, "pids", "pids.max", "max");
+    }
+    if (liftHere && Long.valueOf(-1).equals(resources.effectiveCpuQuota())) {
+      placed.cgroups().write(hex, "cpu", "cpu.cfs_quota_us", "-1");
     }
   }
 

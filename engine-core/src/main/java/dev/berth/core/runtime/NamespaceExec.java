@@ -40,7 +40,7 @@ final class NamespaceExec {
   private static final String NOT_DIRECTORY_HINT = ": Are you trying to mount a directory onto a file (or vice-versa)? "
       + "Check if the specified host path exists and is the expected type";
   // linux/resource.h (the same on x86-64 and arm64).
-  private static final Map<String, Integer> RLIMIT_NUMBERS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
+  static final Map<String, Integer> RLIMIT_NUMBERS = Map.ofEntries(Map.entry("RLIMIT_CPU", 0),
       Map.entry("RLIMIT_FSIZE", 1), Map.entry("RLIMIT_DATA", 2), Map.entry("RLIMIT_STACK", 3),
       Map.entry("RLIMIT_CORE", 4), Map.entry("RLIMIT_RSS", 5), Map.entry("RLIMIT_NPROC", 6),
       Map.entry("RLIMIT_NOFILE", 7), Map.entry("RLIMIT_MEMLOCK", 8), Map.entry("RLIMIT_AS", 9),

@@ -19,8 +19,10 @@ import java.util.function.Function;
  *
  * @param name {@code runc}, {@code crun} or the file name of a custom binary
  * @param globalArgs arguments before the subcommand on every call (the engine adds {@code --root})
+ * @param hider {@link Cgroup2Hider}'s program, through which every call goes, for crun on a hybrid
+ *     cgroup host; empty for a runtime called directly
  */
-public record OciRuntime(String name, Path binary, List<String> globalArgs) {
+public record OciRuntime(String name, Path binary, List<String> globalArgs, Optional<Path> hider) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final System.Logger LOG = System.getLogger(OciRuntime.class.getName());
@@ -31,10 +33,48 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs) {
     globalArgs = List.copyOf(globalArgs);
   }
 
-  /** What auto-selection looks at on the host. */
-  record Host(boolean pureCgroupV2, Function<String, Optional<Path>> onPath) {
-    static Host current() {
-      return new Host(isCgroup2(Path.of("/sys/fs/cgroup")), Executables::onPath);
+  /** A runtime called directly. */
+  public OciRuntime(String name, Path binary, List<String> globalArgs) {
+    this(name, binary, globalArgs, Optional.empty());
+  }
+
+  /**
+   * What auto-selection looks at on the host.
+   *
+   * @param hybrid v1 hierarchies beside a cgroup2 tree, the layout {@link Cgroup2Hider} handles
+   * @param hider installs the hider's program for a crun binary and checks crun runs through it
+   */
+  public record Host(boolean pureCgroupV2, boolean hybrid, Function<String, Optional<Path>> onPath,
+      Function<Path, Optional<Path>> hider) {
+
+    Host(boolean pureCgroupV2, Function<String, Optional<Path>> onPath) {
+      this(pureCgroupV2, false, onPath, crun -> Optional.empty());
+    }
+
+    /**
+     * The host berthd runs on; the hider's program is installed and tried at most once per crun.
+     *
+     * @param helperDir where the hider's program is written (the exec root)
+     */
+    public static Host current(Path helperDir) {
+      var hiders = new java.util.HashMap<Path, Optional<Path>>();
+      return new Host(isCgroup2(Path.of("/sys/fs/cgroup")), Cgroup2Hider.hybridHost(), Executables::onPath,
+          crun -> hiders.computeIfAbsent(crun, c -> Cgroup2Hider.install(helperDir, c)));
+    }
+
+    /** crun, called directly on a pure cgroup v2 host, through the hider on a hybrid one; empty elsewhere. */
+    Optional<OciRuntime> crun() {
+      Optional<Path> crun = onPath.apply("crun");
+      if (crun.isEmpty()) {
+        return Optional.empty();
+      }
+      if (pureCgroupV2) {
+        return Optional.of(new OciRuntime("crun", crun.get(), JSON_ERRORS));
+      }
+      if (hybrid) {
+        return hider.apply(crun.get()).map(h -> new OciRuntime("crun", crun.get(), JSON_ERRORS, Optional.of(h)));
+      }
+      return Optional.empty();
     }
 
     private static boolean isCgroup2(Path mount) {
@@ -49,22 +89,25 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs) {
 
   /**
    * {@code auto}, {@code runc}, {@code crun} or an absolute path to a runtime binary. {@code auto}
-   * takes crun on a pure cgroup v2 host (it is the faster) and runc otherwise: crun 1.8 refuses
-   * hybrid hosts, which have v1 controllers beside a cgroup2 tree.
+   * takes crun where it runs (it is the faster): on a pure cgroup v2 host, and on a hybrid host
+   * (v1 controllers beside a cgroup2 tree, which crun 1.8 refuses) through {@link Cgroup2Hider};
+   * runc otherwise.
    *
    * @throws InvalidArgumentException if the runtime cannot be found
    */
-  public static OciRuntime select(String requested) {
-    return select(requested, Host.current());
-  }
-
-  static OciRuntime select(String requested, Host host) {
+  public static OciRuntime select(String requested, Host host) {
     if (requested.startsWith("/")) {
       Path binary = Path.of(requested);
       if (!Files.isExecutable(binary)) {
         throw new InvalidArgumentException("OCI runtime " + requested + " is not an executable file");
       }
       return new OciRuntime(binary.getFileName().toString(), binary, List.of());
+    }
+    if (requested.equals("crun")) {
+      Optional<OciRuntime> crun = host.crun();
+      if (crun.isPresent()) {
+        return crun.get();
+      }
     }
     if (requested.equals("runc") || requested.equals("crun")) {
       return new OciRuntime(requested, host.onPath().apply(requested)
@@ -73,16 +116,20 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs) {
     if (!requested.equals("auto")) {
       throw new InvalidArgumentException("unknown OCI runtime " + requested + ": use auto, runc, crun or an absolute path");
     }
+    Optional<OciRuntime> runs = host.crun();
+    if (runs.isPresent()) {
+      OciRuntime crun = runs.get();
+      LOG.log(Level.INFO, "OCI runtime: crun ({0}), {1}", crun.binary(), crun.hider().isPresent()
+          ? "in a mount namespace without the host's cgroup2 tree (" + crun.hider().get() + ")"
+          : "the host has a pure cgroup v2 hierarchy");
+      return crun;
+    }
     Optional<Path> crun = host.onPath().apply("crun");
     Optional<Path> runc = host.onPath().apply("runc");
-    if (host.pureCgroupV2() && crun.isPresent()) {
-      LOG.log(Level.INFO, "OCI runtime: crun ({0}), the host has a pure cgroup v2 hierarchy", crun.get());
-      return new OciRuntime("crun", crun.get(), JSON_ERRORS);
-    }
     if (runc.isPresent()) {
-      String why = host.pureCgroupV2()
-          ? "crun is not installed"
-          : "the host has cgroup v1 hierarchies, which crun does not support beside a cgroup2 tree";
+      String why = crun.isEmpty() ? "crun is not installed" : host.hybrid()
+          ? "crun does not run through " + Cgroup2Hider.PROGRAM + " here"
+          : "the host has cgroup v1 hierarchies only, which crun does not support";
       LOG.log(Level.INFO, "OCI runtime: runc ({0}), {1}", runc.get(), why);
       return new OciRuntime("runc", runc.get(), JSON_ERRORS);
     }
@@ -105,33 +152,31 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs) {
 
   /**
    * The runtimes a container may name beside the default, as dockerd offers them: its stock runc
-   * (also as containerd's {@code io.containerd.runc.v2}) when installed, and crun on a pure cgroup
-   * v2 host, the only kind crun 1.8 runs on.
+   * (also as containerd's {@code io.containerd.runc.v2}) when installed, and crun where it runs
+   * (see {@link #select(String, Host)}).
    */
-  public static java.util.Map<String, OciRuntime> builtIn() {
-    return builtIn(Host.current());
-  }
-
-  static java.util.Map<String, OciRuntime> builtIn(Host host) {
+  public static java.util.Map<String, OciRuntime> builtIn(Host host) {
     var found = new java.util.LinkedHashMap<String, OciRuntime>();
     host.onPath().apply("runc").ifPresent(runc -> {
       found.put("runc", new OciRuntime("runc", runc, JSON_ERRORS));
       found.put("io.containerd.runc.v2", new OciRuntime("io.containerd.runc.v2", runc, JSON_ERRORS));
     });
-    if (host.pureCgroupV2()) {
-      host.onPath().apply("crun").ifPresent(crun -> found.put("crun", new OciRuntime("crun", crun, JSON_ERRORS)));
-    }
+    host.crun().ifPresent(crun -> found.put("crun", crun));
     return found;
   }
 
   /** The command line for one runtime call: binary, global args, {@code --root}, then {@code args}. */
   public List<String> command(Path stateRoot, String... args) {
     var command = new ArrayList<String>();
-    command.add(binary.toString());
-    command.addAll(globalArgs);
-    command.add("--root=" + stateRoot);
+    command.add(program().toString());
+    command.addAll(globalArgs(stateRoot));
     command.addAll(List.of(args));
     return command;
+  }
+
+  /** What is run: the runtime's binary, or the hider that becomes it. */
+  Path program() {
+    return hider.orElse(binary);
   }
 
   /**
@@ -156,8 +201,23 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs) {
 
   /** Global arguments as conmon passes them on ({@code --runtime-arg} each). */
   List<String> globalArgs(Path stateRoot) {
-    var args = new ArrayList<>(globalArgs);
+    var args = new ArrayList<String>();
+    hider.ifPresent(h -> args.add(Cgroup2Hider.RUNTIME_OPTION + binary));
+    args.addAll(globalArgs);
     args.add("--root=" + stateRoot);
+    return args;
+  }
+
+  /**
+   * Global arguments for the call that creates a container whose cgroup2 directory is
+   * {@code cgroup2}: through the hider, it places the container there; a runtime called directly
+   * places it itself.
+   */
+  List<String> createArgs(Path stateRoot, Path cgroup2) {
+    var args = globalArgs(stateRoot);
+    if (hider.isPresent()) {
+      args.add(0, Cgroup2Hider.CGROUP2_OPTION + cgroup2);
+    }
     return args;
   }
 
@@ -170,5 +230,18 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs) {
     int code = runtimeError.contains("executable file not found") || runtimeError.contains("no such file or directory")
         ? 127 : runtimeError.contains("permission denied") ? 126 : 128;
     return new StartRefusedException(runtimeError, code);
+  }
+
+  /**
+   * As {@link #refusal(String)}, with crun's words put as runc puts them (see {@link CrunWords}).
+   *
+   * @param executable the first argument of the container's process
+   */
+  StartRefusedException refusal(String runtimeError, String executable) {
+    if (!binary.getFileName().toString().equals("crun")) {
+      return refusal(runtimeError);
+    }
+    return refusal(CrunWords.asRunc(runtimeError, executable).map(words -> name + " create failed: " + words)
+        .orElse(runtimeError));
   }
 }

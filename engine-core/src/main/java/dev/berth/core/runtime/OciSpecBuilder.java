@@ -66,7 +66,18 @@ public final class OciSpecBuilder {
    * fields leave a limit as it is; -1 lifts one (pids, swap, quota).
    */
   public byte[] resourcesJson(Resources resources) {
-    return bytes(limits(JSON.createObjectNode(), resources));
+    return resourcesJson(resources, true);
+  }
+
+  /**
+   * As {@link #resourcesJson(Resources)}.
+   *
+   * @param lift whether a pids limit or CPU quota of -1 (none) goes to the runtime: false for one
+   *     that writes them as they are (crun 1.8 on cgroup v1, which the kernel refuses), whose caller
+   *     lifts them
+   */
+  public byte[] resourcesJson(Resources resources, boolean lift) {
+    return bytes(limits(JSON.createObjectNode(), resources, lift));
   }
 
   /**
@@ -340,7 +351,8 @@ public final class OciSpecBuilder {
       }
       d.put("access", rule.access());
     }
-    limits(resources, spec.resources());
+    // A new cgroup has no pids limit or CPU quota to lift.
+    limits(resources, spec.resources(), false);
     // moby: privileged clears both lists, then HostConfig's own lists (when given) apply.
     RunSecurity security = spec.security();
     List<String> masked = security.maskedPaths() != null ? security.maskedPaths()
@@ -361,7 +373,7 @@ public final class OciSpecBuilder {
    * (moby {@code getMemoryResources}, {@code getCPUResources}, {@code getPidsLimit}); objects with
    * nothing set are left out.
    */
-  static ObjectNode limits(ObjectNode resources, Resources r) {
+  static ObjectNode limits(ObjectNode resources, Resources r, boolean lift) {
     ObjectNode memory = JSON.createObjectNode();
     putIfSet(memory, "limit", r.memory());
     putIfSet(memory, "reservation", r.memoryReservation());
@@ -376,7 +388,9 @@ public final class OciSpecBuilder {
     }
     ObjectNode cpu = JSON.createObjectNode();
     putIfSet(cpu, "shares", r.cpuShares());
-    putIfSet(cpu, "quota", r.effectiveCpuQuota());
+    if (r.effectiveCpuQuota() != null && (r.effectiveCpuQuota() != -1 || lift)) {
+      cpu.put("quota", r.effectiveCpuQuota());
+    }
     putIfSet(cpu, "period", r.effectiveCpuPeriod());
     if (r.cpusetCpus() != null) {
       cpu.put("cpus", r.cpusetCpus());
@@ -389,7 +403,7 @@ public final class OciSpecBuilder {
     if (!cpu.isEmpty()) {
       resources.set("cpu", cpu);
     }
-    if (r.pidsLimit() != null) {
+    if (r.pidsLimit() != null && (r.pidsLimit() > 0 || lift)) {
       resources.putObject("pids").put("limit", r.pidsLimit());
     }
     ObjectNode blockIO = JSON.createObjectNode();

@@ -129,7 +129,7 @@ class ConmonControlTest extends RealContainerTest {
   void aNewEngineInstanceSeesThePause() throws Exception {
     var id = ticking();
     h.runtime.pause(id);
-    try (var restarted = new ConmonRuntime(h.paths, OciRuntime.select("auto"), ConmonRuntime.findConmon(), "error")) {
+    try (var restarted = new ConmonRuntime(h.paths, RuntimeHarness.auto(h.paths), ConmonRuntime.findConmon(), "error")) {
       assertTrue(restarted.paused(id));
       restarted.resume(id);
     }

@@ -132,7 +132,7 @@ class ConmonRuntimeTest extends RealContainerTest {
   void anExecRootTooLongForTheAttachSocketIsRefused() {
     var paths = new dev.berth.core.config.EnginePaths(h.root, Path.of("/tmp/" + "x".repeat(40)), "/berth-unused");
     assertThrows(InvalidArgumentException.class,
-        () -> new ConmonRuntime(paths, OciRuntime.select("auto"), ConmonRuntime.findConmon(), "error"));
+        () -> new ConmonRuntime(paths, RuntimeHarness.auto(h.paths), ConmonRuntime.findConmon(), "error"));
   }
 
   @Test
@@ -314,9 +314,9 @@ class ConmonRuntimeTest extends RealContainerTest {
         List.of(), false, true, true, 0, 0);
     var monitor = h.create(h.spec(id, process));
     h.runtime.start(id);
-    new ConmonRuntime(h.paths, OciRuntime.select("auto"), ConmonRuntime.findConmon(), "error").close();
+    new ConmonRuntime(h.paths, RuntimeHarness.auto(h.paths), ConmonRuntime.findConmon(), "error").close();
     assertFalse(h.runtime.cgroups().existing("conmon").isEmpty(), "an engine shutting down keeps a live monitor's cgroup");
-    try (var restarted = new ConmonRuntime(h.paths, OciRuntime.select("auto"), ConmonRuntime.findConmon(), "error")) {
+    try (var restarted = new ConmonRuntime(h.paths, RuntimeHarness.auto(h.paths), ConmonRuntime.findConmon(), "error")) {
       var exits = new java.util.concurrent.LinkedBlockingQueue<ContainerId>();
       restarted.onExit(exits::add);
       assertEquals(monitor, restarted.monitor(id).orElseThrow());

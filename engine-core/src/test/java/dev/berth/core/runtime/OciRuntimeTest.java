@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class OciRuntimeTest {
@@ -46,6 +47,68 @@ class OciRuntimeTest {
     var e = assertThrows(InvalidArgumentException.class, () -> OciRuntime.select("crun", host(true, "runc")));
     assertTrue(e.getMessage().contains("crun"), e.getMessage());
     assertThrows(InvalidArgumentException.class, () -> OciRuntime.select("kata", host(true, "runc")));
+  }
+
+  private static OciRuntime.Host hybrid(boolean hiderRuns, String... installed) {
+    var found = new java.util.HashMap<String, Path>();
+    for (String name : installed) {
+      found.put(name, Path.of("/usr/bin/" + name));
+    }
+    return new OciRuntime.Host(false, true, name -> Optional.ofNullable(found.get(name)),
+        crun -> hiderRuns ? Optional.of(Path.of("/run/berth/berth-hide-cgroup2")) : Optional.empty());
+  }
+
+  @Test
+  void onAHybridHostCrunRunsThroughTheHider() {
+    var crun = OciRuntime.select("auto", hybrid(true, "runc", "crun"));
+    assertEquals("crun", crun.name());
+    assertEquals(Path.of("/usr/bin/crun"), crun.binary(), "what docker info shows");
+    var state = Path.of("/run/berth/runtime");
+    assertEquals(List.of("/run/berth/berth-hide-cgroup2", "--berth-runtime=/usr/bin/crun", "--log-format=json",
+        "--root=/run/berth/runtime", "kill", "abc", "9"), crun.command(state, "kill", "abc", "9"));
+    assertEquals(List.of("--berth-cgroup2=/sys/fs/cgroup/unified/berth/abc", "--berth-runtime=/usr/bin/crun",
+        "--log-format=json", "--root=/run/berth/runtime"),
+        crun.createArgs(state, Path.of("/sys/fs/cgroup/unified/berth/abc")));
+    assertEquals(Set.of("runc", "io.containerd.runc.v2", "crun"),
+        OciRuntime.builtIn(hybrid(true, "runc", "crun")).keySet());
+  }
+
+  @Test
+  void onAHybridHostWhereTheHiderFailsRuncIsTaken() {
+    assertEquals("runc", OciRuntime.select("auto", hybrid(false, "runc", "crun")).name());
+    assertEquals(Set.of("runc", "io.containerd.runc.v2"), OciRuntime.builtIn(hybrid(false, "runc", "crun")).keySet());
+    var direct = new OciRuntime("runc", Path.of("/usr/bin/runc"), List.of());
+    assertEquals(List.of("--root=/r"), direct.createArgs(Path.of("/r"), Path.of("/sys/fs/cgroup/unified/x")),
+        "runc places the container in the cgroup2 tree itself");
+  }
+
+  @Test
+  void crunsRefusalsAreWordedAsRuncWordsThem() {
+    var crun = new OciRuntime("crun", Path.of("/usr/bin/crun"), List.of());
+    var notFound = crun.refusal("executable file `nosuch` not found in $PATH: No such file or directory", "nosuch");
+    assertEquals("crun create failed: unable to start container process: exec: \"nosuch\": "
+        + "executable file not found in $PATH", notFound.getMessage());
+    assertEquals(127, notFound.exitCode());
+    var missing = crun.refusal("executable file `/no/x` not found in $PATH: No such file or directory", "/no/x");
+    assertEquals("crun create failed: unable to start container process: exec: \"/no/x\": stat /no/x: "
+        + "no such file or directory", missing.getMessage());
+    assertEquals(127, missing.exitCode());
+    var denied = crun.refusal("open executable: Operation not permitted", "/etc");
+    assertEquals("crun create failed: unable to start container process: exec: \"/etc\": permission denied",
+        denied.getMessage());
+    assertEquals(126, denied.exitCode());
+    var chdir = crun.refusal("chdir `/etc/passwd`: Not a directory", "true");
+    assertEquals("crun create failed: unable to start container process: error during container init: "
+        + "mkdir /etc/passwd: not a directory", chdir.getMessage());
+    assertEquals(128, chdir.exitCode());
+    assertEquals("crun create failed: sysctl \"kernel.printk\" is not in a separate kernel namespace",
+        crun.refusal("the sysctl `kernel.printk` is not namespaced", "true").getMessage());
+    assertEquals("crun create failed: unable to start container process: error during container init: error "
+        + "setting rlimits for ready process: error setting rlimit type 7: invalid argument",
+        crun.refusal("setrlimit `RLIMIT_NOFILE`: Invalid argument", "true").getMessage());
+    assertEquals("write to /proc/self/oom_score_adj: Permission denied",
+        crun.refusal("write to /proc/self/oom_score_adj: Permission denied", "true").getMessage(),
+        "anything else in crun's own words");
   }
 
   @Test

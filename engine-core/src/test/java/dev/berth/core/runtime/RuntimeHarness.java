@@ -37,13 +37,18 @@ final class RuntimeHarness implements AutoCloseable {
   private final List<ContainerId> created = new CopyOnWriteArrayList<>();
   private final Map<ContainerId, CompletableFuture<Void>> exits = new ConcurrentHashMap<>();
 
+  /** The runtime berthd would choose by default on this host. */
+  static OciRuntime auto(EnginePaths paths) {
+    return OciRuntime.select("auto", OciRuntime.Host.current(paths.execRoot()));
+  }
+
   RuntimeHarness() throws IOException {
     String tag = HexFormat.of().formatHex(java.security.SecureRandom.getSeed(4));
     root = Files.createDirectory(Path.of("/tmp/brt-" + tag));
     paths = new EnginePaths(root.resolve("data"), root.resolve("run"), "/berth-test-" + tag);
     try {
       rootfs = busyboxRootfs(root.resolve("rootfs"));
-      runtime = new ConmonRuntime(paths, OciRuntime.select("auto"), ConmonRuntime.findConmon(), "error");
+      runtime = new ConmonRuntime(paths, auto(paths), ConmonRuntime.findConmon(), "error");
     } catch (IOException | RuntimeException e) {
       deleteTree(root);
       throw e;

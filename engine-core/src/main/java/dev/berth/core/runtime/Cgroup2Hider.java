@@ -1,0 +1,112 @@
+package dev.berth.core.runtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code berth-hide-cgroup2} (engine-core's src/main/c), which lets crun run on a hybrid cgroup
+ * host. crun 1.8 refuses a host with cgroup v1 controllers beside a cgroup2 tree; the program
+ * unmounts that (empty) tree in a mount namespace of its own and becomes crun, which then sees a
+ * plain v1 host. The container's processes are placed in their cgroup2 directory by the program
+ * itself ({@code --berth-cgroup2}), where runc would have put them.
+ *
+ * <p>conmon runs the runtime by path, so the program is written to the exec root (root's alone)
+ * rather than run from a sealed memfd as berth-enter is. No container process ever runs its image:
+ * it becomes crun before crun makes the container, and crun clones itself as runc does.
+ */
+final class Cgroup2Hider {
+
+  static final String PROGRAM = "berth-hide-cgroup2";
+  static final String RUNTIME_OPTION = "--berth-runtime=";
+  static final String CGROUP2_OPTION = "--berth-cgroup2=";
+  private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
+  private static final Path UNIFIED = CGROUPS.resolve("unified");
+  private static final long PROBE_TIMEOUT_SECONDS = 10;
+  private static final System.Logger LOG = System.getLogger(Cgroup2Hider.class.getName());
+
+  private Cgroup2Hider() {}
+
+  /**
+   * Whether the host has the layout the program handles: v1 hierarchies under a tmpfs at
+   * {@code /sys/fs/cgroup} and the cgroup2 tree at {@code /sys/fs/cgroup/unified}.
+   */
+  static boolean hybridHost() {
+    return fsType(CGROUPS).equals("tmpfs") && fsType(UNIFIED).equals("cgroup2");
+  }
+
+  /**
+   * Writes the program to {@code dir} (unless an identical copy is there) and checks that
+   * {@code runtime} answers through it; empty, with the reason logged, when it does not (engine-core
+   * built without gcc, no right to unshare a mount namespace, a crun that still refuses).
+   */
+  static Optional<Path> install(Path dir, Path runtime) {
+    try (InputStream in = Cgroup2Hider.class.getResourceAsStream(PROGRAM)) {
+      if (in == null) {
+        LOG.log(Level.INFO, "engine-core was built without {0} (src/main/c needs gcc)", PROGRAM);
+        return Optional.empty();
+      }
+      byte[] content = in.readAllBytes();
+      Path program = dir.resolve(PROGRAM);
+      if (!Files.isRegularFile(program) || !Arrays.equals(Files.readAllBytes(program), content)) {
+        Files.createDirectories(dir);
+        Path partial = Files.createTempFile(dir, PROGRAM, ".partial",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.write(partial, content);
+        try {
+          Files.move(partial, program, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(partial, program, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      return answers(program, runtime) ? Optional.of(program) : Optional.empty();
+    } catch (IOException e) {
+      LOG.log(Level.INFO, "cannot install {0} in {1}: {2}", PROGRAM, dir, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  // Unsharing and unmounting are what can fail; --version runs both and then crun.
+  private static boolean answers(Path program, Path runtime) throws IOException {
+    Process probe = new ProcessBuilder(List.of(program.toString(), RUNTIME_OPTION + runtime, "--version"))
+        .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    try {
+      String stderr = new String(probe.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!probe.waitFor(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        probe.destroyForcibly();
+        LOG.log(Level.INFO, "{0} --version through {1} did not answer", runtime, PROGRAM);
+        return false;
+      }
+      if (probe.exitValue() != 0) {
+        LOG.log(Level.INFO, "{0} does not run through {1}: {2}", runtime, PROGRAM, stderr.strip());
+        return false;
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      probe.destroyForcibly();
+      return false;
+    }
+  }
+
+  private static String fsType(Path mount) {
+    try {
+      FileStore store = Files.getFileStore(mount);
+      return store.type();
+    } catch (IOException e) {
+      return "";
+    }
+  }
+}
