@@ -954,7 +954,8 @@ add_notes(BERTH_SCHEMAS, {
                     'Runtime': {
                         'description': berth(
                             "one of the daemon's runtimes (`runc` and `io.containerd.runc.v2` where runc is "
-                            'installed, `crun` on a pure cgroup v2 host, daemon.json `runtimes` and '
+                            'installed, `crun` where it runs (a pure cgroup v2 host, or a hybrid one through berth-hide-cgroup2), '
+                            'daemon.json `runtimes` and '
                             '`--add-runtime`); empty for the default, whose name inspect then shows. Any other '
                             "name is a 400 `unknown or invalid runtime name: <name>` (dockerd 28's words)."),
                     },

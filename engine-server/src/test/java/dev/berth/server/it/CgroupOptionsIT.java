@@ -194,6 +194,41 @@ class CgroupOptionsIT extends WithBerthd {
     }
   }
 
+  /**
+   * Attacks the way crun runs on this hybrid host (berth-hide-cgroup2: crun in a mount namespace
+   * without the cgroup2 tree) from inside a default container, beside runc: the container is in
+   * its own cgroup in every hierarchy, the cgroup2 tree included, and cannot leave it or mount one.
+   */
+  @Test
+  void aDefaultContainerIsInItsOwnCgroupsEverywhereAndCannotLeaveThem() throws IOException {
+    String attack = "cat /proc/self/cgroup; "
+        + "for h in /sys/fs/cgroup/*; do echo $$ > $h/cgroup.procs 2>/dev/null && echo left $h; done; "
+        + "mkdir -p /tmp/u; mount -t cgroup2 none /tmp/u 2>/dev/null && echo mounted cgroup2; "
+        + "mount -t cgroup -o pids none /tmp/u 2>/dev/null && echo mounted pids; "
+        + "ls /sys/fs/cgroup | grep -x unified; echo done";
+    String defaultRuntime = docker.run("info", "-f", "{{.DefaultRuntime}}").ok().line();
+    for (String runtime : List.of(defaultRuntime, "runc")) {
+      String id = docker.run("create", "--runtime", runtime, "busybox", "sh", "-c", attack).ok().line();
+      try {
+        docker.run("start", id).ok();
+        assertEquals("0", docker.run("wait", id).ok().line());
+        List<String> lines = docker.run("logs", id).ok().out().lines().toList();
+        assertEquals("done", lines.getLast(), runtime + ": nothing escaped\n" + lines);
+        List<String> cgroups = lines.subList(0, lines.size() - 1);
+        assertEquals(Files.readAllLines(Path.of("/proc/self/cgroup")).size(), cgroups.size(), runtime + ": " + cgroups);
+        for (String line : cgroups) {
+          assertTrue(line.endsWith("/" + daemon.cgroupParent + "/" + id), runtime + ": " + line);
+        }
+        assertTrue(cgroups.stream().anyMatch(l -> l.startsWith("0::")), runtime + ": in the cgroup2 tree too");
+      } finally {
+        docker.run("rm", "-f", id).ok();
+      }
+    }
+    assertTrue(Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+        .anyMatch(l -> l.contains(" /sys/fs/cgroup/unified ") && l.contains(" - cgroup2 ")),
+        "the host keeps its cgroup2 tree");
+  }
+
   @Test
   void aRuntimeFromDaemonJsonRunsTheContainer() throws IOException {
     Files.deleteIfExists(marker);
