@@ -231,7 +231,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     String id = spec.id().hex();
     Path bundle = paths.bundle(id);
     Files.createDirectories(bundle);
-    Files.write(bundle.resolve(CONFIG), specs.toJson(spec));
+    Files.write(bundle.resolve(CONFIG), placed.runtime().loadsCompiledSeccomp()
+        ? specs.toJson(spec, seccompPrograms::program) : specs.toJson(spec));
     Files.writeString(bundle.resolve(PLACEMENT), placed.runtime().name() + "\n" + placed.cgroups().parent() + "\n");
     Files.createDirectories(paths.exits());
     Files.createDirectories(paths.sockets());

@@ -174,6 +174,18 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
     return command;
   }
 
+  /**
+   * Whether the container's seccomp filter goes to this runtime compiled as well (crun: see
+   * {@link OciSpecBuilder#toJson(RunSpec, java.util.function.Function)}).
+   */
+  boolean loadsCompiledSeccomp() {
+    return crun();
+  }
+
+  private boolean crun() {
+    return binary.getFileName().toString().equals("crun");
+  }
+
   /** What is run: the runtime's binary, or the hider that becomes it. */
   Path program() {
     return hider.orElse(binary);
@@ -238,7 +250,7 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
    * @param executable the first argument of the container's process
    */
   StartRefusedException refusal(String runtimeError, String executable) {
-    if (!binary.getFileName().toString().equals("crun")) {
+    if (!crun()) {
       return refusal(runtimeError);
     }
     return refusal(CrunWords.asRunc(runtimeError, executable).map(words -> name + " create failed: " + words)

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.container.model.Resources;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.os.ContainerSpawn.SeccompProgram;
 import dev.berth.core.seccomp.Seccomp;
 import dev.berth.core.seccomp.SeccompProfile;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Turns a {@link RunSpec} into an OCI runtime config.json (runtime-spec 1.0.2) with Docker's
@@ -29,6 +31,8 @@ public final class OciSpecBuilder {
   /** Where dockerd binds its init in a container started with {@code --init} (moby oci_linux.go). */
   public static final String INIT_PATH = "/sbin/docker-init";
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** crun's annotation for a seccomp filter given compiled, in base64. */
+  static final String COMPILED_SECCOMP = "run.oci.seccomp_bpf_data";
 
   private final HostLimits host;
   private final String cgroupParent;
@@ -58,7 +62,17 @@ public final class OciSpecBuilder {
 
   /** @throws InvalidArgumentException for an init container on a host without an init binary */
   public byte[] toJson(RunSpec spec) {
-    return bytes(build(spec));
+    return bytes(build(spec, Optional.empty()));
+  }
+
+  /**
+   * As {@link #toJson(RunSpec)}, with the container's seccomp filter also given compiled, for a
+   * runtime that loads it so (crun's {@code run.oci.seccomp_bpf_data} annotation, base64). crun
+   * compiles {@code linux.seccomp} without runc's ENOSYS answer for calls newer than the profile;
+   * the filter berthd compiles for exec has it, and init and exec then load the same program.
+   */
+  public byte[] toJson(RunSpec spec, Function<Seccomp, SeccompProgram> compile) {
+    return bytes(build(spec, Optional.of(compile)));
   }
 
   /**
@@ -145,6 +159,11 @@ public final class OciSpecBuilder {
   }
 
   ObjectNode build(RunSpec spec) {
+    return build(spec, Optional.empty());
+  }
+
+  private ObjectNode build(RunSpec spec,
+      Optional<Function<Seccomp, SeccompProgram>> compile) {
     ObjectNode config = JSON.createObjectNode();
     config.put("ociVersion", OCI_VERSION);
     ProcessSpec process = spec.process();
@@ -183,13 +202,15 @@ public final class OciSpecBuilder {
     ObjectNode linux = linux(spec);
     // Resolved against the capabilities the process gets, as moby's WithSeccomp runs after
     // WithCapabilities.
-    if (security.seccomp() != null) {
-      security.seccomp().resolve(capabilities, seccompHost).ifPresent(f -> linux.set("seccomp", f.toJson()));
-    }
+    Optional<Seccomp> filter = security.seccomp() == null ? Optional.empty()
+        : security.seccomp().resolve(capabilities, seccompHost);
+    filter.ifPresent(f -> linux.set("seccomp", f.toJson()));
     config.set("linux", linux);
-    if (!spec.annotations().isEmpty()) {
-      ObjectNode annotations = config.putObject("annotations");
-      new java.util.TreeMap<>(spec.annotations()).forEach(annotations::put);
+    var annotations = new java.util.TreeMap<>(spec.annotations());
+    filter.flatMap(f -> compile.map(c -> c.apply(f))).ifPresent(program ->
+        annotations.put(COMPILED_SECCOMP, java.util.Base64.getEncoder().encodeToString(program.filter())));
+    if (!annotations.isEmpty()) {
+      annotations.forEach(config.putObject("annotations")::put);
     }
     return config;
   }
