@@ -14,6 +14,7 @@ import dev.berth.core.image.ImageReference;
 import dev.berth.core.image.ImageRunConfig;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.image.Platform;
+import dev.berth.core.image.SignalNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -103,8 +104,13 @@ final class Builder {
     var stages = new ArrayList<Stage>();
     for (Dockerfile.Instruction i : df.instructions()) {
       if (i.keyword().equals("FROM")) {
-        stages.add(new Stage(i, new ArrayList<>(), stageName(i)));
-      } else if (stages.isEmpty()) {
+        String name = stageName(i);
+        InstructionParse.check(i);
+        stages.add(new Stage(i, new ArrayList<>(), name));
+        continue;
+      }
+      InstructionParse.check(i);
+      if (stages.isEmpty()) {
         if (!i.keyword().equals("ARG")) {
           throw new InvalidArgumentException("no build stage in current context");
         }
@@ -218,7 +224,7 @@ final class Builder {
 
   private void from(Stage s) {
     Dockerfile.Instruction i = s.from();
-    allowFlags(i, "platform");
+    InstructionParse.flags(i, "platform");
     Map<String, String> meta = state.args.metaValues();
     String platform = i.flags().get("platform");
     if (platform != null) {
@@ -313,7 +319,7 @@ final class Builder {
       case "ENV" -> env(i);
       case "LABEL" -> label(i);
       case "MAINTAINER" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         if (i.args().isEmpty()) {
           throw i.error("MAINTAINER requires exactly one argument");
         }
@@ -322,7 +328,7 @@ final class Builder {
       }
       case "ARG" -> arg(i);
       case "USER" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         String user = single(i, "USER");
         state.config = RunConfigs.with(state.config, c -> c.user = user);
         commit("USER " + user);
@@ -331,14 +337,14 @@ final class Builder {
       case "EXPOSE" -> expose(i);
       case "VOLUME" -> volume(i);
       case "STOPSIGNAL" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         String sig = single(i, "STOPSIGNAL");
         checkSignal(sig);
         state.config = RunConfigs.with(state.config, c -> c.stopSignal = sig);
         commit("STOPSIGNAL " + sig);
       }
       case "SHELL" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         List<String> shell = GoJson.stringArray(i.args());
         if (shell == null) {
           throw i.error("SHELL requires the arguments to be in JSON form");
@@ -350,7 +356,7 @@ final class Builder {
         commit("SHELL [" + String.join(" ", shell) + "]");
       }
       case "CMD" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         List<String> cmd = commandLine(i.args());
         state.config = RunConfigs.with(state.config, c -> {
           c.cmd = cmd;
@@ -362,7 +368,7 @@ final class Builder {
         }
       }
       case "ENTRYPOINT" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         List<String> ep = commandLine(i.args());
         boolean cmdSet = state.cmdSet;
         state.config = RunConfigs.with(state.config, c -> {
@@ -384,27 +390,12 @@ final class Builder {
     }
   }
 
-  private static void allowFlags(Dockerfile.Instruction i, String... allowed) {
-    Set<String> ok = Set.of(allowed);
-    for (String f : i.flags().keySet()) {
-      if (f.equals("\0literal")) {
-        continue;
-      }
-      if (!ok.contains(f)) {
-        throw i.error("unknown flag: " + f);
-      }
-      if (i.flags().get(f) == null) {
-        throw i.error("missing a value on flag: " + f);
-      }
-    }
-  }
-
+  /** USER, WORKDIR, STOPSIGNAL: the whole rest is the one argument (buildkit's parseString), expanded. */
   private String single(Dockerfile.Instruction i, String name) {
-    List<String> words = InstructionArgs.words(i.args());
-    if (words.size() != 1) {
+    if (i.args().isEmpty()) {
       throw i.error(name + " requires exactly one argument");
     }
-    return expand(words.getFirst());
+    return expand(i.args());
   }
 
 
@@ -419,14 +410,16 @@ final class Builder {
       return exec;
     }
     var cmd = new ArrayList<>(shell());
-    cmd.add(args);
+    if (!args.isEmpty()) {
+      cmd.add(args);
+    }
     return cmd;
   }
 
   // ---- config steps ----
 
   private void env(Dockerfile.Instruction i) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     Map<String, String> pairs = keyValues(i, "ENV", true);
     var env = new ArrayList<>(state.config.env());
     var msg = new StringBuilder("ENV");
@@ -455,7 +448,7 @@ final class Builder {
     if (i.flags().containsKey("\0literal")) {
       pairs = Map.of(i.flags().get("\0literal"), i.args());
     } else {
-      allowFlags(i);
+      InstructionParse.flags(i);
       pairs = keyValues(i, "LABEL", true);
     }
     var labels = new LinkedHashMap<>(state.config.labels());
@@ -501,7 +494,7 @@ final class Builder {
   }
 
   private List<String[]> nameOrNameValues(Dockerfile.Instruction i, Map<String, String> env) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     List<String> raw = InstructionArgs.words(i.args());
     if (raw.isEmpty()) {
       throw i.error("ARG requires at least one argument");
@@ -528,7 +521,7 @@ final class Builder {
   }
 
   private void expose(Dockerfile.Instruction i) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     if (i.args().isEmpty()) {
       throw i.error("EXPOSE requires at least one argument");
     }
@@ -557,7 +550,7 @@ final class Builder {
   }
 
   private void volume(Dockerfile.Instruction i) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     List<String> vols = GoJson.stringArray(i.args());
     if (vols == null) {
       vols = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+"));
@@ -579,23 +572,15 @@ final class Builder {
     commit("VOLUME [" + String.join(" ", added) + "]");
   }
 
+  /** moby's signal.ParseSignal: a number other than 0, or a name its SignalMap knows. */
   private static void checkSignal(String sig) {
-    String s = sig.toUpperCase(Locale.ROOT);
-    if (s.matches("\\d+")) {
-      int n = Integer.parseInt(s);
-      if (n <= 0 || n > 64) {
-        throw new InvalidArgumentException("Invalid signal: " + sig);
-      }
-      return;
-    }
-    String name = s.startsWith("SIG") ? s.substring(3) : s;
-    if (!name.matches("[A-Z0-9+-]+") || name.isEmpty()) {
-      throw new InvalidArgumentException("Invalid signal: " + sig);
+    if (!SignalNames.valid(sig)) {
+      throw new InvalidArgumentException("invalid signal: " + sig);
     }
   }
 
   private void healthcheck(Dockerfile.Instruction i) {
-    allowFlags(i, "interval", "timeout", "start-period", "start-interval", "retries");
+    InstructionParse.flags(i, InstructionParse.HEALTHCHECK_FLAGS.toArray(String[]::new));
     Healthcheck hc = HealthcheckInstruction.parse(i);
     Healthcheck old = state.config.healthcheck();
     if (old != null && old.test() != null && !old.test().isEmpty() && !old.test().getFirst().equals("NONE")) {
@@ -609,7 +594,7 @@ final class Builder {
   }
 
   private void onbuild(Dockerfile.Instruction i) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     if (i.args().isEmpty()) {
       throw i.error("ONBUILD requires at least one argument");
     }
@@ -627,7 +612,7 @@ final class Builder {
   }
 
   private void workdir(Dockerfile.Instruction i) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     String dir = single(i, "WORKDIR");
     String current = state.config.workingDir();
     String wd = DockerIgnore.GoPathClean.clean(dir.startsWith("/") ? dir : (current.isEmpty() ? "/" : current) + "/" + dir);
@@ -905,20 +890,13 @@ final class Builder {
 
   private void copy(Dockerfile.Instruction i, boolean add) {
     String name = add ? "ADD" : "COPY";
-    if (add) {
-      allowFlags(i, "chown", "chmod", "checksum", "keep-git-dir", "link", "exclude", "unpack");
-    } else {
-      allowFlags(i, "chown", "chmod", "from", "link", "parents", "exclude");
-    }
+    InstructionParse.flags(i, (add ? InstructionParse.ADD_FLAGS : InstructionParse.COPY_FLAGS).toArray(String[]::new));
     for (String f : List.of("chmod", "link", "parents", "exclude", "checksum", "keep-git-dir", "unpack")) {
       if (i.flags().containsKey(f)) {
         throw new InvalidArgumentException("the --" + f + " option " + Dockerfile.REQUIRES_BUILDKIT);
       }
     }
-    List<String> raw = GoJson.stringArray(i.args());
-    if (raw == null) {
-      raw = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+"));
-    }
+    List<String> raw = InstructionParse.sourcesAndDest(i);
     if (raw.size() < 2) {
       throw i.error(name + " requires at least two arguments, but only one was provided. Destination could not be "
           + "determined");
@@ -932,39 +910,15 @@ final class Builder {
     String chown = i.flags().get("chown") == null ? "" : expand(i.flags().get("chown"));
     String from = i.flags().get("from");
     String dest = normalizeDest(destRaw);
-    if (from != null) {
+    if (from != null && !expand(from).isEmpty()) {
       copyFrom(name, expand(from), srcs, dest, destRaw, chown);
       return;
     }
-    var sources = new ArrayList<Source>();
-    for (String s : srcs) {
-      if (s.startsWith("http://") || s.startsWith("https://")) {
-        if (!add) {
-          throw new InvalidArgumentException("source can't be a URL for COPY");
-        }
-        throw new InvalidArgumentException("ADD " + s + ": berth does not download remote sources; fetch it into "
-            + "the build context, or RUN a download in the Dockerfile");
-      }
-      if (s.matches(".*[*?\\[].*")) {
-        for (String m : context.glob(s)) {
-          Path p = context.resolve(m);
-          sources.add(source(m, p, add));
-        }
-        continue;
-      }
-      String rel = DockerIgnore.GoPathClean.clean(s);
-      if (rel.equals("..") || rel.startsWith("../")) {
-        throw new InvalidArgumentException("forbidden path outside the build context: " + s + " ()");
-      }
-      Path p = context.resolve(s);
-      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-        throw new InvalidArgumentException("file not found in build context or excluded by .dockerignore: stat "
-            + rel + ": file does not exist");
-      }
-      sources.add(source(s, p, add));
-    }
-    if (sources.isEmpty()) {
-      throw new InvalidArgumentException("no source files were specified");
+    List<Source> sources;
+    try {
+      sources = sources(srcs, add);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException(name + " failed: " + e.getMessage());
     }
     if (sources.size() > 1 && !destRaw.endsWith("/")) {
       throw new InvalidArgumentException("When using " + name
@@ -999,6 +953,41 @@ final class Builder {
         }
       }
     });
+  }
+
+  /** COPY's sources in the context (moby getCopyInfosForSourcePaths); the caller words the error "COPY failed". */
+  private List<Source> sources(List<String> srcs, boolean add) {
+    var sources = new ArrayList<Source>();
+    for (String s : srcs) {
+      if (s.startsWith("http://") || s.startsWith("https://")) {
+        if (!add) {
+          throw new InvalidArgumentException("source can't be a URL for COPY");
+        }
+        throw new InvalidArgumentException("ADD " + s + ": berth does not download remote sources; fetch it into "
+            + "the build context, or RUN a download in the Dockerfile");
+      }
+      if (s.matches(".*[*?\\[].*")) {
+        for (String m : context.glob(s)) {
+          Path p = context.resolve(m);
+          sources.add(source(m, p, add));
+        }
+        continue;
+      }
+      String rel = DockerIgnore.GoPathClean.clean(s);
+      if (rel.equals("..") || rel.startsWith("../")) {
+        throw new InvalidArgumentException("forbidden path outside the build context: " + s + " ()");
+      }
+      Path p = context.resolve(s);
+      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new InvalidArgumentException("file not found in build context or excluded by .dockerignore: stat "
+            + rel + ": file does not exist");
+      }
+      sources.add(source(s, p, add));
+    }
+    if (sources.isEmpty()) {
+      throw new InvalidArgumentException("no source files were specified");
+    }
+    return sources;
   }
 
   private static String parent(String path) {
@@ -1228,7 +1217,7 @@ final class Builder {
         throw new UncheckedIOException(e);
       }
       if (paths.isEmpty()) {
-        throw new InvalidArgumentException("no source files were specified");
+        throw new InvalidArgumentException(name + " failed: no source files were specified");
       }
       if (paths.size() > 1 && !destRaw.endsWith("/")) {
         throw new InvalidArgumentException("When using " + name
