@@ -82,6 +82,10 @@ public final class BuildService {
   /** moby remotecontext: the named Dockerfile (or "dockerfile"), and the .dockerignore rule that removes them. */
   private static Dockerfile dockerfile(BuildContext context, String path) {
     String name = path;
+    String rel = DockerIgnore.GoPathClean.clean(path);
+    if (rel.equals("..") || rel.startsWith("../")) {
+      throw new InternalException("forbidden path outside the build context: " + path + " ()");
+    }
     String text = context.read(name).orElse(null);
     if (text == null && name.equals("Dockerfile")) {
       name = "dockerfile";

@@ -139,10 +139,10 @@ final class Builder {
     }
     // buildkit's PrintWarnings, as dockerd calls it before the first step.
     for (String w : df.warnings()) {
-      out.stream("[WARNING]: " + w + "\n");
+      out.stream(BuildOutput.stderr("[WARNING]: " + w + "\n"));
     }
     if (!df.warnings().isEmpty()) {
-      out.stream("[WARNING]: Empty continuation lines will become errors in a future release.\n");
+      out.stream(BuildOutput.stderr("[WARNING]: Empty continuation lines will become errors in a future release.\n"));
     }
     total = meta.size() + stages.size() + stages.stream().mapToInt(s -> s.commands().size()).sum();
     try {
@@ -267,7 +267,11 @@ final class Builder {
     if (config.onBuild() != null && !config.onBuild().isEmpty()) {
       List<String> triggers = config.onBuild();
       state.config = RunConfigs.with(state.config, c -> c.onBuild = null);
-      out.stream("# Executing " + triggers.size() + " build trigger" + (triggers.size() > 1 ? "s" : ""));
+      // Three writes in dockerd, so three messages.
+      out.stream("# Executing " + triggers.size() + " build trigger");
+      if (triggers.size() > 1) {
+        out.stream("s");
+      }
       out.stream("\n");
       for (String t : triggers) {
         Dockerfile parsed = Dockerfile.parse(t);
