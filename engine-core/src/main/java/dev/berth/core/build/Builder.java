@@ -931,7 +931,8 @@ final class Builder {
     String hash = sources.size() == 1 ? sources.getFirst().hash()
         : "multi:" + dev.berth.core.image.Digest.of(String.join(",", sources.stream().map(Source::hash).toList())
             .getBytes(StandardCharsets.UTF_8)).hex();
-    String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + dest + " ";
+    // moby performCopy: the destination as written (not joined with WORKDIR), after expansion.
+    String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + destRaw + " ";
     List<String> cmd = nop(comment, false);
     String key = key(cmd);
     if (probe(key, cmd)) {
@@ -1202,7 +1203,7 @@ final class Builder {
     }
     String hash = "from:" + dev.berth.core.image.Digest.of((source + "\n" + String.join("\n", srcs))
         .getBytes(StandardCharsets.UTF_8)).hex();
-    String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + dest + " ";
+    String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + destRaw + " ";
     List<String> cmd = nop(comment, false);
     String key = key(cmd);
     if (probe(key, cmd)) {
