@@ -214,7 +214,8 @@ public final class ShellLex {
         return env.getOrDefault(name, "");
       }
       if (ch == EOF) {
-        throw new InvalidArgumentException("syntax error: missing '}'");
+        // buildkit prints Go's string(scanner.EOF), the replacement character (20.10 said "missing ':'").
+        throw new InvalidArgumentException("unsupported modifier (\uFFFD) in substitution");
       }
       String modifier = String.valueOf((char) ch);
       boolean colon = false;
