@@ -157,8 +157,9 @@ final class Copier {
         if (!add) {
           throw new InvalidArgumentException("source can't be a URL for COPY");
         }
-        throw new InvalidArgumentException("ADD " + s + ": berth does not download remote sources; fetch it into "
-            + "the build context, or RUN a download in the Dockerfile");
+        // Worded as dockerd's download errors are ("ADD failed: Get ..."), the prefix added by the caller.
+        throw new InvalidArgumentException("berth does not download remote sources (" + s + "); fetch it into the "
+            + "build context, or RUN a download in the Dockerfile");
       }
       if (s.matches(".*[*?\\[].*")) {
         for (String m : context.glob(s)) {

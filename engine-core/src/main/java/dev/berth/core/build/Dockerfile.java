@@ -1,6 +1,7 @@
 package dev.berth.core.build;
 
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.image.GoJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,9 @@ public record Dockerfile(List<Instruction> instructions, char escape, List<Strin
   private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
   private static final Pattern HEREDOC = Pattern.compile("^(\\d*)<<(-?)\\s*([^<]*)$");
   private static final Set<String> HEREDOC_KEYWORDS = Set.of("RUN", "COPY", "ADD");
+  /** The instructions whose arguments may be a JSON array (buildkit's parseMaybeJSON and parseMaybeJSONToList). */
+  private static final Set<String> JSON_KEYWORDS = Set.of("ADD", "CMD", "COPY", "ENTRYPOINT", "HEALTHCHECK", "RUN",
+      "SHELL", "VOLUME");
   static final String REQUIRES_BUILDKIT =
       "requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled";
 
@@ -155,6 +159,13 @@ public record Dockerfile(List<Instruction> instructions, char escape, List<Strin
     }
     if (keyword.equals("ENV") || keyword.equals("LABEL")) {
       nameValues(keyword, args.strip());
+    }
+    String json = args.strip();
+    if (keyword.equals("HEALTHCHECK") && json.regionMatches(true, 0, "CMD", 0, 3)) {
+      json = json.substring(3).strip();
+    }
+    if (JSON_KEYWORDS.contains(keyword) && GoJson.nonStringArray(json)) {
+      throw new InvalidArgumentException("when using JSON array syntax, arrays must be comprised of strings only");
     }
     if (HEREDOC_KEYWORDS.contains(keyword)) {
       for (String w : args.split("\\s+")) {

@@ -87,8 +87,10 @@ final class InstructionParse {
               + "could not be determined");
         }
       }
+      // RUN's flags are known here, refused when it runs ("requires BuildKit"), as the classic builder does.
+      case "RUN" -> flags(i, "mount", "network", "security", "device");
       default -> {
-        // RUN: its flags are refused when it runs, as the classic builder does.
+        // none: Dockerfile.parse refused any other keyword
       }
     }
   }

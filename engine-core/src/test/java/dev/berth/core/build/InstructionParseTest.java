@@ -29,6 +29,10 @@ class InstructionParseTest {
     assertEquals("dockerfile parse error on line 2: missing a value on flag: chown",
         error("FROM busybox\nCOPY --chown a /a\n"));
     assertEquals("dockerfile parse error on line 1: unknown flag: foo", error("FROM --foo=1 busybox\n"));
+    assertEquals("dockerfile parse error on line 2: unknown flag: foo", error("FROM busybox\nRUN --foo true\n"));
+    // RUN's own flags pass here; the classic builder refuses them when the step runs.
+    assertDoesNotThrow(() ->
+        InstructionParse.check(Dockerfile.parse("RUN --network=none true\n").instructions().getFirst()));
     assertEquals("dockerfile parse error on line 2: unknown flag: foo",
         error("FROM busybox\nHEALTHCHECK --foo=1 CMD true\n"));
     // A boolean flag stands alone; the classic builder refuses it when the step runs.
@@ -80,12 +84,18 @@ class InstructionParseTest {
   }
 
   @Test
-  void envAndLabelSyntaxIsTheParsersAndCarriesNoLine() {
+  void theParsersOwnErrorsCarryNoLine() {
     // BuildService adds "failed to parse Dockerfile: ", as dockerd does.
     assertEquals("ENV must have two arguments", parseError("FROM busybox\nENV X\n"));
     assertEquals("LABEL must have two arguments", parseError("FROM busybox\nLABEL X\n"));
     assertEquals("Syntax error - can't find = in \"B\". Must be of the form: name=value",
         parseError("FROM busybox\nENV A=1 B\n"));
     assertDoesNotThrow(() -> Dockerfile.parse("FROM busybox\nENV X y z\nLABEL \"c d\"=e a=b\n"));
+    assertEquals("when using JSON array syntax, arrays must be comprised of strings only",
+        parseError("FROM busybox\nCMD [\"a\", 1]\n"));
+    assertEquals("when using JSON array syntax, arrays must be comprised of strings only",
+        parseError("FROM busybox\nHEALTHCHECK CMD [\"a\", null]\n"));
+    // Not JSON at all: the shell form.
+    assertDoesNotThrow(() -> Dockerfile.parse("FROM busybox\nCMD [\"echo\", hi]\n"));
   }
 }

@@ -412,6 +412,10 @@ class BuildIT extends WithBerthd {
         buildRaw("", "Dockerfile", "FROM busybox:latest\nRUN true\nSHELL /bin/sh\n").strip());
     assertEquals("400 {\"message\":\"failed to parse Dockerfile: ENV must have two arguments\"}",
         buildRaw("", "Dockerfile", "FROM busybox:latest\nENV X\n").strip());
+    assertEquals("400 {\"message\":\"dockerfile parse error on line 2: unknown flag: foo\"}",
+        buildRaw("", "Dockerfile", "FROM busybox:latest\nRUN --foo true\n").strip());
+    assertEquals("400 {\"message\":\"failed to parse Dockerfile: when using JSON array syntax, arrays must be "
+        + "comprised of strings only\"}", buildRaw("", "Dockerfile", "FROM busybox:latest\nCMD [\"a\", 1]\n").strip());
     assertEquals("400 {\"message\":\"failed to parse Dockerfile: invalid escape token 'x' does not match ` or \\\\\"}",
         buildRaw("", "Dockerfile", "# escape=x\nFROM busybox:latest\n").strip());
     // No Dockerfile, or one outside the context: dockerd's plain errors, a 500.
