@@ -12,6 +12,14 @@ public interface BuildOutput {
   /** Text for the client's terminal: a {@code {"stream": ...}} message. */
   void stream(String text);
 
+  /**
+   * Text as dockerd's stderr writer sends it (a RUN's stderr, the parser's warnings): each write
+   * its own message, in the terminal's bright red ({@code ESC[91m ... ESC[0m}).
+   */
+  static String stderr(String text) {
+    return "\u001b[91m" + text + "\u001b[0m";
+  }
+
   /** A stage's image: {@code {"aux":{"ID":"sha256:..."}}}, which clients read the result from. */
   void aux(ImageId id);
 

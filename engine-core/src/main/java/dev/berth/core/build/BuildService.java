@@ -5,6 +5,7 @@ import dev.berth.core.fs.FileTrees;
 import dev.berth.core.image.ImageId;
 import dev.berth.core.image.ImageReference;
 import dev.berth.core.image.ImageService;
+import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,7 @@ public final class BuildService {
    * "Successfully built" and each "Successfully tagged" as dockerd's build backend does.
    *
    * @throws InvalidArgumentException for a context or Dockerfile dockerd refuses, before any step ran
+   * @throws InternalException when the Dockerfile is not in the context, as dockerd (a 500)
    * @throws StepFailedException when a RUN exits non-zero
    */
   public ImageId build(BuildOptions options, InputStream contextTar, BuildOutput out) {
@@ -80,13 +82,18 @@ public final class BuildService {
   /** moby remotecontext: the named Dockerfile (or "dockerfile"), and the .dockerignore rule that removes them. */
   private static Dockerfile dockerfile(BuildContext context, String path) {
     String name = path;
+    String rel = DockerIgnore.GoPathClean.clean(path);
+    if (rel.equals("..") || rel.startsWith("../")) {
+      throw new InternalException("forbidden path outside the build context: " + path + " ()");
+    }
     String text = context.read(name).orElse(null);
     if (text == null && name.equals("Dockerfile")) {
       name = "dockerfile";
       text = context.read(name).orElse(null);
     }
     if (text == null) {
-      throw new InvalidArgumentException("Cannot locate specified Dockerfile: " + path);
+      // A plain error in dockerd (no errdefs class), so a 500, in 20.10 as in 28.
+      throw new InternalException("Cannot locate specified Dockerfile: " + path);
     }
     if (text.isEmpty()) {
       throw new InvalidArgumentException("the Dockerfile (" + name + ") cannot be empty");

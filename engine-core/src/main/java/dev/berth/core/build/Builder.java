@@ -1,6 +1,5 @@
 package dev.berth.core.build;
 
-import dev.berth.core.archive.PathStat;
 import dev.berth.core.error.EngineException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
@@ -14,13 +13,13 @@ import dev.berth.core.image.ImageReference;
 import dev.berth.core.image.ImageRunConfig;
 import dev.berth.core.image.ImageService;
 import dev.berth.core.image.Platform;
+import dev.berth.core.image.SignalNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,8 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -61,6 +58,7 @@ final class Builder {
   private final Path work;
   private final ShellLex lex;
   private final Set<String> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Copier copier;
 
   private final List<ImageId> stageImages = new ArrayList<>();
   private final Map<String, ImageId> stageNames = new LinkedHashMap<>();
@@ -90,6 +88,7 @@ final class Builder {
     this.context = context;
     this.work = work;
     this.lex = new ShellLex(escape);
+    this.copier = new Copier(containers, context, work, new CopyStep());
   }
 
   private record Stage(Dockerfile.Instruction from, List<Dockerfile.Instruction> commands, String name) {}
@@ -103,8 +102,13 @@ final class Builder {
     var stages = new ArrayList<Stage>();
     for (Dockerfile.Instruction i : df.instructions()) {
       if (i.keyword().equals("FROM")) {
-        stages.add(new Stage(i, new ArrayList<>(), stageName(i)));
-      } else if (stages.isEmpty()) {
+        String name = stageName(i);
+        InstructionParse.check(i);
+        stages.add(new Stage(i, new ArrayList<>(), name));
+        continue;
+      }
+      InstructionParse.check(i);
+      if (stages.isEmpty()) {
         if (!i.keyword().equals("ARG")) {
           throw new InvalidArgumentException("no build stage in current context");
         }
@@ -133,10 +137,10 @@ final class Builder {
     }
     // buildkit's PrintWarnings, as dockerd calls it before the first step.
     for (String w : df.warnings()) {
-      out.stream("[WARNING]: " + w + "\n");
+      out.stream(BuildOutput.stderr("[WARNING]: " + w + "\n"));
     }
     if (!df.warnings().isEmpty()) {
-      out.stream("[WARNING]: Empty continuation lines will become errors in a future release.\n");
+      out.stream(BuildOutput.stderr("[WARNING]: Empty continuation lines will become errors in a future release.\n"));
     }
     total = meta.size() + stages.size() + stages.stream().mapToInt(s -> s.commands().size()).sum();
     try {
@@ -218,7 +222,7 @@ final class Builder {
 
   private void from(Stage s) {
     Dockerfile.Instruction i = s.from();
-    allowFlags(i, "platform");
+    InstructionParse.flags(i, "platform");
     Map<String, String> meta = state.args.metaValues();
     String platform = i.flags().get("platform");
     if (platform != null) {
@@ -261,7 +265,11 @@ final class Builder {
     if (config.onBuild() != null && !config.onBuild().isEmpty()) {
       List<String> triggers = config.onBuild();
       state.config = RunConfigs.with(state.config, c -> c.onBuild = null);
-      out.stream("# Executing " + triggers.size() + " build trigger" + (triggers.size() > 1 ? "s" : ""));
+      // Three writes in dockerd, so three messages.
+      out.stream("# Executing " + triggers.size() + " build trigger");
+      if (triggers.size() > 1) {
+        out.stream("s");
+      }
       out.stream("\n");
       for (String t : triggers) {
         Dockerfile parsed = Dockerfile.parse(t);
@@ -313,7 +321,7 @@ final class Builder {
       case "ENV" -> env(i);
       case "LABEL" -> label(i);
       case "MAINTAINER" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         if (i.args().isEmpty()) {
           throw i.error("MAINTAINER requires exactly one argument");
         }
@@ -322,7 +330,7 @@ final class Builder {
       }
       case "ARG" -> arg(i);
       case "USER" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         String user = single(i, "USER");
         state.config = RunConfigs.with(state.config, c -> c.user = user);
         commit("USER " + user);
@@ -331,14 +339,14 @@ final class Builder {
       case "EXPOSE" -> expose(i);
       case "VOLUME" -> volume(i);
       case "STOPSIGNAL" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         String sig = single(i, "STOPSIGNAL");
         checkSignal(sig);
         state.config = RunConfigs.with(state.config, c -> c.stopSignal = sig);
         commit("STOPSIGNAL " + sig);
       }
       case "SHELL" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         List<String> shell = GoJson.stringArray(i.args());
         if (shell == null) {
           throw i.error("SHELL requires the arguments to be in JSON form");
@@ -350,7 +358,7 @@ final class Builder {
         commit("SHELL [" + String.join(" ", shell) + "]");
       }
       case "CMD" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         List<String> cmd = commandLine(i.args());
         state.config = RunConfigs.with(state.config, c -> {
           c.cmd = cmd;
@@ -362,7 +370,7 @@ final class Builder {
         }
       }
       case "ENTRYPOINT" -> {
-        allowFlags(i);
+        InstructionParse.flags(i);
         List<String> ep = commandLine(i.args());
         boolean cmdSet = state.cmdSet;
         state.config = RunConfigs.with(state.config, c -> {
@@ -377,34 +385,19 @@ final class Builder {
       case "HEALTHCHECK" -> healthcheck(i);
       case "ONBUILD" -> onbuild(i);
       case "RUN" -> run(i);
-      case "COPY" -> copy(i, false);
-      case "ADD" -> copy(i, true);
+      case "COPY" -> copier.copy(i, false);
+      case "ADD" -> copier.copy(i, true);
       case "FROM" -> throw i.error("FROM isn't allowed as an ONBUILD trigger");
       default -> throw i.error("unknown instruction: " + i.keyword());
     }
   }
 
-  private static void allowFlags(Dockerfile.Instruction i, String... allowed) {
-    Set<String> ok = Set.of(allowed);
-    for (String f : i.flags().keySet()) {
-      if (f.equals("\0literal")) {
-        continue;
-      }
-      if (!ok.contains(f)) {
-        throw i.error("unknown flag: " + f);
-      }
-      if (i.flags().get(f) == null) {
-        throw i.error("missing a value on flag: " + f);
-      }
-    }
-  }
-
+  /** USER, WORKDIR, STOPSIGNAL: the whole rest is the one argument (buildkit's parseString), expanded. */
   private String single(Dockerfile.Instruction i, String name) {
-    List<String> words = InstructionArgs.words(i.args());
-    if (words.size() != 1) {
+    if (i.args().isEmpty()) {
       throw i.error(name + " requires exactly one argument");
     }
-    return expand(words.getFirst());
+    return expand(i.args());
   }
 
 
@@ -419,14 +412,16 @@ final class Builder {
       return exec;
     }
     var cmd = new ArrayList<>(shell());
-    cmd.add(args);
+    if (!args.isEmpty()) {
+      cmd.add(args);
+    }
     return cmd;
   }
 
   // ---- config steps ----
 
   private void env(Dockerfile.Instruction i) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     Map<String, String> pairs = keyValues(i, "ENV", true);
     var env = new ArrayList<>(state.config.env());
     var msg = new StringBuilder("ENV");
@@ -455,7 +450,7 @@ final class Builder {
     if (i.flags().containsKey("\0literal")) {
       pairs = Map.of(i.flags().get("\0literal"), i.args());
     } else {
-      allowFlags(i);
+      InstructionParse.flags(i);
       pairs = keyValues(i, "LABEL", true);
     }
     var labels = new LinkedHashMap<>(state.config.labels());
@@ -501,7 +496,7 @@ final class Builder {
   }
 
   private List<String[]> nameOrNameValues(Dockerfile.Instruction i, Map<String, String> env) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     List<String> raw = InstructionArgs.words(i.args());
     if (raw.isEmpty()) {
       throw i.error("ARG requires at least one argument");
@@ -528,7 +523,7 @@ final class Builder {
   }
 
   private void expose(Dockerfile.Instruction i) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     if (i.args().isEmpty()) {
       throw i.error("EXPOSE requires at least one argument");
     }
@@ -557,7 +552,7 @@ final class Builder {
   }
 
   private void volume(Dockerfile.Instruction i) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     List<String> vols = GoJson.stringArray(i.args());
     if (vols == null) {
       vols = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+"));
@@ -579,23 +574,15 @@ final class Builder {
     commit("VOLUME [" + String.join(" ", added) + "]");
   }
 
+  /** moby's signal.ParseSignal: a number other than 0, or a name its SignalMap knows. */
   private static void checkSignal(String sig) {
-    String s = sig.toUpperCase(Locale.ROOT);
-    if (s.matches("\\d+")) {
-      int n = Integer.parseInt(s);
-      if (n <= 0 || n > 64) {
-        throw new InvalidArgumentException("Invalid signal: " + sig);
-      }
-      return;
-    }
-    String name = s.startsWith("SIG") ? s.substring(3) : s;
-    if (!name.matches("[A-Z0-9+-]+") || name.isEmpty()) {
-      throw new InvalidArgumentException("Invalid signal: " + sig);
+    if (!SignalNames.valid(sig)) {
+      throw new InvalidArgumentException("invalid signal: " + sig);
     }
   }
 
   private void healthcheck(Dockerfile.Instruction i) {
-    allowFlags(i, "interval", "timeout", "start-period", "start-interval", "retries");
+    InstructionParse.flags(i, InstructionParse.HEALTHCHECK_FLAGS.toArray(String[]::new));
     Healthcheck hc = HealthcheckInstruction.parse(i);
     Healthcheck old = state.config.healthcheck();
     if (old != null && old.test() != null && !old.test().isEmpty() && !old.test().getFirst().equals("NONE")) {
@@ -609,7 +596,7 @@ final class Builder {
   }
 
   private void onbuild(Dockerfile.Instruction i) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     if (i.args().isEmpty()) {
       throw i.error("ONBUILD requires at least one argument");
     }
@@ -627,7 +614,7 @@ final class Builder {
   }
 
   private void workdir(Dockerfile.Instruction i) {
-    allowFlags(i);
+    InstructionParse.flags(i);
     String dir = single(i, "WORKDIR");
     String current = state.config.workingDir();
     String wd = DockerIgnore.GoPathClean.clean(dir.startsWith("/") ? dir : (current.isEmpty() ? "/" : current) + "/" + dir);
@@ -803,7 +790,7 @@ final class Builder {
   }
 
   /** A layer written directly on top of nothing (FROM scratch, no image yet). */
-  private void commitLayer(String key, List<String> cmd, TarBody body) {
+  private void commitLayer(String key, List<String> cmd, LayerTar.Entries body) {
     Path tar = writeTar(body);
     try {
       ImageId parent = state.image;
@@ -898,239 +885,19 @@ final class Builder {
     }
   }
 
-  // ---- COPY / ADD ----
-
-  /** One source: where its tar entries come from and the checksum the cache keys it by. */
-  private record Source(String orig, Path path, String hash, boolean dir, boolean archive) {}
-
-  private void copy(Dockerfile.Instruction i, boolean add) {
-    String name = add ? "ADD" : "COPY";
-    if (add) {
-      allowFlags(i, "chown", "chmod", "checksum", "keep-git-dir", "link", "exclude", "unpack");
-    } else {
-      allowFlags(i, "chown", "chmod", "from", "link", "parents", "exclude");
-    }
-    for (String f : List.of("chmod", "link", "parents", "exclude", "checksum", "keep-git-dir", "unpack")) {
-      if (i.flags().containsKey(f)) {
-        throw new InvalidArgumentException("the --" + f + " option " + Dockerfile.REQUIRES_BUILDKIT);
-      }
-    }
-    List<String> raw = GoJson.stringArray(i.args());
-    if (raw == null) {
-      raw = i.args().isEmpty() ? List.of() : List.of(i.args().split("\\s+"));
-    }
-    if (raw.size() < 2) {
-      throw i.error(name + " requires at least two arguments, but only one was provided. Destination could not be "
-          + "determined");
-    }
-    var expanded = new ArrayList<String>();
-    for (String w : raw) {
-      expanded.add(expand(w));
-    }
-    String destRaw = expanded.getLast();
-    List<String> srcs = expanded.subList(0, expanded.size() - 1);
-    String chown = i.flags().get("chown") == null ? "" : expand(i.flags().get("chown"));
-    String from = i.flags().get("from");
-    String dest = normalizeDest(destRaw);
-    if (from != null) {
-      copyFrom(name, expand(from), srcs, dest, destRaw, chown);
-      return;
-    }
-    var sources = new ArrayList<Source>();
-    for (String s : srcs) {
-      if (s.startsWith("http://") || s.startsWith("https://")) {
-        if (!add) {
-          throw new InvalidArgumentException("source can't be a URL for COPY");
-        }
-        throw new InvalidArgumentException("ADD " + s + ": berth does not download remote sources; fetch it into "
-            + "the build context, or RUN a download in the Dockerfile");
-      }
-      if (s.matches(".*[*?\\[].*")) {
-        for (String m : context.glob(s)) {
-          Path p = context.resolve(m);
-          sources.add(source(m, p, add));
-        }
-        continue;
-      }
-      String rel = DockerIgnore.GoPathClean.clean(s);
-      if (rel.equals("..") || rel.startsWith("../")) {
-        throw new InvalidArgumentException("forbidden path outside the build context: " + s + " ()");
-      }
-      Path p = context.resolve(s);
-      if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-        throw new InvalidArgumentException("file not found in build context or excluded by .dockerignore: stat "
-            + rel + ": file does not exist");
-      }
-      sources.add(source(s, p, add));
-    }
-    if (sources.isEmpty()) {
-      throw new InvalidArgumentException("no source files were specified");
-    }
-    if (sources.size() > 1 && !destRaw.endsWith("/")) {
-      throw new InvalidArgumentException("When using " + name
-          + " with more than one source file, the destination must be a directory and end with a /");
-    }
-    String hash = sources.size() == 1 ? sources.getFirst().hash()
-        : "multi:" + dev.berth.core.image.Digest.of(String.join(",", sources.stream().map(Source::hash).toList())
-            .getBytes(StandardCharsets.UTF_8)).hex();
-    String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + dest + " ";
-    List<String> cmd = nop(comment, false);
-    String key = key(cmd);
-    if (probe(key, cmd)) {
-      return;
-    }
-    writeLayer(key, cmd, chown, (id, owner, tar) -> {
-      Set<String> made = new java.util.HashSet<>();
-      for (Source s : sources) {
-        if (s.archive()) {
-          missingDirs(tar, id, dest, new int[] {0, 0}, made);
-          LayerTar.untarInto(tar, s.path(), dest);
-        } else if (s.dir()) {
-          missingDirs(tar, id, dest, owner, made);
-          LayerTar.tree(tar, s.path(), dest, owner);
-        } else {
-          String target = dest;
-          if (destRaw.endsWith("/") || (id != null && containers.stat(id, dest).map(PathStat::isDirectory)
-              .orElse(false))) {
-            target = LayerTar.join(dest, s.path().getFileName().toString());
-          }
-          missingDirs(tar, id, parent(target), owner, made);
-          LayerTar.file(tar, s.path(), target, owner);
-        }
-      }
-    });
-  }
-
-  private static String parent(String path) {
-    int slash = path.lastIndexOf('/');
-    return slash <= 0 ? "/" : path.substring(0, slash);
-  }
-
-  /**
-   * moby's MkdirAllAndChownNew: the directories on the way to {@code dir} (itself included) that
-   * do not exist yet, made 0755 with the copy's owner; existing ones keep theirs.
-   */
-  private void missingDirs(TarArchiveOutputStream tar, String id, String dir, int[] owner, Set<String> made)
-      throws IOException {
-    String r = LayerTar.rel(dir);
-    if (r.isEmpty()) {
-      return;
-    }
-    var path = new StringBuilder();
-    boolean missing = id == null;
-    for (String c : r.split("/")) {
-      path.append('/').append(c);
-      String p = path.toString();
-      if (!missing) {
-        missing = containers.stat(id, p).isEmpty();
-      }
-      if (missing && made.add(p)) {
-        LayerTar.dirEntry(tar, p, 0755, owner);
-      }
-    }
-  }
-
-  private Source source(String orig, Path p, boolean add) {
-    boolean dir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
-    boolean archive = add && !dir && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && LayerTar.isArchive(p);
-    return new Source(orig, p, BuildContext.checksum(p), dir, archive);
-  }
-
-  private String normalizeDest(String dest) {
-    String wd = state.config.workingDir().isEmpty() ? "/" : state.config.workingDir();
-    String joined = dest.startsWith("/") ? dest : wd + "/" + dest;
-    String clean = DockerIgnore.GoPathClean.clean(joined);
-    return clean;
-  }
-
-  /** uid and gid for --chown, looked up in the destination's /etc/passwd and /etc/group (moby parseChownFlag). */
-  private int[] owner(String containerId, String chown) {
-    if (chown.isEmpty()) {
-      return new int[] {0, 0};
-    }
-    String[] parts = chown.split(":", -1);
-    if (parts.length > 2) {
-      throw new InvalidArgumentException("invalid chown string format: " + chown);
-    }
-    String user = parts[0];
-    String group = parts.length == 1 ? parts[0] : parts[1];
-    String prefix = "unable to convert uid/gid chown string to host mapping: ";
-    int uid = lookup(containerId, "/etc/passwd", user, 2, prefix + "can't find uid for user " + user
-        + ": no such user: " + user);
-    int gid = lookup(containerId, "/etc/group", group, 2, prefix + "can't find gid for group " + group
-        + ": no such group: " + group);
-    return new int[] {uid, gid};
-  }
-
-  private int lookup(String containerId, String file, String name, int field, String notFound) {
-    if (name.matches("\\d+")) {
-      return Integer.parseInt(name);
-    }
-    if (containerId == null) {
-      throw new InvalidArgumentException(notFound);
-    }
-    String text = readFile(containerId, file).orElse("");
-    for (String line : text.split("\n")) {
-      String[] f = line.split(":", -1);
-      if (f.length > field && f[0].equals(name)) {
-        try {
-          return Integer.parseInt(f[field]);
-        } catch (NumberFormatException e) {
-          break;
-        }
-      }
-    }
-    throw new InvalidArgumentException(notFound);
-  }
-
-  private Optional<String> readFile(String containerId, String path) {
-    var buf = new java.io.ByteArrayOutputStream();
-    try {
-      if (containers.stat(containerId, path).isEmpty()) {
-        return Optional.empty();
-      }
-      containers.read(containerId, path, buf);
-      try (var tin = new TarArchiveInputStream(new java.io.ByteArrayInputStream(buf.toByteArray()))) {
-        TarArchiveEntry e;
-        while ((e = tin.getNextEntry()) != null) {
-          if (e.isFile()) {
-            return Optional.of(new String(tin.readAllBytes(), StandardCharsets.UTF_8));
-          }
-        }
-      }
-      return Optional.empty();
-    } catch (IOException | NotFoundException e) {
-      return Optional.empty();
-    }
-  }
-
-  @FunctionalInterface
-  private interface LayerBody {
-    void write(String containerId, int[] owner, TarArchiveOutputStream tar) throws IOException;
-  }
-
-  @FunctionalInterface
-  private interface TarBody {
-    void write(TarArchiveOutputStream tar) throws IOException;
-  }
-
   /**
    * A COPY/ADD layer: into a container of the current image (no "Running in", as dockerd writes
    * straight into a layer there), or straight as a layer on scratch.
    */
-  private void writeLayer(String key, List<String> cmd, String chown, LayerBody body) {
+  private void writeLayer(String key, List<String> cmd, Copier.Layer layer) {
     if (state.image == null) {
-      int[] owner = owner(null, chown);
-      commitLayer(key, cmd, tar -> {
-        body.write(null, owner, tar);
-      });
+      commitLayer(key, cmd, layer.prepare(null));
       return;
     }
     String id = containers.create(state.image, state.config, cmd, null, state.config.env(), false, options);
     live.add(id);
     try {
-      int[] owner = owner(id, chown);
-      extractInto(id, tar -> body.write(id, owner, tar));
+      extractInto(id, layer.prepare(id));
       ImageId parent = state.image;
       state.image = containers.commit(id, state.config, state.author, String.join(" ", cmd));
       cache.store(parent, key, state.image);
@@ -1139,7 +906,7 @@ final class Builder {
     }
   }
 
-  private void extractInto(String id, TarBody body) {
+  private void extractInto(String id, LayerTar.Entries body) {
     Path tar = writeTar(body);
     try (InputStream in = Files.newInputStream(tar)) {
       containers.extract(id, in);
@@ -1150,7 +917,7 @@ final class Builder {
     }
   }
 
-  private Path writeTar(TarBody body) {
+  private Path writeTar(LayerTar.Entries body) {
     try {
       Path tar = Files.createTempFile(work, "layer-", ".tar");
       try (OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(tar), 1 << 16);
@@ -1168,7 +935,7 @@ final class Builder {
     }
   }
 
-  private static void deleteQuietly(Path p) {
+  static void deleteQuietly(Path p) {
     try {
       Files.deleteIfExists(p);
     } catch (IOException e) {
@@ -1176,8 +943,8 @@ final class Builder {
     }
   }
 
-  /** COPY --from: a stage's or an image's files, through a container of it that is never started. */
-  private void copyFrom(String name, String from, List<String> srcs, String dest, String destRaw, String chown) {
+  /** COPY --from's source: a stage (by name or index) or an image, pulled if need be (moby getImageMount). */
+  private ImageId copySource(String from) {
     ImageId source;
     String lower = from.toLowerCase(Locale.ROOT);
     if (stageNames.containsKey(lower)) {
@@ -1202,122 +969,57 @@ final class Builder {
       throw new InvalidArgumentException("invalid from flag value " + from + ": the stage has no files (FROM scratch"
           + " with no step that wrote any)");
     }
-    List<String> patterns = srcs;
-    if (srcs.size() > 1 && !destRaw.endsWith("/")) {
-      throw new InvalidArgumentException("When using " + name
-          + " with more than one source file, the destination must be a directory and end with a /");
-    }
-    String hash = "from:" + dev.berth.core.image.Digest.of((source + "\n" + String.join("\n", srcs))
-        .getBytes(StandardCharsets.UTF_8)).hex();
-    String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + dest + " ";
-    List<String> cmd = nop(comment, false);
-    String key = key(cmd);
-    if (probe(key, cmd)) {
-      return;
-    }
-    String reader = containers.create(source, ImageRunConfig.EMPTY, List.of("/bin/sh", "-c", "#(nop) "), null,
-        List.of(), false, options);
-    live.add(reader);
-    try {
-      var paths = new ArrayList<String>();
-      try {
-        for (String p : patterns) {
-          paths.addAll(p.matches(".*[*?\\[].*") ? expandIn(reader, p) : List.of(p));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      if (paths.isEmpty()) {
-        throw new InvalidArgumentException("no source files were specified");
-      }
-      if (paths.size() > 1 && !destRaw.endsWith("/")) {
-        throw new InvalidArgumentException("When using " + name
-            + " with more than one source file, the destination must be a directory and end with a /");
-      }
-      writeLayer(key, cmd, chown, (id, owner, tar) -> {
-        Set<String> made = new java.util.HashSet<>();
-        for (String s : paths) {
-          String path = DockerIgnore.GoPathClean.clean("/" + s);
-          Optional<PathStat> st = containers.stat(reader, path);
-          if (st.isEmpty()) {
-            throw new InvalidArgumentException("COPY failed: stat " + path + ": file does not exist");
-          }
-          boolean dir = st.get().isDirectory();
-          String target;
-          if (dir) {
-            target = dest;
-            missingDirs(tar, id, dest, owner, made);
-          } else {
-            if (destRaw.endsWith("/") || (id != null && containers.stat(id, dest).map(PathStat::isDirectory)
-                .orElse(false))) {
-              target = LayerTar.join(dest, st.get().name());
-            } else {
-              target = dest;
-            }
-            missingDirs(tar, id, parent(target), owner, made);
-          }
-          Path tmp = Files.createTempFile(work, "from-", ".tar");
-          try {
-            try (OutputStream o = Files.newOutputStream(tmp)) {
-              containers.read(reader, path, o);
-            }
-            LayerTar.rerooted(tar, tmp, target, dir, chown.isEmpty() ? null : owner);
-          } finally {
-            deleteQuietly(tmp);
-          }
-        }
-      });
-    } finally {
-      removeQuietly(reader);
-    }
+    return source;
   }
 
-  /**
-   * The paths in another image that a wildcard source names (Go's filepath.Match per path, a
-   * matched directory taken whole), read from the tar of the directory above the first wildcard.
-   */
-  private List<String> expandIn(String reader, String pattern) throws IOException {
-    String clean = DockerIgnore.GoPathClean.clean("/" + pattern);
-    String[] parts = clean.substring(1).split("/");
-    var base = new StringBuilder();
-    for (String part : parts) {
-      if (part.matches(".*[*?\\[].*")) {
-        break;
-      }
-      base.append('/').append(part);
+  /** What COPY and ADD use of the build: the stage's state, its cache and its step containers. */
+  private final class CopyStep implements Copier.Step {
+    @Override
+    public String expand(String word) {
+      return Builder.this.expand(word);
     }
-    if (base.isEmpty()) {
-      throw new InvalidArgumentException("COPY --from " + pattern
-          + ": berth does not expand a wildcard in the first directory of the root; name the paths");
-    }
-    String baseDir = base.toString();
-    if (containers.stat(reader, baseDir).isEmpty()) {
-      return List.of();
-    }
-    var re = java.util.regex.Pattern.compile(DockerIgnore.regex(clean.substring(1))
-        .replace("(.*/)?", "[^/]*/?").replace(".*$", "[^/]*$"));
-    String above = parent(baseDir);
-    var matches = new java.util.TreeSet<String>();
-    Path tmp = Files.createTempFile(work, "glob-", ".tar");
-    try {
-      try (OutputStream o = Files.newOutputStream(tmp)) {
-        containers.read(reader, baseDir, o);
-      }
-      try (var tin = new TarArchiveInputStream(new java.io.BufferedInputStream(Files.newInputStream(tmp)))) {
-        TarArchiveEntry e;
-        while ((e = tin.getNextEntry()) != null) {
-          String abs = DockerIgnore.GoPathClean.clean(LayerTar.join(above, e.getName()));
-          if (re.matcher(abs.substring(1)).matches()) {
-            matches.add(abs);
-          }
-        }
-      }
-    } finally {
-      deleteQuietly(tmp);
-    }
-    // A match inside a matched directory comes with it.
-    return matches.stream().filter(m -> matches.stream().noneMatch(o -> !o.equals(m) && m.startsWith(o + "/")))
-        .toList();
-  }
 
+    @Override
+    public String workingDir() {
+      return state.config.workingDir();
+    }
+
+    @Override
+    public List<String> nop(String comment) {
+      return Builder.this.nop(comment, false);
+    }
+
+    @Override
+    public String key(List<String> cmd) {
+      return Builder.this.key(cmd);
+    }
+
+    @Override
+    public boolean probe(String key, List<String> cmd) {
+      return Builder.this.probe(key, cmd);
+    }
+
+    @Override
+    public ImageId source(String from) {
+      return copySource(from);
+    }
+
+    @Override
+    public String reader(ImageId image) {
+      String id = containers.create(image, ImageRunConfig.EMPTY, List.of("/bin/sh", "-c", "#(nop) "), null,
+          List.of(), false, options);
+      live.add(id);
+      return id;
+    }
+
+    @Override
+    public void remove(String containerId) {
+      removeQuietly(containerId);
+    }
+
+    @Override
+    public void layer(String key, List<String> cmd, Copier.Layer layer) {
+      writeLayer(key, cmd, layer);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.berth.core.build;
 
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.image.GoJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,9 @@ public record Dockerfile(List<Instruction> instructions, char escape, List<Strin
   private static final Pattern DIRECTIVE = Pattern.compile("^#\\s*([a-zA-Z][a-zA-Z0-9]*)\\s*=\\s*(.+?)\\s*$");
   private static final Pattern HEREDOC = Pattern.compile("^(\\d*)<<(-?)\\s*([^<]*)$");
   private static final Set<String> HEREDOC_KEYWORDS = Set.of("RUN", "COPY", "ADD");
+  /** The instructions whose arguments may be a JSON array (buildkit's parseMaybeJSON and parseMaybeJSONToList). */
+  private static final Set<String> JSON_KEYWORDS = Set.of("ADD", "CMD", "COPY", "ENTRYPOINT", "HEALTHCHECK", "RUN",
+      "SHELL", "VOLUME");
   static final String REQUIRES_BUILDKIT =
       "requires BuildKit. Refer to https://docs.docker.com/go/buildkit/ to learn how to build images with BuildKit enabled";
 
@@ -80,8 +84,7 @@ public record Dockerfile(List<Instruction> instructions, char escape, List<Strin
           if (name.equals("escape")) {
             String v = m.group(2);
             if (!v.equals("`") && !v.equals("\\")) {
-              throw new InvalidArgumentException(
-                  "dockerfile parse error on line " + i + ": invalid escape token '" + v + "' does not match ` or \\");
+              throw new InvalidArgumentException("invalid escape token '" + v + "' does not match ` or \\");
             }
             escape = v.charAt(0);
           }
@@ -154,6 +157,16 @@ public record Dockerfile(List<Instruction> instructions, char escape, List<Strin
     if (!KEYWORDS.contains(keyword)) {
       throw ins.error("unknown instruction: " + parts[0]);
     }
+    if (keyword.equals("ENV") || keyword.equals("LABEL")) {
+      nameValues(keyword, args.strip());
+    }
+    String json = args.strip();
+    if (keyword.equals("HEALTHCHECK") && json.regionMatches(true, 0, "CMD", 0, 3)) {
+      json = json.substring(3).strip();
+    }
+    if (JSON_KEYWORDS.contains(keyword) && GoJson.nonStringArray(json)) {
+      throw new InvalidArgumentException("when using JSON array syntax, arrays must be comprised of strings only");
+    }
     if (HEREDOC_KEYWORDS.contains(keyword)) {
       for (String w : args.split("\\s+")) {
         Matcher m = HEREDOC.matcher(w);
@@ -163,6 +176,30 @@ public record Dockerfile(List<Instruction> instructions, char escape, List<Strin
       }
     }
     return ins;
+  }
+
+  /**
+   * buildkit's parseNameVal, as the parser (not the instruction) checks ENV and LABEL: the legacy
+   * {@code KEY value} form needs a value, the {@code k=v} form an {@code =} in every word. These
+   * errors carry no line, as dockerd reports them ({@code failed to parse Dockerfile: ...}).
+   */
+  private static void nameValues(String keyword, String args) {
+    List<String> words = InstructionArgs.words(args);
+    if (words.isEmpty()) {
+      return;
+    }
+    if (!words.getFirst().contains("=")) {
+      if (args.split("[\\t\\u000b\\f\\r ]+", 2).length < 2) {
+        throw new InvalidArgumentException(keyword + " must have two arguments");
+      }
+      return;
+    }
+    for (String w : words) {
+      if (!w.contains("=")) {
+        throw new InvalidArgumentException("Syntax error - can't find = in " + GoQuote.quote(w)
+            + ". Must be of the form: name=value");
+      }
+    }
   }
 
   /** Leading {@code --name[=value]} words into {@code flags}; a bare {@code --} ends them. Returns the rest. */

@@ -1,5 +1,6 @@
 package dev.berth.core.build;
 
+import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.image.GoDuration;
 import dev.berth.core.image.GoJson;
 import dev.berth.core.image.Healthcheck;
@@ -65,7 +66,12 @@ final class HealthcheckInstruction {
     if (v == null || v.isEmpty()) {
       return 0;
     }
-    long nanos = GoDuration.parse(v);
+    long nanos;
+    try {
+      nanos = GoDuration.parse(v);
+    } catch (InvalidArgumentException e) {
+      throw i.error(e.getMessage());
+    }
     if (nanos != 0 && nanos < 1_000_000) {
       throw i.error("Interval " + GoQuote.quote(flag) + " cannot be less than 1ms");
     }

@@ -19,6 +19,12 @@ final class LayerTar {
 
   private LayerTar() {}
 
+  /** What writes a layer's entries. */
+  @FunctionalInterface
+  interface Entries {
+    void write(TarArchiveOutputStream tar) throws IOException;
+  }
+
   static String rel(String abs) {
     String s = DockerIgnore.GoPathClean.clean(abs);
     return s.equals("/") ? "" : s.substring(1);

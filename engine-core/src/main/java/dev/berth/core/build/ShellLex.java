@@ -23,14 +23,26 @@ public final class ShellLex {
     this.escape = escape;
   }
 
-  /** One word, expanded: unquoted whitespace is kept. */
+  /**
+   * One word, expanded: unquoted whitespace is kept.
+   *
+   * @throws InvalidArgumentException {@code failed to process "<word>": <why>}, as buildkit's lexer words it
+   */
   public String processWord(String word, Map<String, String> env) {
-    return new Scan(word, env).stopOn(EOF).text;
+    return process(word, env).text;
   }
 
   /** Words, expanded then split on unquoted whitespace (what EXPOSE does with {@code $PORTS}). */
   public List<String> processWords(String word, Map<String, String> env) {
-    return new Scan(word, env).stopOn(EOF).words;
+    return process(word, env).words;
+  }
+
+  private Result process(String word, Map<String, String> env) {
+    try {
+      return new Scan(word, env).stopOn(EOF);
+    } catch (InvalidArgumentException e) {
+      throw new InvalidArgumentException("failed to process " + GoQuote.quote(word) + ": " + e.getMessage());
+    }
   }
 
   private record Result(String text, List<String> words) {}
@@ -202,7 +214,8 @@ public final class ShellLex {
         return env.getOrDefault(name, "");
       }
       if (ch == EOF) {
-        throw new InvalidArgumentException("syntax error: missing '}'");
+        // buildkit prints Go's string(scanner.EOF), the replacement character (20.10 said "missing ':'").
+        throw new InvalidArgumentException("unsupported modifier (\uFFFD) in substitution");
       }
       String modifier = String.valueOf((char) ch);
       boolean colon = false;

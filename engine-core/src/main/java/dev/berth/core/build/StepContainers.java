@@ -91,8 +91,10 @@ final class StepContainers {
       var waiting = lifecycle.waitFor(id, WaitCondition.NEXT_EXIT);
       lifecycle.start(id);
       try {
-        session.copyOutput((StdStream stream, byte[] data, int off, int len) ->
-            out.accept(new String(data, off, len, StandardCharsets.UTF_8)));
+        session.copyOutput((StdStream stream, byte[] data, int off, int len) -> {
+          String text = new String(data, off, len, StandardCharsets.UTF_8);
+          out.accept(stream == StdStream.STDERR ? BuildOutput.stderr(text) : text);
+        });
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }

@@ -52,6 +52,30 @@ public final class GoJson {
     }
   }
 
+  /**
+   * True when the text is a JSON array with an element that is no string: buildkit's parser
+   * refuses that form instead of taking it for the shell form.
+   */
+  public static boolean nonStringArray(String text) {
+    if (!text.startsWith("[")) {
+      return false;
+    }
+    try {
+      JsonNode n = MAPPER.readTree(text);
+      if (n == null || !n.isArray()) {
+        return false;
+      }
+      for (JsonNode e : n) {
+        if (!e.isTextual()) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Go matches keys exactly first, then case-insensitively. Null if absent or not an object. */
   static JsonNode field(JsonNode obj, String key) {
     if (obj == null || !obj.isObject()) {

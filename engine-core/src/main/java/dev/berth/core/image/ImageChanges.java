@@ -286,19 +286,10 @@ final class ImageChanges {
 
   /** moby's signal.ParseSignal check; the value is kept as written. */
   private static String signal(String raw) {
-    try {
-      if (Integer.parseInt(raw) == 0) {
-        throw new InvalidArgumentException("invalid signal: " + raw);
-      }
-      return raw;
-    } catch (NumberFormatException e) {
-      String name = raw.toUpperCase(Locale.ROOT);
-      name = name.startsWith("SIG") ? name.substring(3) : name;
-      if (!SignalNames.LINUX.contains(name)) {
-        throw new InvalidArgumentException("invalid signal: " + raw);
-      }
-      return raw;
+    if (!SignalNames.valid(raw)) {
+      throw new InvalidArgumentException("invalid signal: " + raw);
     }
+    return raw;
   }
 
   private Healthcheck healthcheck(String rest) {

@@ -38,7 +38,7 @@ class DockerfileTest {
     var df = Dockerfile.parse("# escape=`\nFROM busybox\nRUN echo a `\n  b\n");
     assertEquals('`', df.escape());
     assertEquals("echo a   b", df.instructions().get(1).args());
-    assertEquals("dockerfile parse error on line 1: invalid escape token 'x' does not match ` or \\",
+    assertEquals("invalid escape token 'x' does not match ` or \\",
         assertThrows(InvalidArgumentException.class, () -> Dockerfile.parse("# escape=x\nFROM a\n")).getMessage());
   }
 

@@ -36,11 +36,11 @@ class ShellLexTest {
     assertEquals("", w("${EMPTY:+y}"));
     assertEquals("y", w("${EMPTY+y}"));
     assertEquals("a", w("${A:?err}"));
-    assertEquals("NOPE: must be set", assertThrows(InvalidArgumentException.class, () -> w("${NOPE:?must be set}"))
-        .getMessage());
-    assertEquals("NOPE: is not allowed to be unset",
+    assertEquals("failed to process \"${NOPE:?must be set}\": NOPE: must be set",
+        assertThrows(InvalidArgumentException.class, () -> w("${NOPE:?must be set}")).getMessage());
+    assertEquals("failed to process \"${NOPE?}\": NOPE: is not allowed to be unset",
         assertThrows(InvalidArgumentException.class, () -> w("${NOPE?}")).getMessage());
-    assertEquals("EMPTY: is not allowed to be empty",
+    assertEquals("failed to process \"${EMPTY:?}\": EMPTY: is not allowed to be empty",
         assertThrows(InvalidArgumentException.class, () -> w("${EMPTY:?}")).getMessage());
     assertEquals("", w("${EMPTY?}"));
   }
@@ -62,12 +62,18 @@ class ShellLexTest {
 
   @Test
   void badSyntaxIsRefusedWithBuildkitsWords() {
-    assertEquals("syntax error: missing '}'", assertThrows(InvalidArgumentException.class, () -> w("${A")).getMessage());
-    assertEquals("syntax error: bad substitution", assertThrows(InvalidArgumentException.class, () -> w("${}"))
-        .getMessage());
-    assertEquals("unsupported modifier (#) in substitution",
+    assertEquals("failed to process \"${\": syntax error: missing '}'",
+        assertThrows(InvalidArgumentException.class, () -> w("${")).getMessage());
+    assertEquals("failed to process \"${A:-x\": syntax error: missing '}'",
+        assertThrows(InvalidArgumentException.class, () -> w("${A:-x")).getMessage());
+    assertEquals("failed to process \"${A\": unsupported modifier (\uFFFD) in substitution",
+        assertThrows(InvalidArgumentException.class, () -> w("${A")).getMessage());
+    assertEquals("failed to process \"${}\": syntax error: bad substitution",
+        assertThrows(InvalidArgumentException.class, () -> w("${}")).getMessage());
+    assertEquals("failed to process \"${A#x}\": unsupported modifier (#) in substitution",
         assertThrows(InvalidArgumentException.class, () -> w("${A#x}")).getMessage());
-    assertEquals("unexpected end of statement while looking for matching single-quote",
+    assertEquals("failed to process \"'abc\": unexpected end of statement while looking for matching "
+        + "single-quote",
         assertThrows(InvalidArgumentException.class, () -> w("'abc")).getMessage());
   }
 

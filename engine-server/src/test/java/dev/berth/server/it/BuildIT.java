@@ -205,6 +205,19 @@ class BuildIT extends WithBerthd {
   }
 
   @Test
+  void copyFromExpandsAWildcardRightBelowTheRoot() throws IOException {
+    Files.writeString(dir.resolve("Dockerfile"), """
+        FROM busybox:latest AS b
+        RUN mkdir -p /d1 /d2 && echo one > /d1/a.txt && echo two > /d2/b.txt
+        FROM busybox:latest
+        COPY --from=b /*/?.txt /out/
+        CMD ["cat", "/out/a.txt", "/out/b.txt"]
+        """);
+    build("-t", "rootglob:1", ".").ok();
+    assertEquals("one\ntwo\n", docker.run("run", "--rm", "rootglob:1").ok().out());
+  }
+
+  @Test
   void scratchShellHealthcheckAndFriendsEndUpInTheConfig() throws IOException {
     Files.writeString(dir.resolve("hello"), "hello from scratch\n");
     Files.writeString(dir.resolve("Dockerfile"), """
@@ -343,11 +356,11 @@ class BuildIT extends WithBerthd {
 
     Files.writeString(dir.resolve("Dockerfile"), "FROM busybox:latest\nCOPY ../x /x\n");
     r = build(".");
-    assertTrue(r.stderr().contains("forbidden path outside the build context: ../x"), r.stderr());
+    assertTrue(r.stderr().contains("COPY failed: forbidden path outside the build context: ../x ()"), r.stderr());
 
     Files.writeString(dir.resolve("Dockerfile"), "FROM busybox:latest\nARG X\nENV Y=\"${X:?must be set}\"\n");
     r = build(".");
-    assertTrue(r.stderr().contains("X: must be set"), r.stderr());
+    assertTrue(r.stderr().contains("failed to process \"\\\"${X:?must be set}\\\"\": X: must be set"), r.stderr());
 
     Files.writeString(dir.resolve("Dockerfile"), "FROM busybox:latest\nCOPY --from=nowhere /a /a\n");
     r = build(".");
@@ -361,6 +374,82 @@ class BuildIT extends WithBerthd {
     r = build("--target", "nope", ".");
     assertTrue(r.stderr().contains("target stage \"nope\" could not be found"), r.stderr());
     assertEquals("", docker.run("ps", "-aq").ok().out());
+  }
+
+  /** POST /build with curl and a context of {@code files} (name, text, ...): the status code, then the raw stream. */
+  private String buildRaw(String query, String... files) throws Exception {
+    Path tar = Files.createTempFile(dir, "ctx-", ".tar");
+    try (var out = new TarArchiveOutputStream(Files.newOutputStream(tar))) {
+      for (int i = 0; i < files.length; i += 2) {
+        byte[] b = files[i + 1].getBytes(StandardCharsets.UTF_8);
+        var e = new TarArchiveEntry(files[i]);
+        e.setSize(b.length);
+        out.putArchiveEntry(e);
+        out.write(b);
+        out.closeArchiveEntry();
+      }
+    }
+    var p = new ProcessBuilder("curl", "-s", "--unix-socket", daemon.socket.toString(), "-X", "POST",
+        "-H", "Content-Type: application/x-tar", "--data-binary", "@" + tar, "-w", "\n%{http_code}",
+        "http://localhost/v1.51/build?rm=1" + query).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor(120, TimeUnit.SECONDS);
+    int nl = out.lastIndexOf('\n');
+    return out.substring(nl + 1) + " " + out.substring(0, nl);
+  }
+
+  /**
+   * Issue 12: status and stream as a real dockerd (20.10.24, run side by side) answers them,
+   * where moby master words a text differently, in master's words.
+   */
+  @Test
+  void statusAndStreamAreDockerds() throws Exception {
+    // Instruction errors: a 400 before any step, as buildkit's instructions.Parse runs first.
+    assertEquals("400 {\"message\":\"dockerfile parse error on line 2: unknown flag: foo\"}",
+        buildRaw("", "Dockerfile", "FROM busybox:latest\nCOPY --foo=bar a /a\n").strip());
+    assertEquals("400 {\"message\":\"dockerfile parse error on line 3: SHELL requires the arguments to be in JSON "
+        + "form\"}",
+        buildRaw("", "Dockerfile", "FROM busybox:latest\nRUN true\nSHELL /bin/sh\n").strip());
+    assertEquals("400 {\"message\":\"failed to parse Dockerfile: ENV must have two arguments\"}",
+        buildRaw("", "Dockerfile", "FROM busybox:latest\nENV X\n").strip());
+    assertEquals("400 {\"message\":\"dockerfile parse error on line 2: unknown flag: foo\"}",
+        buildRaw("", "Dockerfile", "FROM busybox:latest\nRUN --foo true\n").strip());
+    assertEquals("400 {\"message\":\"failed to parse Dockerfile: when using JSON array syntax, arrays must be "
+        + "comprised of strings only\"}", buildRaw("", "Dockerfile", "FROM busybox:latest\nCMD [\"a\", 1]\n").strip());
+    assertEquals("400 {\"message\":\"failed to parse Dockerfile: invalid escape token 'x' does not match ` or \\\\\"}",
+        buildRaw("", "Dockerfile", "# escape=x\nFROM busybox:latest\n").strip());
+    // No Dockerfile, or one outside the context: dockerd's plain errors, a 500.
+    assertEquals("500 {\"message\":\"Cannot locate specified Dockerfile: Dockerfile\"}",
+        buildRaw("", "a", "x").strip());
+    assertEquals("500 {\"message\":\"forbidden path outside the build context: ../Dockerfile ()\"}",
+        buildRaw("&dockerfile=../Dockerfile", "Dockerfile", "FROM busybox:latest\n").strip());
+
+    // Errors of a step: in the stream.
+    String r = buildRaw("", "Dockerfile", "FROM busybox:latest\nCOPY nosuch* /x/\n");
+    assertTrue(r.startsWith("200 "), r);
+    assertTrue(r.contains("\"error\":\"COPY failed: no source files were specified\""), r);
+    r = buildRaw("", "Dockerfile", "FROM busybox:latest\nENV Y=${X:?err}\n");
+    assertTrue(r.contains("\"error\":\"failed to process \\\"${X:?err}\\\": X: err\""), r);
+    r = buildRaw("", "Dockerfile", "FROM busybox:latest\nSTOPSIGNAL NOPE\n");
+    assertTrue(r.contains("\"error\":\"invalid signal: NOPE\""), r);
+    // A RUN's stderr in red, its own message; an empty RUN is the bare shell, which fails.
+    r = buildRaw("", "Dockerfile", "FROM busybox:latest\nRUN echo out; echo err >&2; exit 3\n");
+    // (Jackson writes the escape in upper-case hex, Go in lower case: the same JSON string.)
+    assertTrue(r.replace("\\u001B", "\\u001b").contains("{\"stream\":\"\\u001b[91merr\\n\\u001b[0m\"}"), r);
+    assertTrue(r.contains("{\"stream\":\"out\\n\"}"), r);
+    assertTrue(r.contains("{\"errorDetail\":{\"code\":3,\"message\":\"The command '/bin/sh -c echo out; echo err "), r);
+    r = buildRaw("", "Dockerfile", "FROM busybox:latest\nRUN\n");
+    assertTrue(r.contains("The command '/bin/sh -c' returned a non-zero code: 2"), r);
+    assertEquals("", docker.run("ps", "-aq").ok().out());
+
+    // USER takes its whole rest; COPY's history keeps the destination as written.
+    r = buildRaw("&t=words:1", "Dockerfile", "FROM busybox:latest\nUSER a b\nWORKDIR /w\nCOPY --chown=1:1 a ./x/\n",
+        "a", "a\n");
+    assertTrue(r.contains("Successfully tagged words:1"), r);
+    assertEquals("a b", docker.run("image", "inspect", "-f", "{{.Config.User}}", "words:1").ok().line());
+    String history = docker.run("history", "--no-trunc", "--format", "{{.CreatedBy}}", "words:1").ok().out();
+    assertTrue(history.matches("(?s).*/bin/sh -c #\\(nop\\) COPY --chown=1:1 file:[0-9a-f]{64} in \\./x/ \n.*"),
+        history);
   }
 
   /** POST on the API with curl: the status code, then the body. */
