@@ -354,6 +354,27 @@ class OciSpecBuilderTest {
   }
 
   @Test
+  void aRuntimeThatLoadsTheFilterCompiledGetsTheSameFilterCompiled() throws Exception {
+    var builder = new OciSpecBuilder(HOST, "/berth", Optional.empty(), AMD64);
+    var security = new RunSecurity(dev.berth.core.seccomp.SeccompProfile.builtin(), false, "", false, null, null,
+        null);
+    var compiled = new java.util.ArrayList<dev.berth.core.seccomp.Seccomp>();
+    byte[] program = {1, 2, 3, 4, 5, 6, 7, 8};
+    JsonNode c = new ObjectMapper().readTree(builder.toJson(secured(false, security), f -> {
+      compiled.add(f);
+      return new dev.berth.core.os.ContainerSpawn.SeccompProgram(0, program);
+    }));
+    assertEquals(List.of(dev.berth.core.seccomp.Seccomp.fromJson(c.at("/linux/seccomp"))), compiled,
+        "the filter of linux.seccomp, as exec compiles it");
+    assertEquals(java.util.Base64.getEncoder().encodeToString(program),
+        c.at("/annotations/run.oci.seccomp_bpf_data").asText());
+    JsonNode unconfined = new ObjectMapper().readTree(builder.toJson(secured(false, RunSecurity.NONE), f -> {
+      throw new AssertionError("nothing to compile");
+    }));
+    assertTrue(unconfined.at("/annotations").isMissingNode());
+  }
+
+  @Test
   void noNewPrivilegesAppArmorAndTheCgroupNamespace() throws Exception {
     var security = new RunSecurity(null, true, "berth-default", true, null, null, null);
     byte[] config = builder.toJson(secured(false, security));
