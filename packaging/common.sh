@@ -124,6 +124,16 @@ berthd_jvm_flags() {
   return 0
 }
 
+# Whether the JVM takes the AOT cache $2 for the jar $1 with berthd's flags. It ignores a cache
+# made with other flags (e.g. without --enable-native-access) and says so only in its log, so a
+# cache is checked before it is kept.
+aot_cache_loads() {
+  local out
+  out=$("$JAVA_HOME/bin/java" "${BERTHD_JVM_FLAGS[@]}" -XX:AOTCache="$2" -Xlog:aot=error:stderr \
+    -cp "$1" dev.berth.server.Main --help 2>&1 >/dev/null) || true
+  [ -z "$out" ] || { echo "$out"; return 1; }
+}
+
 # One training run for ensure_aot_cache; on failure it says why and leaves $cache.failed.
 train_aot_cache() {
   local jar="$1" cache="$2" scratch tmp="$2.$$.tmp"   # per launcher: two may train at once
@@ -132,7 +142,8 @@ train_aot_cache() {
   if timeout 600 "$JAVA_HOME/bin/java" "${BERTHD_JVM_FLAGS[@]}" -XX:AOTCacheOutput="$tmp" \
       -cp "$jar" dev.berth.server.AotTraining -H "unix://$scratch/berth.sock" --data-root "$scratch/data" \
       --exec-root "$scratch/run" --cgroup-parent "berth-aot-training-$$" --config-file "$scratch/daemon.json" \
-      --log-level error >"$scratch/training.log" 2>&1 && [ -s "$tmp" ]; then
+      --log-level error >"$scratch/training.log" 2>&1 \
+    && [ -s "$tmp" ] && aot_cache_loads "$jar" "$tmp" >>"$scratch/training.log" 2>&1; then
     mv -f "$tmp" "$cache"
     rm -f "$cache.failed"
   else
