@@ -186,7 +186,7 @@ public final class DriverLogs {
           converter.flush(messages);
           more = false;
         } else {
-          LogEntry record = K8sFileFormat.parse(line, 0, records.length());
+          LogEntry record = K8sFileFormat.parse(line, records.offset(), records.length());
           if (record != null && record.stream() != StdStream.STDIN) {
             converter.accept(record, 0, messages);
           }

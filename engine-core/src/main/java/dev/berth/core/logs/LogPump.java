@@ -26,7 +26,9 @@ final class LogPump implements Runnable {
   private static final System.Logger LOG = System.getLogger(LogPump.class.getName());
   // Converted spool bytes are freed in steps of at least this much (one fallocate call each).
   private static final long FREE_STEP = 1024 * 1024;
-  private static final int BATCH = 512;
+  // A batch is converted, written and recorded at most this many entries or bytes at a time.
+  private static final int BATCH = 4096;
+  private static final int BATCH_BYTES = 1024 * 1024;
   private static final long MAX_IDLE_WAIT_MILLIS = 50;
   private static final int STATE_SIZE = 16;
 
@@ -226,21 +228,27 @@ final class LogPump implements Runnable {
     var offsets = new ArrayList<Long>();
     boolean any = false;
     long recordStart = reader.consumed();
+    int bytes = 0;
     for (byte[] line = reader.next(); line != null; line = reader.next()) {
       any = true;
-      LogEntry record = K8sFileFormat.parse(line, 0, reader.length());
+      bytes += reader.length();
+      LogEntry record = K8sFileFormat.parse(line, reader.offset(), reader.length());
       if (record != null && record.stream() != StdStream.STDIN) {
         converter.accept(record, recordStart, out);
       }
       recordStart = reader.consumed();
       // The spool is converted up to here once this record's entries are written.
-      while (offsets.size() < out.size()) {
-        offsets.add(safeOffset(recordStart));
+      if (offsets.size() < out.size()) {
+        Long safe = safeOffset(recordStart);
+        while (offsets.size() < out.size()) {
+          offsets.add(safe);
+        }
       }
-      if (out.size() >= BATCH) {
+      if (out.size() >= BATCH || bytes >= BATCH_BYTES) {
         commit(out, offsets, safeOffset(recordStart));
         out.clear();
         offsets.clear();
+        bytes = 0;
       }
     }
     if (any) {

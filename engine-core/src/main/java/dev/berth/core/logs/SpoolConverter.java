@@ -39,12 +39,17 @@ final class SpoolConverter {
    */
   void accept(LogEntry record, long recordStart, List<Message> out) {
     Pending p = pending[record.stream().code()];
+    byte[] data = record.data();
+    boolean ends = record.endsLine();
+    if (ends && p.text.size() == 0 && p.id == null && data.length <= MAX_LINE) {
+      // A whole line in one record, the usual case: it is its own message.
+      out.add(new Message(record, null));
+      return;
+    }
     if (p.text.size() == 0 && p.id == null) {
       p.time = record.time();
       p.start = recordStart;
     }
-    byte[] data = record.data();
-    boolean ends = record.endsLine();
     p.text.write(data, 0, ends ? data.length - 1 : data.length);
     while (p.text.size() >= MAX_LINE) {
       byte[] all = p.text.toByteArray();
