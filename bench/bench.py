@@ -53,8 +53,9 @@ With --pull-registry (a registry the engines reach over plain HTTP, e.g. docker-
               CLI's own start-up: the engine's time
 
 With --logs-mb M (> 0), the log workloads on the default json-file driver:
-  write       a container writes M MB (`yes | head -c`) to its log: MB/s from `docker run -d` to its exit
-  logs        `docker logs` of the whole log to /dev/null, once per run
+  write       a container writes M MiB to its log, `yes | head -c <M MiB>` (lines of "y"; with
+              --logs-line TEXT, `yes TEXT`): MiB/s from `docker run -d` to its exit
+  logs        `docker logs` of the whole log to /dev/null, once per 10 runs
   tail 100    `docker logs --tail 100`, N times
   tail API    the same as one `GET /containers/{id}/logs?tail=100` on the engine's socket: the engine's time
 """
@@ -65,6 +66,7 @@ import io
 import json
 import os
 import random
+import shlex
 import shutil
 import signal
 import socket
@@ -486,14 +488,14 @@ def api_logs_ms(host, ctr, runs):
     return samples
 
 
-def bench_logs(host, mb, runs):
+def bench_logs(host, mb, runs, line):
     """A container's log throughput, and reading a big log whole and its tail."""
     ensure_busybox(host)
     cleanup(host)
+    what = "yes" if line is None else "yes " + shlex.quote(line)
     t0 = time.perf_counter()
     ctr = docker(host, "run", "-d", "--network", "none", "--label", LABEL, "busybox", "sh", "-c",
-                 f"yes 'a line of output from the container, as services write them' | head -c {mb * 1000000}"
-                 ).stdout.decode().strip()
+                 f"{what} | head -c {mb * 1024 * 1024}").stdout.decode().strip()
     docker(host, "wait", ctr)
     write_mbs = mb / (time.perf_counter() - t0)
     whole = []
@@ -528,7 +530,8 @@ def main():
                    help="also time `ps -a` with this many containers, e.g. 200,2000")
     p.add_argument("--daemon-only", action="store_true",
                    help="with --daemon: only start-up and RSS (and --ps-containers), not the other workloads")
-    p.add_argument("--logs-mb", type=int, default=0, help="also time a container's log of this many MB")
+    p.add_argument("--logs-mb", type=int, default=0, help="also time a container's log of this many MiB")
+    p.add_argument("--logs-line", metavar="TEXT", help="the line `yes` repeats for --logs-mb (default y)")
     p.add_argument("--build-runs", type=int, default=0, help="also time docker build (classic builder), cold and cached")
     p.add_argument("--build-only", action="store_true", help="skip the other workloads; needs --build-runs")
     p.add_argument("engines", nargs="+", metavar="NAME=DOCKER_HOST")
@@ -595,7 +598,7 @@ def bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls,
     if a.build_only:
         return
     if a.logs_mb > 0:
-        log_rows.append((name, *bench_logs(host, a.logs_mb, a.runs)))
+        log_rows.append((name, *bench_logs(host, a.logs_mb, a.runs, a.logs_line)))
     if a.network_runs > 0:
         net_rows.append((name, *bench_network(host, a.runs, a.network_runs)))
     if a.network_only:
@@ -627,11 +630,11 @@ def print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls, 
             print(f"| {name} | {count} | {cm:.0f} ms | {cp:.0f} ms | {am:.1f} ms | {ap:.1f} ms |")
         print(f"\n{a.runs} timed runs each after 3 warm-ups\n")
     if log_rows:
-        print(f"| engine | write {a.logs_mb} MB | `logs` whole median | p95 | `logs --tail 100` median | p95 | "
+        print(f"| engine | write {a.logs_mb} MiB | `logs` whole median | p95 | `logs --tail 100` median | p95 | "
               "tail, API only median | p95 |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, w, (lm, lp), (tm, tp), (am, ap) in log_rows:
-            print(f"| {name} | {w:.0f} MB/s | {lm:.0f} ms | {lp:.0f} ms | {tm:.0f} ms | {tp:.0f} ms | {am:.1f} ms | "
+            print(f"| {name} | {w:.1f} MiB/s | {lm:.0f} ms | {lp:.0f} ms | {tm:.0f} ms | {tp:.0f} ms | {am:.1f} ms | "
                   f"{ap:.1f} ms |")
         print()
     if build_rows:

@@ -47,7 +47,7 @@ public final class ContainerLogs {
         boolean any = false;
         for (byte[] line = records.next(); line != null; line = records.next()) {
           any = true;
-          LogEntry entry = K8sFileFormat.parse(line, 0, records.length());
+          LogEntry entry = K8sFileFormat.parse(line, records.offset(), records.length());
           if (entry == null) {
             continue;
           }
@@ -107,12 +107,15 @@ public final class ContainerLogs {
   /** Complete lines from a position on; a line still being written stays buffered until its newline. */
   static final class RecordReader {
     private final FileChannel channel;
-    private final ByteBuffer block = ByteBuffer.allocate(BLOCK);
-    private long position;
-    private byte[] line = new byte[BLOCK];
+    // The bytes read and not yet handed out are buf[start, end); the file position of buf[end] is position.
+    private byte[] buf = new byte[BLOCK];
+    private int start;
+    private int end;
+    // Where the search for the next newline goes on from (all before it in buf[start, scan) has none).
+    private int scan;
+    private int lineOffset;
     private int lineLength;
-    private int pending;
-    private boolean lineReady;
+    private long position;
     private final long limit;
 
     RecordReader(FileChannel channel, long position) {
@@ -124,40 +127,46 @@ public final class ContainerLogs {
       this.channel = channel;
       this.position = position;
       this.limit = limit;
-      block.flip();
     }
 
-    /** The next complete line without its newline (valid up to {@link #length()}), or null for now. */
+    /**
+     * The next complete line without its newline (valid from {@link #offset()} for {@link
+     * #length()} bytes, until the next call), or null for now.
+     */
     byte[] next() throws IOException {
-      if (lineReady) {
-        // The previous line was handed out; drop it.
-        lineReady = false;
-        pending = 0;
-      }
       while (true) {
-        while (block.hasRemaining()) {
-          byte b = block.get();
-          if (b == '\n') {
-            lineLength = pending;
-            lineReady = true;
-            return line;
+        for (int i = scan; i < end; i++) {
+          if (buf[i] == '\n') {
+            lineOffset = start;
+            lineLength = i - start;
+            start = i + 1;
+            scan = start;
+            return buf;
           }
-          if (pending == line.length) {
-            line = Arrays.copyOf(line, line.length * 2);
-          }
-          line[pending++] = b;
         }
-        block.clear();
-        if (limit - position < block.capacity()) {
-          block.limit((int) Math.max(0, limit - position));
+        scan = end;
+        if (start > 0) {
+          // Keep the partial line at the front, then read after it.
+          System.arraycopy(buf, start, buf, 0, end - start);
+          end -= start;
+          scan -= start;
+          start = 0;
         }
-        int n = block.hasRemaining() ? channel.read(block, position) : -1;
-        block.flip();
+        if (end == buf.length) {
+          buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+        int room = (int) Math.min(buf.length - end, limit - position);
+        int n = room <= 0 ? -1 : channel.read(ByteBuffer.wrap(buf, end, room), position);
         if (n <= 0) {
           return null;
         }
+        end += n;
         position += n;
       }
+    }
+
+    int offset() {
+      return lineOffset;
     }
 
     int length() {
@@ -166,7 +175,7 @@ public final class ContainerLogs {
 
     /** The file position just after the last line handed out (or where reading began). */
     long consumed() {
-      return lineReady ? position - block.remaining() : position - block.remaining() - pending;
+      return position - (end - start);
     }
   }
 }

@@ -123,7 +123,7 @@ public final class DriverLogs {
     } else {
       long[] state = LogPump.readState(target.state());
       snapshot = LogFiles.snapshot(target.current().orElseThrow(), target.settings(), state[1] < 0 ? 0 : state[1],
-          state[0], null);
+          LogPump.place(state), null);
     }
     try (snapshot) {
       // Entries the pump has not converted yet: all of them when not following (a follow gets them as they are written).
@@ -146,28 +146,31 @@ public final class DriverLogs {
    */
   private static final class SpoolTail implements AutoCloseable {
     private final FileChannel channel;
-    private final long from;
+    // The records the files have already (another stream's, after a line held back on one).
+    private final SpoolPlace written;
+    private long from;
     private final long end;
     private final Map<String, String> attrs;
 
-    private SpoolTail(FileChannel channel, long from, long end, Map<String, String> attrs) {
+    private SpoolTail(FileChannel channel, SpoolPlace written, long end, Map<String, String> attrs) {
       this.channel = channel;
-      this.from = from;
+      this.written = written;
+      this.from = written.offset();
       this.end = end;
       this.attrs = attrs;
     }
 
-    static SpoolTail open(LogTarget target, long from) throws IOException {
+    static SpoolTail open(LogTarget target, SpoolPlace written) throws IOException {
       try {
         FileChannel ch = FileChannel.open(target.spool(), StandardOpenOption.READ);
-        return new SpoolTail(ch, from, ch.size(), target.attrs());
+        return new SpoolTail(ch, written, ch.size(), target.attrs());
       } catch (NoSuchFileException e) {
-        return new SpoolTail(null, 0, 0, Map.of());
+        return empty();
       }
     }
 
     static SpoolTail empty() {
-      return new SpoolTail(null, 0, 0, Map.of());
+      return new SpoolTail(null, SpoolPlace.at(0), 0, Map.of());
     }
 
     /** Sends the entries after the first {@code skip}; false once the reader wants no more. */
@@ -181,13 +184,14 @@ public final class DriverLogs {
       long seen = 0;
       boolean more = true;
       while (more) {
+        long recordStart = records.consumed();
         byte[] line = records.next();
         if (line == null) {
           converter.flush(messages);
           more = false;
         } else {
-          LogEntry record = K8sFileFormat.parse(line, 0, records.length());
-          if (record != null && record.stream() != StdStream.STDIN) {
+          LogEntry record = K8sFileFormat.parse(line, records.offset(), records.length());
+          if (record != null && record.stream() != StdStream.STDIN && !written.written(record.stream(), recordStart)) {
             converter.accept(record, 0, messages);
           }
         }
@@ -203,6 +207,29 @@ public final class DriverLogs {
         messages.clear();
       }
       return true;
+    }
+
+    /**
+     * Starts where the last {@code lines} lines begin, if the unconverted stretch holds that many:
+     * a tail of a long stretch (the pump far behind) reads what the tail is, not the stretch.
+     * Afterwards {@link #count} says how many entries are left; when fewer than {@code lines}, it
+     * starts at the beginning again.
+     */
+    long countLast(int lines) throws IOException {
+      if (channel == null || end <= from) {
+        return 0;
+      }
+      long start = written.offset();
+      long narrowed = TailScan.startOfLastLines(channel, start, end, lines);
+      if (narrowed > start) {
+        from = narrowed;
+        long n = count();
+        if (n >= lines) {
+          return n;
+        }
+        from = start;
+      }
+      return count();
     }
 
     long count() throws IOException {
@@ -234,7 +261,7 @@ public final class DriverLogs {
     long skipUnconverted = 0;
     if (tail >= 0) {
       int need = tail;
-      long pending = unconverted.count();
+      long pending = unconverted.countLast(need);
       if (pending >= need) {
         skipUnconverted = pending - need;
         need = 0;

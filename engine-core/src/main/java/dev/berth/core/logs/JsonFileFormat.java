@@ -26,17 +26,21 @@ final class JsonFileFormat implements LogFormat {
 
   private JsonFileFormat() {}
 
+  private static final byte[] LOG_KEY = "{\"log\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] STDOUT = ",\"stream\":\"stdout\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] STDERR = ",\"stream\":\"stderr\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TIME_KEY = ",\"time\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END = "\"}\n".getBytes(StandardCharsets.US_ASCII);
+
   @Override
   public byte[] encode(LogEntry entry, Split split, Map<String, String> attrs) {
-    var out = new ByteArrayOutputStream(entry.data().length + 96);
-    out.writeBytes("{\"log\":".getBytes(StandardCharsets.US_ASCII));
+    var out = new Bytes(entry.data().length + 96);
+    out.write(LOG_KEY, 0, LOG_KEY.length);
     writeString(out, entry.data(), 0, entry.data().length);
-    out.writeBytes(",\"stream\":\"".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(entry.stream() == StdStream.STDERR ? "stderr".getBytes(StandardCharsets.US_ASCII)
-        : "stdout".getBytes(StandardCharsets.US_ASCII));
-    out.write('"');
+    byte[] stream = entry.stream() == StdStream.STDERR ? STDERR : STDOUT;
+    out.write(stream, 0, stream.length);
     if (!attrs.isEmpty()) {
-      out.writeBytes(",\"attrs\":{".getBytes(StandardCharsets.US_ASCII));
+      out.writeAscii(",\"attrs\":{");
       boolean first = true;
       for (var e : new TreeMap<>(attrs).entrySet()) {
         if (!first) {
@@ -51,28 +55,87 @@ final class JsonFileFormat implements LogFormat {
       }
       out.write('}');
     }
-    out.writeBytes(",\"time\":\"".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(rfc3339Nano(entry.time()).getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes("\"}\n".getBytes(StandardCharsets.US_ASCII));
+    out.write(TIME_KEY, 0, TIME_KEY.length);
+    writeTime(out, entry.time());
+    out.write(END, 0, END.length);
     return out.toByteArray();
+  }
+
+  /** A growable byte array without ByteArrayOutputStream's locking: encoding writes a byte at a time. */
+  static final class Bytes {
+    private byte[] b;
+    private int n;
+
+    Bytes(int capacity) {
+      b = new byte[capacity];
+    }
+
+    void write(int v) {
+      if (n == b.length) {
+        b = java.util.Arrays.copyOf(b, b.length * 2);
+      }
+      b[n++] = (byte) v;
+    }
+
+    void write(byte[] s, int from, int length) {
+      if (n + length > b.length) {
+        b = java.util.Arrays.copyOf(b, Math.max(b.length * 2, n + length));
+      }
+      System.arraycopy(s, from, b, n, length);
+      n += length;
+    }
+
+    void writeAscii(String s) {
+      byte[] a = s.getBytes(StandardCharsets.US_ASCII);
+      write(a, 0, a.length);
+    }
+
+    byte[] toByteArray() {
+      return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+    }
   }
 
   /** Go's time.RFC3339Nano of a UTC time: the fraction without trailing zeros, none at all when zero. */
   static String rfc3339Nano(Instant t) {
-    String base = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss").withZone(ZoneOffset.UTC).format(t);
-    int nanos = t.getNano();
-    if (nanos == 0) {
-      return base + "Z";
-    }
-    String frac = String.format("%09d", nanos);
-    int end = frac.length();
-    while (frac.charAt(end - 1) == '0') {
-      end--;
-    }
-    return base + "." + frac.substring(0, end) + "Z";
+    var out = new Bytes(32);
+    writeTime(out, t);
+    return new String(out.toByteArray(), StandardCharsets.US_ASCII);
   }
 
-  private static void writeString(ByteArrayOutputStream out, byte[] s, int from, int to) {
+  /** A second and its {@code yyyy-MM-ddTHH:mm:ss}: entries come many a second. */
+  private record Second(long epochSecond, byte[] text) {}
+
+  private static Second lastSecond = new Second(Long.MIN_VALUE, new byte[0]);
+
+  private static void writeTime(Bytes out, Instant t) {
+    Second last = lastSecond;
+    if (last.epochSecond() != t.getEpochSecond()) {
+      String text = SECOND.format(t);
+      last = new Second(t.getEpochSecond(), text.getBytes(StandardCharsets.US_ASCII));
+      lastSecond = last;
+    }
+    out.write(last.text(), 0, last.text().length);
+    int nanos = t.getNano();
+    if (nanos != 0) {
+      byte[] frac = new byte[10];
+      frac[0] = '.';
+      for (int i = 9; i >= 1; i--) {
+        frac[i] = (byte) ('0' + nanos % 10);
+        nanos /= 10;
+      }
+      int end = 10;
+      while (frac[end - 1] == '0') {
+        end--;
+      }
+      out.write(frac, 0, end);
+    }
+    out.write('Z');
+  }
+
+  private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss")
+      .withZone(ZoneOffset.UTC);
+
+  private static void writeString(Bytes out, byte[] s, int from, int to) {
     out.write('"');
     int start = from;
     int i = from;
@@ -113,7 +176,7 @@ final class JsonFileFormat implements LogFormat {
       int size = utf8Length(s, i, to);
       if (size < 0) {
         out.write(s, start, i - start);
-        out.writeBytes("\\ufffd".getBytes(StandardCharsets.US_ASCII));
+        out.writeAscii("\\ufffd");
         i++;
         start = i;
         continue;
@@ -121,7 +184,7 @@ final class JsonFileFormat implements LogFormat {
       // U+2028 and U+2029: E2 80 A8 / E2 80 A9.
       if (size == 3 && b == 0xe2 && (s[i + 1] & 0xff) == 0x80 && ((s[i + 2] & 0xff) == 0xa8 || (s[i + 2] & 0xff) == 0xa9)) {
         out.write(s, start, i - start);
-        out.writeBytes(((s[i + 2] & 0xff) == 0xa8 ? "\\u2028" : "\\u2029").getBytes(StandardCharsets.US_ASCII));
+        out.writeAscii((s[i + 2] & 0xff) == 0xa8 ? "\\u2028" : "\\u2029");
         i += 3;
         start = i;
         continue;

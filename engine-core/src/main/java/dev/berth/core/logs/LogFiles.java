@@ -35,12 +35,12 @@ final class LogFiles implements AutoCloseable {
   // Guarded by this: the follows that are told of each new current file.
   private final List<Follow> follows = new ArrayList<>();
   // Guarded by this: how far into the spool the entries written so far reach.
-  private long consumed;
+  private SpoolPlace consumed;
   // Guarded by this: where readers of the spool's unconverted tail began (freed space stays behind them).
   private final List<Long> spoolReaders = new ArrayList<>();
 
   /** Opens (creating) the current file, first cutting it back to {@code keep} bytes if it is longer. */
-  LogFiles(Path current, LogSettings settings, long keep, long consumed) throws IOException {
+  LogFiles(Path current, LogSettings settings, long keep, SpoolPlace consumed) throws IOException {
     this.current = current;
     this.consumed = consumed;
     this.settings = settings;
@@ -71,7 +71,7 @@ final class LogFiles implements AutoCloseable {
   /** Where the pump records its place: the spool offset converted and the current file's size. */
   @FunctionalInterface
   interface Place {
-    void record(long spoolOffset, long currentSize) throws IOException;
+    void record(SpoolPlace spool, long currentSize) throws IOException;
   }
 
   /**
@@ -83,32 +83,60 @@ final class LogFiles implements AutoCloseable {
    *
    * @param offsets the spool offset converted once each entry is written
    */
-  synchronized void write(List<byte[]> entries, long[] offsets, long spoolOffset, Place place) throws IOException {
+  synchronized void write(List<byte[]> entries, SpoolPlace[] offsets, SpoolPlace spoolOffset, Place place)
+      throws IOException {
+    // Entries go out a buffer at a time (one write of many short lines, not one each); the
+    // buffer is written before a rotation, so the full file's recorded size is what it holds.
+    pending.clear();
     for (int n = 0; n < entries.size(); n++) {
       byte[] entry = entries.get(n);
       if (settings.maxSize() >= 0 && size >= settings.maxSize() && (size > 0 || settings.maxSize() == 0)) {
-        long before = n == 0 ? consumed : offsets[n - 1];
+        writePending();
+        SpoolPlace before = n == 0 ? consumed : offsets[n - 1];
         place.record(before, size);
         rotate();
         place.record(before, 0);
       }
-      ByteBuffer b = ByteBuffer.wrap(entry);
-      while (b.hasRemaining()) {
-        out.write(b);
+      if (entry.length > pending.remaining()) {
+        writePending();
+      }
+      if (entry.length > pending.remaining()) {
+        ByteBuffer b = ByteBuffer.wrap(entry);
+        while (b.hasRemaining()) {
+          out.write(b);
+        }
+      } else {
+        pending.put(entry);
       }
       size += entry.length;
     }
+    writePending();
     consumed = spoolOffset;
     notifyAll();
   }
 
+  // The pump's entries not yet written: only write uses it, under the lock.
+  private final ByteBuffer pending = ByteBuffer.allocateDirect(256 * 1024);
+
+  private void writePending() throws IOException {
+    pending.flip();
+    while (pending.hasRemaining()) {
+      out.write(pending);
+    }
+    pending.clear();
+  }
+
   synchronized long consumed() {
+    return consumed.offset();
+  }
+
+  synchronized SpoolPlace place() {
     return consumed;
   }
 
   /** How much of the spool's head may be freed: what is converted and behind every reader of it. */
   synchronized long freeable() {
-    long limit = consumed;
+    long limit = consumed.offset();
     for (long r : spoolReaders) {
       limit = Math.min(limit, r);
     }
@@ -199,7 +227,7 @@ final class LogFiles implements AutoCloseable {
       // A follow reads what the pump converts, never the spool.
       return snapshot(current, settings, size, consumed, register());
     }
-    return snapshot(current, settings, size, consumed, null).withSpoolReader(readSpool(consumed));
+    return snapshot(current, settings, size, consumed, null).withSpoolReader(readSpool(consumed.offset()));
   }
 
   private Follow register() {
@@ -218,7 +246,7 @@ final class LogFiles implements AutoCloseable {
   }
 
   /** The files of a log no pump writes (the container does not run): read as they are. */
-  static Snapshot snapshot(Path current, LogSettings settings, long currentSize, long consumed, Follow follow)
+  static Snapshot snapshot(Path current, LogSettings settings, long currentSize, SpoolPlace consumed, Follow follow)
       throws IOException {
     var sources = new ArrayList<Source>();
     for (int i = Math.max(settings.maxFiles(), 2) + 8; i >= 1; i--) {
@@ -289,7 +317,7 @@ final class LogFiles implements AutoCloseable {
    * What a reader gets: the files, and for a follow, the current file's channel it continues in
    * and the files that replace it as the log rotates.
    */
-  record Snapshot(List<Source> sources, Follow follow, FileChannel currentChannel, long consumed,
+  record Snapshot(List<Source> sources, Follow follow, FileChannel currentChannel, SpoolPlace consumed,
       AutoCloseable spoolReader) implements AutoCloseable {
 
     Snapshot withSpoolReader(AutoCloseable r) {

@@ -26,9 +26,14 @@ final class LogPump implements Runnable {
   private static final System.Logger LOG = System.getLogger(LogPump.class.getName());
   // Converted spool bytes are freed in steps of at least this much (one fallocate call each).
   private static final long FREE_STEP = 1024 * 1024;
-  private static final int BATCH = 512;
+  // A batch is converted, written and recorded at most this many entries or bytes at a time.
+  private static final int BATCH = 4096;
+  private static final int BATCH_BYTES = 1024 * 1024;
   private static final long MAX_IDLE_WAIT_MILLIS = 50;
-  private static final int STATE_SIZE = 16;
+  // The state file: the spool offset, the current file's size, then how far stdout's and stderr's
+  // records are written (a SpoolPlace). Older berths wrote the first two only.
+  private static final int STATE_SIZE = 32;
+  private static final int OLD_STATE_SIZE = 16;
 
   private final Path spool;
   private final LogFiles files;
@@ -44,6 +49,8 @@ final class LogPump implements Runnable {
   private final java.util.concurrent.CountDownLatch endedLatch = new java.util.concurrent.CountDownLatch(1);
   private long freed;
   private boolean canFree = true;
+  // Where the last pump left the spool: the records it wrote are passed over.
+  private SpoolPlace resume = SpoolPlace.at(0);
 
   private LogPump(Path spool, LogFiles files, LogFormat format, Map<String, String> attrs, BooleanSupplier running,
       FileChannel state) {
@@ -66,9 +73,11 @@ final class LogPump implements Runnable {
         StandardOpenOption.WRITE);
     try {
       long[] s = readState(state);
-      var files = new LogFiles(current, settings, s[1], s[0]);
+      SpoolPlace place = place(s);
+      var files = new LogFiles(current, settings, s[1], place);
       var pump = new LogPump(spool, files, settings.driver().format(), attrs, running, state);
       pump.freed = s[0];
+      pump.resume = place;
       return pump;
     } catch (IOException | RuntimeException e) {
       state.close();
@@ -76,23 +85,34 @@ final class LogPump implements Runnable {
     }
   }
 
-  /** The spool offset and current file size recorded last; {0, -1} when nothing is recorded. */
+  /**
+   * The spool offset, current file size, and how far stdout and stderr are written, recorded last;
+   * {0, -1, 0, 0} when nothing is recorded.
+   */
   static long[] readState(FileChannel state) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(STATE_SIZE);
     while (b.hasRemaining() && state.read(b, b.position()) > 0) {
       // read on
     }
-    if (b.position() < STATE_SIZE) {
-      return new long[] {0, -1};
+    if (b.position() < OLD_STATE_SIZE) {
+      return new long[] {0, -1, 0, 0};
     }
-    return new long[] {b.getLong(0), b.getLong(8)};
+    if (b.position() < STATE_SIZE) {
+      return new long[] {b.getLong(0), b.getLong(8), b.getLong(0), b.getLong(0)};
+    }
+    return new long[] {b.getLong(0), b.getLong(8), b.getLong(16), b.getLong(24)};
+  }
+
+  /** The spool place of a state {@link #readState} read. */
+  static SpoolPlace place(long[] state) {
+    return new SpoolPlace(Math.max(state[0], state[2]), Math.max(state[0], state[3]));
   }
 
   static long[] readState(Path stateFile) throws IOException {
     try (FileChannel ch = FileChannel.open(stateFile, StandardOpenOption.READ)) {
       return readState(ch);
     } catch (NoSuchFileException e) {
-      return new long[] {0, -1};
+      return new long[] {0, -1, 0, 0};
     }
   }
 
@@ -174,7 +194,7 @@ final class LogPump implements Runnable {
             }
             var rest = new ArrayList<SpoolConverter.Message>();
             converter.flush(rest);
-            commit(rest, List.of(), in == null ? files.consumed() : reader.consumed());
+            commit(rest, List.of(), in == null ? files.place() : converter.place(reader.consumed(), resume));
             if (mayEnd()) {
               return;
             }
@@ -223,41 +243,43 @@ final class LogPump implements Runnable {
   /** Converts the complete records the spool has now; true if there were any. */
   boolean pumpAvailable(FileChannel in) throws IOException {
     var out = new ArrayList<SpoolConverter.Message>();
-    var offsets = new ArrayList<Long>();
+    var offsets = new ArrayList<SpoolPlace>();
     boolean any = false;
     long recordStart = reader.consumed();
+    int bytes = 0;
     for (byte[] line = reader.next(); line != null; line = reader.next()) {
       any = true;
-      LogEntry record = K8sFileFormat.parse(line, 0, reader.length());
-      if (record != null && record.stream() != StdStream.STDIN) {
+      bytes += reader.length();
+      LogEntry record = K8sFileFormat.parse(line, reader.offset(), reader.length());
+      if (record != null && record.stream() != StdStream.STDIN && !resume.written(record.stream(), recordStart)) {
         converter.accept(record, recordStart, out);
       }
       recordStart = reader.consumed();
       // The spool is converted up to here once this record's entries are written.
-      while (offsets.size() < out.size()) {
-        offsets.add(safeOffset(recordStart));
+      if (offsets.size() < out.size()) {
+        SpoolPlace safe = converter.place(recordStart, resume);
+        while (offsets.size() < out.size()) {
+          offsets.add(safe);
+        }
       }
-      if (out.size() >= BATCH) {
-        commit(out, offsets, safeOffset(recordStart));
+      if (out.size() >= BATCH || bytes >= BATCH_BYTES) {
+        commit(out, offsets, converter.place(recordStart, resume));
         out.clear();
         offsets.clear();
+        bytes = 0;
       }
     }
     if (any) {
-      commit(out, offsets, safeOffset(recordStart));
+      commit(out, offsets, converter.place(recordStart, resume));
     }
     return any;
   }
 
-  private long safeOffset(long end) {
-    long held = converter.heldFrom();
-    return held >= 0 ? held : end;
-  }
-
   /** Writes the entries and records the place they take the pump to (also around a rotation). */
-  private void commit(List<SpoolConverter.Message> messages, List<Long> offsets, long offset) throws IOException {
+  private void commit(List<SpoolConverter.Message> messages, List<SpoolPlace> offsets, SpoolPlace offset)
+      throws IOException {
     var encoded = new ArrayList<byte[]>(messages.size());
-    long[] after = new long[messages.size()];
+    SpoolPlace[] after = new SpoolPlace[messages.size()];
     for (int i = 0; i < messages.size(); i++) {
       var m = messages.get(i);
       encoded.add(format.encode(m.entry(), m.split(), attrs));
@@ -268,8 +290,9 @@ final class LogPump implements Runnable {
     free();
   }
 
-  private void recordPlace(long spoolOffset, long currentSize) throws IOException {
-    ByteBuffer b = ByteBuffer.allocate(STATE_SIZE).putLong(0, spoolOffset).putLong(8, currentSize);
+  private void recordPlace(SpoolPlace spool, long currentSize) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(STATE_SIZE).putLong(0, spool.offset()).putLong(8, currentSize)
+        .putLong(16, spool.stdout()).putLong(24, spool.stderr());
     while (b.hasRemaining()) {
       state.write(b, b.position());
     }

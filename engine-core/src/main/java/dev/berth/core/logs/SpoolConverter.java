@@ -39,12 +39,17 @@ final class SpoolConverter {
    */
   void accept(LogEntry record, long recordStart, List<Message> out) {
     Pending p = pending[record.stream().code()];
+    byte[] data = record.data();
+    boolean ends = record.endsLine();
+    if (ends && p.text.size() == 0 && p.id == null && data.length <= MAX_LINE) {
+      // A whole line in one record, the usual case: it is its own message.
+      out.add(new Message(record, null));
+      return;
+    }
     if (p.text.size() == 0 && p.id == null) {
       p.time = record.time();
       p.start = recordStart;
     }
-    byte[] data = record.data();
-    boolean ends = record.endsLine();
     p.text.write(data, 0, ends ? data.length - 1 : data.length);
     while (p.text.size() >= MAX_LINE) {
       byte[] all = p.text.toByteArray();
@@ -83,15 +88,18 @@ final class SpoolConverter {
     }
   }
 
-  /** Where in the spool the earliest held-back text began; -1 if nothing is held back. */
-  long heldFrom() {
-    long from = -1;
-    for (Pending p : pending) {
-      if (p.text.size() > 0 && (from < 0 || p.start < from)) {
-        from = p.start;
-      }
-    }
-    return from;
+  /**
+   * How far the spool is converted once the messages given so far are written, having read up to
+   * {@code end}; {@code floor} is where a stream's records were passed over up to (written before).
+   */
+  SpoolPlace place(long end, SpoolPlace floor) {
+    long out = held(pending[StdStream.STDOUT.code()]);
+    long err = held(pending[StdStream.STDERR.code()]);
+    return new SpoolPlace(out >= 0 ? out : Math.max(end, floor.stdout()), err >= 0 ? err : Math.max(end, floor.stderr()));
+  }
+
+  private static long held(Pending p) {
+    return p.text.size() > 0 ? p.start : -1;
   }
 
   private static void reset(Pending p) {

@@ -18,19 +18,23 @@ final class TailScan {
   private TailScan() {}
 
   static long startOfLastLines(FileChannel channel, int lines) throws IOException {
-    long size = channel.size();
-    long recordsEnd = lastNewline(channel, size);
-    if (lines == 0 || recordsEnd <= 0) {
+    return startOfLastLines(channel, 0, channel.size(), lines);
+  }
+
+  /** Where the last {@code lines} lines of the records in {@code [floor, end)} begin ({@code floor} starts a record). */
+  static long startOfLastLines(FileChannel channel, long floor, long end, int lines) throws IOException {
+    long recordsEnd = lastNewline(channel, floor, end);
+    if (lines == 0 || recordsEnd <= floor) {
       // Nothing complete yet, or nothing wanted: start where complete records end.
-      return lines == 0 ? Math.max(recordsEnd, 0) : 0;
+      return lines == 0 ? Math.max(recordsEnd, floor) : floor;
     }
     var counter = new Counter(lines);
     long recordEnd = recordsEnd;
     ByteBuffer block = ByteBuffer.allocate(BLOCK);
     // Scan bytes before the final newline; each newline found ends the record before it.
     long blockEnd = recordsEnd - 1;
-    while (blockEnd > 0) {
-      long blockStart = Math.max(0, blockEnd - BLOCK);
+    while (blockEnd > floor) {
+      long blockStart = Math.max(floor, blockEnd - BLOCK);
       block.clear().limit((int) (blockEnd - blockStart));
       readFully(channel, block, blockStart);
       for (int i = block.limit() - 1; i >= 0; i--) {
@@ -44,7 +48,7 @@ final class TailScan {
       }
       blockEnd = blockStart;
     }
-    return counter.isFirstLineStart(channel, 0, recordEnd) ? recordEnd : 0;
+    return counter.isFirstLineStart(channel, floor, recordEnd) ? recordEnd : floor;
   }
 
   /** Walks records from the end; says when a record ends the line before the wanted ones. */
@@ -81,12 +85,12 @@ final class TailScan {
     return K8sFileFormat.tag(head.array(), length);
   }
 
-  /** Position just after the last newline; 0 if there is none. */
-  private static long lastNewline(FileChannel channel, long size) throws IOException {
+  /** Position just after the last newline before {@code end}; {@code floor} if there is none after it. */
+  private static long lastNewline(FileChannel channel, long floor, long end) throws IOException {
     ByteBuffer block = ByteBuffer.allocate(BLOCK);
-    long blockEnd = size;
-    while (blockEnd > 0) {
-      long blockStart = Math.max(0, blockEnd - BLOCK);
+    long blockEnd = end;
+    while (blockEnd > floor) {
+      long blockStart = Math.max(floor, blockEnd - BLOCK);
       block.clear().limit((int) (blockEnd - blockStart));
       readFully(channel, block, blockStart);
       for (int i = block.limit() - 1; i >= 0; i--) {
@@ -96,7 +100,7 @@ final class TailScan {
       }
       blockEnd = blockStart;
     }
-    return 0;
+    return floor;
   }
 
   private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {

@@ -72,6 +72,21 @@ class ContainerLogsTest {
   }
 
   @Test
+  void conmonsTimeFormIsReadAsTheGeneralParserReadsIt() {
+    for (String t : List.of("2026-11-23T08:48:37.123456789+01:00", "2026-11-23T08:48:37.000000000-05:30",
+        "2024-02-29T23:59:59.999999999+00:00", "1970-01-01T00:00:00.000000001+14:00",
+        "2026-11-23T08:48:37.123456789+01:00")) {
+      byte[] b = ("x" + t).getBytes(StandardCharsets.US_ASCII);
+      assertEquals(java.time.OffsetDateTime.parse(t).toInstant(), K8sFileFormat.conmonTime(b, 1, b.length), t);
+    }
+    for (String t : List.of("2026-13-23T08:48:37.123456789+01:00", "2026-02-30T08:48:37.123456789+01:00",
+        "2026-11-23T08:48:37.12345678+01:00", "2026-11-23T08:48:37.123456789Z")) {
+      byte[] b = t.getBytes(StandardCharsets.US_ASCII);
+      assertNull(K8sFileFormat.conmonTime(b, 0, b.length), t);
+    }
+  }
+
+  @Test
   void parsesConmonsOwnTimestamps() {
     byte[] line = "2026-11-23T08:48:37.123456789+01:00 stdout F x".getBytes();
     var entry = K8sFileFormat.parse(line, 0, line.length);

@@ -150,9 +150,10 @@ class DriverLogsTest {
     // entries before the rotation with the full file's size, then the same offset with size 0.
     var settings = new LogConfig("json-file", Map.of("max-size", "10", "max-file", "2")).settings();
     var places = new java.util.ArrayList<String>();
-    try (var files = new LogFiles(dir.resolve("r-json.log"), settings, -1, 0)) {
-      files.write(List.of(new byte[6], new byte[6], new byte[6]), new long[] {100, 200, 300}, 300,
-          (offset, size) -> places.add(offset + "@" + size));
+    try (var files = new LogFiles(dir.resolve("r-json.log"), settings, -1, SpoolPlace.at(0))) {
+      files.write(List.of(new byte[6], new byte[6], new byte[6]),
+          new SpoolPlace[] {SpoolPlace.at(100), SpoolPlace.at(200), SpoolPlace.at(300)}, SpoolPlace.at(300),
+          (place, size) -> places.add(place.offset() + "@" + size));
     }
     assertEquals(List.of("200@12", "200@0"), places);
     assertEquals(12, Files.size(dir.resolve("r-json.log.1")));
@@ -187,6 +188,42 @@ class DriverLogsTest {
     for (String line : Files.readAllLines(dir.resolve("c0ffee-json.log"))) {
       assertTrue(line.startsWith("{\"log\":\"line ") && line.endsWith("\"}"), line);
     }
+  }
+
+  /** Appends one record as conmon writes it. */
+  private void record(int ms, String stream, char tag, String text) throws IOException {
+    Files.writeString(dir.resolve("container.log"), T0.plusMillis(ms) + " " + stream + " " + tag + " " + text + "\n",
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  @Test
+  void linesHeldBackOnBothStreamsAreNeitherDoubledNorLostByAReadOrAKilledPump() throws Exception {
+    var t = target("json-file", Map.of());
+    record(0, "stdout", 'P', "par");
+    record(1, "stderr", 'F', "e1");
+    record(2, "stderr", 'P', "e");
+    var pump = LogPump.open(t.spool(), t.state(), t.current().orElseThrow(), t.settings(), Map.of(), running::get);
+    Thread thread = Thread.ofVirtual().start(pump);
+    until("e1 to be written", () -> {
+      try {
+        return Files.exists(t.current().orElseThrow()) && Files.size(t.current().orElseThrow()) > 0
+            && LogPump.readState(t.state())[3] > 0;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    // The read goes back to the held "par" in the spool and passes over e1, which the file has.
+    assertEquals("e1\npare", read(new DriverLogs(), t, -1));
+    // Killed: the held text is not flushed, the place recorded last stays.
+    thread.interrupt();
+    thread.join();
+    record(3, "stdout", 'F', "tial");
+    record(4, "stderr", 'F', "2");
+    var again = new DriverLogs();
+    again.recover(t, running::get);
+    running.set(false);
+    until("the second pump to end", () -> !again.pumping("c0ffee"));
+    assertEquals("e1\npartial\ne2\n", read(again, t, -1));
   }
 
   @Test

@@ -29,12 +29,14 @@ class SpoolConverterTest {
     var out = new ArrayList<SpoolConverter.Message>();
     c.accept(record(0, StdStream.STDOUT, "ab"), 10, out);
     c.accept(record(1, StdStream.STDERR, "err\n"), 20, out);
-    assertEquals(10, c.heldFrom(), "held back from the first partial record");
+    assertEquals(new SpoolPlace(10, 30), c.place(30, SpoolPlace.at(0)),
+        "stdout held back from its first partial record, stderr written up to where the read is");
     c.accept(record(2, StdStream.STDOUT, "cd\n"), 30, out);
     assertEquals(List.of("err\n", "abcd\n"), out.stream().map(SpoolConverterTest::text).toList());
     assertEquals(T0, out.get(1).entry().time());
     assertNull(out.get(1).split());
-    assertEquals(-1, c.heldFrom());
+    assertEquals(SpoolPlace.at(40), c.place(40, SpoolPlace.at(0)));
+    assertEquals(new SpoolPlace(50, 40), c.place(40, new SpoolPlace(50, 0)), "passed over up to 50 before");
   }
 
   @Test

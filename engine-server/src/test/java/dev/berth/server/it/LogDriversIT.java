@@ -163,7 +163,38 @@ class LogDriversIT extends WithBerthd {
     assertTrue(logs.stderr().contains("configured logging driver does not support reading"), logs.stderr());
     assertFalse(Files.exists(dir(id).resolve("container.log")), "conmon kept no log");
     assertEquals("", docker.run("inspect", "--format", "{{.LogPath}}", id).ok().line());
+    // An attach that replays the log (logs=1) gets what dockerd writes there: why it cannot, on stdout.
+    assertEquals("Error attaching: failed to get logging factory: logger: no log driver named 'none' is registered: "
+        + "error looking up logging plugin none: plugin \"none\" not found\n", attachLogs(id));
     docker.run("rm", id).ok();
+  }
+
+  /** The stdout frames of {@code POST /containers/{id}/attach?logs=1&stdout=1&stderr=1}, to the end. */
+  private static String attachLogs(String id) {
+    try (var ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      ch.connect(java.net.UnixDomainSocketAddress.of(daemon.socket));
+      ch.write(java.nio.ByteBuffer.wrap(("POST /containers/" + id + "/attach?logs=1&stdout=1&stderr=1 HTTP/1.1\r\n"
+          + "Host: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII)));
+      var in = new java.io.DataInputStream(java.nio.channels.Channels.newInputStream(ch));
+      var head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        head.append((char) in.readUnsignedByte());
+      }
+      assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+      var out = new StringBuilder();
+      byte[] header = new byte[8];
+      while (in.readNBytes(header, 0, 8) == 8) {
+        int size = java.nio.ByteBuffer.wrap(header, 4, 4).getInt();
+        String data = new String(in.readNBytes(size), StandardCharsets.UTF_8);
+        if (header[0] == 1) {
+          out.append(data);
+        }
+      }
+      return out.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test

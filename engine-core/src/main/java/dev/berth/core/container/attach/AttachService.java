@@ -16,6 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AttachService {
 
   private static final System.Logger LOG = System.getLogger(AttachService.class.getName());
+  // What dockerd (20.10 to 29) writes on an attach with logs=1 to a container whose driver is none.
+  static final String NO_NONE_DRIVER = "Error attaching: failed to get logging factory: logger: no log driver named "
+      + "'none' is registered: error looking up logging plugin none: plugin \"none\" not found\n";
 
   private final ContainerLookup containers;
   private final ContainerRuntime runtime;
@@ -44,6 +47,13 @@ public final class AttachService {
     ContainerId id = found.id();
     return locks.with(id, () -> {
       Container c = containers.get(id).orElseThrow(() -> new ConflictException("container " + id + " was removed"));
+      if (options.logs() && !logs.readable(c)) {
+        // dockerd looks "none" up as a logging plugin, finds none, says so on the stream and
+        // attaches no further (no attach event either).
+        var failed = AttachSession.failed(c, options, NO_NONE_DRIVER, this::forget);
+        failed.end();
+        return failed;
+      }
       AttachSession.Replay replay = sink -> logs.read(c, new LogQuery(options.stdout(), options.stderr(), -1, null,
           null, false), e -> sink.write(e.stream(), e.data(), 0, e.data().length));
       // As dockerd, a client that types the detach keys leaves a "detach" event.

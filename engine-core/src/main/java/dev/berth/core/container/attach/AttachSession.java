@@ -26,14 +26,28 @@ public final class AttachSession implements StdioSession {
   private final CompletableFuture<AttachChannel> channel = new CompletableFuture<>();
   private final java.util.function.Consumer<AttachSession> onClose;
   private final Runnable onDetach;
+  // Set when the attach failed after the client was answered: written on stdout whatever the streams asked.
+  private final String failure;
 
   AttachSession(Container container, AttachOptions options, Replay replay,
       java.util.function.Consumer<AttachSession> onClose, Runnable onDetach) {
+    this(container, options, replay, onClose, onDetach, null);
+  }
+
+  private AttachSession(Container container, AttachOptions options, Replay replay,
+      java.util.function.Consumer<AttachSession> onClose, Runnable onDetach, String failure) {
     this.container = container;
     this.options = options;
     this.replay = replay;
     this.onClose = onClose;
     this.onDetach = onDetach;
+    this.failure = failure;
+  }
+
+  /** A session that only says why the attach failed, as dockerd writes it on the attached stream. */
+  static AttachSession failed(Container container, AttachOptions options, String message,
+      java.util.function.Consumer<AttachSession> onClose) {
+    return new AttachSession(container, options, sink -> { }, onClose, () -> { }, message);
   }
 
   public Container container() {
@@ -63,6 +77,11 @@ public final class AttachSession implements StdioSession {
   /** Copies the container's output to {@code sink} until it ends (logged output first if asked). */
   @Override
   public void copyOutput(OutputSink sink) throws IOException, InterruptedException {
+    if (failure != null) {
+      byte[] b = failure.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      sink.write(StdStream.STDOUT, b, 0, b.length);
+      return;
+    }
     if (options.logs()) {
       replay.into((stream, data, off, len) -> {
         if (wanted(stream)) {

@@ -54,6 +54,11 @@ public final class LogService {
     return c;
   }
 
+  /** Whether the container's driver keeps a log to read back (every one but none). */
+  public boolean readable(Container c) {
+    return settings(c).driver() != LogDriver.NONE;
+  }
+
   /** Where the container's log lives and how it is kept. */
   public LogTarget target(Container c) {
     LogSettings settings = settings(c);
