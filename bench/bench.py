@@ -69,7 +69,8 @@ workloads (containers made through the API, to save time; --scale-only skips all
   cycles     CYCLES create/start/wait/rm cycles of `true`, with the daemon's fds (/proc/<pid>/fd) and
              threads (/proc/<pid>/task), the host's mounts naming its data or exec root, the cgroup
              directories under its --cgroup-parent, the files in <exec-root>/netns and the processes
-             naming its exec root (conmon, or containerd and its shims) counted before and after
+             naming its exec root (conmon, or containerd and its shims) counted at rest, before and
+             after, and once more after 65 s idle (pool threads end after their keep-alive)
 The roots and cgroup parent are read from the --daemon command line (--data-root, --exec-root,
 --cgroup-parent).
 """
@@ -446,6 +447,7 @@ def bench_ps_large(host, counts, runs):
 
 
 SCALE_LABEL = "berth-bench-group"
+SCALE_IDLE_S = 65
 
 
 def daemon_roots(command):
@@ -558,7 +560,10 @@ def bench_scale(host, daemon, roots, created, running, cycles, runs):
     time.sleep(2)
     after = residue(daemon.proc.pid, roots)
     rss["after the cycles"] = daemon.rss()
-    return rows, rss, rest, before, after, cycle_ms
+    # Idle pool threads (virtual thread carriers, process reapers) end after their keep-alive.
+    time.sleep(SCALE_IDLE_S)
+    idle = residue(daemon.proc.pid, roots)
+    return rows, rss, rest, before, after, idle, cycle_ms
 
 
 def load():
@@ -743,13 +748,15 @@ def print_scale(a, scale_rows):
         print(f"| {name} | " + " | ".join(f"{rss[k]:.1f} MiB" for k in names) + " |")
     print()
     keys = list(scale_rows[0][3])
-    print("| engine | cycles | ms per cycle | " + " | ".join(f"{k}: at rest, before, after" for k in keys) + " |")
+    print("| engine | cycles | ms per cycle | " + " | ".join(f"{k}: at rest, before, after, idle" for k in keys) + " |")
     print("|---|---:|---:|" + "---:|" * len(keys))
     cycles = a.scale.split(",")[2] if len(a.scale.split(",")) > 2 else a.scale.split(",")[0]
-    for name, _, _, rest, before, after, cycle_ms in scale_rows:
+    for name, _, _, rest, before, after, idle, cycle_ms in scale_rows:
         print(f"| {name} | {cycles} | {cycle_ms:.0f} | "
-              + " | ".join(f"{rest[k]}, {before[k]}, {after[k]}" for k in keys) + " |")
-    print(f"\ncycles: create, start, wait, delete of `true` through the API; `docker` CLI {docker_version()}; "
+              + " | ".join(f"{rest[k]}, {before[k]}, {after[k]}, {idle[k]}" for k in keys) + " |")
+    print(f"\nat rest: before the set-up; before: after removing the set-up's containers; after: 2 s after the "
+          f"cycles; idle: {SCALE_IDLE_S} s later")
+    print(f"cycles: create, start, wait, delete of `true` through the API; `docker` CLI {docker_version()}; "
           f"load at the end {load():.1f}\n")
 
 
