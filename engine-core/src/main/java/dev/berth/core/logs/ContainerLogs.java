@@ -104,12 +104,23 @@ public final class ContainerLogs {
     }
   }
 
-  /** Complete lines from a position on; a line still being written stays buffered until its newline. */
+  /**
+   * Complete lines from a position on; a line still being written stays buffered until its newline.
+   *
+   * <p>Its buffers start small and grow while there is more to read: every running container's
+   * log pump keeps one for the container's life, and most containers write little, so 128 KiB
+   * each from the start was most of berthd's heap per running container.
+   */
   static final class RecordReader {
+    static final int FIRST_BLOCK = 4 * 1024;
+    private static final int FIRST_LINE = 256;
+
     private final FileChannel channel;
-    private final ByteBuffer block = ByteBuffer.allocate(BLOCK);
+    private ByteBuffer block = ByteBuffer.allocate(FIRST_BLOCK);
+    // The last read filled the block: there is likely more, so the next read takes a bigger one.
+    private boolean filled;
     private long position;
-    private byte[] line = new byte[BLOCK];
+    private byte[] line = new byte[FIRST_LINE];
     private int lineLength;
     private int pending;
     private boolean lineReady;
@@ -147,11 +158,13 @@ public final class ContainerLogs {
           }
           line[pending++] = b;
         }
-        block.clear();
+        // The block is all consumed here, so a bigger one loses nothing.
+        block = filled && block.capacity() < BLOCK ? ByteBuffer.allocate(block.capacity() * 2) : block.clear();
         if (limit - position < block.capacity()) {
           block.limit((int) Math.max(0, limit - position));
         }
         int n = block.hasRemaining() ? channel.read(block, position) : -1;
+        filled = !block.hasRemaining();
         block.flip();
         if (n <= 0) {
           return null;
@@ -162,6 +175,11 @@ public final class ContainerLogs {
 
     int length() {
       return lineLength;
+    }
+
+    /** The bytes its buffers hold now. */
+    int buffered() {
+      return block.capacity() + line.length;
     }
 
     /** The file position just after the last line handed out (or where reading began). */
