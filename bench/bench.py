@@ -58,6 +58,22 @@ With --logs-mb M (> 0), the log workloads on the default json-file driver:
   logs        `docker logs` of the whole log to /dev/null, once per 10 runs
   tail 100    `docker logs --tail 100`, N times
   tail API    the same as one `GET /containers/{id}/logs?tail=100` on the engine's socket: the engine's time
+With --scale CREATED,RUNNING[,CYCLES] (e.g. 1000,100,1000) and --daemon for the engine, the scale
+workloads (containers made through the API, to save time; --scale-only skips all the others):
+  set-up     CREATED containers created (label berth-bench-group=0..99 in turn), the first RUNNING
+             of them started running `sleep`
+  queries    N times each, through the CLI and as the API call alone: `ps -a`, `ps`, `inspect` of
+             one container, `events --since/--until` over the set-up (a bounded replay),
+             `stats --no-stream` of one container and of all running ones, and
+             `GET /containers/json?all=1&filters={"label":["berth-bench-group=7"]}`
+  RSS        the daemon's at rest, after the set-up, after the queries and after removing all
+  cycles     CYCLES create/start/wait/rm cycles of `true`, with the daemon's fds (/proc/<pid>/fd) and
+             threads (/proc/<pid>/task), the host's mounts naming its data or exec root, the cgroup
+             directories under its --cgroup-parent, the files in <exec-root>/netns and the processes
+             naming its exec root (conmon, or containerd and its shims) counted at rest, before and
+             after, and once more after 65 s idle (pool threads end after their keep-alive)
+The roots and cgroup parent are read from the --daemon command line (--data-root, --exec-root,
+--cgroup-parent).
 """
 import argparse
 import hashlib
@@ -431,6 +447,130 @@ def bench_ps_large(host, counts, runs):
     return out_rows
 
 
+SCALE_LABEL = "berth-bench-group"
+SCALE_IDLE_S = 65
+
+
+def daemon_roots(command):
+    """--data-root, --exec-root and --cgroup-parent of a daemon's command line."""
+    words = shlex.split(command)
+    roots = {}
+    for i, w in enumerate(words):
+        for flag in ("--data-root", "--exec-root", "--cgroup-parent"):
+            if w == flag and i + 1 < len(words):
+                roots[flag[2:]] = words[i + 1]
+            elif w.startswith(flag + "="):
+                roots[flag[2:]] = w.split("=", 1)[1]
+    return roots
+
+
+def residue(pid, roots):
+    """What a daemon holds and what it has on the host, counted: fds, threads, mounts, cgroups, netns, monitors."""
+    counts = {"fds": len(os.listdir(f"/proc/{pid}/fd")), "threads": len(os.listdir(f"/proc/{pid}/task"))}
+    named = [r for r in (roots.get("data-root"), roots.get("exec-root")) if r]
+    with open("/proc/self/mountinfo") as f:
+        counts["mounts"] = sum(1 for line in f if any(r in line for r in named))
+    parent = roots.get("cgroup-parent", "").strip("/")
+    cgroups = 0
+    if parent:
+        for controller in os.listdir("/sys/fs/cgroup"):
+            top = os.path.join("/sys/fs/cgroup", controller, parent)
+            for _, dirs, _ in os.walk(top):
+                cgroups += len(dirs)
+    counts["cgroups"] = cgroups
+    netns = os.path.join(roots.get("exec-root", "/nonexistent"), "netns")
+    counts["netns"] = len(os.listdir(netns)) if os.path.isdir(netns) else 0
+    monitors = 0
+    exec_root = roots.get("exec-root")
+    for p in os.listdir("/proc"):
+        if not p.isdigit() or int(p) in (pid, os.getpid()):
+            continue
+        try:
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                cmd = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        if exec_root and exec_root in cmd:
+            monitors += 1
+    counts["processes"] = monitors
+    return counts
+
+
+def api_ok(host, method, path, body=None, want=(200, 201, 204)):
+    status, out = api_call(host, method, path, body)
+    if status not in want:
+        sys.exit(f"{method} {path} against {host} answered {status}: {out[:300]!r}")
+    return out
+
+
+def bench_scale(host, daemon, roots, created, running, cycles, runs):
+    """CREATED containers, RUNNING of them running: the queries' times, RSS, and residue before/after CYCLES cycles."""
+    ensure_busybox(host)
+    cleanup(host)
+    time.sleep(1)
+    rss = {"at rest": daemon.rss()}
+    rest = residue(daemon.proc.pid, roots)
+    since = int(time.time()) - 1
+    ids = []
+    for i in range(created):
+        body = {"Image": "busybox", "Cmd": ["sleep", "3600"],
+                "Labels": {"berth-bench": "1", SCALE_LABEL: str(i % 100)}, "HostConfig": {"NetworkMode": "none"}}
+        ids.append(json.loads(api_ok(host, "POST", "/containers/create", body))["Id"])
+    for ctr in ids[:running]:
+        api_ok(host, "POST", f"/containers/{ctr}/start")
+    until = int(time.time()) + 1
+    time.sleep(max(0.0, until - time.time()) + 0.1)
+    rss["after the set-up"] = daemon.rss()
+    one = ids[0]
+    label = urllib.parse.quote(json.dumps({"label": [f"{SCALE_LABEL}=7"]}))
+    queries = [
+        ("`ps -a`", ["ps", "-a"], "/containers/json?all=1"),
+        ("`ps`", ["ps"], "/containers/json"),
+        ("`inspect` of one", ["inspect", one], f"/containers/{one}/json"),
+        (f"`events` replay ({created} + {running} events)", ["events", "--since", str(since), "--until", str(until)],
+         f"/events?since={since}&until={until}"),
+        ("`stats --no-stream` of one", ["stats", "--no-stream", one], f"/containers/{one}/stats?stream=false"),
+        (f"`stats --no-stream`, all {running}", ["stats", "--no-stream"], None),
+        ("label filter, 10 of all", ["ps", "-a", "--filter", f"label={SCALE_LABEL}=7"],
+         f"/containers/json?all=1&filters={label}"),
+    ]
+    rows = []
+    for title, args, path in queries:
+        n = max(3, runs // 5) if args[:2] == ["stats", "--no-stream"] and len(args) == 2 else runs
+        timed(host, args, 1)
+        cli = stats(timed(host, args, n))
+        api = None
+        if path is not None:
+            api_ms(host, "GET", path, 1)
+            api = stats(api_ms(host, "GET", path, n))
+        rows.append((title, n, cli, api, load()))
+    rss["after the queries"] = daemon.rss()
+    for i in range(0, len(ids), 50):
+        docker(host, "rm", "-f", *ids[i:i + 50])
+    time.sleep(1)
+    rss["after removing them"] = daemon.rss()
+    before = residue(daemon.proc.pid, roots)
+    body = {"Image": "busybox", "Cmd": ["true"], "Labels": {"berth-bench": "1"}, "HostConfig": {"NetworkMode": "none"}}
+    t0 = time.perf_counter()
+    for _ in range(cycles):
+        ctr = json.loads(api_ok(host, "POST", "/containers/create", body))["Id"]
+        api_ok(host, "POST", f"/containers/{ctr}/start")
+        api_ok(host, "POST", f"/containers/{ctr}/wait")
+        api_ok(host, "DELETE", f"/containers/{ctr}")
+    cycle_ms = (time.perf_counter() - t0) * 1000 / max(1, cycles)
+    time.sleep(2)
+    after = residue(daemon.proc.pid, roots)
+    rss["after the cycles"] = daemon.rss()
+    # Idle pool threads (virtual thread carriers, process reapers) end after their keep-alive.
+    time.sleep(SCALE_IDLE_S)
+    idle = residue(daemon.proc.pid, roots)
+    return rows, rss, rest, before, after, idle, cycle_ms
+
+
+def load():
+    return os.getloadavg()[0]
+
+
 def api_pull_ms(host, ref, tag):
     """One POST /images/create on the engine's socket, read to the end; milliseconds."""
     u = urllib.parse.urlparse(host)
@@ -534,6 +674,9 @@ def main():
     p.add_argument("--logs-line", metavar="TEXT", help="the line `yes` repeats for --logs-mb (default y)")
     p.add_argument("--build-runs", type=int, default=0, help="also time docker build (classic builder), cold and cached")
     p.add_argument("--build-only", action="store_true", help="skip the other workloads; needs --build-runs")
+    p.add_argument("--scale", default="", metavar="CREATED,RUNNING[,CYCLES]",
+                   help="with --daemon: the scale workloads, e.g. 1000,100,1000")
+    p.add_argument("--scale-only", action="store_true", help="with --daemon and --scale: only the scale workloads")
     p.add_argument("engines", nargs="+", metavar="NAME=DOCKER_HOST")
     a = p.parse_args()
     if a.pull_only and not a.pull_registry:
@@ -542,6 +685,8 @@ def main():
         p.error("--network-only needs --network-runs")
     if a.build_only and a.build_runs <= 0:
         p.error("--build-only needs --build-runs")
+    if a.scale_only and not a.scale:
+        p.error("--scale-only needs --scale")
     daemons = {}
     for spec in a.daemon:
         name, eq, command = spec.partition("=")
@@ -556,6 +701,7 @@ def main():
     storage_rows = []
     pulls = []
     log_rows = []
+    scale_rows = []
     if a.pull_registry:
         print(f"putting the pull image into {a.pull_registry} ...", file=sys.stderr)
         put_pull_image(a.pull_registry)
@@ -566,14 +712,54 @@ def main():
             print(f"benchmarking {name} at {host} ...", file=sys.stderr)
             daemon = Daemon(host, daemons[name]) if name in daemons else None
             try:
-                bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls,
-                             log_rows, build_rows)
+                if a.scale and daemon is None:
+                    sys.exit(f"--scale needs --daemon for {name}, to read its memory, fds and threads")
+                if a.scale_only:
+                    daemon.start(timeout=900)
+                else:
+                    bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows,
+                                 pulls, log_rows, build_rows)
+                if a.scale:
+                    created, running, *cycles = [int(n) for n in a.scale.split(",")]
+                    scale_rows.append((name, *bench_scale(host, daemon, daemon_roots(daemons[name]), created, running,
+                                                          cycles[0] if cycles else created, a.runs)))
             finally:
                 if daemon is not None:
                     daemon.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    print_scale(a, scale_rows)
     print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls, log_rows, build_rows)
+
+
+def print_scale(a, scale_rows):
+    if not scale_rows:
+        return
+    print(f"| engine | with {a.scale.split(',')[0]} created, {a.scale.split(',')[1]} running | runs | CLI median | p95 | "
+          "API only median | p95 | load |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for name, rows, *_ in scale_rows:
+        for title, n, (cm, cp), api, ld in rows:
+            a_ = f"{api[0]:.1f} ms | {api[1]:.1f} ms" if api else "- | -"
+            print(f"| {name} | {title} | {n} | {cm:.0f} ms | {cp:.0f} ms | {a_} | {ld:.1f} |")
+    print()
+    names = list(scale_rows[0][2])
+    print("| engine | " + " | ".join(f"RSS {k}" for k in names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for name, _, rss, *_ in scale_rows:
+        print(f"| {name} | " + " | ".join(f"{rss[k]:.1f} MiB" for k in names) + " |")
+    print()
+    keys = list(scale_rows[0][3])
+    print("| engine | cycles | ms per cycle | " + " | ".join(f"{k}: at rest, before, after, idle" for k in keys) + " |")
+    print("|---|---:|---:|" + "---:|" * len(keys))
+    cycles = a.scale.split(",")[2] if len(a.scale.split(",")) > 2 else a.scale.split(",")[0]
+    for name, _, _, rest, before, after, idle, cycle_ms in scale_rows:
+        print(f"| {name} | {cycles} | {cycle_ms:.0f} | "
+              + " | ".join(f"{rest[k]}, {before[k]}, {after[k]}, {idle[k]}" for k in keys) + " |")
+    print(f"\nat rest: before the set-up; before: after removing the set-up's containers; after: 2 s after the "
+          f"cycles; idle: {SCALE_IDLE_S} s later")
+    print(f"cycles: create, start, wait, delete of `true` through the API; `docker` CLI {docker_version()}; "
+          f"load at the end {load():.1f}\n")
 
 
 def bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls,

@@ -104,16 +104,26 @@ public final class ContainerLogs {
     }
   }
 
-  /** Complete lines from a position on; a line still being written stays buffered until its newline. */
+  /**
+   * Complete lines from a position on; a line still being written stays buffered until its newline.
+   *
+   * <p>Its buffer starts small and grows while there is more to read (and to hold a long line):
+   * every running container's log pump keeps one for the container's life, and most containers
+   * write little, so 128 KiB each from the start was most of berthd's heap per running container.
+   */
   static final class RecordReader {
+    static final int FIRST_BLOCK = 4 * 1024;
+
     private final FileChannel channel;
     // The bytes read and not yet handed out are buf[start, end); the file position of buf[end] is position.
-    private byte[] buf = new byte[BLOCK];
+    private byte[] buf = new byte[FIRST_BLOCK];
     private int start;
     private int end;
     // Where the search for the next newline goes on from (all before it in buf[start, scan) has none).
     private int scan;
     private int lineOffset;
+    // The last read filled the buffer: there is likely more, so the next read takes a bigger one.
+    private boolean filled;
     private int lineLength;
     private long position;
     private final long limit;
@@ -152,11 +162,12 @@ public final class ContainerLogs {
           scan -= start;
           start = 0;
         }
-        if (end == buf.length) {
+        if (end == buf.length || filled && buf.length < BLOCK) {
           buf = Arrays.copyOf(buf, buf.length * 2);
         }
         int room = (int) Math.min(buf.length - end, limit - position);
         int n = room <= 0 ? -1 : channel.read(ByteBuffer.wrap(buf, end, room), position);
+        filled = n == room;
         if (n <= 0) {
           return null;
         }
@@ -171,6 +182,11 @@ public final class ContainerLogs {
 
     int length() {
       return lineLength;
+    }
+
+    /** The bytes its buffer holds now. */
+    int buffered() {
+      return buf.length;
     }
 
     /** The file position just after the last line handed out (or where reading began). */

@@ -53,6 +53,33 @@ class ContainerLogsTest {
   }
 
   @Test
+  void aReaderStartsSmallAndGrowsWhileThereIsMoreToRead() throws IOException {
+    var text = new StringBuilder();
+    var lines = new ArrayList<String>();
+    for (int i = 0; i < 3000; i++) {
+      String l = i == 1500 ? "x".repeat(100_000) : "line " + i;
+      lines.add(l);
+      text.append(l).append('\n');
+    }
+    Path file = dir.resolve("many.log");
+    Files.writeString(file, text.toString());
+    try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+      var idle = new ContainerLogs.RecordReader(ch, file.toFile().length());
+      assertNull(idle.next());
+      assertTrue(idle.buffered() <= 8 * 1024, "a reader with nothing to read holds " + idle.buffered() + " bytes");
+
+      var reader = new ContainerLogs.RecordReader(ch, 0);
+      var read = new ArrayList<String>();
+      for (byte[] l = reader.next(); l != null; l = reader.next()) {
+        read.add(new String(l, reader.offset(), reader.length(), StandardCharsets.UTF_8));
+      }
+      assertEquals(lines, read);
+      assertEquals(file.toFile().length(), reader.consumed());
+      assertTrue(reader.buffered() >= 100_000, "grew to hold the longest line");
+    }
+  }
+
+  @Test
   void parsesFullAndPartialRecords() throws IOException {
     Path file = log(
         record(T0, "stdout", true, "hello"),

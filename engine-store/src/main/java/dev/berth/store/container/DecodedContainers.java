@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -29,6 +30,10 @@ import java.util.function.Function;
  * query, and that write's bump then makes the label stale. A write still in flight may be
  * missed, as it would be by a reader that came a moment earlier. It relies on this process being
  * the table's only writer, which the data root's lock ensures ({@code InstanceLock}).
+ *
+ * <p>A stale snapshot is dropped as soon as it is known stale (at the write, or when a reader
+ * finds it so), not kept until the next list: after {@code rm} of a thousand containers it would
+ * otherwise hold all of them, a few MiB of heap, for as long as nobody lists.
  */
 final class DecodedContainers {
 
@@ -40,7 +45,7 @@ final class DecodedContainers {
   private record Decoded(String json, ContainerDocument document) {}
 
   private final AtomicLong generation = new AtomicLong();
-  private volatile Snapshot snapshot;
+  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
   private final Map<String, Decoded> documents = new ConcurrentHashMap<>();
 
   /** The generation a reader must note before it queries, to pass to {@link #remember}. */
@@ -51,6 +56,7 @@ final class DecodedContainers {
   /** Called after every write to the table, committed or not: every snapshot taken so far is stale. */
   void written() {
     generation.incrementAndGet();
+    snapshot.set(null);
   }
 
   /** The whole table, newest first, if no write happened since it was read. */
@@ -90,7 +96,7 @@ final class DecodedContainers {
     }
     documents.keySet().retainAll(byId.keySet());
     var s = new Snapshot(readUnder, List.copyOf(newestFirst), Map.copyOf(byId), Map.copyOf(byName));
-    snapshot = s;
+    snapshot.set(s);
     return s.newestFirst();
   }
 
@@ -110,8 +116,18 @@ final class DecodedContainers {
     documents.remove(id);
   }
 
+  /** True while a snapshot is kept, current or not. */
+  boolean keepsSnapshot() {
+    return snapshot.get() != null;
+  }
+
   private Snapshot current() {
-    Snapshot s = snapshot;
-    return s != null && s.generation() == generation.get() ? s : null;
+    Snapshot s = snapshot.get();
+    if (s == null || s.generation() == generation.get()) {
+      return s;
+    }
+    // A slow reader stored it after a write: drop it, unless another reader replaced it meanwhile.
+    snapshot.compareAndSet(s, null);
+    return null;
   }
 }

@@ -1,6 +1,7 @@
 package dev.berth.store.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -60,6 +61,27 @@ class DecodedContainersTest {
     decoded.remember(first, List.of(container("old")));
 
     assertEquals(Optional.empty(), decoded.list(), "the slow reader's snapshot is stale; the next list reads again");
+  }
+
+  @Test
+  void aWriteLetsGoOfTheSnapshotAtOnce() {
+    decoded.remember(decoded.generation(), List.of(container("web"), container("db")));
+    assertTrue(decoded.keepsSnapshot());
+
+    decoded.written();
+
+    assertFalse(decoded.keepsSnapshot(), "the removed containers are not held until the next list");
+  }
+
+  @Test
+  void aStaleSnapshotStoredAfterTheWriteIsDroppedWhenFoundStale() {
+    long before = decoded.generation();
+    decoded.written();
+    decoded.remember(before, List.of(container("web")));
+    assertTrue(decoded.keepsSnapshot());
+
+    assertEquals(Optional.empty(), decoded.byName("web"));
+    assertFalse(decoded.keepsSnapshot());
   }
 
   @Test
