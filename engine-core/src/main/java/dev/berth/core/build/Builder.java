@@ -596,17 +596,7 @@ final class Builder {
   }
 
   private void onbuild(Dockerfile.Instruction i) {
-    InstructionParse.flags(i);
-    if (i.args().isEmpty()) {
-      throw i.error("ONBUILD requires at least one argument");
-    }
-    String trigger = i.args().split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
-    if (trigger.equals("ONBUILD")) {
-      throw i.error("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
-    }
-    if (trigger.equals("FROM") || trigger.equals("MAINTAINER")) {
-      throw i.error(trigger + " isn't allowed as an ONBUILD trigger");
-    }
+    InstructionParse.onbuild(i);
     var list = new ArrayList<String>(state.config.onBuild() == null ? List.of() : state.config.onBuild());
     list.add(i.args());
     state.config = RunConfigs.with(state.config, c -> c.onBuild = list);

@@ -136,7 +136,8 @@ final class InstructionParse {
     }
   }
 
-  private static void onbuild(Dockerfile.Instruction i) {
+  /** ONBUILD needs a trigger, and not one of those moby refuses as a trigger. */
+  static void onbuild(Dockerfile.Instruction i) {
     flags(i);
     if (i.args().isEmpty()) {
       throw i.error("ONBUILD requires at least one argument");
