@@ -129,7 +129,7 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
     if (runc.isPresent()) {
       String why = crun.isEmpty() ? "crun is not installed" : host.hybrid()
           ? "crun does not run through " + Cgroup2Hider.PROGRAM + " here"
-          : "the host has cgroup v1 hierarchies only, which crun does not support";
+          : "crun is taken on a pure cgroup v2 host or a hybrid one only";
       LOG.log(Level.INFO, "OCI runtime: runc ({0}), {1}", runc.get(), why);
       return new OciRuntime("runc", runc.get(), JSON_ERRORS);
     }
