@@ -26,11 +26,12 @@ class Ipv6IT extends WithBerthd {
     Fixtures.importBusybox(docker, "busybox:latest");
   }
 
+  // Groups written as berth (and Go) write them, without leading zeros: "fd07:3930:371", not "…:0371".
   private static String ula() {
     byte[] b = new byte[5];
     new SecureRandom().nextBytes(b);
-    String h = HexFormat.of().formatHex(b);
-    return "fd" + h.substring(0, 2) + ":" + h.substring(2, 6) + ":" + h.substring(6, 10);
+    return "fd" + HexFormat.of().toHexDigits(b[0]) + ":" + Integer.toHexString((b[1] & 0xff) << 8 | (b[2] & 0xff))
+        + ":" + Integer.toHexString((b[3] & 0xff) << 8 | (b[4] & 0xff));
   }
 
   private static String inspect(String what, String format) {
