@@ -40,6 +40,8 @@ class ContainerIT extends WithBerthd {
     var missing = docker.run("run", "--rm", "busybox", "no-such-binary");
     assertEquals(127, missing.exit(), missing.stderr());
     assertTrue(missing.stderr().contains("executable file not found"), missing.stderr());
+    // Once, as with dockerd: the removal's wait answers "Error": null, so the CLI logs no second copy.
+    assertFalse(missing.stderr().contains("Error waiting for container"), missing.stderr());
   }
 
   @Test

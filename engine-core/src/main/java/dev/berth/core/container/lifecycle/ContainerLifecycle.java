@@ -693,7 +693,9 @@ public final class ContainerLifecycle implements AutoCloseable {
       health.forget(id);
       attach.containerRemoved(id);
       ExitStatus s = exitStatus(c.state());
-      waiters.removed(id, s);
+      // moby's SetRemoved clears the error before it wakes the waiters: a wait the removal ends gets
+      // the exit code alone ("Error": null), even after a failed start, so `run --rm` says it once.
+      waiters.removed(id, new ExitStatus(s.code(), ""));
       events.emit(c, "destroy");
       return s;
     });
