@@ -111,15 +111,12 @@ final class Copier {
       throw new InvalidArgumentException(name + " failed: " + e.getMessage());
     }
     if (sources.size() > 1 && !destRaw.endsWith("/")) {
-      throw new InvalidArgumentException("When using " + name
-          + " with more than one source file, the destination must be a directory and end with a /");
+      throw manySourcesNeedADirectory(name);
     }
     String hash = sources.size() == 1 ? sources.getFirst().hash()
         : "multi:" + dev.berth.core.image.Digest.of(String.join(",", sources.stream().map(Source::hash).toList())
             .getBytes(StandardCharsets.UTF_8)).hex();
-    // moby performCopy: the destination as written (not joined with WORKDIR), after expansion.
-    String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + destRaw + " ";
-    List<String> cmd = step.nop(comment);
+    List<String> cmd = step.nop(comment(name, chown, hash, destRaw));
     String key = step.key(cmd);
     if (step.probe(key, cmd)) {
       return;
@@ -288,18 +285,25 @@ final class Copier {
     }
   }
 
+  // moby performCopy: the destination as written (not joined with WORKDIR), after expansion.
+  private static String comment(String name, String chown, String hash, String destRaw) {
+    return name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + destRaw + " ";
+  }
+
+  private static InvalidArgumentException manySourcesNeedADirectory(String name) {
+    return new InvalidArgumentException("When using " + name
+        + " with more than one source file, the destination must be a directory and end with a /");
+  }
+
   /** COPY --from: a stage's or an image's files, through a container of it that is never started. */
   private void copyFrom(String name, String from, List<String> srcs, String dest, String destRaw, String chown) {
     ImageId source = step.source(from);
-    List<String> patterns = srcs;
     if (srcs.size() > 1 && !destRaw.endsWith("/")) {
-      throw new InvalidArgumentException("When using " + name
-          + " with more than one source file, the destination must be a directory and end with a /");
+      throw manySourcesNeedADirectory(name);
     }
     String hash = "from:" + dev.berth.core.image.Digest.of((source + "\n" + String.join("\n", srcs))
         .getBytes(StandardCharsets.UTF_8)).hex();
-    String comment = name + " " + (chown.isEmpty() ? "" : "--chown=" + chown + " ") + hash + " in " + destRaw + " ";
-    List<String> cmd = step.nop(comment);
+    List<String> cmd = step.nop(comment(name, chown, hash, destRaw));
     String key = step.key(cmd);
     if (step.probe(key, cmd)) {
       return;
@@ -308,7 +312,7 @@ final class Copier {
     try {
       var paths = new ArrayList<String>();
       try {
-        for (String p : patterns) {
+        for (String p : srcs) {
           paths.addAll(p.matches(".*[*?\\[].*") ? expandIn(reader, p) : List.of(p));
         }
       } catch (IOException e) {
@@ -318,12 +322,11 @@ final class Copier {
         throw new InvalidArgumentException(name + " failed: no source files were specified");
       }
       if (paths.size() > 1 && !destRaw.endsWith("/")) {
-        throw new InvalidArgumentException("When using " + name
-            + " with more than one source file, the destination must be a directory and end with a /");
+        throw manySourcesNeedADirectory(name);
       }
       step.layer(key, cmd, id -> {
-      int[] owner = owner(id, chown);
-      return tar -> {
+        int[] owner = owner(id, chown);
+        return tar -> {
           Set<String> made = new java.util.HashSet<>();
           for (String s : paths) {
             String path = DockerIgnore.GoPathClean.clean("/" + s);
