@@ -74,12 +74,7 @@ public final class ApiServer implements AutoCloseable {
       key = fileKey(socket);
       removeStaging(staging);
     } catch (IOException | RuntimeException e) {
-      server.stop();
-      try {
-        removeStaging(staging);
-      } catch (IOException ignored) {
-        // what is left is ours and private, and removed on the next start
-      }
+      abandon(server, staging);
       if (e instanceof FileAlreadyExistsException) {
         throw new InstanceLock.Refused(inUse(socket));
       }
@@ -108,12 +103,7 @@ public final class ApiServer implements AutoCloseable {
       wake(bound);
       removeStaging(staging);
     } catch (IOException | RuntimeException e) {
-      server.stop();
-      try {
-        removeStaging(staging);
-      } catch (IOException ignored) {
-        // what is left is ours and private, and removed on the next start
-      }
+      abandon(server, staging);
       if (e instanceof IOException io) {
         throw new UncheckedIOException("cannot serve on the socket systemd passed, " + listener.path(), io);
       }
@@ -122,6 +112,16 @@ public final class ApiServer implements AutoCloseable {
     LOG.log(System.Logger.Level.INFO, "API listening on unix://" + listener.path() + " (fd " + listener.fd()
         + ", from systemd)");
     return new ApiServer(server, listener.path(), null);
+  }
+
+  /** Stops a server whose socket could not be put in place, and removes its staging directory. */
+  private static void abandon(WebServer server, Path staging) {
+    server.stop();
+    try {
+      removeStaging(staging);
+    } catch (IOException ignored) {
+      // what is left is ours and private, and removed on the next start
+    }
   }
 
   /** Ends an accept waiting on the socket bound at {@code bound}, if one is. */
