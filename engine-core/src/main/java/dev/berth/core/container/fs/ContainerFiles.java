@@ -174,6 +174,11 @@ public final class ContainerFiles {
   }
 
   /** The nameservers a resolv.conf lists; none if it cannot be read. */
+  /** The host's nameservers, as {@link #nameservers(Path)} reads them from its resolv.conf. */
+  public List<String> hostNameservers() {
+    return nameservers(hostResolvConf);
+  }
+
   public static List<String> nameservers(Path resolvConf) {
     try {
       return HostResolv.read(resolvConf).nameservers();

@@ -58,7 +58,8 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var locks = new ContainerLocks();
     var rootfs = new ContainerRootfs(paths, images);
     var mounts = new ContainerMounts(volumes, new MountParser());
-    var network = new ContainerNetwork(paths, networks, cni, repository, Path.of("/etc/resolv.conf"), ipMasq, events);
+    var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"), networks::hostGatewayIps);
+    var network = new ContainerNetwork(paths, networks, cni, repository, files, ipMasq, events);
     var platform = new ContainerPlatform(CgroupSupport.detect(), runtime.name(), runtime.runtimes().keySet(),
         ContainerPlatform.ownCgroups(), defaultLog);
     var service = new ContainerService(repository, images, rootfs, mounts, network,
@@ -69,7 +70,6 @@ public record Containers(ContainerService service, ContainerLifecycle lifecycle,
     var execs = new ExecService(lookup, runtime, rootfs, events,
         c -> c.hostConfig().links().isEmpty() ? List.of()
             : network.links().resolve(c).stream().flatMap(l -> l.env().stream()).toList());
-    var files = new ContainerFiles(Path.of("/etc/resolv.conf"), Path.of("/etc/hosts"), networks::hostGatewayIps);
     var lifecycle = new ContainerLifecycle(lookup, repository, runtime, new OverlayFilesystem(rootfs),
         new MountedVolumes(mounts), new NetworkSandbox(network),
         new RunSpecFactory(files, defaultCapabilities, allCapabilities, security, network.links()::resolve,

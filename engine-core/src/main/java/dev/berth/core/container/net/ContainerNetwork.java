@@ -73,23 +73,21 @@ public final class ContainerNetwork {
       new ConcurrentHashMap<>();
   private final ContainerRepository repository;
   private final ContainerLookup containers;
-  private final Path hostResolvConf;
   private final CniConfig cniConfig;
   /** Rewrites resolv.conf when a running container first joins a network whose names berth serves. */
-  private final ContainerFiles resolvFiles;
+  private final ContainerFiles files;
   private final ContainerEvents events;
   private final ContainerLinks links;
 
   public ContainerNetwork(EnginePaths paths, NetworkService networks, Cni cni, ContainerRepository repository,
-      Path hostResolvConf, boolean ipMasq, ContainerEvents events) {
+      ContainerFiles files, boolean ipMasq, ContainerEvents events) {
     this.events = events;
     this.paths = paths;
     this.networks = networks;
     this.cni = cni;
     this.repository = repository;
     this.containers = new ContainerLookup(repository);
-    this.hostResolvConf = hostResolvConf;
-    this.resolvFiles = new ContainerFiles(hostResolvConf, Path.of("/etc/hosts"));
+    this.files = files;
     this.cniConfig = new CniConfig(paths.leases(), ipMasq);
     this.links = new ContainerLinks(repository);
   }
@@ -324,7 +322,7 @@ public final class ContainerNetwork {
       // Its first user-defined network: from now on berth answers names inside it, as dockerd's
       // resolver starts when the first endpoint that needs it joins.
       serveNames(c);
-      resolvFiles.useEmbeddedDns(paths.container(c.id().hex()), c);
+      files.useEmbeddedDns(paths.container(c.id().hex()), c);
     }
     return attached;
   }
@@ -483,7 +481,7 @@ public final class ContainerNetwork {
   private List<InetSocketAddress> upstreams(Container c) {
     List<String> servers = c.hostConfig().dns();
     if (servers.isEmpty()) {
-      servers = ContainerFiles.nameservers(hostResolvConf);
+      servers = files.hostNameservers();
     }
     return servers.stream().map(ip -> new InetSocketAddress(ip, 53)).toList();
   }

@@ -91,7 +91,8 @@ class ContainerServiceTest {
         paths.leases(), new dev.berth.core.events.EventBus(clock), clock);
     networks.ensurePredefined();
     return new ContainerNetwork(paths, networks, new dev.berth.core.network.Cni(paths.execRoot(), paths.cni()),
-        new InMemoryContainerRepository(), Path.of("/nonexistent/resolv.conf"), false,
+        new InMemoryContainerRepository(),
+        new dev.berth.core.container.fs.ContainerFiles(Path.of("/nonexistent/resolv.conf"), Path.of("/etc/hosts")), false,
         new ContainerEvents(new dev.berth.core.events.EventBus(clock)));
   }
 
