@@ -8,7 +8,10 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
 import java.io.IOException;
@@ -61,30 +64,7 @@ public final class ApiServer implements AutoCloseable {
    * @throws InstanceLock.Refused if another process listens on {@code socket}
    */
   public static ApiServer start(Path socket, ApiRouter router) {
-    Path staging = staging(socket);
-    Path bound = staging.resolve("s");
-    WebServer server = serve(bound, router);
-    Object key;
-    try {
-      restrict(bound);
-      checkFree(socket);
-      Files.deleteIfExists(socket);
-      // A link, not a rename: it fails rather than replace a socket another process bound meanwhile.
-      Files.createLink(socket, bound);
-      key = fileKey(socket);
-      removeStaging(staging);
-    } catch (IOException | RuntimeException e) {
-      abandon(server, staging);
-      if (e instanceof FileAlreadyExistsException) {
-        throw new InstanceLock.Refused(inUse(socket));
-      }
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot create unix socket " + socket, io);
-      }
-      throw (RuntimeException) e;
-    }
-    LOG.log(System.Logger.Level.INFO, "API listening on unix://" + socket);
-    return new ApiServer(server, socket, key);
+    return stage(socket).publish(socket, router);
   }
 
   /**
@@ -95,23 +75,99 @@ public final class ApiServer implements AutoCloseable {
    * socket's file, mode and group are systemd's (packaging/berthd.socket), and stay when berthd stops.
    */
   public static ApiServer adopt(SystemdListener listener, ApiRouter router) {
-    Path staging = staging(listener.path());
-    Path bound = staging.resolve("s");
-    WebServer server = serve(bound, router);
-    try {
-      listener.replace(bound);
-      wake(bound);
-      removeStaging(staging);
-    } catch (IOException | RuntimeException e) {
-      abandon(server, staging);
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("cannot serve on the socket systemd passed, " + listener.path(), io);
-      }
-      throw (RuntimeException) e;
+    return stage(listener.path()).adopt(listener, router);
+  }
+
+  /**
+   * Starts Helidon in a private directory beside {@code socket}, where no client can reach it, so
+   * that its start-up can run while the engine starts: {@link Staged#publish} or {@link
+   * Staged#adopt} then serves the engine's routes on the real socket.
+   */
+  public static Staged stage(Path socket) {
+    Path staging = staging(socket);
+    var staged = new Staged(staging);
+    staged.server = serve(staging.resolve("s"), staged);
+    return staged;
+  }
+
+  /** A server started in its staging directory, not yet reachable; see {@link #stage}. */
+  public static final class Staged implements AutoCloseable {
+
+    private final Path staging;
+    private final Path bound;
+    private WebServer server;
+    private volatile ApiRouter router;
+    private boolean handedOver;
+
+    private Staged(Path staging) {
+      this.staging = staging;
+      this.bound = staging.resolve("s");
     }
-    LOG.log(System.Logger.Level.INFO, "API listening on unix://" + listener.path() + " (fd " + listener.fd()
-        + ", from systemd)");
-    return new ApiServer(server, listener.path(), null);
+
+    private void dispatch(ServerRequest req, ServerResponse res)
+        throws Exception {
+      ApiRouter r = router;
+      if (r == null) {
+        throw new IllegalStateException("a request reached the API before it was published");
+      }
+      r.dispatch(req, res);
+    }
+
+    /** Serves {@code router} on {@code socket}; see {@link ApiServer#start}. */
+    public ApiServer publish(Path socket, ApiRouter router) {
+      handedOver = true;
+      this.router = router;
+      Object key;
+      try {
+        restrict(bound);
+        checkFree(socket);
+        Files.deleteIfExists(socket);
+        // A link, not a rename: it fails rather than replace a socket another process bound meanwhile.
+        Files.createLink(socket, bound);
+        key = fileKey(socket);
+        removeStaging(staging);
+      } catch (IOException | RuntimeException e) {
+        abandon(server, staging);
+        if (e instanceof FileAlreadyExistsException) {
+          throw new InstanceLock.Refused(inUse(socket));
+        }
+        if (e instanceof IOException io) {
+          throw new UncheckedIOException("cannot create unix socket " + socket, io);
+        }
+        throw (RuntimeException) e;
+      }
+      LOG.log(System.Logger.Level.INFO, "API listening on unix://" + socket);
+      return new ApiServer(server, socket, key);
+    }
+
+    /** Serves {@code router} on the socket systemd passed; see {@link ApiServer#adopt}. */
+    public ApiServer adopt(SystemdListener listener, ApiRouter router) {
+      handedOver = true;
+      this.router = router;
+      try {
+        listener.replace(bound);
+        wake(bound);
+        removeStaging(staging);
+      } catch (IOException | RuntimeException e) {
+        abandon(server, staging);
+        if (e instanceof IOException io) {
+          throw new UncheckedIOException("cannot serve on the socket systemd passed, " + listener.path(), io);
+        }
+        throw (RuntimeException) e;
+      }
+      LOG.log(System.Logger.Level.INFO, "API listening on unix://" + listener.path() + " (fd " + listener.fd()
+          + ", from systemd)");
+      return new ApiServer(server, listener.path(), null);
+    }
+
+    /** Stops the server if it was never published (the engine failed to start). */
+    @Override
+    public void close() {
+      if (!handedOver) {
+        handedOver = true;
+        abandon(server, staging);
+      }
+    }
   }
 
   /** Stops a server whose socket could not be put in place, and removes its staging directory. */
@@ -147,7 +203,7 @@ public final class ApiServer implements AutoCloseable {
     return staging;
   }
 
-  private static WebServer serve(Path bound, ApiRouter router) {
+  private static WebServer serve(Path bound, Staged staged) {
     var http1 = Http1ConnectionSelector.builder()
         // Clients send odd Host headers (api.moby.localhost, docker.sock, none at all).
         .config(Http1Config.builder().validateRequestHostHeader(false)
@@ -161,7 +217,7 @@ public final class ApiServer implements AutoCloseable {
         // Go's server (dockerd) never closes an idle kept-alive connection; Helidon's default is 5 min.
         .idleConnectionTimeout(ChronoUnit.FOREVER.getDuration())
         .addConnectionSelector(new ConnectionCapture(http1))
-        .routing(r -> routing(r, router))
+        .routing(r -> routing(r, staged::dispatch))
         .build()
         .start();
   }
@@ -219,7 +275,7 @@ public final class ApiServer implements AutoCloseable {
     return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
   }
 
-  static void routing(HttpRouting.Builder r, ApiRouter router) {
+  static void routing(HttpRouting.Builder r, Handler router) {
     r.addFilter((chain, req, res) -> {
       long start = System.nanoTime();
       res.header("Api-Version", dev.berth.server.api.ApiVersion.CURRENT.toString());
@@ -241,7 +297,7 @@ public final class ApiServer implements AutoCloseable {
         throw new CloseConnectionException("the exchange asked for Connection: close");
       }
     });
-    r.any((req, res) -> router.dispatch(req, res));
+    r.any(router);
     r.error(EngineException.class, ErrorMapper::write);
     r.error(Throwable.class, ErrorMapper::unexpected);
   }

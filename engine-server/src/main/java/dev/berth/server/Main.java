@@ -37,6 +37,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /** berthd: reads its configuration, wires the engine with constructors, serves the API. */
 public final class Main {
@@ -82,15 +85,20 @@ public final class Main {
           System.getenv(), ProcessHandle.current().pid(), SystemdListener.UnixSockets.ofThisProcess());
       InstanceLock lock = InstanceLock.claim(config.pidFile(), config.dataRoot(), activated == null ? config.socket()
           : null);
+      // Helidon's start-up (a third of berthd's) runs beside the engine's, its socket out of reach until published.
+      var staging = new FutureTask<>(() -> ApiServer.stage(activated == null ? config.socket() : activated.path()));
+      Thread.ofPlatform().name("berth-api-start").daemon().start(staging);
       try {
-        return start(config, lock, activated);
+        return start(config, lock, activated, staging);
       } catch (RuntimeException e) {
+        abandon(staging);
         lock.close();
         throw e;
       }
     }
 
-    private static Engine start(DaemonConfig config, InstanceLock lock, SystemdListener activated) {
+    private static Engine start(DaemonConfig config, InstanceLock lock, SystemdListener activated,
+        Future<ApiServer.Staged> staging) {
       Clock clock = Clock.systemUTC();
       var paths = new EnginePaths(config.dataRoot(), config.execRoot(), config.cgroupParent());
       Database db = Database.open(paths.database());
@@ -139,10 +147,30 @@ public final class Main {
       builds.removeLeftovers();
       var router = DockerApi.router(new DockerApi.Services(system, containers, diskUsage, images, registry, volumes,
           networks, events, clock, builds));
-      ApiServer server = activated == null ? ApiServer.start(config.socket(), router)
-          : ApiServer.adopt(activated, router);
+      ApiServer.Staged staged = staged(staging);
+      ApiServer server = activated == null ? staged.publish(config.socket(), router) : staged.adopt(activated, router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
       return new Engine(server, containers, runtime, db, lock);
+    }
+
+    private static ApiServer.Staged staged(Future<ApiServer.Staged> staging) {
+      try {
+        return staging.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while the API server started", e);
+      }
+    }
+
+    /** Stops the staged server of an engine that failed to start, once it has started. */
+    private static void abandon(Future<ApiServer.Staged> staging) {
+      try {
+        staged(staging).close();
+      } catch (RuntimeException e) {
+        // it failed to start as well
+      }
     }
 
     /** dockerd's container defaults on this host, with the daemon's settings applied. */

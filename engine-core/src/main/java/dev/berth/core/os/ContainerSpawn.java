@@ -167,7 +167,7 @@ public final class ContainerSpawn {
   public static void resize(int terminalFd, int rows, int columns) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      if ((int) LibC.IOCTL.invokeExact(state, terminalFd, TIOCSWINSZ, winsize(arena, rows, columns)) != 0) {
+      if ((int) LibC.Net.IOCTL.invokeExact(state, terminalFd, TIOCSWINSZ, winsize(arena, rows, columns)) != 0) {
         throw new ErrnoException("ioctl(TIOCSWINSZ)", LibC.errno(state));
       }
     } catch (Throwable t) {
@@ -396,7 +396,7 @@ public final class ContainerSpawn {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment fds = arena.allocate(JAVA_INT, 2);
       MemorySegment state = LibC.captureState(arena);
-      if ((int) LibC.SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_SEQPACKET | Fd.O_CLOEXEC, 0, fds) != 0) {
+      if ((int) LibC.Net.SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_SEQPACKET | Fd.O_CLOEXEC, 0, fds) != 0) {
         throw new ErrnoException("socketpair", LibC.errno(state));
       }
       return new int[] {fds.getAtIndex(JAVA_INT, 0), fds.getAtIndex(JAVA_INT, 1)};
@@ -421,7 +421,7 @@ public final class ContainerSpawn {
       MemorySegment state = LibC.captureState(arena);
       long n;
       while (true) {
-        n = (long) LibC.RECVMSG.invokeExact(state, socket, msg, MSG_CMSG_CLOEXEC);
+        n = (long) LibC.Net.RECVMSG.invokeExact(state, socket, msg, MSG_CMSG_CLOEXEC);
         if (n >= 0 || LibC.errno(state) != ErrnoException.EINTR) {
           break;
         }

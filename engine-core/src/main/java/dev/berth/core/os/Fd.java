@@ -26,7 +26,7 @@ public final class Fd {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment fds = arena.allocate(JAVA_INT, 2);
         MemorySegment state = LibC.captureState(arena);
-        int rc = (int) LibC.PIPE2.invokeExact(state, fds, O_CLOEXEC);
+        int rc = (int) LibC.Io.PIPE2.invokeExact(state, fds, O_CLOEXEC);
         if (rc != 0) {
           throw new ErrnoException("pipe2", LibC.errno(state));
         }
@@ -49,7 +49,7 @@ public final class Fd {
   public static int open(java.nio.file.Path path, int flags) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int fd = (int) LibC.OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags | O_CLOEXEC, 0);
+      int fd = (int) LibC.Io.OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags | O_CLOEXEC, 0);
       if (fd < 0) {
         throw new ErrnoException("open " + path, LibC.errno(state));
       }
@@ -80,7 +80,7 @@ public final class Fd {
     fcntl(source, F_SETFL, (flags & ~O_NONBLOCK) | nonBlocking, "fcntl F_SETFL");
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.DUP3.invokeExact(state, source, target, O_CLOEXEC);
+      int rc = (int) LibC.Io.DUP3.invokeExact(state, source, target, O_CLOEXEC);
       if (rc < 0) {
         throw new ErrnoException("dup3", LibC.errno(state));
       }
@@ -92,7 +92,7 @@ public final class Fd {
   static int fcntl(int fd, int command, int arg, String what) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.FCNTL.invokeExact(state, fd, command, arg);
+      int rc = (int) LibC.Io.FCNTL.invokeExact(state, fd, command, arg);
       if (rc < 0) {
         throw new ErrnoException(what, LibC.errno(state));
       }
@@ -106,7 +106,7 @@ public final class Fd {
   public static void shutdownWrite(int fd) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.SHUTDOWN.invokeExact(state, fd, 1);
+      int rc = (int) LibC.Io.SHUTDOWN.invokeExact(state, fd, 1);
       if (rc != 0 && LibC.errno(state) != ErrnoException.ENOTCONN) {
         throw new ErrnoException("shutdown", LibC.errno(state));
       }
@@ -120,7 +120,7 @@ public final class Fd {
       return;
     }
     try (Arena arena = Arena.ofConfined()) {
-      int ignored = (int) LibC.CLOSE.invokeExact(LibC.captureState(arena), fd);
+      int ignored = (int) LibC.Io.CLOSE.invokeExact(LibC.captureState(arena), fd);
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }
@@ -132,7 +132,7 @@ public final class Fd {
       MemorySegment buf = arena.allocate(max);
       MemorySegment state = LibC.captureState(arena);
       while (true) {
-        long n = (long) LibC.READ.invokeExact(state, fd, buf, (long) max);
+        long n = (long) LibC.Io.READ.invokeExact(state, fd, buf, (long) max);
         if (n < 0) {
           int errno = LibC.errno(state);
           if (errno == ErrnoException.EINTR) {
@@ -168,7 +168,7 @@ public final class Fd {
       MemorySegment state = LibC.captureState(arena);
       long off = 0;
       while (off < data.length) {
-        long n = (long) LibC.WRITE.invokeExact(state, fd, buf.asSlice(off), (long) data.length - off);
+        long n = (long) LibC.Io.WRITE.invokeExact(state, fd, buf.asSlice(off), (long) data.length - off);
         if (n < 0) {
           int errno = LibC.errno(state);
           if (errno == ErrnoException.EINTR) {
@@ -201,7 +201,7 @@ public final class Fd {
       }
       MemorySegment state = LibC.captureState(arena);
       while (true) {
-        int rc = (int) LibC.POLL.invokeExact(state, pfds, (long) fds.length, timeoutMillis);
+        int rc = (int) LibC.Io.POLL.invokeExact(state, pfds, (long) fds.length, timeoutMillis);
         if (rc < 0) {
           int errno = LibC.errno(state);
           if (errno == ErrnoException.EINTR) {

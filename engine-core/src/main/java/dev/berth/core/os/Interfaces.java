@@ -37,7 +37,7 @@ public final class Interfaces {
       MemorySegment state = LibC.captureState(arena);
       int sock = socket(state);
       try {
-        int rc = (int) LibC.IOCTL.invokeExact(state, sock, SIOCBRDELBR, arena.allocateFrom(name));
+        int rc = (int) LibC.Net.IOCTL.invokeExact(state, sock, SIOCBRDELBR, arena.allocateFrom(name));
         int errno = LibC.errno(state);
         if (rc != 0 && errno != ENODEV && errno != ErrnoException.ENXIO) {
           throw new ErrnoException("delete bridge " + name, errno);
@@ -62,12 +62,12 @@ public final class Interfaces {
       try {
         MemorySegment ifr = arena.allocate(IFREQ_SIZE);
         ifr.setString(0, name);
-        if ((int) LibC.IOCTL.invokeExact(state, sock, SIOCGIFFLAGS, ifr) != 0) {
+        if ((int) LibC.Net.IOCTL.invokeExact(state, sock, SIOCGIFFLAGS, ifr) != 0) {
           throw new ErrnoException("SIOCGIFFLAGS " + name, LibC.errno(state));
         }
         short flags = ifr.get(ValueLayout.JAVA_SHORT, IFNAMSIZ);
         ifr.set(ValueLayout.JAVA_SHORT, IFNAMSIZ, (short) (up ? flags | IFF_UP : flags & ~IFF_UP));
-        if ((int) LibC.IOCTL.invokeExact(state, sock, SIOCSIFFLAGS, ifr) != 0) {
+        if ((int) LibC.Net.IOCTL.invokeExact(state, sock, SIOCSIFFLAGS, ifr) != 0) {
           throw new ErrnoException("SIOCSIFFLAGS " + name, LibC.errno(state));
         }
       } finally {
@@ -79,7 +79,7 @@ public final class Interfaces {
   }
 
   private static int socket(MemorySegment state) throws Throwable {
-    int sock = (int) LibC.SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM_CLOEXEC, 0);
+    int sock = (int) LibC.Net.SOCKET.invokeExact(state, AF_INET, SOCK_DGRAM_CLOEXEC, 0);
     if (sock < 0) {
       throw new ErrnoException("socket", LibC.errno(state));
     }

@@ -17,6 +17,9 @@ import java.lang.invoke.VarHandle;
 /**
  * Downcall handles for the few libc functions the JDK lacks. Every call that sets errno is bound
  * with errno capture, because the JVM may clobber errno between the call and our read of it.
+ *
+ * <p>The handles are grouped in holder classes, so a group's handles are made when one of them is
+ * first used: linking a handle costs milliseconds, and start-up needs only a few of them.
  */
 final class LibC {
 
@@ -26,50 +29,85 @@ final class LibC {
       CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
   private static final Linker.Option WITH_ERRNO = Linker.Option.captureCallState("errno");
 
-  static final MethodHandle MOUNT = errno("mount", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
-  static final MethodHandle UMOUNT2 = errno("umount2", JAVA_INT, ADDRESS, JAVA_INT);
-  static final MethodHandle PIPE2 = errno("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
-  static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
-  static final MethodHandle DUP3 = errno("dup3", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-  static final MethodHandle READ = errno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-  static final MethodHandle WRITE = errno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-  static final MethodHandle KILL = errno("kill", JAVA_INT, JAVA_INT, JAVA_INT);
-  static final MethodHandle WAITPID = errno("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-  static final MethodHandle POLL = errno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
-  static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-  static final MethodHandle SHUTDOWN = errno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
-  static final MethodHandle UNSHARE = errno("unshare", JAVA_INT, JAVA_INT);
-  static final MethodHandle SETNS = errno("setns", JAVA_INT, JAVA_INT, JAVA_INT);
-  static final MethodHandle SOCKET = errno("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-  static final MethodHandle SOCKETPAIR = errno("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
-  static final MethodHandle RECVMSG = errno("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
-  static final MethodHandle IOCTL = variadic("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
-  // pidfd_open and pidfd_send_signal have no glibc 2.36 wrappers on every distribution; syscall(2) is variadic.
-  static final MethodHandle SYSCALL_PIDFD_OPEN = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
-  static final MethodHandle SYSCALL_PIDFD_SEND_SIGNAL =
-      variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-  static final MethodHandle MEMFD_CREATE = errno("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
-  static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-  static final MethodHandle FALLOCATE = errno("fallocate", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
-  static final MethodHandle GETEUID = plain("geteuid", JAVA_INT);
-  static final MethodHandle STRERROR = plain("strerror", ADDRESS, JAVA_INT);
+  /** File descriptors: open, read, write, poll, pipes, memfd. */
+  static final class Io {
+    static final MethodHandle PIPE2 = errno("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
+    static final MethodHandle DUP3 = errno("dup3", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle READ = errno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    static final MethodHandle WRITE = errno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+    static final MethodHandle POLL = errno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    static final MethodHandle SHUTDOWN = errno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle MEMFD_CREATE = errno("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle FALLOCATE = errno("fallocate", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
 
-  // posix_spawn and its helpers return the error number instead of setting errno.
-  static final MethodHandle SPAWN = plain("posix_spawn", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
-  static final MethodHandle FA_INIT = plain("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
-  static final MethodHandle FA_DESTROY = plain("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
-  static final MethodHandle FA_DUP2 = plain("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-  static final MethodHandle FA_OPEN =
-      plain("posix_spawn_file_actions_addopen", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
-  static final MethodHandle FA_CLOSEFROM = plain("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
-  static final MethodHandle FA_CHDIR = plain("posix_spawn_file_actions_addchdir_np", JAVA_INT, ADDRESS, ADDRESS);
-  static final MethodHandle ATTR_INIT = plain("posix_spawnattr_init", JAVA_INT, ADDRESS);
-  static final MethodHandle ATTR_DESTROY = plain("posix_spawnattr_destroy", JAVA_INT, ADDRESS);
-  static final MethodHandle ATTR_SETFLAGS = plain("posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
-  static final MethodHandle ATTR_SETSIGMASK = plain("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
-  static final MethodHandle ATTR_SETSIGDEFAULT = plain("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
-  static final MethodHandle SIGEMPTYSET = plain("sigemptyset", JAVA_INT, ADDRESS);
-  static final MethodHandle SIGFILLSET = plain("sigfillset", JAVA_INT, ADDRESS);
+    private Io() {}
+  }
+
+  /** Mounts and namespaces. */
+  static final class Mount {
+    static final MethodHandle MOUNT = errno("mount", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
+    static final MethodHandle UMOUNT2 = errno("umount2", JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle UNSHARE = errno("unshare", JAVA_INT, JAVA_INT);
+    static final MethodHandle SETNS = errno("setns", JAVA_INT, JAVA_INT, JAVA_INT);
+
+    private Mount() {}
+  }
+
+  /** Sockets and interface ioctls. */
+  static final class Net {
+    static final MethodHandle SOCKET = errno("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle SOCKETPAIR = errno("socketpair", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    static final MethodHandle RECVMSG = errno("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle IOCTL = variadic("ioctl", 2, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS);
+
+    private Net() {}
+  }
+
+  /** Process ids, signals and pidfds. */
+  static final class Proc {
+    static final MethodHandle KILL = errno("kill", JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle WAITPID = errno("waitpid", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    // pidfd_open and pidfd_send_signal have no glibc 2.36 wrappers on every distribution; syscall(2) is variadic.
+    static final MethodHandle SYSCALL_PIDFD_OPEN = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
+    static final MethodHandle SYSCALL_PIDFD_SEND_SIGNAL =
+        variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle GETEUID = plain("geteuid", JAVA_INT);
+
+    private Proc() {}
+  }
+
+  /** posix_spawn and its attributes; these return the error number instead of setting errno. */
+  static final class Spawn {
+    static final MethodHandle SPAWN =
+        plain("posix_spawn", JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+    static final MethodHandle FA_INIT = plain("posix_spawn_file_actions_init", JAVA_INT, ADDRESS);
+    static final MethodHandle FA_DESTROY = plain("posix_spawn_file_actions_destroy", JAVA_INT, ADDRESS);
+    static final MethodHandle FA_DUP2 =
+        plain("posix_spawn_file_actions_adddup2", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    static final MethodHandle FA_OPEN =
+        plain("posix_spawn_file_actions_addopen", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    static final MethodHandle FA_CLOSEFROM =
+        plain("posix_spawn_file_actions_addclosefrom_np", JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle FA_CHDIR = plain("posix_spawn_file_actions_addchdir_np", JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle ATTR_INIT = plain("posix_spawnattr_init", JAVA_INT, ADDRESS);
+    static final MethodHandle ATTR_DESTROY = plain("posix_spawnattr_destroy", JAVA_INT, ADDRESS);
+    static final MethodHandle ATTR_SETFLAGS = plain("posix_spawnattr_setflags", JAVA_INT, ADDRESS, JAVA_SHORT);
+    static final MethodHandle ATTR_SETSIGMASK = plain("posix_spawnattr_setsigmask", JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle ATTR_SETSIGDEFAULT = plain("posix_spawnattr_setsigdefault", JAVA_INT, ADDRESS, ADDRESS);
+    static final MethodHandle SIGEMPTYSET = plain("sigemptyset", JAVA_INT, ADDRESS);
+    static final MethodHandle SIGFILLSET = plain("sigfillset", JAVA_INT, ADDRESS);
+
+    private Spawn() {}
+  }
+
+  private static final class Strerror {
+    static final MethodHandle STRERROR = plain("strerror", ADDRESS, JAVA_INT);
+
+    private Strerror() {}
+  }
 
   private LibC() {}
 
@@ -100,7 +138,7 @@ final class LibC {
 
   static String strerror(int errno) {
     try {
-      MemorySegment p = (MemorySegment) STRERROR.invokeExact(errno);
+      MemorySegment p = (MemorySegment) Strerror.STRERROR.invokeExact(errno);
       return p.reinterpret(1024).getString(0);
     } catch (Throwable t) {
       return "errno " + errno;

@@ -27,7 +27,7 @@ public final class Mounts {
   public static void mount(String source, Path target, String fsType, long flags, String data) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.MOUNT.invokeExact(state, LibC.cString(arena, source),
+      int rc = (int) LibC.Mount.MOUNT.invokeExact(state, LibC.cString(arena, source),
           LibC.cString(arena, target.toString()), LibC.cString(arena, fsType), flags, LibC.cString(arena, data));
       if (rc != 0) {
         throw new ErrnoException("mount " + target, LibC.errno(state));
@@ -51,7 +51,8 @@ public final class Mounts {
   public static void unmount(Path target, boolean detach) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.UMOUNT2.invokeExact(state, arena.allocateFrom(target.toString()), detach ? MNT_DETACH : 0);
+      int rc = (int) LibC.Mount.UMOUNT2.invokeExact(state, arena.allocateFrom(target.toString()),
+          detach ? MNT_DETACH : 0);
       if (rc != 0) {
         int errno = LibC.errno(state);
         if (errno != EINVAL && errno != ErrnoException.ENOENT) {

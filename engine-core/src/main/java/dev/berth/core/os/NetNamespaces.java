@@ -41,7 +41,7 @@ public final class NetNamespaces {
     onOwnThread(() -> {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment state = LibC.captureState(arena);
-        if ((int) LibC.UNSHARE.invokeExact(state, CLONE_NEWNET) != 0) {
+        if ((int) LibC.Mount.UNSHARE.invokeExact(state, CLONE_NEWNET) != 0) {
           throw new ErrnoException("unshare(CLONE_NEWNET)", LibC.errno(state));
         }
       } catch (Throwable t) {
@@ -77,7 +77,7 @@ public final class NetNamespaces {
       int fd = Fd.open(file, O_RDONLY_CLOEXEC);
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment state = LibC.captureState(arena);
-        if ((int) LibC.SETNS.invokeExact(state, fd, CLONE_NEWNET) != 0) {
+        if ((int) LibC.Mount.SETNS.invokeExact(state, fd, CLONE_NEWNET) != 0) {
           throw new ErrnoException("setns " + file, LibC.errno(state));
         }
       } catch (Throwable t) {

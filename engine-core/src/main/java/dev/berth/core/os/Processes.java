@@ -46,33 +46,34 @@ public final class Processes {
       MemorySegment actions = arena.allocate(256, 16);
       MemorySegment attr = arena.allocate(512, 16);
       MemorySegment sigset = arena.allocate(128, 16);
-      check((int) LibC.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
+      check((int) LibC.Spawn.FA_INIT.invokeExact(actions), "posix_spawn_file_actions_init");
       try {
         dup2All(actions, fds);
         MemorySegment devNull = arena.allocateFrom("/dev/null");
         for (int std = 0; std <= 2; std++) {
           if (!fds.containsKey(std)) {
-            check((int) LibC.FA_OPEN.invokeExact(actions, std, devNull, std == 0 ? O_RDONLY : O_WRONLY, 0), "addopen");
+            check((int) LibC.Spawn.FA_OPEN.invokeExact(actions, std, devNull, std == 0 ? O_RDONLY : O_WRONLY, 0),
+                "addopen");
           }
         }
-        check((int) LibC.FA_CLOSEFROM.invokeExact(actions, closeFrom), "addclosefrom_np");
+        check((int) LibC.Spawn.FA_CLOSEFROM.invokeExact(actions, closeFrom), "addclosefrom_np");
         if (cwd != null) {
-          check((int) LibC.FA_CHDIR.invokeExact(actions, arena.allocateFrom(cwd.toString())), "addchdir_np");
+          check((int) LibC.Spawn.FA_CHDIR.invokeExact(actions, arena.allocateFrom(cwd.toString())), "addchdir_np");
         }
         resetSignals(attr, sigset, (short) 0);
         try {
           MemorySegment pid = arena.allocate(JAVA_INT);
-          int rc = (int) LibC.SPAWN.invokeExact(pid, arena.allocateFrom(program.toString()), actions, attr,
+          int rc = (int) LibC.Spawn.SPAWN.invokeExact(pid, arena.allocateFrom(program.toString()), actions, attr,
               strings(arena, argv), strings(arena, env));
           if (rc != 0) {
             throw new ErrnoException("posix_spawn " + program, rc);
           }
           return pid.get(JAVA_INT, 0);
         } finally {
-          int ignored = (int) LibC.ATTR_DESTROY.invokeExact(attr);
+          int ignored = (int) LibC.Spawn.ATTR_DESTROY.invokeExact(attr);
         }
       } finally {
-        int ignored = (int) LibC.FA_DESTROY.invokeExact(actions);
+        int ignored = (int) LibC.Spawn.FA_DESTROY.invokeExact(actions);
       }
     } catch (Throwable t) {
       throw LibC.propagate(t);
@@ -89,10 +90,10 @@ public final class Processes {
     int staging = 1 + Math.max(fds.keySet().stream().mapToInt(Integer::intValue).max().orElse(2),
         fds.values().stream().mapToInt(Integer::intValue).max().orElse(0));
     for (var e : fds.entrySet()) {
-      check((int) LibC.FA_DUP2.invokeExact(actions, (int) e.getValue(), staging + e.getKey()), "adddup2");
+      check((int) LibC.Spawn.FA_DUP2.invokeExact(actions, (int) e.getValue(), staging + e.getKey()), "adddup2");
     }
     for (var e : fds.entrySet()) {
-      check((int) LibC.FA_DUP2.invokeExact(actions, staging + e.getKey(), (int) e.getKey()), "adddup2");
+      check((int) LibC.Spawn.FA_DUP2.invokeExact(actions, staging + e.getKey(), (int) e.getKey()), "adddup2");
     }
   }
 
@@ -101,13 +102,13 @@ public final class Processes {
    * JVM blocks and handles signals a child must not inherit), with {@code flags} besides.
    */
   static void resetSignals(MemorySegment attr, MemorySegment sigset, short flags) throws Throwable {
-    check((int) LibC.ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
-    check((int) LibC.ATTR_SETFLAGS.invokeExact(attr, (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | flags)),
-        "setflags");
-    int ignored = (int) LibC.SIGEMPTYSET.invokeExact(sigset);
-    check((int) LibC.ATTR_SETSIGMASK.invokeExact(attr, sigset), "setsigmask");
-    ignored = (int) LibC.SIGFILLSET.invokeExact(sigset);
-    check((int) LibC.ATTR_SETSIGDEFAULT.invokeExact(attr, sigset), "setsigdefault");
+    check((int) LibC.Spawn.ATTR_INIT.invokeExact(attr), "posix_spawnattr_init");
+    short all = (short) (POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | flags);
+    check((int) LibC.Spawn.ATTR_SETFLAGS.invokeExact(attr, all), "setflags");
+    int ignored = (int) LibC.Spawn.SIGEMPTYSET.invokeExact(sigset);
+    check((int) LibC.Spawn.ATTR_SETSIGMASK.invokeExact(attr, sigset), "setsigmask");
+    ignored = (int) LibC.Spawn.SIGFILLSET.invokeExact(sigset);
+    check((int) LibC.Spawn.ATTR_SETSIGDEFAULT.invokeExact(attr, sigset), "setsigdefault");
   }
 
   /** Waits for a child spawned here and returns its exit status (128 + signal if killed). */
@@ -116,7 +117,7 @@ public final class Processes {
       MemorySegment status = arena.allocate(JAVA_INT);
       MemorySegment state = LibC.captureState(arena);
       while (true) {
-        int rc = (int) LibC.WAITPID.invokeExact(state, pid, status, 0);
+        int rc = (int) LibC.Proc.WAITPID.invokeExact(state, pid, status, 0);
         if (rc < 0) {
           int errno = LibC.errno(state);
           if (errno == ErrnoException.EINTR) {
@@ -139,7 +140,7 @@ public final class Processes {
   public static int pidfd(int pid) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int fd = (int) (long) LibC.SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
+      int fd = (int) (long) LibC.Proc.SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
       if (fd < 0) {
         throw new ErrnoException("pidfd_open " + pid, LibC.errno(state));
       }
@@ -156,7 +157,7 @@ public final class Processes {
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.KILL.invokeExact(state, pid, signal);
+      int rc = (int) LibC.Proc.KILL.invokeExact(state, pid, signal);
       if (rc == 0) {
         return true;
       }
@@ -181,7 +182,7 @@ public final class Processes {
     return withPidfd(pid, startTime, false, pidfd -> {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment state = LibC.captureState(arena);
-        long rc = (long) LibC.SYSCALL_PIDFD_SEND_SIGNAL.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, pidfd, signal,
+        long rc = (long) LibC.Proc.SYSCALL_PIDFD_SEND_SIGNAL.invokeExact(state, SYS_PIDFD_SEND_SIGNAL, pidfd, signal,
             MemorySegment.NULL, 0);
         if (rc == 0) {
           return true;
@@ -217,7 +218,7 @@ public final class Processes {
     int pidfd;
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      pidfd = (int) (long) LibC.SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
+      pidfd = (int) (long) LibC.Proc.SYSCALL_PIDFD_OPEN.invokeExact(state, SYS_PIDFD_OPEN, pid, 0);
       if (pidfd < 0) {
         int errno = LibC.errno(state);
         if (errno == ErrnoException.ESRCH) {
@@ -259,7 +260,7 @@ public final class Processes {
 
   public static boolean isRoot() {
     try {
-      return (int) LibC.GETEUID.invokeExact() == 0;
+      return (int) LibC.Proc.GETEUID.invokeExact() == 0;
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }
