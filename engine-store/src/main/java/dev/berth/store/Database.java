@@ -78,6 +78,7 @@ public final class Database implements AutoCloseable {
   public static Database open(Settings settings) {
     Path file = settings.file().toAbsolutePath();
     createPrivately(file);
+    SqliteLibrary.useFrom(file.resolveSibling("sqlite"));
     var sqlite = new SQLiteConfig();
     sqlite.setJournalMode(JOURNAL_MODE);
     sqlite.setSynchronous(SYNCHRONOUS);
