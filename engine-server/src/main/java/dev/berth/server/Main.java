@@ -37,6 +37,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -86,8 +87,8 @@ public final class Main {
       InstanceLock lock = InstanceLock.claim(config.pidFile(), config.dataRoot(), activated == null ? config.socket()
           : null);
       // Helidon's start-up (a third of berthd's) runs beside the engine's, its socket out of reach until published.
-      var staging = new FutureTask<>(() -> ApiServer.stage(activated == null ? config.socket() : activated.path()));
-      Thread.ofPlatform().name("berth-api-start").daemon().start(staging);
+      var staging = inBackground("berth-api-start",
+          () -> ApiServer.stage(activated == null ? config.socket() : activated.path()));
       try {
         return start(config, lock, activated, staging);
       } catch (RuntimeException e) {
@@ -101,19 +102,14 @@ public final class Main {
         Future<ApiServer.Staged> staging) {
       Clock clock = Clock.systemUTC();
       var paths = new EnginePaths(config.dataRoot(), config.execRoot(), config.cgroupParent());
+      // Finding the runtimes waits on child processes (crun answers through the hider): it runs while the database opens.
+      FutureTask<ConmonRuntime> probing = inBackground("berth-runtime-probe", () -> runtime(config, paths));
       Database db = Database.open(paths.database());
       new Migrator(db).migrate();
       var containerRepo = new SqliteContainerRepository(db);
       var imageRepo = new SqliteImageRepository(db);
 
-      var host = OciRuntime.Host.current(paths.execRoot());
-      var others = new java.util.LinkedHashMap<String, OciRuntime>(OciRuntime.builtIn(host));
-      config.runtimes().forEach((name, r) -> others.put(name, OciRuntime.configured(name, r.path(), r.runtimeArgs())));
-      // --default-runtime may name a configured runtime, as with dockerd.
-      OciRuntime oci = config.runtimes().containsKey(config.defaultRuntime()) ? others.get(config.defaultRuntime())
-          : OciRuntime.select(config.defaultRuntime(), host);
-      var runtime = new ConmonRuntime(paths, oci, others, ConmonRuntime.findConmon(), config.logLevel().equals("debug")
-          ? "debug" : "info");
+      var runtime = joined(probing);
       var scratch = new Scratch(paths);
       var blobs = new BlobStore(paths, scratch);
       var layers = new LayerStore(paths, scratch, imageRepo, blobs);
@@ -139,7 +135,7 @@ public final class Main {
           config.log(), events, clock);
       containers.lifecycle().recover();
 
-      var system = new SystemService(containerRepo, imageRepo, oci.name(), runtime.runtimes(),
+      var system = new SystemService(containerRepo, imageRepo, runtime.name(), runtime.runtimes(),
           paths.dataRoot(), paths.cgroupParent(), HostFacts.read(), security.infoOptions(), security.infoWarnings())
           .withLoggingDriver(config.log().type());
       var diskUsage = new DiskUsageService(containers.service(), images, volumes);
@@ -147,27 +143,47 @@ public final class Main {
       builds.removeLeftovers();
       var router = DockerApi.router(new DockerApi.Services(system, containers, diskUsage, images, registry, volumes,
           networks, events, clock, builds));
-      ApiServer.Staged staged = staged(staging);
+      ApiServer.Staged staged = joined(staging);
       ApiServer server = activated == null ? staged.publish(config.socket(), router) : staged.adopt(activated, router);
-      LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + oci.name() + ", data root " + paths.dataRoot());
+      LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + runtime.name() + ", data root " + paths.dataRoot());
       return new Engine(server, containers, runtime, db, lock);
     }
 
-    private static ApiServer.Staged staged(Future<ApiServer.Staged> staging) {
+    /** The OCI runtimes this engine can run (the default one and those a container may name), under conmon. */
+    private static ConmonRuntime runtime(DaemonConfig config, EnginePaths paths) {
+      var host = OciRuntime.Host.current(paths.execRoot());
+      var others = new java.util.LinkedHashMap<String, OciRuntime>(OciRuntime.builtIn(host));
+      config.runtimes().forEach((name, r) -> others.put(name, OciRuntime.configured(name, r.path(), r.runtimeArgs())));
+      // --default-runtime may name a configured runtime, as with dockerd.
+      OciRuntime oci = config.runtimes().containsKey(config.defaultRuntime()) ? others.get(config.defaultRuntime())
+          : OciRuntime.select(config.defaultRuntime(), host);
+      return new ConmonRuntime(paths, oci, others, ConmonRuntime.findConmon(), config.logLevel().equals("debug")
+          ? "debug" : "info");
+    }
+
+    /** Start-up work that runs beside the main thread's, on a platform thread of its own. */
+    private static <T> FutureTask<T> inBackground(String name, Callable<T> work) {
+      var task = new FutureTask<>(work);
+      Thread.ofPlatform().name(name).daemon().start(task);
+      return task;
+    }
+
+    /** What background start-up work made; what it threw, thrown here. */
+    private static <T> T joined(Future<T> work) {
       try {
-        return staging.get();
+        return work.get();
       } catch (ExecutionException e) {
         throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while the API server started", e);
+        throw new IllegalStateException("interrupted while berthd started", e);
       }
     }
 
     /** Stops the staged server of an engine that failed to start, once it has started. */
     private static void abandon(Future<ApiServer.Staged> staging) {
       try {
-        staged(staging).close();
+        joined(staging).close();
       } catch (RuntimeException e) {
         // it failed to start as well
       }
