@@ -258,8 +258,9 @@ public final class ContainerJson {
       List<String> ExecIDs,
       HostConfig HostConfig,
       GraphDriver GraphDriver,
-      Long SizeRw,
-      Long SizeRootFs,
+      // Only with ?size=1 (moby's *int64 with omitempty).
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long SizeRw,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long SizeRootFs,
       List<MountPoint> Mounts,
       Config Config,
       NetworkSettings NetworkSettings) {}
@@ -276,8 +277,9 @@ public final class ContainerJson {
       String Command,
       long Created,
       List<JsonNode> Ports,
-      Long SizeRw,
-      Long SizeRootFs,
+      // moby's int64 with omitempty: absent without ?size=1, and absent when zero.
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) Long SizeRw,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) Long SizeRootFs,
       Map<String, String> Labels,
       String State,
       String Status,

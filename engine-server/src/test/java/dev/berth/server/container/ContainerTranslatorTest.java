@@ -17,6 +17,7 @@ import dev.berth.core.container.model.ContainerConfig;
 import dev.berth.core.container.model.ContainerCreateRequest;
 import dev.berth.core.container.model.ContainerFilter;
 import dev.berth.core.container.lifecycle.ContainerInspection;
+import dev.berth.core.container.lifecycle.ContainerService;
 import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.container.model.ContainerName;
 import dev.berth.core.container.model.ContainerState;
@@ -656,6 +657,17 @@ class ContainerTranslatorTest {
         new ContainerState.Exited(3, NOW.minusSeconds(300), NOW.minusSeconds(120), "", false, false)), NOW, null, null));
     assertEquals("exited", exited.get("State").asText());
     assertEquals("Exited (3) 2 minutes ago", exited.get("Status").asText());
+  }
+
+  @Test
+  void sizesAreAbsentUnlessAskedForAndAbsentWhenZeroAsDockerdOmitsThem() throws IOException {
+    Container c = container(ContainerState.Created.FRESH);
+    JsonNode plain = json(ContainerTranslator.summary(c, NOW, null, null));
+    assertFalse(plain.has("SizeRw"));
+    assertFalse(plain.has("SizeRootFs"));
+    JsonNode sized = json(ContainerTranslator.summary(c, NOW, new ContainerService.DiskUsage(0, 4096), null));
+    assertFalse(sized.has("SizeRw"), "moby's int64 omitempty");
+    assertEquals(4096, sized.get("SizeRootFs").asLong());
   }
 
   // ---- storage
