@@ -12,9 +12,14 @@ public final class Responses {
   private Responses() {}
 
   public static void json(ServerResponse res, int status, Object body) {
+    written(res, status, Json.bytes(body));
+  }
+
+  /** An answer whose JSON is already written. */
+  public static void written(ServerResponse res, int status, byte[] json) {
     res.status(Status.create(status));
     res.header(HeaderNames.CONTENT_TYPE, JSON);
-    res.send(Json.bytes(body));
+    res.send(json);
   }
 
   public static void noContent(ServerResponse res) {

@@ -28,6 +28,7 @@ public final class ContainerHandlers {
   private final ContainerLifecycle lifecycle;
   private final ContainerInspection inspection;
   private final Clock clock;
+  private final ListEntries entries = new ListEntries();
 
   public ContainerHandlers(ContainerService containers, ContainerLifecycle lifecycle, ContainerInspection inspection,
       Clock clock) {
@@ -75,9 +76,15 @@ public final class ContainerHandlers {
     var now = clock.instant();
     boolean size = req.bool("size");
     var listing = containers.listing(filter);
-    Responses.json(res, 200, listing.containers().stream()
-        .map(c -> ContainerTranslator.summary(c, now, size ? containers.diskUsage(c) : null,
-            lifecycle.health(c.id()).orElse(null), listing.linkNames().getOrDefault(c.id(), List.of()))).toList());
+    if (size) {
+      Responses.json(res, 200, listing.containers().stream()
+          .map(c -> ContainerTranslator.summary(c, now, containers.diskUsage(c), lifecycle.health(c.id()).orElse(null),
+              listing.linkNames().getOrDefault(c.id(), List.of()))).toList());
+      return;
+    }
+    Responses.written(res, 200, entries.write(listing.containers(),
+        c -> ContainerTranslator.summaryStatus(c, now, lifecycle.health(c.id()).orElse(null)),
+        c -> listing.linkNames().getOrDefault(c.id(), List.of())));
   }
 
   private void containerInspect(ApiRequest req, ServerResponse res) {

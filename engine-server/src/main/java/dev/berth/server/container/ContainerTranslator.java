@@ -446,6 +446,17 @@ public final class ContainerTranslator {
   /** @param linkNames the {@code /parent/alias} names it also goes by, listed after its own as dockerd does */
   public static ContainerJson.Summary summary(Container c, Instant now, ContainerService.DiskUsage size, Health health,
       List<String> linkNames) {
+    return summary(c, summaryStatus(c, now, health), size, linkNames);
+  }
+
+  /** The list's {@code Status}: "Up 3 minutes (healthy)", "Exited (0) 2 hours ago", "Created"... */
+  static String summaryStatus(Container c, Instant now, Health health) {
+    return status(c.state(), now) + healthSuffix(c.state(), health);
+  }
+
+  /** As {@link #summary(Container, Instant, ContainerService.DiskUsage, Health, List)}, its status given. */
+  static ContainerJson.Summary summary(Container c, String status, ContainerService.DiskUsage size,
+      List<String> linkNames) {
     var names = new ArrayList<String>();
     names.add(c.name().slashed());
     names.addAll(linkNames);
@@ -461,7 +472,7 @@ public final class ContainerTranslator {
         size == null ? null : size.sizeRootFs(),
         c.config().labels(),
         ContainerStatus.of(c.state()),
-        status(c.state(), now) + healthSuffix(c.state(), health),
+        status,
         new ContainerJson.SummaryHostConfig(c.hostConfig().networkMode()),
         new ContainerJson.SummaryNetworks(NetworkSettingsTranslator.networks(c)),
         mountPoints(c));

@@ -1,6 +1,11 @@
 package dev.berth.store.container;
 
 import dev.berth.core.container.model.Container;
+import dev.berth.core.container.model.ContainerId;
+import dev.berth.core.container.model.ContainerName;
+import dev.berth.core.container.model.ContainerState;
+import dev.berth.core.image.ImageId;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -20,7 +26,9 @@ import java.util.function.Function;
  *       nothing changes, a list or lookup reads no SQL at all;
  *   <li>each row's document keyed by the row's exact {@code config_json} text, so a list after a
  *       write re-decodes only the rows whose text changed (a state change rewrites the columns,
- *       not the document).
+ *       not the document); and the container last made from it with the row's columns, so a row
+ *       no write touched is the same {@link Container} instance from one list to the next, which
+ *       the API's cache of list entries relies on.
  * </ul>
  *
  * <p>Correct under concurrent writes without locks: every write bumps {@link #generation} after
@@ -41,8 +49,12 @@ final class DecodedContainers {
   private record Snapshot(long generation, List<Container> newestFirst, Map<String, Container> byId,
       Map<String, Container> byName) {}
 
-  /** A row's document as decoded, with the exact text it was decoded from. */
-  private record Decoded(String json, ContainerDocument document) {}
+  /** A row's document as decoded, with the exact text it was decoded from; the container made from it, if any. */
+  private record Decoded(String json, ContainerDocument document, Columns columns, Container made) {}
+
+  /** The columns of a row besides its document, which a container is made from with the document. */
+  record Columns(ContainerId id, ContainerName name, Instant created, ImageId imageId, ContainerState state,
+      int restartCount) {}
 
   private final AtomicLong generation = new AtomicLong();
   private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
@@ -100,15 +112,25 @@ final class DecodedContainers {
     return s.newestFirst();
   }
 
-  /** The document {@code json} holds: the one decoded before if this row's text is unchanged. */
-  ContainerDocument document(String id, String json, Function<String, ContainerDocument> decode) {
+  /**
+   * The container a row with {@code json} and {@code columns} holds: the one made before if neither
+   * changed, else made by {@code make} from the document, which is decoded again only if the text
+   * changed.
+   */
+  Container container(String json, Columns columns, Function<String, ContainerDocument> decode,
+      BiFunction<ContainerDocument, Columns, Container> make) {
+    String id = columns.id().hex();
     Decoded d = documents.get(id);
     if (d != null && d.json().equals(json)) {
-      return d.document();
+      if (columns.equals(d.columns())) {
+        return d.made();
+      }
+    } else {
+      d = new Decoded(json, decode.apply(json), null, null);
     }
-    ContainerDocument document = decode.apply(json);
-    documents.put(id, new Decoded(json, document));
-    return document;
+    Container made = make.apply(d.document(), columns);
+    documents.put(id, new Decoded(json, d.document(), columns, made));
+    return made;
   }
 
   /** Forgets a deleted row's document (a later row with the same ID would be decoded afresh anyway). */

@@ -155,9 +155,10 @@ public final class SqliteContainerRepository implements ContainerRepository {
     ImageId imageId = ImageId.parse(rs.getString("image_id"));
     ContainerState state = StateColumns.read(rs).toState(id);
     int restartCount = rs.getInt("restart_count");
-    ContainerDocument document = decoded.document(id, rs.getString("config_json"), json::read);
-    return json.map(document, doc -> doc.requireReadable(id).toContainer(containerId, name,
-        created, imageId, state, restartCount));
+    var columns = new DecodedContainers.Columns(containerId, name, created, imageId, state, restartCount);
+    return decoded.container(rs.getString("config_json"), columns, json::read, (document, row) -> json.map(document,
+        doc -> doc.requireReadable(id).toContainer(row.id(), row.name(), row.created(), row.imageId(), row.state(),
+            row.restartCount())));
   }
 
   private Optional<Container> queryOne(Connection c, String sql, String param) throws SQLException {

@@ -87,30 +87,46 @@ class DecodedContainersTest {
   @Test
   void aDocumentIsDecodedAgainOnlyWhenItsTextChanged() {
     var decodes = new AtomicInteger();
-    ContainerDocument doc = ContainerDocument.of(container("web"));
-    ContainerDocument first = decoded.document("a", "{\"v\":1}", json -> {
-      decodes.incrementAndGet();
-      return doc;
-    });
-    ContainerDocument again = decoded.document("a", "{\"v\":1}", json -> {
-      decodes.incrementAndGet();
-      return ContainerDocument.of(container("other"));
-    });
-    assertSame(first, again);
-    assertEquals(1, decodes.get());
+    Container web = container("web");
+    var columns = columns(web, ContainerState.Created.FRESH);
+    decoded.container("{\"v\":1}", columns, json -> decoded(decodes, web), DecodedContainersTest::make);
+    decoded.container("{\"v\":1}", columns(web, new ContainerState.Exited(0, Instant.EPOCH, Instant.EPOCH, "", false,
+        false)), json -> decoded(decodes, web), DecodedContainersTest::make);
+    assertEquals(1, decodes.get(), "the columns changed, the text did not");
 
-    decoded.document("a", "{\"v\":2}", json -> {
-      decodes.incrementAndGet();
-      return doc;
-    });
+    decoded.container("{\"v\":2}", columns, json -> decoded(decodes, web), DecodedContainersTest::make);
     assertEquals(2, decodes.get(), "changed text, decoded afresh");
 
-    decoded.deleted("a");
-    decoded.document("a", "{\"v\":2}", json -> {
-      decodes.incrementAndGet();
-      return doc;
-    });
+    decoded.deleted(web.id().hex());
+    decoded.container("{\"v\":2}", columns, json -> decoded(decodes, web), DecodedContainersTest::make);
     assertEquals(3, decodes.get(), "a deleted row's document is forgotten");
+  }
+
+  @Test
+  void anUnchangedRowIsTheSameContainerFromOneReadToTheNext() {
+    Container web = container("web");
+    var columns = columns(web, ContainerState.Created.FRESH);
+    Container first = decoded.container("{}", columns, json -> ContainerDocument.of(web), DecodedContainersTest::make);
+    decoded.written();
+    assertSame(first, decoded.container("{}", columns(web, ContainerState.Created.FRESH),
+        json -> ContainerDocument.of(web), DecodedContainersTest::make));
+
+    Container exited = decoded.container("{}", columns(web, new ContainerState.Exited(1, Instant.EPOCH,
+        Instant.EPOCH, "", false, false)), json -> ContainerDocument.of(web), DecodedContainersTest::make);
+    assertEquals(1, ((ContainerState.Exited) exited.state()).exitCode());
+  }
+
+  private static ContainerDocument decoded(AtomicInteger decodes, Container c) {
+    decodes.incrementAndGet();
+    return ContainerDocument.of(c);
+  }
+
+  private static DecodedContainers.Columns columns(Container c, ContainerState state) {
+    return new DecodedContainers.Columns(c.id(), c.name(), c.created(), c.imageId(), state, c.restartCount());
+  }
+
+  private static Container make(ContainerDocument doc, DecodedContainers.Columns row) {
+    return doc.toContainer(row.id(), row.name(), row.created(), row.imageId(), row.state(), row.restartCount());
   }
 
   private static Container container(String name) {
