@@ -146,7 +146,10 @@ class ConmonControlTest extends RealContainerTest {
 
   @Test
   void anotherSignalWaitsForTheResumeAsDockerStopDoes() throws Exception {
-    var id = h.run("sh", "-c", "trap 'exit 143' TERM; while :; do sleep 0.02; done");
+    var id = h.run("sh", "-c", "trap 'exit 143' TERM; echo trapped; while :; do sleep 0.02; done");
+    // The shell is the namespace's init: a TERM before its trap is set would be dropped, not pending.
+    Path log = h.logPath(id);
+    eventually("the trap is set", () -> size(log) > 0);
     h.runtime.pause(id);
     assertTrue(h.runtime.signal(id, 15));
     assertTrue(h.runtime.paused(id), "still paused: the signal is pending");
