@@ -260,9 +260,11 @@ class ConmonRuntimeTest extends RealContainerTest {
   @Test
   void signalsEndTheContainer() throws Exception {
     var killed = h.run("sleep", "100");
-    var terminated = h.run("sh", "-c", "trap 'exit 143' TERM; while :; do sleep 0.05; done");
+    var terminated = h.run("sh", "-c", "trap 'exit 143' TERM; echo trapped; while :; do sleep 0.05; done");
     assertTrue(h.runtime.signal(killed, 9));
     assertEquals(137, h.awaitExit(killed));
+    // The shell is the namespace's init: a TERM before its trap is set would be dropped.
+    ConmonControlTest.eventually("the trap is set", () -> ConmonControlTest.size(h.logPath(terminated)) > 0);
     assertTrue(h.runtime.signal(terminated, 15));
     assertEquals(143, h.awaitExit(terminated));
     assertFalse(h.runtime.signal(killed, 9));
