@@ -49,7 +49,7 @@ public final class Fd {
   public static int open(java.nio.file.Path path, int flags) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int fd = (int) LibC.Io.OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags | O_CLOEXEC, 0);
+      int fd = (int) LibC.Files.OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags | O_CLOEXEC, 0);
       if (fd < 0) {
         throw new ErrnoException("open " + path, LibC.errno(state));
       }
@@ -120,7 +120,7 @@ public final class Fd {
       return;
     }
     try (Arena arena = Arena.ofConfined()) {
-      int ignored = (int) LibC.Io.CLOSE.invokeExact(LibC.captureState(arena), fd);
+      int ignored = (int) LibC.Files.CLOSE.invokeExact(LibC.captureState(arena), fd);
     } catch (Throwable t) {
       throw LibC.propagate(t);
     }

@@ -19,7 +19,8 @@ import java.lang.invoke.VarHandle;
  * with errno capture, because the JVM may clobber errno between the call and our read of it.
  *
  * <p>The handles are grouped in holder classes, so a group's handles are made when one of them is
- * first used: linking a handle costs milliseconds, and start-up needs only a few of them.
+ * first used: linking a handle costs ~5 ms of a cold JVM, and start-up needs only a few of them
+ * (the lock file's open and close; nothing else before the first request).
  */
 final class LibC {
 
@@ -29,21 +30,39 @@ final class LibC {
       CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
   private static final Linker.Option WITH_ERRNO = Linker.Option.captureCallState("errno");
 
-  /** File descriptors: open, read, write, poll, pipes, memfd. */
+  /** open and close: what the engine's lock file needs as it starts. */
+  static final class Files {
+    static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
+    static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
+
+    private Files() {}
+  }
+
+  /** Pipes and the descriptors of processes the engine talks to: read, write, poll, dup3, fcntl. */
   static final class Io {
     static final MethodHandle PIPE2 = errno("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
     static final MethodHandle DUP3 = errno("dup3", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle READ = errno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     static final MethodHandle WRITE = errno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     static final MethodHandle POLL = errno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
-    static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     static final MethodHandle SHUTDOWN = errno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
-    static final MethodHandle MEMFD_CREATE = errno("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle FALLOCATE = errno("fallocate", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
 
     private Io() {}
+  }
+
+  /** memfd_create, for sealed copies of programs and seccomp filters. */
+  static final class Memfd {
+    static final MethodHandle MEMFD_CREATE = errno("memfd_create", JAVA_INT, ADDRESS, JAVA_INT);
+
+    private Memfd() {}
+  }
+
+  /** fallocate, for sparse files. */
+  static final class Sparse {
+    static final MethodHandle FALLOCATE = errno("fallocate", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
+
+    private Sparse() {}
   }
 
   /** Mounts and namespaces. */
@@ -74,7 +93,6 @@ final class LibC {
     static final MethodHandle SYSCALL_PIDFD_OPEN = variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT);
     static final MethodHandle SYSCALL_PIDFD_SEND_SIGNAL =
         variadic("syscall", 1, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle GETEUID = plain("geteuid", JAVA_INT);
 
     private Proc() {}
   }

@@ -23,7 +23,7 @@ public record SealedCopy(String name, int fd) {
   public static SealedCopy of(String name, byte[] content) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int fd = (int) LibC.Io.MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC | MFD_ALLOW_SEALING);
+      int fd = (int) LibC.Memfd.MEMFD_CREATE.invokeExact(state, arena.allocateFrom(name), MFD_CLOEXEC | MFD_ALLOW_SEALING);
       if (fd < 0) {
         throw new ErrnoException("memfd_create", LibC.errno(state));
       }

@@ -243,7 +243,7 @@ public final class SeccompBpf {
     int fd;
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      fd = (int) LibC.Io.MEMFD_CREATE.invokeExact(state, arena.allocateFrom("seccomp-bpf"), MFD_CLOEXEC);
+      fd = (int) LibC.Memfd.MEMFD_CREATE.invokeExact(state, arena.allocateFrom("seccomp-bpf"), MFD_CLOEXEC);
       if (fd < 0) {
         throw new ErrnoException("memfd_create", LibC.errno(state));
       }

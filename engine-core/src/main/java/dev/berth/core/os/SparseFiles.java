@@ -27,7 +27,7 @@ public final class SparseFiles {
     int fd = Fd.open(file, O_WRONLY);
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.Io.FALLOCATE.invokeExact(state, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0L, length);
+      int rc = (int) LibC.Sparse.FALLOCATE.invokeExact(state, fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0L, length);
       if (rc != 0) {
         int errno = LibC.errno(state);
         if (errno == 95) {
