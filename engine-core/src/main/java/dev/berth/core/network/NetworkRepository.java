@@ -10,6 +10,11 @@ public interface NetworkRepository {
 
   Optional<Network> findByName(String name);
 
+  /** Whether a network has this name; a store may answer without reading the network. */
+  default boolean existsByName(String name) {
+    return findByName(name).isPresent();
+  }
+
   List<Network> findByIdPrefix(String prefix);
 
   /** All networks, by name. */

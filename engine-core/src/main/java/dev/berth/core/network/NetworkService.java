@@ -95,13 +95,13 @@ public final class NetworkService {
 
   /** Records bridge, host and none on the first start, so their IDs never change afterwards. */
   public void ensurePredefined() {
-    if (repository.findByName(Network.HOST).isEmpty()) {
+    if (!repository.existsByName(Network.HOST)) {
       insertPredefined(Network.HOST, "host", List.of(), "");
     }
-    if (repository.findByName(Network.NONE).isEmpty()) {
+    if (!repository.existsByName(Network.NONE)) {
       insertPredefined(Network.NONE, "null", List.of(), "");
     }
-    if (repository.findByName(Network.DEFAULT_BRIDGE).isEmpty()) {
+    if (!repository.existsByName(Network.DEFAULT_BRIDGE)) {
       IpamPool pool;
       if (defaults.bip() != null && !defaults.bip().isEmpty()) {
         Subnet s = Subnet.parse(defaults.bip());

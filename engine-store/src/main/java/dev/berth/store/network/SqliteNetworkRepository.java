@@ -36,6 +36,19 @@ public final class SqliteNetworkRepository implements NetworkRepository {
     return one(NetworkSql.FIND_BY_NAME, name);
   }
 
+  /** Reads no document, so engine start, which checks the predefined networks, decodes none. */
+  @Override
+  public boolean existsByName(String name) {
+    return db.read(c -> {
+      try (var ps = c.prepareStatement(NetworkSql.EXISTS_BY_NAME)) {
+        ps.setString(1, name);
+        try (var rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
   @Override
   public List<Network> findByIdPrefix(String prefix) {
     if (!prefix.matches("[a-f0-9]+")) {

@@ -1,6 +1,7 @@
 package dev.berth.store.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,13 @@ class SqliteNetworkRepositoryTest {
     assertEquals(n, repo.find(n.id()).orElseThrow());
     assertEquals(n, repo.findByName("accnet").orElseThrow());
     assertEquals(List.of(n), repo.findByIdPrefix(n.id().hex().substring(0, 5)));
+  }
+
+  @Test
+  void aNameIsKnownWithoutItsNetwork() {
+    repo.insert(network("known"));
+    assertTrue(repo.existsByName("known"));
+    assertFalse(repo.existsByName("unknown"));
   }
 
   @Test
