@@ -119,6 +119,12 @@ berthd_jvm_flags() {
   # of eden on 24 GiB), and every page of it stays resident once cycled through (docs/benchmarks.md).
   BERTHD_JVM_FLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k -Xms16m -XX:MaxNewSize=24m
     -XX:TieredStopAtLevel=1)
+  # Memory given back after a burst (issue 15, docs/benchmarks.md): a full collection (berthd asks
+  # for one once collections stop, IdleCollector) shrinks the old generation to at most 30% free at
+  # once instead of in steps; malloc's freed memory goes back to the kernel every 5 s; C1 compiles
+  # only methods run five times as often as by default (its code and metadata were ~9 MiB).
+  BERTHD_JVM_FLAGS+=(-XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps
+    -XX:TrimNativeHeapInterval=5000 -XX:CompileThresholdScaling=5)
   # aircompressor (zstd layers) reads memory through sun.misc.Unsafe, which JDK 24+ warns about unless allowed.
   [ "$(java_feature_version "$JAVA_HOME")" -ge 23 ] && BERTHD_JVM_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
   return 0

@@ -86,39 +86,41 @@ final class LogFiles implements AutoCloseable {
   synchronized void write(List<byte[]> entries, SpoolPlace[] offsets, SpoolPlace spoolOffset, Place place)
       throws IOException {
     // Entries go out a buffer at a time (one write of many short lines, not one each); the
-    // buffer is written before a rotation, so the full file's recorded size is what it holds.
-    pending.clear();
-    for (int n = 0; n < entries.size(); n++) {
-      byte[] entry = entries.get(n);
-      if (settings.maxSize() >= 0 && size >= settings.maxSize() && (size > 0 || settings.maxSize() == 0)) {
-        writePending();
-        SpoolPlace before = n == 0 ? consumed : offsets[n - 1];
-        place.record(before, size);
-        rotate();
-        place.record(before, 0);
-      }
-      if (entry.length > pending.remaining()) {
-        writePending();
-      }
-      if (entry.length > pending.remaining()) {
-        ByteBuffer b = ByteBuffer.wrap(entry);
-        while (b.hasRemaining()) {
-          out.write(b);
+    // buffer is written before a rotation, so the full file's recorded size is what it holds. The
+    // buffer is the shared pool's for this batch only (WriteBuffers).
+    ByteBuffer pending = WriteBuffers.shared().take();
+    try {
+      for (int n = 0; n < entries.size(); n++) {
+        byte[] entry = entries.get(n);
+        if (settings.maxSize() >= 0 && size >= settings.maxSize() && (size > 0 || settings.maxSize() == 0)) {
+          writePending(pending);
+          SpoolPlace before = n == 0 ? consumed : offsets[n - 1];
+          place.record(before, size);
+          rotate();
+          place.record(before, 0);
         }
-      } else {
-        pending.put(entry);
+        if (entry.length > pending.remaining()) {
+          writePending(pending);
+        }
+        if (entry.length > pending.remaining()) {
+          ByteBuffer b = ByteBuffer.wrap(entry);
+          while (b.hasRemaining()) {
+            out.write(b);
+          }
+        } else {
+          pending.put(entry);
+        }
+        size += entry.length;
       }
-      size += entry.length;
+      writePending(pending);
+    } finally {
+      WriteBuffers.shared().give(pending);
     }
-    writePending();
     consumed = spoolOffset;
     notifyAll();
   }
 
-  // The pump's entries not yet written: only write uses it, under the lock.
-  private final ByteBuffer pending = ByteBuffer.allocateDirect(256 * 1024);
-
-  private void writePending() throws IOException {
+  private void writePending(ByteBuffer pending) throws IOException {
     pending.flip();
     while (pending.hasRemaining()) {
       out.write(pending);

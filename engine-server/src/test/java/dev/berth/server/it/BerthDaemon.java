@@ -117,7 +117,8 @@ final class BerthDaemon implements AutoCloseable {
   private List<String> command(Path socket, Path dataRoot, Path execRoot) {
     var cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-XX:MaxNewSize=24m",
-        "-XX:TieredStopAtLevel=1"));
+        "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps",
+        "-XX:TrimNativeHeapInterval=5000", "-XX:CompileThresholdScaling=5"));
     if (Runtime.version().feature() >= 23) {
       // As ./berthd: aircompressor (zstd) uses sun.misc.Unsafe, which JDK 24+ warns about.
       cmd.add("--sun-misc-unsafe-memory-access=allow");
