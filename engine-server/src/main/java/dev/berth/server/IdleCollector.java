@@ -40,11 +40,16 @@ final class IdleCollector {
     this.seen = heap.collections();
   }
 
-  /** Starts looking every {@link #QUIET} on a virtual thread, for the JVM's life. */
+  /**
+   * Starts looking every {@link #QUIET} on a virtual thread, for the JVM's life. The collectors'
+   * management beans are made only at the first look, so that their loading is no part of the
+   * engine's start.
+   */
   static void start() {
-    var idle = new IdleCollector(new JvmHeap(ManagementFactory.getGarbageCollectorMXBeans()));
     Thread.ofVirtual().name("berth-idle-collector").start(() -> {
       try {
+        Thread.sleep(QUIET);
+        var idle = new IdleCollector(new JvmHeap(ManagementFactory.getGarbageCollectorMXBeans()));
         while (true) {
           Thread.sleep(QUIET);
           idle.look();

@@ -67,6 +67,7 @@ public final class Main {
     try {
       Engine engine = Engine.start(config);
       Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "shutdown"));
+      IdleCollector.start();
     } catch (InstanceLock.Refused e) {
       LOG.log(System.Logger.Level.ERROR, e.getMessage());
       System.exit(1);
