@@ -453,7 +453,7 @@ public final class ContainerLifecycle implements AutoCloseable {
     });
     if (exited != null && exited.hostConfig().autoRemove()) {
       // `run --rm` also removes the container's anonymous volumes, as dockerd does.
-      removeStopped(id, true);
+      removeStopped(id, true, exited);
     }
   }
 
@@ -671,6 +671,14 @@ public final class ContainerLifecycle implements AutoCloseable {
   }
 
   private void removeStopped(ContainerId id, boolean removeVolumes) {
+    removeStopped(id, removeVolumes, null);
+  }
+
+  /**
+   * @param cleaned the record as an exit left it once its run was cleaned up (null: none): if the
+   *     container is still that, nothing has run since and there is no runtime state to delete
+   */
+  private void removeStopped(ContainerId id, boolean removeVolumes, Container cleaned) {
     Runnable deletion = locks.with(id, () -> {
       Container c = repository.find(id).orElse(null);
       if (c == null) {
@@ -680,7 +688,9 @@ public final class ContainerLifecycle implements AutoCloseable {
         throw new ConflictException("cannot remove container \"" + c.name().slashed() + "\": container is running");
       }
       restarts.forget(id);
-      runtime.delete(id);
+      if (!c.equals(cleaned)) {
+        runtime.delete(id);
+      }
       volumes.release(c);
       // The record goes first: a crash before the files are gone leaves a directory nothing
       // names, which the next start deletes, never a record pointing at half-deleted files. The
