@@ -112,12 +112,8 @@ public final class Processes {
       }
       throw e;
     }
-    // The child has its ends. Ours are reopened as JDK streams (see above), then closed: each raw
-    // fd exactly once, whatever fails.
-    Fd.close(stderr.writeFd());
-    if (stdin != null) {
-      Fd.close(stdin.readFd());
-    }
+    // The child has its ends. Ours are reopened as JDK streams (see above); then every raw fd of
+    // both pipes is closed, each exactly once, whatever fails.
     java.io.InputStream err = null;
     java.io.OutputStream in = null;
     try {
@@ -131,9 +127,9 @@ public final class Processes {
       waitFor(pid);
       throw e;
     } finally {
-      Fd.close(stderr.readFd());
+      stderr.close();
       if (stdin != null) {
-        Fd.close(stdin.writeFd());
+        stdin.close();
       }
     }
     String text;
