@@ -1,5 +1,7 @@
 package dev.berth.core.runtime;
 
+import dev.berth.core.os.Fd;
+import dev.berth.core.os.Processes;
 import dev.berth.core.os.SealedCopy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,14 +111,24 @@ final class Cgroup2Hider {
   /**
    * {@code runtime} copied once into a sealed memfd the engine holds for its lifetime, as the path
    * the hider (run by the engine or by conmon, both root) execs it by: {@code /proc/PID/fd/N} of
-   * the engine. {@code runtime} itself if the copy cannot be made.
+   * the engine. {@code runtime} itself if the copy cannot be made or does not answer
+   * {@code --version} from there.
    */
   static Path sealedCopy(Path runtime) {
+    SealedCopy copy = null;
     try {
-      var copy = SealedCopy.of(runtime.getFileName().toString(), Files.readAllBytes(runtime));
-      return Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + copy.fd());
+      copy = SealedCopy.of(runtime.getFileName().toString(), Files.readAllBytes(runtime));
+      Path path = Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + copy.fd());
+      var probe = Processes.run(path, List.of(path.toString(), "--version"), List.of(), null);
+      if (probe.exit() != 0) {
+        throw new IOException("--version ended with " + probe.exit() + ": " + probe.stderr().strip());
+      }
+      return path;
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.INFO, "cannot make a sealed copy of {0}, it clones itself on each call: {1}", runtime,
+      if (copy != null) {
+        Fd.close(copy.fd());
+      }
+      LOG.log(Level.INFO, "cannot run a sealed copy of {0}, it clones itself on each call: {1}", runtime,
           e.getMessage());
       return runtime;
     }

@@ -200,11 +200,13 @@ class OciRuntimeTest {
 
   @Test
   void aSealedCopyRunsAsTheBinaryFromAPathOtherProcessesCanOpen() throws Exception {
-    Path copy = Cgroup2Hider.sealedCopy(Path.of("/bin/sh"));
+    // env answers --version, then runs what it is given.
+    Path copy = Cgroup2Hider.sealedCopy(Path.of("/usr/bin/env"));
     assertTrue(copy.toString().startsWith("/proc/" + ProcessHandle.current().pid() + "/fd/"), copy.toString());
-    var outcome = dev.berth.core.os.Processes.run(copy, List.of("sh", "-c", "echo copied >&2; exit 4"), List.of(),
-        null);
+    var outcome = dev.berth.core.os.Processes.run(copy, List.of("env", "/bin/sh", "-c", "echo copied >&2; exit 4"),
+        List.of(), null);
     assertEquals(new dev.berth.core.os.Processes.Outcome(4, "copied\n"), outcome);
     assertEquals(Path.of("/nonexistent/crun"), Cgroup2Hider.sealedCopy(Path.of("/nonexistent/crun")));
+    assertEquals(Path.of("/bin/false"), Cgroup2Hider.sealedCopy(Path.of("/bin/false")), "a copy that does not answer");
   }
 }
