@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * rather than run from a sealed memfd as berth-enter is. No container process ever runs its image:
  * it becomes crun before crun makes the container. What it becomes is a sealed copy of crun
  * ({@link #sealedCopy}): crun, as runc, would otherwise copy itself on every call (bind-mounted
- * read-only over a file in /tmp, then exec'd again, ~1.5 ms of each call's ~4 here), so that a
+ * read-only over a file in /tmp, then exec'd again: ~2 ms of each call's 4–6 here), so that a
  * container reaching its binary through {@code /proc/PID/exe} (CVE-2019-5736) finds a file
  * nobody can write; a fully sealed memfd is such a file, and crun takes it as its clone.
  */
