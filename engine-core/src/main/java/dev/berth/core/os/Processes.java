@@ -23,6 +23,7 @@ public final class Processes {
   private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
   private static final int O_RDONLY = 0;
   private static final int O_WRONLY = 1;
+  private static final int SIGKILL = 9;
   private static final long SYS_PIDFD_SEND_SIGNAL = 424;
   private static final long SYS_PIDFD_OPEN = 434;
 
@@ -77,6 +78,96 @@ public final class Processes {
       }
     } catch (Throwable t) {
       throw LibC.propagate(t);
+    }
+  }
+
+  /** How a program run by {@link #run} ended: its exit status (128 + signal if killed) and its stderr. */
+  public record Outcome(int exit, String stderr) {}
+
+  /**
+   * Runs {@code program} to its end with {@code input} on its stdin (null: /dev/null), its stdout
+   * discarded and its stderr collected, spawned directly (ProcessBuilder would go through the
+   * JDK's jspawnhelper, one more exec per call). The pipes are read as JDK streams over
+   * /proc/self/fd, so a virtual thread's carrier is compensated for while they block; waiting for
+   * the exit holds it only once the program has closed its stderr, which it does as it ends.
+   *
+   * @throws IOException if the pipes cannot be read or written
+   */
+  public static Outcome run(Path program, List<String> argv, List<String> env, byte[] input) throws IOException {
+    Fd.Pipe stderr = Fd.Pipe.open();
+    Fd.Pipe stdin = null;
+    int pid;
+    try {
+      var fds = new java.util.HashMap<Integer, Integer>();
+      fds.put(2, stderr.writeFd());
+      if (input != null) {
+        stdin = Fd.Pipe.open();
+        fds.put(0, stdin.readFd());
+      }
+      pid = spawn(program, argv, env, fds);
+    } catch (RuntimeException e) {
+      stderr.close();
+      if (stdin != null) {
+        stdin.close();
+      }
+      throw e;
+    }
+    // The child has its ends. Ours are reopened as JDK streams (see above); then every raw fd of
+    // both pipes is closed, each exactly once, whatever fails.
+    java.io.InputStream err = null;
+    java.io.OutputStream in = null;
+    try {
+      err = new java.io.FileInputStream("/proc/self/fd/" + stderr.readFd());
+      if (stdin != null) {
+        in = new java.io.FileOutputStream("/proc/self/fd/" + stdin.writeFd());
+      }
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(err);
+      kill(pid, SIGKILL);
+      waitFor(pid);
+      throw e;
+    } finally {
+      stderr.close();
+      if (stdin != null) {
+        stdin.close();
+      }
+    }
+    String text;
+    try (var errors = err; var toChild = in) {
+      if (toChild != null) {
+        write(toChild, input);
+      }
+      text = new String(errors.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      kill(pid, SIGKILL);
+      waitFor(pid);
+      throw e;
+    }
+    return new Outcome(waitFor(pid), text);
+  }
+
+  /**
+   * Writes {@code data} to a program's stdin and closes it. A program that exits without reading
+   * all its input has closed the pipe: that is its business, told by its exit status.
+   */
+  private static void write(java.io.OutputStream in, byte[] data) throws IOException {
+    try (in) {
+      in.write(data);
+    } catch (IOException e) {
+      if (!"Broken pipe".equals(e.getMessage())) {
+        throw e;
+      }
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable stream) {
+    if (stream == null) {
+      return;
+    }
+    try {
+      stream.close();
+    } catch (IOException e) {
+      // Only a pipe end of ours: nothing was buffered in it.
     }
   }
 

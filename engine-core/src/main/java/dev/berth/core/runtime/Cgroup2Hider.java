@@ -1,5 +1,8 @@
 package dev.berth.core.runtime;
 
+import dev.berth.core.os.Fd;
+import dev.berth.core.os.Processes;
+import dev.berth.core.os.SealedCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -23,7 +26,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>conmon runs the runtime by path, so the program is written to the exec root (root's alone)
  * rather than run from a sealed memfd as berth-enter is. No container process ever runs its image:
- * it becomes crun before crun makes the container, and crun clones itself as runc does.
+ * it becomes crun before crun makes the container. What it becomes is a sealed copy of crun
+ * ({@link #sealedCopy}): crun, as runc, would otherwise copy itself on every call (bind-mounted
+ * read-only over a file in /tmp, then exec'd again: ~2 ms of each call's 4–6 here), so that a
+ * container reaching its binary through {@code /proc/PID/exe} (CVE-2019-5736) finds a file
+ * nobody can write; a fully sealed memfd is such a file, and crun takes it as its clone.
  */
 final class Cgroup2Hider {
 
@@ -98,6 +105,32 @@ final class Cgroup2Hider {
       Thread.currentThread().interrupt();
       probe.destroyForcibly();
       return false;
+    }
+  }
+
+  /**
+   * {@code runtime} copied once into a sealed memfd the engine holds for its lifetime, as the path
+   * the hider (run by the engine or by conmon, both root) execs it by: {@code /proc/PID/fd/N} of
+   * the engine. {@code runtime} itself if the copy cannot be made or does not answer
+   * {@code --version} from there.
+   */
+  static Path sealedCopy(Path runtime) {
+    SealedCopy copy = null;
+    try {
+      copy = SealedCopy.of(runtime.getFileName().toString(), Files.readAllBytes(runtime));
+      Path path = Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + copy.fd());
+      var probe = Processes.run(path, List.of(path.toString(), "--version"), List.of(), null);
+      if (probe.exit() != 0) {
+        throw new IOException("--version ended with " + probe.exit() + ": " + probe.stderr().strip());
+      }
+      return path;
+    } catch (IOException | RuntimeException e) {
+      if (copy != null) {
+        Fd.close(copy.fd());
+      }
+      LOG.log(Level.INFO, "cannot run a sealed copy of {0}, it clones itself on each call: {1}", runtime,
+          e.getMessage());
+      return runtime;
     }
   }
 

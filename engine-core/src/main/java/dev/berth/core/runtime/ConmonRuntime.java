@@ -10,6 +10,7 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.fs.FileTrees;
 import dev.berth.core.os.ContainerSpawn;
+import dev.berth.core.os.ErrnoException;
 import dev.berth.core.os.Processes;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -64,6 +65,9 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private static final int MONITOR_EXIT_TIMEOUT_MILLIS = 10_000;
   private static final List<String> CONMON_LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
   private static final System.Logger LOG = System.getLogger(ConmonRuntime.class.getName());
+  /** The engine's environment, which the runtime's calls get as ProcessBuilder gave it them. */
+  private static final List<String> ENVIRONMENT = System.getenv().entrySet().stream()
+      .map(e -> e.getKey() + "=" + e.getValue()).toList();
 
   private final EnginePaths paths;
   private final OciRuntime runtime;
@@ -698,30 +702,15 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
 
   private record CliResult(int exit, String error) {}
 
-  /** Runs the runtime with {@code input} on its stdin (none: /dev/null). */
+  /** Runs the runtime with {@code input} on its stdin (none: /dev/null), in the engine's environment. */
   private CliResult cli(String hex, byte[] input, String... args) {
     OciRuntime runtime = placed(hex).runtime();
     var command = runtime.command(paths.runtimeState(), args);
     try {
-      Process process = new ProcessBuilder(command)
-          .redirectInput(input == null
-              ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
-              : ProcessBuilder.Redirect.PIPE)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start();
-      if (input != null) {
-        try (var stdin = process.getOutputStream()) {
-          stdin.write(input);
-        }
-      }
-      String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      int exit = process.waitFor();
-      return new CliResult(exit, OciRuntime.errorMessage(stderr));
-    } catch (IOException e) {
+      var outcome = Processes.run(Path.of(command.getFirst()), command, ENVIRONMENT, input);
+      return new CliResult(outcome.exit(), OciRuntime.errorMessage(outcome.stderr()));
+    } catch (IOException | ErrnoException e) {
       throw new InternalException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InternalException("interrupted while running " + runtime.name(), e);
     }
   }
 

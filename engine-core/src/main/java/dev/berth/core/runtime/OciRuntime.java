@@ -21,8 +21,11 @@ import java.util.function.Function;
  * @param globalArgs arguments before the subcommand on every call (the engine adds {@code --root})
  * @param hider {@link Cgroup2Hider}'s program, through which every call goes, for crun on a hybrid
  *     cgroup host; empty for a runtime called directly
+ * @param executed what the hider becomes: {@code binary}, or a sealed copy of it the engine holds
+ *     ({@link Cgroup2Hider#sealedCopy}), which crun takes as the clone of itself it would otherwise
+ *     make on every call
  */
-public record OciRuntime(String name, Path binary, List<String> globalArgs, Optional<Path> hider) {
+public record OciRuntime(String name, Path binary, List<String> globalArgs, Optional<Path> hider, Path executed) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final System.Logger LOG = System.getLogger(OciRuntime.class.getName());
@@ -35,7 +38,7 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
 
   /** A runtime called directly. */
   public OciRuntime(String name, Path binary, List<String> globalArgs) {
-    this(name, binary, globalArgs, Optional.empty());
+    this(name, binary, globalArgs, Optional.empty(), binary);
   }
 
   /**
@@ -43,12 +46,18 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
    *
    * @param hybrid v1 hierarchies beside a cgroup2 tree, the layout {@link Cgroup2Hider} handles
    * @param hider installs the hider's program for a crun binary and checks crun runs through it
+   * @param sealed what the hider runs for a crun binary: a sealed copy of it, or itself
    */
   public record Host(boolean pureCgroupV2, boolean hybrid, Function<String, Optional<Path>> onPath,
-      Function<Path, Optional<Path>> hider) {
+      Function<Path, Optional<Path>> hider, Function<Path, Path> sealed) {
 
     Host(boolean pureCgroupV2, Function<String, Optional<Path>> onPath) {
       this(pureCgroupV2, false, onPath, crun -> Optional.empty());
+    }
+
+    Host(boolean pureCgroupV2, boolean hybrid, Function<String, Optional<Path>> onPath,
+        Function<Path, Optional<Path>> hider) {
+      this(pureCgroupV2, hybrid, onPath, hider, Function.identity());
     }
 
     /**
@@ -58,8 +67,10 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
      */
     public static Host current(Path helperDir) {
       var hiders = new java.util.HashMap<Path, Optional<Path>>();
+      var copies = new java.util.HashMap<Path, Path>();
       return new Host(isCgroup2(Path.of("/sys/fs/cgroup")), Cgroup2Hider.hybridHost(), Executables::onPath,
-          crun -> hiders.computeIfAbsent(crun, c -> Cgroup2Hider.install(helperDir, c)));
+          crun -> hiders.computeIfAbsent(crun, c -> Cgroup2Hider.install(helperDir, c)),
+          crun -> copies.computeIfAbsent(crun, Cgroup2Hider::sealedCopy));
     }
 
     /** crun, called directly on a pure cgroup v2 host, through the hider on a hybrid one; empty elsewhere. */
@@ -72,7 +83,8 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
         return Optional.of(new OciRuntime("crun", crun.get(), JSON_ERRORS));
       }
       if (hybrid) {
-        return hider.apply(crun.get()).map(h -> new OciRuntime("crun", crun.get(), JSON_ERRORS, Optional.of(h)));
+        return hider.apply(crun.get())
+            .map(h -> new OciRuntime("crun", crun.get(), JSON_ERRORS, Optional.of(h), sealed.apply(crun.get())));
       }
       return Optional.empty();
     }
@@ -214,7 +226,7 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
   /** Global arguments as conmon passes them on ({@code --runtime-arg} each). */
   List<String> globalArgs(Path stateRoot) {
     var args = new ArrayList<String>();
-    hider.ifPresent(h -> args.add(Cgroup2Hider.RUNTIME_OPTION + binary));
+    hider.ifPresent(h -> args.add(Cgroup2Hider.RUNTIME_OPTION + executed));
     args.addAll(globalArgs);
     args.add("--root=" + stateRoot);
     return args;

@@ -187,4 +187,26 @@ class OciRuntimeTest {
     assertThrows(IllegalArgumentException.class, () -> tree.create("../process_api"));
     assertThrows(IllegalArgumentException.class, () -> new CgroupTree("/", List.of()));
   }
+
+  @Test
+  void theHiderBecomesTheSealedCopyOfCrunWhileInfoShowsItsBinary() {
+    var host = new OciRuntime.Host(false, true, name -> Optional.of(Path.of("/usr/bin/" + name)),
+        crun -> Optional.of(Path.of("/run/berth/berth-hide-cgroup2")), crun -> Path.of("/proc/42/fd/7"));
+    var crun = OciRuntime.select("auto", host);
+    assertEquals(Path.of("/usr/bin/crun"), crun.binary());
+    assertEquals(List.of("/run/berth/berth-hide-cgroup2", "--berth-runtime=/proc/42/fd/7", "--log-format=json",
+        "--root=/run/berth/runtime", "state", "abc"), crun.command(Path.of("/run/berth/runtime"), "state", "abc"));
+  }
+
+  @Test
+  void aSealedCopyRunsAsTheBinaryFromAPathOtherProcessesCanOpen() throws Exception {
+    // env answers --version, then runs what it is given.
+    Path copy = Cgroup2Hider.sealedCopy(Path.of("/usr/bin/env"));
+    assertTrue(copy.toString().startsWith("/proc/" + ProcessHandle.current().pid() + "/fd/"), copy.toString());
+    var outcome = dev.berth.core.os.Processes.run(copy, List.of("env", "/bin/sh", "-c", "echo copied >&2; exit 4"),
+        List.of(), null);
+    assertEquals(new dev.berth.core.os.Processes.Outcome(4, "copied\n"), outcome);
+    assertEquals(Path.of("/nonexistent/crun"), Cgroup2Hider.sealedCopy(Path.of("/nonexistent/crun")));
+    assertEquals(Path.of("/bin/false"), Cgroup2Hider.sealedCopy(Path.of("/bin/false")), "a copy that does not answer");
+  }
 }

@@ -133,7 +133,16 @@ public final class ContainerRootfs {
    * Idempotent.
    */
   public void destroy(ContainerId id) {
-    discard(dir(id));
+    setAside(id).run();
+  }
+
+  /**
+   * Unmounts what is mounted in the container's directory and renames it out of sight, so that
+   * nothing is left under the container's name; returns the deletion of what was set aside, which
+   * may run later (a crash before it leaves it to {@link #removeLeftovers}). Idempotent.
+   */
+  public Runnable setAside(ContainerId id) {
+    return setAside(dir(id));
   }
 
   /**
@@ -150,7 +159,7 @@ public final class ContainerRootfs {
       for (Path child : children) {
         String name = child.getFileName().toString();
         if (!ContainerId.isHex64(name) || !known.contains(new ContainerId(name))) {
-          discard(child);
+          setAside(child).run();
         }
       }
     } catch (IOException e) {
@@ -158,18 +167,18 @@ public final class ContainerRootfs {
     }
   }
 
-  private void discard(Path dir) {
+  private Runnable setAside(Path dir) {
     for (Path mount : Mounts.under(dir)) {
       Mounts.unmount(mount, true);
     }
     if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
+      return () -> { };
     }
     try {
       Path trash = Files.createDirectories(paths.tmp().resolve("containers"));
       Path away = Files.createTempDirectory(trash, "container-");
       Files.move(dir, away.resolve("c"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      FileTrees.delete(away);
+      return () -> FileTrees.delete(away);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -30,6 +30,13 @@ interface ContainerFilesystem {
   /** Unmounts and deletes everything the container had on disk. */
   void destroy(ContainerId id);
 
+  /**
+   * Unmounts everything the container had on disk and takes it out of sight, so that nothing is
+   * left under its name; returns the deletion of what was taken away, for the caller to run once it
+   * has answered (a crash before that leaves it to {@link #removeLeftovers}).
+   */
+  Runnable setAside(ContainerId id);
+
   /** Deletes the directories of containers not in {@code known}: removals a crash interrupted. */
   void removeLeftovers(Set<ContainerId> known);
 }

@@ -453,7 +453,7 @@ public final class ContainerLifecycle implements AutoCloseable {
     });
     if (exited != null && exited.hostConfig().autoRemove()) {
       // `run --rm` also removes the container's anonymous volumes, as dockerd does.
-      removeStopped(id, true);
+      removeStopped(id, true, exited);
     }
   }
 
@@ -671,7 +671,15 @@ public final class ContainerLifecycle implements AutoCloseable {
   }
 
   private void removeStopped(ContainerId id, boolean removeVolumes) {
-    ExitStatus status = locks.with(id, () -> {
+    removeStopped(id, removeVolumes, null);
+  }
+
+  /**
+   * @param cleaned the record as an exit left it once its run was cleaned up (null: none): if the
+   *     container is still that, nothing has run since and there is no runtime state to delete
+   */
+  private void removeStopped(ContainerId id, boolean removeVolumes, Container cleaned) {
+    Runnable deletion = locks.with(id, () -> {
       Container c = repository.find(id).orElse(null);
       if (c == null) {
         return null;
@@ -680,12 +688,16 @@ public final class ContainerLifecycle implements AutoCloseable {
         throw new ConflictException("cannot remove container \"" + c.name().slashed() + "\": container is running");
       }
       restarts.forget(id);
-      runtime.delete(id);
+      if (!c.equals(cleaned)) {
+        runtime.delete(id);
+      }
       volumes.release(c);
       // The record goes first: a crash before the files are gone leaves a directory nothing
-      // names, which the next start deletes, never a record pointing at half-deleted files.
+      // names, which the next start deletes, never a record pointing at half-deleted files. The
+      // files are only set aside here: deleting them (a whole writable layer) is no part of the
+      // removal a waiter waits for.
       repository.delete(id);
-      rootfs.destroy(id);
+      Runnable files = rootfs.setAside(id);
       if (removeVolumes) {
         volumes.removeAnonymous(c);
       }
@@ -697,11 +709,17 @@ public final class ContainerLifecycle implements AutoCloseable {
       // the exit code alone ("Error": null), even after a failed start, so `run --rm` says it once.
       waiters.removed(id, new ExitStatus(s.code(), ""));
       events.emit(c, "destroy");
-      return s;
+      return files;
     });
-    if (status != null) {
+    if (deletion != null) {
       locks.forget(id);
       stopping.remove(id);
+      try {
+        deletion.run();
+      } catch (RuntimeException e) {
+        // Removed all the same: what was set aside is deleted at the next start.
+        LOG.log(System.Logger.Level.WARNING, "cannot delete the files of removed container " + id.shortId() + ": " + e);
+      }
       // Its record is gone, so its log follows are draining: as dockerd, answer after they end.
       attach.awaitLogFollowsEnded(id);
       LOG.log(System.Logger.Level.INFO, "removed container " + id.shortId());

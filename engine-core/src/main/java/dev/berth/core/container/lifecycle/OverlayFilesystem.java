@@ -50,6 +50,11 @@ final class OverlayFilesystem implements ContainerFilesystem {
   }
 
   @Override
+  public Runnable setAside(ContainerId id) {
+    return rootfs.setAside(id);
+  }
+
+  @Override
   public void removeLeftovers(Set<ContainerId> known) {
     rootfs.removeLeftovers(known);
   }

@@ -68,6 +68,24 @@ class ContainerRootfsTest {
   }
 
   @Test
+  void whatIsSetAsideIsOutOfSightAtOnceAndGoneAtTheNextStartIfItsDeletionNeverRan() throws Exception {
+    var paths = new EnginePaths(tmp.resolve("data"), tmp.resolve("exec"), "berth");
+    ContainerId id = new ContainerId("d".repeat(64));
+    Files.createDirectories(paths.container(id.hex()).resolve("upper/big"));
+
+    Runnable deletion = rootfs(paths).setAside(id);
+
+    assertFalse(Files.exists(paths.container(id.hex())), "nothing left under its name");
+    try (var trash = Files.list(paths.tmp().resolve("containers"))) {
+      assertEquals(1, trash.count(), "set aside until the deletion runs");
+    }
+    // A crash here: the deletion never runs; the next start finds the trash without any record.
+    rootfs(paths).removeLeftovers(Set.of());
+    assertFalse(Files.exists(paths.tmp().resolve("containers")));
+    deletion.run();
+  }
+
+  @Test
   void theInitLayerHoldsOnlyTheMountPointsTheImageLacks() throws Exception {
     Path layer = Files.createDirectories(tmp.resolve("layer"));
     Files.createDirectories(layer.resolve("etc"));

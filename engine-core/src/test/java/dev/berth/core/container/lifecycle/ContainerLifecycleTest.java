@@ -704,11 +704,14 @@ class ContainerLifecycleTest {
   @Test
   void anAutoRemoveContainerThatExitsIsRemovedWithItsAnonymousVolumes() {
     Container c = running("once", AUTO_REMOVE);
+    journal.clear();
     runtime.exit(c.id(), 0);
     assertTrue(repository.find(c.id()).isEmpty());
     assertTrue(fs.destroyed(c.id()));
     assertEquals(List.of(ANONYMOUS.name()), volumes.removedVolumes());
     assertEquals(List.of("die:0", "destroy"), drainEvents());
+    assertEquals(1, journal.stream().filter("runtime.delete"::equals).count(),
+        "the exit's clean-up deleted the runtime state; the removal right after it has none to delete");
   }
 
   // ---- recovery after berthd was down

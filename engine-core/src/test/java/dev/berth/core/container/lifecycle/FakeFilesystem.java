@@ -94,6 +94,19 @@ final class FakeFilesystem implements ContainerFilesystem {
     destroyed.add(id);
   }
 
+  /** Journals {@code destroy} as it is called; the files go when the deletion it returns runs. */
+  @Override
+  public synchronized Runnable setAside(ContainerId id) {
+    call("destroy");
+    mounted.remove(id);
+    return () -> {
+      synchronized (this) {
+        FileTrees.delete(dir(id));
+        destroyed.add(id);
+      }
+    };
+  }
+
   @Override
   public synchronized void removeLeftovers(Set<ContainerId> known) {
     call("removeLeftovers");
