@@ -51,23 +51,28 @@ static void note_name(const char *image) {
 	}
 }
 
-/* Tries to reopen a held executable for writing once its process no longer runs it. */
+/* Reopens a held executable for writing, as the exploit did; true if that worked on a host file or on a memfd not sealed against writes. */
+static int reopens_writable(struct held *h) {
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", h->fd);
+	int w = open(path, O_WRONLY | O_CLOEXEC);
+	if (w < 0)
+		return 0;
+	struct stat st;
+	int seals = fcntl(w, F_GET_SEALS);
+	int open_to_writes = fstat(w, &st) == 0 && (st.st_nlink > 0 || seals < 0 || !(seals & F_SEAL_WRITE));
+	if (open_to_writes)
+		printf("writable: %s (links %ld, seals %d)\n", h->image, (long) st.st_nlink, seals);
+	close(w);
+	return open_to_writes;
+}
+
+/* Tries a held executable once its process no longer runs it; true when done with it. */
 static int try_write(struct held *h) {
 	char now[256];
 	if (image_of(h->pid, now, sizeof now) == 0 && strcmp(now, h->image) == 0)
 		return 0; /* still running it: the exploit waits */
-	char path[64];
-	snprintf(path, sizeof path, "/proc/self/fd/%d", h->fd);
-	int w = open(path, O_WRONLY | O_CLOEXEC);
-	if (w >= 0) {
-		struct stat st;
-		int seals = fcntl(w, F_GET_SEALS);
-		if (fstat(w, &st) == 0 && (st.st_nlink > 0 || seals < 0 || !(seals & F_SEAL_WRITE))) {
-			writable++;
-			printf("writable: %s (links %ld, seals %d)\n", h->image, (long) st.st_nlink, seals);
-		}
-		close(w);
-	}
+	writable += reopens_writable(h);
 	close(h->fd);
 	return 1;
 }
@@ -119,19 +124,8 @@ int main(void) {
 				held[i--] = held[--nheld];
 		}
 	}
-	for (int i = 0; i < nheld; i++) {
-		struct held *h = &held[i];
-		char path[64];
-		snprintf(path, sizeof path, "/proc/self/fd/%d", h->fd);
-		int w = open(path, O_WRONLY | O_CLOEXEC);
-		if (w >= 0) {
-			struct stat st;
-			int seals = fcntl(w, F_GET_SEALS);
-			if (fstat(w, &st) == 0 && (st.st_nlink > 0 || seals < 0 || !(seals & F_SEAL_WRITE)))
-				writable++;
-			close(w);
-		}
-	}
+	for (int i = 0; i < nheld; i++)
+		writable += reopens_writable(&held[i]);
 	printf("refused %d seen %d grabbed %d writable %d;%s\n", refused, seen, grabbed, writable, names);
 	return 0;
 }
