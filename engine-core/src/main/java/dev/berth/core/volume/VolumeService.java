@@ -165,6 +165,10 @@ public final class VolumeService {
    * ({@code docker rm -v}); in-use ones are kept silently, as dockerd does.
    */
   public void removeIfUnused(List<VolumeName> names) {
+    if (names.isEmpty()) {
+      // Finding what uses volumes reads every container: not for a container that had none.
+      return;
+    }
     locked(() -> {
       Map<String, List<String>> refs = usage.references();
       for (VolumeName n : names) {

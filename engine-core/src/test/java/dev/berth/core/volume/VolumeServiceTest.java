@@ -34,6 +34,7 @@ class VolumeServiceTest {
   private final Map<String, List<String>> refs = new HashMap<>();
   private final Map<String, List<String>> running = new HashMap<>();
   private InMemoryVolumeRepository repo;
+  private int referenceReads;
   private VolumeService volumes;
   private EnginePaths paths;
 
@@ -44,6 +45,7 @@ class VolumeServiceTest {
     volumes = new VolumeService(paths, repo, new VolumeUsage() {
       @Override
       public Map<String, List<String>> references() {
+        referenceReads++;
         return Map.copyOf(refs);
       }
 
@@ -55,6 +57,12 @@ class VolumeServiceTest {
   }
 
   private final dev.berth.core.events.EventBus bus = new dev.berth.core.events.EventBus(Clock.fixed(T0, ZoneOffset.UTC));
+
+  @Test
+  void aContainerWithoutAnonymousVolumesCostsNoLookAtTheOthers() {
+    volumes.removeIfUnused(List.of());
+    assertEquals(0, referenceReads, "references() reads every container");
+  }
 
   @Test
   void createAndRemovePublishVolumeEventsOnce() throws InterruptedException {
