@@ -1,7 +1,6 @@
 package dev.berth.core.runtime;
 
 import dev.berth.core.os.Fd;
-import dev.berth.core.os.Processes;
 import dev.berth.core.os.SealedCopy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,12 +51,16 @@ final class Cgroup2Hider {
     return fsType(CGROUPS).equals("tmpfs") && fsType(UNIFIED).equals("cgroup2");
   }
 
+  /** The program, and what it executes: a sealed copy of the runtime ({@link #sealedCopy}), or the runtime itself. */
+  record Installed(Path program, Path executes) {}
+
   /**
-   * Writes the program to {@code dir} (unless an identical copy is there) and checks that
-   * {@code runtime} answers through it; empty, with the reason logged, when it does not (engine-core
+   * Writes the program to {@code dir} (unless an identical copy is there) and checks, with one
+   * {@code --version}, that a sealed copy of {@code runtime} answers through it; if the copy does
+   * not, {@code runtime} itself. Empty, with the reason logged, when neither does (engine-core
    * built without gcc, no right to unshare a mount namespace, a crun that still refuses).
    */
-  static Optional<Path> install(Path dir, Path runtime) {
+  static Optional<Installed> install(Path dir, Path runtime) {
     try (InputStream in = Cgroup2Hider.class.getResourceAsStream(PROGRAM)) {
       if (in == null) {
         LOG.log(Level.INFO, "engine-core was built without {0} (src/main/c needs gcc)", PROGRAM);
@@ -76,7 +79,17 @@ final class Cgroup2Hider {
           Files.move(partial, program, StandardCopyOption.REPLACE_EXISTING);
         }
       }
-      return answers(program, runtime) ? Optional.of(program) : Optional.empty();
+      SealedCopy copy = sealedCopy(runtime);
+      if (copy != null) {
+        Path copied = Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + copy.fd());
+        if (answers(program, copied)) {
+          return Optional.of(new Installed(program, copied));
+        }
+        Fd.close(copy.fd());
+        LOG.log(Level.INFO, "a sealed copy of {0} does not run through {1}; it clones itself on each call", runtime,
+            PROGRAM);
+      }
+      return answers(program, runtime) ? Optional.of(new Installed(program, runtime)) : Optional.empty();
     } catch (IOException e) {
       LOG.log(Level.INFO, "cannot install {0} in {1}: {2}", PROGRAM, dir, e.getMessage());
       return Optional.empty();
@@ -109,28 +122,17 @@ final class Cgroup2Hider {
   }
 
   /**
-   * {@code runtime} copied once into a sealed memfd the engine holds for its lifetime, as the path
-   * the hider (run by the engine or by conmon, both root) execs it by: {@code /proc/PID/fd/N} of
-   * the engine. {@code runtime} itself if the copy cannot be made or does not answer
-   * {@code --version} from there.
+   * {@code runtime} copied into a sealed memfd the engine holds for its lifetime, which the hider
+   * (run by the engine or by conmon, both root) execs as {@code /proc/PID/fd/N} of the engine;
+   * null, with the reason logged, if the copy cannot be made.
    */
-  static Path sealedCopy(Path runtime) {
-    SealedCopy copy = null;
+  private static SealedCopy sealedCopy(Path runtime) {
     try {
-      copy = SealedCopy.of(runtime.getFileName().toString(), Files.readAllBytes(runtime));
-      Path path = Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + copy.fd());
-      var probe = Processes.run(path, List.of(path.toString(), "--version"), List.of(), null);
-      if (probe.exit() != 0) {
-        throw new IOException("--version ended with " + probe.exit() + ": " + probe.stderr().strip());
-      }
-      return path;
+      return SealedCopy.of(runtime.getFileName().toString(), Files.readAllBytes(runtime));
     } catch (IOException | RuntimeException e) {
-      if (copy != null) {
-        Fd.close(copy.fd());
-      }
-      LOG.log(Level.INFO, "cannot run a sealed copy of {0}, it clones itself on each call: {1}", runtime,
+      LOG.log(Level.INFO, "cannot make a sealed copy of {0}, it clones itself on each call: {1}", runtime,
           e.getMessage());
-      return runtime;
+      return null;
     }
   }
 

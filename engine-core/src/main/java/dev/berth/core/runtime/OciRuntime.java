@@ -22,7 +22,7 @@ import java.util.function.Function;
  * @param hider {@link Cgroup2Hider}'s program, through which every call goes, for crun on a hybrid
  *     cgroup host; empty for a runtime called directly
  * @param executed what the hider becomes: {@code binary}, or a sealed copy of it the engine holds
- *     ({@link Cgroup2Hider#sealedCopy}), which crun takes as the clone of itself it would otherwise
+ *     ({@link Cgroup2Hider#install}), which crun takes as the clone of itself it would otherwise
  *     make on every call
  */
 public record OciRuntime(String name, Path binary, List<String> globalArgs, Optional<Path> hider, Path executed) {
@@ -61,16 +61,18 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
     }
 
     /**
-     * The host berthd runs on; the hider's program is installed and tried at most once per crun.
+     * The host berthd runs on; the hider's program is installed and tried at most once per crun,
+     * with one {@code --version} of crun's sealed copy through it.
      *
      * @param helperDir where the hider's program is written (the exec root)
      */
     public static Host current(Path helperDir) {
-      var hiders = new java.util.HashMap<Path, Optional<Path>>();
-      var copies = new java.util.HashMap<Path, Path>();
+      var installed = new java.util.HashMap<Path, Optional<Cgroup2Hider.Installed>>();
+      Function<Path, Optional<Cgroup2Hider.Installed>> hider =
+          crun -> installed.computeIfAbsent(crun, c -> Cgroup2Hider.install(helperDir, c));
       return new Host(isCgroup2(Path.of("/sys/fs/cgroup")), Cgroup2Hider.hybridHost(), Executables::onPath,
-          crun -> hiders.computeIfAbsent(crun, c -> Cgroup2Hider.install(helperDir, c)),
-          crun -> copies.computeIfAbsent(crun, Cgroup2Hider::sealedCopy));
+          crun -> hider.apply(crun).map(Cgroup2Hider.Installed::program),
+          crun -> hider.apply(crun).map(Cgroup2Hider.Installed::executes).orElse(crun));
     }
 
     /** crun, called directly on a pure cgroup v2 host, through the hider on a hybrid one; empty elsewhere. */

@@ -3,6 +3,7 @@ package dev.berth.core.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.core.error.InvalidArgumentException;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OciRuntimeTest {
 
@@ -199,14 +201,18 @@ class OciRuntimeTest {
   }
 
   @Test
-  void aSealedCopyRunsAsTheBinaryFromAPathOtherProcessesCanOpen() throws Exception {
+  void theHiderRunsASealedCopyOfTheRuntimeFromAPathOtherProcessesCanOpen(@TempDir Path dir) throws Exception {
+    assumeTrue(Cgroup2Hider.class.getResource(Cgroup2Hider.PROGRAM) != null, "engine-core built with gcc");
+    assumeTrue(Cgroup2Hider.hybridHost(), "a hybrid cgroup host, as the hider expects");
     // env answers --version, then runs what it is given.
-    Path copy = Cgroup2Hider.sealedCopy(Path.of("/usr/bin/env"));
-    assertTrue(copy.toString().startsWith("/proc/" + ProcessHandle.current().pid() + "/fd/"), copy.toString());
-    var outcome = dev.berth.core.os.Processes.run(copy, List.of("env", "/bin/sh", "-c", "echo copied >&2; exit 4"),
-        List.of(), null);
+    var env = Cgroup2Hider.install(dir, Path.of("/usr/bin/env")).orElseThrow();
+    assertEquals(dir.resolve(Cgroup2Hider.PROGRAM), env.program());
+    assertTrue(env.executes().toString().startsWith("/proc/" + ProcessHandle.current().pid() + "/fd/"),
+        env.executes().toString());
+    var outcome = dev.berth.core.os.Processes.run(env.executes(), List.of("env", "/bin/sh", "-c",
+        "echo copied >&2; exit 4"), List.of(), null);
     assertEquals(new dev.berth.core.os.Processes.Outcome(4, "copied\n"), outcome);
-    assertEquals(Path.of("/nonexistent/crun"), Cgroup2Hider.sealedCopy(Path.of("/nonexistent/crun")));
-    assertEquals(Path.of("/bin/false"), Cgroup2Hider.sealedCopy(Path.of("/bin/false")), "a copy that does not answer");
+    assertEquals(Optional.empty(), Cgroup2Hider.install(dir, Path.of("/nonexistent/crun")));
+    assertEquals(Optional.empty(), Cgroup2Hider.install(dir, Path.of("/bin/false")), "neither answers");
   }
 }
