@@ -27,9 +27,6 @@ interface ContainerFilesystem {
   /** Bytes in the container's writable layer. */
   long upperSize(ContainerId id);
 
-  /** Unmounts and deletes everything the container had on disk. */
-  void destroy(ContainerId id);
-
   /**
    * Unmounts everything the container had on disk and takes it out of sight, so that nothing is
    * left under its name; returns the deletion of what was taken away, for the caller to run once it

@@ -45,11 +45,6 @@ final class OverlayFilesystem implements ContainerFilesystem {
   }
 
   @Override
-  public void destroy(ContainerId id) {
-    rootfs.destroy(id);
-  }
-
-  @Override
   public Runnable setAside(ContainerId id) {
     return rootfs.setAside(id);
   }

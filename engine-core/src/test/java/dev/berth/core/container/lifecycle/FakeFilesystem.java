@@ -86,14 +86,6 @@ final class FakeFilesystem implements ContainerFilesystem {
     return 0;
   }
 
-  @Override
-  public synchronized void destroy(ContainerId id) {
-    call("destroy");
-    mounted.remove(id);
-    FileTrees.delete(dir(id));
-    destroyed.add(id);
-  }
-
   /** Journals {@code destroy} as it is called; the files go when the deletion it returns runs. */
   @Override
   public synchronized Runnable setAside(ContainerId id) {
