@@ -45,19 +45,14 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
    * What auto-selection looks at on the host.
    *
    * @param hybrid v1 hierarchies beside a cgroup2 tree, the layout {@link Cgroup2Hider} handles
-   * @param hider installs the hider's program for a crun binary and checks crun runs through it
-   * @param sealed what the hider runs for a crun binary: a sealed copy of it, or itself
+   * @param hider installs the hider's program for a crun binary and checks crun runs through it:
+   *     the program and what it executes (crun's sealed copy, or crun), empty if crun does not run
    */
   public record Host(boolean pureCgroupV2, boolean hybrid, Function<String, Optional<Path>> onPath,
-      Function<Path, Optional<Path>> hider, Function<Path, Path> sealed) {
+      Function<Path, Optional<Cgroup2Hider.Installed>> hider) {
 
     Host(boolean pureCgroupV2, Function<String, Optional<Path>> onPath) {
       this(pureCgroupV2, false, onPath, crun -> Optional.empty());
-    }
-
-    Host(boolean pureCgroupV2, boolean hybrid, Function<String, Optional<Path>> onPath,
-        Function<Path, Optional<Path>> hider) {
-      this(pureCgroupV2, hybrid, onPath, hider, Function.identity());
     }
 
     /**
@@ -68,11 +63,8 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
      */
     public static Host current(Path helperDir) {
       var installed = new java.util.HashMap<Path, Optional<Cgroup2Hider.Installed>>();
-      Function<Path, Optional<Cgroup2Hider.Installed>> hider =
-          crun -> installed.computeIfAbsent(crun, c -> Cgroup2Hider.install(helperDir, c));
       return new Host(isCgroup2(Path.of("/sys/fs/cgroup")), Cgroup2Hider.hybridHost(), Executables::onPath,
-          crun -> hider.apply(crun).map(Cgroup2Hider.Installed::program),
-          crun -> hider.apply(crun).map(Cgroup2Hider.Installed::executes).orElse(crun));
+          crun -> installed.computeIfAbsent(crun, c -> Cgroup2Hider.install(helperDir, c)));
     }
 
     /** crun, called directly on a pure cgroup v2 host, through the hider on a hybrid one; empty elsewhere. */
@@ -85,8 +77,8 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
         return Optional.of(new OciRuntime("crun", crun.get(), JSON_ERRORS));
       }
       if (hybrid) {
-        return hider.apply(crun.get())
-            .map(h -> new OciRuntime("crun", crun.get(), JSON_ERRORS, Optional.of(h), sealed.apply(crun.get())));
+        return hider.apply(crun.get()).map(h -> new OciRuntime("crun", crun.get(), JSON_ERRORS,
+            Optional.of(h.program()), h.executes()));
       }
       return Optional.empty();
     }

@@ -57,7 +57,8 @@ class OciRuntimeTest {
       found.put(name, Path.of("/usr/bin/" + name));
     }
     return new OciRuntime.Host(false, true, name -> Optional.ofNullable(found.get(name)),
-        crun -> hiderRuns ? Optional.of(Path.of("/run/berth/berth-hide-cgroup2")) : Optional.empty());
+        crun -> hiderRuns ? Optional.of(new Cgroup2Hider.Installed(Path.of("/run/berth/berth-hide-cgroup2"), crun))
+            : Optional.empty());
   }
 
   @Test
@@ -193,7 +194,8 @@ class OciRuntimeTest {
   @Test
   void theHiderBecomesTheSealedCopyOfCrunWhileInfoShowsItsBinary() {
     var host = new OciRuntime.Host(false, true, name -> Optional.of(Path.of("/usr/bin/" + name)),
-        crun -> Optional.of(Path.of("/run/berth/berth-hide-cgroup2")), crun -> Path.of("/proc/42/fd/7"));
+        crun -> Optional.of(new Cgroup2Hider.Installed(Path.of("/run/berth/berth-hide-cgroup2"),
+            Path.of("/proc/42/fd/7"))));
     var crun = OciRuntime.select("auto", host);
     assertEquals(Path.of("/usr/bin/crun"), crun.binary());
     assertEquals(List.of("/run/berth/berth-hide-cgroup2", "--berth-runtime=/proc/42/fd/7", "--log-format=json",
