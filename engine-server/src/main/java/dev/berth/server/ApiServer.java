@@ -54,31 +54,6 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * Serves on {@code socket}, mode 0660 and group {@code berth} when that group exists, from the
-   * moment it appears there. Helidon binds and listens in one step, and the JVM's umask is the
-   * whole process's, so the socket is bound in a private directory (0700), given its mode and
-   * group there and only then linked into place; dockerd (go-connections) gets the same by
-   * setting the mode between bind and listen. A file left by a crash is replaced; a socket some
-   * process still listens on is not.
-   *
-   * @throws InstanceLock.Refused if another process listens on {@code socket}
-   */
-  public static ApiServer start(Path socket, ApiRouter router) {
-    return stage(socket).publish(socket, router);
-  }
-
-  /**
-   * Serves on the socket systemd passed (socket activation). Helidon takes no socket it did not
-   * bind, so it binds one in a private directory and the passed socket is then put in the place
-   * of that one's descriptor (dup3): Helidon's next accept takes connections from systemd's
-   * socket. Its accept already waiting on its own socket is woken with one empty connection. The
-   * socket's file, mode and group are systemd's (packaging/berthd.socket), and stay when berthd stops.
-   */
-  public static ApiServer adopt(SystemdListener listener, ApiRouter router) {
-    return stage(listener.path()).adopt(listener, router);
-  }
-
-  /**
    * Starts Helidon in a private directory beside {@code socket}, where no client can reach it, so
    * that its start-up can run while the engine starts: {@link Staged#publish} or {@link
    * Staged#adopt} then serves the engine's routes on the real socket.
@@ -113,7 +88,16 @@ public final class ApiServer implements AutoCloseable {
       r.dispatch(req, res);
     }
 
-    /** Serves {@code router} on {@code socket}; see {@link ApiServer#start}. */
+    /**
+     * Serves {@code router} on {@code socket}, mode 0660 and group {@code berth} when that group
+     * exists, from the moment it appears there. Helidon binds and listens in one step, and the
+     * JVM's umask is the whole process's, so the socket is bound in the private staging directory
+     * (0700), given its mode and group there and only then linked into place; dockerd
+     * (go-connections) gets the same by setting the mode between bind and listen. A file left by a
+     * crash is replaced; a socket some process still listens on is not.
+     *
+     * @throws InstanceLock.Refused if another process listens on {@code socket}
+     */
     public ApiServer publish(Path socket, ApiRouter router) {
       handedOver = true;
       this.router = router;
@@ -140,7 +124,13 @@ public final class ApiServer implements AutoCloseable {
       return new ApiServer(server, socket, key);
     }
 
-    /** Serves {@code router} on the socket systemd passed; see {@link ApiServer#adopt}. */
+    /**
+     * Serves {@code router} on the socket systemd passed (socket activation). Helidon takes no
+     * socket it did not bind, so the passed socket is put in the place of the staged one's
+     * descriptor (dup3): Helidon's next accept takes connections from systemd's socket. Its accept
+     * already waiting on its own socket is woken with one empty connection. The socket's file,
+     * mode and group are systemd's (packaging/berthd.socket), and stay when berthd stops.
+     */
     public ApiServer adopt(SystemdListener listener, ApiRouter router) {
       handedOver = true;
       this.router = router;

@@ -46,7 +46,7 @@ class SystemdListenerTest {
 
     var router = new ApiRouter();
     router.get("/_ping", (req, res) -> res.send("OK"));
-    try (ApiServer server = ApiServer.adopt(listener, router)) {
+    try (ApiServer server = ApiServer.stage(listener.path()).adopt(listener, router)) {
       assertEquals(path, server.socket());
       for (int i = 0; i < 3; i++) {
         assertTrue(get(path, "/_ping").endsWith("\r\n\r\nOK"), "served through the passed socket");
