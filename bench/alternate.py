@@ -13,22 +13,9 @@ share compares two different loads; only alternating runs give a fair difference
 needs a busybox:latest image (bench.py imports one). Medians and quartiles, in ms.
 """
 import argparse
-import os
 import statistics
-import subprocess
-import time
 
-
-def docker(host, *args):
-    env = dict(os.environ, DOCKER_HOST=host)
-    env.pop("DOCKER_API_VERSION", None)
-    return subprocess.run(["docker", *args], env=env, capture_output=True, check=True)
-
-
-def timed(host, *args):
-    t0 = time.perf_counter()
-    docker(host, *args)
-    return (time.perf_counter() - t0) * 1000
+from bench import docker, timed
 
 
 def main():
@@ -49,9 +36,9 @@ def main():
         for i in range(args.runs):
             order = engines if i % 2 == 0 else engines[::-1]
             for name, host in order:
-                samples[name]["run"].append(timed(host, *run))
+                samples[name]["run"] += timed(host, run, 1)
             for name, host in order:
-                samples[name]["exec"].append(timed(host, "exec", ctr[name], "true"))
+                samples[name]["exec"] += timed(host, ["exec", ctr[name], "true"], 1)
     finally:
         for name, host in engines:
             docker(host, "rm", "-f", ctr[name])
