@@ -29,7 +29,9 @@ public final class DriverLogs {
   /**
    * Makes sure a pump converts {@code target}'s output while {@code running} says it runs; call it
    * once the container is recorded as running, and for every container when the engine starts
-   * (one that has stopped gets what is left of its spool converted, then its pump ends).
+   * (one that has stopped gets what is left of its spool converted, then its pump ends). The pump
+   * asks {@code running} as it starts and when {@link #awaitConverted} wakes it, which the engine
+   * does once the container's exit is recorded; otherwise only every few seconds.
    */
   public void pump(LogTarget target, BooleanSupplier running) {
     if (target.settings().driver() == LogDriver.NONE) {
@@ -135,7 +137,13 @@ public final class DriverLogs {
         }
       }
       if (snapshot.follow() != null) {
-        follow(snapshot, format, pump, running, reader);
+        // A followed pump converts as soon as it can (an unwatched one waits longer between looks).
+        pump.followed();
+        try {
+          follow(snapshot, format, pump, running, reader);
+        } finally {
+          pump.unfollowed();
+        }
       }
     }
   }

@@ -29,7 +29,16 @@ final class LogPump implements Runnable {
   // A batch is converted, written and recorded at most this many entries or bytes at a time.
   private static final int BATCH = 4096;
   private static final int BATCH_BYTES = 1024 * 1024;
+  // The longest wait between looks at the spool while a client follows the log (it sees only what
+  // the pump has converted), and while none does (a plain read includes what is not converted yet).
   private static final long MAX_IDLE_WAIT_MILLIS = 50;
+  private static final long UNWATCHED_IDLE_WAIT_MILLIS = 1000;
+  // How long a pump that is not woken goes on before it asks again whether its container runs. The
+  // engine wakes it once the container's exit is recorded (DriverLogs.awaitConverted), so this only
+  // bounds how long a pump could outlive its container if a wake were missed. Asking on every idle
+  // poll (a store lookup 20 times a second per running container) cost berthd ~8 ms of CPU per
+  // second per idle container (docs/benchmarks.md).
+  private static final long RUNNING_RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
   // The state file: the spool offset, the current file's size, then how far stdout's and stderr's
   // records are written (a SpoolPlace). Older berths wrote the first two only.
   private static final int STATE_SIZE = 32;
@@ -132,6 +141,7 @@ final class LogPump implements Runnable {
     return true;
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger followers = new java.util.concurrent.atomic.AtomicInteger();
   private final Object wakeLock = new Object();
   // Guarded by wakeLock: set by wake, so a wake between the pump's check and its wait is not lost.
   private boolean woken;
@@ -142,6 +152,19 @@ final class LogPump implements Runnable {
       woken = true;
       wakeLock.notifyAll();
     }
+  }
+
+  /** A client follows the log from now on: the pump looks at the spool at once, and often, until it is done. */
+  void followed() {
+    followers.incrementAndGet();
+    synchronized (wakeLock) {
+      wakeLock.notifyAll();
+    }
+  }
+
+  /** A client that followed the log is done. */
+  void unfollowed() {
+    followers.decrementAndGet();
   }
 
   /** Waits up to {@code millis} for the pump to end; false if it has not. */
@@ -180,9 +203,15 @@ final class LogPump implements Runnable {
     try (state; files) {
       FileChannel in = null;
       long idleWait = 1;
+      boolean ask = true;
+      boolean alive = true;
+      long asked = 0;
       try {
         while (true) {
-          boolean alive = running.getAsBoolean();
+          if (ask || System.nanoTime() - asked >= RUNNING_RECHECK_NANOS) {
+            alive = running.getAsBoolean();
+            asked = System.nanoTime();
+          }
           if (in == null) {
             in = openSpool();
           }
@@ -198,13 +227,17 @@ final class LogPump implements Runnable {
             if (mayEnd()) {
               return;
             }
+            ask = true;
             continue;
           }
-          idleWait = any ? 1 : Math.min(idleWait * 2, MAX_IDLE_WAIT_MILLIS);
+          idleWait = any ? 1 : Math.min(idleWait * 2, followers.get() > 0 ? MAX_IDLE_WAIT_MILLIS
+              : UNWATCHED_IDLE_WAIT_MILLIS);
           synchronized (wakeLock) {
             if (!woken) {
               wakeLock.wait(idleWait);
             }
+            // Only a wake (the container has stopped, or is to be looked at again) makes the pump ask.
+            ask = woken;
             woken = false;
           }
         }

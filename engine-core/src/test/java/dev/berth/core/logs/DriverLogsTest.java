@@ -60,6 +60,12 @@ class DriverLogsTest {
     return out.toString(StandardCharsets.UTF_8);
   }
 
+  /** The container stops as the engine records it: no longer running, then its pump is woken to drain. */
+  private void stop(DriverLogs logs) {
+    running.set(false);
+    logs.awaitConverted("c0ffee", 20_000);
+  }
+
   private static void until(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (!done.getAsBoolean()) {
@@ -77,7 +83,7 @@ class DriverLogsTest {
     spool(0, 200);
     logs.pump(t, running::get);
     spool(200, 400);
-    running.set(false);
+    stop(logs);
     until("the pump to end", () -> !logs.pumping("c0ffee"));
     Path current = dir.resolve("c0ffee-json.log");
     assertTrue(Files.exists(current.resolveSibling("c0ffee-json.log.1.gz")));
@@ -139,7 +145,7 @@ class DriverLogsTest {
       Thread.sleep(2);
     }
     spool(3001 - 1 + 1, 3001);
-    running.set(false);
+    stop(logs);
     follow.get(20, TimeUnit.SECONDS);
     assertEquals(lines(0, 3001), out.toString(StandardCharsets.UTF_8));
   }
@@ -174,7 +180,7 @@ class DriverLogsTest {
         return false;
       }
     });
-    running.set(false);
+    stop(logs);
     until("the pump to end", () -> !logs.pumping("c0ffee"));
     // As if the engine died after writing an entry but before recording it: the entry is cut off.
     Files.writeString(dir.resolve("c0ffee-json.log"), "{\"log\":\"torn", StandardOpenOption.APPEND);
@@ -182,7 +188,7 @@ class DriverLogsTest {
     running.set(true);
     var again = new DriverLogs();
     again.recover(t, running::get);
-    running.set(false);
+    stop(again);
     until("the second pump to end", () -> !again.pumping("c0ffee"));
     assertEquals(lines(0, 200), read(again, t, -1));
     for (String line : Files.readAllLines(dir.resolve("c0ffee-json.log"))) {
@@ -221,9 +227,37 @@ class DriverLogsTest {
     record(4, "stderr", 'F', "2");
     var again = new DriverLogs();
     again.recover(t, running::get);
-    running.set(false);
+    stop(again);
     until("the second pump to end", () -> !again.pumping("c0ffee"));
     assertEquals("e1\npartial\ne2\n", read(again, t, -1));
+  }
+
+  @Test
+  void aRunningContainersPumpAsksWhetherItRunsOnlyWhenWoken() throws Exception {
+    var t = target("json-file", Map.of());
+    var logs = new DriverLogs();
+    var asked = new java.util.concurrent.atomic.AtomicInteger();
+    spool(0, 1);
+    logs.pump(t, () -> {
+      asked.incrementAndGet();
+      return running.get();
+    });
+    until("the first line", () -> {
+      try {
+        return Files.exists(dir.resolve("c0ffee-json.log")) && Files.size(dir.resolve("c0ffee-json.log")) > 0;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    // Idle polls (every 50 ms at most) read the spool, never the store the engine's answer comes from.
+    Thread.sleep(500);
+    spool(1, 2);
+    Thread.sleep(200);
+    assertEquals(1, asked.get(), "asked at the start only");
+    stop(logs);
+    assertFalse(logs.pumping("c0ffee"), "the wake made it ask, and end");
+    assertEquals(2, asked.get());
+    assertEquals(lines(0, 2), read(logs, t, -1));
   }
 
   @Test
