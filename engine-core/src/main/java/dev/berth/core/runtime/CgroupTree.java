@@ -344,6 +344,30 @@ final class CgroupTree {
     }
   }
 
+  /**
+   * {@code <parent>/<child>} in the one v1 hierarchy where a thread of the engine may park alone
+   * (pids if mounted, else the first that is not cpuset); empty on a host with no v1 hierarchy.
+   */
+  Optional<Path> threadDir(String child) {
+    checkChild(child);
+    return threadHierarchy().map(h -> dir(h, child));
+  }
+
+  /** Creates {@link #threadDir}; removed with {@link #removeIfUnused} as any other child. */
+  void createThreadDir(String child) {
+    Path dir = threadDir(child).orElseThrow(() -> new InternalException("no cgroup v1 hierarchy is mounted"));
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new InternalException("cannot create cgroup " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<Hierarchy> threadHierarchy() {
+    return hierarchies.stream().filter(h -> h.controllers().contains("pids")).findFirst()
+        .or(() -> hierarchies.stream().filter(h -> !h.unified() && !h.cpuset()).findFirst());
+  }
+
   /** {@code <parent>/<child>} in the first hierarchy that has {@code controller} (v1), if any. */
   Optional<Path> controllerDir(String controller, String child) {
     checkChild(child);

@@ -76,6 +76,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private final OciSpecBuilder specs;
   private final CgroupTree cgroups;
   private final ConmonLauncher launcher;
+  private final CgroupMovePrimer primer;
   private ExitWatcher watcher;
   private OomWatcher oomWatcher;
   private NamespaceExec namespaceExec;
@@ -130,6 +131,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     this.specs = new OciSpecBuilder(host, paths.cgroupParent(), Executables.findInit());
     this.cgroups = CgroupTree.discover(paths.cgroupParent());
     this.launcher = new ConmonLauncher(conmon, cgroups, MONITOR_CGROUP);
+    this.primer = new CgroupMovePrimer(cgroups);
     var all = new java.util.LinkedHashMap<String, OciRuntime>();
     all.put(runtime.name(), runtime);
     others.forEach(all::putIfAbsent);
@@ -151,6 +153,12 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   @Override
   public String name() {
     return runtime.name();
+  }
+
+  /** conmon's move into the monitor cgroup is primed (CgroupMovePrimer) while the engine prepares the rest. */
+  @Override
+  public void startBegins() {
+    primer.prime();
   }
 
   @Override
@@ -629,8 +637,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
-   * Stops the exit watcher and removes the monitor cgroup and the cgroup parent where nothing is
-   * left in them. Containers and their monitors keep running.
+   * Stops the exit watcher and removes the monitor cgroup, the primer's, and the cgroup parent where
+   * nothing is left in them. Containers and their monitors keep running.
    */
   @Override
   public synchronized void close() {
@@ -643,6 +651,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
       oomWatcher.close();
       oomWatcher = null;
     }
+    primer.close();
     if (cgroups.removeIfUnused(MONITOR_CGROUP)) {
       cgroups.removeParentIfEmpty();
     }

@@ -21,6 +21,13 @@ public interface ContainerRuntime {
   /** {@code runc} or {@code crun}. */
   String name();
 
+  /**
+   * A start of a container begins: the runtime may begin, in the background, work that its {@link
+   * #create} would otherwise wait for. Returns at once.
+   */
+  default void startBegins() {
+  }
+
   /** Creates the container under a new monitor; its process waits for {@link #start}. */
   MonitorProcess create(RunSpec spec);
 

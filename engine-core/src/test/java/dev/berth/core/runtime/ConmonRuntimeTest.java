@@ -145,6 +145,26 @@ class ConmonRuntimeTest extends RealContainerTest {
   }
 
   @Test
+  void aPrimedStartMovesOnlyThePrimersOwnThreadWithinItsOwnCgroup() throws Exception {
+    h.runtime.startBegins();
+    Path tasks = h.runtime.cgroups().threadDir(CgroupMovePrimer.CGROUP).orElseThrow().resolve("tasks");
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (!Files.exists(tasks) || Files.readAllLines(tasks).isEmpty()) {
+      assertTrue(System.nanoTime() < deadline, "the primer's thread never parked in " + tasks);
+      Thread.sleep(5);
+    }
+    List<String> parked = Files.readAllLines(tasks);
+    assertEquals(1, parked.size(), "one thread: " + parked);
+    assertTrue(Files.isDirectory(Path.of("/proc/self/task", parked.getFirst())), "a thread of the engine");
+    h.runtime.startBegins();
+    var zero = h.run("true");
+    h.runtime.startBegins();
+    assertEquals(0, h.awaitExit(zero));
+    assertEquals(parked, Files.readAllLines(tasks), "primes move nothing; no container process joins");
+    // close() (the harness's) ends the thread and removes the cgroup; the harness checks nothing is left.
+  }
+
+  @Test
   void aMissingExecutableIsTheCallersErrorInTheRuntimesWords() {
     var id = ContainerId.random();
     var e = assertThrows(StartRefusedException.class, () -> h.create(h.spec(id, h.process("nosuch"))));

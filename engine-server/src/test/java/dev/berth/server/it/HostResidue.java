@@ -66,6 +66,13 @@ final class HostResidue {
       List<String> named = ids(cg.toString());
       if (!named.isEmpty() && !running.keySet().containsAll(named)) {
         out.add("cgroup of no running container: " + cg);
+      } else if (cg.getFileName().toString().equals("primer")) {
+        // The engine's own thread that primes cgroup moves (CgroupMovePrimer): berthd alone in it.
+        for (String pid : procs(cg)) {
+          if (Long.parseLong(pid) != daemon.pid()) {
+            out.add("process " + pid + " in " + cg + " is not berthd");
+          }
+        }
       } else if (named.isEmpty()) {
         // The monitors' own cgroup, shared by every conmon: only running containers' monitors in it.
         for (String pid : procs(cg)) {

@@ -572,6 +572,7 @@ public final class ContainerLifecycle implements AutoCloseable {
 
   private void launch(Container c, int restartCount) {
     ContainerId id = c.id();
+    runtime.startBegins();
     // The containers whose namespaces it joins are checked before anything is set up; the
     // refusal keeps dockerd's status and words, not an OCI runtime's.
     RunNamespaces shared;
