@@ -23,12 +23,16 @@ final class ImageRemoval {
   private final BlobStore blobs;
   private final LayerStore layers;
   private final ImageUsage usage;
+  private final java.util.function.Consumer<ImageId> removed;
 
-  ImageRemoval(ImageRepository repo, BlobStore blobs, LayerStore layers, ImageUsage usage) {
+  /** @param removed told of each image whose row is gone, after its deletion */
+  ImageRemoval(ImageRepository repo, BlobStore blobs, LayerStore layers, ImageUsage usage,
+      java.util.function.Consumer<ImageId> removed) {
     this.repo = repo;
     this.blobs = blobs;
     this.layers = layers;
     this.usage = usage;
+    this.removed = removed;
   }
 
   List<ImageDeletion> remove(Image img, String nameOrId, boolean force, boolean prune) {
@@ -98,6 +102,7 @@ final class ImageRemoval {
     }
     untagAll(id, records);
     repo.delete(id);
+    removed.accept(id);
     records.add(new ImageDeletion.Deleted(id.toString()));
     if (usage.containerUsing(id, false).isEmpty()) {
       blobs.delete(id.digest());

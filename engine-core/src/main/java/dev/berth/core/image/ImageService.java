@@ -47,6 +47,12 @@ public final class ImageService {
   private final ImageRemoval removal;
   private final ImageNames names;
   private final EventBus events;
+  // Each image's layer directories, as layerDirs answers: an image ID is the digest of the config
+  // that lists its layers, so they never change while the image exists. Read once (every start and
+  // inspect of a container needs them) and dropped as the image is removed; the removal's drop waits
+  // for a read of the same image under way, so no entry outlives its image.
+  private final java.util.concurrent.ConcurrentHashMap<ImageId, List<Path>> layerDirs =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public ImageService(ImageRepository repo, BlobStore blobs, LayerStore layers, Scratch scratch, ImageUsage usage,
       Clock clock, EventBus events) {
@@ -57,7 +63,7 @@ public final class ImageService {
     this.scratch = scratch;
     this.clock = clock;
     this.platform = Platform.host();
-    this.removal = new ImageRemoval(repo, blobs, layers, usage);
+    this.removal = new ImageRemoval(repo, blobs, layers, usage, layerDirs::remove);
     this.names = new ImageNames(repo);
   }
 
@@ -469,7 +475,9 @@ public final class ImageService {
 
   /** The extracted layer directories of an image, topmost first, for an overlay's lowerdir. */
   public List<Path> layerDirs(ImageId id) {
-    Image img = repo.find(id).orElseThrow(() -> new NotFoundException("No such image: " + id));
-    return img.chainIds().reversed().stream().map(layers::diffDir).toList();
+    return layerDirs.computeIfAbsent(id, k -> {
+      Image img = repo.find(k).orElseThrow(() -> new NotFoundException("No such image: " + k));
+      return img.chainIds().reversed().stream().map(layers::diffDir).toList();
+    });
   }
 }

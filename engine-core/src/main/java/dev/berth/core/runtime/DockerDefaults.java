@@ -49,6 +49,27 @@ public final class DockerDefaults {
    * does, each CPU's thermal_throttle directory where the host has one.
    */
   public static List<String> maskedPaths() {
+    // Scanned again only when the set of present CPUs changes (hotplug); every inspect asks.
+    String present;
+    try {
+      present = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/present")).trim();
+    } catch (java.io.IOException e) {
+      present = "";
+    }
+    Masked last = masked;
+    if (last != null && last.present().equals(present)) {
+      return last.paths();
+    }
+    List<String> paths = scanMaskedPaths();
+    masked = new Masked(present, paths);
+    return paths;
+  }
+
+  private record Masked(String present, List<String> paths) {}
+
+  private static volatile Masked masked;
+
+  private static List<String> scanMaskedPaths() {
     var paths = new java.util.ArrayList<>(MASKED_PATHS);
     try (var cpus = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/sys/devices/system/cpu"),
         "cpu[0-9]*")) {

@@ -50,6 +50,7 @@ class ImageRemoveTest {
     assertEquals(List.of(new Untagged("multi:1"), new Deleted(id.toString()), new Deleted(layerId(img, 1)),
         new Deleted(layerId(img, 0))), out);
     assertThrows(NotFoundException.class, () -> f.images.find(id.toString()));
+    assertThrows(NotFoundException.class, () -> f.images.layerDirs(id), "its layers, once read, went with it");
     dirs.forEach(d -> assertFalse(Files.exists(d)));
     assertEquals(0, ImageLoadTest.countDirs(f.paths.layers()));
     assertFalse(f.blobs.has(id.digest()));
