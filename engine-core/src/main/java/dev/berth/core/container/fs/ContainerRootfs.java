@@ -105,6 +105,21 @@ public final class ContainerRootfs {
             : DockerDefaults.SHM_SIZE));
   }
 
+  /** The containers with anything mounted under their directory now, from one read of the mount table. */
+  public java.util.Set<ContainerId> mounted() {
+    Path root = paths.containers().toAbsolutePath().normalize();
+    var ids = new java.util.HashSet<ContainerId>();
+    for (Path mount : Mounts.under(root)) {
+      if (!mount.equals(root)) {
+        String name = root.relativize(mount).getName(0).toString();
+        if (ContainerId.isHex64(name)) {
+          ids.add(new ContainerId(name));
+        }
+      }
+    }
+    return ids;
+  }
+
   boolean isMounted(ContainerId id) {
     return Mounts.isMountPoint(merged(id));
   }

@@ -24,6 +24,12 @@ interface ContainerFilesystem {
   /** Unmounts the root filesystem; the container's changes stay. */
   void unmount(ContainerId id);
 
+  /**
+   * The containers with anything mounted under their directory now (root filesystem, /dev/shm),
+   * from one read of the mount table: at engine start, only these need {@link #unmount}.
+   */
+  Set<ContainerId> mounted();
+
   /** Bytes in the container's writable layer. */
   long upperSize(ContainerId id);
 

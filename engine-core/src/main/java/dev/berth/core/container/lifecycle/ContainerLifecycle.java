@@ -493,7 +493,12 @@ public final class ContainerLifecycle implements AutoCloseable {
     // Before any restart below makes a namespace: those of recorded-running containers are torn
     // down by their exit handling, any other is a crash's leftover.
     sandbox.removeLeftovers(running);
-    for (Container c : repository.list()) {
+    // One read of the mount table instead of two unmount calls per stopped container (with 2000
+    // containers, 130 ms of a start).
+    Set<ContainerId> mounted = rootfs.mounted();
+    // The records as read above: tearing down unrecorded runs changes no record, and each case
+    // below that acts on a container reads it again by id.
+    for (Container c : recorded) {
       try {
         switch (c.state()) {
           case ContainerState.Live live -> {
@@ -506,14 +511,14 @@ public final class ContainerLifecycle implements AutoCloseable {
             });
           }
           case ContainerState.Restarting r -> scheduleRestart(c.id(), Duration.ZERO);
-          case ContainerState.Created x -> removeIfAuto(c);
+          case ContainerState.Created x -> removeIfAuto(c, mounted);
           case ContainerState.Exited x -> {
-            removeIfAuto(c);
+            removeIfAuto(c, mounted);
             if (startsWithDaemon(c.hostConfig().restartPolicy(), x)) {
               start(c.id().hex());
             }
           }
-          case ContainerState.Dead x -> removeIfAuto(c);
+          case ContainerState.Dead x -> removeIfAuto(c, mounted);
         }
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "recovering container " + c.id().shortId() + ": " + e.getMessage(), e);
@@ -664,8 +669,10 @@ public final class ContainerLifecycle implements AutoCloseable {
     });
   }
 
-  private void removeIfAuto(Container c) {
-    rootfs.unmount(c.id());
+  private void removeIfAuto(Container c, Set<ContainerId> mounted) {
+    if (mounted.contains(c.id())) {
+      rootfs.unmount(c.id());
+    }
     if (c.hostConfig().autoRemove()) {
       removeStopped(c.id(), true);
     }

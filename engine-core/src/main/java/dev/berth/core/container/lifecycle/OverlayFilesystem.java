@@ -40,6 +40,11 @@ final class OverlayFilesystem implements ContainerFilesystem {
   }
 
   @Override
+  public Set<ContainerId> mounted() {
+    return rootfs.mounted();
+  }
+
+  @Override
   public long upperSize(ContainerId id) {
     return rootfs.upperSize(id);
   }

@@ -76,6 +76,11 @@ final class FakeFilesystem implements ContainerFilesystem {
   }
 
   @Override
+  public synchronized Set<ContainerId> mounted() {
+    return Set.copyOf(mounted);
+  }
+
+  @Override
   public synchronized void unmount(ContainerId id) {
     call("unmount");
     mounted.remove(id);
