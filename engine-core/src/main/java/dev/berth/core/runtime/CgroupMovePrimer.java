@@ -82,7 +82,7 @@ final class CgroupMovePrimer implements AutoCloseable {
     Files.writeString(file, value, StandardOpenOption.WRITE);
   }
 
-  /** Ends the thread, which leaves the cgroup as it exits, and removes the cgroup. */
+  /** Ends the thread, which leaves the cgroup as it exits, and removes the cgroup once it has. */
   @Override
   public void close() {
     Thread t;
@@ -99,7 +99,12 @@ final class CgroupMovePrimer implements AutoCloseable {
       }
     }
     if (tasks.isPresent()) {
-      cgroups.removeIfUnused(CGROUP);
+      try {
+        // The thread is done, but the kernel may hold the cgroup busy a moment longer: remove waits that out.
+        cgroups.remove(CGROUP);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "cannot remove the cgroup move primer's cgroup: " + e.getMessage());
+      }
     }
   }
 }
