@@ -31,7 +31,7 @@ public final class DriverLogs {
    * once the container is recorded as running, and for every container when the engine starts
    * (one that has stopped gets what is left of its spool converted, then its pump ends). The pump
    * asks {@code running} as it starts and when {@link #awaitConverted} wakes it, which the engine
-   * does once the container's exit is recorded; otherwise only every few seconds.
+   * does once the container's exit is recorded; otherwise once a minute.
    */
   public void pump(LogTarget target, BooleanSupplier running) {
     if (target.settings().driver() == LogDriver.NONE) {

@@ -38,7 +38,7 @@ final class LogPump implements Runnable {
   // bounds how long a pump could outlive its container if a wake were missed. Asking on every idle
   // poll (a store lookup 20 times a second per running container) cost berthd ~8 ms of CPU per
   // second per idle container (docs/benchmarks.md).
-  private static final long RUNNING_RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+  private static final long RUNNING_RECHECK_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
   // The state file: the spool offset, the current file's size, then how far stdout's and stderr's
   // records are written (a SpoolPlace). Older berths wrote the first two only.
   private static final int STATE_SIZE = 32;
