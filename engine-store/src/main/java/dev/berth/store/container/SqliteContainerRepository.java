@@ -146,7 +146,10 @@ public final class SqliteContainerRepository implements ContainerRepository {
     return i;
   }
 
-  private Container row(ResultSet rs) throws SQLException {
+  /** A row as read, before its document is decoded. */
+  private record Row(DecodedContainers.Columns columns, String document) {}
+
+  private Row row(ResultSet rs) throws SQLException {
     // The columns first: the mapping reports only what the document holds as a corrupt document.
     String id = rs.getString("id");
     var containerId = new ContainerId(id);
@@ -155,11 +158,18 @@ public final class SqliteContainerRepository implements ContainerRepository {
     ImageId imageId = ImageId.parse(rs.getString("image_id"));
     ContainerState state = StateColumns.read(rs).toState(id);
     int restartCount = rs.getInt("restart_count");
-    var columns = new DecodedContainers.Columns(containerId, name, created, imageId, state, restartCount);
-    return decoded.container(rs.getString("config_json"), columns, json::read, (document, row) -> json.map(document,
+    return new Row(new DecodedContainers.Columns(containerId, name, created, imageId, state, restartCount),
+        rs.getString("config_json"));
+  }
+
+  private Container container(Row r) {
+    String id = r.columns().id().hex();
+    return decoded.container(r.document(), r.columns(), json::read, (document, row) -> json.map(document,
         doc -> doc.requireReadable(id).toContainer(row.id(), row.name(), row.created(), row.imageId(), row.state(),
             row.restartCount())));
   }
+
+  private static final int PARALLEL_DECODE_ROWS = 256;
 
   private Optional<Container> queryOne(Connection c, String sql, String param) throws SQLException {
     List<Container> found = query(c, sql, param);
@@ -172,11 +182,14 @@ public final class SqliteContainerRepository implements ContainerRepository {
         ps.setString(i + 1, params[i]);
       }
       try (var rs = ps.executeQuery()) {
-        var out = new ArrayList<Container>();
+        var rows = new ArrayList<Row>();
         while (rs.next()) {
-          out.add(row(rs));
+          rows.add(row(rs));
         }
-        return out;
+        // Many documents not decoded yet (the first list after an engine start, by code the JIT has
+        // not compiled) are decoded on every core; a few, or ones decoded before, on this thread.
+        return rows.size() < PARALLEL_DECODE_ROWS ? rows.stream().map(this::container).toList()
+            : rows.parallelStream().map(this::container).toList();
       }
     }
   }
