@@ -19,13 +19,12 @@ import java.util.function.Function;
  *
  * @param name {@code runc}, {@code crun} or the file name of a custom binary
  * @param globalArgs arguments before the subcommand on every call (the engine adds {@code --root})
- * @param hider {@link Cgroup2Hider}'s program, through which every call goes, for crun on a hybrid
- *     cgroup host; empty for a runtime called directly
- * @param executed what the hider becomes: {@code binary}, or a sealed copy of it the engine holds
+ * @param hider for crun on a hybrid cgroup host, {@link Cgroup2Hider}'s program, through which every
+ *     call goes, and what it becomes: {@code binary}, or a sealed copy of it the engine holds
  *     ({@link Cgroup2Hider#install}), which crun takes as the clone of itself it would otherwise
- *     make on every call
+ *     make on every call; empty for a runtime called directly
  */
-public record OciRuntime(String name, Path binary, List<String> globalArgs, Optional<Path> hider, Path executed) {
+public record OciRuntime(String name, Path binary, List<String> globalArgs, Optional<Cgroup2Hider.Installed> hider) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final System.Logger LOG = System.getLogger(OciRuntime.class.getName());
@@ -38,7 +37,7 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
 
   /** A runtime called directly. */
   public OciRuntime(String name, Path binary, List<String> globalArgs) {
-    this(name, binary, globalArgs, Optional.empty(), binary);
+    this(name, binary, globalArgs, Optional.empty());
   }
 
   /**
@@ -77,8 +76,7 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
         return Optional.of(new OciRuntime("crun", crun.get(), JSON_ERRORS));
       }
       if (hybrid) {
-        return hider.apply(crun.get()).map(h -> new OciRuntime("crun", crun.get(), JSON_ERRORS,
-            Optional.of(h.program()), h.executes()));
+        return hider.apply(crun.get()).map(h -> new OciRuntime("crun", crun.get(), JSON_ERRORS, Optional.of(h)));
       }
       return Optional.empty();
     }
@@ -126,7 +124,7 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
     if (runs.isPresent()) {
       OciRuntime crun = runs.get();
       LOG.log(Level.INFO, "OCI runtime: crun ({0}), {1}", crun.binary(), crun.hider().isPresent()
-          ? "in a mount namespace without the host's cgroup2 tree (" + crun.hider().get() + ")"
+          ? "in a mount namespace without the host's cgroup2 tree (" + crun.hider().get().program() + ")"
           : "the host has a pure cgroup v2 hierarchy");
       return crun;
     }
@@ -194,7 +192,7 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
 
   /** What is run: the runtime's binary, or the hider that becomes it. */
   Path program() {
-    return hider.orElse(binary);
+    return hider.map(Cgroup2Hider.Installed::program).orElse(binary);
   }
 
   /**
@@ -220,7 +218,7 @@ public record OciRuntime(String name, Path binary, List<String> globalArgs, Opti
   /** Global arguments as conmon passes them on ({@code --runtime-arg} each). */
   List<String> globalArgs(Path stateRoot) {
     var args = new ArrayList<String>();
-    hider.ifPresent(h -> args.add(Cgroup2Hider.RUNTIME_OPTION + executed));
+    hider.ifPresent(h -> args.add(Cgroup2Hider.RUNTIME_OPTION + h.executes()));
     args.addAll(globalArgs);
     args.add("--root=" + stateRoot);
     return args;
