@@ -115,14 +115,8 @@ final class BerthDaemon implements AutoCloseable {
   }
 
   private List<String> command(Path socket, Path dataRoot, Path execRoot) {
-    var cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-Xms16m", "-XX:MaxNewSize=24m",
-        "-XX:TieredStopAtLevel=1", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=30", "-XX:-ShrinkHeapInSteps",
-        "-XX:TrimNativeHeapInterval=5000", "-XX:CompileThresholdScaling=5"));
-    if (Runtime.version().feature() >= 23) {
-      // As ./berthd: aircompressor (zstd) uses sun.misc.Unsafe, which JDK 24+ warns about.
-      cmd.add("--sun-misc-unsafe-memory-access=allow");
-    }
+    var cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(JVM_FLAGS);
     cmd.addAll(List.of("-jar", JAR.toString(),
         "-H", activated ? "fd://" : "unix://" + socket, "--data-root", dataRoot.toString(), "--exec-root",
         execRoot.toString(), "--cgroup-parent", cgroupParent, "--config-file", dir.resolve("daemon.json").toString(),
@@ -131,6 +125,29 @@ final class BerthDaemon implements AutoCloseable {
       cmd.addAll(0, List.of("python3", "-c", SOCKET_ACTIVATION, socket.toString()));
     }
     return cmd;
+  }
+
+  /** The JVM flags ./berthd and the systemd unit run berthd with: packaging/common.sh's berthd_jvm_flags, for this JDK. */
+  private static final List<String> JVM_FLAGS = jvmFlags();
+
+  private static List<String> jvmFlags() {
+    Path common = Path.of("..", "packaging", "common.sh").toAbsolutePath().normalize();
+    try {
+      var pb = new ProcessBuilder("bash", "-c", ". \"$1\" && berthd_jvm_flags && printf '%s\\n' \"${BERTHD_JVM_FLAGS[@]}\"",
+          "bash", common.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+      Process p = pb.start();
+      List<String> flags = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      if (p.waitFor() != 0 || flags.isEmpty()) {
+        throw new IllegalStateException("berthd_jvm_flags in " + common + " failed");
+      }
+      return flags;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** systemd's side of socket activation (sd_listen_fds(3)): argv[1] the socket's path, the rest the daemon. */
