@@ -124,8 +124,8 @@ public final class DriverLogs {
       snapshot = pump.files().snapshot(query.follow());
     } else {
       long[] state = LogPump.readState(target.state());
-      snapshot = LogFiles.snapshot(target.current().orElseThrow(), target.settings(), state[1] < 0 ? 0 : state[1],
-          LogPump.place(state), null);
+      snapshot = LogFiles.snapshot(target.current().orElseThrow(), target.settings(), state[1], LogPump.place(state),
+          null);
     }
     try (snapshot) {
       // Entries the pump has not converted yet: all of them when not following (a follow gets them as they are written).

@@ -96,7 +96,10 @@ final class LogPump implements Runnable {
 
   /**
    * The spool offset, current file size, and how far stdout and stderr are written, recorded last;
-   * {0, -1, 0, 0} when nothing is recorded.
+   * all 0 when nothing is recorded. A pump records its place after every write, so a current file
+   * with no place recorded holds only what a pump killed before its first record wrote: the spool
+   * still has all of it, and the file counts as empty (it is cut back to nothing when a pump takes
+   * over, and a read leaves it out).
    */
   static long[] readState(FileChannel state) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(STATE_SIZE);
@@ -104,7 +107,7 @@ final class LogPump implements Runnable {
       // read on
     }
     if (b.position() < OLD_STATE_SIZE) {
-      return new long[] {0, -1, 0, 0};
+      return new long[] {0, 0, 0, 0};
     }
     if (b.position() < STATE_SIZE) {
       return new long[] {b.getLong(0), b.getLong(8), b.getLong(0), b.getLong(0)};
@@ -121,7 +124,7 @@ final class LogPump implements Runnable {
     try (FileChannel ch = FileChannel.open(stateFile, StandardOpenOption.READ)) {
       return readState(ch);
     } catch (NoSuchFileException e) {
-      return new long[] {0, -1, 0, 0};
+      return new long[] {0, 0, 0, 0};
     }
   }
 

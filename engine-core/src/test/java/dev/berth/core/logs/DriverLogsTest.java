@@ -196,6 +196,23 @@ class DriverLogsTest {
     }
   }
 
+  @Test
+  void aPumpKilledBeforeItFirstRecordedItsPlaceWritesNothingTwice() throws Exception {
+    // LogDriversIT's SIGKILL case doubled 385 lines so once: the first batch was in the file, its
+    // place not yet in the state file, and the next pump kept the file and began at the spool's start.
+    var t = target("json-file", Map.of());
+    spool(0, 100);
+    Files.writeString(t.current().orElseThrow(), "{\"log\":\"line 0\\n\",\"stream\":\"stdout\",\"time\":\""
+        + T0 + "\"}\n");
+    Files.createFile(t.state());
+    assertEquals(lines(0, 100), read(new DriverLogs(), t, -1), "a read leaves the unrecorded entry out");
+    var logs = new DriverLogs();
+    logs.recover(t, running::get);
+    stop(logs);
+    until("the pump to end", () -> !logs.pumping("c0ffee"));
+    assertEquals(lines(0, 100), read(logs, t, -1));
+  }
+
   /** Appends one record as conmon writes it. */
   private void record(int ms, String stream, char tag, String text) throws IOException {
     Files.writeString(dir.resolve("container.log"), T0.plusMillis(ms) + " " + stream + " " + tag + " " + text + "\n",
