@@ -163,6 +163,11 @@ final class LogFiles implements AutoCloseable {
     if (max < 2) {
       Files.deleteIfExists(current);
     } else {
+      if (settings.compress() && Files.exists(rotated(1, ""))) {
+        // The last rotation's compression was cut off (berthd was killed while gzipping): finish
+        // it, or the current file would be moved over the newest rotated one.
+        compress(rotated(1, ""), rotated(1, ".gz"));
+      }
       Files.deleteIfExists(rotated(max - 1, ext));
       for (int i = max - 1; i > 1; i--) {
         moveIfExists(rotated(i - 1, ext), rotated(i, ext));

@@ -167,6 +167,45 @@ class DriverLogsTest {
   }
 
   @Test
+  void aCompressionCutOffByACrashIsFinishedBeforeTheNextRotation() throws Exception {
+    // Killed while gzipping the file it had just rotated (a 20 MB local log takes a good part of a
+    // second): the plain .1 is left, with perhaps a partial .1.gz.tmp. The next rotation must not
+    // move the current file over it.
+    var settings = new LogConfig("json-file", Map.of("max-size", "10", "max-file", "3", "compress", "true"))
+        .settings();
+    Path current = dir.resolve("r-json.log");
+    Files.write(current.resolveSibling("r-json.log.2.gz"), gzip("oldest"));
+    Files.writeString(current.resolveSibling("r-json.log.1"), "older\\n");
+    Files.writeString(current.resolveSibling("r-json.log.1.gz.tmp"), "a crash's");
+    Files.writeString(current, "0123456789");
+    try (var files = new LogFiles(current, settings, 10, SpoolPlace.at(0))) {
+      files.write(List.of("newest".getBytes(StandardCharsets.UTF_8)), new SpoolPlace[] {SpoolPlace.at(1)},
+          SpoolPlace.at(1), (place, size) -> { });
+    }
+    assertEquals("older\\n", gunzip(current.resolveSibling("r-json.log.2.gz")), "kept, compressed, moved up");
+    assertEquals("0123456789", gunzip(current.resolveSibling("r-json.log.1.gz")));
+    assertEquals("newest", Files.readString(current));
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of("r-json.log", "r-json.log.1.gz", "r-json.log.2.gz"),
+          left.map(p -> p.getFileName().toString()).sorted().toList(), "max-file 3; nothing else left");
+    }
+  }
+
+  private static byte[] gzip(String text) throws IOException {
+    var out = new ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return out.toByteArray();
+  }
+
+  private static String gunzip(Path file) throws IOException {
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void aRestartedPumpGoesOnWhereTheLastOneRecordedItsPlace() throws Exception {
     var t = target("json-file", Map.of());
     var logs = new DriverLogs();
