@@ -3,9 +3,11 @@ package dev.berth.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
@@ -50,28 +52,30 @@ final class SqliteLibrary {
 
   /**
    * The driver's library for this machine in {@code dir}, copied there from the driver's jar unless
-   * a whole copy of this driver version is there already; null if the driver has none for this
-   * machine. A copy is written under a temporary name and renamed, so a crash never leaves half a
-   * library under the final name; what else is in {@code dir} (other versions' copies, a crash's
-   * partial copy) goes then.
+   * this driver version's copy for this architecture is there already; null if the driver has none
+   * for this machine. A copy is written under a temporary name, synced and renamed, so the final
+   * name only ever holds a whole library and finding it is enough: the driver's own search for its
+   * resource (which runs {@code uname} and scans for musl, ~25 ms of every start) happens only when a
+   * copy is made. What else is in {@code dir} (other versions' copies, a crash's partial copy) goes then.
    */
   static Path place(Path dir) throws IOException {
+    Path target = dir.resolve("sqlite-" + SQLiteJDBCLoader.getVersion() + "-" + System.getProperty("os.arch") + "-"
+        + LibraryLoaderUtil.getNativeLibName());
+    if (Files.isRegularFile(target)) {
+      return target;
+    }
     String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
     URL url = SQLiteJDBCLoader.class.getResource(resource);
     if (url == null) {
       return null;
     }
-    var connection = url.openConnection();
-    long size = connection.getContentLengthLong();
-    Path target = dir.resolve("sqlite-" + SQLiteJDBCLoader.getVersion() + "-" + LibraryLoaderUtil.getNativeLibName());
-    if (Files.isRegularFile(target) && Files.size(target) == size) {
-      connection.getInputStream().close();
-      return target;
-    }
     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Path partial = Files.createTempFile(dir, ".partial-", ".so");
-    try (InputStream in = connection.getInputStream()) {
+    try (InputStream in = url.openStream()) {
       Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel written = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+        written.force(true);
+      }
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(partial);

@@ -36,6 +36,11 @@ final class LibC {
     static final MethodHandle CLOSE = errno("close", JAVA_INT, JAVA_INT);
 
     private Files() {}
+
+    /** Makes this group's handles now (initialising the class does). */
+    static void link() {
+      // nothing more
+    }
   }
 
   /** Pipes and the descriptors of processes the engine talks to: read, write, poll, dup3, fcntl. */

@@ -83,6 +83,16 @@ public final class LockFile implements AutoCloseable {
     throw new IllegalStateException(path + " keeps being replaced while it is locked");
   }
 
+  /**
+   * Links what a lock needs (flock, open and close) now rather than at the first {@link
+   * #tryAcquire}: the FFM linker's first use costs ~40 ms of a cold JVM, which a start can spend
+   * on another thread while it reads its configuration.
+   */
+  public static void link() {
+    // Initialising this class links flock; LibC's group, open and close.
+    LibC.Files.link();
+  }
+
   public Path path() {
     return path;
   }

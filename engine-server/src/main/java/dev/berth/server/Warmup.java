@@ -1,0 +1,46 @@
+package dev.berth.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.os.LockFile;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * Class initialisation every start needs, begun on threads of their own as berthd starts, so that
+ * it runs beside the main thread's work rather than before it: Jackson's (BigDecimal's constants
+ * for the parser and the default date format's calendar data, ~60 ms interpreted), which reading
+ * the configuration needs first, then the default SecureRandom's (~15 ms); the instance lock's
+ * calls (the FFM linker's first use, ~40 ms), which come next; and Helidon's service registry
+ * (~100 ms of service descriptors read out of the jars), which the API server's staging needs.
+ * A thread that needs a class one of these is initialising waits for it, so nothing is done twice
+ * and nothing is used half made. A failure here is left for the code that needs the class to meet
+ * again, with its own context.
+ */
+final class Warmup {
+
+  private Warmup() {}
+
+  static void begin() {
+    start("berth-warmup-json", () -> {
+      new ObjectMapper().readTree("{}");
+      // The default SecureRandom, which the connection pool's first connection (a UUID) and the engine's IDs need.
+      java.util.UUID.randomUUID();
+    });
+    start("berth-warmup-lock", LockFile::link);
+    start("berth-warmup-api", HttpRouting::builder);
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  private static void start(String name, Work work) {
+    Thread.ofPlatform().name(name).daemon().start(() -> {
+      try {
+        work.run();
+      } catch (Exception | LinkageError e) {
+        // met again, and reported, where the class is needed
+      }
+    });
+  }
+}
