@@ -1,6 +1,8 @@
 package dev.berth.core.network;
 
 import dev.berth.core.error.InternalException;
+import dev.berth.core.os.ErrnoException;
+import dev.berth.core.os.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,31 +85,19 @@ public final class IsolationRules {
 
   private static int run(List<String> cmd) {
     try {
-      return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start().waitFor();
-    } catch (IOException e) {
+      return Processes.capture(cmd).exit();
+    } catch (IOException | ErrnoException e) {
       throw new InternalException("running " + cmd.getFirst() + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InternalException("interrupted running " + cmd.getFirst(), e);
     }
   }
 
   private static void delete(String tool, List<String> rule) {
     var cmd = new ArrayList<>(List.of(tool, "-w", "-t", "filter", "-D"));
     cmd.addAll(rule);
-    try {
-      // Exit status 1 means no such rule (or chain): nothing to remove.
-      int status = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .start().waitFor();
-      if (status != 0 && status != 1) {
-        throw new InternalException(tool + " -D " + String.join(" ", rule) + " exited with " + status);
-      }
-    } catch (IOException e) {
-      throw new InternalException("running " + tool + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InternalException("interrupted running " + tool, e);
+    // Exit status 1 means no such rule (or chain): nothing to remove.
+    int status = run(cmd);
+    if (status != 0 && status != 1) {
+      throw new InternalException(tool + " -D " + String.join(" ", rule) + " exited with " + status);
     }
   }
 }

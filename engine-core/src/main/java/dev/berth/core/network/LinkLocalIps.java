@@ -1,6 +1,8 @@
 package dev.berth.core.network;
 
 import dev.berth.core.error.InternalException;
+import dev.berth.core.os.ErrnoException;
+import dev.berth.core.os.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,16 +23,13 @@ public final class LinkLocalIps {
       String cidr = a + (Ipv6Subnet.isIpv6(a) ? "/64" : "/16");
       var cmd = List.of("nsenter", "--net=" + netns, "ip", "address", "add", cidr, "dev", ifName);
       try {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (p.waitFor() != 0) {
+        var run = Processes.capture(cmd);
+        if (run.exit() != 0) {
+          String out = (new String(run.stdout(), StandardCharsets.UTF_8) + run.stderr()).strip();
           throw new InternalException("adding link-local address " + cidr + " to " + ifName + ": " + out);
         }
-      } catch (IOException e) {
+      } catch (IOException | ErrnoException e) {
         throw new InternalException("running ip: " + e.getMessage(), e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InternalException("interrupted adding link-local addresses", e);
       }
     }
   }

@@ -84,66 +84,165 @@ public final class Processes {
   /** How a program run by {@link #run} ended: its exit status (128 + signal if killed) and its stderr. */
   public record Outcome(int exit, String stderr) {}
 
+  /** How a program run by {@link #capture} ended: its exit status (128 + signal if killed), stdout and stderr. */
+  public record Captured(int exit, byte[] stdout, String stderr) {}
+
   /**
    * Runs {@code program} to its end with {@code input} on its stdin (null: /dev/null), its stdout
-   * discarded and its stderr collected, spawned directly (ProcessBuilder would go through the
-   * JDK's jspawnhelper, one more exec per call). The pipes are read as JDK streams over
-   * /proc/self/fd, so a virtual thread's carrier is compensated for while they block; waiting for
-   * the exit holds it only once the program has closed its stderr, which it does as it ends.
+   * discarded and its stderr collected, spawned directly: not through ProcessBuilder, whose
+   * jspawnhelper holds every descriptor of the JVM until the JVM has told it what to run. A
+   * berthd killed in the middle of two such spawns left two helpers waiting on each other's pipe
+   * for good, holding the API's listening socket, so no berthd could start again. The pipes are
+   * read as JDK streams over /proc/self/fd, so a virtual thread's carrier is compensated for while
+   * they block; waiting for the exit holds it only once the program has closed its stderr, which
+   * it does as it ends.
    *
    * @throws IOException if the pipes cannot be read or written
    */
   public static Outcome run(Path program, List<String> argv, List<String> env, byte[] input) throws IOException {
-    Fd.Pipe stderr = Fd.Pipe.open();
+    Captured c = run(program, argv, env, input, false);
+    return new Outcome(c.exit(), c.stderr());
+  }
+
+  /**
+   * As {@link #run}, and collects the program's stdout as well; its stderr is read beside it on a
+   * virtual thread, so neither pipe fills while the other is read.
+   *
+   * @throws IOException if the pipes cannot be read or written
+   */
+  public static Captured capture(Path program, List<String> argv, List<String> env, byte[] input)
+      throws IOException {
+    return run(program, argv, env, input, true);
+  }
+
+  /**
+   * {@link #capture} of a command line as a shell runs it: its first word found on our PATH, our
+   * environment given to it, no input.
+   *
+   * @throws IOException if the pipes cannot be read or written, or the program is not on PATH
+   */
+  public static Captured capture(List<String> command) throws IOException {
+    return capture(onPath(command.getFirst()), command, environment(Map.of()), null);
+  }
+
+  /** Our environment, with {@code overrides} set, as a child's {@code NAME=value} list. */
+  public static List<String> environment(Map<String, String> overrides) {
+    var env = new java.util.TreeMap<>(System.getenv());
+    env.putAll(overrides);
+    return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+  }
+
+  /** Where a program named without a slash is on our PATH (as execvp looks), or the path it names. */
+  static Path onPath(String name) throws IOException {
+    if (name.contains("/")) {
+      return Path.of(name);
+    }
+    String path = System.getenv().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    for (String dir : path.split(":")) {
+      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new java.nio.file.NoSuchFileException(name, null, "executable file not found in $PATH");
+  }
+
+  private static Captured run(Path program, List<String> argv, List<String> env, byte[] input, boolean stdout)
+      throws IOException {
+    var pipes = new java.util.ArrayList<Fd.Pipe>();
+    Fd.Pipe stderr;
     Fd.Pipe stdin = null;
+    Fd.Pipe out = null;
     int pid;
     try {
       var fds = new java.util.HashMap<Integer, Integer>();
+      stderr = open(pipes);
       fds.put(2, stderr.writeFd());
       if (input != null) {
-        stdin = Fd.Pipe.open();
+        stdin = open(pipes);
         fds.put(0, stdin.readFd());
+      }
+      if (stdout) {
+        out = open(pipes);
+        fds.put(1, out.writeFd());
       }
       pid = spawn(program, argv, env, fds);
     } catch (RuntimeException e) {
-      stderr.close();
-      if (stdin != null) {
-        stdin.close();
-      }
+      pipes.forEach(Fd.Pipe::close);
       throw e;
     }
     // The child has its ends. Ours are reopened as JDK streams (see above); then every raw fd of
-    // both pipes is closed, each exactly once, whatever fails.
+    // the pipes is closed, each exactly once, whatever fails.
     java.io.InputStream err = null;
     java.io.OutputStream in = null;
+    java.io.InputStream output = null;
     try {
       err = new java.io.FileInputStream("/proc/self/fd/" + stderr.readFd());
       if (stdin != null) {
         in = new java.io.FileOutputStream("/proc/self/fd/" + stdin.writeFd());
       }
+      if (out != null) {
+        output = new java.io.FileInputStream("/proc/self/fd/" + out.readFd());
+      }
     } catch (IOException | RuntimeException e) {
       closeQuietly(err);
+      closeQuietly(in);
       kill(pid, SIGKILL);
       waitFor(pid);
       throw e;
     } finally {
-      stderr.close();
-      if (stdin != null) {
-        stdin.close();
-      }
+      pipes.forEach(Fd.Pipe::close);
     }
     String text;
-    try (var errors = err; var toChild = in) {
+    byte[] collected = new byte[0];
+    try (var errors = err; var toChild = in; var fromChild = output) {
       if (toChild != null) {
         write(toChild, input);
       }
-      text = new String(errors.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (fromChild != null) {
+        var errText = new java.util.concurrent.FutureTask<>(() -> errors.readAllBytes());
+        Thread.ofVirtual().name("stderr-" + pid).start(errText);
+        collected = fromChild.readAllBytes();
+        text = new String(joined(errText), java.nio.charset.StandardCharsets.UTF_8);
+      } else {
+        text = new String(errors.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
     } catch (IOException | RuntimeException e) {
       kill(pid, SIGKILL);
       waitFor(pid);
       throw e;
     }
-    return new Outcome(waitFor(pid), text);
+    return new Captured(waitFor(pid), collected, text);
+  }
+
+  private static Fd.Pipe open(List<Fd.Pipe> opened) {
+    Fd.Pipe p = Fd.Pipe.open();
+    opened.add(p);
+    return p;
+  }
+
+  /** What a reader of a child's pipe read; its failure thrown here. */
+  private static byte[] joined(java.util.concurrent.FutureTask<byte[]> reading) throws IOException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return reading.get();
+        } catch (InterruptedException e) {
+          // The pipe ends with the child, which is being waited for anyway.
+          interrupted = true;
+        }
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**

@@ -1,12 +1,15 @@
 package dev.berth.core.runtime;
 
 import dev.berth.core.error.InternalException;
+import dev.berth.core.os.ErrnoException;
+import dev.berth.core.os.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -88,21 +91,16 @@ public final class AppArmor {
     String daemonProfile = currentProfile(read(Path.of("/proc/self/attr/current")));
     String text = profile(DEFAULT_PROFILE, daemonProfile, m -> Files.exists(PROFILES_DIR.resolve(m)));
     try {
-      Process p = new ProcessBuilder(parser.toString(), "-Kr").redirectErrorStream(true).start();
-      try (var in = p.getOutputStream()) {
-        in.write(text.getBytes(StandardCharsets.UTF_8));
-      }
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
+      var run = Processes.capture(parser, List.of(parser.toString(), "-Kr"), Processes.environment(Map.of()),
+          text.getBytes(StandardCharsets.UTF_8));
+      if (run.exit() != 0) {
+        String out = new String(run.stdout(), StandardCharsets.UTF_8) + run.stderr();
         throw new InternalException("AppArmor enabled on system but the " + DEFAULT_PROFILE
             + " profile could not be loaded: running '" + parser + " -Kr' failed with output: " + out);
       }
-    } catch (IOException e) {
+    } catch (IOException | ErrnoException e) {
       throw new InternalException("AppArmor enabled on system but the " + DEFAULT_PROFILE
           + " profile could not be loaded: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InternalException("interrupted while loading the " + DEFAULT_PROFILE + " AppArmor profile", e);
     }
   }
 

@@ -76,6 +76,23 @@ class ProcessesRunTest {
     assertEquals(new Processes.Outcome(0, "virtual\n"), result.get());
   }
 
+  @Test
+  void captureCollectsStdoutAndStderrApartThoughBothFillTheirPipes() throws Exception {
+    // stderr first, more than a pipe holds: read one after the other, the child would block on it.
+    var c = Processes.capture(SH, List.of("sh", "-c", "head -c 200000 /dev/zero | tr '\\0' e >&2; "
+        + "head -c 300000 /dev/zero | tr '\\0' o; exit 4"), List.of(), null);
+    assertEquals(4, c.exit());
+    assertEquals("o".repeat(300_000), new String(c.stdout()));
+    assertEquals("e".repeat(200_000), c.stderr());
+  }
+
+  @Test
+  void aCommandIsFoundOnPathAndGetsOurEnvironment() throws Exception {
+    var c = Processes.capture(List.of("sh", "-c", "echo $PATH"));
+    assertEquals(System.getenv("PATH") + "\n", new String(c.stdout()));
+    assertThrows(java.nio.file.NoSuchFileException.class, () -> Processes.capture(List.of("no-such-berth-program")));
+  }
+
   private static long openFds() throws Exception {
     try (var fds = Files.list(Path.of("/proc/self/fd"))) {
       return fds.count();

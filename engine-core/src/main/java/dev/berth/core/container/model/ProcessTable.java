@@ -2,6 +2,8 @@ package dev.berth.core.container.model;
 
 import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.os.ErrnoException;
+import dev.berth.core.os.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,16 +29,13 @@ public record ProcessTable(List<String> titles, List<List<String>> processes) {
     cmd.addAll(Arrays.asList(args.trim().split("\\s+")));
     String out;
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new InternalException("ps: " + out.strip());
+      var run = Processes.capture(cmd);
+      out = new String(run.stdout(), StandardCharsets.UTF_8);
+      if (run.exit() != 0) {
+        throw new InternalException("ps: " + (out + run.stderr()).strip());
       }
-    } catch (IOException e) {
+    } catch (IOException | ErrnoException e) {
       throw new InternalException("running ps: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InternalException("interrupted running ps", e);
     }
     return parse(out, pids);
   }
