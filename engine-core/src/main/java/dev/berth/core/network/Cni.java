@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.error.InternalException;
+import dev.berth.core.os.ErrnoException;
+import dev.berth.core.os.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs CNI plugins as libcni does (CNI spec 1.0): each plugin of a list in turn, its config on
@@ -26,7 +26,6 @@ public final class Cni {
   private static final System.Logger LOG = System.getLogger(Cni.class.getName());
   static final String VERSION = "1.0.0";
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long TIMEOUT_SECONDS = 60;
 
   private final Path pluginDir;
   private final Path resultDir;
@@ -70,6 +69,11 @@ public final class Cni {
    * the container, whose process does not run until it is started).
    */
   public Added add(Attachment a) {
+    if (Files.exists(attachmentFile(a)) || Files.exists(resultFile(a))) {
+      // A DEL that did not finish (a plugin or berthd was killed) kept what it needs: done now,
+      // or the address would still be leased to this container and ADD refused.
+      delete(a);
+    }
     // Written ahead of what they undo, so a DEL after a crash of the engine anywhere in the ADD
     // (the plugins run on as the engine dies) has the chain and port mappings ADD had, and the
     // address for the firewall's rules, even though the container's record never got them.
@@ -146,14 +150,38 @@ public final class Cni {
         first = first == null ? cause : first;
       }
     }
+    if (first != null) {
+      // What ADD left stays recorded, so the DEL can be done again: by the next tear-down or ADD
+      // of this attachment, or, for a container that is gone, by deleteKept as the engine starts.
+      throw first;
+    }
     try {
       Files.deleteIfExists(resultFile(a));
       Files.deleteIfExists(attachmentFile(a));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (first != null) {
-      throw first;
+  }
+
+  /**
+   * DEL of every attachment of {@code containerId} whose ADD is still recorded: one whose DEL
+   * failed, for a container that is gone. Its network namespace is gone with it, so the plugins
+   * undo what the host holds (the lease, the port and firewall rules) from the recorded result.
+   */
+  public void deleteKept(String containerId) {
+    var ifNames = new ArrayList<String>();
+    try (var files = Files.newDirectoryStream(resultDir, containerId + "-*.add")) {
+      files.forEach(f -> {
+        String name = f.getFileName().toString();
+        ifNames.add(name.substring(containerId.length() + 1, name.length() - ".add".length()));
+      });
+    } catch (java.nio.file.NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (String ifName : ifNames) {
+      delete(new Attachment(containerId, null, ifName, "", List.of(), Map.of(), Map.of()));
     }
   }
 
@@ -176,41 +204,25 @@ public final class Cni {
     String type = plugin.get("type").asText();
     var args = new StringBuilder("IgnoreUnknown=1");
     a.args().forEach((k, v) -> args.append(';').append(k).append('=').append(v));
-    var pb = new ProcessBuilder(pluginDir.resolve(type).toString());
-    Map<String, String> env = pb.environment();
-    env.put("CNI_COMMAND", command);
-    env.put("CNI_CONTAINERID", a.containerId());
-    env.put("CNI_NETNS", a.netns() == null ? "" : a.netns().toString());
-    env.put("CNI_IFNAME", a.ifName());
-    env.put("CNI_PATH", pluginDir.toString());
-    env.put("CNI_ARGS", args.toString());
-    pb.redirectErrorStream(false);
+    // The plugin's environment is ours (PATH: the firewall plugin runs iptables) and CNI's variables.
+    var env = Processes.environment(Map.of("CNI_COMMAND", command, "CNI_CONTAINERID", a.containerId(),
+        "CNI_NETNS", a.netns() == null ? "" : a.netns().toString(), "CNI_IFNAME", a.ifName(),
+        "CNI_PATH", pluginDir.toString(), "CNI_ARGS", args.toString()));
+    Path program = pluginDir.resolve(type);
     long t0 = System.nanoTime();
     try {
-      Process p = pb.start();
-      try (var in = p.getOutputStream()) {
-        in.write(JSON.writeValueAsBytes(conf));
-      }
-      byte[] out = p.getInputStream().readAllBytes();
-      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new InternalException("CNI plugin " + type + " " + command + " did not finish");
-      }
+      var run = Processes.capture(program, List.of(program.toString()), env, JSON.writeValueAsBytes(conf));
       LOG.log(System.Logger.Level.DEBUG, () -> "CNI " + type + " " + command + " " + a.containerId().substring(0, 12)
           + " " + a.ifName() + ": " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-      if (p.exitValue() != 0) {
-        throw new InternalException(pluginError(type, command, out, err));
+      if (run.exit() != 0) {
+        throw new InternalException(pluginError(type, command, run.stdout(), run.stderr().strip()));
       }
-      if (command.equals("DEL") || out.length == 0) {
+      if (command.equals("DEL") || run.stdout().length == 0) {
         return prevResult;
       }
-      return JSON.readTree(out);
-    } catch (IOException e) {
+      return JSON.readTree(run.stdout());
+    } catch (IOException | ErrnoException e) {
       throw new InternalException("running CNI plugin " + type + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InternalException("interrupted running CNI plugin " + type, e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.berth.core.network;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,6 +31,8 @@ class CniTest {
       Path p = bin.resolve(type);
       Files.writeString(p, "#!/bin/sh\nconf=$(cat | tr -d '\\n')\necho \"$CNI_COMMAND " + type + " $conf\" >> "
           + dir.resolve("calls") + "\n"
+          // A plugin dies in its DEL while the file "fail-<type>" is there, as if killed.
+          + "[ \"$CNI_COMMAND\" = DEL ] && [ -e " + dir.resolve("fail-" + type) + " ] && kill -9 $$\n"
           + "[ \"$CNI_COMMAND\" = ADD ] && echo '{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.9.0.2/24\"}]}'\n"
           + "exit 0\n");
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -74,5 +77,33 @@ class CniTest {
         Map.of());
     cni.add(a).complete().join();
     assertEquals(java.util.Set.of(ID), cni.attached(dir.resolve("leases")));
+  }
+
+  @Test
+  void aDelThatFailedIsDoneAgainByTheNextAddOrForAGoneContainer() throws Exception {
+    var cni = new Cni(plugins(), dir.resolve("results"));
+    var a = new Cni.Attachment(ID, null, "eth0", "net", List.of(plugin("bridge"), plugin("firewall")), Map.of(),
+        Map.of());
+    cni.add(a).complete().join();
+    Files.createFile(dir.resolve("fail-firewall"));
+    assertThrows(RuntimeException.class, () -> cni.delete(a));
+    assertEquals(java.util.Set.of(ID), cni.attached(dir.resolve("leases")), "kept for the DEL to be done again");
+
+    Files.delete(dir.resolve("fail-firewall"));
+    cni.add(a).complete().join();
+    // ADD, ADD, the failed DEL's two (in either order: they run at once), then the next ADD's DELs first.
+    List<String> calls = Files.readAllLines(dir.resolve("calls")).stream().map(l -> l.split(" ")[0] + " "
+        + l.split(" ")[1]).toList();
+    assertEquals(java.util.Set.of("DEL bridge", "DEL firewall"), java.util.Set.copyOf(calls.subList(4, 6)),
+        calls.toString());
+    assertEquals(List.of("ADD bridge", "ADD firewall"), calls.subList(6, 8));
+
+    Files.createFile(dir.resolve("fail-bridge"));
+    assertThrows(RuntimeException.class, () -> cni.delete(a));
+    Files.delete(dir.resolve("fail-bridge"));
+    cni.deleteKept(ID);
+    assertTrue(cni.attached(dir.resolve("leases")).isEmpty(), "done for a container that is gone");
+    String last = Files.readAllLines(dir.resolve("calls")).getLast();
+    assertTrue(last.startsWith("DEL ") && last.contains("10.9.0.2/24"), "with ADD's result: " + last);
   }
 }

@@ -546,6 +546,7 @@ public final class ContainerLifecycle implements AutoCloseable {
           Container c = repository.find(id).orElse(null);
           if (c == null) {
             runtime.delete(id);
+            sandbox.forget(id);
           } else if (!(c.state() instanceof ContainerState.Live)) {
             LOG.log(System.Logger.Level.INFO, "tearing down the unfinished start of " + id.shortId());
             cleanUpRun(c);

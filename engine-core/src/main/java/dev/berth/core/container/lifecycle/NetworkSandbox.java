@@ -61,6 +61,11 @@ final class NetworkSandbox implements Sandbox {
   }
 
   @Override
+  public void forget(ContainerId id) {
+    network.forget(id);
+  }
+
+  @Override
   public void removeLeftovers(Set<ContainerId> running) {
     network.removeLeftovers(running);
   }

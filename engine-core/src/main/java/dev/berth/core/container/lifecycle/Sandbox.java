@@ -42,6 +42,12 @@ interface Sandbox {
   /** The containers whose network the host still holds (namespace, CNI result or lease), running or not. */
   Set<ContainerId> present();
 
+  /**
+   * Undoes what the host still holds for a container that has no record any more: the network
+   * attachments whose DEL did not finish (a plugin or berthd was killed during it).
+   */
+  void forget(ContainerId id);
+
   /** Removes namespaces no container in {@code running} owns: what a crash left. */
   void removeLeftovers(Set<ContainerId> running);
 }

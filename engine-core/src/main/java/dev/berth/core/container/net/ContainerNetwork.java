@@ -395,11 +395,18 @@ public final class ContainerNetwork {
       }
       String ifName = e.attached() != null ? e.attached().ifName() : "eth" + index;
       index++;
+      var attachment = attachment(c, net.get(), e, ifName, c.networking().published());
       try {
-        cni.delete(attachment(c, net.get(), e, ifName, c.networking().published()));
+        cni.delete(attachment);
       } catch (RuntimeException ex) {
-        LOG.log(System.Logger.Level.WARNING, "detaching " + c.id().shortId() + " from " + entry.getKey() + ": "
-            + ex.getMessage());
+        try {
+          // Once more (a plugin killed half-way is done at once when run again); if that fails
+          // too, what DEL needs stays kept for the next ADD or engine start (Cni.delete).
+          cni.delete(attachment);
+        } catch (RuntimeException again) {
+          LOG.log(System.Logger.Level.WARNING, "detaching " + c.id().shortId() + " from " + entry.getKey() + ": "
+              + ex.getMessage() + "; again: " + again.getMessage());
+        }
       }
     }
     NetNamespaces.remove(netns(c));
@@ -451,6 +458,11 @@ public final class ContainerNetwork {
     }
     return names.stream().filter(ContainerId::isHex64).map(ContainerId::new)
         .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** DELs what is kept of a gone container's attachments: their DEL did not finish. */
+  public void forget(ContainerId id) {
+    cni.deleteKept(id.hex());
   }
 
   /** Unpins namespaces no running container owns: a crash between set-up and recording left them. */

@@ -809,6 +809,7 @@ class ContainerLifecycleTest {
     lifecycle.recover();
 
     assertFalse(runtime.exists(ghost));
+    assertTrue(journal.contains("sandbox.forget"), "its network attachments whose DEL did not finish are undone");
   }
 
   @Test

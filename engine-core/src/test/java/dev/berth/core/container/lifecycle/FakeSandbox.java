@@ -89,6 +89,12 @@ final class FakeSandbox implements Sandbox {
   }
 
   @Override
+  public synchronized void forget(ContainerId id) {
+    call("forget");
+    up.remove(id);
+  }
+
+  @Override
   public synchronized Set<ContainerId> present() {
     return Set.copyOf(up);
   }
