@@ -66,15 +66,30 @@ class DependencyRulesTest {
   /**
    * The API knows the engine through its services and their records, never its machinery: not
    * the runtime, the filesystem walkers or the syscalls. The composition root (Main, the instance
-   * lock it takes before anything else, and the socket systemd passes it) builds that machinery
-   * and is the exception.
+   * lock it takes before anything else, the socket systemd passes it, and the start's warm-up)
+   * builds that machinery and is the exception.
    */
   @Test
   void theApiSeesOnlyCoresServicesAndModel() {
     noClasses().that().resideInAPackage("dev.berth.server..")
-        .and(not(belongToAnyOf(Main.class, InstanceLock.class, SystemdListener.class)))
+        .and(not(belongToAnyOf(Main.class, InstanceLock.class, SystemdListener.class, Warmup.class)))
         .should().dependOnClassesThat().resideInAnyPackage("dev.berth.core.runtime..", "dev.berth.core.fs..",
             "dev.berth.core.os..")
+        .check(classes);
+  }
+
+  /**
+   * Programs are spawned by core.os.Processes (posix_spawn, every other descriptor closed in the
+   * child), not by ProcessBuilder: its jspawnhelper holds all of the JVM's descriptors until the
+   * JVM has told it what to run, and two of them, spawned at once by a berthd that was killed in
+   * the middle, waited on each other's pipe for good, holding the API socket. The runtime probe,
+   * which runs once as berthd starts, is the one user left, so no two of them can meet.
+   */
+  @Test
+  void programsAreNotSpawnedThroughProcessBuilder() {
+    noClasses().that().resideInAPackage("dev.berth..")
+        .and().doNotHaveFullyQualifiedName("dev.berth.core.runtime.Cgroup2Hider")
+        .should().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class)
         .check(classes);
   }
 
