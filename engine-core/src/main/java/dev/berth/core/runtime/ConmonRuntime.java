@@ -78,6 +78,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   private final ConmonLauncher launcher;
   private final CgroupMovePrimer primer;
   private ExitWatcher watcher;
+  private MonitorWatcher monitors;
   private OomWatcher oomWatcher;
   private NamespaceExec namespaceExec;
   private final SeccompPrograms seccompPrograms = new SeccompPrograms();
@@ -193,7 +194,9 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
         Files.writeString(bundle.resolve(INIT_START), Long.toString(initStart));
         Files.writeString(bundle.resolve(CONMON_START), Long.toString(conmonStart));
         watchOom(spec.id());
-        return new MonitorProcess(pid, conmonPid, conmonStart);
+        var monitor = new MonitorProcess(pid, conmonPid, conmonStart);
+        watchMonitor(spec.id(), monitor);
+        return monitor;
       }
     } catch (IOException e) {
       throw cleanUpAfter(spec.id(), new InternalException("cannot create " + id + ": " + e.getMessage(), e));
@@ -593,8 +596,27 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
       watcher = new ExitWatcher(paths.exits());
       watcher.addListener(listener);
       watcher.start();
+      // A monitor that ends without writing the exit file (killed) is the only sign of that run's end.
+      monitors = new MonitorWatcher();
+      monitors.addListener(listener);
+      monitors.start();
+      try (var dirs = Files.list(paths.bundle("x").getParent())) {
+        dirs.map(d -> d.getFileName().toString()).filter(ContainerId::isHex64).map(ContainerId::new)
+            .forEach(id -> monitor(id).ifPresent(m -> monitors.watch(id, m)));
+      } catch (NoSuchFileException e) {
+        // No container has run yet.
+      } catch (IOException e) {
+        throw new InternalException("cannot list the bundles: " + e.getMessage(), e);
+      }
     } else {
       watcher.addListener(listener);
+      monitors.addListener(listener);
+    }
+  }
+
+  private synchronized void watchMonitor(ContainerId id, MonitorProcess monitor) {
+    if (monitors != null) {
+      monitors.watch(id, monitor);
     }
   }
 
@@ -646,6 +668,8 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     if (watcher != null) {
       watcher.close();
       watcher = null;
+      monitors.close();
+      monitors = null;
     }
     if (oomWatcher != null) {
       oomWatcher.close();

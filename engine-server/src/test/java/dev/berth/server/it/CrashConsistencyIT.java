@@ -72,6 +72,26 @@ class CrashConsistencyIT extends WithBerthd {
     assertTrue(left.isEmpty(), "after rm -f of every container:\n" + String.join("\n", left));
   }
 
+  @Test
+  void aMonitorKilledWhileItsContainerRunsEndsTheRunAndLeavesNothing() {
+    var host = new HostResidue(daemon);
+    String subnet = docker.run("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Subnet}}")
+        .ok().line();
+    var before = java.util.Set.copyOf(daemon.monitors());
+    String id = docker.run("run", "-d", "busybox", "sleep", "300").ok().line();
+    var started = new ArrayList<>(daemon.monitors());
+    started.removeAll(before);
+    assertTrue(started.size() == 1, "one new monitor: " + started);
+    // No exit file will come: only the monitor's end says the run is over.
+    ProcessHandle.of(started.getFirst()).orElseThrow().destroyForcibly();
+    docker.run(null, Duration.ofSeconds(30), "wait", id).ok();
+    String state = docker.run("inspect", "--format", "{{.State.Status}} {{.State.Pid}}", id).ok().line();
+    assertTrue(state.equals("dead 0"), state);
+    List<String> left = host.disagreements(Map.of(), java.util.Set.of(id), subnet);
+    assertTrue(left.isEmpty(), "after the monitor's end:\n" + String.join("\n", left));
+    docker.run("rm", id).ok();
+  }
+
   /** Full id to status, of every container there is. */
   private static Map<String, String> states() {
     var out = new TreeMap<String, String>();
