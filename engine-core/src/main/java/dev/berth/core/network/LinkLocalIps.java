@@ -4,7 +4,6 @@ import dev.berth.core.error.InternalException;
 import dev.berth.core.os.ErrnoException;
 import dev.berth.core.os.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,8 +24,8 @@ public final class LinkLocalIps {
       try {
         var run = Processes.capture(cmd);
         if (run.exit() != 0) {
-          String out = (new String(run.stdout(), StandardCharsets.UTF_8) + run.stderr()).strip();
-          throw new InternalException("adding link-local address " + cidr + " to " + ifName + ": " + out);
+          throw new InternalException("adding link-local address " + cidr + " to " + ifName + ": "
+              + run.said().strip());
         }
       } catch (IOException | ErrnoException e) {
         throw new InternalException("running ip: " + e.getMessage(), e);

@@ -85,7 +85,13 @@ public final class Processes {
   public record Outcome(int exit, String stderr) {}
 
   /** How a program run by {@link #capture} ended: its exit status (128 + signal if killed), stdout and stderr. */
-  public record Captured(int exit, byte[] stdout, String stderr) {}
+  public record Captured(int exit, byte[] stdout, String stderr) {
+
+    /** All the program said, stdout then stderr: for a message about its failure. */
+    public String said() {
+      return new String(stdout, java.nio.charset.StandardCharsets.UTF_8) + stderr;
+    }
+  }
 
   /**
    * Runs {@code program} to its end with {@code input} on its stdin (null: /dev/null), its stdout

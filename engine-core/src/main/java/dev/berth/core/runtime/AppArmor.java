@@ -94,9 +94,8 @@ public final class AppArmor {
       var run = Processes.capture(parser, List.of(parser.toString(), "-Kr"), Processes.environment(Map.of()),
           text.getBytes(StandardCharsets.UTF_8));
       if (run.exit() != 0) {
-        String out = new String(run.stdout(), StandardCharsets.UTF_8) + run.stderr();
         throw new InternalException("AppArmor enabled on system but the " + DEFAULT_PROFILE
-            + " profile could not be loaded: running '" + parser + " -Kr' failed with output: " + out);
+            + " profile could not be loaded: running '" + parser + " -Kr' failed with output: " + run.said());
       }
     } catch (IOException | ErrnoException e) {
       throw new InternalException("AppArmor enabled on system but the " + DEFAULT_PROFILE

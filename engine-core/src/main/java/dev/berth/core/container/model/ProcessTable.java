@@ -32,7 +32,7 @@ public record ProcessTable(List<String> titles, List<List<String>> processes) {
       var run = Processes.capture(cmd);
       out = new String(run.stdout(), StandardCharsets.UTF_8);
       if (run.exit() != 0) {
-        throw new InternalException("ps: " + (out + run.stderr()).strip());
+        throw new InternalException("ps: " + run.said().strip());
       }
     } catch (IOException | ErrnoException e) {
       throw new InternalException("running ps: " + e.getMessage(), e);
