@@ -598,7 +598,7 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
       watcher.start();
       // A monitor that ends without writing the exit file (killed) is the only sign of that run's end.
       monitors = new MonitorWatcher();
-      monitors.addListener(listener);
+      monitors.addListener(unlessExitRecorded(listener));
       monitors.start();
       try (var dirs = Files.list(paths.bundle("x").getParent())) {
         dirs.map(d -> d.getFileName().toString()).filter(ContainerId::isHex64).map(ContainerId::new)
@@ -610,8 +610,21 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
       }
     } else {
       watcher.addListener(listener);
-      monitors.addListener(listener);
+      monitors.addListener(unlessExitRecorded(listener));
     }
+  }
+
+  /**
+   * {@code listener} for monitors' ends, told only of those that recorded no exit: conmon writes
+   * the exit file before it ends, so the exit watcher has that exit, and the exit handling is not
+   * run a second time for every container that stops.
+   */
+  private Consumer<ContainerId> unlessExitRecorded(Consumer<ContainerId> listener) {
+    return id -> {
+      if (exitCode(id).isEmpty()) {
+        listener.accept(id);
+      }
+    };
   }
 
   private synchronized void watchMonitor(ContainerId id, MonitorProcess monitor) {
