@@ -59,6 +59,7 @@ public final class ApiServer implements AutoCloseable {
    * Staged#adopt} then serves the engine's routes on the real socket.
    */
   public static Staged stage(Path socket) {
+    HelidonServices.install();
     Path staging = staging(socket);
     var staged = new Staged(staging);
     staged.server = serve(staging.resolve("s"), staged);

@@ -10,7 +10,7 @@ import io.helidon.webserver.http.HttpRouting;
  * for the parser and the default date format's calendar data, ~60 ms interpreted), which reading
  * the configuration needs first, then the default SecureRandom's (~15 ms); the instance lock's
  * calls (the FFM linker's first use, ~40 ms), which come next; and Helidon's service registry
- * (~100 ms of service descriptors read out of the jars), which the API server's staging needs.
+ * ({@link HelidonServices}) and routing classes, which the API server's staging needs.
  * A thread that needs a class one of these is initialising waits for it, so nothing is done twice
  * and nothing is used half made. A failure here is left for the code that needs the class to meet
  * again, with its own context.
@@ -26,7 +26,10 @@ final class Warmup {
       java.util.UUID.randomUUID();
     });
     start("berth-warmup-lock", LockFile::link);
-    start("berth-warmup-api", HttpRouting::builder);
+    start("berth-warmup-api", () -> {
+      HelidonServices.install();
+      HttpRouting.builder();
+    });
   }
 
   @FunctionalInterface
