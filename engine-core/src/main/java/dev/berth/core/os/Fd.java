@@ -26,7 +26,7 @@ public final class Fd {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment fds = arena.allocate(JAVA_INT, 2);
         MemorySegment state = LibC.captureState(arena);
-        int rc = (int) LibC.Io.PIPE2.invokeExact(state, fds, O_CLOEXEC);
+        int rc = (int) LibC.Pipes.PIPE2.invokeExact(state, fds, O_CLOEXEC);
         if (rc != 0) {
           throw new ErrnoException("pipe2", LibC.errno(state));
         }
@@ -80,7 +80,7 @@ public final class Fd {
     fcntl(source, F_SETFL, (flags & ~O_NONBLOCK) | nonBlocking, "fcntl F_SETFL");
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.Io.DUP3.invokeExact(state, source, target, O_CLOEXEC);
+      int rc = (int) LibC.Pipes.DUP3.invokeExact(state, source, target, O_CLOEXEC);
       if (rc < 0) {
         throw new ErrnoException("dup3", LibC.errno(state));
       }
@@ -92,7 +92,7 @@ public final class Fd {
   static int fcntl(int fd, int command, int arg, String what) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.Io.FCNTL.invokeExact(state, fd, command, arg);
+      int rc = (int) LibC.Fcntl.FCNTL.invokeExact(state, fd, command, arg);
       if (rc < 0) {
         throw new ErrnoException(what, LibC.errno(state));
       }
@@ -106,7 +106,7 @@ public final class Fd {
   public static void shutdownWrite(int fd) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = LibC.captureState(arena);
-      int rc = (int) LibC.Io.SHUTDOWN.invokeExact(state, fd, 1);
+      int rc = (int) LibC.Pipes.SHUTDOWN.invokeExact(state, fd, 1);
       if (rc != 0 && LibC.errno(state) != ErrnoException.ENOTCONN) {
         throw new ErrnoException("shutdown", LibC.errno(state));
       }
@@ -201,7 +201,7 @@ public final class Fd {
       }
       MemorySegment state = LibC.captureState(arena);
       while (true) {
-        int rc = (int) LibC.Io.POLL.invokeExact(state, pfds, (long) fds.length, timeoutMillis);
+        int rc = (int) LibC.Pipes.POLL.invokeExact(state, pfds, (long) fds.length, timeoutMillis);
         if (rc < 0) {
           int errno = LibC.errno(state);
           if (errno == ErrnoException.EINTR) {

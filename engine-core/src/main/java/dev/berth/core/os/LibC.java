@@ -20,7 +20,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>The handles are grouped in holder classes, so a group's handles are made when one of them is
  * first used: linking a handle costs ~5 ms of a cold JVM, and start-up needs only a few of them
- * (the lock file's open and close; nothing else before the first request).
+ * (the lock file's open and close, and what the runtime probe's sealed copy of crun needs:
+ * memfd_create, write and fcntl; nothing else before the first request).
  */
 final class LibC {
 
@@ -43,17 +44,29 @@ final class LibC {
     }
   }
 
-  /** Pipes and the descriptors of processes the engine talks to: read, write, poll, dup3, fcntl. */
+  /** read and write. */
   static final class Io {
-    static final MethodHandle PIPE2 = errno("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
-    static final MethodHandle DUP3 = errno("dup3", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     static final MethodHandle READ = errno("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     static final MethodHandle WRITE = errno("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
-    static final MethodHandle POLL = errno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
-    static final MethodHandle SHUTDOWN = errno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
-    static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
 
     private Io() {}
+  }
+
+  /** fcntl: descriptor flags and a sealed copy's seals, which the runtime probe needs as berthd starts. */
+  static final class Fcntl {
+    static final MethodHandle FCNTL = variadic("fcntl", 2, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+
+    private Fcntl() {}
+  }
+
+  /** Pipes and the descriptors of processes the engine talks to: pipe2, dup3, poll, shutdown. */
+  static final class Pipes {
+    static final MethodHandle PIPE2 = errno("pipe2", JAVA_INT, ADDRESS, JAVA_INT);
+    static final MethodHandle DUP3 = errno("dup3", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
+    static final MethodHandle POLL = errno("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
+    static final MethodHandle SHUTDOWN = errno("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
+
+    private Pipes() {}
   }
 
   /** memfd_create, for sealed copies of programs and seccomp filters. */

@@ -599,7 +599,6 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
       // A monitor that ends without writing the exit file (killed) is the only sign of that run's end.
       monitors = new MonitorWatcher();
       monitors.addListener(unlessExitRecorded(listener));
-      monitors.start();
       try (var dirs = Files.list(paths.bundle("x").getParent())) {
         dirs.map(d -> d.getFileName().toString()).filter(ContainerId::isHex64).map(ContainerId::new)
             .forEach(id -> monitor(id).ifPresent(m -> monitors.watch(id, m)));

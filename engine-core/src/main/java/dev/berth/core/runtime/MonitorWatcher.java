@@ -18,25 +18,23 @@ import java.util.function.Consumer;
  * wrote the file (by an administrator, the OOM killer, a kill during its rename) leaves none, and
  * only its end says that the run is over: the engine then finds no exit code and the monitor gone,
  * and records the container dead (as dockerd does when a shim dies). One platform thread waits in
- * poll(2) on a pidfd per monitor and on a pipe that wakes it when the set changes.
+ * poll(2) on a pidfd per monitor and on a pipe that wakes it when the set changes. The thread and
+ * its pipe are made for the first monitor watched: a start with nothing running links neither
+ * pipe2 nor poll (issue 15).
  */
 final class MonitorWatcher implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(MonitorWatcher.class.getName());
 
-  private final Fd.Pipe wake = Fd.Pipe.open();
   private final List<Consumer<ContainerId>> listeners = new CopyOnWriteArrayList<>();
-  // Guarded by this: the pidfd of each watched monitor, and whose it is.
+  // Guarded by this: the pidfd of each watched monitor, and whose it is; the thread and its wake pipe once made.
   private final Map<Integer, ContainerId> watched = new HashMap<>();
   private boolean closed;
-  private final Thread thread = Thread.ofPlatform().name("monitor-watcher").daemon().unstarted(this::run);
+  private Fd.Pipe wake;
+  private Thread thread;
 
   void addListener(Consumer<ContainerId> listener) {
     listeners.add(listener);
-  }
-
-  void start() {
-    thread.start();
   }
 
   /**
@@ -58,17 +56,23 @@ final class MonitorWatcher implements AutoCloseable {
       notifyListeners(id);
       return;
     }
+    Fd.Pipe woken;
     synchronized (this) {
       if (closed) {
         Fd.close(pidfd);
         return;
       }
       watched.put(pidfd, id);
+      if (thread == null) {
+        wake = Fd.Pipe.open();
+        thread = Thread.ofPlatform().name("monitor-watcher").daemon().start(() -> run(wake));
+      }
+      woken = wake;
     }
-    Fd.write(wake.writeFd(), new byte[] {1});
+    Fd.write(woken.writeFd(), new byte[] {1});
   }
 
-  private void run() {
+  private void run(Fd.Pipe wake) {
     while (true) {
       int[] fds;
       synchronized (this) {
@@ -128,6 +132,9 @@ final class MonitorWatcher implements AutoCloseable {
       closed = true;
       watched.keySet().forEach(Fd::close);
       watched.clear();
+      if (thread == null) {
+        return;
+      }
     }
     Fd.write(wake.writeFd(), new byte[] {1});
     try {

@@ -2,6 +2,7 @@ package dev.berth.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.os.Processes;
@@ -33,7 +34,6 @@ class MonitorWatcherTest {
     int b = sleeper();
     try (var watcher = new MonitorWatcher()) {
       watcher.addListener(ended::add);
-      watcher.start();
       watcher.watch(A, monitor(a));
       watcher.watch(B, monitor(b));
       Processes.kill(a, 9);
@@ -57,7 +57,6 @@ class MonitorWatcherTest {
     MonitorProcess m = monitor(pid);
     try (var watcher = new MonitorWatcher()) {
       watcher.addListener(ended::add);
-      watcher.start();
       // The pid now names a process that started at another time: not the monitor.
       watcher.watch(A, new MonitorProcess(pid, pid, m.monitorStartTime() - 1));
       assertEquals(A, ended.poll(1, TimeUnit.SECONDS));
@@ -73,5 +72,18 @@ class MonitorWatcherTest {
         Processes.waitFor(pid);
       }
     }
+  }
+
+  @Test
+  void aWatcherThatWatchesNothingStartsNoThread() {
+    long before = watcherThreads();
+    try (var watcher = new MonitorWatcher()) {
+      watcher.addListener(id -> { });
+      assertEquals(before, watcherThreads(), "a thread was started to watch no monitor");
+    }
+  }
+
+  private static long watcherThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("monitor-watcher")).count();
   }
 }
