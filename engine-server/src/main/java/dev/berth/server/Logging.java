@@ -10,6 +10,13 @@ import java.util.logging.Logger;
 /** One line per record on stderr (journald collects it), at the level --log-level asks for. */
 final class Logging {
 
+  /**
+   * The loggers whose levels are set here. java.util.logging holds its loggers weakly: one nobody
+   * else refers to is collected, its level with it, and a logger made later under that name
+   * inherits the root's level instead (HikariCP's start-up lines came out at info).
+   */
+  private static final java.util.Map<String, Logger> CONFIGURED = new java.util.concurrent.ConcurrentHashMap<>();
+
   private Logging() {}
 
   static void configure(String level) {
@@ -42,10 +49,16 @@ final class Logging {
     root.addHandler(handler);
     // Debug is for berth's own records; the JDK's and libraries' debug output is noise.
     root.setLevel(jul == Level.FINE ? Level.INFO : jul);
-    Logger.getLogger("dev.berth").setLevel(jul);
-    // Helidon's startup chatter is not berth's news; keep its warnings.
-    Logger.getLogger("io.helidon").setLevel(jul == Level.FINE ? Level.INFO : Level.WARNING);
-    Logger.getLogger("com.zaxxer.hikari").setLevel(jul == Level.FINE ? Level.INFO : Level.WARNING);
+    level("dev.berth", jul);
+    // Helidon's and HikariCP's start-up chatter is not berth's news; keep their warnings.
+    level("io.helidon", jul == Level.FINE ? Level.INFO : Level.WARNING);
+    level("com.zaxxer.hikari", jul == Level.FINE ? Level.INFO : Level.WARNING);
+  }
+
+  private static void level(String name, Level level) {
+    Logger logger = Logger.getLogger(name);
+    logger.setLevel(level);
+    CONFIGURED.put(name, logger);
   }
 
   private static String name(Level l) {
