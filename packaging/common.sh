@@ -33,7 +33,9 @@ find_java_home() {
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME")
   for candidate in /usr/lib/jvm/*; do [ -x "$candidate/bin/javac" ] && candidates+=("$candidate"); done
   if command -v javac >/dev/null 2>&1; then
-    candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")")
+    local javac
+    javac=$(readlink -f "$(command -v javac)")
+    candidates+=("${javac%/bin/javac}")
   fi
   for candidate in "${candidates[@]}"; do
     [ -x "$candidate/bin/java" ] && [ -x "$candidate/bin/javac" ] || continue
@@ -52,7 +54,7 @@ use_java() {
   export JAVA_HOME
 }
 
-is_debian_root() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+is_debian_root() { [ "$EUID" = 0 ] && command -v apt-get >/dev/null 2>&1; }
 
 # Installs the Debian packages among "$@" that are missing; says which.
 ensure_packages() {
@@ -74,11 +76,24 @@ ensure_packages() {
 # the same (a berth that needs one more package checks again). Saves ~0.4 s of dpkg-query.
 BERTH_CHECKED_STAMP=${BERTH_CHECKED_STAMP:-/run/berth-launcher/packages-checked}
 
+# The launcher runs these on every start: bash builtins rather than a process each (issue 15).
+first_line() {
+  local line=""
+  IFS= read -r line 2>/dev/null < "$1" || true
+  printf '%s' "$line"
+}
+has_overlay() {
+  local dev fs
+  while read -r dev fs; do
+    [ "${fs:-$dev}" = overlay ] && return 0
+  done < /proc/filesystems
+  return 1
+}
 check_runtime_prerequisites() {
-  [ "$(id -u)" = 0 ] || die "berthd must run as root (it mounts filesystems and creates namespaces and cgroups)"
+  [ "$EUID" = 0 ] || die "berthd must run as root (it mounts filesystems and creates namespaces and cgroups)"
   if command -v apt-get >/dev/null 2>&1; then
     if ! [ "$BERTH_CHECKED_STAMP" -nt /var/lib/dpkg/status ] \
-        || [ "$(cat "$BERTH_CHECKED_STAMP" 2>/dev/null)" != "${BERTH_RUNTIME_PACKAGES[*]}" ]; then
+        || [ "$(first_line "$BERTH_CHECKED_STAMP")" != "${BERTH_RUNTIME_PACKAGES[*]}" ]; then
       ensure_packages "${BERTH_RUNTIME_PACKAGES[@]}"
       mkdir -p "$(dirname "$BERTH_CHECKED_STAMP")" 2>/dev/null \
         && printf '%s\n' "${BERTH_RUNTIME_PACKAGES[*]}" > "$BERTH_CHECKED_STAMP" 2>/dev/null || true
@@ -88,9 +103,9 @@ check_runtime_prerequisites() {
   command -v runc >/dev/null 2>&1 || command -v crun >/dev/null 2>&1 || die "neither runc nor crun is installed"
   [ -x /usr/lib/cni/bridge ] || [ -x /opt/cni/bin/bridge ] || die "the CNI plugins are not installed (containernetworking-plugins)"
   command -v iptables >/dev/null 2>&1 || die "iptables is not installed (the CNI portmap and firewall plugins use it)"
-  if ! grep -qw overlay /proc/filesystems; then
+  if ! has_overlay; then
     modprobe overlay 2>/dev/null || true
-    grep -qw overlay /proc/filesystems || die "the kernel has no overlay filesystem"
+    has_overlay || die "the kernel has no overlay filesystem"
   fi
 }
 
