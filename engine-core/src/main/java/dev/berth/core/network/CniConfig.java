@@ -22,6 +22,18 @@ public record CniConfig(Path leases, boolean ipMasq) {
 
   public Cni.Attachment attachment(String containerId, Path netns, String ifName, Network net, Endpoint e,
       List<PortBinding> published) {
+    return attachment(containerId, netns, ifName, net, e, published, false);
+  }
+
+  /**
+   * The attachment, the firewall plugin told to keep the bridge isolated from other bridges
+   * ({@code ingressPolicy: same-bridge}) unless {@code isolationInPlace}: berth has just seen every
+   * rule the policy adds for this bridge in place ({@link IsolationRules#inPlace}). The plugin
+   * checks those rules one iptables process each on every ADD (~8 of them) and adds what is missing;
+   * with all of them there it does nothing, which is what leaving the policy out does.
+   */
+  public Cni.Attachment attachment(String containerId, Path netns, String ifName, Network net, Endpoint e,
+      List<PortBinding> published, boolean isolationInPlace) {
     var plugins = new ArrayList<ObjectNode>();
     plugins.add(bridge(net));
     Map<String, Object> runtime = new LinkedHashMap<>();
@@ -32,8 +44,11 @@ public record CniConfig(Path leases, boolean ipMasq) {
       runtime.put("portMappings", published.stream().map(p -> Map.of("hostPort", p.hostPort(), "containerPort",
           p.containerPort(), "protocol", p.protocol(), "hostIP", p.hostIp())).toList());
     }
-    plugins.add(JSON.createObjectNode().put("type", "firewall").put("backend", "iptables")
-        .put("ingressPolicy", "same-bridge"));
+    ObjectNode firewall = JSON.createObjectNode().put("type", "firewall").put("backend", "iptables");
+    if (!isolationInPlace) {
+      firewall.put("ingressPolicy", "same-bridge");
+    }
+    plugins.add(firewall);
     var args = new LinkedHashMap<String, String>();
     // host-local takes one address per range set, comma-separated in CNI_ARGS' IP.
     var ips = new ArrayList<String>();

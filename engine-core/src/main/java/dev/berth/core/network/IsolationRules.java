@@ -4,10 +4,12 @@ import dev.berth.core.error.InternalException;
 import dev.berth.core.os.ErrnoException;
 import dev.berth.core.os.Processes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The firewall plugin's {@code ingressPolicy: same-bridge} isolates bridge networks from each
@@ -69,6 +71,40 @@ public final class IsolationRules {
         throw new InternalException(tool + " -I FORWARD for " + bridge + " exited with " + status);
       }
     }
+  }
+
+  /**
+   * Whether every rule the firewall plugin's {@code ingressPolicy: same-bridge} keeps for {@code
+   * bridge} is in the filter table (both families' with {@code ipv6}), read with one {@code -S}
+   * each: the jump from FORWARD, the bridge's rule and the RETURN in each stage chain. The plugin
+   * checks exactly these and adds the missing ones; when this says yes, it would add nothing. No
+   * answer (the tool failed) is no.
+   */
+  public static boolean inPlace(String bridge, boolean ipv6) {
+    for (String tool : ipv6 ? List.of("iptables", "ip6tables") : List.of("iptables")) {
+      Processes.Captured listed;
+      try {
+        listed = Processes.capture(List.of(tool, "-w", "-t", "filter", "-S"));
+      } catch (IOException | ErrnoException e) {
+        return false;
+      }
+      if (listed.exit() != 0 || !inPlace(new String(listed.stdout(), StandardCharsets.UTF_8), bridge)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code rules}, a table as {@code iptables -S} lists it, holds the bridge's isolation. */
+  static boolean inPlace(String rules, String bridge) {
+    String comment = " -m comment --comment \"" + COMMENT + "\" -j ";
+    Set<String> lines = rules.lines().collect(java.util.stream.Collectors.toSet());
+    return lines.containsAll(List.of(
+        "-A FORWARD" + comment + "CNI-ISOLATION-STAGE-1",
+        "-A CNI-ISOLATION-STAGE-1 -i " + bridge + " ! -o " + bridge + comment + "CNI-ISOLATION-STAGE-2",
+        "-A CNI-ISOLATION-STAGE-1" + comment + "RETURN",
+        "-A CNI-ISOLATION-STAGE-2 -o " + bridge + comment + "DROP",
+        "-A CNI-ISOLATION-STAGE-2" + comment + "RETURN"));
   }
 
   /** Removes the bridge's isolation rules of both families; rules that are not there are fine. */

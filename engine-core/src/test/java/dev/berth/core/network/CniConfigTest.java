@@ -113,4 +113,15 @@ class CniConfigTest {
     assertEquals(1, a.plugins().getFirst().get("ipam").get("ranges").size());
     assertEquals("[{\"dst\":\"0.0.0.0/0\"}]", a.plugins().getFirst().get("ipam").get("routes").toString());
   }
+
+  @Test
+  void theFirewallKeepsTheBridgeIsolatedUnlessTheIsolationIsInPlace() {
+    var config = new CniConfig(Path.of("/l"), false);
+    var net = network(false, new IpamPool("172.18.0.0/16", "172.18.0.1", null));
+    var checked = config.attachment("c".repeat(64), Path.of("/n"), "eth0", net, ANY, List.of());
+    assertEquals("same-bridge", checked.plugins().getLast().path("ingressPolicy").asText());
+    var inPlace = config.attachment("c".repeat(64), Path.of("/n"), "eth0", net, ANY, List.of(), true);
+    assertEquals("firewall", inPlace.plugins().getLast().get("type").asText());
+    assertFalse(inPlace.plugins().getLast().has("ingressPolicy"), "the plugin would check, one process each, rules seen in place");
+  }
 }

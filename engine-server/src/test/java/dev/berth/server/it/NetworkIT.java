@@ -131,6 +131,41 @@ class NetworkIT extends WithBerthd {
     assertFalse(iptablesSave().contains(bridgeA), "isolation rules outlive " + bridgeA);
   }
 
+  /**
+   * Issue 15: a start checks the bridge's isolation rules with one `iptables -S` and lets the
+   * firewall plugin skip its own checks only when all are there. Attack: the rule that drops
+   * traffic into the bridge goes (a firewall reload, an administrator) while a container serves on
+   * it; the next container started on the bridge must bring it back, as the plugin's checks did.
+   */
+  @Test
+  void aBridgeWhoseIsolationRuleWentIsIsolatedAgainByItsNextContainer() throws Exception {
+    docker.run("network", "create", "isoc").ok();
+    docker.run("network", "create", "isod").ok();
+    String bridge = "br-" + docker.run("network", "inspect", "--format", "{{.Id}}", "isoc").ok().line().substring(0, 12);
+    String drop = "-A CNI-ISOLATION-STAGE-2 -o " + bridge + " ";
+    try {
+      docker.run("run", "-d", "--name", "isolated2", "--network", "isoc", "busybox", "sh", "-c", HTTPD, "inside").ok();
+      String ip = docker.run("inspect", "--format", "{{.NetworkSettings.Networks.isoc.IPAddress}}", "isolated2").ok()
+          .line();
+      assertTrue(iptablesSave().contains(drop), "isolation rules for " + bridge);
+      Process removed = new ProcessBuilder("iptables", "-w", "-t", "filter", "-D", "CNI-ISOLATION-STAGE-2", "-o", bridge,
+          "-m", "comment", "--comment", "CNI firewall plugin rules (ingressPolicy: same-bridge)", "-j", "DROP")
+          .redirectErrorStream(true).start();
+      assertEquals(0, removed.waitFor(), new String(removed.getInputStream().readAllBytes()));
+      assertFalse(iptablesSave().contains(drop));
+
+      docker.run("run", "--rm", "--network", "isoc", "busybox", "true").ok();
+      assertTrue(iptablesSave().contains(drop), "the next container on " + bridge + " put its isolation back");
+      var across = docker.run("run", "--rm", "--network", "isod", "busybox", "sh", "-c",
+          "timeout 3 wget -qO- http://" + ip + ":8080/; exit $?");
+      assertNotEquals(0, across.exit());
+      assertFalse(across.out().contains("inside"), across.out());
+    } finally {
+      docker.run("rm", "-f", "isolated2");
+      docker.run("network", "rm", "isoc", "isod").ok();
+    }
+  }
+
   private static String iptablesSave() throws Exception {
     Process p = new ProcessBuilder("iptables-save").redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(p.getInputStream().readAllBytes());

@@ -339,7 +339,9 @@ public final class ContainerNetwork {
       // Both families even on an IPv4-only network: the drop must not depend on IPv6 being off.
       IsolationRules.isolateContainers(net.bridge(), true);
     }
-    Cni.Added added = cni.add(attachment(c, net, e, ifName, published));
+    // One iptables -S instead of the firewall plugin's ~8 checks, when the bridge is isolated already.
+    boolean isolated = IsolationRules.inPlace(net.bridge(), net.ipv6Pool().isPresent());
+    Cni.Added added = cni.add(cniConfig.attachment(c.id().hex(), netns(c), ifName, net, e, published, isolated));
     finishing.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(added.complete());
     CniResult result = added.result();
     String mac = result.sandboxInterface(ifName).map(CniResult.Interface::mac).orElse("");
