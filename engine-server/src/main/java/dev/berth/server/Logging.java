@@ -1,6 +1,8 @@
 package dev.berth.server;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -15,7 +17,7 @@ final class Logging {
    * else refers to is collected, its level with it, and a logger made later under that name
    * inherits the root's level instead (HikariCP's start-up lines came out at info).
    */
-  private static final java.util.Map<String, Logger> CONFIGURED = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Logger> CONFIGURED = new ConcurrentHashMap<>();
 
   private Logging() {}
 

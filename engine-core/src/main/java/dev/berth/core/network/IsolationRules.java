@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The firewall plugin's {@code ingressPolicy: same-bridge} isolates bridge networks from each
@@ -98,7 +99,7 @@ public final class IsolationRules {
   /** Whether {@code rules}, a table as {@code iptables -S} lists it, holds the bridge's isolation. */
   static boolean inPlace(String rules, String bridge) {
     String comment = " -m comment --comment \"" + COMMENT + "\" -j ";
-    Set<String> lines = rules.lines().collect(java.util.stream.Collectors.toSet());
+    Set<String> lines = rules.lines().collect(Collectors.toSet());
     return lines.containsAll(List.of(
         "-A FORWARD" + comment + "CNI-ISOLATION-STAGE-1",
         "-A CNI-ISOLATION-STAGE-1 -i " + bridge + " ! -o " + bridge + comment + "CNI-ISOLATION-STAGE-2",
