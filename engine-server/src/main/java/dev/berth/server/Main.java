@@ -73,6 +73,7 @@ public final class Main {
       Engine engine = Engine.start(config);
       Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "shutdown"));
       IdleCollector.start();
+      Warmup.afterStart();
     } catch (InstanceLock.Refused e) {
       LOG.log(System.Logger.Level.ERROR, e.getMessage());
       System.exit(1);

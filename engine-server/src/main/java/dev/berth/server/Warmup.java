@@ -1,7 +1,10 @@
 package dev.berth.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.os.Downcalls;
 import dev.berth.core.os.LockFile;
+import dev.berth.server.container.ContainerJson;
+import dev.berth.store.JsonColumn;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
@@ -29,6 +32,21 @@ final class Warmup {
     start("berth-warmup-api", () -> {
       HelidonServices.install();
       HttpRouting.builder();
+    });
+  }
+
+  /**
+   * Once the engine serves: what the first container's run would otherwise pay for, ~0.5 of the
+   * ~0.8 s a first {@code docker run --rm} took after a start against ~0.1 s later (issue 15,
+   * docs/benchmarks.md): the store's documents' and the create and inspect bodies' JSON
+   * (de)serializers, and the run's downcalls. A request that arrives meanwhile waits for a class
+   * being initialised here rather than doing it again.
+   */
+  static void afterStart() {
+    start("berth-warmup-run", () -> {
+      JsonColumn.resolveAll();
+      ContainerJson.resolve();
+      Downcalls.linkForRuns();
     });
   }
 

@@ -13,6 +13,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -25,6 +26,8 @@ import java.util.function.Function;
 public final class JsonColumn<T> {
 
   private static final String CORE_PACKAGE = "dev.berth.core.";
+  /** The document types of the columns made, for {@link #resolveAll}. */
+  private static final Set<Class<?>> TYPES = ConcurrentHashMap.newKeySet();
 
   private final Class<T> type;
   // Made on first use: resolving a document's (de)serializers is most of what opening the store
@@ -67,7 +70,21 @@ public final class JsonColumn<T> {
    *     then follow the core's field names
    */
   public static <T> JsonColumn<T> of(Class<T> type) {
-    return new JsonColumn<>(type);
+    var column = new JsonColumn<>(type);
+    TYPES.add(type);
+    return column;
+  }
+
+  /**
+   * Resolves the (de)serializers of every column's document now, which the mapper keeps: for a
+   * warm-up once the engine serves, so the first request that reads or writes a row does not pay
+   * for them (~150 ms for a first {@code docker run}, issue 15).
+   */
+  public static void resolveAll() {
+    for (Class<?> type : TYPES) {
+      Mapper.INSTANCE.readerFor(type);
+      Mapper.INSTANCE.writerFor(type);
+    }
   }
 
   public String write(T value) {

@@ -119,6 +119,11 @@ public final class RootedFiles {
   private static final MethodHandle READ = handle("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
   private static final MethodHandle WRITE = handle("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
 
+  /** Makes this class's handles now (initialising the class does): see {@link Downcalls}. */
+  static void link() {
+    // nothing more
+  }
+
   private RootedFiles() {}
 
   /** What statx says of a file. */

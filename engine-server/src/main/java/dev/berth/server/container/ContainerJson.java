@@ -3,6 +3,7 @@ package dev.berth.server.container;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.server.api.Json;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,13 @@ public final class ContainerJson {
   record HealthConfig(List<String> Test, long Interval, long Timeout, long StartPeriod, long StartInterval, int Retries) {}
 
   /** Config in create requests and in inspect. */
+  /** Resolves the create and inspect bodies' (de)serializers now, which the mapper keeps (a warm-up after start). */
+  public static void resolve() {
+    Json.MAPPER.readerFor(Config.class);
+    Json.MAPPER.readerFor(CreateExtras.class);
+    Json.MAPPER.writerFor(Inspect.class);
+  }
+
   record Config(
       String Hostname,
       String Domainname,

@@ -1,0 +1,24 @@
+package dev.berth.core.os;
+
+/**
+ * Links, ahead of the first container's run, the downcalls a run needs: spawning, pipes, process
+ * ids and signals, mounts and namespaces, sockets, sealed copies and the rooted file operations.
+ * Each new call shape costs the FFM linker 5–20 ms of a cold JVM, ~150 ms of a first {@code docker
+ * run} (issue 15). For a warm-up once the engine serves; every one of them is in glibc, so linking
+ * cannot fail on a host where the engine starts at all.
+ */
+public final class Downcalls {
+
+  private Downcalls() {}
+
+  public static void linkForRuns() {
+    // Reading a handle initialises its group, which links the group's handles.
+    link(LibC.Io.READ, LibC.Fcntl.FCNTL, LibC.Pipes.PIPE2, LibC.Proc.KILL, LibC.Spawn.SPAWN, LibC.Mount.MOUNT,
+        LibC.Net.SOCKET, LibC.Memfd.MEMFD_CREATE);
+    RootedFiles.link();
+  }
+
+  private static void link(Object... handles) {
+    // nothing more
+  }
+}
