@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -26,6 +27,9 @@ public final class Processes {
   private static final int SIGKILL = 9;
   private static final long SYS_PIDFD_SEND_SIGNAL = 424;
   private static final long SYS_PIDFD_OPEN = 434;
+
+  // Looked in after PATH, which a bare environment (systemd, tests) may lack.
+  private static final String FALLBACK_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private Processes() {}
 
@@ -128,7 +132,10 @@ public final class Processes {
    * @throws IOException if the pipes cannot be read or written, or the program is not on PATH
    */
   public static Captured capture(List<String> command) throws IOException {
-    return capture(onPath(command.getFirst()), command, environment(Map.of()), null);
+    String name = command.getFirst();
+    Path program = name.contains("/") ? Path.of(name) : onPath(name).orElseThrow(() ->
+        new java.nio.file.NoSuchFileException(name, null, "executable file not found in $PATH"));
+    return capture(program, command, environment(Map.of()), null);
   }
 
   /** Our environment, with {@code overrides} set, as a child's {@code NAME=value} list. */
@@ -138,19 +145,22 @@ public final class Processes {
     return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
   }
 
-  /** Where a program named without a slash is on our PATH (as execvp looks), or the path it names. */
-  static Path onPath(String name) throws IOException {
-    if (name.contains("/")) {
-      return Path.of(name);
-    }
-    String path = System.getenv().getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+  /**
+   * Where {@code name} is on our PATH, then in the usual places (the engine may be started with a
+   * bare environment: systemd, tests), as a shell would find it.
+   */
+  public static Optional<Path> onPath(String name) {
+    String path = System.getenv().getOrDefault("PATH", "") + ":" + FALLBACK_PATH;
     for (String dir : path.split(":")) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, name);
       if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return candidate;
+        return Optional.of(candidate);
       }
     }
-    throw new java.nio.file.NoSuchFileException(name, null, "executable file not found in $PATH");
+    return Optional.empty();
   }
 
   private static Captured run(Path program, List<String> argv, List<String> env, byte[] input, boolean stdout)

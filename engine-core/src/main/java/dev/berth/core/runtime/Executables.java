@@ -1,16 +1,12 @@
 package dev.berth.core.runtime;
 
-import java.io.File;
-import java.nio.file.Files;
+import dev.berth.core.os.Processes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /** Finds helper binaries (conmon, runc, crun, the init) the way a shell would. */
 public final class Executables {
-
-  // The engine may be started with a bare environment (systemd, tests); look in the usual places too.
-  private static final String FALLBACK_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private Executables() {}
 
@@ -29,17 +25,8 @@ public final class Executables {
     return Optional.empty();
   }
 
+  /** See {@link Processes#onPath}. */
   public static Optional<Path> onPath(String name) {
-    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + FALLBACK_PATH;
-    for (String dir : path.split(File.pathSeparator)) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, name);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
+    return Processes.onPath(name);
   }
 }
