@@ -40,7 +40,8 @@ final class Warmup {
    * ~0.8 s a first {@code docker run --rm} took after a start against ~0.1 s later (issue 15,
    * docs/benchmarks.md): the store's documents' and the create and inspect bodies' JSON
    * (de)serializers, and the run's downcalls. A request that arrives meanwhile waits for a class
-   * being initialised here rather than doing it again.
+   * being initialised here rather than doing it again; a (de)serializer both resolve at once is
+   * made twice and one kept, which is harmless.
    */
   static void afterStart() {
     start("berth-warmup-run", () -> {

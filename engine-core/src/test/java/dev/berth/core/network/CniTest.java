@@ -40,6 +40,12 @@ class CniTest {
     return bin;
   }
 
+  /** eth0 of the container on "net" through the bridge and firewall plugins, without ports. */
+  private static Cni.Attachment bridgeAndFirewall() {
+    return new Cni.Attachment(ID, null, "eth0", "net", List.of(plugin("bridge"), plugin("firewall")), Map.of(),
+        Map.of());
+  }
+
   private static ObjectNode plugin(String type) {
     return JSON.createObjectNode().put("type", type);
   }
@@ -59,8 +65,7 @@ class CniTest {
     cni.add(added).complete().join();
 
     // After a crash the record never had the ports, so the caller's attachment lacks portmap.
-    cni.delete(new Cni.Attachment(ID, null, "eth0", "net", List.of(plugin("bridge"), plugin("firewall")), Map.of(),
-        Map.of()));
+    cni.delete(bridgeAndFirewall());
 
     List<String> deletes = calls("DEL");
     assertEquals(3, deletes.size(), "every plugin ADD ran is asked to undo: " + deletes);
@@ -73,8 +78,7 @@ class CniTest {
   @Test
   void aContainerCountsAsAttachedFromItsAddToItsDel() throws Exception {
     var cni = new Cni(plugins(), dir.resolve("results"));
-    var a = new Cni.Attachment(ID, null, "eth0", "net", List.of(plugin("bridge"), plugin("firewall")), Map.of(),
-        Map.of());
+    var a = bridgeAndFirewall();
     cni.add(a).complete().join();
     assertEquals(java.util.Set.of(ID), cni.attached(dir.resolve("leases")));
   }
@@ -82,8 +86,7 @@ class CniTest {
   @Test
   void aDelThatFailedIsDoneAgainByTheNextAddOrForAGoneContainer() throws Exception {
     var cni = new Cni(plugins(), dir.resolve("results"));
-    var a = new Cni.Attachment(ID, null, "eth0", "net", List.of(plugin("bridge"), plugin("firewall")), Map.of(),
-        Map.of());
+    var a = bridgeAndFirewall();
     cni.add(a).complete().join();
     Files.createFile(dir.resolve("fail-firewall"));
     assertThrows(RuntimeException.class, () -> cni.delete(a));
