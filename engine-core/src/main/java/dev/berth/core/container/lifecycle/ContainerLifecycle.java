@@ -138,22 +138,28 @@ public final class ContainerLifecycle implements AutoCloseable {
    * @throws NotModifiedException if it is not running
    */
   public void stop(String ref, Integer timeoutSeconds, String signal) {
-    Container c = containers.find(ref);
-    if (c.state() instanceof ContainerState.Restarting && cancelRestart(c.id())) {
-      return;
-    }
-    if (!c.state().isRunning()) {
+    Container found = containers.find(ref);
+    // Marked before the state is read again: an exit handled from here on is this stop's, never
+    // its restart policy's, and one handled before (a restart pending) is found in the state.
+    stopping.add(found.id());
+    CompletableFuture<ExitStatus> exit = waiters.add(found.id(), WaitCondition.NEXT_EXIT);
+    Container c = withoutPendingRestart(found.id());
+    if (c == null || !c.state().isRunning()) {
+      stopping.remove(found.id());
+      waiters.cancel(found.id(), exit);
+      if (found.state().isRunning()) {
+        // It exited meanwhile (or its pending restart was cancelled): stopped all the same.
+        events.emit(found, "stop");
+        return;
+      }
+      if (found.state() instanceof ContainerState.Restarting) {
+        return;
+      }
       throw new NotModifiedException("container already stopped");
     }
     int sig = signal != null && !signal.isEmpty() ? Signals.parse(signal) : stopSignal(c);
     int timeout = timeoutSeconds != null ? timeoutSeconds
         : c.config().stopTimeout() != null ? c.config().stopTimeout() : DEFAULT_STOP_TIMEOUT;
-    stopping.add(c.id());
-    CompletableFuture<ExitStatus> exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
-    if (exitedMeanwhile(c.id())) {
-      events.emit(c, "stop");
-      return;
-    }
     events.emit(c, "kill", java.util.Map.of("signal", Integer.toString(sig)));
     signalOrReap(c.id(), sig);
     if (c.state() instanceof ContainerState.Paused) {
@@ -201,6 +207,11 @@ public final class ContainerLifecycle implements AutoCloseable {
     }
     if (!runtime.signal(c.id(), sig)) {
       handleExit(c.id());
+      // An exit handled before the mark (a restart pending) left it there for the next run's.
+      stopping.remove(c.id());
+      if (exit != null) {
+        waiters.cancel(c.id(), exit);
+      }
       throw notRunning(ref, c);
     }
     events.emit(c, "kill", java.util.Map.of("signal", Integer.toString(sig)));
@@ -342,7 +353,8 @@ public final class ContainerLifecycle implements AutoCloseable {
   public void remove(String ref, boolean force, boolean removeVolumes) {
     Container c = containers.find(ref);
     if (c.state() instanceof ContainerState.Restarting) {
-      cancelRestart(c.id());
+      Container now = withoutPendingRestart(c.id());
+      c = now != null ? now : c;
     }
     if (c.state().isRunning()) {
       if (!force) {
@@ -652,6 +664,15 @@ public final class ContainerLifecycle implements AutoCloseable {
         }
       }));
     }
+  }
+
+  /**
+   * The container as it is now (null if removed), a pending restart by its policy turned into a
+   * stop by the user; a restart that already began leaves it running, for the caller to stop.
+   */
+  private Container withoutPendingRestart(ContainerId id) {
+    cancelRestart(id);
+    return repository.find(id).orElse(null);
   }
 
   /** Turns a pending restart into a stop by the user; false if the restart already began. */

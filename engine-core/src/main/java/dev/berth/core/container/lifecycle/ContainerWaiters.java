@@ -26,6 +26,14 @@ final class ContainerWaiters {
     return f;
   }
 
+  /** Drops a wait that is no longer wanted, so that a stopped container keeps none. */
+  void cancel(ContainerId id, CompletableFuture<ExitStatus> future) {
+    waiters.computeIfPresent(id, (k, list) -> {
+      list.removeIf(w -> w.future == future);
+      return list.isEmpty() ? null : list;
+    });
+  }
+
   /** The container's process ended: not-running and next-exit waits are over. */
   void exited(ContainerId id, ExitStatus status) {
     complete(id, status, false);

@@ -670,6 +670,58 @@ class ContainerLifecycleTest {
   }
 
   @Test
+  void aStopThatFoundItRunningStopsItForGoodWhenItsExitCameFirstAndWasToBeRestarted() {
+    Container c = running("web", restart(new RestartPolicy("always", 0)));
+    repository.afterNextFindByName(() -> runtime.exit(c.id(), 1));
+
+    lifecycle.stop("web", null, null);
+
+    var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
+    assertEquals(1, exited.exitCode());
+    assertTrue(exited.stoppedByUser());
+    assertTrue(scheduler.pending().isEmpty(), "the restart the exit scheduled was cancelled");
+    assertEquals(List.of("die:1", "stop"), drainEvents());
+  }
+
+  @Test
+  void aStopThatFoundARestartPendingStopsTheRunThatRestartBegan() {
+    Container c = running("web", restart(new RestartPolicy("always", 0)));
+    runtime.exit(c.id(), 1);
+    repository.afterNextFindByName(scheduler::runPending);
+
+    lifecycle.stop("web", null, null);
+
+    var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
+    assertEquals(143, exited.exitCode(), "the restarted run got the stop signal");
+    assertTrue(exited.stoppedByUser());
+    assertTrue(scheduler.pending().isEmpty());
+  }
+
+  @Test
+  void aKillThatFoundItRunningAfterItsExitLeavesTheRestartedRunToItsPolicy() {
+    Container c = running("web", restart(new RestartPolicy("always", 0)));
+    repository.afterNextFindByName(() -> runtime.exit(c.id(), 1));
+
+    assertThrows(ConflictException.class, () -> lifecycle.kill("web", null));
+    scheduler.runPending();
+    runtime.exit(c.id(), 1);
+
+    assertInstanceOf(ContainerState.Restarting.class, state(c), "the failed kill stopped no later run");
+  }
+
+  @Test
+  void aForcedRemoveThatFoundARestartPendingRemovesTheRunThatRestartBegan() {
+    Container c = running("web", restart(new RestartPolicy("always", 0)));
+    runtime.exit(c.id(), 1);
+    repository.afterNextFindByName(scheduler::runPending);
+
+    lifecycle.remove("web", true, false);
+
+    assertTrue(repository.find(c.id()).isEmpty());
+    assertEquals(List.of(Signals.SIGKILL), runtime.signals(c.id()));
+  }
+
+  @Test
   void theBackoffDoublesUpToAMinuteAndStartsOverAfterATenSecondRun() {
     Container c = running("web", restart(new RestartPolicy("always", 0)));
     for (int i = 0; i < 12; i++) {

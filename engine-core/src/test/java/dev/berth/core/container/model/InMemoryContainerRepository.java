@@ -19,9 +19,25 @@ public final class InMemoryContainerRepository implements ContainerRepository {
     return Optional.ofNullable(byId.get(id));
   }
 
+  private volatile Runnable afterNextFindByName;
+
   @Override
-  public synchronized Optional<Container> findByName(ContainerName name) {
-    return byId.values().stream().filter(c -> c.name().equals(name)).findFirst();
+  public Optional<Container> findByName(ContainerName name) {
+    Optional<Container> found;
+    synchronized (this) {
+      found = byId.values().stream().filter(c -> c.name().equals(name)).findFirst();
+    }
+    Runnable after = afterNextFindByName;
+    afterNextFindByName = null;
+    if (after != null) {
+      after.run();
+    }
+    return found;
+  }
+
+  /** Runs {@code race} once, right after the next lookup by name read its record: what it changes, the reader misses. */
+  public void afterNextFindByName(Runnable race) {
+    afterNextFindByName = race;
   }
 
   @Override
