@@ -98,25 +98,68 @@ public final class IsolationRules {
 
   /** Whether {@code rules}, a table as {@code iptables -S} lists it, holds the bridge's isolation. */
   static boolean inPlace(String rules, String bridge) {
-    String comment = " -m comment --comment \"" + COMMENT + "\" -j ";
+    List<String> comment = List.of("-m", "comment", "--comment", COMMENT, "-j");
     Set<String> lines = rules.lines().collect(Collectors.toSet());
+    List<List<String>> kept = kept(bridge);
     return lines.containsAll(List.of(
-        "-A FORWARD" + comment + "CNI-ISOLATION-STAGE-1",
-        "-A CNI-ISOLATION-STAGE-1 -i " + bridge + " ! -o " + bridge + comment + "CNI-ISOLATION-STAGE-2",
-        "-A CNI-ISOLATION-STAGE-1" + comment + "RETURN",
-        "-A CNI-ISOLATION-STAGE-2 -o " + bridge + comment + "DROP",
-        "-A CNI-ISOLATION-STAGE-2" + comment + "RETURN"));
+        listed(concat(List.of("FORWARD"), comment, "CNI-ISOLATION-STAGE-1")),
+        listed(kept.get(1)),
+        listed(concat(List.of("CNI-ISOLATION-STAGE-1"), comment, "RETURN")),
+        listed(kept.get(2)),
+        listed(concat(List.of("CNI-ISOLATION-STAGE-2"), comment, "RETURN"))));
   }
 
-  /** Removes the bridge's isolation rules of both families; rules that are not there are fine. */
+  private static List<String> concat(List<String> head, List<String> middle, String last) {
+    var all = new ArrayList<>(head);
+    all.addAll(middle);
+    all.add(last);
+    return all;
+  }
+
+  /**
+   * Removes the bridge's isolation rules of both families, those the table lists: a rule that is
+   * not there is fine, and so is a family whose chains were never made (deleting a rule that jumps
+   * to a missing chain is an error to iptables, not a no-op).
+   */
   public static void remove(String bridge, boolean ipv6) {
     for (String tool : ipv6 ? List.of("iptables", "ip6tables") : List.of("iptables")) {
-      delete(tool, List.of("FORWARD", "-i", bridge, "-o", bridge, "-m", "comment", "--comment", ICC_COMMENT, "-j",
-          "DROP"));
-      delete(tool, List.of("CNI-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge, "-m", "comment", "--comment",
-          COMMENT, "-j", "CNI-ISOLATION-STAGE-2"));
-      delete(tool, List.of("CNI-ISOLATION-STAGE-2", "-o", bridge, "-m", "comment", "--comment", COMMENT, "-j",
-          "DROP"));
+      Set<String> listed = list(tool);
+      for (List<String> rule : kept(bridge)) {
+        if (listed.contains(listed(rule))) {
+          delete(tool, rule);
+        }
+      }
+    }
+  }
+
+  /** The rules berth and the plugin keep for {@code bridge} that berth removes with it. */
+  static List<List<String>> kept(String bridge) {
+    return List.of(
+        List.of("FORWARD", "-i", bridge, "-o", bridge, "-m", "comment", "--comment", ICC_COMMENT, "-j", "DROP"),
+        List.of("CNI-ISOLATION-STAGE-1", "-i", bridge, "!", "-o", bridge, "-m", "comment", "--comment", COMMENT, "-j",
+            "CNI-ISOLATION-STAGE-2"),
+        List.of("CNI-ISOLATION-STAGE-2", "-o", bridge, "-m", "comment", "--comment", COMMENT, "-j", "DROP"));
+  }
+
+  /** {@code rule} as {@code iptables -S} lists it: appended, its comment quoted. */
+  static String listed(List<String> rule) {
+    var out = new StringBuilder("-A");
+    for (int i = 0; i < rule.size(); i++) {
+      boolean comment = i > 0 && rule.get(i - 1).equals("--comment");
+      out.append(' ').append(comment ? '"' + rule.get(i) + '"' : rule.get(i));
+    }
+    return out.toString();
+  }
+
+  private static Set<String> list(String tool) {
+    try {
+      Processes.Captured listed = Processes.capture(List.of(tool, "-w", "-t", "filter", "-S"));
+      if (listed.exit() != 0) {
+        throw new InternalException(tool + " -S exited with " + listed.exit() + ": " + listed.said());
+      }
+      return new String(listed.stdout(), StandardCharsets.UTF_8).lines().collect(Collectors.toSet());
+    } catch (IOException | ErrnoException e) {
+      throw new InternalException("running " + tool + ": " + e.getMessage(), e);
     }
   }
 
@@ -131,7 +174,7 @@ public final class IsolationRules {
   private static void delete(String tool, List<String> rule) {
     var cmd = new ArrayList<>(List.of(tool, "-w", "-t", "filter", "-D"));
     cmd.addAll(rule);
-    // Exit status 1 means no such rule (or chain): nothing to remove.
+    // Exit status 1 means no such rule: gone since the listing, nothing to remove.
     int status = run(cmd);
     if (status != 0 && status != 1) {
       throw new InternalException(tool + " -D " + String.join(" ", rule) + " exited with " + status);

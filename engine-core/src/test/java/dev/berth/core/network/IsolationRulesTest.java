@@ -1,5 +1,6 @@
 package dev.berth.core.network;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,5 +46,12 @@ class IsolationRulesTest {
       assertFalse(IsolationRules.inPlace(without, "br0"), "without: " + line);
     }
     assertFalse(IsolationRules.inPlace("", "br0"));
+  }
+
+  @Test
+  void theRulesRemovedWithABridgeAreMatchedAsTheTableListsThem() {
+    var kept = IsolationRules.kept("br0").stream().map(IsolationRules::listed).toList();
+    assertEquals("-A FORWARD -i br0 -o br0 -m comment --comment \"berth: enable_icc=false\" -j DROP", kept.get(0));
+    assertTrue(LISTED.lines().toList().containsAll(kept.subList(1, 3)), kept.toString());
   }
 }
