@@ -306,10 +306,11 @@ class ContainerServiceTest {
   @Test
   void createRecordsTheDefaultIpcModeAndNamesSharedContainersById() {
     image(BUSYBOX, "busybox", List.of("sh"));
-    Container donor = running("d0", "donor", 5);
+    // A prefix long enough that the random ID of "plain" never shares it.
+    Container donor = running("d0d0d0d0d0d0", "donor", 5);
     assertEquals("private", service.create(request("plain", null, null)).container().hostConfig().namespaces().ipcMode());
     Container c = service.create(withNamespaces(null,
-        new NamespaceModes("container:donor", "container:d0", null, null, null, null, null))).container();
+        new NamespaceModes("container:donor", "container:d0d0d0d0d0d0", null, null, null, null, null))).container();
     assertEquals("container:" + donor.id().hex(), c.hostConfig().namespaces().pidMode());
     assertEquals("container:" + donor.id().hex(), c.hostConfig().namespaces().ipcMode());
   }
