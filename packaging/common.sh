@@ -102,7 +102,7 @@ check_runtime_prerequisites() {
   command -v conmon >/dev/null 2>&1 || die "conmon is not installed"
   command -v runc >/dev/null 2>&1 || command -v crun >/dev/null 2>&1 || die "neither runc nor crun is installed"
   [ -x /usr/lib/cni/bridge ] || [ -x /opt/cni/bin/bridge ] || die "the CNI plugins are not installed (containernetworking-plugins)"
-  command -v iptables >/dev/null 2>&1 || die "iptables is not installed (the CNI portmap and firewall plugins use it)"
+  command -v iptables >/dev/null 2>&1 || die "iptables is not installed (berth keeps its bridges' rules with it; the CNI portmap plugin uses it)"
   if ! has_overlay; then
     modprobe overlay 2>/dev/null || true
     has_overlay || die "the kernel has no overlay filesystem"

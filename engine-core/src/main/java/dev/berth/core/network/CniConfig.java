@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * The CNI plugin chain for one container on one bridge network, as a libcni conflist would hold
- * it: bridge with host-local addresses, portmap when ports are published there, firewall so
- * forwarded traffic is accepted on hosts whose FORWARD policy drops it.
+ * it: bridge with host-local addresses, and portmap when ports are published there. The host's
+ * per-bridge rules (isolation, forwarding, masquerading) are berth's own ({@link BridgeRules}),
+ * not the firewall plugin's and the bridge plugin's per-container ones.
  *
  * @param leases host-local's data directory
  * @param ipMasq masquerade outbound traffic (dockerd's ip-masq)
@@ -20,20 +21,13 @@ public record CniConfig(Path leases, boolean ipMasq) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public Cni.Attachment attachment(String containerId, Path netns, String ifName, Network net, Endpoint e,
-      List<PortBinding> published) {
-    return attachment(containerId, netns, ifName, net, e, published, false);
+  /** Whether the bridge's outbound traffic is masqueraded: dockerd's ip-masq, the network's option, not internal. */
+  public boolean masquerades(Network net) {
+    return ipMasq && !net.internal() && BridgeOptions.ipMasquerade(net);
   }
 
-  /**
-   * The attachment, the firewall plugin told to keep the bridge isolated from other bridges
-   * ({@code ingressPolicy: same-bridge}) unless {@code isolationInPlace}: berth has just seen every
-   * rule the policy adds for this bridge in place ({@link IsolationRules#inPlace}). The plugin
-   * checks those rules one iptables process each on every ADD (~8 of them) and adds what is missing;
-   * with all of them there it does nothing, which is what leaving the policy out does.
-   */
   public Cni.Attachment attachment(String containerId, Path netns, String ifName, Network net, Endpoint e,
-      List<PortBinding> published, boolean isolationInPlace) {
+      List<PortBinding> published) {
     var plugins = new ArrayList<ObjectNode>();
     plugins.add(bridge(net));
     Map<String, Object> runtime = new LinkedHashMap<>();
@@ -44,11 +38,6 @@ public record CniConfig(Path leases, boolean ipMasq) {
       runtime.put("portMappings", published.stream().map(p -> Map.of("hostPort", p.hostPort(), "containerPort",
           p.containerPort(), "protocol", p.protocol(), "hostIP", p.hostIp())).toList());
     }
-    ObjectNode firewall = JSON.createObjectNode().put("type", "firewall").put("backend", "iptables");
-    if (!isolationInPlace) {
-      firewall.put("ingressPolicy", "same-bridge");
-    }
-    plugins.add(firewall);
     var args = new LinkedHashMap<String, String>();
     // host-local takes one address per range set, comma-separated in CNI_ARGS' IP.
     var ips = new ArrayList<String>();
@@ -76,7 +65,8 @@ public record CniConfig(Path leases, boolean ipMasq) {
         .put("type", "bridge")
         .put("bridge", net.bridge())
         .put("isGateway", !net.internal())
-        .put("ipMasq", ipMasq && !net.internal() && BridgeOptions.ipMasquerade(net))
+        // Masquerading is one rule per bridge (BridgeRules), not the plugin's chain per container.
+        .put("ipMasq", false)
         .put("hairpinMode", true);
     int mtu = BridgeOptions.mtu(net);
     if (mtu > 0) {

@@ -426,7 +426,7 @@ public final class NetworkService {
     }
     try {
       Interfaces.deleteBridge(n.bridge());
-      IsolationRules.remove(n.bridge(), true);
+      BridgeRules.remove(n.bridge());
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "deleting bridge " + n.bridge() + ": " + e.getMessage());
     }
@@ -456,7 +456,7 @@ public final class NetworkService {
     for (Network n : repository.list()) {
       if (n.isBridge()) {
         Interfaces.deleteBridge(n.bridge());
-        IsolationRules.remove(n.bridge(), true);
+        BridgeRules.remove(n.bridge());
       }
     }
   }

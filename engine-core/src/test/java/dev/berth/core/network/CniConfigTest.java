@@ -21,16 +21,17 @@ class CniConfigTest {
   }
 
   @Test
-  void aPlainAttachmentIsBridgeThenFirewallWithTheNetworksLeasesAndRoute() {
+  void aPlainAttachmentIsTheBridgeAloneWithTheNetworksLeasesAndRouteAndNoRulesOfItsOwn() {
     var config = new CniConfig(Path.of("/run/berth/cni/ipam"), true);
     var a = config.attachment("c".repeat(64), Path.of("/run/berth/netns/c"), "eth0",
         network(false, new IpamPool("172.18.0.0/16", "172.18.0.1", null)), ANY, List.of());
     assertEquals("berth-abababababab", a.network());
-    assertEquals(List.of("bridge", "firewall"), a.plugins().stream().map(p -> p.get("type").asText()).toList());
+    assertEquals(List.of("bridge"), a.plugins().stream().map(p -> p.get("type").asText()).toList());
     var bridge = a.plugins().getFirst();
     assertEquals("br-abababababab", bridge.get("bridge").asText());
     assertTrue(bridge.get("isGateway").asBoolean());
-    assertTrue(bridge.get("ipMasq").asBoolean());
+    assertFalse(bridge.get("ipMasq").asBoolean(), "berth masquerades per bridge (BridgeRules)");
+    assertTrue(config.masquerades(network(false, new IpamPool("172.18.0.0/16", "172.18.0.1", null))));
     assertEquals("/run/berth/cni/ipam", bridge.at("/ipam/dataDir").asText());
     assertEquals("172.18.0.0/16", bridge.at("/ipam/ranges/0/0/subnet").asText());
     assertEquals("172.18.0.1", bridge.at("/ipam/ranges/0/0/gateway").asText());
@@ -41,9 +42,10 @@ class CniConfigTest {
 
   @Test
   void anInternalNetworkHasNoGatewayRouteOrMasquerade() {
-    var bridge = new CniConfig(Path.of("/l"), true).bridge(network(true, new IpamPool("10.5.0.0/24", null, null)));
+    var config = new CniConfig(Path.of("/l"), true);
+    var bridge = config.bridge(network(true, new IpamPool("10.5.0.0/24", null, null)));
     assertFalse(bridge.get("isGateway").asBoolean());
-    assertFalse(bridge.get("ipMasq").asBoolean());
+    assertFalse(config.masquerades(network(true, new IpamPool("10.5.0.0/24", null, null))));
     assertTrue(bridge.at("/ipam/routes").isMissingNode());
     assertEquals("10.5.0.1", bridge.at("/ipam/ranges/0/0/gateway").asText(), "the first address, as Docker's");
   }
@@ -54,7 +56,6 @@ class CniConfigTest {
         network(false, new IpamPool("10.6.0.0/16", "10.6.0.1", "10.6.5.0/24")));
     assertEquals("10.6.5.1", bridge.at("/ipam/ranges/0/0/rangeStart").asText());
     assertEquals("10.6.5.254", bridge.at("/ipam/ranges/0/0/rangeEnd").asText());
-    assertFalse(bridge.get("ipMasq").asBoolean());
   }
 
   @Test
@@ -62,7 +63,7 @@ class CniConfigTest {
     var a = new CniConfig(Path.of("/l"), false).attachment("c".repeat(64), Path.of("/n"), "eth0",
         network(false, new IpamPool("172.18.0.0/16", "172.18.0.1", null)),
         new Endpoint(ID, List.of(), "172.18.0.9", null), List.of(new PortBinding(8080, "tcp", "127.0.0.1", 18080)));
-    assertEquals(List.of("bridge", "portmap", "firewall"), a.plugins().stream().map(p -> p.get("type").asText())
+    assertEquals(List.of("bridge", "portmap"), a.plugins().stream().map(p -> p.get("type").asText())
         .toList());
     assertTrue(a.plugins().get(1).at("/capabilities/portMappings").asBoolean());
     assertEquals(Map.of("IP", "172.18.0.9"), a.args());
@@ -115,13 +116,12 @@ class CniConfigTest {
   }
 
   @Test
-  void theFirewallKeepsTheBridgeIsolatedUnlessTheIsolationIsInPlace() {
-    var config = new CniConfig(Path.of("/l"), false);
+  void ipMasqOffOrTheNetworksOptionOffMasqueradesNothing() {
     var net = network(false, new IpamPool("172.18.0.0/16", "172.18.0.1", null));
-    var checked = config.attachment("c".repeat(64), Path.of("/n"), "eth0", net, ANY, List.of());
-    assertEquals("same-bridge", checked.plugins().getLast().path("ingressPolicy").asText());
-    var inPlace = config.attachment("c".repeat(64), Path.of("/n"), "eth0", net, ANY, List.of(), true);
-    assertEquals("firewall", inPlace.plugins().getLast().get("type").asText());
-    assertFalse(inPlace.plugins().getLast().has("ingressPolicy"), "the plugin would check, one process each, rules seen in place");
+    assertFalse(new CniConfig(Path.of("/l"), false).masquerades(net));
+    var off = new Network(ID, "accnet", "bridge", Instant.EPOCH, false, false, "default",
+        List.of(new IpamPool("172.18.0.0/16", "172.18.0.1", null)),
+        Map.of(), Map.of(BridgeOptions.ENABLE_IP_MASQUERADE, "false"), Map.of(), "br-abababababab");
+    assertFalse(new CniConfig(Path.of("/l"), true).masquerades(off));
   }
 }

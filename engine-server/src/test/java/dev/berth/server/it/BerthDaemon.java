@@ -68,16 +68,30 @@ final class BerthDaemon implements AutoCloseable {
 
   /** Starts one after {@code beforeLaunch} was given the default bridge's name, e.g. to make that interface first. */
   static BerthDaemon start(java.util.function.Consumer<String> beforeLaunch) {
-    return start(beforeLaunch, false);
+    return start(beforeLaunch, false, false);
+  }
+
+  /**
+   * Starts one that masquerades its bridges' outbound traffic (dockerd's default, --ip-masq), for a
+   * test whose traffic leaves the bridge only for a namespace it made itself.
+   */
+  static BerthDaemon startMasquerading() {
+    return start(bridge -> { }, false, true);
   }
 
   private static BerthDaemon start(java.util.function.Consumer<String> beforeLaunch, boolean activated) {
+    return start(beforeLaunch, activated, false);
+  }
+
+  private static BerthDaemon start(java.util.function.Consumer<String> beforeLaunch, boolean activated,
+      boolean masquerade) {
     String id = HexFormat.of().formatHex(ByteBuffer.allocate(4).putInt(ThreadLocalRandom.current().nextInt()).array());
     try {
       Path dir = Files.createDirectories(Path.of("/tmp/bt-" + id));
       Files.createDirectories(dir.resolve("docker-config"));
-      // Tests keep container traffic on this machine: no masquerading out of the bridges.
-      Files.writeString(dir.resolve("daemon.json"), "{\"ip-masq\": false, \"bridge\": \"bt" + id + "\"}");
+      // Tests keep container traffic on this machine: no masquerading out of the bridges, but for
+      // a test that routes it only into a namespace of its own.
+      Files.writeString(dir.resolve("daemon.json"), "{\"ip-masq\": " + masquerade + ", \"bridge\": \"bt" + id + "\"}");
       var d = new BerthDaemon(dir);
       d.activated = activated;
       beforeLaunch.accept(d.bridge);
@@ -431,7 +445,7 @@ final class BerthDaemon implements AutoCloseable {
   /** Removes what a failed test may have left; only this instance's own things are touched. */
   private void sweep() {
     dev.berth.core.os.Interfaces.deleteBridge(bridge);
-    dev.berth.core.network.IsolationRules.remove(bridge, true);
+    dev.berth.core.network.BridgeRules.remove(bridge);
     for (long pid : monitors()) {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
     }

@@ -16,6 +16,7 @@ import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotFoundException;
 import dev.berth.core.events.EngineEvent;
 import dev.berth.core.network.BridgeOptions;
+import dev.berth.core.network.BridgeRules;
 import dev.berth.core.network.Cni;
 import dev.berth.core.network.CniConfig;
 import dev.berth.core.network.CniResult;
@@ -23,7 +24,6 @@ import dev.berth.core.network.Endpoint;
 import dev.berth.core.network.ExposedPort;
 import dev.berth.core.network.ExtraHost;
 import dev.berth.core.network.Ipv6Subnet;
-import dev.berth.core.network.IsolationRules;
 import dev.berth.core.network.LinkLocalIps;
 import dev.berth.core.network.Network;
 import dev.berth.core.network.NetworkMode;
@@ -335,13 +335,11 @@ public final class ContainerNetwork {
   }
 
   private Endpoint attach(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
-    if (!BridgeOptions.icc(net)) {
-      // Both families even on an IPv4-only network: the drop must not depend on IPv6 being off.
-      IsolationRules.isolateContainers(net.bridge(), true);
-    }
-    // One iptables -S instead of the firewall plugin's ~8 checks, when the bridge is isolated already.
-    boolean isolated = IsolationRules.inPlace(net.bridge(), net.ipv6Pool().isPresent());
-    Cni.Added added = cni.add(cniConfig.attachment(c.id().hex(), netns(c), ifName, net, e, published, isolated));
+    // Before the container exists: its process never runs without the bridge's isolation.
+    BridgeRules.ensure(net.bridge(), Subnet.parse(net.ipv4Pool().subnet()).toString(),
+        net.ipv6Pool().map(p -> Ipv6Subnet.parse(p.subnet()).toString()).orElse(null), BridgeOptions.icc(net),
+        cniConfig.masquerades(net));
+    Cni.Added added = cni.add(cniConfig.attachment(c.id().hex(), netns(c), ifName, net, e, published));
     finishing.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(added.complete());
     CniResult result = added.result();
     String mac = result.sandboxInterface(ifName).map(CniResult.Interface::mac).orElse("");

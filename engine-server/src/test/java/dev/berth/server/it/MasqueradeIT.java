@@ -1,0 +1,112 @@
+package dev.berth.server.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15: masquerading is one rule per bridge kept by berth ({@code BridgeRules}), no longer the
+ * bridge plugin's chain per container. The test makes its own way out of the bridge: a network
+ * namespace behind a veth pair, on addresses reserved for benchmarking (198.18.0.0/15), that
+ * answers with the address a connection came from. Container traffic goes through the host to
+ * that namespace and nowhere else.
+ */
+class MasqueradeIT {
+
+  /** Answers every connection with its peer's address, as an HTTP body. */
+  private static final String ECHO_PEER = String.join("\n",
+      "import socket, sys",
+      "s = socket.socket()",
+      "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+      "s.bind((sys.argv[1], 8080))",
+      "s.listen(8)",
+      "while True:",
+      "    c, peer = s.accept()",
+      "    c.recv(4096)",
+      "    c.sendall(b'HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\n' + peer[0].encode())",
+      "    c.close()");
+
+  @Test
+  void trafficLeavingTheBridgeComesFromTheHostUnlessTheNetworkTurnsMasqueradingOff() throws Exception {
+    String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    String ns = "bt-up-" + id;
+    String hostEnd = "btu" + id;
+    String farEnd = "btf" + id;
+    int block = ThreadLocalRandom.current().nextInt(256);
+    String hostIp = "198.19." + block + ".1";
+    String farIp = "198.19." + block + ".2";
+    Process server = null;
+    BerthDaemon d = null;
+    try {
+      sh("ip", "netns", "add", ns);
+      sh("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", farEnd);
+      sh("ip", "link", "set", farEnd, "netns", ns);
+      sh("ip", "addr", "add", hostIp + "/30", "dev", hostEnd);
+      sh("ip", "link", "set", hostEnd, "up");
+      sh("ip", "netns", "exec", ns, "ip", "addr", "add", farIp + "/30", "dev", farEnd);
+      sh("ip", "netns", "exec", ns, "ip", "link", "set", farEnd, "up");
+      server = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c", ECHO_PEER, farIp)
+          .redirectErrorStream(true).start();
+
+      d = BerthDaemon.startMasquerading();
+      var cli = d.docker();
+      Fixtures.importBusybox(cli, "busybox:latest");
+      String masqId = cli.run("network", "create", "masq").ok().line();
+      cli.run("network", "create", "-o", "com.docker.network.bridge.enable_ip_masquerade=false", "plain").ok();
+      String plainSubnet = cli.run("network", "inspect", "plain", "--format", "{{(index .IPAM.Config 0).Subnet}}")
+          .ok().line();
+      // Replies to an address that is not masqueraded find their way back through the host.
+      sh("ip", "netns", "exec", ns, "ip", "route", "add", plainSubnet, "via", hostIp);
+      // Debian's static busybox wget crashes on -T, so timeout bounds it, under a shell that stays
+      // PID 1 (the namespace's init ignores the SIGTERM timeout sends).
+      String url = "http://" + farIp + ":8080/";
+
+      assertEquals(hostIp, cli.run("run", "--rm", "--network", "masq", "busybox", "sh", "-c",
+          "timeout 5 wget -qO- " + url + "; echo").ok().line(), "masqueraded behind the host's address on the way out");
+      String plain = cli.run("run", "--rm", "--network", "plain", "busybox", "sh", "-c",
+          "timeout 5 wget -qO- " + url + "; echo; ip -4 -o addr show eth0").ok().out();
+      String seen = plain.lines().findFirst().orElse("");
+      assertTrue(plain.contains("inet " + seen + "/"), "seen with its own address: " + plain);
+
+      String bridge = "br-" + masqId.substring(0, 12);
+      assertTrue(iptablesSave().contains("! -o " + bridge + " -j MASQUERADE"), "one rule for the bridge");
+      cli.run("network", "rm", "masq", "plain").ok();
+      String after = iptablesSave();
+      assertFalse(after.contains(bridge), "rules outlive " + bridge + ":\n" + after);
+    } finally {
+      if (d != null) {
+        d.close();
+      }
+      if (server != null) {
+        server.destroyForcibly().waitFor();
+      }
+      quietly("ip", "netns", "del", ns);
+      quietly("ip", "link", "del", hostEnd);
+    }
+    assertTrue(d.networkLeftovers().isEmpty(), "left: " + d.networkLeftovers());
+  }
+
+  private static String iptablesSave() throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("iptables-save").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
+  }
+
+  private static void sh(String... cmd) throws IOException, InterruptedException {
+    var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+  }
+
+  private static void quietly(String... cmd) throws IOException, InterruptedException {
+    new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start().waitFor();
+  }
+}
