@@ -205,6 +205,10 @@ public final class ApiServer implements AutoCloseable {
     return WebServer.builder()
         .bindAddress(UnixDomainSocketAddress.of(bound))
         .protocolsDiscoverServices(false)
+        // berthd stops the server from its own shutdown hook, in order with the rest of the
+        // engine; Helidon's would load its Main, which looks for a logging provider on the whole
+        // class path and says on stderr that there is none.
+        .shutdownHook(false)
         // Go's server (dockerd) never closes an idle kept-alive connection; Helidon's default is 5 min.
         .idleConnectionTimeout(ChronoUnit.FOREVER.getDuration())
         .addConnectionSelector(new ConnectionCapture(http1))

@@ -3,10 +3,22 @@ package dev.berth.server.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** docker version and info, and the API's routing rules, over the real socket. */
 class SystemIT extends WithBerthd {
+
+  @Test
+  void berthdWritesNothingButItsOwnLogLines() throws Exception {
+    docker.run("version").ok();
+    // Stack traces aside (none expected at start), every line is a record of berth's format: no
+    // library prints to stdout or stderr on its own (Helidon's logging set-up once did).
+    List<String> foreign = Files.readAllLines(daemon.log).stream()
+        .filter(l -> !l.matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z (DEBUG|INFO|WARNING|ERROR) \\S+: .*")).toList();
+    assertEquals(List.of(), foreign);
+  }
 
   @Test
   void dockerVersionAndInfo() {
