@@ -39,15 +39,17 @@ final class Warmup {
    * Once the engine serves: what the first container's run would otherwise pay for, ~0.5 of the
    * ~0.8 s a first {@code docker run --rm} took after a start against ~0.1 s later (issue 15,
    * docs/benchmarks.md): the store's documents' and the create and inspect bodies' JSON
-   * (de)serializers, and the run's downcalls. A request that arrives meanwhile waits for a class
-   * being initialised here rather than doing it again; a (de)serializer both resolve at once is
-   * made twice and one kept, which is harmless.
+   * (de)serializers, the run's downcalls, and the engine's own ({@code engine}: the default
+   * seccomp filter compiled, the attach channel's library loaded). A request that arrives meanwhile
+   * waits for a class being initialised here rather than doing it again; a (de)serializer both
+   * resolve at once is made twice and one kept, which is harmless.
    */
-  static void afterStart() {
+  static void afterStart(Runnable engine) {
     start("berth-warmup-run", () -> {
       JsonColumn.resolveAll();
       ContainerJson.resolve();
       Downcalls.linkForRuns();
+      engine.run();
     });
   }
 

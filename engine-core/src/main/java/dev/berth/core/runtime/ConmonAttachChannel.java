@@ -33,6 +33,11 @@ final class ConmonAttachChannel implements AttachChannel {
     this.channel = channel;
   }
 
+  /** Initialises junixsocket's provider (its native library and address families, ~35 ms cold). */
+  static void load() {
+    AFUNIXSelectorProvider.provider();
+  }
+
   static ConmonAttachChannel connect(Path socket) throws IOException {
     var channel = (AFUNIXDatagramChannel) AFUNIXSelectorProvider.provider().openDatagramChannel(AFSocketType.SOCK_SEQPACKET);
     try {

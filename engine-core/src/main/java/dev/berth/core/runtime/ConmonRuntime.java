@@ -12,6 +12,7 @@ import dev.berth.core.fs.FileTrees;
 import dev.berth.core.os.ContainerSpawn;
 import dev.berth.core.os.ErrnoException;
 import dev.berth.core.os.Processes;
+import dev.berth.core.seccomp.SeccompProfile;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -240,6 +241,23 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
     }
     String parent = lines.size() > 1 ? lines.get(1) : "";
     return new Placed(r, parent.isEmpty() || parent.equals(cgroups.parent()) ? cgroups : cgroups.withParent(parent));
+  }
+
+  /**
+   * What the first run would otherwise do itself (issue 15, docs/benchmarks.md): compiles the
+   * seccomp filter a default container gets ({@code profile}, the daemon's, with the default
+   * {@code capabilities}), which the first compilation links libseccomp for (~55 ms cold), and
+   * loads the attach channel's socket library (~35 ms). The program is kept as any run's is, so a
+   * default container's run and exec find it compiled.
+   */
+  public void warmUp(SeccompProfile profile, List<String> capabilities) {
+    specs.seccomp(profile, capabilities).ifPresent(seccompPrograms::program);
+    ConmonAttachChannel.load();
+  }
+
+  /** Whether the filter {@code profile} gives a process with {@code capabilities} is compiled and kept. */
+  boolean compiled(SeccompProfile profile, List<String> capabilities) {
+    return specs.seccomp(profile, capabilities).map(seccompPrograms::compiled).orElse(false);
   }
 
   private void prepareBundle(RunSpec spec, Placed placed) throws IOException {

@@ -75,6 +75,11 @@ public final class OciSpecBuilder {
     return bytes(build(spec, Optional.of(compile)));
   }
 
+  /** The filter a process with {@code capabilities} gets from {@code profile} (null: none) on this host. */
+  Optional<Seccomp> seccomp(SeccompProfile profile, List<String> capabilities) {
+    return profile == null ? Optional.empty() : profile.resolve(capabilities, seccompHost);
+  }
+
   /**
    * {@code linux.resources} without devices, as {@code runc update --resources} reads it. Absent
    * fields leave a limit as it is; -1 lifts one (pids, swap, quota).
@@ -202,8 +207,7 @@ public final class OciSpecBuilder {
     ObjectNode linux = linux(spec);
     // Resolved against the capabilities the process gets, as moby's WithSeccomp runs after
     // WithCapabilities.
-    Optional<Seccomp> filter = security.seccomp() == null ? Optional.empty()
-        : security.seccomp().resolve(capabilities, seccompHost);
+    Optional<Seccomp> filter = seccomp(security.seccomp(), capabilities);
     filter.ifPresent(f -> linux.set("seccomp", f.toJson()));
     config.set("linux", linux);
     var annotations = new java.util.TreeMap<>(spec.annotations());

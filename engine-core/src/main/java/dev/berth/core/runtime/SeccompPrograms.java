@@ -23,6 +23,10 @@ final class SeccompPrograms {
     }
   };
 
+  synchronized boolean compiled(Seccomp filter) {
+    return programs.containsKey(filter);
+  }
+
   synchronized SeccompProgram program(Seccomp filter) {
     return programs.computeIfAbsent(filter,
         f -> new SeccompProgram(SeccompBpf.loadFlags(f), SeccompBpf.compile(f)));

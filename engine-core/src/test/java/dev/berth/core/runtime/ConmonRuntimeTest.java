@@ -46,6 +46,15 @@ class ConmonRuntimeTest extends RealContainerTest {
   }
 
   @Test
+  void aWarmUpCompilesTheFilterADefaultContainerGetsAndKeepsIt() {
+    var profile = dev.berth.core.seccomp.SeccompProfile.builtin();
+    assertFalse(h.runtime.compiled(profile, DockerDefaults.CAPABILITIES));
+    h.runtime.warmUp(profile, DockerDefaults.CAPABILITIES);
+    assertTrue(h.runtime.compiled(profile, DockerDefaults.CAPABILITIES), "found compiled by the first run");
+    assertFalse(h.runtime.compiled(profile, List.of("CAP_SYS_ADMIN")), "a filter of other capabilities is another");
+  }
+
+  @Test
   void stdoutAndStderrArriveApartThroughAttachAndInTheLog() throws Exception {
     var id = ContainerId.random();
     h.create(h.spec(id, h.process("sh", "-c", "echo out; echo err >&2; echo out2")));
