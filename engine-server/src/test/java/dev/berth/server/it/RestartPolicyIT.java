@@ -38,6 +38,19 @@ class RestartPolicyIT extends WithBerthd {
   }
 
   @Test
+  void killingARestartingContainerEndsItsRestarts() throws InterruptedException {
+    String id = docker.run("run", "-d", "--restart", "always", "busybox", "sh", "-c", "exit 1").ok().line();
+    Poll.until("a restart", Duration.ofSeconds(30), () -> Integer.parseInt(inspect("{{.RestartCount}}", id)) >= 2);
+    // Whether it is waiting to restart or running again just then, dockerd's kill succeeds and ends it.
+    docker.run("kill", id).ok();
+    Poll.until("the kill to hold", Duration.ofSeconds(30), () -> inspect("{{.State.Status}}", id).equals("exited"));
+    String count = inspect("{{.RestartCount}}", id);
+    Thread.sleep(1500); // longer than the next restart's back-off would be
+    assertEquals("exited " + count, inspect("{{.State.Status}} {{.RestartCount}}", id));
+    docker.run("rm", id).ok();
+  }
+
+  @Test
   void policiesAreAppliedAgainWhenBerthdStarts() {
     String always = docker.run("run", "-d", "--restart", "always", "busybox", "sleep", "300").ok().line();
     String unlessStopped = docker.run("run", "-d", "--restart", "unless-stopped", "busybox", "sleep", "300").ok().line();

@@ -186,18 +186,28 @@ public final class ContainerLifecycle implements AutoCloseable {
    * Sends a signal; SIGKILL also waits for the exit. As dockerd 28 (daemon/kill.go), a paused
    * container is signalled too, and a signal that stops the container (SIGKILL, its StopSignal, or
    * any signal when it has none) takes its next exit from its restart policy and thaws it if
-   * paused, so that it acts on the signal; any other signal waits in the frozen process.
+   * paused, so that it acts on the signal; any other signal waits in the frozen process. A
+   * container waiting to be restarted is not signalled; a signal that stops it ends its restarts.
    *
    * @throws ConflictException if it is not running, with dockerd's wording
    */
   public void kill(String ref, String signal) {
-    Container c = containers.find(ref);
+    Container found = containers.find(ref);
+    int sig = signal == null || signal.isEmpty() ? Signals.SIGKILL : Signals.parse(signal);
+    String own = found.config().stopSignal();
+    boolean stops = sig == Signals.SIGKILL || own.isEmpty() || Signals.parse(own) == sig;
+    if (found.state() instanceof ContainerState.Restarting) {
+      // As dockerd (a restarting container counts as running there): no process to signal while
+      // it waits, and a signal that stops it ends the restarts, as a stop does.
+      if (!stops || cancelRestart(found.id())) {
+        return;
+      }
+    }
+    // A restart that already began: that run is the one signalled.
+    Container c = found.state() instanceof ContainerState.Restarting ? current(found.id()) : found;
     if (!c.state().isRunning()) {
       throw notRunning(ref, c);
     }
-    int sig = signal == null || signal.isEmpty() ? Signals.SIGKILL : Signals.parse(signal);
-    String own = c.config().stopSignal();
-    boolean stops = sig == Signals.SIGKILL || own.isEmpty() || Signals.parse(own) == sig;
     CompletableFuture<ExitStatus> exit = null;
     if (stops) {
       stopping.add(c.id());

@@ -698,6 +698,36 @@ class ContainerLifecycleTest {
   }
 
   @Test
+  void aKillOfAContainerWaitingToRestartEndsItsRestartsAsDockerdsDoes() {
+    Container c = running("web", restart(new RestartPolicy("always", 0)));
+    runtime.exit(c.id(), 1);
+    drainEvents();
+
+    lifecycle.kill("web", null);
+
+    var exited = assertInstanceOf(ContainerState.Exited.class, state(c));
+    assertEquals(1, exited.exitCode());
+    assertTrue(exited.stoppedByUser());
+    assertTrue(scheduler.pending().isEmpty(), "no restart left");
+    assertEquals(List.of(), runtime.signals(c.id()), "no process to signal");
+  }
+
+  @Test
+  void aSignalThatDoesNotStopAContainerWaitingToRestartLeavesItsPolicyAlone() {
+    // With a stop signal of its own, others do not stop it (without one, any signal does).
+    Container c = put("web", restart(new RestartPolicy("always", 0)), ContainerState.Created.FRESH,
+        config("SIGTERM", ""), List.of());
+    lifecycle.start("web");
+    runtime.exit(c.id(), 1);
+
+    lifecycle.kill("web", "SIGUSR1");
+
+    assertInstanceOf(ContainerState.Restarting.class, state(c));
+    scheduler.runPending();
+    assertInstanceOf(ContainerState.Running.class, state(c));
+  }
+
+  @Test
   void aKillThatFoundItRunningAfterItsExitLeavesTheRestartedRunToItsPolicy() {
     Container c = running("web", restart(new RestartPolicy("always", 0)));
     repository.afterNextFindByName(() -> runtime.exit(c.id(), 1));
