@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The host's iptables rules for one bridge network, kept per bridge as dockerd keeps its own, not
@@ -77,18 +76,19 @@ public final class BridgeRules {
    * @param subnet4 the network's IPv4 subnet (a CIDR)
    * @param subnet6 its IPv6 subnet, null if it has none
    */
-  public static void ensure(String bridge, String subnet4, String subnet6, boolean icc, boolean masquerade) {
+  public static void ensure(String bridge, String subnet4, String subnet6, boolean icc, boolean masquerade,
+      boolean internal) {
     if (!icc) {
       // Bridged traffic between two ports of one bridge reaches iptables only through
       // br_netfilter, which dockerd loads and turns on for this too.
       enable(Family.IPV4, bridge);
     }
-    ensure(Family.IPV4, needed(bridge, subnet4, icc, masquerade));
+    ensure(Family.IPV4, needed(bridge, subnet4, icc, masquerade, internal));
     if (subnet6 != null) {
       if (!icc) {
         enable(Family.IPV6, bridge);
       }
-      ensure(Family.IPV6, needed(bridge, subnet6, icc, masquerade));
+      ensure(Family.IPV6, needed(bridge, subnet6, icc, masquerade, internal));
     } else if (!icc) {
       // The drop must not depend on IPv6 being off.
       enable(Family.IPV6, bridge);
@@ -103,11 +103,14 @@ public final class BridgeRules {
    * isolation stages) are always inserted first and the accepts appended, so no accept is ever
    * ahead of a drop, whatever was deleted and added again.
    */
-  static List<Rule> needed(String bridge, String subnet, boolean icc, boolean masquerade) {
+  static List<Rule> needed(String bridge, String subnet, boolean icc, boolean masquerade, boolean internal) {
     var rules = new ArrayList<Rule>();
     rules.add(JUMP);
     if (!icc) {
       rules.add(icc(bridge));
+    }
+    if (internal) {
+      rules.addAll(internal(bridge, subnet));
     }
     rules.addAll(isolation(bridge));
     rules.addAll(accepts(bridge, subnet));
@@ -126,6 +129,18 @@ public final class BridgeRules {
   private static Rule icc(String chain, String bridge) {
     return new Rule("filter", chain, true,
         List.of("-i", bridge, "-o", bridge, "-m", "comment", "--comment", ICC_COMMENT, "-j", "DROP"));
+  }
+
+  /**
+   * An internal network's traffic stays on its bridge, as dockerd's DOCKER-ISOLATION rules for one
+   * keep it: nothing leaves for another subnet and nothing comes in from one, even from a container
+   * that routes around its missing gateway (a route and a neighbour entry naming the bridge's
+   * address, or a frame written raw) and so has the host forward for it.
+   */
+  private static List<Rule> internal(String bridge, String subnet) {
+    return List.of(
+        new Rule("filter", ACCEPTS, true, List.of("!", "-d", subnet, "-i", bridge, "-j", "DROP")),
+        new Rule("filter", ACCEPTS, true, List.of("!", "-s", subnet, "-o", bridge, "-j", "DROP")));
   }
 
   private static List<Rule> isolation(String bridge) {
@@ -211,21 +226,20 @@ public final class BridgeRules {
    * jumping to a missing chain). The masquerade rule is found by its bridge, whatever its subnet.
    */
   public static void remove(String bridge) {
-    String from = " ! -o " + bridge + " -j MASQUERADE";
-    Pattern bySubnet = Pattern.compile("(?:filter -A " + ACCEPTS + " -s (\\S+) -i " + Pattern.quote(bridge)
-        + " -j ACCEPT)|(?:nat -A POSTROUTING -s (\\S+)" + Pattern.quote(from) + ")");
     for (Family family : Family.values()) {
       Listing listed = save(family);
       List<Rule> isolation = isolation(bridge);
       // The ICC drop is in FORWARD itself where an earlier berth put it.
-      var owned = new ArrayList<>(List.of(icc(bridge), icc("FORWARD", bridge), isolation.get(1), isolation.get(3),
-          replies(bridge)));
+      var owned = new java.util.LinkedHashSet<>(List.of(icc(bridge), icc("FORWARD", bridge), isolation.get(1),
+          isolation.get(3), replies(bridge)));
       for (String line : listed.lines) {
-        var m = bySubnet.matcher(line);
-        if (m.matches() && m.group(1) != null) {
-          owned.add(fromSubnet(bridge, m.group(1)));
-        } else if (m.matches()) {
-          owned.add(masquerade(bridge, m.group(2)));
+        // The rules that name the bridge's subnet, whatever it was: listed as berth writes them
+        // (no comment to quote), so a line's words are the rule.
+        List<String> words = List.of(line.split(" "));
+        boolean mine = words.get(0).equals("filter") && words.get(2).equals(ACCEPTS)
+            || words.get(0).equals("nat") && words.get(2).equals("POSTROUTING") && words.getLast().equals("MASQUERADE");
+        if (mine && !line.contains("\"") && names(words, bridge)) {
+          owned.add(new Rule(words.get(0), words.get(2), false, words.subList(3, words.size())));
         }
       }
       for (Rule r : owned) {
@@ -237,6 +251,16 @@ public final class BridgeRules {
         }
       }
     }
+  }
+
+  /** Whether a rule's words name {@code bridge} as its in or out interface. */
+  private static boolean names(List<String> words, String bridge) {
+    for (int i = 1; i < words.size(); i++) {
+      if (words.get(i).equals(bridge) && (words.get(i - 1).equals("-i") || words.get(i - 1).equals("-o"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What {@code iptables-save} lists, each rule and chain prefixed with its table. */

