@@ -188,6 +188,7 @@ public final class ContainerLifecycle implements AutoCloseable {
    * any signal when it has none) takes its next exit from its restart policy and thaws it if
    * paused, so that it acts on the signal; any other signal waits in the frozen process. A
    * container waiting to be restarted is not signalled; a signal that stops it ends its restarts.
+   * A process that died just before the signal is no failure, as with dockerd.
    *
    * @throws ConflictException if it is not running, with dockerd's wording
    */
@@ -216,13 +217,18 @@ public final class ContainerLifecycle implements AutoCloseable {
       exit = waiters.add(c.id(), WaitCondition.NEXT_EXIT);
     }
     if (!runtime.signal(c.id(), sig)) {
+      // It died just before the signal. dockerd's kill succeeds then (no such process is no
+      // error): the exit is recorded now, and is this kill's stop if the signal stops it.
       handleExit(c.id());
-      // An exit handled before the mark (a restart pending) left it there for the next run's.
+      // An exit handled before the mark left it there for the next run's, and a restart pending.
       stopping.remove(c.id());
       if (exit != null) {
         waiters.cancel(c.id(), exit);
       }
-      throw notRunning(ref, c);
+      if (stops) {
+        cancelRestart(c.id());
+      }
+      return;
     }
     events.emit(c, "kill", java.util.Map.of("signal", Integer.toString(sig)));
     if (stops && sig != Signals.SIGKILL && c.state() instanceof ContainerState.Paused) {

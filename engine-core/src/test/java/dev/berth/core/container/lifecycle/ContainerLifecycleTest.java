@@ -728,15 +728,18 @@ class ContainerLifecycleTest {
   }
 
   @Test
-  void aKillThatFoundItRunningAfterItsExitLeavesTheRestartedRunToItsPolicy() {
+  void aKillThatFoundItRunningAfterItsExitSucceedsStopsItAndLeavesNoMarkForALaterRun() {
     Container c = running("web", restart(new RestartPolicy("always", 0)));
     repository.afterNextFindByName(() -> runtime.exit(c.id(), 1));
 
-    assertThrows(ConflictException.class, () -> lifecycle.kill("web", null));
-    scheduler.runPending();
-    runtime.exit(c.id(), 1);
+    lifecycle.kill("web", null);
 
-    assertInstanceOf(ContainerState.Restarting.class, state(c), "the failed kill stopped no later run");
+    assertTrue(assertInstanceOf(ContainerState.Exited.class, state(c)).stoppedByUser(),
+        "as dockerd, whose kill ends the restarts of what it found running");
+    assertTrue(scheduler.pending().isEmpty());
+    lifecycle.start("web");
+    runtime.exit(c.id(), 1);
+    assertInstanceOf(ContainerState.Restarting.class, state(c), "the next run's exit is its policy's again");
   }
 
   @Test
