@@ -34,23 +34,12 @@ class MasqueradeIT {
 
   @Test
   void trafficLeavingTheBridgeComesFromTheHostUnlessTheNetworkTurnsMasqueradingOff() throws Exception {
-    String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-    String ns = "bt-up-" + id;
-    String hostEnd = "btu" + id;
-    String farEnd = "btf" + id;
-    int block = ThreadLocalRandom.current().nextInt(256);
-    String hostIp = "198.19." + block + ".1";
-    String farIp = "198.19." + block + ".2";
     Process server = null;
     BerthDaemon d = null;
-    try {
-      sh("ip", "netns", "add", ns);
-      sh("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", farEnd);
-      sh("ip", "link", "set", farEnd, "netns", ns);
-      sh("ip", "addr", "add", hostIp + "/30", "dev", hostEnd);
-      sh("ip", "link", "set", hostEnd, "up");
-      sh("ip", "netns", "exec", ns, "ip", "addr", "add", farIp + "/30", "dev", farEnd);
-      sh("ip", "netns", "exec", ns, "ip", "link", "set", farEnd, "up");
+    try (Uplink up = Uplink.make()) {
+      String ns = up.ns();
+      String hostIp = up.hostIp();
+      String farIp = up.farIp();
       server = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c", ECHO_PEER, farIp)
           .redirectErrorStream(true).start();
 
@@ -86,8 +75,6 @@ class MasqueradeIT {
       if (server != null) {
         server.destroyForcibly().waitFor();
       }
-      quietly("ip", "netns", "del", ns);
-      quietly("ip", "link", "del", hostEnd);
     }
     assertTrue(d.networkLeftovers().isEmpty(), "left: " + d.networkLeftovers());
   }
@@ -110,25 +97,13 @@ class MasqueradeIT {
    */
   @Test
   void aContainerOnAnInternalNetworkCannotSendAnythingOffItsBridge() throws Exception {
-    String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-    String ns = "bt-up-" + id;
-    String hostEnd = "btu" + id;
-    String farEnd = "btf" + id;
-    int block = ThreadLocalRandom.current().nextInt(256);
-    String farIp = "198.19." + block + ".2";
     java.nio.file.Path heard = java.nio.file.Files.createTempFile("bt-heard", ".txt");
     java.nio.file.Files.delete(heard);
     Process witness = null;
     BerthDaemon d = null;
-    try {
-      sh("ip", "netns", "add", ns);
-      sh("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", farEnd);
-      sh("ip", "link", "set", farEnd, "netns", ns);
-      sh("ip", "addr", "add", "198.19." + block + ".1/30", "dev", hostEnd);
-      sh("ip", "link", "set", hostEnd, "up");
-      sh("ip", "netns", "exec", ns, "ip", "addr", "add", farIp + "/30", "dev", farEnd);
-      sh("ip", "netns", "exec", ns, "ip", "link", "set", farEnd, "up");
-
+    try (Uplink up = Uplink.make()) {
+      String ns = up.ns();
+      String farIp = up.farIp();
       d = BerthDaemon.startMasquerading();
       var cli = d.docker();
       Fixtures.importBusybox(cli, "busybox:latest");
@@ -163,10 +138,41 @@ class MasqueradeIT {
         d.close();
       }
       java.nio.file.Files.deleteIfExists(heard);
+    }
+    assertTrue(d.networkLeftovers().isEmpty(), "left: " + d.networkLeftovers());
+  }
+
+  /**
+   * The test's own way out of the bridge: a network namespace behind a veth pair, the host's end
+   * at {@code hostIp}, the namespace's at {@code farIp}, on addresses reserved for benchmarking.
+   */
+  private record Uplink(String ns, String hostEnd, String hostIp, String farIp) implements AutoCloseable {
+
+    static Uplink make() throws IOException, InterruptedException {
+      String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+      int block = ThreadLocalRandom.current().nextInt(256);
+      var up = new Uplink("bt-up-" + id, "btu" + id, "198.19." + block + ".1", "198.19." + block + ".2");
+      String farEnd = "btf" + id;
+      try {
+        sh("ip", "netns", "add", up.ns);
+        sh("ip", "link", "add", up.hostEnd, "type", "veth", "peer", "name", farEnd);
+        sh("ip", "link", "set", farEnd, "netns", up.ns);
+        sh("ip", "addr", "add", up.hostIp + "/30", "dev", up.hostEnd);
+        sh("ip", "link", "set", up.hostEnd, "up");
+        sh("ip", "netns", "exec", up.ns, "ip", "addr", "add", up.farIp + "/30", "dev", farEnd);
+        sh("ip", "netns", "exec", up.ns, "ip", "link", "set", farEnd, "up");
+        return up;
+      } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+        up.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
       quietly("ip", "netns", "del", ns);
       quietly("ip", "link", "del", hostEnd);
     }
-    assertTrue(d.networkLeftovers().isEmpty(), "left: " + d.networkLeftovers());
   }
 
   private static String iptablesSave() throws IOException, InterruptedException {
