@@ -339,7 +339,7 @@ public final class ContainerNetwork {
     BridgeRules.ensure(net.bridge(), Subnet.parse(net.ipv4Pool().subnet()).toString(),
         net.ipv6Pool().map(p -> Ipv6Subnet.parse(p.subnet()).toString()).orElse(null), BridgeOptions.icc(net),
         cniConfig.masquerades(net), net.internal());
-    Cni.Added added = cni.add(cniConfig.attachment(c.id().hex(), netns(c), ifName, net, e, published));
+    Cni.Added added = cni.add(attachment(c, net, e, ifName, published));
     finishing.computeIfAbsent(c.id(), k -> new CopyOnWriteArrayList<>()).add(added.complete());
     CniResult result = added.result();
     String mac = result.sandboxInterface(ifName).map(CniResult.Interface::mac).orElse("");
