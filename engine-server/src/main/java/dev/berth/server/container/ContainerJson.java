@@ -17,7 +17,6 @@ public final class ContainerJson {
 
   record HealthConfig(List<String> Test, long Interval, long Timeout, long StartPeriod, long StartInterval, int Retries) {}
 
-  /** Config in create requests and in inspect. */
   /** Resolves the create and inspect bodies' (de)serializers now, which the mapper keeps (a warm-up after start). */
   public static void resolve() {
     Json.MAPPER.readerFor(Config.class);
@@ -25,6 +24,7 @@ public final class ContainerJson {
     Json.MAPPER.writerFor(Inspect.class);
   }
 
+  /** Config in create requests and in inspect. */
   record Config(
       String Hostname,
       String Domainname,
