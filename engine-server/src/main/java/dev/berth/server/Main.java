@@ -6,7 +6,6 @@ import dev.berth.core.container.net.ContainerNetworkMembers;
 import dev.berth.core.container.fs.ContainerVolumeUsage;
 import dev.berth.core.container.lifecycle.Containers;
 import dev.berth.core.container.lifecycle.SecurityDefaults;
-import dev.berth.core.container.model.SecurityOptions;
 import dev.berth.core.events.EventBus;
 import dev.berth.core.image.BlobStore;
 import dev.berth.core.build.BuildService;
@@ -74,7 +73,7 @@ public final class Main {
       Engine engine = Engine.start(config);
       Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "shutdown"));
       IdleCollector.start();
-      Warmup.afterStart(engine.warmUp());
+      Warmup.afterStart(engine.containers().lifecycle()::warmUp);
     } catch (InstanceLock.Refused e) {
       LOG.log(System.Logger.Level.ERROR, e.getMessage());
       System.exit(1);
@@ -84,13 +83,9 @@ public final class Main {
     }
   }
 
-  /**
-   * A running engine; closing it stops serving and leaves containers running.
-   *
-   * @param warmUp what the first run would otherwise do itself, for {@link Warmup#afterStart}
-   */
-  record Engine(ApiServer server, Containers containers, ConmonRuntime runtime, Database db, InstanceLock lock,
-      Runnable warmUp) implements AutoCloseable {
+  /** A running engine; closing it stops serving and leaves containers running. */
+  record Engine(ApiServer server, Containers containers, ConmonRuntime runtime, Database db, InstanceLock lock)
+      implements AutoCloseable {
 
     /** @throws InstanceLock.Refused before anything is touched, if another berthd runs on the same state */
     static Engine start(DaemonConfig config) {
@@ -158,10 +153,7 @@ public final class Main {
       ApiServer.Staged staged = joined(staging);
       ApiServer server = activated == null ? staged.publish(config.socket(), router) : staged.adopt(activated, router);
       LOG.log(System.Logger.Level.INFO, "berthd ready: runtime " + runtime.name() + ", data root " + paths.dataRoot());
-      // A default container's seccomp filter: the daemon's profile, the default capabilities.
-      Runnable warmUp = () -> runtime.warmUp(security.seccompFor(SecurityOptions.NONE, false),
-          DockerDefaults.CAPABILITIES);
-      return new Engine(server, containers, runtime, db, lock, warmUp);
+      return new Engine(server, containers, runtime, db, lock);
     }
 
     /** The OCI runtimes this engine can run (the default one and those a container may name), under conmon. */

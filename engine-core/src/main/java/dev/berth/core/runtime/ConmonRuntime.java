@@ -244,12 +244,11 @@ public final class ConmonRuntime implements ContainerRuntime, AutoCloseable {
   }
 
   /**
-   * What the first run would otherwise do itself (issue 15, docs/benchmarks.md): compiles the
-   * seccomp filter a default container gets ({@code profile}, the daemon's, with the default
-   * {@code capabilities}), which the first compilation links libseccomp for (~55 ms cold), and
-   * loads the attach channel's socket library (~35 ms). The program is kept as any run's is, so a
-   * default container's run and exec find it compiled.
+   * Compiles the filter into the program cache, where runs and execs with it find it (the first
+   * compilation links libseccomp, ~55 ms cold), and loads the attach channel's socket library
+   * (~35 ms); issue 15, docs/benchmarks.md.
    */
+  @Override
   public void warmUp(SeccompProfile profile, List<String> capabilities) {
     specs.seccomp(profile, capabilities).ifPresent(seccompPrograms::program);
     ConmonAttachChannel.load();

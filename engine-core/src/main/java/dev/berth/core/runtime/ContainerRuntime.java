@@ -3,6 +3,7 @@ package dev.berth.core.runtime;
 import dev.berth.core.container.model.CgroupStats;
 import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.container.model.Resources;
+import dev.berth.core.seccomp.SeccompProfile;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
@@ -26,6 +27,13 @@ public interface ContainerRuntime {
    * #create} would otherwise wait for. Returns at once.
    */
   default void startBegins() {
+  }
+
+  /**
+   * Makes now, for a warm-up once the engine serves, what a run confined by {@code seccomp} (null:
+   * none) with {@code capabilities} would otherwise make itself the first time. Returns when done.
+   */
+  default void warmUp(SeccompProfile seccomp, List<String> capabilities) {
   }
 
   /** Creates the container under a new monitor; its process waits for {@link #start}. */

@@ -109,6 +109,15 @@ public final class ContainerLifecycle implements AutoCloseable {
   }
 
   /**
+   * Has the runtime make now what a default container's first run would make itself (its seccomp
+   * filter, as {@link RunSpecFactory} derives it for the daemon's defaults): for a warm-up once the
+   * engine serves.
+   */
+  public void warmUp() {
+    runtime.warmUp(specs.runSecurity(HostConfig.DEFAULT).seccomp(), specs.capabilities(HostConfig.DEFAULT));
+  }
+
+  /**
    * Starts a container. Attach sessions waiting for it are connected before its process runs.
    *
    * @throws NotModifiedException if it is running
