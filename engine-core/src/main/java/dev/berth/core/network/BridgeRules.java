@@ -80,18 +80,15 @@ public final class BridgeRules {
       boolean internal) {
     if (!icc) {
       // Bridged traffic between two ports of one bridge reaches iptables only through
-      // br_netfilter, which dockerd loads and turns on for this too.
+      // br_netfilter, which dockerd loads and turns on for this too; in both families, since the
+      // drop must not depend on IPv6 being off.
       enable(Family.IPV4, bridge);
+      enable(Family.IPV6, bridge);
     }
     ensure(Family.IPV4, needed(bridge, subnet4, icc, masquerade, internal));
     if (subnet6 != null) {
-      if (!icc) {
-        enable(Family.IPV6, bridge);
-      }
       ensure(Family.IPV6, needed(bridge, subnet6, icc, masquerade, internal));
     } else if (!icc) {
-      // The drop must not depend on IPv6 being off.
-      enable(Family.IPV6, bridge);
       ensure(Family.IPV6, List.of(JUMP, icc(bridge)));
     }
   }
