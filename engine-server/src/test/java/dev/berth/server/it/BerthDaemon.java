@@ -63,7 +63,7 @@ final class BerthDaemon implements AutoCloseable {
    * Returns as soon as the socket exists, while berthd may still be starting.
    */
   static BerthDaemon startActivated() {
-    return start(bridge -> { }, true);
+    return start(bridge -> { }, true, false);
   }
 
   /** Starts one after {@code beforeLaunch} was given the default bridge's name, e.g. to make that interface first. */
@@ -77,10 +77,6 @@ final class BerthDaemon implements AutoCloseable {
    */
   static BerthDaemon startMasquerading() {
     return start(bridge -> { }, false, true);
-  }
-
-  private static BerthDaemon start(java.util.function.Consumer<String> beforeLaunch, boolean activated) {
-    return start(beforeLaunch, activated, false);
   }
 
   private static BerthDaemon start(java.util.function.Consumer<String> beforeLaunch, boolean activated,
