@@ -140,6 +140,10 @@ berthd_jvm_flags() {
   # only methods run five times as often as by default (its code and metadata were ~9 MiB).
   BERTHD_JVM_FLAGS+=(-XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps
     -XX:TrimNativeHeapInterval=5000 -XX:CompileThresholdScaling=5)
+  # Reflection through the JVM's own accessors rather than method handles spun per member on first
+  # use: Jackson makes each record of a container's documents and bodies that way, and spinning them
+  # was ~70 ms of the first `docker run` after a start (issue 15, docs/benchmarks.md).
+  BERTHD_JVM_FLAGS+=(-Djdk.reflect.useNativeAccessorOnly=true)
   # aircompressor (zstd layers) reads memory through sun.misc.Unsafe, which JDK 24+ warns about unless allowed.
   [ "$(java_feature_version "$JAVA_HOME")" -ge 23 ] && BERTHD_JVM_FLAGS+=(--sun-misc-unsafe-memory-access=allow)
   return 0
