@@ -18,18 +18,20 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * The training run for berthd's JDK AOT cache (JEP 483/514/515): {@code ./berthd} runs it once per
  * build with {@code -XX:AOTCacheOutput}, on a private data root, exec root, socket and cgroup
  * parent, and starts berthd with {@code -XX:AOTCache} from then on. It starts the engine as
  * berthd does, answers the requests a client makes first ({@code docker version}, {@code info},
- * {@code ps}, {@code images}) through its own socket, then imports a one-file image and runs
- * {@code docker run --rm --network none} of it as the docker CLI does (create, attach, wait,
- * start), and stops. The classes loaded and linked on that path, and their profiles, are what
- * the cache holds, so a start with it skips most of their loading and the first run after a start
- * most of its first-time work (issue 15). The run is best effort: a host without a static busybox
- * or a runtime still trains the rest. Takes berthd's own flags.
+ * {@code ps}, {@code images}) through its own socket, then imports an image of the host's busybox
+ * and, as the docker CLI does, runs {@code docker run --rm --network none} of it, and a
+ * {@code docker run -d} with a {@code docker exec}, {@code logs}, {@code stop} and {@code rm},
+ * and stops. The classes loaded and linked on those paths, and their profiles, are what the cache
+ * holds, so a start with it skips most of their loading and the first run or exec after a start
+ * most of its first-time work (issue 15). The runs are best effort: a host without a static
+ * busybox or a runtime still trains the rest. Takes berthd's own flags.
  */
 public final class AotTraining {
 
@@ -87,6 +89,9 @@ public final class AotTraining {
           for (int i = 0; i < RUNS; i++) {
             run(socket, created);
           }
+          for (int i = 0; i < RUNS; i++) {
+            runDetachedAndExec(socket, created);
+          }
         } catch (IOException e) {
           // the runs are best effort
         }
@@ -105,8 +110,7 @@ public final class AotTraining {
   /** {@code docker run --rm --network none IMAGE /true}, in the CLI's order of calls. */
   private static void run(Path socket, Collection<String> created) throws IOException {
     request(socket, "HEAD", "/_ping", null);
-    Matcher id = ID.matcher(request(socket, "POST", "/v1.51/containers/create",
-        CREATE.getBytes(StandardCharsets.UTF_8)));
+    Matcher id = ID.matcher(request(socket, "POST", "/v1.51/containers/create", json(CREATE)));
     if (!id.find()) {
       return;
     }
@@ -122,8 +126,39 @@ public final class AotTraining {
   }
 
   /**
-   * A root filesystem of one file, {@code /true}: the host's busybox, which runs its {@code true}
-   * applet by that name; an empty file where there is none (the run then fails at its start).
+   * {@code docker run -d --network none IMAGE /sleep 30}, then {@code docker exec} of {@code /true}
+   * in it, {@code docker logs}, {@code docker stop -t 0} and {@code docker rm}, in the CLI's calls.
+   */
+  private static void runDetachedAndExec(Path socket, Collection<String> created) throws IOException {
+    Matcher id = ID.matcher(request(socket, "POST", "/v1.51/containers/create", json(CREATE
+        .replace("\"AttachStdout\":true,\"AttachStderr\":true", "\"AttachStdout\":false,\"AttachStderr\":false")
+        .replace("[\"/true\"]", "[\"/sleep\",\"30\"]").replace("\"AutoRemove\":true", "\"AutoRemove\":false"))));
+    if (!id.find()) {
+      return;
+    }
+    String container = "/v1.51/containers/" + id.group(1);
+    created.add(container);
+    request(socket, "POST", container + "/start", null);
+    request(socket, "GET", container + "/json", null);
+    Matcher exec = ID.matcher(request(socket, "POST", container + "/exec",
+        json("{\"AttachStdin\":false,\"AttachStdout\":true,\"AttachStderr\":true,\"Tty\":false,\"Cmd\":[\"/true\"]}")));
+    if (exec.find()) {
+      request(socket, "POST", "/v1.51/exec/" + exec.group(1) + "/start", json("{\"Detach\":false,\"Tty\":false}"),
+          "Upgrade: tcp\r\n");
+      request(socket, "GET", "/v1.51/exec/" + exec.group(1) + "/json", null);
+    }
+    request(socket, "GET", container + "/logs?stdout=1&stderr=1", null);
+    request(socket, "POST", container + "/stop?t=0", null);
+    request(socket, "DELETE", container, null);
+  }
+
+  private static byte[] json(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * A root filesystem of the host's busybox as {@code /true} and {@code /sleep}, which it runs as
+   * the applets of those names; an empty file where there is none (the runs then fail at their start).
    */
   private static byte[] rootfs() throws IOException {
     Path busybox = Stream.of("/bin/busybox", "/usr/bin/busybox").map(Path::of).filter(Files::isRegularFile)
@@ -137,14 +172,23 @@ public final class AotTraining {
       tar.putArchiveEntry(entry);
       tar.write(content);
       tar.closeArchiveEntry();
+      var sleep = new TarArchiveEntry("sleep", TarConstants.LF_LINK);
+      sleep.setLinkName("true");
+      tar.putArchiveEntry(sleep);
+      tar.closeArchiveEntry();
     }
     return out.toByteArray();
   }
 
   /** One request on its own connection, read to the end; the answer's text. */
   private static String request(Path socket, String method, String path, byte[] body) throws IOException {
+    return request(socket, method, path, body, "");
+  }
+
+  private static String request(Path socket, String method, String path, byte[] body, String headers)
+      throws IOException {
     try (SocketChannel ch = open(socket)) {
-      send(ch, method, path, body, "");
+      send(ch, method, path, body, headers);
       return readToEnd(ch);
     }
   }
@@ -157,8 +201,9 @@ public final class AotTraining {
 
   private static void send(SocketChannel ch, String method, String path, byte[] body, String headers)
       throws IOException {
+    String type = body != null && body.length > 0 && body[0] == '{' ? "application/json" : "application/x-tar";
     String head = method + " " + path + " HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n" + headers
-        + (body == null ? "" : "Content-Type: application/x-tar\r\nContent-Length: " + body.length + "\r\n") + "\r\n";
+        + (body == null ? "" : "Content-Type: " + type + "\r\nContent-Length: " + body.length + "\r\n") + "\r\n";
     ch.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
     if (body != null) {
       ByteBuffer b = ByteBuffer.wrap(body);

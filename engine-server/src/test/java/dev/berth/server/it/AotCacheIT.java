@@ -18,16 +18,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The JDK AOT cache ./berthd and the installer make (packaging/common.sh, train_aot_cache): its
  * training run (dev.berth.server.AotTraining) runs containers of its own, as {@code docker run --rm}
- * does, so the cache holds the run path too; it must leave nothing of them on the host, and the
+ * and {@code docker run -d} with {@code docker exec} do, so the cache holds those paths too; it must leave nothing of them on the host, and the
  * cache must load with berthd's flags.
  */
 class AotCacheIT {
 
   private static final Path COMMON = Path.of("..", "packaging", "common.sh").toAbsolutePath().normalize();
   private static final Path JAR = Path.of(System.getProperty("berth.jar", "target/engine-server.jar")).toAbsolutePath();
-  /** Classes berthd loads only once a container has been attached to, waited for and has exited. */
+  /**
+   * Classes berthd loads only once a container has been attached to, waited for and has exited,
+   * and once a process has been executed in one and its logs read.
+   */
   private static final List<String> RUN_PATH = List.of("dev.berth.core.container.attach.AttachSession",
-      "dev.berth.core.container.lifecycle.ContainerWaiters$Waiter", "dev.berth.core.container.model.ExitStatus");
+      "dev.berth.core.container.lifecycle.ContainerWaiters$Waiter", "dev.berth.core.container.model.ExitStatus",
+      "dev.berth.core.os.ContainerSpawn$Spawned", "dev.berth.core.logs.LogQuery");
 
   @Test
   void theTrainingRunsContainersAndLeavesNothingOfThemBehind(@TempDir Path dir) throws Exception {
