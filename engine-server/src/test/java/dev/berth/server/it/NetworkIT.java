@@ -308,6 +308,22 @@ class NetworkIT extends WithBerthd {
     assertEquals(List.of("create", "connect", "disconnect", "destroy"), actions);
   }
 
+  /**
+   * The runtime creates a container while its networks are joined, from an /etc/hosts without
+   * its addresses; the file is completed before the process starts, whose first read finds them.
+   */
+  @Test
+  void aContainersFirstLookAtEtcHostsFindsItsOwnAddress() {
+    var out = docker.run("run", "--rm", "--hostname", "first-look", "--add-host", "db:10.1.2.3", "busybox", "sh", "-c",
+        "cat /etc/hosts; echo --; ip -4 -o addr show dev eth0").ok().out();
+    var address = java.util.regex.Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/").matcher(out);
+    assertTrue(address.find(), out);
+    String hosts = out.substring(0, out.indexOf("--"));
+    assertTrue(hosts.contains(address.group(1) + "\tfirst-look\n"), out);
+    assertTrue(hosts.contains("10.1.2.3\tdb\n"), out);
+    assertTrue(hosts.startsWith("127.0.0.1\tlocalhost\n"), out);
+  }
+
   @Test
   void addHostAndDnsOptionsAreWrittenIntoTheContainer() {
     var out = docker.run("run", "--rm", "--add-host", "gateway.test:10.9.8.7", "--dns", "10.9.8.53", "--dns-search",

@@ -76,6 +76,22 @@ public final class ContainerFiles {
   }
 
   /**
+   * Writes /etc/hosts again once the container's addresses are known: the runtime creates the
+   * container while its networks are joined, from a file {@link #write} made without them. The
+   * file is rewritten in place: it is bind-mounted, so a new file would not be seen.
+   */
+  public void rewriteHosts(Path dir, Container c, boolean hostNetwork, List<String> linkLines) {
+    var hosts = new StringBuilder();
+    try {
+      hosts.append(hosts(c, hostNetwork));
+      linkLines.forEach(l -> hosts.append(l).append('\n'));
+      Files.writeString(new ContainerDir(dir).hosts(), hosts.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
    * Points a running container's /etc/resolv.conf at the embedded resolver, as libnetwork does
    * when a container first joins a network whose names it serves (a container started on the
    * default bridge, then connected to a user-defined network). The file is rewritten in place:

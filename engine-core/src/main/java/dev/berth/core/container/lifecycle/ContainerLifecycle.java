@@ -2,6 +2,7 @@ package dev.berth.core.container.lifecycle;
 
 import dev.berth.core.container.attach.AttachService;
 import dev.berth.core.logs.LogDriver;
+import dev.berth.core.network.Networking;
 import dev.berth.core.container.exec.ExecService;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerEvents;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 
@@ -632,13 +634,35 @@ public final class ContainerLifecycle implements AutoCloseable {
       var dir = rootfs.dir(id);
       var root = rootfs.mount(c);
       var namespace = sandbox.namespace(c);
-      networked = c.withNetworking(sandbox.setUp(c));
-      // --log-driver none: conmon keeps no log at all (dockerd's none driver drops the output).
-      var spool = c.hostConfig().logConfig().settings().driver() == LogDriver.NONE ? null : rootfs.logPath(id);
-      var spec = specs.build(networked, dir, root, spool, volumes.acquire(c), namespace,
-          sandbox.servesNames(networked)).withNamespaces(shared);
-      volumes.announce(c, true);
-      MonitorProcess process = runtime.create(spec);
+      // The runtime creates the container while its networks are joined (the CNI plugins, ~10 ms);
+      // its process starts only once they are, and its /etc/hosts has their addresses.
+      CompletableFuture<Networking> joining = sandbox.beginSetUp(c);
+      MonitorProcess process = null;
+      RuntimeException failed = null;
+      try {
+        // --log-driver none: conmon keeps no log at all (dockerd's none driver drops the output).
+        var spool = c.hostConfig().logConfig().settings().driver() == LogDriver.NONE ? null : rootfs.logPath(id);
+        var spec = specs.build(c, dir, root, spool, volumes.acquire(c), namespace, sandbox.servesNames(c))
+            .withNamespaces(shared);
+        volumes.announce(c, true);
+        process = runtime.create(spec);
+      } catch (RuntimeException e) {
+        failed = e;
+      }
+      try {
+        networked = c.withNetworking(joining.join());
+      } catch (CompletionException e) {
+        // It undid itself, namespace and all: a create that failed meanwhile failed of that.
+        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+        if (failed != null) {
+          cause.addSuppressed(failed);
+        }
+        failed = cause;
+      }
+      if (failed != null) {
+        throw failed;
+      }
+      specs.networksJoined(networked, dir, namespace);
       sandbox.ready(id);
       attach.connectPending(id);
       runtime.start(id);

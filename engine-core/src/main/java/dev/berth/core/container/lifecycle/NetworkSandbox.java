@@ -6,6 +6,7 @@ import dev.berth.core.container.net.ContainerNetwork;
 import dev.berth.core.network.Networking;
 import dev.berth.core.runtime.NetworkNamespace;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The sandbox berthd runs containers in: {@link ContainerNetwork}'s namespaces, CNI networks and
@@ -28,6 +29,11 @@ final class NetworkSandbox implements Sandbox {
   @Override
   public Networking setUp(Container c) {
     return network.setUp(c);
+  }
+
+  @Override
+  public CompletableFuture<Networking> beginSetUp(Container c) {
+    return network.beginSetUp(c);
   }
 
   @Override

@@ -75,6 +75,18 @@ final class RunSpecFactory {
   }
 
   /**
+   * Completes what {@link #build} wrote once the container has joined its networks: /etc/hosts
+   * with its addresses. Nothing to do for a container that got none (no network, host, another
+   * container's).
+   */
+  void networksJoined(Container c, Path dir, NetworkNamespace network) {
+    if (c.networking().endpoints().values().stream().noneMatch(e -> e.attached() != null)) {
+      return;
+    }
+    files.rewriteHosts(dir, c, network.host(), links.apply(c).stream().map(ContainerLinks.Linked::hostsLine).toList());
+  }
+
+  /**
    * @param userMounts the container's volumes, binds and tmpfs mounts, in mount order; the
    *     generated /etc files follow unless one of them already covers that path
    * @param embeddedDns whether berth answers names for it at 127.0.0.11 (user-defined networks)

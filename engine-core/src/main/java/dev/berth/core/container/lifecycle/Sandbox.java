@@ -5,6 +5,7 @@ import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.network.Networking;
 import dev.berth.core.runtime.NetworkNamespace;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What a container runs in besides its filesystem, as the lifecycle uses it: its network
@@ -23,6 +24,20 @@ interface Sandbox {
 
   /** Makes the namespace, joins every network and publishes the ports; returns the networking as set up. */
   Networking setUp(Container c);
+
+  /**
+   * {@link #setUp} begun: the namespace is made before this returns, so that the runtime can
+   * create the container in it, and the networks are joined beside the caller. What fails before
+   * the joining begins (a network gone, a port taken) may be thrown here; the future completes as
+   * {@code setUp} would return or throw, in either case having undone itself.
+   */
+  default CompletableFuture<Networking> beginSetUp(Container c) {
+    try {
+      return CompletableFuture.completedFuture(setUp(c));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /** Whether berth answers names inside the container (it is on a user-defined network). */
   boolean servesNames(Container c);

@@ -227,9 +227,39 @@ public final class ContainerNetwork {
     if (!ownsNamespace(c)) {
       return c.networking();
     }
-    Path ns = netns(c);
-    NetNamespaces.create(ns);
-    Networking n = c.networking();
+    NetNamespaces.create(netns(c));
+    return attachAll(c, planned(c));
+  }
+
+  /**
+   * {@link #setUp} begun: the namespace is made, the networks found and the ports published
+   * before this returns (what fails there is undone and thrown here); the networks are joined on
+   * a thread of their own (the rules and the CNI plugins, ~10 ms), while the caller has the
+   * runtime create the container in the namespace. The future completes as {@code setUp} would
+   * return or throw.
+   */
+  public CompletableFuture<Networking> beginSetUp(Container c) {
+    if (!ownsNamespace(c)) {
+      return CompletableFuture.completedFuture(c.networking());
+    }
+    NetNamespaces.create(netns(c));
+    Plan plan = planned(c);
+    var joined = new CompletableFuture<Networking>();
+    Thread.ofVirtual().name("berth-network-setup").start(() -> {
+      try {
+        joined.complete(attachAll(c, plan));
+      } catch (Throwable t) {
+        joined.completeExceptionally(t);
+      }
+    });
+    return joined;
+  }
+
+  /** The bridge networks a start joins, by name, and the ports it publishes (on the first). */
+  private record Plan(Map<String, Network> bridges, List<PortBinding> published) {}
+
+  /** The networks of a container whose namespace exists, found, and its ports reserved; undone if that fails. */
+  private Plan planned(Container c) {
     try {
       var bridges = new LinkedHashMap<String, Network>();
       for (var entry : c.networking().endpoints().entrySet()) {
@@ -243,14 +273,29 @@ public final class ContainerNetwork {
       // Ports are published on the first network only; with none (none mode) there is nothing to map.
       List<PortBinding> published = bridges.isEmpty() ? List.of()
           : publishedPorts(c, bridges.values().iterator().next());
+      return new Plan(bridges, published);
+    } catch (RuntimeException e) {
+      try {
+        tearDown(c);
+      } catch (RuntimeException undo) {
+        e.addSuppressed(undo);
+      }
+      throw e;
+    }
+  }
+
+  /** Joins the planned networks and starts the resolver; undone if that fails. */
+  private Networking attachAll(Container c, Plan plan) {
+    Networking n = c.networking();
+    try {
       int index = 0;
-      for (var entry : bridges.entrySet()) {
+      for (var entry : plan.bridges().entrySet()) {
         Endpoint attached = attach(c, entry.getValue(), c.networking().endpoints().get(entry.getKey()),
-            "eth" + index, index == 0 ? published : List.of());
+            "eth" + index, index == 0 ? plan.published() : List.of());
         n = n.withEndpoint(entry.getKey(), attached);
         index++;
       }
-      Networking done = n.withPublished(published);
+      Networking done = n.withPublished(plan.published());
       if (servesNames(c)) {
         serveNames(c);
       }
@@ -335,7 +380,7 @@ public final class ContainerNetwork {
   }
 
   private Endpoint attach(Container c, Network net, Endpoint e, String ifName, List<PortBinding> published) {
-    // Before the container exists: its process never runs without the bridge's isolation.
+    // Before the container's process starts: it never runs without the bridge's isolation.
     BridgeRules.ensure(net.bridge(), Subnet.parse(net.ipv4Pool().subnet()).toString(),
         net.ipv6Pool().map(p -> Ipv6Subnet.parse(p.subnet()).toString()).orElse(null), BridgeOptions.icc(net),
         cniConfig.masquerades(net), net.internal());
