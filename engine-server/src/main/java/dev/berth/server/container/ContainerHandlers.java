@@ -82,9 +82,10 @@ public final class ContainerHandlers {
               listing.linkNames().getOrDefault(c.id(), List.of()))).toList());
       return;
     }
-    Responses.written(res, 200, entries.write(listing.containers(),
+    ListEntries.Listing list = entries.write(listing.containers(),
         c -> ContainerTranslator.summaryStatus(c, now, lifecycle.health(c.id()).orElse(null)),
-        c -> listing.linkNames().getOrDefault(c.id(), List.of())));
+        c -> listing.linkNames().getOrDefault(c.id(), List.of()));
+    Responses.streamed(res, 200, list.length(), list::writeTo);
   }
 
   private void containerInspect(ApiRequest req, ServerResponse res) {

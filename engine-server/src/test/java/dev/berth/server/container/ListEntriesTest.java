@@ -62,8 +62,11 @@ class ListEntriesTest {
   }
 
   private byte[] write(List<Container> containers, Map<ContainerId, List<String>> links, Instant now) {
-    return entries.write(containers, c -> ContainerTranslator.summaryStatus(c, now, null),
+    ListEntries.Listing listing = entries.write(containers, c -> ContainerTranslator.summaryStatus(c, now, null),
         c -> links.getOrDefault(c.id(), List.of()));
+    byte[] bytes = listing.bytes();
+    assertEquals(listing.length(), bytes.length, "the length the answer is sent with");
+    return bytes;
   }
 
   private static Container container(String name, ContainerState state) {
