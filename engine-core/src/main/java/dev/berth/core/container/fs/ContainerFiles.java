@@ -63,9 +63,7 @@ public final class ContainerFiles {
       Files.writeString(hostnameFile, hostname + "\n");
 
       Path hostsFile = new ContainerDir(dir).hosts();
-      var hosts = new StringBuilder(hosts(c, hostNetwork));
-      linkLines.forEach(l -> hosts.append(l).append('\n'));
-      Files.writeString(hostsFile, hosts.toString());
+      Files.writeString(hostsFile, hostsWithLinks(c, hostNetwork, linkLines));
 
       Path resolvFile = new ContainerDir(dir).resolvConf();
       Files.writeString(resolvFile, resolvConf(hc, hostNetwork, embeddedDns));
@@ -81,14 +79,17 @@ public final class ContainerFiles {
    * file is rewritten in place: it is bind-mounted, so a new file would not be seen.
    */
   public void rewriteHosts(Path dir, Container c, boolean hostNetwork, List<String> linkLines) {
-    var hosts = new StringBuilder();
     try {
-      hosts.append(hosts(c, hostNetwork));
-      linkLines.forEach(l -> hosts.append(l).append('\n'));
-      Files.writeString(new ContainerDir(dir).hosts(), hosts.toString());
+      Files.writeString(new ContainerDir(dir).hosts(), hostsWithLinks(c, hostNetwork, linkLines));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private String hostsWithLinks(Container c, boolean hostNetwork, List<String> linkLines) throws IOException {
+    var hosts = new StringBuilder(hosts(c, hostNetwork));
+    linkLines.forEach(l -> hosts.append(l).append('\n'));
+    return hosts.toString();
   }
 
   /**

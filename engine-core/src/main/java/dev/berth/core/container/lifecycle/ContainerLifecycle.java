@@ -2,7 +2,6 @@ package dev.berth.core.container.lifecycle;
 
 import dev.berth.core.container.attach.AttachService;
 import dev.berth.core.logs.LogDriver;
-import dev.berth.core.network.Networking;
 import dev.berth.core.container.exec.ExecService;
 import dev.berth.core.container.model.Container;
 import dev.berth.core.container.model.ContainerEvents;
@@ -25,6 +24,7 @@ import dev.berth.core.error.InternalException;
 import dev.berth.core.error.InvalidArgumentException;
 import dev.berth.core.error.NotModifiedException;
 import dev.berth.core.error.StartRefusedException;
+import dev.berth.core.network.Networking;
 import dev.berth.core.prune.PruneFilter;
 import dev.berth.core.prune.PruneReport;
 import dev.berth.core.runtime.ContainerRuntime;
