@@ -24,11 +24,11 @@ import java.util.function.Function;
  * <ul>
  *   <li>the whole table as the last {@code list()} read it, valid until the next write: while
  *       nothing changes, a list or lookup reads no SQL at all;
- *   <li>each row's document keyed by the row's exact {@code config_json} text, so a list after a
- *       write re-decodes only the rows whose text changed (a state change rewrites the columns,
- *       not the document); and the container last made from it with the row's columns, so a row
- *       no write touched is the same {@link Container} instance from one list to the next, which
- *       the API's cache of list entries relies on.
+ *   <li>the container last made from each row, with the row's exact {@code config_json} text and
+ *       its columns, so a list after a write re-decodes only the rows whose text changed (a state
+ *       change rewrites the columns, not the document: the container is made again from the one
+ *       kept), and a row no write touched is the same {@link Container} instance from one list to
+ *       the next, which the API's cache of list entries relies on.
  * </ul>
  *
  * <p>Correct under concurrent writes without locks: every write bumps {@link #generation} after
@@ -49,8 +49,12 @@ final class DecodedContainers {
   private record Snapshot(long generation, List<Container> newestFirst, Map<String, Container> byId,
       Map<String, Container> byName) {}
 
-  /** A row's document as decoded, with the exact text it was decoded from; the container made from it, if any. */
-  private record Decoded(String json, ContainerDocument document, Columns columns, Container made) {}
+  /**
+   * The container made from a row: the exact text of its document and its columns. The document
+   * itself is not kept: the container holds all of it, and its objects were a second copy of the
+   * row in the heap.
+   */
+  private record Decoded(String json, Columns columns, Container made) {}
 
   /** The columns of a row besides its document, which a container is made from with the document. */
   record Columns(ContainerId id, ContainerName name, Instant created, ImageId imageId, ContainerState state,
@@ -121,16 +125,24 @@ final class DecodedContainers {
       BiFunction<ContainerDocument, Columns, Container> make) {
     String id = columns.id().hex();
     Decoded d = documents.get(id);
+    Container made;
     if (d != null && d.json().equals(json)) {
       if (columns.equals(d.columns())) {
         return d.made();
       }
+      // The columns alone changed (a state change rewrites them, not the document).
+      made = withColumns(d.made(), columns);
     } else {
-      d = new Decoded(json, decode.apply(json), null, null);
+      made = make.apply(decode.apply(json), columns);
     }
-    Container made = make.apply(d.document(), columns);
-    documents.put(id, new Decoded(json, d.document(), columns, made));
+    documents.put(id, new Decoded(json, columns, made));
     return made;
+  }
+
+  /** {@code c}'s document part (what {@link ContainerDocument#toContainer} takes from the document) with {@code k}. */
+  private static Container withColumns(Container c, Columns k) {
+    return new Container(k.id(), k.name(), k.created(), k.imageId(), c.config(), c.hostConfig(), k.state(),
+        k.restartCount(), c.mounts(), c.networking());
   }
 
   /** Forgets a deleted row's document (a later row with the same ID would be decoded afresh anyway). */

@@ -103,6 +103,20 @@ class DecodedContainersTest {
   }
 
   @Test
+  void aRowWhoseColumnsAloneChangedIsTheContainerItsDocumentMakesWithThem() {
+    Container web = container("web");
+    ContainerDocument doc = ContainerDocument.of(web);
+    decoded.container("{}", columns(web, ContainerState.Created.FRESH), json -> doc, DecodedContainersTest::make);
+    var exited = columns(web, new ContainerState.Exited(3, Instant.EPOCH, Instant.EPOCH, "", false, true));
+
+    Container again = decoded.container("{}", exited, json -> {
+      throw new AssertionError("decoded again");
+    }, DecodedContainersTest::make);
+
+    assertEquals(make(doc, exited), again, "made from the container kept, as the document would make it");
+  }
+
+  @Test
   void anUnchangedRowIsTheSameContainerFromOneReadToTheNext() {
     Container web = container("web");
     var columns = columns(web, ContainerState.Created.FRESH);
