@@ -637,15 +637,16 @@ public final class ContainerLifecycle implements AutoCloseable {
       // The runtime creates the container while its networks are joined (the CNI plugins, ~10 ms);
       // its process starts only once they are, and its /etc/hosts has their addresses.
       CompletableFuture<Networking> joining = sandbox.beginSetUp(c);
+      RunSpecFactory.Built built = null;
       MonitorProcess process = null;
       RuntimeException failed = null;
       try {
         // --log-driver none: conmon keeps no log at all (dockerd's none driver drops the output).
         var spool = c.hostConfig().logConfig().settings().driver() == LogDriver.NONE ? null : rootfs.logPath(id);
-        var spec = specs.build(c, dir, root, spool, volumes.acquire(c), namespace, sandbox.servesNames(c))
+        built = specs.build(c, dir, root, spool, volumes.acquire(c), namespace, sandbox.servesNames(c))
             .withNamespaces(shared);
         volumes.announce(c, true);
-        process = runtime.create(spec);
+        process = runtime.create(built.spec());
       } catch (RuntimeException e) {
         failed = e;
       }
@@ -662,7 +663,7 @@ public final class ContainerLifecycle implements AutoCloseable {
       if (failed != null) {
         throw failed;
       }
-      specs.networksJoined(networked, dir, namespace);
+      specs.networksJoined(networked, dir, built);
       sandbox.ready(id);
       attach.connectPending(id);
       runtime.start(id);

@@ -74,16 +74,24 @@ final class RunSpecFactory {
     this.security = security;
   }
 
+  /** A run's spec, and the /etc/hosts lines of its links as {@link #build} resolved them. */
+  record Built(RunSpec spec, List<String> linkLines) {
+
+    Built withNamespaces(RunNamespaces shared) {
+      return new Built(spec.withNamespaces(shared), linkLines);
+    }
+  }
+
   /**
    * Completes what {@link #build} wrote once the container has joined its networks: /etc/hosts
    * with its addresses. Nothing to do for a container that got none (no network, host, another
    * container's).
    */
-  void networksJoined(Container c, Path dir, NetworkNamespace network) {
+  void networksJoined(Container c, Path dir, Built built) {
     if (c.networking().endpoints().values().stream().noneMatch(e -> e.attached() != null)) {
       return;
     }
-    files.rewriteHosts(dir, c, network.host(), links.apply(c).stream().map(ContainerLinks.Linked::hostsLine).toList());
+    files.rewriteHosts(dir, c, built.spec().network().host(), built.linkLines());
   }
 
   /**
@@ -91,7 +99,7 @@ final class RunSpecFactory {
    *     generated /etc files follow unless one of them already covers that path
    * @param embeddedDns whether berth answers names for it at 127.0.0.11 (user-defined networks)
    */
-  RunSpec build(Container c, Path dir, Path rootfs, Path logPath, List<RunMount> userMounts, NetworkNamespace network,
+  Built build(Container c, Path dir, Path rootfs, Path logPath, List<RunMount> userMounts, NetworkNamespace network,
       boolean embeddedDns) {
     ContainerConfig cfg = c.config();
     HostConfig hc = c.hostConfig();
@@ -99,8 +107,8 @@ final class RunSpecFactory {
     String cwd = cfg.workingDir().isEmpty() ? "/" : cfg.workingDir();
     makeWorkingDir(rootfs, cwd);
     List<ContainerLinks.Linked> linked = links.apply(c);
-    ContainerFiles.Written written = files.write(dir, c, network.host(), embeddedDns,
-        linked.stream().map(ContainerLinks.Linked::hostsLine).toList());
+    List<String> linkLines = linked.stream().map(ContainerLinks.Linked::hostsLine).toList();
+    ContainerFiles.Written written = files.write(dir, c, network.host(), embeddedDns, linkLines);
     List<String> linkEnv = linked.stream().flatMap(l -> l.env().stream()).toList();
 
     var process = new ProcessSpec(cfg.argv(), ProcessEnvironment.of(cfg, user, linkEnv), cwd, user.uid(), user.gid(),
@@ -118,14 +126,14 @@ final class RunSpecFactory {
         mounts.add(generated);
       }
     }
-    return new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
+    return new Built(new RunSpec(c.id(), rootfs, hc.readonlyRootfs(), process, cfg.hostname(), cfg.domainname(),
         network, mounts,
         capabilities(hc), hc.privileged(), logPath, hc.resources(),
         // moby: no init in the host's or another container's PID namespace, which has its own.
         Boolean.TRUE.equals(hc.init()) && hc.namespaces().privatePid(),
         hc.storage().shmSize(), runSecurity(hc), RunNamespaces.PRIVATE, hc.namespaces().annotations(),
         processOptions,
-        new RunSpec.Placement(hc.runtimeOptions().runtime(), hc.runtimeOptions().absoluteCgroupParent()));
+        new RunSpec.Placement(hc.runtimeOptions().runtime(), hc.runtimeOptions().absoluteCgroupParent())), linkLines);
   }
 
   /** The user's supplementary groups, then those of GroupAdd (moby getUser). */
