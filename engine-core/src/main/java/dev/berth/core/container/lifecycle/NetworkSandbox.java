@@ -27,11 +27,6 @@ final class NetworkSandbox implements Sandbox {
   }
 
   @Override
-  public Networking setUp(Container c) {
-    return network.setUp(c);
-  }
-
-  @Override
   public CompletableFuture<Networking> beginSetUp(Container c) {
     return network.beginSetUp(c);
   }

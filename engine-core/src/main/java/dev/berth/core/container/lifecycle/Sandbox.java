@@ -22,30 +22,22 @@ interface Sandbox {
    */
   NetworkNamespace namespace(Container c);
 
-  /** Makes the namespace, joins every network and publishes the ports; returns the networking as set up. */
-  Networking setUp(Container c);
-
   /**
-   * {@link #setUp} begun: the namespace is made before this returns, so that the runtime can
-   * create the container in it, and the networks are joined beside the caller. What fails before
-   * the joining begins (a network gone, a port taken) may be thrown here; the future completes as
-   * {@code setUp} would return or throw, in either case having undone itself.
+   * Makes the namespace, joins every network and publishes the ports. The namespace is made
+   * before this returns, so that the runtime can create the container in it; the networks may be
+   * joined beside the caller. What fails before the joining begins (a network gone, a port taken)
+   * may be thrown here; the future completes with the networking as set up, or with what failed,
+   * in either case undone.
    */
-  default CompletableFuture<Networking> beginSetUp(Container c) {
-    try {
-      return CompletableFuture.completedFuture(setUp(c));
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
+  CompletableFuture<Networking> beginSetUp(Container c);
 
   /** Whether berth answers names inside the container (it is on a user-defined network). */
   boolean servesNames(Container c);
 
-  /** Waits for what {@link #setUp} began on the host's side; call before the process runs. */
+  /** Waits for what {@link #beginSetUp} began on the host's side; call before the process runs. */
   void ready(ContainerId id);
 
-  /** Undoes {@link #setUp}; idempotent, never fails half-way. */
+  /** Undoes {@link #beginSetUp}; idempotent, never fails half-way. */
   void tearDown(Container c);
 
   /** Publishes the network events of a start ({@code connect}) or an exit ({@code disconnect}). */

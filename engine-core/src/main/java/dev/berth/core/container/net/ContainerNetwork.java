@@ -219,24 +219,11 @@ public final class ContainerNetwork {
   }
 
   /**
-   * Makes the namespace, joins every network and publishes the ports.
-   *
-   * @return the container's networking with its attachments and host ports
-   */
-  public Networking setUp(Container c) {
-    if (!ownsNamespace(c)) {
-      return c.networking();
-    }
-    NetNamespaces.create(netns(c));
-    return attachAll(c, planned(c));
-  }
-
-  /**
-   * {@link #setUp} begun: the namespace is made, the networks found and the ports published
-   * before this returns (what fails there is undone and thrown here); the networks are joined on
-   * a thread of their own (the rules and the CNI plugins, ~10 ms), while the caller has the
-   * runtime create the container in the namespace. The future completes as {@code setUp} would
-   * return or throw.
+   * Sets a starting container's network up: the namespace is made, the networks found and the
+   * ports published before this returns (what fails there is undone and thrown here); the networks
+   * are joined on a thread of their own (the rules and the CNI plugins, ~10 ms), while the caller
+   * has the runtime create the container in the namespace. The future completes with the
+   * container's networking, its attachments and host ports, or with what failed, undone.
    */
   public CompletableFuture<Networking> beginSetUp(Container c) {
     if (!ownsNamespace(c)) {
@@ -330,7 +317,7 @@ public final class ContainerNetwork {
   }
 
   /**
-   * Waits for the host-side rules of every attachment {@link #setUp} began: call before the
+   * Waits for the host-side rules of every attachment {@link #beginSetUp} began: call before the
    * container's process starts.
    *
    * @throws InternalException if a plugin failed (the attachment is already undone)
@@ -414,7 +401,7 @@ public final class ContainerNetwork {
   }
 
   /**
-   * Tears everything down that {@link #setUp} or {@link #connect} made. Failures are logged and
+   * Tears everything down that {@link #beginSetUp} or {@link #connect} made. Failures are logged and
    * the rest goes on, so one stuck plugin never keeps a namespace or a port.
    */
   public void tearDown(Container c) {

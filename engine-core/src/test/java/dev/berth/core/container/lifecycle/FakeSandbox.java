@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A sandbox without namespaces or CNI, for tests: it writes each call to the journal ({@code
@@ -53,11 +54,16 @@ final class FakeSandbox implements Sandbox {
     return NetworkNamespace.join(Path.of("/run/fake/netns", c.id().hex()));
   }
 
+  /** Joins at once; journalled as {@code setUp}, as its failure is. */
   @Override
-  public synchronized Networking setUp(Container c) {
-    call("setUp");
+  public synchronized CompletableFuture<Networking> beginSetUp(Container c) {
+    try {
+      call("setUp");
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     up.add(c.id());
-    return c.networking();
+    return CompletableFuture.completedFuture(c.networking());
   }
 
   @Override
