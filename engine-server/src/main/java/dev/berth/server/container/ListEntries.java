@@ -2,10 +2,8 @@ package dev.berth.server.container;
 
 import dev.berth.core.container.model.Container;
 import dev.berth.server.api.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,16 +41,6 @@ final class ListEntries {
         out.write(entries.get(i));
       }
       out.write(']');
-    }
-
-    byte[] bytes() {
-      var out = new ByteArrayOutputStream(length);
-      try {
-        writeTo(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e); // not from memory
-      }
-      return out.toByteArray();
     }
   }
 

@@ -12,6 +12,8 @@ import dev.berth.core.container.model.HostConfig;
 import dev.berth.core.image.Digest;
 import dev.berth.core.image.ImageId;
 import dev.berth.server.api.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -61,12 +63,14 @@ class ListEntriesTest {
     return Json.MAPPER.readTree(write(containers, links, now));
   }
 
-  private byte[] write(List<Container> containers, Map<ContainerId, List<String>> links, Instant now) {
+  private byte[] write(List<Container> containers, Map<ContainerId, List<String>> links, Instant now)
+      throws IOException {
     ListEntries.Listing listing = entries.write(containers, c -> ContainerTranslator.summaryStatus(c, now, null),
         c -> links.getOrDefault(c.id(), List.of()));
-    byte[] bytes = listing.bytes();
-    assertEquals(listing.length(), bytes.length, "the length the answer is sent with");
-    return bytes;
+    var out = new ByteArrayOutputStream();
+    listing.writeTo(out);
+    assertEquals(listing.length(), out.size(), "the length the answer is sent with");
+    return out.toByteArray();
   }
 
   private static Container container(String name, ContainerState state) {
