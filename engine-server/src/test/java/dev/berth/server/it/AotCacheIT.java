@@ -23,8 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AotCacheIT {
 
-  private static final Path COMMON = Path.of("..", "packaging", "common.sh").toAbsolutePath().normalize();
-  private static final Path JAR = Path.of(System.getProperty("berth.jar", "target/engine-server.jar")).toAbsolutePath();
   /**
    * Classes berthd loads only once a container has been attached to, waited for and has exited,
    * and once a process has been executed in one and its logs read.
@@ -39,7 +37,7 @@ class AotCacheIT {
     Path cache = dir.resolve("berthd.aot");
     List<String> scratchBefore = scratchDirs();
 
-    var training = bash("berthd_jvm_flags; train_aot_cache \"$2\" \"$3\"", JAR.toString(), cache.toString());
+    var training = bash("berthd_jvm_flags; train_aot_cache \"$2\" \"$3\"", BerthDaemon.JAR.toString(), cache.toString());
     assertEquals(0, training.exit, training.output);
     assertTrue(Files.size(cache) > 0, training.output);
     assertFalse(Files.exists(dir.resolve("berthd.aot.failed")), training.output);
@@ -47,7 +45,7 @@ class AotCacheIT {
     // The cache loads with berthd's flags, and a start with it finds the run path's classes in it.
     var help = bash("berthd_jvm_flags; \"$JAVA_HOME/bin/java\" \"${BERTHD_JVM_FLAGS[@]}\" -XX:AOTCache=\"$3\""
         + " -Xlog:aot=error -Xlog:class+load=info:stdout -cp \"$2\" dev.berth.server.Main --help",
-        JAR.toString(), cache.toString());
+        BerthDaemon.JAR.toString(), cache.toString());
     assertEquals(0, help.exit, help.output);
     for (String cls : RUN_PATH) {
       assertTrue(help.output.contains(" " + cls + " source: shared objects file"), cls + " is not in the cache");
@@ -64,7 +62,7 @@ class AotCacheIT {
 
   /** {@code script} after sourcing packaging/common.sh, with this JDK; $2 and on are {@code args}. */
   private static Result bash(String script, String... args) throws IOException, InterruptedException {
-    var cmd = new ArrayList<>(List.of("bash", "-c", ". \"$1\"; " + script, "bash", COMMON.toString()));
+    var cmd = new ArrayList<>(List.of("bash", "-c", ". \"$1\"; " + script, "bash", BerthDaemon.COMMON.toString()));
     cmd.addAll(List.of(args));
     var pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("JAVA_HOME", System.getProperty("java.home"));

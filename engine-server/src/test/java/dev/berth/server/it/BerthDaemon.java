@@ -24,7 +24,10 @@ import java.util.stream.Stream;
  */
 final class BerthDaemon implements AutoCloseable {
 
-  private static final Path JAR = Path.of(System.getProperty("berth.jar", "target/engine-server.jar")).toAbsolutePath();
+  /** The packaged berthd the daemons run. */
+  static final Path JAR = Path.of(System.getProperty("berth.jar", "target/engine-server.jar")).toAbsolutePath();
+  /** The launcher's shell functions (the JVM flags, the AOT cache). */
+  static final Path COMMON = Path.of("..", "packaging", "common.sh").toAbsolutePath().normalize();
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
 
@@ -141,15 +144,14 @@ final class BerthDaemon implements AutoCloseable {
   private static final List<String> JVM_FLAGS = jvmFlags();
 
   private static List<String> jvmFlags() {
-    Path common = Path.of("..", "packaging", "common.sh").toAbsolutePath().normalize();
     try {
       var pb = new ProcessBuilder("bash", "-c", ". \"$1\" && berthd_jvm_flags && printf '%s\\n' \"${BERTHD_JVM_FLAGS[@]}\"",
-          "bash", common.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+          "bash", COMMON.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
       pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
       Process p = pb.start();
       List<String> flags = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
       if (p.waitFor() != 0 || flags.isEmpty()) {
-        throw new IllegalStateException("berthd_jvm_flags in " + common + " failed");
+        throw new IllegalStateException("berthd_jvm_flags in " + COMMON + " failed");
       }
       return flags;
     } catch (IOException e) {
