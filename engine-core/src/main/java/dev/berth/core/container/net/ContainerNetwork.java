@@ -231,6 +231,9 @@ public final class ContainerNetwork {
     }
     NetNamespaces.create(netns(c));
     Plan plan = planned(c);
+    if (plan.bridges().isEmpty()) {
+      return CompletableFuture.completedFuture(attachAll(c, plan)); // nothing to join (none mode)
+    }
     var joined = new CompletableFuture<Networking>();
     Thread.ofVirtual().name("berth-network-setup").start(() -> {
       try {
