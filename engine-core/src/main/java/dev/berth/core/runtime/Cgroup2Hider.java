@@ -5,13 +5,16 @@ import dev.berth.core.os.SealedCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -55,30 +58,19 @@ final class Cgroup2Hider {
   record Installed(Path program, Path executes) {}
 
   /**
-   * Writes the program to {@code dir} (unless an identical copy is there) and checks, with one
-   * {@code --version}, that a sealed copy of {@code runtime} answers through it; if the copy does
-   * not, {@code runtime} itself. Empty, with the reason logged, when neither does (engine-core
-   * built without gcc, no right to unshare a mount namespace, a crun that still refuses).
+   * Places the program in {@code dir} ({@link #place}) and checks, with one {@code --version},
+   * that a sealed copy of {@code runtime} answers through it; if the copy does not, {@code runtime}
+   * itself. Empty, with the reason logged, when neither does (engine-core built without gcc, no
+   * right to unshare a mount namespace, a crun that still refuses).
    */
   static Optional<Installed> install(Path dir, Path runtime) {
-    try (InputStream in = Cgroup2Hider.class.getResourceAsStream(PROGRAM)) {
-      if (in == null) {
+    try {
+      Optional<Path> placed = place(dir);
+      if (placed.isEmpty()) {
         LOG.log(Level.INFO, "engine-core was built without {0} (src/main/c needs gcc)", PROGRAM);
         return Optional.empty();
       }
-      byte[] content = in.readAllBytes();
-      Path program = dir.resolve(PROGRAM);
-      if (!Files.isRegularFile(program) || !Arrays.equals(Files.readAllBytes(program), content)) {
-        Files.createDirectories(dir);
-        Path partial = Files.createTempFile(dir, PROGRAM, ".partial",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Files.write(partial, content);
-        try {
-          Files.move(partial, program, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(partial, program, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
+      Path program = placed.get();
       SealedCopy copy = sealedCopy(runtime);
       if (copy != null) {
         Path copied = Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + copy.fd());
@@ -94,6 +86,57 @@ final class Cgroup2Hider {
       LOG.log(Level.INFO, "cannot install {0} in {1}: {2}", PROGRAM, dir, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * This build's program in {@code dir}, named by its SHA-256 ({@code berth-hide-cgroup2-} and the
+   * first 16 hex digits, from the resource the build writes beside it), and copied there unless it
+   * is there already; empty if engine-core has no program. A copy is written under a temporary
+   * name, synced and renamed, so the name only ever holds the whole program and finding it is
+   * enough: reading the 0.7 MB program and comparing it with the copy took ~18 ms of every start.
+   * Other builds' copies and a crash's partial copy go when a copy is written.
+   */
+  static Optional<Path> place(Path dir) throws IOException {
+    String digest;
+    try (InputStream in = Cgroup2Hider.class.getResourceAsStream(PROGRAM + ".sha256")) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      digest = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
+    }
+    if (!digest.matches("[0-9a-f]{64}")) {
+      throw new IOException("the build wrote no SHA-256 for " + PROGRAM + ": " + digest);
+    }
+    Path target = dir.resolve(PROGRAM + "-" + digest.substring(0, 16));
+    if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.of(target);
+    }
+    try (InputStream in = Cgroup2Hider.class.getResourceAsStream(PROGRAM)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      Files.createDirectories(dir);
+      Path partial = Files.createTempFile(dir, PROGRAM, ".partial",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      try {
+        // Into the file as made, which keeps its mode.
+        try (FileChannel written = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+          in.transferTo(Channels.newOutputStream(written));
+          written.force(true);
+        }
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(partial);
+      }
+    }
+    try (var others = Files.newDirectoryStream(dir, PROGRAM + "*")) {
+      for (Path other : others) {
+        if (!other.equals(target)) {
+          Files.deleteIfExists(other);
+        }
+      }
+    }
+    return Optional.of(target);
   }
 
   // Unsharing and unmounting are what can fail; --version runs both and then crun.

@@ -1,12 +1,17 @@
 package dev.berth.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.core.error.InvalidArgumentException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -208,7 +213,7 @@ class OciRuntimeTest {
     assumeTrue(Cgroup2Hider.hybridHost(), "a hybrid cgroup host, as the hider expects");
     // env answers --version, then runs what it is given.
     var env = Cgroup2Hider.install(dir, Path.of("/usr/bin/env")).orElseThrow();
-    assertEquals(dir.resolve(Cgroup2Hider.PROGRAM), env.program());
+    assertEquals(Cgroup2Hider.place(dir).orElseThrow(), env.program());
     assertTrue(env.executes().toString().startsWith("/proc/" + ProcessHandle.current().pid() + "/fd/"),
         env.executes().toString());
     var outcome = dev.berth.core.os.Processes.run(env.executes(), List.of("env", "/bin/sh", "-c",
@@ -216,5 +221,36 @@ class OciRuntimeTest {
     assertEquals(new dev.berth.core.os.Processes.Outcome(4, "copied\n"), outcome);
     assertEquals(Optional.empty(), Cgroup2Hider.install(dir, Path.of("/nonexistent/crun")));
     assertEquals(Optional.empty(), Cgroup2Hider.install(dir, Path.of("/bin/false")), "neither answers");
+  }
+
+  @Test
+  void theHiderIsCopiedOncePerBuildUnderANameItsContentGivesAndOtherBuildsCopiesGo(@TempDir Path dir)
+      throws Exception {
+    assumeTrue(Cgroup2Hider.class.getResource(Cgroup2Hider.PROGRAM) != null, "engine-core built with gcc");
+    byte[] program;
+    try (var in = Cgroup2Hider.class.getResourceAsStream(Cgroup2Hider.PROGRAM)) {
+      program = in.readAllBytes();
+    }
+    String digest = java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(program));
+    Path older = Files.writeString(dir.resolve(Cgroup2Hider.PROGRAM + "-0123456789abcdef"), "another build's");
+    Path partial = Files.writeString(dir.resolve(Cgroup2Hider.PROGRAM + "4242.partial"), "a crash's");
+    Path unrelated = Files.createDirectory(dir.resolve("bundles"));
+
+    Path placed = Cgroup2Hider.place(dir).orElseThrow();
+
+    assertEquals(dir.resolve(Cgroup2Hider.PROGRAM + "-" + digest.substring(0, 16)), placed);
+    assertTrue(java.util.Arrays.equals(program, Files.readAllBytes(placed)), "the whole program");
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(placed)));
+    assertFalse(Files.exists(older), "another build's copy goes");
+    assertFalse(Files.exists(partial), "a partial copy goes");
+    assertTrue(Files.isDirectory(unrelated), "the rest of the exec root stays");
+    Object written = Files.readAttributes(placed, BasicFileAttributes.class).fileKey();
+    FileTime stamp = FileTime.fromMillis(1_000_000_000_000L);
+    Files.setLastModifiedTime(placed, stamp);
+
+    assertEquals(placed, Cgroup2Hider.place(dir).orElseThrow());
+    assertEquals(written, Files.readAttributes(placed, BasicFileAttributes.class).fileKey(), "found, not copied again");
+    assertEquals(stamp, Files.getLastModifiedTime(placed));
   }
 }
