@@ -12,7 +12,8 @@ import io.helidon.webserver.http.HttpRouting;
  * it runs beside the main thread's work rather than before it: Jackson's (BigDecimal's constants
  * for the parser and the default date format's calendar data, ~60 ms interpreted), which reading
  * the configuration needs first, then the default SecureRandom's (~15 ms); the instance lock's
- * calls (the FFM linker's first use, ~40 ms), which come next; and Helidon's service registry
+ * calls (the FFM linker's first use, ~40 ms), which come next, then the runtime probe's sealed
+ * copy's (~13 ms); and Helidon's service registry
  * ({@link HelidonServices}) and routing classes, which the API server's staging needs.
  * A thread that needs a class one of these is initialising waits for it, so nothing is done twice
  * and nothing is used half made. A failure here is left for the code that needs the class to meet
@@ -28,7 +29,10 @@ final class Warmup {
       // The default SecureRandom, which the connection pool's first connection (a UUID) and the engine's IDs need.
       java.util.UUID.randomUUID();
     });
-    start("berth-warmup-lock", LockFile::link);
+    start("berth-warmup-lock", () -> {
+      LockFile.link();
+      Downcalls.linkForSealedCopies();
+    });
     start("berth-warmup-api", () -> {
       HelidonServices.install();
       HttpRouting.builder();
