@@ -10,21 +10,8 @@ final class NetworkSql {
         FROM networks
       """;
 
-  static final String FIND = SELECT + """
-       WHERE id = ?
-      """;
-
-  static final String FIND_BY_NAME = SELECT + """
-       WHERE name = ?
-      """;
-
   static final String EXISTS_BY_NAME = """
       SELECT 1 FROM networks WHERE name = ?
-      """;
-
-  // The prefix is hex, checked by the caller, so it cannot hold LIKE wildcards.
-  static final String FIND_BY_ID_PREFIX = SELECT + """
-       WHERE id LIKE ? || '%'
       """;
 
   static final String LIST = SELECT + """

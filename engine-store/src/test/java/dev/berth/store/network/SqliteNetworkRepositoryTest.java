@@ -75,6 +75,25 @@ class SqliteNetworkRepositoryTest {
   }
 
   @Test
+  void lookupsReadTheTableOnceUntilTheRepositoryWritesAgain() {
+    Network n = network("kept");
+    repo.insert(n);
+    assertEquals(n, repo.findByName("kept").orElseThrow());
+    // Behind the repository's back, which nothing in berthd does: the table as read is what it answers from.
+    db.writeVoid(c -> c.createStatement().executeUpdate("UPDATE networks SET name = 'renamed'"));
+    assertEquals(n, repo.find(n.id()).orElseThrow());
+    assertEquals(List.of("kept"), repo.list().stream().map(Network::name).toList());
+
+    repo.insert(network("other"));
+    assertEquals(List.of("other", "renamed"), repo.list().stream().map(Network::name).toList());
+    assertEquals("renamed", repo.find(n.id()).orElseThrow().name());
+    assertTrue(repo.findByName("kept").isEmpty());
+    assertThrows(ConflictException.class, () -> repo.insert(network("other")));
+    repo.delete(n.id());
+    assertTrue(repo.find(n.id()).isEmpty());
+  }
+
+  @Test
   void anIdPrefixMustBeHex() {
     assertThrows(InvalidArgumentException.class, () -> repo.findByIdPrefix("a%"));
   }
