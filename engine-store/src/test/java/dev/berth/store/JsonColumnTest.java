@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.berth.core.container.model.RestartPolicy;
 import dev.berth.core.error.InternalException;
 import dev.berth.core.network.IpamPool;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class JsonColumnTest {
@@ -60,11 +66,33 @@ class JsonColumnTest {
 
   record Warmed(int version, String name, List<Policy> policies) {}
 
+  record Rule(String name, Set<String> tags) {}
+
+  record Rich(int version, List<Rule> rules, Map<String, List<String>> byName, Set<String> names,
+      List<List<String>> nested) {}
+
   @Test
   void resolvingEveryColumnAheadLeavesReadsAndWritesAsTheyWere() {
     var column = JsonColumn.of(Warmed.class);
     JsonColumn.resolveAll();
     var doc = new Warmed(1, "n", List.of(new Policy("always", 0)));
     assertEquals(doc, column.read(column.write(doc)));
+  }
+
+  @Test
+  void aColumnResolvedAheadMakesNoSerializerAtItsFirstWriteWhateverItsCollectionsAre() {
+    var column = JsonColumn.of(Rich.class);
+    JsonColumn.resolveAll();
+    int resolved = JsonColumn.serializersMade();
+    var doc = new Rich(1, new ArrayList<>(List.of(new Rule("r", new TreeSet<>(Set.of("a", "b"))))),
+        new LinkedHashMap<>(Map.of("k", new ArrayList<>(List.of("v")))), new HashSet<>(Set.of("x")),
+        List.of(new LinkedList<>(List.of("y"))));
+
+    String written = column.write(doc);
+
+    assertEquals(resolved, JsonColumn.serializersMade(), "every serializer came with the column's writer");
+    assertEquals("{\"version\":1,\"rules\":[{\"name\":\"r\",\"tags\":[\"a\",\"b\"]}],\"byName\":{\"k\":[\"v\"]},"
+        + "\"names\":[\"x\"],\"nested\":[[\"y\"]]}", written);
+    assertEquals(doc, column.read(written));
   }
 }
