@@ -1,5 +1,6 @@
 package dev.berth.core.logs;
 
+import dev.berth.core.time.Rfc3339;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -334,55 +335,6 @@ final class JsonFileFormat implements LogFormat {
     return 0;
   }
 
-  /**
-   * An RFC 3339 UTC time as the writer writes it ({@code 2026-12-07T01:02:03.123456789Z}, the
-   * fraction 0 to 9 digits), read without the general parser, which cost a log read more than
-   * the rest of a line; any other form goes to {@link Instant#parse}.
-   */
-  static Instant time(byte[] t) {
-    int n = t.length;
-    if (n >= 20 && t[4] == '-' && t[7] == '-' && t[10] == 'T' && t[13] == ':' && t[16] == ':' && t[n - 1] == 'Z'
-        && (n == 20 || (t[19] == '.' && n > 21 && n <= 30))) {
-      int year = digits(t, 0, 4);
-      int month = digits(t, 5, 2);
-      int day = digits(t, 8, 2);
-      int hour = digits(t, 11, 2);
-      int minute = digits(t, 14, 2);
-      int second = digits(t, 17, 2);
-      int nanos = 0;
-      if (n > 20) {
-        int frac = n - 21;
-        nanos = digits(t, 20, frac);
-        for (int i = frac; i < 9; i++) {
-          nanos *= 10;
-        }
-      }
-      if (year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour < 24
-          && minute >= 0 && minute < 60 && second >= 0 && second < 60 && nanos >= 0) {
-        try {
-          long days = java.time.LocalDate.of(year, month, day).toEpochDay();
-          return Instant.ofEpochSecond(days * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
-        } catch (java.time.DateTimeException e) {
-          // not a real date: let the general parser say so
-        }
-      }
-    }
-    return Instant.parse(new String(t, StandardCharsets.UTF_8));
-  }
-
-  /** The decimal number in {@code t[from, from + count)}; -1 if a byte is not a digit. */
-  private static int digits(byte[] t, int from, int count) {
-    int v = 0;
-    for (int i = from; i < from + count; i++) {
-      int d = t[i] - '0';
-      if (d < 0 || d > 9) {
-        return -1;
-      }
-      v = v * 10 + d;
-    }
-    return v;
-  }
-
   /** Just enough JSON for our own lines: an object of strings and one object of strings. */
   private static final class Parser {
     private final byte[] b;
@@ -406,7 +358,7 @@ final class JsonFileFormat implements LogFormat {
             case "log" -> log = string();
             case "stream" -> stream = new String(string(), StandardCharsets.UTF_8).equals("stderr") ? StdStream.STDERR
                 : StdStream.STDOUT;
-            case "time" -> time = time(string());
+            case "time" -> time = Rfc3339.parse(string());
             case "attrs" -> attrs = attrs();
             default -> string();
           }

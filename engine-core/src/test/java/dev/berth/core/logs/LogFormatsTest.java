@@ -3,7 +3,6 @@ package dev.berth.core.logs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -95,16 +94,6 @@ class LogFormatsTest {
       }
       assertNull(JsonFileFormat.INSTANCE.decode(in));
     }
-  }
-
-  @Test
-  void timesReadAsInstantParseReadsThem() {
-    for (String t : new String[] {"2026-12-07T01:02:03Z", "2026-12-07T01:02:03.1Z", "2026-12-07T01:02:03.123456789Z",
-        "2026-12-07T01:02:03.000000001Z", "1999-02-28T23:59:59.5Z", "2026-12-07T01:02:03.12+01:00"}) {
-      assertEquals(Instant.parse(t), JsonFileFormat.time(t.getBytes(StandardCharsets.UTF_8)), t);
-    }
-    assertThrows(java.time.format.DateTimeParseException.class,
-        () -> JsonFileFormat.time("2026-02-30T01:02:03Z".getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
