@@ -12,9 +12,9 @@ import io.helidon.webserver.http.HttpRouting;
  * it runs beside the main thread's work rather than before it: Jackson's (BigDecimal's constants
  * for the parser and the default date format's calendar data, ~60 ms interpreted), which reading
  * the configuration needs first, then the default SecureRandom's (~15 ms); the instance lock's
- * calls (the FFM linker's first use, ~40 ms), which come next, then the runtime probe's sealed
- * copy's (~13 ms); and Helidon's service registry
- * ({@link HelidonServices}) and routing classes, which the API server's staging needs.
+ * calls (the FFM linker's first use, ~40 ms), which come next, then those of the runtime probe's
+ * sealed copy (~13 ms); and Helidon's service registry ({@link HelidonServices}) and routing
+ * classes, which the API server's staging needs.
  * A thread that needs a class one of these is initialising waits for it, so nothing is done twice
  * and nothing is used half made. A failure here is left for the code that needs the class to meet
  * again, with its own context.
