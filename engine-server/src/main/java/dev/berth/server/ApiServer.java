@@ -68,15 +68,18 @@ public final class ApiServer implements AutoCloseable {
     Path staging = staging(socket);
     var staged = new Staged(staging);
     staged.server = serve(staging.resolve("s"), staged);
-    warm(staging.resolve("s"));
+    Path bound = staging.resolve("s");
+    // Nothing waits for it: a start never hangs on its own warm-up.
+    Thread.ofVirtual().name("berth-api-warmup").start(() -> warm(bound));
     return staged;
   }
 
   /**
-   * Sends the staged server one request, which it answers 503 (no routes yet): Helidon's accept,
-   * parsing and answer paths then run for the first time here, beside the engine's start, rather
+   * Sends the staged server one request, which it answers 503 while it has no routes: Helidon's
+   * accept, parsing and answer paths then run for the first time beside the engine's start rather
    * than in the first client's request (~5 ms of a start's first {@code /_ping}, issue 15). Only
-   * berthd can reach the staging directory, so this request is the only one the server answers so.
+   * berthd can reach the staging directory, so this request is the only one answered so; if the
+   * routes are published first, it is an ordinary {@code /_ping}.
    */
   private static void warm(Path bound) {
     try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -111,7 +114,7 @@ public final class ApiServer implements AutoCloseable {
         throws Exception {
       ApiRouter r = router;
       if (r == null) {
-        // stage's own request: nothing else reaches the staging directory.
+        // stage's own warm-up request: nothing else reaches the staging directory.
         res.status(Status.SERVICE_UNAVAILABLE_503).send();
         return;
       }
