@@ -1,5 +1,6 @@
 package dev.berth.core.logs;
 
+import dev.berth.core.time.Rfc3339;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -106,9 +107,9 @@ final class K8sFileFormat {
         || b[from + 32] != ':') {
       return null;
     }
-    int nanos = digits(b, from + 20, 9);
-    int offHours = digits(b, from + 30, 2);
-    int offMinutes = digits(b, from + 33, 2);
+    int nanos = Rfc3339.digits(b, from + 20, 9);
+    int offHours = Rfc3339.digits(b, from + 30, 2);
+    int offMinutes = Rfc3339.digits(b, from + 33, 2);
     if (nanos < 0 || offHours < 0 || offHours > 18 || offMinutes < 0 || offMinutes > 59) {
       return null;
     }
@@ -117,7 +118,7 @@ final class K8sFileFormat {
     if (Arrays.equals(last.text(), 0, 19, b, from, from + 19)) {
       local = last.epochSecond();
     } else {
-      long parsed = localSecond(b, from);
+      long parsed = Rfc3339.localSecond(b, from);
       if (parsed == Long.MIN_VALUE) {
         return null;
       }
@@ -126,41 +127,6 @@ final class K8sFileFormat {
     }
     long offset = (offHours * 3_600L + offMinutes * 60L) * (b[from + 29] == '-' ? -1 : 1);
     return Instant.ofEpochSecond(local - offset, nanos);
-  }
-
-  /** {@code yyyy-MM-ddTHH:mm:ss} at {@code from} as seconds since the epoch (as if UTC); MIN_VALUE if it is not one. */
-  private static long localSecond(byte[] b, int from) {
-    if (b[from + 4] != '-' || b[from + 7] != '-' || b[from + 10] != 'T' || b[from + 13] != ':' || b[from + 16] != ':') {
-      return Long.MIN_VALUE;
-    }
-    int year = digits(b, from, 4);
-    int month = digits(b, from + 5, 2);
-    int day = digits(b, from + 8, 2);
-    int hour = digits(b, from + 11, 2);
-    int minute = digits(b, from + 14, 2);
-    int second = digits(b, from + 17, 2);
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
-        || minute > 59 || second < 0 || second > 59) {
-      return Long.MIN_VALUE;
-    }
-    try {
-      return java.time.LocalDate.of(year, month, day).toEpochDay() * 86_400 + hour * 3_600L + minute * 60L + second;
-    } catch (java.time.DateTimeException e) {
-      return Long.MIN_VALUE;
-    }
-  }
-
-  /** The decimal number in {@code b[from, from + count)}; -1 if a byte is not a digit. */
-  private static int digits(byte[] b, int from, int count) {
-    int v = 0;
-    for (int i = from; i < from + count; i++) {
-      int d = b[i] - '0';
-      if (d < 0 || d > 9) {
-        return -1;
-      }
-      v = v * 10 + d;
-    }
-    return v;
   }
 
   static int indexOf(byte[] b, byte value, int from, int to) {
