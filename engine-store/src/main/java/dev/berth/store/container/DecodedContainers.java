@@ -5,14 +5,13 @@ import dev.berth.core.container.model.ContainerId;
 import dev.berth.core.container.model.ContainerName;
 import dev.berth.core.container.model.ContainerState;
 import dev.berth.core.image.ImageId;
+import dev.berth.store.TableCache;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -31,23 +30,14 @@ import java.util.function.Function;
  *       the next, which the API's cache of list entries relies on.
  * </ul>
  *
- * <p>Correct under concurrent writes without locks: every write bumps {@link #generation} after
- * its transaction has committed (or failed), and a table snapshot is used only while the
- * generation it was read under is still the current one. A reader notes the generation before
- * its query, so a snapshot can be older than its label only if a write committed during the
- * query, and that write's bump then makes the label stale. A write still in flight may be
- * missed, as it would be by a reader that came a moment earlier. It relies on this process being
- * the table's only writer, which the data root's lock ensures ({@code InstanceLock}).
- *
- * <p>A stale snapshot is dropped as soon as it is known stale (at the write, or when a reader
- * finds it so), not kept until the next list: after {@code rm} of a thousand containers it would
- * otherwise hold all of them, a few MiB of heap, for as long as nobody lists.
+ * <p>The snapshot is a {@link TableCache}: correct under concurrent writes without locks, and let
+ * go as soon as it is known stale, which after {@code rm} of a thousand containers is a few MiB
+ * of heap not held until the next list.
  */
 final class DecodedContainers {
 
-  /** The table as one {@code list()} read it, under {@code generation}. */
-  private record Snapshot(long generation, List<Container> newestFirst, Map<String, Container> byId,
-      Map<String, Container> byName) {}
+  /** The table as one {@code list()} read it. */
+  private record Snapshot(List<Container> newestFirst, Map<String, Container> byId, Map<String, Container> byName) {}
 
   /**
    * The container made from a row: the exact text of its document and its columns. The document
@@ -60,43 +50,37 @@ final class DecodedContainers {
   record Columns(ContainerId id, ContainerName name, Instant created, ImageId imageId, ContainerState state,
       int restartCount) {}
 
-  private final AtomicLong generation = new AtomicLong();
-  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
+  private final TableCache<Snapshot> snapshot = new TableCache<>();
   private final Map<String, Decoded> documents = new ConcurrentHashMap<>();
 
   /** The generation a reader must note before it queries, to pass to {@link #remember}. */
   long generation() {
-    return generation.get();
+    return snapshot.generation();
   }
 
   /** Called after every write to the table, committed or not: every snapshot taken so far is stale. */
   void written() {
-    generation.incrementAndGet();
-    snapshot.set(null);
+    snapshot.written();
   }
 
   /** The whole table, newest first, if no write happened since it was read. */
   Optional<List<Container>> list() {
-    Snapshot s = current();
-    return s == null ? Optional.empty() : Optional.of(s.newestFirst());
+    return snapshot.current().map(Snapshot::newestFirst);
   }
 
   /** Some(found or not) if the snapshot is current, else empty: then the caller asks SQL. */
   Optional<Optional<Container>> byId(String id) {
-    Snapshot s = current();
-    return s == null ? Optional.empty() : Optional.of(Optional.ofNullable(s.byId().get(id)));
+    return snapshot.current().map(s -> Optional.ofNullable(s.byId().get(id)));
   }
 
   /** As {@link #byId}, by name. */
   Optional<Optional<Container>> byName(String name) {
-    Snapshot s = current();
-    return s == null ? Optional.empty() : Optional.of(Optional.ofNullable(s.byName().get(name)));
+    return snapshot.current().map(s -> Optional.ofNullable(s.byName().get(name)));
   }
 
   /** The current snapshot's containers, for a scan such as an ID prefix, if it is current. */
   Optional<Iterable<Container>> all() {
-    Snapshot s = current();
-    return s == null ? Optional.empty() : Optional.of(s.byId().values());
+    return snapshot.current().map(s -> s.byId().values());
   }
 
   /**
@@ -111,8 +95,8 @@ final class DecodedContainers {
       byName.put(c.name().value(), c);
     }
     documents.keySet().retainAll(byId.keySet());
-    var s = new Snapshot(readUnder, List.copyOf(newestFirst), Map.copyOf(byId), Map.copyOf(byName));
-    snapshot.set(s);
+    var s = new Snapshot(List.copyOf(newestFirst), Map.copyOf(byId), Map.copyOf(byName));
+    snapshot.keep(readUnder, s);
     return s.newestFirst();
   }
 
@@ -152,16 +136,6 @@ final class DecodedContainers {
 
   /** True while a snapshot is kept, current or not. */
   boolean keepsSnapshot() {
-    return snapshot.get() != null;
-  }
-
-  private Snapshot current() {
-    Snapshot s = snapshot.get();
-    if (s == null || s.generation() == generation.get()) {
-      return s;
-    }
-    // A slow reader stored it after a write: drop it, unless another reader replaced it meanwhile.
-    snapshot.compareAndSet(s, null);
-    return null;
+    return snapshot.holds();
   }
 }
