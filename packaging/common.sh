@@ -140,6 +140,11 @@ berthd_jvm_flags() {
   # only methods run five times as often as by default (its code and metadata were ~9 MiB).
   BERTHD_JVM_FLAGS+=(-XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps
     -XX:TrimNativeHeapInterval=5000 -XX:CompileThresholdScaling=5)
+  # Except BigInteger's loops, which C1 then compiles a hundred times sooner: JDK 25's BigDecimal
+  # squares 5 sixteen times in its static initialiser, which Jackson's first parser (daemon.json's)
+  # runs before the instance lock; interpreted that was ~16 ms of every start, compiled ~7 ms.
+  BERTHD_JVM_FLAGS+=(-XX:CompileCommand=quiet
+    -XX:CompileCommand=CompileThresholdScaling,java.math.BigInteger::*,0.01)
   # Reflection through the JVM's own accessors rather than method handles spun per member on first
   # use: Jackson makes each record of a container's documents and bodies that way, and spinning them
   # was ~70 ms of the first `docker run` after a start (issue 15, docs/benchmarks.md).
