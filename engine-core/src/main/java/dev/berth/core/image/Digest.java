@@ -1,19 +1,18 @@
 package dev.berth.core.image;
 
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.id.Hex64;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /** A sha256 content digest. Only sha256 is used by Docker image IDs, layers and manifests. */
 public record Digest(String hex) implements Comparable<Digest> {
 
-  private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
   public static final String ALGORITHM = "sha256";
 
   public Digest {
-    if (hex == null || !HEX64.matcher(hex).matches()) {
+    if (!Hex64.is(hex)) {
       throw new InvalidArgumentException("invalid digest: " + hex);
     }
   }
@@ -27,11 +26,11 @@ public record Digest(String hex) implements Comparable<Digest> {
   }
 
   public static boolean isDigest(String s) {
-    return s != null && s.startsWith(ALGORITHM + ":") && HEX64.matcher(s.substring(7)).matches();
+    return s != null && s.startsWith(ALGORITHM + ":") && Hex64.isFrom(s, ALGORITHM.length() + 1);
   }
 
   public static boolean isHex64(String s) {
-    return s != null && HEX64.matcher(s).matches();
+    return Hex64.is(s);
   }
 
   public static Digest of(byte[] content) {

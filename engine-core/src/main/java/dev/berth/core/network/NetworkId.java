@@ -1,5 +1,6 @@
 package dev.berth.core.network;
 
+import dev.berth.core.id.Hex64;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -9,7 +10,7 @@ public record NetworkId(String hex) {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   public NetworkId {
-    if (hex == null || !hex.matches("[a-f0-9]{64}")) {
+    if (!Hex64.is(hex)) {
       throw new IllegalArgumentException("not a network id: " + hex);
     }
   }

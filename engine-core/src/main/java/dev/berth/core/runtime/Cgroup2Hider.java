@@ -1,5 +1,6 @@
 package dev.berth.core.runtime;
 
+import dev.berth.core.id.Hex64;
 import dev.berth.core.os.Fd;
 import dev.berth.core.os.SealedCopy;
 import java.io.IOException;
@@ -104,7 +105,7 @@ final class Cgroup2Hider {
       }
       digest = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
     }
-    if (!digest.matches("[0-9a-f]{64}")) {
+    if (!Hex64.is(digest)) {
       throw new IOException("the build wrote no SHA-256 for " + PROGRAM + ": " + digest);
     }
     Path target = dir.resolve(PROGRAM + "-" + digest.substring(0, 16));

@@ -1,18 +1,17 @@
 package dev.berth.core.container.model;
 
 import dev.berth.core.error.InvalidArgumentException;
+import dev.berth.core.id.Hex64;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /** A container's ID: 64 lowercase hex digits, random, never reused. */
 public record ContainerId(String hex) {
 
-  private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   public ContainerId {
-    if (hex == null || !HEX64.matcher(hex).matches()) {
+    if (!Hex64.is(hex)) {
       throw new InvalidArgumentException("invalid container ID: " + hex);
     }
   }
@@ -30,7 +29,7 @@ public record ContainerId(String hex) {
   }
 
   public static boolean isHex64(String s) {
-    return s != null && HEX64.matcher(s).matches();
+    return Hex64.is(s);
   }
 
   public String shortId() {
