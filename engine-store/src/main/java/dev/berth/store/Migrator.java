@@ -20,7 +20,8 @@ public final class Migrator {
   static final List<String> FILES = List.of(
       "V0001__initial.sql",
       "V0002__volumes.sql",
-      "V0003__networks.sql");
+      "V0003__networks.sql",
+      "V0004__container_revisions.sql");
 
   private final Database db;
   private final List<Migration> migrations;

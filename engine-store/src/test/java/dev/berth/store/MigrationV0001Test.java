@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.error.InternalException;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -57,7 +55,7 @@ class MigrationV0001Test {
 
   @Test
   void indexesTheColumnsQueriesUse() {
-    var indexes = db.read(c -> strings(c, "SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%'"));
+    var indexes = TestDatabases.strings(db, "SELECT name FROM sqlite_schema WHERE type = 'index' AND name NOT LIKE 'sqlite_%'");
     assertTrue(indexes.containsAll(List.of("containers_by_created", "containers_by_image", "images_by_loaded",
         "image_tags_by_image", "layers_by_parent", "image_layers_by_chain")), indexes.toString());
   }
@@ -101,24 +99,10 @@ class MigrationV0001Test {
   }
 
   private void exec(String sql) {
-    db.writeVoid(c -> {
-      try (var st = c.createStatement()) {
-        st.executeUpdate(sql);
-      }
-    });
+    TestDatabases.exec(db, sql);
   }
 
   private List<String> columns(String table) {
-    return db.read(c -> strings(c, "SELECT name FROM pragma_table_info('" + table + "') ORDER BY cid"));
-  }
-
-  private static List<String> strings(Connection c, String sql) throws SQLException {
-    try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      var out = new ArrayList<String>();
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-      return out;
-    }
+    return TestDatabases.strings(db, "SELECT name FROM pragma_table_info('" + table + "') ORDER BY cid");
   }
 }

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.berth.core.error.InternalException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,24 +61,10 @@ class MigrationV0002Test {
   }
 
   private void exec(String sql) {
-    db.writeVoid(c -> {
-      try (var st = c.createStatement()) {
-        st.executeUpdate(sql);
-      }
-    });
+    TestDatabases.exec(db, sql);
   }
 
   private List<String> strings(String sql) {
-    return db.read(c -> strings(c, sql));
-  }
-
-  private static List<String> strings(Connection c, String sql) throws SQLException {
-    try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-      var out = new ArrayList<String>();
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-      return out;
-    }
+    return TestDatabases.strings(db, sql);
   }
 }

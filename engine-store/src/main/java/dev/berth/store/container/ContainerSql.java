@@ -5,9 +5,11 @@ final class ContainerSql {
 
   private ContainerSql() {}
 
+  /** config_json is read only for a row whose config_rev the store has not decoded (DecodedContainers). */
   private static final String SELECT = """
       SELECT id, name, image_id, created, status, pid, monitor_pid, monitor_start_time, exit_code,
-             started_at, finished_at, error, oom_killed, stopped_by_user, restart_count, config_json
+             started_at, finished_at, error, oom_killed, stopped_by_user, restart_count, config_rev,
+             config_json
         FROM containers
       """;
 

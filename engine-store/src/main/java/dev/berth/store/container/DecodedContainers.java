@@ -23,11 +23,12 @@ import java.util.function.Function;
  * <ul>
  *   <li>the whole table as the last {@code list()} read it, valid until the next write: while
  *       nothing changes, a list or lookup reads no SQL at all;
- *   <li>the container last made from each row, with the row's exact {@code config_json} text and
- *       its columns, so a list after a write re-decodes only the rows whose text changed (a state
- *       change rewrites the columns, not the document: the container is made again from the one
- *       kept), and a row no write touched is the same {@link Container} instance from one list to
- *       the next, which the API's cache of list entries relies on.
+ *   <li>the container last made from each row, with the revision of the row's document
+ *       ({@code config_rev}, which the schema gives anew whenever {@code config_json} changes) and
+ *       its columns, so a list after a write reads and decodes only the documents whose revision
+ *       changed (a state change rewrites the columns, not the document: the container is made
+ *       again from the one kept), and a row no write touched is the same {@link Container}
+ *       instance from one list to the next, which the API's cache of list entries relies on.
  * </ul>
  *
  * <p>The snapshot is a {@link TableCache}: correct under concurrent writes without locks, and let
@@ -40,18 +41,18 @@ final class DecodedContainers {
   private record Snapshot(List<Container> newestFirst, Map<String, Container> byId, Map<String, Container> byName) {}
 
   /**
-   * The container made from a row: the exact text of its document and its columns. The document
-   * itself is not kept: the container holds all of it, and its objects were a second copy of the
-   * row in the heap.
+   * The container made from a row: the revision of its document and its columns. Neither the
+   * document nor its text is kept: the container holds all of it, and they were a second and a
+   * third copy of the row in the heap.
    */
-  private record Decoded(String json, Columns columns, Container made) {}
+  record Made(long revision, Columns columns, Container container) {}
 
   /** The columns of a row besides its document, which a container is made from with the document. */
   record Columns(ContainerId id, ContainerName name, Instant created, ImageId imageId, ContainerState state,
       int restartCount) {}
 
   private final TableCache<Snapshot> snapshot = new TableCache<>();
-  private final Map<String, Decoded> documents = new ConcurrentHashMap<>();
+  private final Map<String, Made> documents = new ConcurrentHashMap<>();
 
   /** The generation a reader must note before it queries, to pass to {@link #remember}. */
   long generation() {
@@ -101,25 +102,32 @@ final class DecodedContainers {
   }
 
   /**
-   * The container a row with {@code json} and {@code columns} holds: the one made before if neither
-   * changed, else made by {@code make} from the document, which is decoded again only if the text
-   * changed.
+   * What was made before from revision {@code revision} of row {@code id}'s document, or null: then
+   * the row's text is needed, for {@link #container}.
    */
-  Container container(String json, Columns columns, Function<String, ContainerDocument> decode,
-      BiFunction<ContainerDocument, Columns, Container> make) {
-    String id = columns.id().hex();
-    Decoded d = documents.get(id);
+  Made made(String id, long revision) {
+    Made m = documents.get(id);
+    return m != null && m.revision() == revision ? m : null;
+  }
+
+  /**
+   * The container a row with {@code columns} and revision {@code revision} of its document holds:
+   * made from {@code known}, what {@link #made} found for that revision, or else by {@code make}
+   * from the document that {@code decode} reads from {@code json}, the row's text.
+   */
+  Container container(Columns columns, long revision, Made known, String json,
+      Function<String, ContainerDocument> decode, BiFunction<ContainerDocument, Columns, Container> make) {
     Container made;
-    if (d != null && d.json().equals(json)) {
-      if (columns.equals(d.columns())) {
-        return d.made();
+    if (known != null) {
+      if (columns.equals(known.columns())) {
+        return known.container();
       }
       // The columns alone changed (a state change rewrites them, not the document).
-      made = withColumns(d.made(), columns);
+      made = withColumns(known.container(), columns);
     } else {
       made = make.apply(decode.apply(json), columns);
     }
-    documents.put(id, new Decoded(json, columns, made));
+    documents.put(columns.id().hex(), new Made(revision, columns, made));
     return made;
   }
 

@@ -2,6 +2,7 @@ package dev.berth.store.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 class DecodedContainersTest {
@@ -85,33 +87,44 @@ class DecodedContainersTest {
   }
 
   @Test
-  void aDocumentIsDecodedAgainOnlyWhenItsTextChanged() {
+  void aDocumentIsDecodedAgainOnlyWhenItsRevisionChanged() {
     var decodes = new AtomicInteger();
     Container web = container("web");
     var columns = columns(web, ContainerState.Created.FRESH);
-    decoded.container("{\"v\":1}", columns, json -> decoded(decodes, web), DecodedContainersTest::make);
-    decoded.container("{\"v\":1}", columns(web, new ContainerState.Exited(0, Instant.EPOCH, Instant.EPOCH, "", false,
-        false)), json -> decoded(decodes, web), DecodedContainersTest::make);
-    assertEquals(1, decodes.get(), "the columns changed, the text did not");
+    read(1, "{\"v\":1}", columns, json -> decoded(decodes, web));
+    read(1, "{\"v\":1}", columns(web, new ContainerState.Exited(0, Instant.EPOCH, Instant.EPOCH, "", false, false)),
+        json -> decoded(decodes, web));
+    assertEquals(1, decodes.get(), "the columns changed, the document did not");
 
-    decoded.container("{\"v\":2}", columns, json -> decoded(decodes, web), DecodedContainersTest::make);
-    assertEquals(2, decodes.get(), "changed text, decoded afresh");
+    read(2, "{\"v\":2}", columns, json -> decoded(decodes, web));
+    assertEquals(2, decodes.get(), "a new revision, decoded afresh");
 
     decoded.deleted(web.id().hex());
-    decoded.container("{\"v\":2}", columns, json -> decoded(decodes, web), DecodedContainersTest::make);
+    read(2, "{\"v\":2}", columns, json -> decoded(decodes, web));
     assertEquals(3, decodes.get(), "a deleted row's document is forgotten");
+  }
+
+  @Test
+  void onlyTheRevisionDecodedLastNeedsNoText() {
+    Container web = container("web");
+    read(4, "{}", columns(web, ContainerState.Created.FRESH), json -> ContainerDocument.of(web));
+
+    assertEquals(4, decoded.made(web.id().hex(), 4).revision());
+    assertNull(decoded.made(web.id().hex(), 5), "a later revision's text is read");
+    assertNull(decoded.made(web.id().hex(), 3));
+    assertNull(decoded.made(container("db").id().hex(), 4), "another row's");
   }
 
   @Test
   void aRowWhoseColumnsAloneChangedIsTheContainerItsDocumentMakesWithThem() {
     Container web = container("web");
     ContainerDocument doc = ContainerDocument.of(web);
-    decoded.container("{}", columns(web, ContainerState.Created.FRESH), json -> doc, DecodedContainersTest::make);
+    read(1, "{}", columns(web, ContainerState.Created.FRESH), json -> doc);
     var exited = columns(web, new ContainerState.Exited(3, Instant.EPOCH, Instant.EPOCH, "", false, true));
 
-    Container again = decoded.container("{}", exited, json -> {
+    Container again = read(1, "{}", exited, json -> {
       throw new AssertionError("decoded again");
-    }, DecodedContainersTest::make);
+    });
 
     assertEquals(make(doc, exited), again, "made from the container kept, as the document would make it");
   }
@@ -120,14 +133,23 @@ class DecodedContainersTest {
   void anUnchangedRowIsTheSameContainerFromOneReadToTheNext() {
     Container web = container("web");
     var columns = columns(web, ContainerState.Created.FRESH);
-    Container first = decoded.container("{}", columns, json -> ContainerDocument.of(web), DecodedContainersTest::make);
+    Container first = read(1, "{}", columns, json -> ContainerDocument.of(web));
     decoded.written();
-    assertSame(first, decoded.container("{}", columns(web, ContainerState.Created.FRESH),
-        json -> ContainerDocument.of(web), DecodedContainersTest::make));
+    assertSame(first, read(1, "{}", columns(web, ContainerState.Created.FRESH), json -> ContainerDocument.of(web)));
 
-    Container exited = decoded.container("{}", columns(web, new ContainerState.Exited(1, Instant.EPOCH,
-        Instant.EPOCH, "", false, false)), json -> ContainerDocument.of(web), DecodedContainersTest::make);
+    Container exited = read(1, "{}", columns(web, new ContainerState.Exited(1, Instant.EPOCH, Instant.EPOCH, "", false,
+        false)), json -> ContainerDocument.of(web));
     assertEquals(1, ((ContainerState.Exited) exited.state()).exitCode());
+  }
+
+  /** A row read as the repository reads one: its text only if that revision was not made before. */
+  private Container read(long revision, String json, DecodedContainers.Columns columns,
+      Function<String, ContainerDocument> decode) {
+    var known = decoded.made(columns.id().hex(), revision);
+    return decoded.container(columns, revision, known, known == null ? json : null, text -> {
+      assertEquals(json, text);
+      return decode.apply(text);
+    }, DecodedContainersTest::make);
   }
 
   private static ContainerDocument decoded(AtomicInteger decodes, Container c) {
