@@ -29,7 +29,8 @@ The daemon is stopped (SIGTERM to its PID) at the end.
 
 With --ps-containers M2[,M3...], `ps -a` again with M2 (then M3, ...) stopped containers (created
 through the API, not the CLI, to save time), N times through the CLI and N times as the API call
-alone (`GET /containers/json?all=1`: the engine's share, without the CLI's own start-up).
+alone (`GET /containers/json?all=1`: the engine's share, without the CLI's own start-up), then N
+times that call right after a write (a rename of one of them), which no cached list can answer.
 
 With --network-runs K (> 0), the network workloads:
   run bridge    `docker run --rm busybox true` on the default bridge network, N times after 3 warm-ups
@@ -426,7 +427,8 @@ def bench_running(host, daemon, count):
 
 
 def bench_ps_large(host, counts, runs):
-    """`ps -a` through the CLI and as the API call alone, with each of `counts` stopped containers."""
+    """`ps -a` through the CLI and as the API call alone, with each of `counts` stopped containers; and the
+    API call again right after a write (a rename), which leaves no cached list to answer from."""
     ensure_busybox(host)
     cleanup(host)
     body = {"Image": "busybox", "Cmd": ["true"], "Labels": {"berth-bench": "1"}, "HostConfig": {"NetworkMode": "none"}}
@@ -437,12 +439,19 @@ def bench_ps_large(host, counts, runs):
             status, out = api_call(host, "POST", "/containers/create", body)
             if status != 201:
                 sys.exit(f"create against {host} answered {status}: {out[:300]!r}")
+            renamed = json.loads(out)["Id"]
         made = count
         timed(host, ["ps", "-a"], 3)
         cli = stats(timed(host, ["ps", "-a"], runs))
         api_ms(host, "GET", "/containers/json?all=1", 3)
         api = stats(api_ms(host, "GET", "/containers/json?all=1", runs))
-        out_rows.append((count, cli, api))
+        after_write = []
+        for i in range(runs):
+            status, out = api_call(host, "POST", f"/containers/{renamed}/rename?name=berth-bench-ps-{count}-{i}")
+            if status != 204:
+                sys.exit(f"rename against {host} answered {status}: {out[:300]!r}")
+            after_write += api_ms(host, "GET", "/containers/json?all=1", 1)
+        out_rows.append((count, cli, api, stats(after_write)))
     cleanup(host)
     return out_rows
 
@@ -767,8 +776,9 @@ def bench_engine(a, name, host, daemon, workdir, rows, daemon_rows, ps_rows, net
     if daemon is not None:
         startup = bench_startup(daemon, a.start_runs)
     if a.ps_containers:
-        for count, cli, api in bench_ps_large(host, [int(n) for n in a.ps_containers.split(",")], a.runs):
-            ps_rows.append((name, count, cli, api))
+        for count, cli, api, after_write in bench_ps_large(host, [int(n) for n in a.ps_containers.split(",")],
+                                                           a.runs):
+            ps_rows.append((name, count, cli, api, after_write))
     if not (daemon is not None and a.daemon_only):
         bench_workloads(a, name, host, workdir, rows, net_rows, storage_rows, pulls, log_rows, build_rows)
     if daemon is not None:
@@ -810,10 +820,12 @@ def print_results(a, rows, daemon_rows, ps_rows, net_rows, storage_rows, pulls, 
             print(f"| {name} | {sm:.0f} ms | {sp:.0f} ms | {sf:.0f} ms | {rest:.1f} MiB | {after:.1f} MiB | {r} |")
         print(f"\n{a.start_runs} timed starts each after 1 untimed start\n")
     if ps_rows:
-        print("| engine | containers | `ps -a` median | p95 | `GET /containers/json?all=1` median | p95 |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for name, count, (cm, cp), (am, ap) in ps_rows:
-            print(f"| {name} | {count} | {cm:.0f} ms | {cp:.0f} ms | {am:.1f} ms | {ap:.1f} ms |")
+        print("| engine | containers | `ps -a` median | p95 | `GET /containers/json?all=1` median | p95 | "
+              "the same after a write, median | p95 |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for name, count, (cm, cp), (am, ap), (wm, wp) in ps_rows:
+            print(f"| {name} | {count} | {cm:.0f} ms | {cp:.0f} ms | {am:.1f} ms | {ap:.1f} ms | {wm:.1f} ms | "
+                  f"{wp:.1f} ms |")
         print(f"\n{a.runs} timed runs each after 3 warm-ups\n")
     if log_rows:
         print(f"| engine | write {a.logs_mb} MiB | `logs` whole median | p95 | `logs --tail 100` median | p95 | "
