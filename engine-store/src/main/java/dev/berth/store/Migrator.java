@@ -21,7 +21,8 @@ public final class Migrator {
       "V0001__initial.sql",
       "V0002__volumes.sql",
       "V0003__networks.sql",
-      "V0004__container_revisions.sql");
+      "V0004__container_revisions.sql",
+      "V0005__container_row_revisions.sql");
 
   private final Database db;
   private final List<Migration> migrations;

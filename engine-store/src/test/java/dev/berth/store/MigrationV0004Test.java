@@ -30,7 +30,7 @@ class MigrationV0004Test {
     assertEquals(3, migrator.migrateTo(3));
     exec("INSERT INTO images VALUES ('" + IMAGE + "', '{}', 0, '" + TIME + "')");
     insert(OLD, "web");
-    assertEquals(4, migrator.migrate());
+    assertEquals(4, migrator.migrateTo(4));
   }
 
   @AfterEach

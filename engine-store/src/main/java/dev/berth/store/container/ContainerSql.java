@@ -5,9 +5,12 @@ final class ContainerSql {
 
   private ContainerSql() {}
 
-  /** config_json is read only for a row whose config_rev the store has not decoded (DecodedContainers). */
+  /**
+   * A row's columns are read only if its row_rev is not the one its container was made from, and
+   * its config_json only if its config_rev was not decoded either (DecodedContainers).
+   */
   private static final String SELECT = """
-      SELECT id, name, image_id, created, status, pid, monitor_pid, monitor_start_time, exit_code,
+      SELECT id, row_rev, name, image_id, created, status, pid, monitor_pid, monitor_start_time, exit_code,
              started_at, finished_at, error, oom_killed, stopped_by_user, restart_count, config_rev,
              config_json
         FROM containers

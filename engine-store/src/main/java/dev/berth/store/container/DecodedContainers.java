@@ -23,12 +23,14 @@ import java.util.function.Function;
  * <ul>
  *   <li>the whole table as the last {@code list()} read it, valid until the next write: while
  *       nothing changes, a list or lookup reads no SQL at all;
- *   <li>the container last made from each row, with the revision of the row's document
- *       ({@code config_rev}, which the schema gives anew whenever {@code config_json} changes) and
- *       its columns, so a list after a write reads and decodes only the documents whose revision
- *       changed (a state change rewrites the columns, not the document: the container is made
- *       again from the one kept), and a row no write touched is the same {@link Container}
- *       instance from one list to the next, which the API's cache of list entries relies on.
+ *   <li>the container last made from each row, with the row's revision ({@code row_rev}, which
+ *       the schema gives anew whenever anything in the row changes), its document's
+ *       ({@code config_rev}, anew whenever {@code config_json} changes) and its columns. A list
+ *       after a write reads nothing more of a row whose revision is the one kept, and decodes
+ *       only the documents whose revision changed (a state change rewrites the columns, not the
+ *       document: the container is made again from the one kept); a row no write touched is the
+ *       same {@link Container} instance from one list to the next, which the API's cache of list
+ *       entries relies on.
  * </ul>
  *
  * <p>The snapshot is a {@link TableCache}: correct under concurrent writes without locks, and let
@@ -41,11 +43,11 @@ final class DecodedContainers {
   private record Snapshot(List<Container> newestFirst, Map<String, Container> byId, Map<String, Container> byName) {}
 
   /**
-   * The container made from a row: the revision of its document and its columns. Neither the
+   * The container made from a row: the row's revision, its document's and its columns. Neither the
    * document nor its text is kept: the container holds all of it, and they were a second and a
    * third copy of the row in the heap.
    */
-  record Made(long revision, Columns columns, Container container) {}
+  record Made(long rowRevision, long revision, Columns columns, Container container) {}
 
   /** The columns of a row besides its document, which a container is made from with the document. */
   record Columns(ContainerId id, ContainerName name, Instant created, ImageId imageId, ContainerState state,
@@ -101,6 +103,12 @@ final class DecodedContainers {
     return s.newestFirst();
   }
 
+  /** The container made before from revision {@code rowRevision} of row {@code id}, or null. */
+  Container unchanged(String id, long rowRevision) {
+    Made m = documents.get(id);
+    return m != null && m.rowRevision() == rowRevision ? m.container() : null;
+  }
+
   /**
    * What was made before from revision {@code revision} of row {@code id}'s document, or null: then
    * the row's text is needed, for {@link #container}.
@@ -111,11 +119,12 @@ final class DecodedContainers {
   }
 
   /**
-   * The container a row with {@code columns} and revision {@code revision} of its document holds:
-   * made from {@code known}, what {@link #made} found for that revision, or else by {@code make}
-   * from the document that {@code decode} reads from {@code json}, the row's text.
+   * The container revision {@code rowRevision} of a row holds, with {@code columns} and revision
+   * {@code revision} of its document: made from {@code known}, what {@link #made} found for that
+   * revision, or else by {@code make} from the document that {@code decode} reads from
+   * {@code json}, the row's text.
    */
-  Container container(Columns columns, long revision, Made known, String json,
+  Container container(Columns columns, long rowRevision, long revision, Made known, String json,
       Function<String, ContainerDocument> decode, BiFunction<ContainerDocument, Columns, Container> make) {
     Container made;
     if (known != null) {
@@ -127,7 +136,7 @@ final class DecodedContainers {
     } else {
       made = make.apply(decode.apply(json), columns);
     }
-    documents.put(columns.id().hex(), new Made(revision, columns, made));
+    documents.put(columns.id().hex(), new Made(rowRevision, revision, columns, made));
     return made;
   }
 

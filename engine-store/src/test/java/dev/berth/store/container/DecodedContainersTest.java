@@ -26,6 +26,8 @@ class DecodedContainersTest {
   private static final ImageId IMAGE = new ImageId(Digest.of("image".getBytes(StandardCharsets.UTF_8)));
 
   private final DecodedContainers decoded = new DecodedContainers();
+  /** Row revisions, each read a new one. */
+  private final AtomicInteger rows = new AtomicInteger();
 
   @Test
   void aSnapshotServesUntilTheNextWrite() {
@@ -116,6 +118,19 @@ class DecodedContainersTest {
   }
 
   @Test
+  void aRowAtTheRevisionItWasMadeFromIsThatContainer() {
+    Container web = container("web");
+    var columns = columns(web, ContainerState.Created.FRESH);
+    Container made = decoded.container(columns, 7, 1, null, "{}", json -> ContainerDocument.of(web),
+        DecodedContainersTest::make);
+
+    assertSame(made, decoded.unchanged(web.id().hex(), 7));
+    assertNull(decoded.unchanged(web.id().hex(), 8), "the row changed since");
+    decoded.deleted(web.id().hex());
+    assertNull(decoded.unchanged(web.id().hex(), 7));
+  }
+
+  @Test
   void aRowWhoseColumnsAloneChangedIsTheContainerItsDocumentMakesWithThem() {
     Container web = container("web");
     ContainerDocument doc = ContainerDocument.of(web);
@@ -142,11 +157,14 @@ class DecodedContainersTest {
     assertEquals(1, ((ContainerState.Exited) exited.state()).exitCode());
   }
 
-  /** A row read as the repository reads one: its text only if that revision was not made before. */
+  /**
+   * A row read as the repository reads one whose row revision is new: its text only if that
+   * document revision was not made before.
+   */
   private Container read(long revision, String json, DecodedContainers.Columns columns,
       Function<String, ContainerDocument> decode) {
     var known = decoded.made(columns.id().hex(), revision);
-    return decoded.container(columns, revision, known, known == null ? json : null, text -> {
+    return decoded.container(columns, rows.incrementAndGet(), revision, known, known == null ? json : null, text -> {
       assertEquals(json, text);
       return decode.apply(text);
     }, DecodedContainersTest::make);

@@ -143,7 +143,12 @@ class SqliteContainerRepositoryTest extends ContainerRepositoryContract {
     Container exited = c.withState(new ContainerState.Exited(0, T0, T0.plusSeconds(1), "", false, false));
     repo.update(exited);
     assertEquals(revision, revision(c), "the columns alone changed");
-    assertSame(listed.config(), repo.list().getFirst().config(), "made from the container kept, not decoded again");
+    Container relisted = repo.list().getFirst();
+    assertEquals(exited, relisted);
+    assertSame(listed.config(), relisted.config(), "made from the container kept, not decoded again");
+
+    repo.insert(container("other", T0.minusSeconds(1)));
+    assertSame(relisted, repo.list().getFirst(), "a row no write touched is the container made before");
 
     Container restarting = exited.withHostConfig(exited.hostConfig().withRestartPolicy(
         new dev.berth.core.container.model.RestartPolicy("always", 0)));
