@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,76 +40,67 @@ class MigrationV0004V0005Test {
     db.close();
   }
 
-  @Nested
-  class DocumentRevisions {
-
-    @Test
-    void aRowFromBeforeKeepsItsDocumentAtRevisionZero() {
-      upgradeTo(4);
-      assertEquals(List.of("web 0 {\"version\":1}"), strings("SELECT name || ' ' || config_rev || ' ' || config_json"
-          + " FROM containers"));
-    }
-
-    @Test
-    void everyNewDocumentGetsARevisionNoneHadBefore() {
-      upgradeTo(4);
-      insert(NEW, "db");
-      assertEquals("1", column("config_rev", NEW), "an inserted row");
-
-      exec("UPDATE containers SET config_json = '{\"version\":1,\"x\":1}' WHERE id = '" + OLD + "'");
-      assertEquals("2", column("config_rev", OLD), "a changed document");
-      assertEquals("1", column("config_rev", NEW), "another row's stays");
-
-      exec("DELETE FROM containers WHERE id = '" + OLD + "'");
-      insert(OLD, "web");
-      assertEquals("3", column("config_rev", OLD), "a row made again never gets back a revision it had");
-    }
-
-    @Test
-    void aWriteThatLeavesTheDocumentAsItWasKeepsItsRevision() {
-      upgradeTo(4);
-      exec("UPDATE containers SET config_json = '{\"version\":1,\"x\":1}' WHERE id = '" + OLD + "'");
-      exec("UPDATE containers SET status = 'exited', exit_code = 0 WHERE id = '" + OLD + "'");
-      exec("UPDATE containers SET status = 'created', config_json = '{\"version\":1,\"x\":1}' WHERE id = '" + OLD
-          + "'");
-
-      assertEquals("1", column("config_rev", OLD));
-    }
+  @Test
+  void version4ARowFromBeforeKeepsItsDocumentAtRevisionZero() {
+    upgradeTo(4);
+    assertEquals(List.of("web 0 {\"version\":1}"), strings("SELECT name || ' ' || config_rev || ' ' || config_json"
+        + " FROM containers"));
   }
 
-  @Nested
-  class RowRevisions {
+  @Test
+  void version4EveryNewDocumentGetsARevisionNoneHadBefore() {
+    upgradeTo(4);
+    insert(NEW, "db");
+    assertEquals("1", column("config_rev", NEW), "an inserted row");
 
-    @Test
-    void aRowFromBeforeKeepsItsRevisions() {
-      upgradeTo(5);
-      assertEquals("0 1", column("row_rev || ' ' || config_rev", OLD), "its document's from version 4");
-    }
+    exec("UPDATE containers SET config_json = '{\"version\":1,\"x\":1}' WHERE id = '" + OLD + "'");
+    assertEquals("2", column("config_rev", OLD), "a changed document");
+    assertEquals("1", column("config_rev", NEW), "another row's stays");
 
-    @Test
-    void anInsertGivesBothRevisionsOneNewNumber() {
-      upgradeTo(5);
-      insert(NEW, "db");
-      assertEquals("2 2", column("row_rev || ' ' || config_rev", NEW));
-    }
+    exec("DELETE FROM containers WHERE id = '" + OLD + "'");
+    insert(OLD, "web");
+    assertEquals("3", column("config_rev", OLD), "a row made again never gets back a revision it had");
+  }
 
-    @Test
-    void anyChangeGivesTheRowANewRevisionAndOnlyANewDocumentGivesTheDocumentOne() {
-      upgradeTo(5);
-      String revisions = "row_rev || ' ' || config_rev";
-      exec("UPDATE containers SET status = 'exited', exit_code = 0 WHERE id = '" + OLD + "'");
-      assertEquals("2 1", column(revisions, OLD), "the columns");
+  @Test
+  void version4AWriteThatLeavesTheDocumentAsItWasKeepsItsRevision() {
+    upgradeTo(4);
+    exec("UPDATE containers SET config_json = '{\"version\":1,\"x\":1}' WHERE id = '" + OLD + "'");
+    exec("UPDATE containers SET status = 'exited', exit_code = 0 WHERE id = '" + OLD + "'");
+    exec("UPDATE containers SET status = 'created', config_json = '{\"version\":1,\"x\":1}' WHERE id = '" + OLD + "'");
 
-      exec("UPDATE containers SET name = 'web2', config_json = '{\"version\":1}' WHERE id = '" + OLD + "'");
-      assertEquals("3 1", column(revisions, OLD), "a rename, the document written again as it was");
+    assertEquals("1", column("config_rev", OLD));
+  }
 
-      exec("UPDATE containers SET config_json = '{\"version\":1,\"x\":1}' WHERE id = '" + OLD + "'");
-      assertEquals("4 4", column(revisions, OLD), "a new document");
+  @Test
+  void version5ARowFromBeforeKeepsItsRevisions() {
+    upgradeTo(5);
+    assertEquals("0 1", column("row_rev || ' ' || config_rev", OLD), "its document's from version 4");
+  }
 
-      exec("DELETE FROM containers WHERE id = '" + OLD + "'");
-      insert(OLD, "web");
-      assertEquals("5 5", column(revisions, OLD), "a row made again never gets back a revision it had");
-    }
+  @Test
+  void version5AnInsertGivesBothRevisionsOneNewNumber() {
+    upgradeTo(5);
+    insert(NEW, "db");
+    assertEquals("2 2", column("row_rev || ' ' || config_rev", NEW));
+  }
+
+  @Test
+  void version5AnyChangeGivesTheRowANewRevisionAndOnlyANewDocumentGivesTheDocumentOne() {
+    upgradeTo(5);
+    String revisions = "row_rev || ' ' || config_rev";
+    exec("UPDATE containers SET status = 'exited', exit_code = 0 WHERE id = '" + OLD + "'");
+    assertEquals("2 1", column(revisions, OLD), "the columns");
+
+    exec("UPDATE containers SET name = 'web2', config_json = '{\"version\":1}' WHERE id = '" + OLD + "'");
+    assertEquals("3 1", column(revisions, OLD), "a rename, the document written again as it was");
+
+    exec("UPDATE containers SET config_json = '{\"version\":1,\"x\":1}' WHERE id = '" + OLD + "'");
+    assertEquals("4 4", column(revisions, OLD), "a new document");
+
+    exec("DELETE FROM containers WHERE id = '" + OLD + "'");
+    insert(OLD, "web");
+    assertEquals("5 5", column(revisions, OLD), "a row made again never gets back a revision it had");
   }
 
   private void insert(String id, String name) {
