@@ -128,11 +128,10 @@ final class DecodedContainers {
       Function<String, ContainerDocument> decode, BiFunction<ContainerDocument, Columns, Container> make) {
     Container made;
     if (known != null) {
-      if (columns.equals(known.columns())) {
-        return known.container();
-      }
-      // The columns alone changed (a state change rewrites them, not the document).
-      made = withColumns(known.container(), columns);
+      // The row written again as it was is the same container, kept with its new revision so the
+      // next list reads no more of it; else the columns alone changed (a state change rewrites
+      // them, not the document).
+      made = columns.equals(known.columns()) ? known.container() : withColumns(known.container(), columns);
     } else {
       made = make.apply(decode.apply(json), columns);
     }

@@ -126,8 +126,15 @@ class DecodedContainersTest {
 
     assertSame(made, decoded.unchanged(web.id().hex(), 7));
     assertNull(decoded.unchanged(web.id().hex(), 8), "the row changed since");
+
+    // Written again as it was: a new row revision, the same document and columns.
+    assertSame(made, decoded.container(columns, 8, 1, decoded.made(web.id().hex(), 1), null, json -> {
+      throw new AssertionError("decoded again");
+    }, DecodedContainersTest::make));
+    assertSame(made, decoded.unchanged(web.id().hex(), 8), "kept with its new revision");
+
     decoded.deleted(web.id().hex());
-    assertNull(decoded.unchanged(web.id().hex(), 7));
+    assertNull(decoded.unchanged(web.id().hex(), 8));
   }
 
   @Test
