@@ -43,15 +43,21 @@ final class DecodedContainers {
   private record Snapshot(List<Container> newestFirst, Map<String, Container> byId, Map<String, Container> byName) {}
 
   /**
-   * The container made from a row: the row's revision, its document's and its columns. Neither the
-   * document nor its text is kept: the container holds all of it, and they were a second and a
-   * third copy of the row in the heap.
+   * The container made from a row, with the row's revision and its document's. Neither the document
+   * nor its text is kept: the container holds all of it and the row's columns, and they were a
+   * second and a third copy of the row in the heap.
    */
-  record Made(long rowRevision, long revision, Columns columns, Container container) {}
+  record Made(long rowRevision, long revision, Container container) {}
 
   /** The columns of a row besides its document, which a container is made from with the document. */
   record Columns(ContainerId id, ContainerName name, Instant created, ImageId imageId, ContainerState state,
-      int restartCount) {}
+      int restartCount) {
+
+    /** The columns {@code c} was made with: a container holds them as they were. */
+    static Columns of(Container c) {
+      return new Columns(c.id(), c.name(), c.created(), c.imageId(), c.state(), c.restartCount());
+    }
+  }
 
   private final TableCache<Snapshot> snapshot = new TableCache<>();
   private final Map<String, Made> documents = new ConcurrentHashMap<>();
@@ -131,11 +137,12 @@ final class DecodedContainers {
       // The row written again as it was is the same container, kept with its new revision so the
       // next list reads no more of it; else the columns alone changed (a state change rewrites
       // them, not the document).
-      made = columns.equals(known.columns()) ? known.container() : withColumns(known.container(), columns);
+      made = columns.equals(Columns.of(known.container())) ? known.container()
+          : withColumns(known.container(), columns);
     } else {
       made = make.apply(decode.apply(json), columns);
     }
-    documents.put(columns.id().hex(), new Made(rowRevision, revision, columns, made));
+    documents.put(columns.id().hex(), new Made(rowRevision, revision, made));
     return made;
   }
 
