@@ -76,29 +76,7 @@ public final class SqliteNetworkRepository implements NetworkRepository {
 
   @Override
   public void insert(Network n) {
-    try {
-      insertRow(n);
-    } finally {
-      table.written();
-    }
-  }
-
-  @Override
-  public void delete(NetworkId id) {
-    try {
-      db.writeVoid(c -> {
-        try (var ps = c.prepareStatement(NetworkSql.DELETE)) {
-          ps.setString(1, id.hex());
-          ps.executeUpdate();
-        }
-      });
-    } finally {
-      table.written();
-    }
-  }
-
-  private void insertRow(Network n) {
-    db.writeVoid(c -> {
+    write(c -> {
       try (var ps = c.prepareStatement(NetworkSql.INSERT)) {
         ps.setString(1, n.id().hex());
         ps.setString(2, n.name());
@@ -113,6 +91,25 @@ public final class SqliteNetworkRepository implements NetworkRepository {
         throw e;
       }
     });
+  }
+
+  @Override
+  public void delete(NetworkId id) {
+    write(c -> {
+      try (var ps = c.prepareStatement(NetworkSql.DELETE)) {
+        ps.setString(1, id.hex());
+        ps.executeUpdate();
+      }
+    });
+  }
+
+  /** Every write goes through here: once it has committed or failed, the table as read before is not used. */
+  private void write(Database.VoidWork work) {
+    try {
+      db.writeVoid(work);
+    } finally {
+      table.written();
+    }
   }
 
   private Table table() {
