@@ -67,8 +67,8 @@ public final class ApiServer implements AutoCloseable {
     HelidonServices.install();
     Path staging = staging(socket);
     var staged = new Staged(staging);
-    staged.server = serve(staging.resolve("s"), staged);
     Path bound = staging.resolve("s");
+    staged.server = serve(bound, staged);
     // Nothing waits for it: a start never hangs on its own warm-up.
     Thread.ofVirtual().name("berth-api-warmup").start(() -> warm(bound));
     return staged;
